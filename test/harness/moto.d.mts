@@ -1,0 +1,5 @@
+export const MOTO_INSTALL_HINT: string;
+export function assertMotoInstalled(): void;
+export function freePort(): Promise<number>;
+export function startMoto(): Promise<{ endpoint: string; port: number; stop: () => Promise<void> }>;
+export function awsEnv(endpoint: string, region?: string): Record<string, string>;
