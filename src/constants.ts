@@ -1,0 +1,31 @@
+/** Input and output names of action.yml, declared once. */
+export const Inputs = {
+  Stage: 'stage',
+  Command: 'command',
+  Artifact: 'artifact',
+  Config: 'config',
+  PromoteFrom: 'promote-from',
+  ToVersion: 'to-version',
+  FunctionName: 'function-name',
+  Alias: 'alias',
+  Region: 'region',
+  S3Bucket: 's3-bucket',
+  LogLevel: 'log-level',
+  SmokeUrl: 'smoke-url',
+  GithubToken: 'github-token',
+  DryRun: 'dry-run',
+  Force: 'force',
+} as const;
+
+export const Outputs = {
+  Status: 'status',
+  Version: 'version',
+  PreviousVersion: 'previous-version',
+  CodeSha256: 'code-sha256',
+  AliasArn: 'alias-arn',
+} as const;
+
+export const COMMANDS = ['deploy', 'promote', 'rollback', 'status'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';

@@ -1,0 +1,96 @@
+/**
+ * The job summary, rendered from a command's result. Pure: main.ts writes it.
+ */
+import type { ReleaseResult, ReleaseStatus } from './result.js';
+
+const STATUS_BADGE: Record<ReleaseStatus, string> = {
+  deployed: '✅ deployed',
+  unchanged: '⏸️ unchanged',
+  promoted: '✅ promoted',
+  'rolled-back': '↩️ rolled back',
+  failed: '❌ failed',
+};
+
+export interface SummaryContext {
+  region?: string;
+  /** Link to the workflow run, when known. */
+  runUrl?: string;
+}
+
+export function renderSummary(result: ReleaseResult, context: SummaryContext = {}): string {
+  const lines: string[] = [];
+  lines.push(`## stage-deploy ${result.command} · ${result.stage}: ${STATUS_BADGE[result.status]}`, '');
+  if (result.error) lines.push(`> **${escapeCell(result.error)}**`, '');
+  if (result.repair) {
+    lines.push('> [!CAUTION]', `> The alias could not be put back (${escapeCell(result.repair.error)}). Repair it by hand:`, '');
+    lines.push('```sh', result.repair.command, '```', '');
+  }
+
+  const rows: [string, string][] = [
+    ['Stage', result.stage],
+    ['Function', `\`${result.functionName}\`${context.region ? ` (${context.region})` : ''}`],
+    ['Alias', `\`${result.alias}\``],
+    ['Version', versionMove(result)],
+  ];
+  if (result.codeSha256) rows.push(['Code SHA-256', `\`${result.codeSha256}\``]);
+  if (result.commit) rows.push(['Commit', `\`${result.commit.slice(0, 12)}\``]);
+  if (result.upload && result.upload.kind !== 'none') rows.push(['Upload', describeUpload(result.upload)]);
+  if (result.settingsChanged.length > 0) rows.push(['Settings changed', result.settingsChanged.map((s) => `\`${s}\``).join(', ')]);
+  rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${escapeCell(result.smoke.summary)}` : '—']);
+  rows.push(['Duration', formatMs(result.durationMs)]);
+  lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+
+  if (result.smoke && result.smoke.attempts.length > 0) {
+    lines.push('<details><summary>Smoke attempts</summary>', '');
+    lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
+    for (const a of result.smoke.attempts) {
+      const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
+      lines.push(
+        `| ${a.attempt} | ${a.method} ${escapeCell(a.url)} | ${escapeCell(status)} | ${Math.round(a.latencyMs)} ms | ${codeCell(a.bodyExcerpt.slice(0, 120))} |`,
+      );
+    }
+    lines.push('', '</details>', '');
+  }
+
+  if (result.steps.length > 0) {
+    lines.push('<details><summary>Steps</summary>', '');
+    lines.push('| Step | Started | Took | |', '|---|---|---|---|');
+    for (const step of result.steps) {
+      lines.push(`| ${step.name} | +${formatMs(step.startMs)} | ${formatMs(step.durationMs)} | ${step.ok ? '✅' : '❌'} |`);
+    }
+    lines.push('', '</details>', '');
+  }
+  if (context.runUrl) lines.push(`[Workflow run](${context.runUrl})`, '');
+  return lines.join('\n');
+}
+
+/** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */
+export function versionMove(result: ReleaseResult): string {
+  const from = result.previousVersion ?? '—';
+  if (result.status === 'rolled-back' && result.candidateVersion) {
+    return `${from} → ${result.candidateVersion} → ${result.version ?? '— (alias removed)'} (rolled back)`;
+  }
+  if (result.status === 'unchanged') return `${result.version ?? '—'} (unchanged)`;
+  return `${from} → ${result.version ?? result.candidateVersion ?? '—'}`;
+}
+
+function describeUpload(upload: NonNullable<ReleaseResult['upload']>): string {
+  const size = `${(upload.sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
+  if (upload.kind === 's3') return `s3://${upload.bucket}/${upload.key} (${size}${upload.alreadyThere ? ', already there' : ''})`;
+  return `direct (${size})`;
+}
+
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+function codeCell(text: string): string {
+  const clean = escapeCell(text).replace(/`/g, "'");
+  return clean ? `\`${clean}\`` : '';
+}

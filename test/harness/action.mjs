@@ -1,0 +1,77 @@
+// Runs the action the way a GitHub runner does: `node dist/index.js` with INPUT_* variables,
+// GITHUB_OUTPUT and GITHUB_STEP_SUMMARY files, in a workspace directory. Asynchronous, so that
+// servers in the calling process (the local endpoint) keep answering while it runs.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
+
+/** Parse a GITHUB_OUTPUT file (`name<<delimiter … delimiter` blocks, or `name=value` lines). */
+export function parseOutputFile(text) {
+  const outputs = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(lines[i]);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc;
+      const value = [];
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
+      outputs[name] = value.join('\n');
+    } else if (lines[i].includes('=')) {
+      const at = lines[i].indexOf('=');
+      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1);
+    }
+  }
+  return outputs;
+}
+
+/**
+ * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string }} options
+ */
+export async function runAction(options) {
+  const files = mkdtempSync(join(tmpdir(), 'runner-'));
+  const outputFile = join(files, 'output');
+  const summaryFile = join(files, 'summary');
+  const stateFile = join(files, 'state');
+  for (const f of [outputFile, summaryFile, stateFile]) writeFileSync(f, '');
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GITHUB_STATE: stateFile,
+    RUNNER_TEMP: files,
+    GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    GITHUB_RUN_ID: '4242',
+    GITHUB_REPOSITORY: 'acme/notes',
+    GITHUB_SERVER_URL: 'https://github.com',
+    ...options.env,
+  };
+  for (const [name, value] of Object.entries(options.inputs)) {
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+  const started = performance.now();
+  const { code, stdout, stderr } = await new Promise((done) => {
+    const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (exitCode) => done({ code: exitCode ?? 1, stdout: out, stderr: err }));
+  });
+  const result = {
+    code,
+    stdout,
+    stderr,
+    durationMs: performance.now() - started,
+    outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
+    summary: readFileSync(summaryFile, 'utf8'),
+  };
+  rmSync(files, { recursive: true, force: true });
+  return result;
+}

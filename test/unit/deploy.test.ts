@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+
+import { artifactKey, deploy, DIRECT_UPLOAD_LIMIT_BYTES, functionBaseName } from '../../src/deploy.js';
+import { parseHistory } from '../../src/release-history.js';
+import { InputError, type Artifact, type StageSettings } from '../../src/types.js';
+import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
+
+const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
+  stage: 'dev',
+  functionName: 'notes-api',
+  alias: 'dev',
+  region: 'us-east-1',
+  s3Prefix: '',
+  logFormat: 'json',
+  environment: { TABLE: 'notes-dev' },
+  traffic: { kind: 'all-at-once' },
+  alarms: [],
+  bakeMs: 0,
+  smoke: {
+    url: 'https://dev.example.com/health',
+    method: 'GET',
+    headers: {},
+    secrets: [],
+    expectStatus: { codes: [], classes: [2], text: '"2xx"' },
+    attempts: 3,
+    intervalMs: 0,
+    timeoutMs: 1000,
+    invoke: false,
+  },
+  ...over,
+});
+
+const artifact = (sha: string, over: Partial<Artifact> = {}): Artifact => ({
+  zipPath: `/tmp/${sha}.zip`,
+  codeSha256: `${sha}=`,
+  sha256Hex: `${sha}hex`,
+  sizeBytes: 1000,
+  source: { kind: 'zip', path: `build/${sha}.zip` },
+  ...over,
+});
+
+const context = { commit: 'a1b2c3d4e5f60718293a', runId: '77' };
+
+function setup(smokeOutcomes: (boolean | Error)[] = [true]) {
+  const lambda = new FakeLambda();
+  const smoke = new FakeSmoke(smokeOutcomes);
+  const log = new RecordingLog();
+  const store = new FakeStore();
+  const now = () => new Date('2026-11-22T10:00:00Z');
+  return { lambda, smoke, log, store, deps: { lambda, smoke, log, store, now } };
+}
+
+function withCode(lambda: FakeLambda, ...artifacts: Artifact[]) {
+  for (const a of artifacts) lambda.codeBySource.set(a.zipPath, a.codeSha256);
+}
+
+describe('deploy', () => {
+  it('first deploy: merges settings, updates code, publishes with the precondition, creates the alias', async () => {
+    const { lambda, smoke, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    const result = await deploy(settings({ logLevel: 'WARNING' }), a, deps, context);
+
+    expect(result).toMatchObject({
+      status: 'deployed',
+      version: '1',
+      candidateVersion: '1',
+      codeSha256: 'aaa=',
+      aliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:notes-api:dev',
+      settingsChanged: ['environment.TABLE', 'environment.LOG_LEVEL'],
+      upload: { kind: 'direct', sizeBytes: 1000 },
+    });
+    expect(result.previousVersion).toBeUndefined();
+    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
+    expect(lambda.versions[0]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'WARNING' });
+    expect(lambda.versions[0]?.description).toBe('stage-deploy dev: commit a1b2c3d4e5f6 run 77');
+    expect(parseHistory(lambda.aliases.get('dev')?.description)).toEqual([
+      { version: '1', commit: 'a1b2c3d', releasedAt: Date.parse('2026-11-22T10:00:00Z') / 1000 },
+    ]);
+    expect(smoke.checks).toHaveLength(1);
+    expect(result.steps.map((s) => s.name)).toEqual(['read', 'settings', 'upload', 'code', 'publish', 'shift', 'smoke']);
+  });
+
+  it('unchanged: same code and settings as the alias runs → nothing published, nothing shifted', async () => {
+    const { lambda, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    await deploy(settings(), a, deps, context);
+    lambda.calls = [];
+    const result = await deploy(settings(), a, deps, context);
+    expect(result).toMatchObject({ status: 'unchanged', version: '1', previousVersion: '1', codeSha256: 'aaa=' });
+    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'getVersion']);
+  });
+
+  it('a changed setting alone is a new release with the same code', async () => {
+    const { lambda, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    await deploy(settings(), a, deps, context);
+    lambda.calls = [];
+    const result = await deploy(settings({ environment: { TABLE: 'notes-v2' } }), a, deps, context);
+    expect(result).toMatchObject({ status: 'deployed', version: '2', previousVersion: '1', settingsChanged: ['environment.TABLE'] });
+    expect(lambda.calls).not.toContain('updateCode');
+  });
+
+  it('a failed smoke test puts the alias back on the previous version, with its description', async () => {
+    const { lambda, deps } = setup([true, false]);
+    const a = artifact('aaa');
+    const b = artifact('bbb');
+    withCode(lambda, a, b);
+    await deploy(settings(), a, deps, context);
+    const before = lambda.aliases.get('dev');
+
+    const result = await deploy(settings(), b, deps, context);
+    expect(result).toMatchObject({ status: 'rolled-back', version: '1', previousVersion: '1', candidateVersion: '2', codeSha256: 'aaa=' });
+    expect(result.error).toBe('GET https://dev.example.com/health → 502 on 1 of 1 attempts; dev rolled back from 2 to 1');
+    expect(lambda.aliases.get('dev')).toMatchObject({ version: '1', weights: {}, description: before?.description });
+    expect(result.steps.find((s) => s.name === 'smoke')?.ok).toBe(false);
+  });
+
+  it('a smoke checker that throws is a failed check: rolled back too', async () => {
+    const { lambda, deps } = setup([true, new Error('boom')]);
+    const a = artifact('aaa');
+    const b = artifact('bbb');
+    withCode(lambda, a, b);
+    await deploy(settings(), a, deps, context);
+    const result = await deploy(settings(), b, deps, context);
+    expect(result.status).toBe('rolled-back');
+    expect(result.error).toBe('smoke test could not run: boom; dev rolled back from 2 to 1');
+    expect(lambda.aliases.get('dev')?.version).toBe('1');
+  });
+
+  it('a first deploy that fails its smoke test deletes the alias it created', async () => {
+    const { lambda, deps } = setup([false]);
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    const result = await deploy(settings(), a, deps, context);
+    expect(result.status).toBe('rolled-back');
+    expect(result.version).toBeUndefined();
+    expect(result.error).toContain('dev rolled back: alias dev removed (first deploy of version 1)');
+    expect(lambda.aliases.has('dev')).toBe(false);
+  });
+
+  it('when the rollback itself fails, it says so with the command to repair it by hand', async () => {
+    const { lambda, deps } = setup([true, false]);
+    const a = artifact('aaa');
+    const b = artifact('bbb');
+    withCode(lambda, a, b);
+    await deploy(settings(), a, deps, context);
+    // The shift (first UpdateAlias) goes through; the rollback (second) fails.
+    lambda.failWhen = (op, count) => op === 'updateAlias' && count === 2;
+    const result = await deploy(settings(), b, deps, context);
+    expect(result.status).toBe('failed');
+    expect(result.version).toBe('2');
+    expect(result.repair?.command).toBe(
+      `aws lambda update-alias --function-name notes-api --name dev --function-version 1 --routing-config '{"AdditionalVersionWeights":{}}' --region us-east-1`,
+    );
+    expect(result.error).toContain('ROLLBACK FAILED');
+    expect(result.error).toContain(result.repair?.command);
+  });
+
+  it('with s3-bucket: uploads to the content-addressed key once, then reuses it', async () => {
+    const { lambda, store, deps } = setup();
+    const a = artifact('aaa');
+    const b = artifact('bbb');
+    const s3 = settings({ s3Bucket: 'artifacts', s3Prefix: 'sd/' });
+    lambda.codeBySource.set('s3://artifacts/sd/notes-api/aaahex.zip', 'aaa=');
+    lambda.codeBySource.set('s3://artifacts/sd/notes-api/bbbhex.zip', 'bbb=');
+    const first = await deploy(s3, a, deps, context);
+    expect(first.upload).toEqual({ kind: 's3', bucket: 'artifacts', key: 'sd/notes-api/aaahex.zip', alreadyThere: false, sizeBytes: 1000 });
+    await deploy(s3, b, deps, context);
+    const third = await deploy(s3, a, deps, context);
+    expect(third.upload?.alreadyThere).toBe(true);
+    expect(store.uploads).toEqual(['artifacts/sd/notes-api/aaahex.zip <- /tmp/aaa.zip', 'artifacts/sd/notes-api/bbbhex.zip <- /tmp/bbb.zip']);
+  });
+
+  it('refuses, before any change: a missing function, a split in flight, a direct upload above 50 MB', async () => {
+    const { lambda, deps } = setup();
+    await expect(deploy(settings({ functionName: 'nope' }), artifact('aaa'), deps, context)).rejects.toThrow(
+      new InputError('function: "nope" does not exist in us-east-1'),
+    );
+    await expect(deploy(settings(), artifact('big', { sizeBytes: DIRECT_UPLOAD_LIMIT_BYTES + 1 }), deps, context)).rejects.toThrow(
+      `artifact: "build/big.zip" is 50.0 MB, above Lambda's 50 MB direct-upload limit; set s3-bucket to upload it through S3`,
+    );
+    lambda.aliases.set('dev', { name: 'dev', arn: 'x', version: '1', description: '', weights: { '2': 0.1 } });
+    await expect(deploy(settings(), artifact('aaa'), deps, context)).rejects.toThrow(
+      'alias: "dev" has a traffic split in flight (version 2 at 10%); wait for it to finish or roll it back before deploying',
+    );
+    expect(lambda.calls.filter((c) => !c.startsWith('get'))).toEqual([]);
+  });
+
+  it('a failure while publishing shifts nothing and says so', async () => {
+    const { lambda, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    lambda.failWhen = (op) => op === 'publishVersion';
+    const result = await deploy(settings(), a, deps, context);
+    expect(result.status).toBe('failed');
+    expect(result.error).toBe('dev: publishing failed, nothing was shifted: publishVersion failed (injected)');
+    expect(lambda.aliases.size).toBe(0);
+  });
+
+  it('without a smoke block the release stands, with a warning', async () => {
+    const { lambda, log, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    const noSmoke = settings();
+    delete noSmoke.smoke;
+    const result = await deploy(noSmoke, a, deps, context);
+    expect(result.status).toBe('deployed');
+    expect(log.lines).toContain('warn: Stage dev has no smoke test (smoke.url): version 1 is live without a check.');
+  });
+});
+
+describe('names', () => {
+  it('functionBaseName takes names, full and partial ARNs', () => {
+    expect(functionBaseName('notes-api')).toBe('notes-api');
+    expect(functionBaseName('arn:aws:lambda:us-east-1:123456789012:function:notes-api')).toBe('notes-api');
+    expect(functionBaseName('123456789012:function:notes-api')).toBe('notes-api');
+  });
+
+  it('artifactKey is <prefix><function>/<sha256>.zip', () => {
+    expect(artifactKey(settings({ s3Prefix: 'stage-deploy/' }), artifact('abc'))).toBe('stage-deploy/notes-api/abchex.zip');
+  });
+});

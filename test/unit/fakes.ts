@@ -1,0 +1,169 @@
+/**
+ * Plain in-memory fakes of the interfaces the release logic talks to. They keep state like
+ * Lambda does (versions snapshot $LATEST; aliases point at versions) so tests assert outcomes,
+ * and they record the calls made.
+ */
+import type {
+  AliasState,
+  ArtifactStore,
+  CodeSource,
+  ConfigurationChange,
+  FunctionVersionState,
+  LambdaGateway,
+  Log,
+  SmokeChecker,
+  SmokeResult,
+  SmokeSettings,
+} from '../../src/types.js';
+
+export class FakeLambda implements LambdaGateway {
+  latest: FunctionVersionState;
+  versions: FunctionVersionState[] = [];
+  aliases = new Map<string, AliasState>();
+  calls: string[] = [];
+  /** Code the fake "uploads": a zip path or s3 key → CodeSha256. */
+  codeBySource = new Map<string, string>();
+  /** Decides whether a call fails: the operation and how many times it has been called, this one included. */
+  failWhen: (op: string, count: number) => boolean = () => false;
+
+  constructor(readonly name = 'notes-api', environment: Record<string, string> = { KEEP: 'me' }) {
+    this.latest = {
+      functionArn: `arn:aws:lambda:us-east-1:123456789012:function:${name}`,
+      functionName: name,
+      version: '$LATEST',
+      codeSha256: 'bootstrap=',
+      codeSize: 10,
+      environment,
+      memorySize: 128,
+      timeoutSeconds: 3,
+      description: '',
+      revisionId: 'r0',
+    };
+  }
+
+  private check(op: string): void {
+    this.calls.push(op);
+    if (this.failWhen(op, this.calls.filter((c) => c === op).length)) throw new Error(`${op} failed (injected)`);
+  }
+
+  async getVersion(functionName: string, version?: string) {
+    this.check('getVersion');
+    if (functionName !== this.name) return undefined;
+    if (version === undefined || version === '$LATEST') return { ...this.latest };
+    const found = this.versions.find((v) => v.version === version);
+    return found && { ...found };
+  }
+
+  async getAlias(_functionName: string, alias: string) {
+    this.check('getAlias');
+    const found = this.aliases.get(alias);
+    return found && { ...found, weights: { ...found.weights } };
+  }
+
+  async updateConfiguration(_functionName: string, change: ConfigurationChange) {
+    this.check('updateConfiguration');
+    this.latest = {
+      ...this.latest,
+      ...(change.environment && { environment: { ...change.environment } }),
+      ...(change.memorySize !== undefined && { memorySize: change.memorySize }),
+      ...(change.timeoutSeconds !== undefined && { timeoutSeconds: change.timeoutSeconds }),
+      revisionId: `r${this.calls.length}`,
+    };
+    return { ...this.latest };
+  }
+
+  async updateCode(_functionName: string, code: CodeSource) {
+    this.check('updateCode');
+    const source = code.kind === 'zip-file' ? code.zipPath : `s3://${code.bucket}/${code.key}`;
+    const sha = this.codeBySource.get(source);
+    if (sha === undefined) throw new Error(`fake: no code registered for ${source}`);
+    this.latest = { ...this.latest, codeSha256: sha, revisionId: `r${this.calls.length}` };
+    return { ...this.latest };
+  }
+
+  async publishVersion(_functionName: string, options: { codeSha256: string; description: string; revisionId?: string }) {
+    this.check('publishVersion');
+    if (options.codeSha256 !== this.latest.codeSha256) throw new Error('PreconditionFailed: CodeSha256 does not match');
+    const last = this.versions.at(-1);
+    if (last && last.codeSha256 === this.latest.codeSha256 && JSON.stringify(last.environment) === JSON.stringify(this.latest.environment)) {
+      return { ...last };
+    }
+    const version = { ...this.latest, version: String(this.versions.length + 1), description: options.description };
+    this.versions.push(version);
+    return { ...version };
+  }
+
+  async createAlias(_functionName: string, alias: string, version: string, description: string) {
+    this.check('createAlias');
+    const state: AliasState = { name: alias, arn: `${this.latest.functionArn}:${alias}`, version, description, weights: {}, revisionId: 'a1' };
+    this.aliases.set(alias, state);
+    return { ...state };
+  }
+
+  async updateAlias(
+    _functionName: string,
+    alias: string,
+    target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
+  ) {
+    this.check('updateAlias');
+    const current = this.aliases.get(alias);
+    if (!current) throw new Error('ResourceNotFound: alias');
+    if (target.revisionId !== undefined && target.revisionId !== current.revisionId) throw new Error('PreconditionFailed: RevisionId');
+    const state: AliasState = {
+      ...current,
+      version: target.version,
+      weights: { ...(target.weights ?? {}) },
+      description: target.description ?? current.description,
+      revisionId: `a${this.calls.length}`,
+    };
+    this.aliases.set(alias, state);
+    return { ...state };
+  }
+
+  async deleteAlias(_functionName: string, alias: string) {
+    this.check('deleteAlias');
+    this.aliases.delete(alias);
+  }
+}
+
+export class FakeStore implements ArtifactStore {
+  objects = new Set<string>();
+  uploads: string[] = [];
+  async exists(bucket: string, key: string) {
+    return this.objects.has(`${bucket}/${key}`);
+  }
+  async upload(bucket: string, key: string, filePath: string) {
+    this.uploads.push(`${bucket}/${key} <- ${filePath}`);
+    this.objects.add(`${bucket}/${key}`);
+  }
+}
+
+/** Answers each check with the next of the given outcomes (the last one repeats). */
+export class FakeSmoke implements SmokeChecker {
+  checks: SmokeSettings[] = [];
+  constructor(private readonly outcomes: (boolean | Error)[]) {}
+  async check(smoke: SmokeSettings): Promise<SmokeResult> {
+    this.checks.push(smoke);
+    const outcome = this.outcomes[Math.min(this.checks.length - 1, this.outcomes.length - 1)];
+    if (outcome instanceof Error) throw outcome;
+    const status = outcome ? 200 : 502;
+    return {
+      ok: outcome === true,
+      attempts: [{ attempt: 1, method: 'GET', url: smoke.url, status, latencyMs: 5, bodyExcerpt: '', ok: outcome === true }],
+      summary: outcome ? `GET ${smoke.url} → 200 on attempt 1 of 1 (5 ms)` : `GET ${smoke.url} → 502 on 1 of 1 attempts`,
+    };
+  }
+}
+
+export class RecordingLog implements Log {
+  lines: string[] = [];
+  info(message: string) {
+    this.lines.push(`info: ${message}`);
+  }
+  warn(message: string) {
+    this.lines.push(`warn: ${message}`);
+  }
+  error(message: string) {
+    this.lines.push(`error: ${message}`);
+  }
+}
