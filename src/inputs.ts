@@ -3,17 +3,9 @@
  * in a getter (core.getInput), tests hand in a plain map.
  */
 import { COMMANDS, DEFAULT_CONFIG_FILE, Inputs, type Command } from './constants.js';
+import type { StageOverrides } from './stages-file.js';
 import { InputError } from './types.js';
 
-/** Inputs that override the stage's settings from the stages file. */
-export interface StageOverrides {
-  functionName?: string;
-  alias?: string;
-  region?: string;
-  s3Bucket?: string;
-  logLevel?: string;
-  smokeUrl?: string;
-}
 
 export interface ActionInputs {
   stage: string;

@@ -43,7 +43,7 @@ export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env): Ru
 /** Resolve the stage the inputs name: stages file (when there is one) with the inputs over it. */
 export async function resolveSettings(inputs: ActionInputs, environment: RunEnvironment): Promise<StageSettings> {
   const configPath = inWorkspace(environment.workspace, inputs.config);
-  const file = await loadStagesFile(configPath, inputs.configRequired);
+  const file = await loadStagesFile(configPath, inputs.configRequired, inputs.config);
   return resolveStage({
     ...(file !== undefined && { file }),
     fileName: inputs.config,
@@ -66,8 +66,7 @@ export async function runCommand(
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
   try {
-    const artifactPath = inWorkspace(environment.workspace, inputs.artifact ?? '');
-    const artifact = await prepareArtifact(artifactPath, { workDir });
+    const artifact = await prepareArtifact(inputs.artifact ?? '', { workDir, baseDir: environment.workspace });
     log.info(`Artifact ${inputs.artifact}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
 
     const clients = createClients({ ...(settings.region !== undefined && { region: settings.region }) });

@@ -1,6 +1,7 @@
 /**
  * The job summary, rendered from a command's result. Pure: main.ts writes it.
  */
+import { formatMegabytes } from './deploy.js';
 import type { ReleaseResult, ReleaseStatus } from './result.js';
 
 const STATUS_BADGE: Record<ReleaseStatus, string> = {
@@ -75,7 +76,7 @@ export function versionMove(result: ReleaseResult): string {
 }
 
 function describeUpload(upload: NonNullable<ReleaseResult['upload']>): string {
-  const size = `${(upload.sizeBytes / (1024 * 1024)).toFixed(1)} MB`;
+  const size = formatMegabytes(upload.sizeBytes);
   if (upload.kind === 's3') return `s3://${upload.bucket}/${upload.key} (${size}${upload.alreadyThere ? ', already there' : ''})`;
   return `direct (${size})`;
 }

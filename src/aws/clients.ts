@@ -1,0 +1,48 @@
+/**
+ * The one place that builds AWS SDK clients. Credentials and (when not given) the region come
+ * from the SDK's default chain; retries are the SDK's own (`standard` mode).
+ *
+ * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
+ * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3`
+ * (and `endpoint_url` in the shared config file, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`),
+ * so no endpoint is passed here. The one thing the SDK does not do for an emulator is
+ * path-style S3 addressing on a host name (it does so by itself only for an IP address), so
+ * that is forced whenever an endpoint override is in the environment.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { S3Client } from '@aws-sdk/client-s3';
+
+export const DEFAULT_USER_AGENT = 'stage-deploy';
+
+export interface ClientOptions {
+  /** The region; omitted: the SDK's default chain (AWS_REGION, profile, ...). */
+  region?: string;
+  /** Appended to the SDK's user agent; default `stage-deploy`. */
+  userAgent?: string;
+}
+
+export interface AwsClients {
+  lambda: LambdaClient;
+  s3: S3Client;
+}
+
+/** True when the environment points the SDK's S3 client at another endpoint. */
+function hasEndpointOverride(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+
+export function createClients(options: ClientOptions = {}): AwsClients {
+  const common = {
+    ...(options.region && { region: options.region }),
+    retryMode: 'standard',
+    maxAttempts: 5,
+    customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+  } as const;
+  return {
+    lambda: new LambdaClient({ ...common }),
+    s3: new S3Client({
+      ...common,
+      ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
+    }),
+  };
+}

@@ -1,0 +1,256 @@
+/**
+ * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
+ * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
+ *
+ * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
+ * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
+ *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
+ *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
+ *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
+ *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
+ * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
+ *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
+ *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
+ *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
+ * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; we cap maxDelay at 5 s so a
+ *   deploy notices the end of an update within seconds, and give up after 300 s.
+ * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
+ *   waiter throws before polling.
+ * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
+ *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
+ * We do not wait *before* an update: each update here waits for its own end, so the next one
+ * starts on a settled function.
+ */
+import { readFile } from 'node:fs/promises';
+import {
+  CreateAliasCommand,
+  DeleteAliasCommand,
+  GetAliasCommand,
+  GetFunctionConfigurationCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  waitUntilFunctionUpdatedV2,
+  type AliasConfiguration,
+  type FunctionConfiguration,
+  type LambdaClient,
+  type UpdateFunctionCodeRequest,
+  type UpdateFunctionConfigurationRequest,
+} from '@aws-sdk/client-lambda';
+import type {
+  AliasState,
+  CodeSource,
+  ConfigurationChange,
+  FunctionVersionState,
+  LambdaGateway,
+} from '../types.js';
+
+export interface WaiterOptions {
+  /** Seconds before the second poll, and the lower bound of every later delay. Default 1. */
+  minDelaySeconds?: number;
+  /** Upper bound of the delay between polls, in seconds. Default 5. */
+  maxDelaySeconds?: number;
+  /** Give up after this many seconds. Default 300. */
+  maxWaitSeconds?: number;
+}
+
+export interface SdkLambdaGatewayOptions {
+  waiter?: WaiterOptions;
+}
+
+export const DEFAULT_WAITER: Required<WaiterOptions> = {
+  minDelaySeconds: 1,
+  maxDelaySeconds: 5,
+  maxWaitSeconds: 300,
+};
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+
+export function toVersionState(config: FunctionConfiguration): FunctionVersionState {
+  return {
+    functionArn: config.FunctionArn ?? '',
+    functionName: config.FunctionName ?? '',
+    version: config.Version ?? '$LATEST',
+    codeSha256: config.CodeSha256 ?? '',
+    codeSize: config.CodeSize ?? 0,
+    environment: { ...(config.Environment?.Variables ?? {}) },
+    ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
+    ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
+    description: config.Description ?? '',
+    ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
+    ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
+    ...(config.State !== undefined && { state: config.State }),
+    ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
+    ...(config.Handler !== undefined && { handler: config.Handler }),
+    ...(config.Runtime !== undefined && { runtime: config.Runtime }),
+  };
+}
+
+export function toAliasState(alias: AliasConfiguration): AliasState {
+  return {
+    name: alias.Name ?? '',
+    arn: alias.AliasArn ?? '',
+    version: alias.FunctionVersion ?? '',
+    description: alias.Description ?? '',
+    weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+    ...(alias.RevisionId !== undefined && { revisionId: alias.RevisionId }),
+  };
+}
+
+export class SdkLambdaGateway implements LambdaGateway {
+  private readonly waiter: Required<WaiterOptions>;
+
+  constructor(
+    private readonly client: LambdaClient,
+    options: SdkLambdaGatewayOptions = {},
+  ) {
+    this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
+  }
+
+  async getVersion(functionName: string, version?: string): Promise<FunctionVersionState | undefined> {
+    try {
+      const config = await this.client.send(
+        new GetFunctionConfigurationCommand({
+          FunctionName: functionName,
+          ...(version !== undefined && { Qualifier: version }),
+        }),
+      );
+      return toVersionState(config);
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async getAlias(functionName: string, alias: string): Promise<AliasState | undefined> {
+    try {
+      return toAliasState(await this.client.send(new GetAliasCommand({ FunctionName: functionName, Name: alias })));
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async updateConfiguration(functionName: string, change: ConfigurationChange): Promise<FunctionVersionState> {
+    const input: UpdateFunctionConfigurationRequest = {
+      FunctionName: functionName,
+      // Always with Variables: an Environment without them means "no change" to Lambda but is
+      // an error to moto. The map replaces the function's variables; merging is the caller's.
+      ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
+      ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
+      ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
+    };
+    await this.client.send(new UpdateFunctionConfigurationCommand(input));
+    return this.waitForUpdate(functionName, 'configuration');
+  }
+
+  async updateCode(functionName: string, code: CodeSource): Promise<FunctionVersionState> {
+    const input: UpdateFunctionCodeRequest =
+      code.kind === 'zip-file'
+        ? { FunctionName: functionName, ZipFile: await readFile(code.zipPath) }
+        : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
+    await this.client.send(new UpdateFunctionCodeCommand(input));
+    return this.waitForUpdate(functionName, 'code');
+  }
+
+  async publishVersion(
+    functionName: string,
+    options: { codeSha256: string; description: string; revisionId?: string },
+  ): Promise<FunctionVersionState> {
+    const config = await this.client.send(
+      new PublishVersionCommand({
+        FunctionName: functionName,
+        CodeSha256: options.codeSha256,
+        Description: options.description,
+        ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
+      }),
+    );
+    return toVersionState(config);
+  }
+
+  async createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState> {
+    const created = await this.client.send(
+      new CreateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: version,
+        Description: description,
+      }),
+    );
+    return toAliasState(created);
+  }
+
+  async updateAlias(
+    functionName: string,
+    alias: string,
+    target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
+  ): Promise<AliasState> {
+    const updated = await this.client.send(
+      new UpdateAliasCommand({
+        FunctionName: functionName,
+        Name: alias,
+        FunctionVersion: target.version,
+        // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+        RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+        ...(target.description !== undefined && { Description: target.description }),
+        ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+      }),
+    );
+    return toAliasState(updated);
+  }
+
+  async deleteAlias(functionName: string, alias: string): Promise<void> {
+    await this.client.send(new DeleteAliasCommand({ FunctionName: functionName, Name: alias }));
+  }
+
+  /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
+  private async waitForUpdate(functionName: string, what: 'configuration' | 'code'): Promise<FunctionVersionState> {
+    let waitError: unknown;
+    try {
+      await waitUntilFunctionUpdatedV2(
+        {
+          client: this.client,
+          minDelay: this.waiter.minDelaySeconds,
+          maxDelay: this.waiter.maxDelaySeconds,
+          maxWaitTime: this.waiter.maxWaitSeconds,
+        },
+        { FunctionName: functionName },
+      );
+    } catch (error) {
+      waitError = error;
+    }
+    let config: FunctionConfiguration;
+    try {
+      config = await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName }));
+    } catch (error) {
+      if (isNotFound(error)) {
+        throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
+      }
+      throw error;
+    }
+    if (config.LastUpdateStatus === 'Failed') {
+      const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
+      throw new Error(
+        `Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`,
+      );
+    }
+    if (waitError !== undefined) {
+      if (waitError instanceof Error && waitError.name === 'TimeoutError') {
+        throw new Error(
+          `Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
+            `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`,
+          { cause: waitError },
+        );
+      }
+      throw waitError;
+    }
+    return toVersionState(config);
+  }
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,67 @@
+/**
+ * The ArtifactStore on S3: a HEAD to see whether a release's zip is there already, and a
+ * streamed upload through @aws-sdk/lib-storage's `Upload`, which sends one PutObject for a
+ * file smaller than a part and a multipart upload otherwise. At most `queueSize` parts of
+ * `partSizeBytes` are in memory at once (32 MiB by default), whatever the size of the file.
+ */
+import { createReadStream } from 'node:fs';
+import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { ArtifactStore } from '../types.js';
+
+export interface S3ArtifactStoreOptions {
+  /** Size of one multipart part; default 8 MiB (S3's minimum is 5 MiB). */
+  partSizeBytes?: number;
+  /** Parts uploaded at once; default 4. */
+  queueSize?: number;
+}
+
+export const DEFAULT_PART_SIZE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_QUEUE_SIZE = 4;
+
+function isNotFound(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  if (error.name === 'NotFound' || error.name === 'NoSuchKey') return true;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 404;
+}
+
+export class S3ArtifactStore implements ArtifactStore {
+  private readonly partSizeBytes: number;
+  private readonly queueSize: number;
+
+  constructor(
+    private readonly client: S3Client,
+    options: S3ArtifactStoreOptions = {},
+  ) {
+    this.partSizeBytes = options.partSizeBytes ?? DEFAULT_PART_SIZE_BYTES;
+    this.queueSize = options.queueSize ?? DEFAULT_QUEUE_SIZE;
+  }
+
+  async exists(bucket: string, key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async upload(bucket: string, key: string, filePath: string): Promise<void> {
+    const body = createReadStream(filePath);
+    try {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: bucket, Key: key, Body: body, ContentType: 'application/zip' },
+        partSize: this.partSizeBytes,
+        queueSize: this.queueSize,
+        // A failed multipart upload is aborted, so no orphaned parts are left to pay for.
+        leavePartsOnError: false,
+      });
+      await upload.done();
+    } finally {
+      body.destroy();
+    }
+  }
+}

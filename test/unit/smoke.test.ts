@@ -1,0 +1,329 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { formatLatency, HttpSmokeChecker, maskSecrets } from '../../src/smoke.js';
+import type { Log, SmokeSettings } from '../../src/types.js';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+interface TestServer {
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+const servers: TestServer[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => s.close()));
+});
+
+/** A real HTTP server on 127.0.0.1; `handle` answers the n-th request (1-based). */
+async function serve(handle: (req: Received, res: ServerResponse, n: number) => void): Promise<TestServer> {
+  const received: Received[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const r = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      received.push(r);
+      handle(r, res, received.length);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const t: TestServer = {
+    url: `http://127.0.0.1:${port}`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  servers.push(t);
+  return t;
+}
+
+function reply(res: ServerResponse, status: number, body = ''): void {
+  res.writeHead(status, { 'content-type': 'text/plain' });
+  res.end(body);
+}
+
+function settings(url: string, over: Partial<SmokeSettings> = {}): SmokeSettings {
+  return {
+    url,
+    method: 'GET',
+    headers: {},
+    secrets: [],
+    expectStatus: { codes: [], classes: [2], text: '2xx' },
+    attempts: 3,
+    intervalMs: 2000,
+    timeoutMs: 5000,
+    invoke: false,
+    ...over,
+  };
+}
+
+function recorder(): Log & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    info: (m) => lines.push(m),
+    warn: (m) => lines.push(`WARN ${m}`),
+    error: (m) => lines.push(`ERROR ${m}`),
+  };
+}
+
+function checker(): { checker: HttpSmokeChecker; waits: number[] } {
+  const waits: number[] = [];
+  return {
+    waits,
+    checker: new HttpSmokeChecker({
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    }),
+  };
+}
+
+describe('HttpSmokeChecker', () => {
+  it('passes on the first try and does not wait', async () => {
+    const server = await serve((_r, res) => reply(res, 200, '{"status":"ok"}'));
+    const { checker: c, waits } = checker();
+    const log = recorder();
+    const result = await c.check(settings(`${server.url}/health`), log);
+
+    expect(result.ok).toBe(true);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.attempts[0]).toMatchObject({ attempt: 1, method: 'GET', status: 200, ok: true, bodyExcerpt: '{"status":"ok"}' });
+    expect(result.summary).toMatch(new RegExp(`^GET ${server.url}/health → 200 on attempt 1 of 3 \\(\\d+ ms\\)$`));
+    expect(log.lines).toHaveLength(1);
+    expect(log.lines[0]).toMatch(new RegExp(`^smoke 1/3: GET ${server.url}/health → 200 in \\d+ ms ✓$`));
+    expect(waits).toEqual([]);
+    expect(server.received).toHaveLength(1);
+  });
+
+  it('fails 3 of 3 with a 502, waiting between tries but not after the last', async () => {
+    const server = await serve((_r, res) => reply(res, 502, 'Bad Gateway'));
+    const { checker: c, waits } = checker();
+    const log = recorder();
+    const result = await c.check(settings(`${server.url}/health`, { intervalMs: 1500 }), log);
+
+    expect(result.ok).toBe(false);
+    expect(result.summary).toBe(`GET ${server.url}/health → 502 on 3 of 3 attempts`);
+    expect(result.attempts.map((a) => a.status)).toEqual([502, 502, 502]);
+    expect(result.attempts.every((a) => a.problem === 'expected 2xx' && a.bodyExcerpt === 'Bad Gateway')).toBe(true);
+    expect(waits).toEqual([1500, 1500]);
+    expect(log.lines).toHaveLength(3);
+    expect(log.lines[1]).toMatch(new RegExp(`^smoke 2/3: GET ${server.url}/health → 502 in \\d+ ms \\(expected 2xx\\)$`));
+    expect(server.received).toHaveLength(3);
+  });
+
+  it('recovers on attempt 2', async () => {
+    const server = await serve((_r, res, n) => (n === 1 ? reply(res, 503, 'warming up') : reply(res, 200, 'ok')));
+    const { checker: c, waits } = checker();
+    const result = await c.check(settings(`${server.url}/health`), recorder());
+
+    expect(result.ok).toBe(true);
+    expect(result.attempts.map((a) => [a.status, a.ok])).toEqual([
+      [503, false],
+      [200, true],
+    ]);
+    expect(result.summary).toMatch(new RegExp(`^GET ${server.url}/health → 200 on attempt 2 of 3 \\(\\d+ ms\\)$`));
+    expect(waits).toEqual([2000]);
+  });
+
+  it('lists each outcome when they differ', async () => {
+    const server = await serve((_r, res, n) => (n === 3 ? reply(res, 500) : reply(res, 502)));
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/`), recorder());
+    expect(result.summary).toBe(`GET ${server.url}/ → 502, 502, 500 on 3 of 3 attempts`);
+  });
+
+  it('checks the body: a substring', async () => {
+    const server = await serve((_r, res) => reply(res, 200, '{"status":"degraded"}'));
+    const { checker: c } = checker();
+    const log = recorder();
+    const failed = await c.check(settings(`${server.url}/h`, { expectBody: { kind: 'substring', text: '"ok"' } }), log);
+    expect(failed.ok).toBe(false);
+    expect(failed.attempts[0]!.problem).toBe('body did not contain "\\"ok\\""');
+    expect(failed.summary).toBe(`GET ${server.url}/h → 200 without "\\"ok\\"" in the body on 3 of 3 attempts`);
+    expect(log.lines[0]).toContain('→ 200 in ');
+
+    const passed = await c.check(settings(`${server.url}/h`, { expectBody: { kind: 'substring', text: 'degraded' } }), recorder());
+    expect(passed.ok).toBe(true);
+  });
+
+  it('checks the body: a regular expression', async () => {
+    const server = await serve((_r, res) => reply(res, 200, 'Status: OK'));
+    const { checker: c } = checker();
+    const passed = await c.check(
+      settings(`${server.url}/h`, { expectBody: { kind: 'regex', source: '^status:\\s+ok$', flags: 'i' } }),
+      recorder(),
+    );
+    expect(passed.ok).toBe(true);
+    const failed = await c.check(
+      settings(`${server.url}/h`, { attempts: 1, expectBody: { kind: 'regex', source: '^status:\\s+ok$', flags: '' } }),
+      recorder(),
+    );
+    expect(failed.ok).toBe(false);
+    expect(failed.attempts[0]!.problem).toBe('body did not match /^status:\\s+ok$/');
+    expect(failed.summary).toBe(`GET ${server.url}/h → 200 with a body not matching /^status:\\s+ok$/ on 1 of 1 attempts`);
+  });
+
+  it('judges the status by a list of codes and by class', async () => {
+    const server = await serve((_r, res, n) => reply(res, n === 1 ? 204 : 302));
+    const { checker: c } = checker();
+    const list = await c.check(
+      settings(`${server.url}/`, { attempts: 1, expectStatus: { codes: [200, 204], classes: [], text: '[200, 204]' } }),
+      recorder(),
+    );
+    expect(list.ok).toBe(true);
+
+    const server2 = await serve((_r, res) => reply(res, 404, 'nope'));
+    const byClass = await c.check(
+      settings(`${server2.url}/`, { attempts: 1, expectStatus: { codes: [], classes: [4], text: '4xx' } }),
+      recorder(),
+    );
+    expect(byClass.ok).toBe(true);
+    const wrong = await c.check(
+      settings(`${server2.url}/`, { attempts: 1, expectStatus: { codes: [200], classes: [], text: '200' } }),
+      recorder(),
+    );
+    expect(wrong.ok).toBe(false);
+    expect(wrong.attempts[0]!.problem).toBe('expected 200');
+  });
+
+  it('follows redirects like a normal client', async () => {
+    const server = await serve((r, res) => {
+      if (r.url === '/old') {
+        res.writeHead(301, { location: '/new' });
+        res.end();
+      } else reply(res, 200, 'moved here');
+    });
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/old`, { attempts: 1 }), recorder());
+    expect(result.ok).toBe(true);
+    expect(result.attempts[0]!.bodyExcerpt).toBe('moved here');
+  });
+
+  it('times out on a server that never answers', async () => {
+    const server = await serve(() => undefined); // never replies
+    const { checker: c, waits } = checker();
+    const log = recorder();
+    const result = await c.check(settings(`${server.url}/slow`, { attempts: 2, intervalMs: 10, timeoutMs: 200 }), log);
+
+    expect(result.ok).toBe(false);
+    expect(result.attempts.map((a) => a.status)).toEqual([undefined, undefined]);
+    expect(result.attempts[0]!.problem).toBe('timed out after 200ms');
+    expect(result.attempts[0]!.latencyMs).toBeGreaterThanOrEqual(150);
+    expect(log.lines[0]).toBe(`smoke 1/2: GET ${server.url}/slow → no answer after 200ms (timed out)`);
+    expect(result.summary).toBe(`GET ${server.url}/slow → no answer on 2 of 2 attempts`);
+    expect(waits).toEqual([10]);
+  });
+
+  it('reports a refused connection with its code', async () => {
+    const server = await serve((_r, res) => reply(res, 200));
+    const url = `${server.url}/health`;
+    await server.close();
+    servers.splice(servers.indexOf(server), 1);
+    const { checker: c } = checker();
+    const log = recorder();
+    const result = await c.check(settings(url, { attempts: 2 }), log);
+
+    expect(result.ok).toBe(false);
+    expect(result.attempts[0]!.problem).toBe('ECONNREFUSED');
+    expect(log.lines[0]).toMatch(new RegExp(`^smoke 1/2: GET ${url} → no answer in \\d+ ms \\(ECONNREFUSED\\)$`));
+    expect(result.summary).toBe(`GET ${url} → no answer on 2 of 2 attempts`);
+  });
+
+  it('masks secrets in log lines, URL and body excerpt', async () => {
+    const server = await serve((r, res, n) =>
+      reply(res, n === 1 ? 500 : 200, `you sent key=${String(r.headers['x-api-key'])} token in ${r.url}`),
+    );
+    const secret = 's3cr3t-KEY/value';
+    const { checker: c } = checker();
+    const log = recorder();
+    const result = await c.check(
+      settings(`${server.url}/health?token=${encodeURIComponent(secret)}`, {
+        headers: { 'x-api-key': secret },
+        secrets: [secret, ''],
+      }),
+      log,
+    );
+
+    expect(server.received[0]!.headers['x-api-key']).toBe(secret); // the real value was sent
+    expect(result.ok).toBe(true);
+    const everything = JSON.stringify(result) + log.lines.join('\n');
+    expect(everything).not.toContain(secret);
+    expect(everything).not.toContain(encodeURIComponent(secret));
+    expect(result.attempts[0]!.bodyExcerpt).toBe('you sent key=*** token in /health?token=***');
+    expect(result.attempts[0]!.url).toBe(`${server.url}/health?token=***`);
+    expect(log.lines[0]).toContain(`GET ${server.url}/health?token=*** → 500`);
+  });
+
+  it('sends the method, headers and body', async () => {
+    const server = await serve((r, res) => reply(res, 201, `got ${r.body}`));
+    const { checker: c } = checker();
+    const result = await c.check(
+      settings(`${server.url}/notes`, {
+        method: 'post',
+        headers: { 'content-type': 'application/json', 'x-smoke': '1' },
+        body: '{"text":"hello"}',
+      }),
+      recorder(),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.summary).toMatch(/^POST .*\/notes → 201 on attempt 1 of 3/);
+    expect(server.received[0]).toMatchObject({
+      method: 'POST',
+      body: '{"text":"hello"}',
+      headers: expect.objectContaining({ 'content-type': 'application/json', 'x-smoke': '1' }) as unknown,
+    });
+  });
+
+  it('keeps only the first 300 bytes of the body as the excerpt', async () => {
+    const server = await serve((_r, res) => reply(res, 200, 'é'.repeat(400)));
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/`, { attempts: 1 }), recorder());
+    expect(result.attempts[0]!.bodyExcerpt).toBe('é'.repeat(150));
+  });
+
+  it('finds the expected body in a large response, keeping at most 64 KB', async () => {
+    const server = await serve((_r, res) => reply(res, 200, 'x'.repeat(1000) + 'MARKER' + 'y'.repeat(200_000)));
+    const { checker: c } = checker();
+    const ok = await c.check(settings(`${server.url}/`, { attempts: 1, expectBody: { kind: 'substring', text: 'MARKER' } }), recorder());
+    expect(ok.ok).toBe(true);
+    const server2 = await serve((_r, res) => reply(res, 200, 'y'.repeat(200_000) + 'MARKER'));
+    const beyond = await c.check(settings(`${server2.url}/`, { attempts: 1, expectBody: { kind: 'substring', text: 'MARKER' } }), recorder());
+    expect(beyond.ok).toBe(false);
+  });
+});
+
+describe('maskSecrets', () => {
+  it('masks longer secrets first and ignores empty ones', () => {
+    expect(maskSecrets('abc abcdef x', ['abc', 'abcdef', ''])).toBe('*** *** x');
+    expect(maskSecrets('nothing', [])).toBe('nothing');
+    expect(maskSecrets('a=p%40ss', ['p@ss'])).toBe('a=***');
+  });
+});
+
+describe('formatLatency', () => {
+  it('reads well', () => {
+    expect(formatLatency(41.4)).toBe('41 ms');
+    expect(formatLatency(1234)).toBe('1.2 s');
+    expect(formatLatency(12_345)).toBe('12 s');
+  });
+});
