@@ -173,6 +173,35 @@ stages:
     expect(answer.release).toBe('two');
   });
 
+  it('prod on the same function gets its own version with its own settings; dev keeps its own', async () => {
+    const artifact = zip({ 'index.mjs': GOOD_TWO });
+    const run = await deploy({ stage: 'prod', artifact: relative(artifact), config }, { SMOKE_API_KEY: SECRET });
+    expect(run.code).toBe(0);
+    expect(run.outputs).toMatchObject({ status: 'deployed', version: '4', 'previous-version': '', 'code-sha256': codeSha256(artifact) });
+    expect((await versionConfig(fn, '4')).Environment?.Variables).toEqual({ KEEP: 'me', TABLE: 'notes-prod', LOG_LEVEL: 'INFO' });
+    expect((await versionConfig(fn, '3')).Environment?.Variables).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'INFO' });
+    const snapshot = await snapshotFunction(moto.endpoint, fn);
+    expect(snapshot.aliases.map((a) => [a.Name, a.FunctionVersion])).toEqual([
+      ['dev', '3'],
+      ['prod', '4'],
+    ]);
+  });
+
+  it.each([
+    ['a malformed stages file', 'stages:\n  dev: [unclosed\n', /::error::bad\.yml: YAML syntax error at line \d+, column \d+: /],
+    ['a bad duration', 'stages:\n  dev:\n    function: notes-api\n    smoke: { url: "http://127.0.0.1:9/", interval: 5 minutes }\n', /::error::stages\.dev\.smoke\.interval: "5 minutes" is not a duration \(use 500ms, 2s or 5m\)/],
+    ['a function that does not exist', 'stages:\n  dev:\n    function: no-such-function\n', /::error::function: "no-such-function" does not exist/],
+  ])('%s is refused with the field and the value, and AWS is untouched', async (_name, text, message) => {
+    writeFileSync(join(workspace, 'bad.yml'), text);
+    const before = await snapshotFunction(moto.endpoint, fn);
+    const run = await deploy({ stage: 'dev', artifact: relative(good()), config: 'bad.yml' });
+    expect(run.code).not.toBe(0);
+    expect(run.outputs.status).toBe('failed');
+    expect(run.stdout).toMatch(message);
+    expect(run.stdout.match(/::error::/g)).toHaveLength(1);
+    expect(await snapshotFunction(moto.endpoint, fn)).toEqual(before);
+  });
+
   it('an unknown stage is refused with the stages that exist, and AWS is untouched', async () => {
     const before = await snapshotFunction(moto.endpoint, fn);
     const run = await deploy({ stage: 'qa', artifact: relative(good()), config });
