@@ -92572,7 +92572,7 @@ async function main() {
             core_setSecret(secret);
         const result = await runCommand(inputs, settings, environment, log);
         setOutputs(result);
-        await summary.addRaw(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() })).write();
+        await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
         if (result.status === 'failed' || result.status === 'rolled-back') {
             setFailed(result.error ?? `${result.stage}: ${result.status}`);
         }
@@ -92583,6 +92583,17 @@ async function main() {
     catch (error) {
         setOutput(Outputs.Status, 'failed');
         setFailed(error instanceof Error ? error.message : String(error));
+    }
+}
+/** The job summary is a report: failing to write it never fails a release. */
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await summary.addRaw(markdown).write();
+    }
+    catch (error) {
+        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 function setOutputs(result) {

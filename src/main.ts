@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
 
     const result = await runCommand(inputs, settings, environment, log);
     setOutputs(result);
-    await core.summary.addRaw(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() })).write();
+    await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
     if (result.status === 'failed' || result.status === 'rolled-back') {
       core.setFailed(result.error ?? `${result.stage}: ${result.status}`);
     } else {
@@ -36,6 +36,16 @@ export async function main(): Promise<void> {
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
     core.setFailed(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** The job summary is a report: failing to write it never fails a release. */
+async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 

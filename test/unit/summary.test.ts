@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+
+import type { ReleaseResult } from '../../src/result.js';
+import { renderSummary, versionMove } from '../../src/summary.js';
+
+const rolledBack: ReleaseResult = {
+  command: 'deploy',
+  status: 'rolled-back',
+  stage: 'dev',
+  functionName: 'notes-api',
+  alias: 'dev',
+  aliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:notes-api:dev',
+  version: '7',
+  previousVersion: '7',
+  candidateVersion: '8',
+  codeSha256: 'abc=',
+  commit: 'a1b2c3d4e5f60718293a',
+  upload: { kind: 'direct', sizeBytes: 2048 },
+  settingsChanged: ['environment.TABLE'],
+  smoke: {
+    ok: false,
+    summary: 'GET https://dev.example.com/health → 502 on 2 of 2 attempts',
+    attempts: [
+      { attempt: 1, method: 'GET', url: 'https://dev.example.com/health', status: 502, latencyMs: 41, bodyExcerpt: '{"message": "Internal server error"}', ok: false, problem: 'expected 2xx' },
+      { attempt: 2, method: 'GET', url: 'https://dev.example.com/health', latencyMs: 10000, bodyExcerpt: '', ok: false, problem: 'timed out' },
+    ],
+  },
+  error: 'GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7',
+  steps: [
+    { name: 'publish', startMs: 10, durationMs: 300, ok: true },
+    { name: 'smoke', startMs: 400, durationMs: 10100, ok: false },
+  ],
+  durationMs: 12_500,
+};
+
+describe('the job summary', () => {
+  it('shows what happened to a broken release at a glance', () => {
+    const text = renderSummary(rolledBack, { region: 'us-east-1', runUrl: 'https://github.com/acme/notes/actions/runs/1' });
+    expect(text).toContain('## stage-deploy deploy · dev: ↩️ rolled back');
+    expect(text).toContain('> **GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7**');
+    expect(text).toContain('| Function | `notes-api` (us-east-1) |');
+    expect(text).toContain('| Version | 7 → 8 → 7 (rolled back) |');
+    expect(text).toContain('| Commit | `a1b2c3d4e5f6` |');
+    expect(text).toContain('| Upload | direct (2 KB) |');
+    expect(text).toContain('| Settings changed | `environment.TABLE` |');
+    expect(text).toContain('| 1 | GET https://dev.example.com/health | ❌ 502 | 41 ms | `{"message": "Internal server error"}` |');
+    expect(text).toContain('| 2 | GET https://dev.example.com/health | no answer (timed out) | 10000 ms |  |');
+    expect(text).toContain('| smoke | +400 ms | 10.1 s | ❌ |');
+    expect(text).toContain('| Duration | 12.5 s |');
+    expect(text).toContain('[Workflow run](https://github.com/acme/notes/actions/runs/1)');
+  });
+
+  it('says how to repair by hand when the rollback failed', () => {
+    const text = renderSummary({ ...rolledBack, status: 'failed', repair: { error: 'AccessDenied', command: 'aws lambda update-alias …' } });
+    expect(text).toContain('> [!CAUTION]');
+    expect(text).toContain('```sh\naws lambda update-alias …\n```');
+  });
+
+  it('words the version move for each outcome', () => {
+    expect(versionMove({ ...rolledBack, status: 'deployed', version: '8' })).toBe('7 → 8');
+    expect(versionMove({ ...rolledBack, status: 'unchanged' })).toBe('7 (unchanged)');
+    expect(versionMove({ ...rolledBack, previousVersion: undefined, version: undefined, candidateVersion: '1' })).toBe('— → 1 → — (alias removed) (rolled back)');
+  });
+});
