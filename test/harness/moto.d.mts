@@ -3,3 +3,4 @@ export function assertMotoInstalled(): void;
 export function freePort(): Promise<number>;
 export function startMoto(): Promise<{ endpoint: string; port: number; stop: () => Promise<void> }>;
 export function awsEnv(endpoint: string, region?: string): Record<string, string>;
+export function useAwsEnv(endpoint: string, region?: string): () => void;

@@ -80,3 +80,18 @@ export function awsEnv(endpoint, region = 'us-east-1') {
     AWS_EC2_METADATA_DISABLED: 'true',
   };
 }
+
+/** Point this process's AWS SDK at `endpoint` (see awsEnv); returns a function that restores the environment. */
+export function useAwsEnv(endpoint, region) {
+  const saved = new Map();
+  for (const [name, value] of Object.entries(awsEnv(endpoint, region))) {
+    saved.set(name, process.env[name]);
+    process.env[name] = value;
+  }
+  return () => {
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+}

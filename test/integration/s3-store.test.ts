@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { S3ArtifactStore } from '../../src/aws/s3-store.js';
 import { createBucket } from '../harness/lambda-fixtures.mjs';
-import { awsEnv, startMoto } from '../harness/moto.mjs';
+import { startMoto, useAwsEnv } from '../harness/moto.mjs';
 
 const BUCKET = 'stage-deploy-artifacts';
 const MIB = 1024 * 1024;
@@ -19,14 +19,11 @@ const MIB = 1024 * 1024;
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
 let tmp: string;
-const savedEnv = new Map<string, string | undefined>();
+let restoreEnv: (() => void) | undefined;
 
 beforeAll(async () => {
   moto = await startMoto();
-  for (const [name, value] of Object.entries(awsEnv(moto.endpoint))) {
-    savedEnv.set(name, process.env[name]);
-    process.env[name] = value;
-  }
+  restoreEnv = useAwsEnv(moto.endpoint);
   clients = createClients({});
   await createBucket(moto.endpoint, BUCKET);
   tmp = mkdtempSync(join(tmpdir(), 's3-store-'));
@@ -36,10 +33,7 @@ afterAll(async () => {
   clients?.lambda.destroy();
   clients?.s3.destroy();
   await moto?.stop();
-  for (const [name, value] of savedEnv) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
+  restoreEnv?.();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
 });
 

@@ -1,0 +1,86 @@
+export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'other';
+
+export interface RecordedCall {
+  service: ProxyService;
+  /** SDK operation name, e.g. `UpdateFunctionConfiguration`, `PutObject`, `PutLogEvents`; `Unknown` if not recognised. */
+  operation: string;
+  method: string;
+  /** The request path without the query. */
+  path: string;
+  /** The raw query string, without `?` (empty when none). */
+  query: string;
+  /** Parsed JSON (Lambda, JSON protocols) or the form fields (Query protocol); left out for binary or large (> 1 MiB) bodies. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  requestBody?: any;
+  /** HTTP status of the answer (0 while the answer is still being relayed). */
+  status: number;
+  /** Date.now() when the request reached the proxy. */
+  startedAt: number;
+  durationMs: number;
+  /** True when the answer was an error injected by `failOperation` (not forwarded). */
+  injected?: true;
+}
+
+export interface FailOperationOptions {
+  /** HTTP status; default 500. */
+  status?: number;
+  /** Error code (`x-amzn-errortype`, `__type`, `<Code>`); default `ServiceException`. */
+  type?: string;
+  /** Default `Injected failure`. */
+  message?: string;
+  /** How many calls to fail; default 1. */
+  times?: number;
+}
+
+export interface AwsProxy {
+  /** http://127.0.0.1:PORT */
+  endpoint: string;
+  port: number;
+  /** The moto endpoint requests are forwarded to. */
+  target: string;
+  /** Every call, in the order they reached the proxy. */
+  calls: RecordedCall[];
+  /** Number of calls per operation. */
+  counts(): Record<string, number>;
+  /** Forget the recorded calls (behaviours stay as they are). */
+  reset(): void;
+  /** After each UpdateFunctionConfiguration/UpdateFunctionCode, $LATEST reports `LastUpdateStatus: InProgress` for `ms`. 0 turns it off. */
+  holdInProgress(ms: number): void;
+  /** The next update is applied by moto but reported `Failed` with this reason and code until the function's next update. */
+  failNextUpdate(reason: string, code?: string): void;
+  /** Keep RevisionIds for $LATEST, versions and aliases; answer 412 PreconditionFailedException to a stale one. */
+  enforceRevisionId(on?: boolean): void;
+  /** Answer 412 PreconditionFailedException to PublishVersion whose CodeSha256 differs from $LATEST's. */
+  enforceCodeSha256(on?: boolean): void;
+  /** Remember LoggingConfig (moto drops it) for $LATEST and snapshot it onto published versions. */
+  keepLoggingConfig(on?: boolean): void;
+  /** Answer the next `times` calls of `operation` with an error, without forwarding them. */
+  failOperation(operation: string, options?: FailOperationOptions): void;
+  /** Switch every behaviour off and forget the per-function state. */
+  clearBehaviours(): void;
+  /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */
+  lastUpdateCompletedAt(functionName: string): number | undefined;
+  /** The RevisionId the proxy holds for $LATEST (or the alias), when enforceRevisionId is on. */
+  revisionIdOf(functionName: string, alias?: string): string | undefined;
+  stop(): Promise<void>;
+}
+
+export function startProxy(options: { target: string }): Promise<AwsProxy>;
+
+/** The Lambda operation (and decoded path parameters) for a method and REST path. */
+export function lambdaRoute(
+  method: string,
+  pathname: string,
+  searchParams: URLSearchParams,
+): { operation: string; params: Record<string, string> } | undefined;
+
+/** The S3 operation of a path-style request. */
+export function s3Operation(
+  method: string,
+  pathname: string,
+  searchParams: URLSearchParams,
+  headers?: Record<string, string | string[] | undefined>,
+): string;
+
+/** Splits a FunctionName (name, partial or full ARN, maybe with a qualifier). */
+export function parseFunctionName(raw: string): { name: string; qualifier?: string };

@@ -1,0 +1,817 @@
+// A small HTTP proxy in front of moto_server that records every AWS call and, when asked, adds
+// the Lambda behaviours moto lacks (updates that stay InProgress or fail, RevisionId and
+// CodeSha256 preconditions, LoggingConfig, injected errors). For integration tests, the demo and
+// the bench; plain JavaScript (node:http only); types in aws-proxy.d.mts.
+//
+// Requests are forwarded as they came (method, path, query, headers, body) to moto and the answer
+// is relayed. Bodies are streamed, except Lambda calls and the small JSON-RPC (X-Amz-Target) and
+// Query (Action=...) calls, which are buffered so that they can be recorded and looked at. Only
+// Lambda answers that a behaviour may rewrite are buffered; a rewritten answer gets a new
+// content-length.
+//
+// The service of a call comes from the SigV4 credential scope (Authorization header or presigned
+// X-Amz-Credential), as moto does it; the operation from the protocol:
+// - Lambda (REST-JSON): the method and path, with the routes of @aws-sdk/client-lambda 3.1162.
+// - CloudWatch Logs: awsJson1.1, `X-Amz-Target: Logs_20140328.<Operation>`.
+// - CloudWatch: @aws-sdk/client-cloudwatch 3.1162 uses awsJson1.0, `X-Amz-Target:
+//   GraniteServiceVersion20100801.<Operation>`; older SDKs send the Query protocol (`Action=`)
+//   and some others RPCv2-CBOR (`/service/GraniteServiceVersion20100801/operation/<Operation>`):
+//   all three are recognised.
+// - IAM: Query protocol, `Action=<Operation>` in the form body.
+// - S3 (path-style, /bucket/key): the `x-id` query parameter the SDK adds where it has one,
+//   otherwise the method, the sub-resource in the query and whether there is a key.
+import { randomUUID } from 'node:crypto';
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { URL, URLSearchParams } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+
+/** Request bodies larger than this are not parsed for the record (requestBody is left out). */
+const RECORD_BODY_LIMIT = 1024 * 1024;
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+]);
+
+/** [method, path template (with an optional required query), operation] from @aws-sdk/client-lambda's schemas. */
+const LAMBDA_ROUTE_TABLE = [
+  ['POST', '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy', 'AddLayerVersionPermission'],
+  ['POST', '/2015-03-31/functions/{FunctionName}/policy', 'AddPermission'],
+  ['POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/checkpoint', 'CheckpointDurableExecution'],
+  ['POST', '/2015-03-31/functions/{FunctionName}/aliases', 'CreateAlias'],
+  ['POST', '/2025-11-30/capacity-providers', 'CreateCapacityProvider'],
+  ['POST', '/2020-04-22/code-signing-configs', 'CreateCodeSigningConfig'],
+  ['POST', '/2015-03-31/event-source-mappings', 'CreateEventSourceMapping'],
+  ['POST', '/2015-03-31/functions', 'CreateFunction'],
+  ['POST', '/2021-10-31/functions/{FunctionName}/url', 'CreateFunctionUrlConfig'],
+  ['DELETE', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'DeleteAlias'],
+  ['DELETE', '/2025-11-30/capacity-providers/{CapacityProviderName}', 'DeleteCapacityProvider'],
+  ['DELETE', '/2020-04-22/code-signing-configs/{CodeSigningConfigArn}', 'DeleteCodeSigningConfig'],
+  ['DELETE', '/2015-03-31/event-source-mappings/{UUID}', 'DeleteEventSourceMapping'],
+  ['DELETE', '/2015-03-31/functions/{FunctionName}', 'DeleteFunction'],
+  ['DELETE', '/2020-06-30/functions/{FunctionName}/code-signing-config', 'DeleteFunctionCodeSigningConfig'],
+  ['DELETE', '/2017-10-31/functions/{FunctionName}/concurrency', 'DeleteFunctionConcurrency'],
+  ['DELETE', '/2019-09-25/functions/{FunctionName}/event-invoke-config', 'DeleteFunctionEventInvokeConfig'],
+  ['DELETE', '/2021-10-31/functions/{FunctionName}/url', 'DeleteFunctionUrlConfig'],
+  ['DELETE', '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}', 'DeleteLayerVersion'],
+  ['DELETE', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', 'DeleteProvisionedConcurrencyConfig'],
+  ['DELETE', '/2026-07-09/resource-policy/{ResourceArn}', 'DeleteResourcePolicy'],
+  ['GET', '/2016-08-19/account-settings', 'GetAccountSettings'],
+  ['GET', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'GetAlias'],
+  ['GET', '/2025-11-30/capacity-providers/{CapacityProviderName}', 'GetCapacityProvider'],
+  ['GET', '/2020-04-22/code-signing-configs/{CodeSigningConfigArn}', 'GetCodeSigningConfig'],
+  ['GET', '/2025-12-01/durable-executions/{DurableExecutionArn}', 'GetDurableExecution'],
+  ['GET', '/2025-12-01/durable-executions/{DurableExecutionArn}/history', 'GetDurableExecutionHistory'],
+  ['GET', '/2025-12-01/durable-executions/{DurableExecutionArn}/state', 'GetDurableExecutionState'],
+  ['GET', '/2015-03-31/event-source-mappings/{UUID}', 'GetEventSourceMapping'],
+  ['GET', '/2015-03-31/functions/{FunctionName}', 'GetFunction'],
+  ['GET', '/2020-06-30/functions/{FunctionName}/code-signing-config', 'GetFunctionCodeSigningConfig'],
+  ['GET', '/2019-09-30/functions/{FunctionName}/concurrency', 'GetFunctionConcurrency'],
+  ['GET', '/2015-03-31/functions/{FunctionName}/configuration', 'GetFunctionConfiguration'],
+  ['GET', '/2019-09-25/functions/{FunctionName}/event-invoke-config', 'GetFunctionEventInvokeConfig'],
+  ['GET', '/2024-08-31/functions/{FunctionName}/recursion-config', 'GetFunctionRecursionConfig'],
+  ['GET', '/2025-11-30/functions/{FunctionName}/function-scaling-config', 'GetFunctionScalingConfig'],
+  ['GET', '/2021-10-31/functions/{FunctionName}/url', 'GetFunctionUrlConfig'],
+  ['GET', '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}', 'GetLayerVersion'],
+  ['GET', '/2018-10-31/layers?find=LayerVersion', 'GetLayerVersionByArn'],
+  ['GET', '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy', 'GetLayerVersionPolicy'],
+  ['GET', '/2015-03-31/functions/{FunctionName}/policy', 'GetPolicy'],
+  ['GET', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', 'GetProvisionedConcurrencyConfig'],
+  ['GET', '/2026-07-09/resource-policy/{ResourceArn}', 'GetResourcePolicy'],
+  ['GET', '/2021-07-20/functions/{FunctionName}/runtime-management-config', 'GetRuntimeManagementConfig'],
+  ['POST', '/2015-03-31/functions/{FunctionName}/invocations', 'Invoke'],
+  ['POST', '/2014-11-13/functions/{FunctionName}/invoke-async', 'InvokeAsync'],
+  ['POST', '/2021-11-15/functions/{FunctionName}/response-streaming-invocations', 'InvokeWithResponseStream'],
+  ['GET', '/2015-03-31/functions/{FunctionName}/aliases', 'ListAliases'],
+  ['GET', '/2025-11-30/capacity-providers', 'ListCapacityProviders'],
+  ['GET', '/2020-04-22/code-signing-configs', 'ListCodeSigningConfigs'],
+  ['GET', '/2025-12-01/functions/{FunctionName}/durable-executions', 'ListDurableExecutionsByFunction'],
+  ['GET', '/2015-03-31/event-source-mappings', 'ListEventSourceMappings'],
+  ['GET', '/2019-09-25/functions/{FunctionName}/event-invoke-config/list', 'ListFunctionEventInvokeConfigs'],
+  ['GET', '/2015-03-31/functions', 'ListFunctions'],
+  ['GET', '/2020-04-22/code-signing-configs/{CodeSigningConfigArn}/functions', 'ListFunctionsByCodeSigningConfig'],
+  ['GET', '/2021-10-31/functions/{FunctionName}/urls', 'ListFunctionUrlConfigs'],
+  ['GET', '/2025-11-30/capacity-providers/{CapacityProviderName}/function-versions', 'ListFunctionVersionsByCapacityProvider'],
+  ['GET', '/2018-10-31/layers', 'ListLayers'],
+  ['GET', '/2018-10-31/layers/{LayerName}/versions', 'ListLayerVersions'],
+  ['GET', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency?List=ALL', 'ListProvisionedConcurrencyConfigs'],
+  ['GET', '/2017-03-31/tags/{Resource}', 'ListTags'],
+  ['GET', '/2015-03-31/functions/{FunctionName}/versions', 'ListVersionsByFunction'],
+  ['POST', '/2018-10-31/layers/{LayerName}/versions', 'PublishLayerVersion'],
+  ['POST', '/2015-03-31/functions/{FunctionName}/versions', 'PublishVersion'],
+  ['PUT', '/2020-06-30/functions/{FunctionName}/code-signing-config', 'PutFunctionCodeSigningConfig'],
+  ['PUT', '/2017-10-31/functions/{FunctionName}/concurrency', 'PutFunctionConcurrency'],
+  ['PUT', '/2019-09-25/functions/{FunctionName}/event-invoke-config', 'PutFunctionEventInvokeConfig'],
+  ['PUT', '/2024-08-31/functions/{FunctionName}/recursion-config', 'PutFunctionRecursionConfig'],
+  ['PUT', '/2025-11-30/functions/{FunctionName}/function-scaling-config', 'PutFunctionScalingConfig'],
+  ['PUT', '/2019-09-30/functions/{FunctionName}/provisioned-concurrency', 'PutProvisionedConcurrencyConfig'],
+  ['PUT', '/2026-07-09/resource-policy/{ResourceArn}', 'PutResourcePolicy'],
+  ['PUT', '/2021-07-20/functions/{FunctionName}/runtime-management-config', 'PutRuntimeManagementConfig'],
+  ['DELETE', '/2018-10-31/layers/{LayerName}/versions/{VersionNumber}/policy/{StatementId}', 'RemoveLayerVersionPermission'],
+  ['DELETE', '/2015-03-31/functions/{FunctionName}/policy/{StatementId}', 'RemovePermission'],
+  ['POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/fail', 'SendDurableExecutionCallbackFailure'],
+  ['POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/heartbeat', 'SendDurableExecutionCallbackHeartbeat'],
+  ['POST', '/2025-12-01/durable-execution-callbacks/{CallbackId}/succeed', 'SendDurableExecutionCallbackSuccess'],
+  ['POST', '/2025-12-01/durable-executions/{DurableExecutionArn}/stop', 'StopDurableExecution'],
+  ['POST', '/2017-03-31/tags/{Resource}', 'TagResource'],
+  ['DELETE', '/2017-03-31/tags/{Resource}', 'UntagResource'],
+  ['PUT', '/2015-03-31/functions/{FunctionName}/aliases/{Name}', 'UpdateAlias'],
+  ['PUT', '/2025-11-30/capacity-providers/{CapacityProviderName}', 'UpdateCapacityProvider'],
+  ['PUT', '/2020-04-22/code-signing-configs/{CodeSigningConfigArn}', 'UpdateCodeSigningConfig'],
+  ['PUT', '/2015-03-31/event-source-mappings/{UUID}', 'UpdateEventSourceMapping'],
+  ['PUT', '/2015-03-31/functions/{FunctionName}/code', 'UpdateFunctionCode'],
+  ['PUT', '/2015-03-31/functions/{FunctionName}/configuration', 'UpdateFunctionConfiguration'],
+  ['POST', '/2019-09-25/functions/{FunctionName}/event-invoke-config', 'UpdateFunctionEventInvokeConfig'],
+  ['PUT', '/2021-10-31/functions/{FunctionName}/url', 'UpdateFunctionUrlConfig'],
+];
+
+const LAMBDA_ROUTES = LAMBDA_ROUTE_TABLE.map(([method, template, operation]) => {
+  const [path, query] = template.split('?');
+  const segments = path.split('/').slice(1);
+  const required = query ? [...new URLSearchParams(query).entries()] : [];
+  return { method, segments, required, operation };
+}).sort((a, b) => b.required.length - a.required.length);
+
+/** The Lambda operation and path parameters for a method and path, or undefined. */
+export function lambdaRoute(method, pathname, searchParams) {
+  const parts = pathname.split('/').slice(1);
+  for (const route of LAMBDA_ROUTES) {
+    if (route.method !== method || route.segments.length !== parts.length) continue;
+    if (!route.required.every(([k, v]) => searchParams.get(k) === v)) continue;
+    const params = {};
+    let ok = true;
+    for (let i = 0; i < parts.length && ok; i += 1) {
+      const seg = route.segments[i];
+      if (seg.startsWith('{')) {
+        if (!parts[i]) ok = false;
+        else params[seg.slice(1, -1).replace('+', '')] = safeDecode(parts[i]);
+      } else if (seg !== parts[i]) ok = false;
+    }
+    if (ok) return { operation: route.operation, params };
+  }
+  return undefined;
+}
+
+function safeDecode(text) {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
+const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam' };
+
+/** The signing name from a SigV4 Authorization header or a presigned URL, or undefined. */
+function signingName(headers, searchParams) {
+  const auth = String(headers.authorization ?? '');
+  const fromHeader = /Credential=[^/,\s]+\/[^/]+\/[^/]+\/([^/]+)\//.exec(auth);
+  if (fromHeader) return fromHeader[1];
+  const credential = searchParams.get('X-Amz-Credential');
+  if (credential) return credential.split('/')[3];
+  return undefined;
+}
+
+function serviceOf(headers, pathname, searchParams) {
+  const scope = signingName(headers, searchParams);
+  if (scope) return SCOPE_SERVICES[scope.toLowerCase()] ?? 'other';
+  const target = String(headers['x-amz-target'] ?? '');
+  if (target.startsWith('Logs_')) return 'logs';
+  if (target.startsWith('GraniteServiceVersion')) return 'cloudwatch';
+  if (pathname.startsWith('/service/GraniteServiceVersion')) return 'cloudwatch';
+  if (/^\/20\d\d-\d\d-\d\d\/(functions|layers|event-source-mappings|tags|account-settings)/.test(pathname)) return 'lambda';
+  return 'other';
+}
+
+const S3_BUCKET_SUBRESOURCES = {
+  accelerate: 'BucketAccelerateConfiguration',
+  acl: 'BucketAcl',
+  cors: 'BucketCors',
+  encryption: 'BucketEncryption',
+  lifecycle: 'BucketLifecycleConfiguration',
+  location: 'BucketLocation',
+  logging: 'BucketLogging',
+  notification: 'BucketNotificationConfiguration',
+  'object-lock': 'ObjectLockConfiguration',
+  ownershipControls: 'BucketOwnershipControls',
+  policy: 'BucketPolicy',
+  publicAccessBlock: 'PublicAccessBlock',
+  replication: 'BucketReplication',
+  requestPayment: 'BucketRequestPayment',
+  tagging: 'BucketTagging',
+  versioning: 'BucketVersioning',
+  website: 'BucketWebsite',
+};
+const S3_OBJECT_SUBRESOURCES = {
+  acl: 'ObjectAcl',
+  attributes: 'ObjectAttributes',
+  'legal-hold': 'ObjectLegalHold',
+  retention: 'ObjectRetention',
+  tagging: 'ObjectTagging',
+};
+const VERB = { GET: 'Get', PUT: 'Put', DELETE: 'Delete' };
+
+/** The S3 operation of a path-style request (/bucket or /bucket/key). */
+export function s3Operation(method, pathname, searchParams, headers = {}) {
+  const xId = searchParams.get('x-id');
+  if (xId) return xId;
+  const [, bucket = '', ...keyParts] = pathname.split('/');
+  const hasKey = keyParts.join('/') !== '';
+  if (!bucket) return method === 'GET' ? 'ListBuckets' : 'Unknown';
+  if (!hasKey) {
+    if (method === 'GET' && searchParams.has('uploads')) return 'ListMultipartUploads';
+    if (method === 'GET' && searchParams.has('versions')) return 'ListObjectVersions';
+    if (method === 'POST' && searchParams.has('delete')) return 'DeleteObjects';
+    for (const [sub, name] of Object.entries(S3_BUCKET_SUBRESOURCES)) {
+      if (searchParams.has(sub) && VERB[method]) return `${VERB[method]}${name}`;
+    }
+    if (method === 'PUT') return 'CreateBucket';
+    if (method === 'HEAD') return 'HeadBucket';
+    if (method === 'DELETE') return 'DeleteBucket';
+    if (method === 'GET') return searchParams.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+    return 'Unknown';
+  }
+  const copy = headers['x-amz-copy-source'] !== undefined;
+  if (method === 'POST' && searchParams.has('uploads')) return 'CreateMultipartUpload';
+  if (method === 'POST' && searchParams.has('uploadId')) return 'CompleteMultipartUpload';
+  if (method === 'POST' && searchParams.has('restore')) return 'RestoreObject';
+  if (method === 'PUT' && searchParams.has('partNumber')) return copy ? 'UploadPartCopy' : 'UploadPart';
+  if (method === 'GET' && searchParams.has('uploadId')) return 'ListParts';
+  if (method === 'DELETE' && searchParams.has('uploadId')) return 'AbortMultipartUpload';
+  for (const [sub, name] of Object.entries(S3_OBJECT_SUBRESOURCES)) {
+    if (searchParams.has(sub) && VERB[method]) return `${VERB[method]}${name}`;
+  }
+  if (method === 'PUT') return copy ? 'CopyObject' : 'PutObject';
+  if (method === 'GET') return 'GetObject';
+  if (method === 'HEAD') return 'HeadObject';
+  if (method === 'DELETE') return 'DeleteObject';
+  return 'Unknown';
+}
+
+function isFormBody(headers) {
+  return String(headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+    req.on('aborted', () => reject(new Error('the request was aborted')));
+  });
+}
+
+/** The body without its gzip content-encoding (the SDK compresses large CloudWatch requests). */
+function gunzipped(buffer, headers) {
+  if (!/\bgzip\b/.test(String(headers['content-encoding'] ?? ''))) return buffer;
+  try {
+    return gunzipSync(buffer);
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function parseJson(buffer) {
+  if (!buffer || buffer.length === 0) return undefined;
+  try {
+    return JSON.parse(buffer.toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function forwardHeaders(headers, bodyLength) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (HOP_BY_HOP.has(name) || value === undefined) continue;
+    out[name] = value;
+  }
+  if (bodyLength !== undefined) {
+    delete out['transfer-encoding'];
+    out['content-length'] = String(bodyLength);
+  }
+  return out;
+}
+
+function relayHeaders(headers) {
+  const out = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (HOP_BY_HOP.has(name) || value === undefined) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** Splits a Lambda FunctionName (name, partial or full ARN, maybe with a qualifier). */
+export function parseFunctionName(raw) {
+  const text = String(raw ?? '');
+  const arn = /^(?:arn:[^:]+:lambda:[^:]+:)?(?:\d{12}:)?function:([^:]+)(?::([^:]+))?$/.exec(text);
+  if (arn) return { name: arn[1], qualifier: arn[2] };
+  const [name, qualifier] = text.split(':');
+  return { name, qualifier };
+}
+
+const PRECONDITION_REVISION =
+  'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id';
+
+const REWRITABLE = new Set([
+  'CreateFunction',
+  'GetFunction',
+  'GetFunctionConfiguration',
+  'UpdateFunctionConfiguration',
+  'UpdateFunctionCode',
+  'PublishVersion',
+  'GetAlias',
+  'CreateAlias',
+  'UpdateAlias',
+]);
+const REVISION_CHECKED = new Set(['UpdateFunctionConfiguration', 'UpdateFunctionCode', 'PublishVersion', 'UpdateAlias']);
+
+/**
+ * Start the proxy on 127.0.0.1 (a free port) in front of `target`, a moto endpoint.
+ * @param {{ target: string }} options
+ */
+export async function startProxy({ target }) {
+  const targetUrl = new URL(target);
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  /** @type {any[]} */
+  const calls = [];
+
+  const behaviour = {
+    holdMs: 0,
+    failNext: undefined,
+    revisions: false,
+    codeSha: false,
+    logging: false,
+    /** operation → { status, type, message, remaining } */
+    failures: new Map(),
+  };
+  let revisionCounter = 0;
+  const nextRevision = () => {
+    revisionCounter += 1;
+    return `00000000-0000-4000-8000-${revisionCounter.toString(16).padStart(12, '0')}`;
+  };
+  /**
+   * Per function name: { holdUntil, completedAt, failed, latestRev, versionRevs: Map,
+   *   aliasRevs: Map, logging, versionLogging: Map }
+   */
+  const functions = new Map();
+  const fnState = (name) => {
+    let state = functions.get(name);
+    if (!state) {
+      state = {
+        holdUntil: 0,
+        completedAt: undefined,
+        failed: undefined,
+        latestRev: undefined,
+        versionRevs: new Map(),
+        aliasRevs: new Map(),
+        logging: undefined,
+        versionLogging: new Map(),
+      };
+      functions.set(name, state);
+    }
+    return state;
+  };
+
+  /** Send a request to moto; resolves with { status, headers, body: Buffer } or { status, headers, stream }. */
+  function toMoto({ method, path, headers, body, stream, buffer }) {
+    return new Promise((resolve, reject) => {
+      const upstream = httpRequest(
+        {
+          protocol: targetUrl.protocol,
+          hostname: targetUrl.hostname,
+          port: targetUrl.port,
+          method,
+          path,
+          headers,
+          agent,
+        },
+        (response) => {
+          if (!buffer) {
+            resolve({ status: response.statusCode ?? 502, headers: response.headers, stream: response });
+            return;
+          }
+          readBody(response).then(
+            (data) => resolve({ status: response.statusCode ?? 502, headers: response.headers, body: data }),
+            reject,
+          );
+        },
+      );
+      upstream.on('error', reject);
+      if (stream) {
+        stream.pipe(upstream);
+        stream.on('error', (error) => upstream.destroy(error));
+      } else upstream.end(body);
+    });
+  }
+
+  /** GET a Lambda JSON document from moto with the headers (credentials) of the client's request. */
+  async function lambdaGet(path, clientHeaders) {
+    const headers = forwardHeaders(clientHeaders);
+    delete headers['content-type'];
+    delete headers['content-length'];
+    delete headers['content-md5'];
+    const answer = await toMoto({ method: 'GET', path, headers, buffer: true });
+    return { status: answer.status, json: parseJson(answer.body) };
+  }
+
+  function errorAnswer(service, method, { status, type, message }) {
+    const requestId = randomUUID();
+    let contentType = 'application/json';
+    let text;
+    if (service === 's3') {
+      contentType = 'application/xml';
+      text = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${type}</Code><Message>${escapeXml(message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+    } else if (service === 'iam') {
+      contentType = 'text/xml';
+      const kind = status >= 500 ? 'Receiver' : 'Sender';
+      text = `<ErrorResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><Error><Type>${kind}</Type><Code>${type}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+    } else if (service === 'lambda') {
+      text = JSON.stringify({ Type: status >= 500 ? 'Service' : 'User', message });
+    } else {
+      contentType = 'application/x-amz-json-1.1';
+      text = JSON.stringify({ __type: type, message });
+    }
+    const body = method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(text);
+    return {
+      status,
+      headers: {
+        'content-type': contentType,
+        'x-amzn-errortype': type,
+        'x-amzn-requestid': requestId,
+        'x-amz-request-id': requestId,
+        'content-length': String(body.length),
+      },
+      body,
+    };
+  }
+
+  function preconditionFailed(message) {
+    return errorAnswer('lambda', 'POST', { status: 412, type: 'PreconditionFailedException', message });
+  }
+
+  /** Overlay the proxy's view of a function configuration onto moto's. */
+  function overlayConfiguration(config, name, qualifier, { updating = false } = {}) {
+    if (!config || typeof config !== 'object') return;
+    const state = functions.get(name);
+    // An alias as qualifier: moto answers with the version it points to.
+    const version = config.Version ?? qualifier ?? '$LATEST';
+    if (version === '$LATEST') {
+      if (state) {
+        const now = Date.now();
+        if (updating || now < state.holdUntil) {
+          config.State = 'Active';
+          config.LastUpdateStatus = 'InProgress';
+          delete config.LastUpdateStatusReason;
+          delete config.LastUpdateStatusReasonCode;
+        } else if (state.failed) {
+          config.LastUpdateStatus = 'Failed';
+          config.LastUpdateStatusReason = state.failed.reason;
+          config.LastUpdateStatusReasonCode = state.failed.code;
+        }
+      }
+      if (behaviour.revisions) {
+        const s = fnState(name);
+        s.latestRev ??= nextRevision();
+        config.RevisionId = s.latestRev;
+      }
+      if (behaviour.logging && state?.logging) config.LoggingConfig = { ...state.logging };
+    } else {
+      if (behaviour.revisions && state?.versionRevs.has(version)) config.RevisionId = state.versionRevs.get(version);
+      if (behaviour.logging && state?.versionLogging.has(version)) {
+        config.LoggingConfig = { ...state.versionLogging.get(version) };
+      }
+    }
+  }
+
+  function rememberLogging(name, sent) {
+    if (!sent || typeof sent !== 'object') return;
+    const state = fnState(name);
+    const merged = { LogFormat: 'Text', LogGroup: `/aws/lambda/${name}`, ...(state.logging ?? {}), ...sent };
+    if (merged.LogFormat === 'Text') {
+      delete merged.ApplicationLogLevel;
+      delete merged.SystemLogLevel;
+    }
+    state.logging = merged;
+  }
+
+  async function currentAliasRevision(name, alias, clientHeaders) {
+    const state = fnState(name);
+    if (!state.aliasRevs.has(alias)) {
+      const found = await lambdaGet(
+        `/2015-03-31/functions/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`,
+        clientHeaders,
+      );
+      if (found.status !== 200) return undefined;
+      state.aliasRevs.set(alias, found.json?.RevisionId ?? nextRevision());
+    }
+    return state.aliasRevs.get(alias);
+  }
+
+  /**
+   * Checks a Lambda call before it is forwarded. Returns an answer to send instead, or undefined.
+   */
+  async function lambdaPreconditions(operation, name, alias, body, clientHeaders) {
+    if (behaviour.revisions && REVISION_CHECKED.has(operation) && body?.RevisionId !== undefined) {
+      if (operation === 'UpdateAlias') {
+        const current = await currentAliasRevision(name, alias, clientHeaders);
+        if (current !== undefined && body.RevisionId !== current) return preconditionFailed(PRECONDITION_REVISION);
+      } else {
+        const state = fnState(name);
+        state.latestRev ??= nextRevision();
+        if (body.RevisionId !== state.latestRev) return preconditionFailed(PRECONDITION_REVISION);
+      }
+    }
+    if (behaviour.codeSha && operation === 'PublishVersion' && body?.CodeSha256 !== undefined) {
+      const latest = await lambdaGet(`/2015-03-31/functions/${encodeURIComponent(name)}/configuration`, clientHeaders);
+      if (latest.status === 200 && latest.json?.CodeSha256 !== body.CodeSha256) {
+        return preconditionFailed(
+          `CodeSha256 ${body.CodeSha256} does not match the CodeSha256 of $LATEST (${latest.json?.CodeSha256}). ` +
+            'Publish the version after the update, or pass the current CodeSha256.',
+        );
+      }
+    }
+    return undefined;
+  }
+
+  /** Updates the proxy's state after moto accepted a Lambda call, and rewrites moto's answer. */
+  function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
+    const state = fnState(name);
+    switch (operation) {
+      case 'CreateFunction': {
+        functions.delete(name);
+        if (behaviour.logging) rememberLogging(name, body?.LoggingConfig);
+        if (body?.Publish && answerJson?.Version && answerJson.Version !== '$LATEST') {
+          const s = fnState(name);
+          if (s.logging) s.versionLogging.set(answerJson.Version, { ...s.logging });
+        }
+        overlayConfiguration(answerJson, name, undefined);
+        break;
+      }
+      case 'UpdateFunctionConfiguration':
+      case 'UpdateFunctionCode': {
+        const now = Date.now();
+        state.holdUntil = behaviour.holdMs > 0 ? now + behaviour.holdMs : 0;
+        state.completedAt = behaviour.holdMs > 0 ? now + behaviour.holdMs : now;
+        state.failed = undefined;
+        if (behaviour.failNext) {
+          state.failed = behaviour.failNext;
+          behaviour.failNext = undefined;
+        }
+        if (behaviour.revisions) state.latestRev = nextRevision();
+        if (behaviour.logging && operation === 'UpdateFunctionConfiguration') rememberLogging(name, body?.LoggingConfig);
+        overlayConfiguration(answerJson, name, undefined, {
+          updating: state.holdUntil > now || state.failed !== undefined,
+        });
+        break;
+      }
+      case 'PublishVersion': {
+        const version = answerJson?.Version;
+        if (version && version !== '$LATEST') {
+          if (behaviour.logging && state.logging && !state.versionLogging.has(version)) {
+            state.versionLogging.set(version, { ...state.logging });
+          }
+          if (behaviour.revisions && !state.versionRevs.has(version)) state.versionRevs.set(version, nextRevision());
+        }
+        overlayConfiguration(answerJson, name, version);
+        break;
+      }
+      case 'GetFunction':
+        overlayConfiguration(answerJson?.Configuration, name, qualifier);
+        break;
+      case 'GetFunctionConfiguration':
+        overlayConfiguration(answerJson, name, qualifier);
+        break;
+      case 'CreateAlias':
+        if (behaviour.revisions && answerJson) {
+          state.aliasRevs.set(alias ?? answerJson.Name, nextRevision());
+          answerJson.RevisionId = state.aliasRevs.get(alias ?? answerJson.Name);
+        }
+        break;
+      case 'UpdateAlias':
+        if (behaviour.revisions && answerJson) {
+          state.aliasRevs.set(alias, nextRevision());
+          answerJson.RevisionId = state.aliasRevs.get(alias);
+        }
+        break;
+      case 'GetAlias':
+        if (behaviour.revisions && answerJson) {
+          if (!state.aliasRevs.has(alias)) state.aliasRevs.set(alias, answerJson.RevisionId ?? nextRevision());
+          answerJson.RevisionId = state.aliasRevs.get(alias);
+        }
+        break;
+      case 'DeleteAlias':
+        state.aliasRevs.delete(alias);
+        break;
+      case 'DeleteFunction':
+        if (qualifier && qualifier !== '$LATEST') {
+          state.versionRevs.delete(qualifier);
+          state.versionLogging.delete(qualifier);
+        } else functions.delete(name);
+        break;
+      default:
+        break;
+    }
+  }
+
+  async function handle(req, res) {
+    const startedAt = Date.now();
+    const method = req.method ?? 'GET';
+    const url = new URL(req.url ?? '/', 'http://proxy.invalid');
+    const { pathname, searchParams } = url;
+    const service = serviceOf(req.headers, pathname, searchParams);
+    const target = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']) : undefined;
+    const cbor = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(pathname);
+
+    const buffered =
+      service === 'lambda' || target !== undefined || (isFormBody(req.headers) && method === 'POST');
+    const body = buffered ? await readBody(req) : undefined;
+
+    let operation = 'Unknown';
+    let requestBody;
+    let route;
+    if (service === 'lambda') {
+      route = lambdaRoute(method, pathname, searchParams);
+      operation = route?.operation ?? 'Unknown';
+    } else if (target) operation = target.split('.').pop() ?? 'Unknown';
+    else if (cbor) operation = cbor[1];
+    else if (service === 's3') operation = s3Operation(method, pathname, searchParams, req.headers);
+    if (body && isFormBody(req.headers)) {
+      const form = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+      if (operation === 'Unknown' && form.Action) operation = form.Action;
+      requestBody = form;
+    } else if (operation === 'Unknown' && searchParams.get('Action')) operation = searchParams.get('Action');
+
+    // Parse a JSON body for the record when small; a large one only when a behaviour needs it.
+    let parsed;
+    if (body && !isFormBody(req.headers) && !cbor) {
+      const plain = gunzipped(body, req.headers);
+      const needed =
+        service === 'lambda' &&
+        ((behaviour.revisions && REVISION_CHECKED.has(operation)) ||
+          (behaviour.logging && (operation === 'CreateFunction' || operation === 'UpdateFunctionConfiguration')));
+      if (plain.length <= RECORD_BODY_LIMIT || needed) parsed = parseJson(plain);
+      if (plain.length <= RECORD_BODY_LIMIT) requestBody = parsed;
+    }
+
+    const record = { service, operation, method, path: pathname, query: url.search.slice(1), status: 0, startedAt, durationMs: 0 };
+    if (requestBody !== undefined) record.requestBody = requestBody;
+    calls.push(record);
+
+    const send = (answer) => {
+      record.status = answer.status;
+      record.durationMs = Date.now() - startedAt;
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+
+    // Injected failures: answered here, never forwarded.
+    const failure = behaviour.failures.get(operation);
+    if (failure && failure.remaining > 0) {
+      failure.remaining -= 1;
+      if (failure.remaining === 0) behaviour.failures.delete(operation);
+      if (!buffered) req.resume();
+      record.injected = true;
+      send(errorAnswer(service, method, failure));
+      return;
+    }
+
+    const fn = route?.params.FunctionName !== undefined ? parseFunctionName(route.params.FunctionName) : undefined;
+    const qualifier = searchParams.get('Qualifier') ?? fn?.qualifier ?? undefined;
+    const alias = route?.params.Name;
+    if (fn) {
+      const refused = await lambdaPreconditions(operation, fn.name, alias, parsed, req.headers);
+      if (refused) {
+        send(refused);
+        return;
+      }
+    }
+
+    const rewrite = service === 'lambda' && fn !== undefined;
+    const bufferAnswer = rewrite && REWRITABLE.has(operation);
+    const answer = await toMoto({
+      method,
+      path: req.url ?? '/',
+      headers: forwardHeaders(req.headers, body ? body.length : undefined),
+      body,
+      stream: body ? undefined : req,
+      buffer: bufferAnswer,
+    });
+
+    const ok = answer.status >= 200 && answer.status < 300;
+    if (rewrite && ok && (bufferAnswer || operation === 'DeleteAlias' || operation === 'DeleteFunction')) {
+      const json = bufferAnswer ? parseJson(answer.body) : undefined;
+      lambdaAfter(operation, fn.name, qualifier, alias, parsed, json);
+      if (json !== undefined) {
+        const text = Buffer.from(JSON.stringify(json));
+        const headers = relayHeaders(answer.headers);
+        headers['content-length'] = String(text.length);
+        if (answer.stream) answer.stream.resume();
+        send({ status: answer.status, headers, body: text });
+        return;
+      }
+    }
+    if (answer.body !== undefined) {
+      const headers = relayHeaders(answer.headers);
+      headers['content-length'] = String(answer.body.length);
+      send({ status: answer.status, headers, body: answer.body });
+      return;
+    }
+    record.status = answer.status;
+    res.writeHead(answer.status, relayHeaders(answer.headers));
+    answer.stream.on('end', () => {
+      record.durationMs = Date.now() - startedAt;
+    });
+    answer.stream.on('error', (error) => res.destroy(error));
+    res.on('close', () => {
+      if (!answer.stream.readableEnded) answer.stream.destroy();
+    });
+    answer.stream.pipe(res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) {
+        const text = Buffer.from(JSON.stringify({ message: `aws-proxy: ${error?.message ?? error}` }));
+        res.writeHead(502, { 'content-type': 'application/json', 'content-length': String(text.length) });
+        res.end(text);
+      } else res.destroy(error);
+    });
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(undefined));
+  });
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    target,
+    calls,
+    counts() {
+      const out = {};
+      for (const call of calls) out[call.operation] = (out[call.operation] ?? 0) + 1;
+      return out;
+    },
+    reset() {
+      calls.length = 0;
+    },
+    holdInProgress(ms) {
+      behaviour.holdMs = Math.max(0, Number(ms) || 0);
+    },
+    failNextUpdate(reason, code = 'EniLimitExceeded') {
+      behaviour.failNext = { reason, code };
+    },
+    enforceRevisionId(on = true) {
+      behaviour.revisions = Boolean(on);
+    },
+    enforceCodeSha256(on = true) {
+      behaviour.codeSha = Boolean(on);
+    },
+    keepLoggingConfig(on = true) {
+      behaviour.logging = Boolean(on);
+    },
+    failOperation(operation, { status = 500, type = 'ServiceException', message = 'Injected failure', times = 1 } = {}) {
+      behaviour.failures.set(operation, { status, type, message, remaining: times });
+    },
+    clearBehaviours() {
+      behaviour.holdMs = 0;
+      behaviour.failNext = undefined;
+      behaviour.revisions = false;
+      behaviour.codeSha = false;
+      behaviour.logging = false;
+      behaviour.failures.clear();
+      functions.clear();
+    },
+    lastUpdateCompletedAt(functionName) {
+      return functions.get(parseFunctionName(functionName).name)?.completedAt;
+    },
+    revisionIdOf(functionName, alias) {
+      const state = functions.get(parseFunctionName(functionName).name);
+      return alias === undefined ? state?.latestRev : state?.aliasRevs.get(alias);
+    },
+    stop() {
+      return new Promise((resolve) => {
+        server.close(() => resolve(undefined));
+        server.closeAllConnections();
+        agent.destroy();
+      });
+    },
+  };
+}
+
+function escapeXml(text) {
+  return String(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]);
+}

@@ -1,0 +1,264 @@
+// The aws-proxy harness itself (test/harness/aws-proxy.mjs) in front of a real moto server:
+// SDK clients reach it through AWS_ENDPOINT_URL alone, it records what they send, and its
+// behaviours change moto's answers the way Lambda would.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  DescribeLogGroupsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { IAMClient, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAliasCommand,
+  DeleteFunctionCommand,
+  GetAliasCommand,
+  GetFunctionCommand,
+  GetFunctionConfigurationCommand,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
+import { createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
+import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+
+let moto: Awaited<ReturnType<typeof startMoto>>;
+let proxy: AwsProxy;
+let clients: AwsClients;
+let tmp: string;
+let restoreEnv: (() => void) | undefined;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startProxy({ target: moto.endpoint });
+  // Only the environment points the SDK at the proxy, as in the demo and the end-to-end tests.
+  restoreEnv = useAwsEnv(proxy.endpoint);
+  clients = createClients({});
+  tmp = mkdtempSync(join(tmpdir(), 'aws-proxy-'));
+});
+
+afterAll(async () => {
+  clients?.lambda.destroy();
+  clients?.s3.destroy();
+  await proxy?.stop();
+  await moto?.stop();
+  restoreEnv?.();
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  proxy.clearBehaviours();
+  proxy.reset();
+});
+
+let counter = 0;
+async function freshFunction() {
+  counter += 1;
+  const name = `proxy-fn-${counter}`;
+  const zipPath = makeZip(tmp, { 'index.js': `exports.handler = async () => '${name}';\n` });
+  // Created through the proxy, which records IAM and Lambda calls.
+  await createFunction(proxy.endpoint, { name, zipPath });
+  return name;
+}
+
+const summary = () => proxy.calls.map((call) => `${call.service} ${call.method} ${call.operation} ${call.status}`);
+
+describe('recording', () => {
+  it('names Lambda operations from the REST path and method, with the JSON bodies', async () => {
+    const name = await freshFunction();
+    expect(summary()).toEqual(
+      expect.arrayContaining(['iam POST CreateRole 200', 'lambda POST CreateFunction 201']),
+    );
+    proxy.reset();
+
+    const lambda = clients.lambda;
+    await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, MemorySize: 256 }));
+    await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'one' }));
+    await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: '1' }));
+    await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'dev', FunctionVersion: '1' }));
+    await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'dev' }));
+    await lambda.send(new ListAliasesCommand({ FunctionName: name }));
+    await lambda.send(new DeleteFunctionCommand({ FunctionName: name, Qualifier: '1' }));
+
+    // Statuses are moto's (it answers GetAlias with 201, Lambda with 200).
+    expect(summary()).toEqual([
+      'lambda GET GetFunction 200',
+      'lambda PUT UpdateFunctionConfiguration 200',
+      'lambda POST PublishVersion 201',
+      'lambda GET GetFunctionConfiguration 200',
+      'lambda GET ListVersionsByFunction 200',
+      'lambda POST CreateAlias 201',
+      'lambda GET GetAlias 201',
+      'lambda GET ListAliases 200',
+      'lambda DELETE DeleteFunction 204',
+    ]);
+    expect(proxy.calls[1]).toMatchObject({
+      path: `/2015-03-31/functions/${name}/configuration`,
+      requestBody: { MemorySize: 256 },
+    });
+    expect(proxy.calls[3]).toMatchObject({ query: 'Qualifier=1' });
+    expect(proxy.calls[3]).not.toHaveProperty('requestBody');
+    expect(proxy.calls[8]).toMatchObject({ path: `/2015-03-31/functions/${name}`, query: 'Qualifier=1' });
+    for (const call of proxy.calls) {
+      expect(call.startedAt).toBeGreaterThan(0);
+      expect(call.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    expect(proxy.counts()).toMatchObject({ GetFunction: 1, PublishVersion: 1, DeleteFunction: 1 });
+  });
+
+  it('names S3 operations (path-style), multipart uploads included, and streams large bodies both ways', async () => {
+    const s3 = clients.s3;
+    await s3.send(new CreateBucketCommand({ Bucket: 'proxy-bucket' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt', Body: 'hello' }));
+    expect((await s3.send(new HeadObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }))).ContentLength).toBe(5);
+    const small = await s3.send(new GetObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }));
+    expect(await small.Body!.transformToString()).toBe('hello');
+
+    const big = Buffer.alloc(11 * 1024 * 1024, 7);
+    await new Upload({
+      client: s3,
+      params: { Bucket: 'proxy-bucket', Key: 'big.bin', Body: big },
+      partSize: 5 * 1024 * 1024,
+      queueSize: 2,
+    }).done();
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'proxy-bucket', Key: 'big.bin' }));
+    expect(Buffer.from(await got.Body!.transformToByteArray()).equals(big)).toBe(true);
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'proxy-bucket' }));
+    expect(listed.KeyCount).toBe(2);
+
+    expect(proxy.calls.every((call) => call.service === 's3')).toBe(true);
+    expect(proxy.counts()).toEqual({
+      CreateBucket: 1,
+      PutObject: 1,
+      HeadObject: 1,
+      GetObject: 2,
+      CreateMultipartUpload: 1,
+      UploadPart: 3,
+      CompleteMultipartUpload: 1,
+      ListObjectsV2: 1,
+    });
+    expect(proxy.calls.find((call) => call.operation === 'PutObject')).toMatchObject({
+      method: 'PUT',
+      path: '/proxy-bucket/a/b.txt',
+      status: 200,
+    });
+    expect(proxy.calls.find((call) => call.operation === 'UploadPart')).not.toHaveProperty('requestBody');
+  });
+
+  it('names CloudWatch Logs (JSON protocol) and IAM (Query protocol) operations', async () => {
+    const logs = new CloudWatchLogsClient({});
+    const iam = new IAMClient({});
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/proxy-logs' }));
+      const groups = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/proxy' }));
+      expect(groups.logGroups?.map((group) => group.logGroupName)).toEqual(['/aws/lambda/proxy-logs']);
+      await iam.send(new ListRolesCommand({}));
+    } finally {
+      logs.destroy();
+      iam.destroy();
+    }
+    expect(summary()).toEqual([
+      'logs POST CreateLogGroup 200',
+      'logs POST DescribeLogGroups 200',
+      'iam POST ListRoles 200',
+    ]);
+    expect(proxy.calls[0].requestBody).toEqual({ logGroupName: '/aws/lambda/proxy-logs' });
+    expect(proxy.calls[2].requestBody).toMatchObject({ Action: 'ListRoles' });
+  });
+
+  it('answers injected failures in each protocol so that the SDK names the error', async () => {
+    proxy.failOperation('GetObject', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
+    await expect(clients.s3.send(new GetObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }))).rejects.toMatchObject({
+      name: 'AccessDenied',
+      $metadata: { httpStatusCode: 403 },
+    });
+    const logs = new CloudWatchLogsClient({});
+    const iam = new IAMClient({});
+    try {
+      proxy.failOperation('DescribeLogGroups', { status: 400, type: 'AccessDeniedException', message: 'no logs for you' });
+      await expect(logs.send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({
+        name: 'AccessDeniedException',
+        message: 'no logs for you',
+      });
+      proxy.failOperation('ListRoles', { status: 403, type: 'AccessDenied', message: 'no roles for you' });
+      await expect(iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
+        name: 'AccessDenied',
+        message: 'no roles for you',
+      });
+    } finally {
+      logs.destroy();
+      iam.destroy();
+    }
+    expect(proxy.calls.map((call) => [call.operation, call.status, call.injected])).toEqual([
+      ['GetObject', 403, true],
+      ['DescribeLogGroups', 400, true],
+      ['ListRoles', 403, true],
+    ]);
+  });
+});
+
+describe('behaviours', () => {
+  it('keepLoggingConfig: $LATEST keeps the LoggingConfig it was given, and a published version its snapshot', async () => {
+    const name = await freshFunction();
+    proxy.keepLoggingConfig();
+    const lambda = clients.lambda;
+    const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'before' }));
+    const loggingConfig = { LogFormat: 'JSON', ApplicationLogLevel: 'ERROR', SystemLogLevel: 'WARN' } as const;
+    const updated = await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: name, LoggingConfig: loggingConfig, MemorySize: 256 }),
+    );
+    expect(updated.LoggingConfig).toMatchObject(loggingConfig);
+    const v2 = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'after' }));
+    expect(v2.LoggingConfig).toMatchObject(loggingConfig);
+
+    // A later change of $LATEST does not reach the published version.
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, LoggingConfig: { LogFormat: 'Text' } }));
+
+    const ofV2 = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v2.Version }));
+    expect(ofV2.LoggingConfig).toEqual({ ...loggingConfig, LogGroup: `/aws/lambda/${name}` });
+    const latest = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    expect(latest.Configuration?.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` });
+    const ofV1 = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v1.Version }));
+    expect(ofV1.LoggingConfig).toBeUndefined();
+    expect(proxy.calls.find((call) => call.operation === 'UpdateFunctionConfiguration')?.requestBody).toEqual({
+      LoggingConfig: loggingConfig,
+      MemorySize: 256,
+    });
+
+    // Off (the default), moto's own answer: no LoggingConfig at all.
+    proxy.clearBehaviours();
+    const plain = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v2.Version }));
+    expect(plain.LoggingConfig).toBeUndefined();
+  });
+
+  it('holdInProgress: $LATEST reports InProgress until the hold is over, and when that was', async () => {
+    const name = await freshFunction();
+    proxy.holdInProgress(600);
+    const lambda = clients.lambda;
+    const before = Date.now();
+    const answer = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 9 }));
+    expect(answer.LastUpdateStatus).toBe('InProgress');
+    const during = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
+    expect(during.Configuration).toMatchObject({ State: 'Active', LastUpdateStatus: 'InProgress', Timeout: 9 });
+    const completedAt = proxy.lastUpdateCompletedAt(name)!;
+    expect(completedAt).toBeGreaterThanOrEqual(before + 600);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, completedAt - Date.now()) + 50));
+    const after = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    expect(after).toMatchObject({ LastUpdateStatus: 'Successful', Timeout: 9 });
+  });
+});
