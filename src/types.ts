@@ -194,3 +194,25 @@ export interface Log {
 export class InputError extends Error {
   override name = 'InputError';
 }
+
+/**
+ * GitHub deployments for a release: the Environments page shows what each stage runs. Every
+ * method reports a GitHub API error as a warning and never throws: a deployment record is
+ * never a reason to fail a release.
+ */
+export interface DeploymentTracker {
+  /** Create a deployment of `ref` to the environment (named after the stage) and mark it in_progress. */
+  begin(request: {
+    environment: string;
+    ref: string;
+    description: string;
+    environmentUrl?: string;
+    /** Stored with the deployment: stage, function, alias, versions. */
+    payload?: Record<string, unknown>;
+  }): Promise<void>;
+  /**
+   * Mark the deployment begun above `success` or `failure`. On success, the environment's
+   * previous successful deployment (the release replaced) is marked `inactive`.
+   */
+  end(outcome: { state: 'success' | 'failure'; description: string; environmentUrl?: string; logUrl?: string }): Promise<void>;
+}
