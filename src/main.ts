@@ -6,10 +6,11 @@ import * as core from '@actions/core';
 
 import { Outputs } from './constants.js';
 import { readInputs } from './inputs.js';
-import type { ReleaseResult } from './result.js';
-import { environmentFromProcess, resolveSettings, runCommand } from './run.js';
+import { isSuccess, type ReleaseResult } from './result.js';
+import { environmentFromProcess, loadConfig, resolveSettings, runCommand, type RunOutcome } from './run.js';
+import { renderStatusTable } from './status.js';
 import { renderSummary } from './summary.js';
-import type { Log, StageSettings } from './types.js';
+import type { Log } from './types.js';
 
 const log: Log = {
   info: (message) => core.info(message),
@@ -18,25 +19,39 @@ const log: Log = {
 };
 
 export async function main(): Promise<void> {
-  let settings: StageSettings | undefined;
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const environment = environmentFromProcess();
-    settings = await resolveSettings(inputs, environment);
+    const file = await loadConfig(inputs, environment);
+    const settings = resolveSettings(inputs, file, environment);
     for (const secret of settings.smoke?.secrets ?? []) core.setSecret(secret);
 
-    const result = await runCommand(inputs, settings, environment, log);
+    const outcome = await runCommand(inputs, file, settings, environment, log);
+    if (outcome.kind === 'status') {
+      await reportStatus(outcome);
+      return;
+    }
+    const { result } = outcome;
     setOutputs(result);
     await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
-    if (result.status === 'failed' || result.status === 'rolled-back') {
-      core.setFailed(result.error ?? `${result.stage}: ${result.status}`);
-    } else {
-      core.info(closingLine(result));
-    }
+    if (isSuccess(result)) core.info(closingLine(result));
+    else core.setFailed(result.error ?? `${result.stage}: ${result.status}`);
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+}
+
+function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
+  const table = renderStatusTable(outcome.stages);
+  core.info(table);
+  const own = outcome.stages[0];
+  core.setOutput(Outputs.Status, 'unchanged');
+  core.setOutput(Outputs.Version, own?.version ?? '');
+  core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
+  core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
+  core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
+  return writeSummary(`## stage-deploy status\n\n${table}\n`);
 }
 
 /** The job summary is a report: failing to write it never fails a release. */

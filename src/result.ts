@@ -43,3 +43,13 @@ export interface ReleaseResult {
   steps: StepTiming[];
   durationMs: number;
 }
+
+/**
+ * Whether the command did what it was asked: a deploy or promote that had to be rolled back
+ * failed (the workflow must turn red); a rollback command that ends `rolled-back` succeeded.
+ */
+export function isSuccess(result: ReleaseResult): boolean {
+  if (result.status === 'failed') return false;
+  if (result.status === 'rolled-back') return result.command === 'rollback';
+  return true;
+}

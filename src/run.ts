@@ -1,6 +1,6 @@
 /**
  * One run of the action: resolve the stage, check the input, build the adapters and carry out
- * the command. Returns the result; never touches @actions/core (main.ts does).
+ * the command. Returns what happened as data; never touches @actions/core (main.ts does).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,12 +10,17 @@ import { prepareArtifact } from './artifact.js';
 import { createClients } from './aws/clients.js';
 import { SdkLambdaGateway } from './aws/lambda-gateway.js';
 import { S3ArtifactStore } from './aws/s3-store.js';
-import { deploy, type RunContext } from './deploy.js';
+import { deploy } from './deploy.js';
+import { createDeploymentTracker } from './github/deployments.js';
 import type { ActionInputs } from './inputs.js';
-import type { ReleaseResult } from './result.js';
+import { promote } from './promote.js';
+import type { ReleaseDeps, RunContext } from './release.js';
+import { isSuccess, type ReleaseResult } from './result.js';
+import { rollback } from './rollback.js';
 import { HttpSmokeChecker } from './smoke.js';
-import { loadStagesFile, resolveStage } from './stages-file.js';
-import { InputError, type Log, type StageSettings } from './types.js';
+import { listStages, loadStagesFile, resolveStage, type StagesFile } from './stages-file.js';
+import { stageStatus, type StageStatus } from './status.js';
+import { InputError, type LambdaGateway, type Log, type StageSettings } from './types.js';
 
 export interface RunEnvironment {
   /** GITHUB_WORKSPACE, or the current directory. */
@@ -26,10 +31,9 @@ export interface RunEnvironment {
   context: RunContext;
 }
 
-export interface RunOutcome {
-  settings: StageSettings;
-  result: ReleaseResult;
-}
+export type RunOutcome =
+  | { kind: 'release'; settings: StageSettings; result: ReleaseResult }
+  | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
 
 export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env): RunEnvironment {
   return {
@@ -40,49 +44,168 @@ export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env): Ru
   };
 }
 
-/** Resolve the stage the inputs name: stages file (when there is one) with the inputs over it. */
-export async function resolveSettings(inputs: ActionInputs, environment: RunEnvironment): Promise<StageSettings> {
-  const configPath = inWorkspace(environment.workspace, inputs.config);
-  const file = await loadStagesFile(configPath, inputs.configRequired, inputs.config);
+/** The stages file, when there is one. */
+export async function loadConfig(inputs: ActionInputs, environment: RunEnvironment): Promise<StagesFile | undefined> {
+  const path = isAbsolute(inputs.config) ? inputs.config : resolve(environment.workspace, inputs.config);
+  return loadStagesFile(path, inputs.configRequired, inputs.config);
+}
+
+/** The stage the inputs name: stages file (when there is one) with the inputs over it. */
+export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageSettings {
   return resolveStage({
     ...(file !== undefined && { file }),
     fileName: inputs.config,
     stage: inputs.stage,
     overrides: inputs.overrides,
     env: environment.env,
+    // status sends no smoke request, so it needs none of the secrets.
+    unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
   });
 }
 
 export async function runCommand(
   inputs: ActionInputs,
+  file: StagesFile | undefined,
   settings: StageSettings,
   environment: RunEnvironment,
   log: Log,
-): Promise<ReleaseResult> {
+): Promise<RunOutcome> {
   refuseUnsupported(inputs, settings, log);
-  if (settings.region === undefined && !environment.env.AWS_REGION && !environment.env.AWS_DEFAULT_REGION) {
-    throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
+  const gateways = new GatewayCache(environment);
+
+  if (inputs.command === 'status') {
+    const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
+    const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
+    const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region))));
+    return { kind: 'status', settings, stages };
   }
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
+  const tracker = createDeploymentTracker(environment.env, inputs.githubToken, log);
+  let begun = false;
+  const clients = gateways.clients(settings.region);
+  const deps: ReleaseDeps = {
+    lambda: gateways.lambda(settings.region),
+    store: new S3ArtifactStore(clients.s3),
+    smoke: new HttpSmokeChecker(),
+    log,
+    workDir,
+    beforeChange: async () => {
+      begun = true;
+      await tracker?.begin({
+        environment: settings.stage,
+        ref: environment.context.commit || 'HEAD',
+        description: `stage-deploy ${inputs.command} to ${settings.stage}`,
+        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+        payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
+      });
+    },
+  };
+  let result: ReleaseResult | undefined;
   try {
-    const artifact = await prepareArtifact(inputs.artifact ?? '', { workDir, baseDir: environment.workspace });
-    log.info(`Artifact ${inputs.artifact}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
-
-    const clients = createClients({ ...(settings.region !== undefined && { region: settings.region }) });
-    return await deploy(
-      settings,
-      artifact,
-      {
-        lambda: new SdkLambdaGateway(clients.lambda),
-        store: new S3ArtifactStore(clients.s3),
-        smoke: new HttpSmokeChecker(),
-        log,
-      },
-      environment.context,
-    );
+    result = await releaseCommand(inputs, file, settings, environment, deps);
+    return { kind: 'release', settings, result };
   } finally {
+    if (begun && tracker !== undefined) {
+      await tracker.end({
+        state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
+        description: result?.error ?? (result ? `${result.status}: ${settings.alias} → version ${result.version ?? '—'}` : 'stage-deploy did not finish'),
+        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+      });
+    }
     await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+async function releaseCommand(
+  inputs: ActionInputs,
+  file: StagesFile | undefined,
+  settings: StageSettings,
+  environment: RunEnvironment,
+  deps: ReleaseDeps,
+): Promise<ReleaseResult> {
+  switch (inputs.command) {
+    case 'deploy': {
+      if (deps.workDir === undefined) throw new Error('no work directory');
+      const artifact = await prepareArtifact(inputs.artifact ?? '', { workDir: deps.workDir, baseDir: environment.workspace });
+      deps.log.info(`Artifact ${inputs.artifact}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
+      return deploy(settings, artifact, deps, environment.context);
+    }
+    case 'promote': {
+      const from = inputs.promoteFrom ?? '';
+      const source = resolveOther(inputs, file, from, environment, 'promote-from');
+      if ((source.region ?? '') !== (settings.region ?? '')) {
+        throw new InputError(
+          `promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
+            `${settings.region ?? 'the default region'}; promote within one region`,
+        );
+      }
+      return promote(source, settings, deps, environment.context);
+    }
+    case 'rollback':
+      return rollback(settings, inputs.toVersion, deps);
+    default:
+      throw new Error(`unexpected command ${inputs.command}`);
+  }
+}
+
+/**
+ * Another stage of the file (the source of a promote, a stage in status): its own settings,
+ * without the inputs that override the stage acted on. Without a file, the inputs' function.
+ */
+function resolveOther(
+  inputs: ActionInputs,
+  file: StagesFile | undefined,
+  stage: string,
+  environment: RunEnvironment,
+  field = 'stage',
+): StageSettings {
+  try {
+    return resolveStage({
+      ...(file !== undefined && { file }),
+      fileName: inputs.config,
+      stage,
+      overrides: file
+        ? {}
+        : {
+            ...(inputs.overrides.functionName !== undefined && { functionName: inputs.overrides.functionName }),
+            ...(inputs.overrides.region !== undefined && { region: inputs.overrides.region }),
+          },
+      env: environment.env,
+      unsetVariables: 'keep',
+    });
+  } catch (error) {
+    if (error instanceof InputError && field !== 'stage') throw new InputError(error.message.replace(/^stage:/, `${field}:`));
+    throw error;
+  }
+}
+
+/** One set of clients and one gateway per region. */
+class GatewayCache {
+  private readonly byRegion = new Map<string, { clients: ReturnType<typeof createClients>; lambda: LambdaGateway }>();
+
+  constructor(private readonly environment: RunEnvironment) {}
+
+  private entry(region: string | undefined) {
+    if (region === undefined && !this.environment.env.AWS_REGION && !this.environment.env.AWS_DEFAULT_REGION) {
+      throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
+    }
+    const key = region ?? '';
+    let found = this.byRegion.get(key);
+    if (found === undefined) {
+      const clients = createClients({ ...(region !== undefined && { region }) });
+      found = { clients, lambda: new SdkLambdaGateway(clients.lambda) };
+      this.byRegion.set(key, found);
+    }
+    return found;
+  }
+
+  clients(region: string | undefined) {
+    return this.entry(region).clients;
+  }
+
+  lambda(region: string | undefined): LambdaGateway {
+    return this.entry(region).lambda;
   }
 }
 
@@ -92,9 +215,7 @@ export async function runCommand(
  * ship without the guard; the others are said plainly and skipped.
  */
 function refuseUnsupported(inputs: ActionInputs, settings: StageSettings, log: Log): void {
-  if (inputs.command !== 'deploy') {
-    throw new InputError(`command: ${JSON.stringify(inputs.command)} is not available in this version yet (use deploy)`);
-  }
+  if (inputs.command === 'status') return;
   if (inputs.dryRun) throw new InputError('dry-run: "true" is not available in this version yet');
   const at = `stages.${settings.stage}`;
   if (settings.traffic.kind !== 'all-at-once') {
@@ -109,8 +230,4 @@ function refuseUnsupported(inputs: ActionInputs, settings: StageSettings, log: L
   if (settings.logLevel !== undefined && settings.logFormat === 'json') {
     log.warn(`${at}.log-level reaches the function as LOG_LEVEL; Lambda's LoggingConfig is not set by this version yet.`);
   }
-}
-
-function inWorkspace(workspace: string, path: string): string {
-  return isAbsolute(path) ? path : resolve(workspace, path);
 }

@@ -3,7 +3,6 @@
  * check fails. Shared by every command that moves an alias; the alias is always on a verified
  * version or on the one it was on before.
  */
-import { formatHistory, parseHistory, recordRelease } from './release-history.js';
 import type { Timeline } from './timeline.js';
 import type { AliasState, LambdaGateway, Log, SmokeChecker, SmokeResult, StageSettings } from './types.js';
 
@@ -12,20 +11,22 @@ export interface ShiftRequest {
   /** The alias as read before anything changed; undefined when it does not exist yet. */
   before: AliasState | undefined;
   toVersion: string;
-  commit: string;
-  /** Epoch seconds of the release. */
-  releasedAt: number;
+  /** The alias description after the shift: the stage's release history (release-history.ts). */
+  description: string;
 }
 
-export interface ShiftOutcome {
-  ok: boolean;
-  /** The alias after the command: on `toVersion` when ok, else restored (or, if that failed, where it was left). */
-  alias?: AliasState;
-  smoke?: SmokeResult;
-  /** One line for the step's failure, e.g. `GET … → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`. */
-  error?: string;
-  repair?: { error: string; command: string };
-}
+export type ShiftOutcome =
+  | { ok: true; alias: AliasState; smoke?: SmokeResult }
+  | {
+      ok: false;
+      /** What the check saw: `GET https://x/health → 502 on 3 of 3 attempts`. */
+      failure: string;
+      smoke?: SmokeResult;
+      /** Where the alias was put back: the version it was on, or `removed` (a first deploy). */
+      restored?: { to: string } | { removed: true };
+      /** Set when putting it back failed: the alias may still be on `toVersion`. */
+      repair?: { error: string; command: string };
+    };
 
 export interface ShiftDeps {
   lambda: LambdaGateway;
@@ -35,15 +36,9 @@ export interface ShiftDeps {
 }
 
 export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Promise<ShiftOutcome> {
-  const { settings, before, toVersion } = request;
+  const { settings, before, toVersion, description } = request;
   const { lambda, log, timeline } = deps;
   const name = settings.functionName;
-  const history = recordRelease(parseHistory(before?.description), before?.version, {
-    version: toVersion,
-    commit: request.commit.slice(0, 7),
-    releasedAt: request.releasedAt,
-  });
-  const description = formatHistory(history);
 
   const shifted = await timeline.step('shift', async () =>
     before === undefined
@@ -77,37 +72,47 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   } catch (error) {
     failure = `smoke test could not run: ${errorMessage(error)}`;
   }
-
-  return { ...(await restore(request, deps, failure)), ...(smoke !== undefined && { smoke }) };
+  return { ok: false, failure, ...(smoke !== undefined && { smoke }), ...(await restore(request, deps)) };
 }
 
 /** Put the alias back as it was before the shift (delete it when the shift created it). */
-async function restore(request: ShiftRequest, deps: ShiftDeps, failure: string): Promise<ShiftOutcome> {
-  const { settings, before, toVersion } = request;
+async function restore(
+  request: ShiftRequest,
+  deps: ShiftDeps,
+): Promise<{ restored: { to: string } | { removed: true } } | { repair: { error: string; command: string } }> {
+  const { settings, before } = request;
   const { lambda, timeline } = deps;
   const name = settings.functionName;
   try {
     if (before === undefined) {
       await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
-      const error = `${failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
-      return { ok: false, error };
+      return { restored: { removed: true } };
     }
-    const restored = await timeline.step('rollback', () =>
-      lambda.updateAlias(name, settings.alias, {
-        version: before.version,
-        weights: before.weights,
-        description: before.description,
-      }),
+    await timeline.step('rollback', () =>
+      lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }),
     );
-    const error = `${failure}; ${settings.stage} rolled back from ${toVersion} to ${before.version}`;
-    return { ok: false, alias: restored, error };
+    return { restored: { to: before.version } };
   } catch (rollbackError) {
-    const command = repairCommand(settings, before);
-    const error =
-      `${failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
-      `(${errorMessage(rollbackError)}). Repair it by hand: ${command}`;
-    return { ok: false, error, repair: { error: errorMessage(rollbackError), command } };
+    return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
   }
+}
+
+/**
+ * The one line a failed shift ends the step with, e.g.
+ * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
+ */
+export function describeFailedShift(outcome: Extract<ShiftOutcome, { ok: false }>, request: ShiftRequest): string {
+  const { settings, toVersion } = request;
+  if (outcome.repair) {
+    return (
+      `${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
+      `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`
+    );
+  }
+  if (outcome.restored && 'removed' in outcome.restored) {
+    return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
+  }
+  return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${outcome.restored?.to ?? '?'}`;
 }
 
 /** The AWS CLI command that puts the alias back by hand. */

@@ -408,6 +408,11 @@ export interface ResolveStageOptions {
   overrides: StageOverrides;
   /** The step's environment, for `${VAR}` in smoke headers. */
   env: Record<string, string | undefined>;
+  /**
+   * `error` (default): a `${VAR}` that is not set is bad input. `keep`: leave it as written, for
+   * commands that only read (status) and never send the smoke request.
+   */
+  unsetVariables?: 'error' | 'keep';
 }
 
 /** One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs. */
@@ -427,6 +432,13 @@ export function resolveStage(options: ResolveStageOptions): StageSettings {
     mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins);
     for (const name of chain.reverse()) {
       mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins);
+    }
+    // An alias names one stage's release: it is never inherited (prod `extends: dev` must not
+    // move dev's alias). Only the stage's own block or the input sets it; else the stage name.
+    const aliasOrigin = origins.get(originKey(['alias']));
+    if (aliasOrigin?.kind === 'file' && aliasOrigin.prefix !== `stages.${stage}`) {
+      delete merged.alias;
+      origins.delete(originKey(['alias']));
     }
   }
 
@@ -456,7 +468,7 @@ export function resolveStage(options: ResolveStageOptions): StageSettings {
   }
 
   const fields = new Fields(origins, file ? `stages.${stage}` : '');
-  return buildSettings(merged as DefaultsBlock, stage, fields, env, Boolean(file));
+  return buildSettings(merged as DefaultsBlock, stage, fields, env, Boolean(file), options.unsetVariables ?? 'error');
 }
 
 function cleanOverrides(overrides: StageOverrides): StageOverrides {
@@ -507,6 +519,7 @@ function buildSettings(
   fields: Fields,
   env: Record<string, string | undefined>,
   hasFile: boolean,
+  unsetVariables: 'error' | 'keep',
 ): StageSettings {
   // function
   const functionName = s.function?.trim();
@@ -629,7 +642,7 @@ function buildSettings(
   if (s['max-error-rate'] !== undefined) settings.maxErrorRate = parseErrorRate(s['max-error-rate'], fields);
   if (s.bake !== undefined) settings.bakeMs = parseDuration(s.bake, fields.name(['bake']));
 
-  if (s.smoke !== undefined) settings.smoke = buildSmoke(s.smoke, fields, env);
+  if (s.smoke !== undefined) settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
   return settings;
 }
 
@@ -676,7 +689,12 @@ function parseErrorRate(value: string | number, fields: Fields): number {
 
 type SmokeBlock = z.output<typeof smokeSchema>;
 
-function buildSmoke(block: SmokeBlock, fields: Fields, env: Record<string, string | undefined>): SmokeSettings {
+function buildSmoke(
+  block: SmokeBlock,
+  fields: Fields,
+  env: Record<string, string | undefined>,
+  unsetVariables: 'error' | 'keep',
+): SmokeSettings {
   const url = block.url?.trim();
   if (url === undefined) {
     throw new InputError(`${fields.name(['smoke', 'url'])}: required when smoke is set (the URL to check)`);
@@ -695,8 +713,9 @@ function buildSmoke(block: SmokeBlock, fields: Fields, env: Record<string, strin
     if (!HEADER_NAME_RE.test(name)) {
       throw new InputError(`${fields.name(path, ['smoke', 'headers'])}: ${JSON.stringify(name)} is not a header name`);
     }
-    const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_whole, variable: string) => {
+    const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole: string, variable: string) => {
       const found = env[variable];
+      if ((found === undefined || found === '') && unsetVariables === 'keep') return whole;
       if (found === undefined || found === '') {
         throw new InputError(`${fields.name(path)}: \${${variable}} is not set in the step's environment`);
       }

@@ -1,7 +1,7 @@
 /**
  * The job summary, rendered from a command's result. Pure: main.ts writes it.
  */
-import { formatMegabytes } from './deploy.js';
+import { formatSize } from './release.js';
 import type { ReleaseResult, ReleaseStatus } from './result.js';
 
 const STATUS_BADGE: Record<ReleaseStatus, string> = {
@@ -26,6 +26,8 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
     lines.push('> [!CAUTION]', `> The alias could not be put back (${escapeCell(result.repair.error)}). Repair it by hand:`, '');
     lines.push('```sh', result.repair.command, '```', '');
   }
+
+  if (result.steps.length > 0) lines.push(renderTimeline(result), '');
 
   const rows: [string, string][] = [
     ['Stage', result.stage],
@@ -65,10 +67,26 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
   return lines.join('\n');
 }
 
+/**
+ * The run's steps and how long each took, as a Mermaid gantt chart GitHub renders: failed
+ * steps (a smoke test that failed) and the rollback stand out in red.
+ */
+export function renderTimeline(result: ReleaseResult): string {
+  const lines = ['```mermaid', 'gantt', `  title ${result.command} ${result.stage}: ${result.status}`, '  dateFormat x', '  axisFormat %M:%S'];
+  lines.push(`  section ${result.alias}`);
+  for (const step of result.steps) {
+    const tag = !step.ok || step.name === 'rollback' ? 'crit, ' : 'done, ';
+    const end = step.startMs + Math.max(1, step.durationMs);
+    lines.push(`  ${step.name} (${formatMs(step.durationMs)}) :${tag}${step.startMs}, ${end}`);
+  }
+  lines.push('```');
+  return lines.join('\n');
+}
+
 /** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */
 export function versionMove(result: ReleaseResult): string {
   const from = result.previousVersion ?? '—';
-  if (result.status === 'rolled-back' && result.candidateVersion) {
+  if (result.status === 'rolled-back' && result.command !== 'rollback' && result.candidateVersion) {
     return `${from} → ${result.candidateVersion} → ${result.version ?? '— (alias removed)'} (rolled back)`;
   }
   if (result.status === 'unchanged') return `${result.version ?? '—'} (unchanged)`;
@@ -76,7 +94,7 @@ export function versionMove(result: ReleaseResult): string {
 }
 
 function describeUpload(upload: NonNullable<ReleaseResult['upload']>): string {
-  const size = formatMegabytes(upload.sizeBytes);
+  const size = formatSize(upload.sizeBytes);
   if (upload.kind === 's3') return `s3://${upload.bucket}/${upload.key} (${size}${upload.alreadyThere ? ', already there' : ''})`;
   return `direct (${size})`;
 }

@@ -148,6 +148,11 @@ export interface LambdaGateway {
     target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
   ): Promise<AliasState>;
   deleteAlias(functionName: string, alias: string): Promise<void>;
+  /**
+   * Save the code of a published version to `toPath` (streamed from the presigned URL Lambda
+   * gives; the URL is a secret and is never logged). Returns its CodeSha256.
+   */
+  downloadCode(functionName: string, version: string, toPath: string): Promise<string>;
 }
 
 /** Where code goes when a stage has an `s3-bucket`. */

@@ -21,11 +21,17 @@
  * We do not wait *before* an update: each update here waits for its own end, so the next one
  * starts on a settled function.
  */
+import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   CreateAliasCommand,
   DeleteAliasCommand,
   GetAliasCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
   PublishVersionCommand,
   UpdateAliasCommand,
@@ -204,6 +210,26 @@ export class SdkLambdaGateway implements LambdaGateway {
 
   async deleteAlias(functionName: string, alias: string): Promise<void> {
     await this.client.send(new DeleteAliasCommand({ FunctionName: functionName, Name: alias }));
+  }
+
+  async downloadCode(functionName: string, version: string, toPath: string): Promise<string> {
+    const answer = await this.client.send(new GetFunctionCommand({ FunctionName: functionName, Qualifier: version }));
+    // A presigned URL: a secret for its lifetime. It never goes into a message.
+    const location = answer.Code?.Location;
+    if (!location) throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
+    const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+    if (!response.ok || !response.body) {
+      throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
+    }
+    const hash = createHash('sha256');
+    const hashing = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, createWriteStream(toPath));
+    return hash.digest('base64');
   }
 
   /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */

@@ -20,7 +20,7 @@
 // - IAM: Query protocol, `Action=<Operation>` in the form body.
 // - S3 (path-style, /bucket/key): the `x-id` query parameter the SDK adds where it has one,
 //   otherwise the method, the sub-resource in the query and whether there is a key.
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { URL, URLSearchParams } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -365,6 +365,13 @@ export async function startProxy({ target }) {
    *   aliasRevs: Map, logging, versionLogging: Map }
    */
   const functions = new Map();
+  /**
+   * Code by CodeSha256, as real Lambda keeps it: the bytes of a ZipFile upload, or the S3 object
+   * it was taken from. GetFunction's Code.Location then points at this proxy (moto's points at an
+   * S3 host that does not exist), so a version's code can be downloaded as from Lambda.
+   */
+  const codeBySha = new Map();
+  let ownEndpoint = '';
   const fnState = (name) => {
     let state = functions.get(name);
     if (!state) {
@@ -545,8 +552,37 @@ export async function startProxy({ target }) {
   }
 
   /** Updates the proxy's state after moto accepted a Lambda call, and rewrites moto's answer. */
+  function rememberCode(body, answerJson) {
+    const sha = answerJson?.CodeSha256;
+    if (!sha || !body) return;
+    if (typeof body.ZipFile === 'string') codeBySha.set(sha, { bytes: Buffer.from(body.ZipFile, 'base64') });
+    else if (body.S3Bucket && body.S3Key) codeBySha.set(sha, { bucket: body.S3Bucket, key: body.S3Key });
+  }
+
+  /** Answer GET /__code/<sha256 hex> with the code, from memory or from moto's S3. */
+  async function serveCode(hex, res) {
+    const entry = codeBySha.get(Buffer.from(hex, 'hex').toString('base64'));
+    let bytes = entry?.bytes;
+    if (!bytes && entry?.bucket) {
+      const fetched = await toMoto({ method: 'GET', path: `/${entry.bucket}/${entry.key}`, headers: { host: targetUrl.host }, buffer: true });
+      if (fetched.status === 200) bytes = fetched.body;
+    }
+    if (!bytes) {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('no such code');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(bytes.length) });
+    res.end(bytes);
+  }
+
   function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
     const state = fnState(name);
+    if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
+    if (operation === 'GetFunction' && answerJson?.Code && codeBySha.has(answerJson.Configuration?.CodeSha256)) {
+      const hex = Buffer.from(answerJson.Configuration.CodeSha256, 'base64').toString('hex');
+      answerJson.Code.Location = `${ownEndpoint}/__code/${hex}?X-Amz-Signature=presigned-secret`;
+    }
     switch (operation) {
       case 'CreateFunction': {
         functions.delete(name);
@@ -632,6 +668,12 @@ export async function startProxy({ target }) {
     const service = serviceOf(req.headers, pathname, searchParams);
     const target = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']) : undefined;
     const cbor = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(pathname);
+    const code = method === 'GET' && /^\/__code\/([0-9a-f]{64})$/.exec(pathname);
+    if (code) {
+      calls.push({ service: 'lambda', operation: 'DownloadCode', method, path: pathname, query: '', status: 200, startedAt, durationMs: 0 });
+      await serveCode(code[1], res);
+      return;
+    }
 
     const buffered =
       service === 'lambda' || target !== undefined || (isFormBody(req.headers) && method === 'POST');
@@ -659,7 +701,9 @@ export async function startProxy({ target }) {
       const needed =
         service === 'lambda' &&
         ((behaviour.revisions && REVISION_CHECKED.has(operation)) ||
-          (behaviour.logging && (operation === 'CreateFunction' || operation === 'UpdateFunctionConfiguration')));
+          (behaviour.logging && (operation === 'CreateFunction' || operation === 'UpdateFunctionConfiguration')) ||
+          operation === 'CreateFunction' ||
+          operation === 'UpdateFunctionCode');
       if (plain.length <= RECORD_BODY_LIMIT || needed) parsed = parseJson(plain);
       if (plain.length <= RECORD_BODY_LIMIT) requestBody = parsed;
     }
@@ -754,6 +798,7 @@ export async function startProxy({ target }) {
     server.listen(0, '127.0.0.1', () => resolve(undefined));
   });
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  ownEndpoint = `http://127.0.0.1:${port}`;
 
   return {
     endpoint: `http://127.0.0.1:${port}`,

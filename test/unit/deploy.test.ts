@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { artifactKey, deploy, DIRECT_UPLOAD_LIMIT_BYTES, functionBaseName } from '../../src/deploy.js';
+import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../src/deploy.js';
+import { artifactKey, functionBaseName } from '../../src/release.js';
 import { parseHistory } from '../../src/release-history.js';
 import { InputError, type Artifact, type StageSettings } from '../../src/types.js';
 import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
@@ -220,6 +221,6 @@ describe('names', () => {
   });
 
   it('artifactKey is <prefix><function>/<sha256>.zip', () => {
-    expect(artifactKey(settings({ s3Prefix: 'stage-deploy/' }), artifact('abc'))).toBe('stage-deploy/notes-api/abchex.zip');
+    expect(artifactKey(settings({ s3Prefix: 'stage-deploy/' }), 'abchex')).toBe('stage-deploy/notes-api/abchex.zip');
   });
 });

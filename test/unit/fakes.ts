@@ -124,6 +124,17 @@ export class FakeLambda implements LambdaGateway {
     this.check('deleteAlias');
     this.aliases.delete(alias);
   }
+
+  /** Downloads: the version and the path written to. The fake writes nothing; it returns the version's CodeSha256. */
+  downloads: string[] = [];
+  async downloadCode(_functionName: string, version: string, toPath: string) {
+    this.check('downloadCode');
+    const found = this.versions.find((v) => v.version === version);
+    if (!found) throw new Error(`ResourceNotFound: version ${version}`);
+    this.downloads.push(`${version} -> ${toPath}`);
+    this.codeBySource.set(toPath, found.codeSha256);
+    return found.codeSha256;
+  }
 }
 
 export class FakeStore implements ArtifactStore {

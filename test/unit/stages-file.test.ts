@@ -245,7 +245,7 @@ describe('resolveStage: merging', () => {
     expect(prod).toMatchObject({
       stage: 'prod',
       functionName: 'notes-api',
-      alias: 'dev', // inherited from dev, as written
+      alias: 'prod', // never inherited: dev's `alias: dev` stays dev's
       logLevel: 'ERROR',
       logFormat: 'json',
       logRetentionDays: 7,
@@ -265,6 +265,13 @@ describe('resolveStage: merging', () => {
       expectStatus: { codes: [200], classes: [], text: '200' },
       invoke: true,
     });
+  });
+
+  it('never inherits an alias through extends or defaults', () => {
+    const own = 'defaults: { function: f, alias: shared }\nstages:\n  dev: { alias: live-dev }\n  qa: { extends: dev }\n  prod: { extends: dev, alias: live }\n';
+    expect(resolve(own, 'qa').alias).toBe('qa');
+    expect(resolve(own, 'prod').alias).toBe('live');
+    expect(resolve(own, 'dev').alias).toBe('live-dev');
   });
 
   it('defaults the alias to the stage name', () => {

@@ -37,6 +37,9 @@ describe('the job summary', () => {
   it('shows what happened to a broken release at a glance', () => {
     const text = renderSummary(rolledBack, { region: 'us-east-1', runUrl: 'https://github.com/acme/notes/actions/runs/1' });
     expect(text).toContain('## stage-deploy deploy · dev: ↩️ rolled back');
+    // The steps as a Mermaid gantt chart, above the table, the failed smoke test in red.
+    expect(text).toContain('```mermaid\ngantt\n  title deploy dev: rolled-back\n  dateFormat x\n  axisFormat %M:%S\n  section dev\n  publish (300 ms) :done, 10, 310\n  smoke (10.1 s) :crit, 400, 10500\n```');
+    expect(text.indexOf('```mermaid')).toBeLessThan(text.indexOf('| Version |'));
     expect(text).toContain('> **GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7**');
     expect(text).toContain('| Function | `notes-api` (us-east-1) |');
     expect(text).toContain('| Version | 7 → 8 → 7 (rolled back) |');
@@ -59,6 +62,8 @@ describe('the job summary', () => {
   it('words the version move for each outcome', () => {
     expect(versionMove({ ...rolledBack, status: 'deployed', version: '8' })).toBe('7 → 8');
     expect(versionMove({ ...rolledBack, status: 'unchanged' })).toBe('7 (unchanged)');
+    // The rollback command: rolled-back is its success.
+    expect(versionMove({ ...rolledBack, command: 'rollback', previousVersion: '8', version: '7', candidateVersion: '7' })).toBe('8 → 7');
     expect(versionMove({ ...rolledBack, previousVersion: undefined, version: undefined, candidateVersion: '1' })).toBe('— → 1 → — (alias removed) (rolled back)');
   });
 });

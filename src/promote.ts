@@ -1,0 +1,193 @@
+/**
+ * promote: the target stage ends on a version whose CodeSha256 equals that of the version the
+ * source stage runs, carrying the target stage's settings: that very version when its settings
+ * already match, else the same code published again with the target's settings. Smoke-tested,
+ * and put back like a deploy.
+ */
+import { join } from 'node:path';
+
+import { desiredSettings, isUnchanged, settingsDifferences } from './change-check.js';
+import { formatHistory, parseHistory, recordRelease } from './release-history.js';
+import {
+  afterShift,
+  artifactKey,
+  describeWeights,
+  formatSize,
+  publishRelease,
+  releaseDescription,
+  sha256HexOf,
+  type ReleaseDeps,
+  type RunContext,
+  type UploadRecord,
+} from './release.js';
+import type { ReleaseResult } from './result.js';
+import { errorMessage, shiftAndVerify, type ShiftRequest } from './shift.js';
+import { Timeline } from './timeline.js';
+import { InputError, type CodeSource, type FunctionVersionState, type StageSettings } from './types.js';
+
+export async function promote(
+  source: StageSettings,
+  target: StageSettings,
+  deps: ReleaseDeps,
+  context: RunContext,
+): Promise<ReleaseResult> {
+  const timeline = new Timeline(deps.clock);
+  const { lambda, log } = deps;
+  const name = target.functionName;
+
+  const [sourceAlias, latest, before] = await timeline.step('read', () =>
+    Promise.all([lambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]),
+  );
+  if (sourceAlias === undefined) {
+    throw new InputError(
+      `promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`,
+    );
+  }
+  if (Object.keys(sourceAlias.weights).length > 0) {
+    throw new InputError(
+      `promote-from: stage ${JSON.stringify(source.stage)} has a traffic split in flight (${describeWeights(sourceAlias.weights)}); ` +
+        'promote once it has finished',
+    );
+  }
+  if (latest === undefined) {
+    throw new InputError(`function: ${JSON.stringify(name)} does not exist${target.region ? ` in ${target.region}` : ''}`);
+  }
+  if (before !== undefined && Object.keys(before.weights).length > 0) {
+    throw new InputError(
+      `alias: ${JSON.stringify(target.alias)} has a traffic split in flight (${describeWeights(before.weights)}); ` +
+        'wait for it to finish or roll it back before promoting',
+    );
+  }
+  const [sourceVersion, live] = await timeline.step('read', () =>
+    Promise.all([
+      lambda.getVersion(source.functionName, sourceAlias.version),
+      before === undefined ? Promise.resolve(undefined) : lambda.getVersion(name, before.version),
+    ]),
+  );
+  if (sourceVersion === undefined) {
+    throw new InputError(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
+  }
+  const sourceRelease = parseHistory(sourceAlias.description).find((r) => r.version === sourceVersion.version);
+  const commit = sourceRelease?.commit || context.commit.slice(0, 7);
+  log.info(
+    `Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
+      `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,
+  );
+
+  const result = (fields: Partial<ReleaseResult>): ReleaseResult => ({
+    command: 'promote',
+    status: 'unchanged',
+    stage: target.stage,
+    functionName: name,
+    alias: target.alias,
+    commit,
+    settingsChanged: [],
+    ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
+    ...(live !== undefined && { codeSha256: live.codeSha256 }),
+    ...fields,
+    steps: timeline.steps,
+    durationMs: timeline.elapsedMs(),
+  });
+
+  const desired = desiredSettings(target);
+  if (isUnchanged(sourceVersion.codeSha256, desired, live)) {
+    log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
+    return result({ status: 'unchanged' });
+  }
+
+  await deps.beforeChange?.();
+  let toVersion: FunctionVersionState;
+  let upload: UploadRecord = { kind: 'none', sizeBytes: sourceVersion.codeSize };
+  let settingsChanged: string[] = [];
+  const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
+  if (sameFunction && settingsDifferences(desired, sourceVersion).length === 0) {
+    log.info(`Version ${sourceVersion.version} already carries ${target.stage}'s settings: promoting it as it is.`);
+    toVersion = sourceVersion;
+  } else {
+    const progress: { settingsChanged: string[]; upload?: UploadRecord } = { settingsChanged: [] };
+    try {
+      const publication = await publishRelease(
+        {
+          settings: target,
+          desired,
+          latest,
+          description: releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`),
+          code: {
+            codeSha256: sourceVersion.codeSha256,
+            sizeBytes: sourceVersion.codeSize,
+            provide: () => sourceCode(source, target, sourceVersion, deps),
+          },
+        },
+        deps,
+        timeline,
+        progress,
+      );
+      toVersion = publication.published;
+      upload = publication.upload;
+      settingsChanged = publication.settingsChanged;
+    } catch (error) {
+      return result({ status: 'failed', error: `${target.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`, ...progress });
+    }
+  }
+  if (before !== undefined && toVersion.version === before.version) {
+    return result({ status: 'unchanged', settingsChanged, upload });
+  }
+
+  const request: ShiftRequest = {
+    settings: target,
+    before,
+    toVersion: toVersion.version,
+    description: formatHistory(
+      recordRelease(parseHistory(before?.description), before?.version, {
+        version: toVersion.version,
+        commit,
+        releasedAt: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
+      }),
+    ),
+  };
+  const outcome = await shiftAndVerify(request, { ...deps, timeline });
+  return result({
+    candidateVersion: toVersion.version,
+    settingsChanged,
+    upload,
+    ...afterShift(outcome, request, toVersion, 'promoted', live),
+  });
+}
+
+/**
+ * The source version's exact bytes, for UpdateFunctionCode: its content-addressed S3 object when
+ * the target stage has a bucket holding it, else downloaded from the source version itself (and
+ * put in the bucket when the target has one, since code above 50 MB must go through S3).
+ */
+async function sourceCode(
+  source: StageSettings,
+  target: StageSettings,
+  version: FunctionVersionState,
+  deps: ReleaseDeps,
+): Promise<{ source: CodeSource; upload: UploadRecord }> {
+  const sizeBytes = version.codeSize;
+  const bucket = target.s3Bucket;
+  const key = artifactKey(target, sha256HexOf(version.codeSha256));
+  if (bucket !== undefined && deps.store !== undefined && (await deps.store.exists(bucket, key))) {
+    deps.log.info(`Taking the code from s3://${bucket}/${key}.`);
+    return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: true, sizeBytes } };
+  }
+  if (deps.workDir === undefined) throw new Error('a work directory is needed to download code');
+  const zipPath = join(deps.workDir, `${sha256HexOf(version.codeSha256)}.zip`);
+  deps.log.info(`Downloading the code of ${source.stage}'s version ${version.version} (${formatSize(sizeBytes)}).`);
+  const downloaded = await deps.lambda.downloadCode(source.functionName, version.version, zipPath);
+  if (downloaded !== version.codeSha256) {
+    throw new Error(`the downloaded code hashes to ${downloaded}, not ${version.codeSha256}`);
+  }
+  if (bucket !== undefined && deps.store !== undefined) {
+    await deps.store.upload(bucket, key, zipPath);
+    return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: false, sizeBytes } };
+  }
+  return { source: { kind: 'zip-file', zipPath }, upload: { kind: 'direct', sizeBytes } };
+}
+
+/** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */
+function stripQualifier(arn: string): string {
+  const parts = arn.split(':');
+  return parts.length > 7 ? parts.slice(0, 7).join(':') : arn;
+}

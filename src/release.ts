@@ -1,0 +1,148 @@
+/**
+ * The parts every release command shares: what they depend on, publishing a version of $LATEST
+ * with a stage's settings and a given code, and turning a shift's outcome into a result.
+ */
+import { configurationChange, settingsDifferences, type DesiredSettings } from './change-check.js';
+import type { ReleaseResult, ReleaseStatus } from './result.js';
+import { describeFailedShift, type ShiftOutcome, type ShiftRequest } from './shift.js';
+import type { Timeline } from './timeline.js';
+import type { ArtifactStore, CodeSource, FunctionVersionState, LambdaGateway, Log, SmokeChecker, StageSettings } from './types.js';
+
+export interface ReleaseDeps {
+  lambda: LambdaGateway;
+  /** Needed when the stage has an `s3-bucket`. */
+  store?: ArtifactStore;
+  smoke: SmokeChecker;
+  log: Log;
+  /** A directory for temporary files (code downloaded for a promote). */
+  workDir?: string;
+  /** Milliseconds, for step timings. */
+  clock?: () => number;
+  /** Wall time, for the release history. */
+  now?: () => Date;
+  /** Called once, after every check has passed and just before the first change to AWS. */
+  beforeChange?: () => Promise<void>;
+}
+
+export interface RunContext {
+  /** GITHUB_SHA */
+  commit: string;
+  /** GITHUB_RUN_ID */
+  runId: string;
+}
+
+export type UploadRecord = NonNullable<ReleaseResult['upload']>;
+
+export interface CodeSupply {
+  codeSha256: string;
+  sizeBytes: number;
+  /** Where UpdateFunctionCode takes the code from; called only when $LATEST does not hold it already. */
+  provide(): Promise<{ source: CodeSource; upload: UploadRecord }>;
+}
+
+export interface Publication {
+  published: FunctionVersionState;
+  upload: UploadRecord;
+  settingsChanged: string[];
+}
+
+/**
+ * Give $LATEST the stage's settings (only those that differ, merged), then the code, each
+ * waited for; then publish it with the code's CodeSha256 as precondition.
+ */
+export async function publishRelease(
+  request: { settings: StageSettings; desired: DesiredSettings; latest: FunctionVersionState; code: CodeSupply; description: string },
+  deps: Pick<ReleaseDeps, 'lambda' | 'log'>,
+  timeline: Timeline,
+  progress: { settingsChanged: string[]; upload?: UploadRecord },
+): Promise<Publication> {
+  const { settings, desired, code } = request;
+  const { lambda, log } = deps;
+  const name = settings.functionName;
+  let current = request.latest;
+
+  const change = configurationChange(desired, current);
+  if (change !== undefined) {
+    progress.settingsChanged = settingsDifferences(desired, current);
+    log.info(`Updating settings of ${name}: ${progress.settingsChanged.join(', ')}.`);
+    current = await timeline.step('settings', () => lambda.updateConfiguration(name, change));
+  }
+  let upload: UploadRecord = { kind: 'none', sizeBytes: code.sizeBytes };
+  if (current.codeSha256 !== code.codeSha256) {
+    const provided = await timeline.step('upload', () => code.provide());
+    upload = provided.upload;
+    progress.upload = upload;
+    log.info(`Updating code of ${name} to ${code.codeSha256} (${formatSize(code.sizeBytes)}).`);
+    current = await timeline.step('code', () => lambda.updateCode(name, provided.source));
+    if (current.codeSha256 !== code.codeSha256) {
+      throw new Error(`Lambda reports code ${current.codeSha256} after the update, not ${code.codeSha256}`);
+    }
+  }
+  const revisionId = current.revisionId;
+  const published = await timeline.step('publish', () =>
+    lambda.publishVersion(name, {
+      codeSha256: code.codeSha256,
+      description: request.description,
+      ...(revisionId !== undefined && { revisionId }),
+    }),
+  );
+  log.info(`Published version ${published.version} of ${name}.`);
+  return { published, upload, settingsChanged: progress.settingsChanged };
+}
+
+/** The fields of a result after a shift: where the alias ended, and why when it went back. */
+export function afterShift(
+  outcome: ShiftOutcome,
+  request: ShiftRequest,
+  target: { codeSha256: string },
+  success: ReleaseStatus,
+  live: { codeSha256?: string } | undefined,
+): Partial<ReleaseResult> {
+  const smoke = outcome.smoke !== undefined ? { smoke: outcome.smoke } : {};
+  if (outcome.ok) {
+    return { status: success, version: request.toVersion, codeSha256: target.codeSha256, aliasArn: outcome.alias.arn, ...smoke };
+  }
+  const error = describeFailedShift(outcome, request);
+  if (outcome.repair !== undefined) {
+    // The alias could not be put back: say where it may really be.
+    return { status: 'failed', version: request.toVersion, codeSha256: target.codeSha256, error, repair: outcome.repair, ...smoke };
+  }
+  // Back where it was: the version and code it ran before (none after a first deploy).
+  return { status: 'rolled-back', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
+}
+
+/** `12 KB`, `61.2 MB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** The version's description: what released it, so the console and `status` can tell. */
+export function releaseDescription(stage: string, context: RunContext, extra = ''): string {
+  const commit = context.commit ? ` commit ${context.commit.slice(0, 12)}` : '';
+  const run = context.runId ? ` run ${context.runId}` : '';
+  return `stage-deploy ${stage}:${commit}${run}${extra}`.slice(0, 256);
+}
+
+/** `notes-api` for `notes-api`, `arn:aws:lambda:r:1:function:notes-api` or `1:function:notes-api`. */
+export function functionBaseName(functionName: string): string {
+  const parts = functionName.split(':');
+  const at = parts.indexOf('function');
+  return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+}
+
+/** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
+export function artifactKey(settings: StageSettings, sha256Hex: string): string {
+  return `${settings.s3Prefix}${functionBaseName(settings.functionName)}/${sha256Hex}.zip`;
+}
+
+/** Hex of a base64 CodeSha256. */
+export function sha256HexOf(codeSha256: string): string {
+  return Buffer.from(codeSha256, 'base64').toString('hex');
+}
+
+export function describeWeights(weights: Record<string, number>): string {
+  return Object.entries(weights)
+    .map(([version, weight]) => `version ${version} at ${Math.round(weight * 1000) / 10}%`)
+    .join(', ');
+}

@@ -1,0 +1,68 @@
+/**
+ * rollback: the alias returns to `to-version`, or to the release before its current one (from
+ * the history recorded in the alias), and is smoke-tested; when the check fails the alias goes
+ * back to where it was. The step says what it moved from and to.
+ */
+import { formatHistory, parseHistory, type Release } from './release-history.js';
+import { afterShift, type ReleaseDeps } from './release.js';
+import type { ReleaseResult } from './result.js';
+import { shiftAndVerify, type ShiftRequest } from './shift.js';
+import { Timeline } from './timeline.js';
+import { InputError, type StageSettings } from './types.js';
+
+export async function rollback(settings: StageSettings, toVersion: string | undefined, deps: ReleaseDeps): Promise<ReleaseResult> {
+  const timeline = new Timeline(deps.clock);
+  const { lambda, log } = deps;
+  const name = settings.functionName;
+
+  const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
+  if (before === undefined) {
+    const exists = await lambda.getVersion(name);
+    if (exists === undefined) throw new InputError(`function: ${JSON.stringify(name)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+    throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
+  }
+  const history = parseHistory(before.description);
+  const target = toVersion ?? history.find((r) => r.version !== before.version)?.version;
+  if (target === undefined) {
+    throw new InputError(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
+  }
+  if (target === before.version && Object.keys(before.weights).length === 0) {
+    throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
+  }
+  const [version, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
+  if (version === undefined) {
+    throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
+  }
+  log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
+
+  await deps.beforeChange?.();
+  const request: ShiftRequest = { settings, before, toVersion: target, description: formatHistory(historyAfterRollback(history, before.version, target)) };
+  const outcome = await shiftAndVerify(request, { ...deps, timeline });
+  const fields = afterShift(outcome, request, version, 'rolled-back', live);
+  return {
+    command: 'rollback',
+    stage: settings.stage,
+    functionName: name,
+    alias: settings.alias,
+    aliasArn: before.arn,
+    previousVersion: before.version,
+    candidateVersion: target,
+    commit: history.find((r) => r.version === target)?.commit ?? '',
+    settingsChanged: [],
+    ...fields,
+    // A rollback whose check failed went back to where it was: nothing was rolled back.
+    status: outcome.ok ? 'rolled-back' : 'failed',
+    steps: timeline.steps,
+    durationMs: timeline.elapsedMs(),
+  };
+}
+
+/**
+ * The history after returning from `current` to `target`: the release rolled back from leaves
+ * the list (so the next rollback goes further back, not forth), and `target` is first again.
+ */
+export function historyAfterRollback(history: Release[], current: string, target: string): Release[] {
+  const rest = history.filter((r) => r.version !== current && r.version !== target);
+  const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
+  return [known, ...rest];
+}

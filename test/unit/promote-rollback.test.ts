@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+
+import { deploy } from '../../src/deploy.js';
+import { promote } from '../../src/promote.js';
+import { parseHistory } from '../../src/release-history.js';
+import { historyAfterRollback, rollback } from '../../src/rollback.js';
+import { stageStatus, renderStatusTable } from '../../src/status.js';
+import { InputError, type Artifact, type StageSettings } from '../../src/types.js';
+import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
+
+const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => ({
+  stage: name,
+  functionName: 'notes-api',
+  alias: name,
+  s3Prefix: '',
+  logFormat: 'json',
+  environment: { TABLE: `notes-${name}` },
+  traffic: { kind: 'all-at-once' },
+  alarms: [],
+  bakeMs: 0,
+  smoke: {
+    url: `https://${name}.example.com/health`,
+    method: 'GET',
+    headers: {},
+    secrets: [],
+    expectStatus: { codes: [], classes: [2], text: '2xx' },
+    attempts: 1,
+    intervalMs: 0,
+    timeoutMs: 1000,
+    invoke: false,
+  },
+  ...over,
+});
+const dev = stage('dev');
+const prod = stage('prod', { logLevel: 'ERROR' });
+
+const artifact = (sha: string): Artifact => ({
+  zipPath: `/tmp/${sha}.zip`,
+  codeSha256: `${sha}=`,
+  sha256Hex: `${sha}hex`,
+  sizeBytes: 1000,
+  source: { kind: 'zip', path: `build/${sha}.zip` },
+});
+
+let clock = Date.parse('2026-11-22T10:00:00Z');
+function world(smoke: (boolean | Error)[] = [true]) {
+  const lambda = new FakeLambda();
+  const log = new RecordingLog();
+  const deps = { lambda, smoke: new FakeSmoke(smoke), log, store: new FakeStore(), workDir: '/work', now: () => new Date((clock += 60_000)) };
+  return { lambda, log, deps };
+}
+const ctx = (commit: string) => ({ commit, runId: '1' });
+
+async function deployed(w: ReturnType<typeof world>, settings: StageSettings, sha: string, commit: string) {
+  w.lambda.codeBySource.set(`/tmp/${sha}.zip`, `${sha}=`);
+  const result = await deploy(settings, artifact(sha), w.deps, ctx(commit));
+  expect(result.status).toBe('deployed');
+  return result;
+}
+
+describe('promote', () => {
+  it('publishes dev\'s exact code again with prod\'s settings, and records dev\'s commit', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c0ffee1234');
+    w.lambda.calls = [];
+    const result = await promote(dev, prod, w.deps, ctx('dispatch999'));
+    expect(result).toMatchObject({ command: 'promote', status: 'promoted', version: '2', codeSha256: 'aaa=', commit: 'c0ffee1' });
+    expect(w.lambda.versions[1]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-prod', LOG_LEVEL: 'ERROR' });
+    expect(w.lambda.calls).not.toContain('updateCode');
+    expect(parseHistory(w.lambda.aliases.get('prod')?.description)[0]).toMatchObject({ version: '2', commit: 'c0ffee1' });
+  });
+
+  it('reuses the very version when it already carries the target\'s settings', async () => {
+    const w = world();
+    const shared = stage('dev', { environment: { TABLE: 'shared' } });
+    await deployed(w, shared, 'aaa', 'c1');
+    w.lambda.calls = [];
+    const result = await promote(shared, stage('prod', { environment: { TABLE: 'shared' } }), w.deps, ctx('x'));
+    expect(result).toMatchObject({ status: 'promoted', version: '1', candidateVersion: '1' });
+    expect(w.lambda.calls).not.toContain('publishVersion');
+    expect(w.lambda.versions).toHaveLength(1);
+  });
+
+  it('says unchanged when the target already runs that code with its settings', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await promote(dev, prod, w.deps, ctx('x'));
+    const again = await promote(dev, prod, w.deps, ctx('x'));
+    expect(again).toMatchObject({ status: 'unchanged', version: '2' });
+  });
+
+  it('downloads the source version when $LATEST has moved on to other code', async () => {
+    const w = world([true, false, true]);
+    await deployed(w, dev, 'aaa', 'c1');
+    w.lambda.codeBySource.set('/tmp/bbb.zip', 'bbb=');
+    const broken = await deploy(dev, artifact('bbb'), w.deps, ctx('c2'));
+    expect(broken.status).toBe('rolled-back');
+    expect(w.lambda.latest.codeSha256).toBe('bbb=');
+    const result = await promote(dev, prod, w.deps, ctx('x'));
+    expect(result).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 'direct' } });
+    expect(w.lambda.downloads).toEqual([`1 -> /work/${Buffer.from('aaa=', 'base64').toString('hex')}.zip`]);
+  });
+
+  it('a failed smoke test puts the target back', async () => {
+    const w = world([true, true, true, false]);
+    await deployed(w, dev, 'aaa', 'c1');
+    await promote(dev, prod, w.deps, ctx('x'));
+    await deployed(w, dev, 'bbb', 'c2');
+    const result = await promote(dev, prod, w.deps, ctx('x'));
+    expect(result).toMatchObject({ status: 'rolled-back', version: '2', previousVersion: '2', candidateVersion: '4' });
+    expect(w.lambda.aliases.get('prod')?.version).toBe('2');
+  });
+
+  it('refuses a source with no release, or with a split in flight, before any change', async () => {
+    const w = world();
+    await expect(promote(dev, prod, w.deps, ctx('x'))).rejects.toThrow(
+      new InputError('promote-from: stage "dev" has no release to promote (alias dev of notes-api does not exist)'),
+    );
+    await deployed(w, dev, 'aaa', 'c1');
+    const alias = w.lambda.aliases.get('dev');
+    if (alias) alias.weights = { '1': 0.1 };
+    await expect(promote(dev, prod, w.deps, ctx('x'))).rejects.toThrow('promote-from: stage "dev" has a traffic split in flight (version 1 at 10%)');
+  });
+});
+
+describe('rollback', () => {
+  it('returns to the release before the current one, then further back, never forth', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    await deployed(w, dev, 'ccc', 'c3');
+    const first = await rollback(dev, undefined, w.deps);
+    expect(first).toMatchObject({ command: 'rollback', status: 'rolled-back', previousVersion: '3', version: '2', codeSha256: 'bbb=' });
+    const second = await rollback(dev, undefined, w.deps);
+    expect(second).toMatchObject({ status: 'rolled-back', previousVersion: '2', version: '1', codeSha256: 'aaa=' });
+    await expect(rollback(dev, undefined, w.deps)).rejects.toThrow(
+      'to-version: not given, and dev has no earlier release recorded; give the version to return to',
+    );
+  });
+
+  it('goes to a given version, and refuses one that does not exist or is already live', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    await expect(rollback(dev, '9', w.deps)).rejects.toThrow('to-version: "9" is not a published version of notes-api');
+    await expect(rollback(dev, '2', w.deps)).rejects.toThrow('to-version: "2" is what dev runs already');
+    expect(w.lambda.aliases.get('dev')?.version).toBe('2');
+    expect(await rollback(dev, '1', w.deps)).toMatchObject({ status: 'rolled-back', version: '1' });
+  });
+
+  it('a rollback whose smoke test fails goes back to where it was and fails', async () => {
+    const w = world([true, true, false]);
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    const result = await rollback(dev, undefined, w.deps);
+    expect(result).toMatchObject({ status: 'failed', version: '2' });
+    expect(result.error).toContain('dev rolled back from 1 to 2');
+    expect(w.lambda.aliases.get('dev')?.version).toBe('2');
+  });
+
+  it('refuses a stage never released', async () => {
+    const w = world();
+    await expect(rollback(dev, undefined, w.deps)).rejects.toThrow('stage: "dev" has no release to roll back (alias dev of notes-api does not exist)');
+  });
+
+  it('history after a rollback: the release left drops out, the target comes first', () => {
+    const h = [
+      { version: '3', commit: 'c3', releasedAt: 3 },
+      { version: '2', commit: 'c2', releasedAt: 2 },
+      { version: '1', commit: 'c1', releasedAt: 1 },
+    ];
+    expect(historyAfterRollback(h, '3', '1').map((r) => r.version)).toEqual(['1', '2']);
+    expect(historyAfterRollback(h, '3', '7')).toEqual([{ version: '7', commit: '', releasedAt: 0 }, h[1], h[2]]);
+  });
+});
+
+describe('status', () => {
+  it('reports each stage: version, code, commit, release time, earlier releases, splits', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c0ffee1');
+    await deployed(w, dev, 'bbb', 'beef002');
+    const alias = w.lambda.aliases.get('dev');
+    if (alias) alias.weights = { '1': 0.25 };
+    w.lambda.calls = [];
+    const [d, p] = await Promise.all([stageStatus(dev, w.lambda), stageStatus(prod, w.lambda)]);
+    // status only reads.
+    expect(w.lambda.calls.filter((c) => !c.startsWith('get'))).toEqual([]);
+    expect(d).toMatchObject({ stage: 'dev', version: '2', codeSha256: 'bbb=', release: { version: '2', commit: 'beef002' }, weights: { '1': 0.25 } });
+    expect(d.earlier.map((r) => r.version)).toEqual(['1']);
+    expect(p).toMatchObject({ stage: 'prod', problem: 'not released yet (no alias)' });
+    const table = renderStatusTable([d, p]);
+    expect(table).toContain('| dev | `notes-api` | dev → 2 | `bbb=…` | `beef002` | 2026-11-22 ');
+    expect(table).toContain('| 1: 25% | 1 |');
+    expect(table).toContain('| prod | `notes-api` | prod: not released yet (no alias) |');
+  });
+});
