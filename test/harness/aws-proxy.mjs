@@ -20,7 +20,7 @@
 // - IAM: Query protocol, `Action=<Operation>` in the form body.
 // - S3 (path-style, /bucket/key): the `x-id` query parameter the SDK adds where it has one,
 //   otherwise the method, the sub-resource in the query and whether there is a key.
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { URL, URLSearchParams } from 'node:url';
 import { gunzipSync } from 'node:zlib';
