@@ -101,6 +101,20 @@ describe('promote', () => {
     expect(w.lambda.downloads).toEqual([`1 -> /work/${Buffer.from('aaa=', 'base64').toString('hex')}.zip`]);
   });
 
+  it('takes the bytes from the content-addressed S3 object when the target has a bucket holding them', async () => {
+    const w = world([true, false, true]);
+    await deployed(w, dev, 'aaa', 'c1');
+    w.lambda.codeBySource.set('/tmp/bbb.zip', 'bbb=');
+    await deploy(dev, artifact('bbb'), w.deps, ctx('c2')); // broken: $LATEST now holds bbb
+    const key = `sd/notes-api/${Buffer.from('aaa=', 'base64').toString('hex')}.zip`;
+    w.deps.store.objects.add(`artifacts/${key}`);
+    w.lambda.codeBySource.set(`s3://artifacts/${key}`, 'aaa=');
+    const result = await promote(dev, stage('prod', { s3Bucket: 'artifacts', s3Prefix: 'sd/' }), w.deps, ctx('x'));
+    expect(result).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 's3', bucket: 'artifacts', key, alreadyThere: true } });
+    expect(w.lambda.downloads).toEqual([]);
+    expect(w.deps.store.uploads).toEqual([]);
+  });
+
   it('a failed smoke test puts the target back', async () => {
     const w = world([true, true, true, false]);
     await deployed(w, dev, 'aaa', 'c1');
