@@ -79,6 +79,17 @@ export interface Artifact {
   source: { kind: 'zip' | 'directory'; path: string };
 }
 
+/** Lambda's LoggingConfig, as far as stage-deploy sets it. */
+export interface LoggingSettings {
+  logFormat: 'JSON' | 'Text';
+  /** TRACE | DEBUG | INFO | WARN | ERROR | FATAL (JSON format only). */
+  applicationLogLevel?: string;
+  /** DEBUG | INFO | WARN (JSON format only). */
+  systemLogLevel?: string;
+  /** The log group the function writes to, when Lambda reports one. */
+  logGroup?: string;
+}
+
 /** What Lambda says of one version (or $LATEST) of a function. */
 export interface FunctionVersionState {
   functionArn: string;
@@ -96,6 +107,8 @@ export interface FunctionVersionState {
   lastUpdateStatus?: string;
   handler?: string;
   runtime?: string;
+  /** Lambda's LoggingConfig of this version; undefined when Lambda reports none. */
+  logging?: LoggingSettings;
 }
 
 export interface AliasState {
@@ -113,6 +126,8 @@ export interface ConfigurationChange {
   environment?: Record<string, string>;
   memorySize?: number;
   timeoutSeconds?: number;
+  /** Sent as LoggingConfig (LogFormat, ApplicationLogLevel, SystemLogLevel); the log group is left as it is. */
+  logging?: Omit<LoggingSettings, 'logGroup'>;
 }
 
 export type CodeSource =
@@ -153,6 +168,21 @@ export interface LambdaGateway {
    * gives; the URL is a secret and is never logged). Returns its CodeSha256.
    */
   downloadCode(functionName: string, version: string, toPath: string): Promise<string>;
+  /** Every published version (not $LATEST), all pages. */
+  listVersions(functionName: string): Promise<FunctionVersionState[]>;
+  /** Every alias of the function, all pages. */
+  listAliases(functionName: string): Promise<AliasState[]>;
+  /** Delete one published version (DeleteFunction with a Qualifier). */
+  deleteVersion(functionName: string, version: string): Promise<void>;
+}
+
+/** CloudWatch Logs, for the retention of a function's log group. */
+export interface LogGroupGateway {
+  /**
+   * Give the log group `days` of retention: created when missing, updated when it differs,
+   * untouched (no write) when it is already so.
+   */
+  ensureRetention(logGroup: string, days: number): Promise<'created' | 'updated' | 'unchanged'>;
 }
 
 /** Where code goes when a stage has an `s3-bucket`. */
