@@ -1,7 +1,7 @@
 /**
  * The change check: what the stage wants (code and settings) against what is live. Pure.
  */
-import type { ConfigurationChange, FunctionVersionState, StageSettings } from './types.js';
+import type { ConfigurationChange, FunctionVersionState, LogLevel, LoggingSettings, StageSettings } from './types.js';
 
 /** The settings a stage asks of a version: only the ones it names. */
 export interface DesiredSettings {
@@ -9,9 +9,46 @@ export interface DesiredSettings {
   environment: Record<string, string>;
   memorySize?: number;
   timeoutSeconds?: number;
+  /** Lambda's LoggingConfig from `log-level` and `log-format`; undefined when the stage sets no level. */
+  logging?: Omit<LoggingSettings, 'logGroup'>;
+}
+
+/** Lambda's application log levels for the levels a stage may write (Zappa's and Lambda's own). */
+const APPLICATION_LEVEL: Record<LogLevel, string> = {
+  TRACE: 'TRACE',
+  DEBUG: 'DEBUG',
+  INFO: 'INFO',
+  WARN: 'WARN',
+  WARNING: 'WARN',
+  ERROR: 'ERROR',
+  CRITICAL: 'FATAL',
+  FATAL: 'FATAL',
+};
+
+/** Lambda's system log level allows DEBUG, INFO and WARN only: above WARN, WARN is the quietest. */
+const SYSTEM_LEVEL: Record<LogLevel, string> = {
+  TRACE: 'DEBUG',
+  DEBUG: 'DEBUG',
+  INFO: 'INFO',
+  WARN: 'WARN',
+  WARNING: 'WARN',
+  ERROR: 'WARN',
+  CRITICAL: 'WARN',
+  FATAL: 'WARN',
+};
+
+/**
+ * The LoggingConfig for a stage: JSON with the application and system levels, so the platform
+ * drops what is below the level; or, with `log-format: text`, plain Text (LOG_LEVEL only).
+ */
+export function loggingFor(level: LogLevel | undefined, format: 'json' | 'text'): DesiredSettings['logging'] {
+  if (level === undefined) return undefined;
+  if (format === 'text') return { logFormat: 'Text' };
+  return { logFormat: 'JSON', applicationLogLevel: APPLICATION_LEVEL[level], systemLogLevel: SYSTEM_LEVEL[level] };
 }
 
 export function desiredSettings(settings: StageSettings): DesiredSettings {
+  const logging = loggingFor(settings.logLevel, settings.logFormat);
   return {
     environment: {
       ...settings.environment,
@@ -20,6 +57,7 @@ export function desiredSettings(settings: StageSettings): DesiredSettings {
     },
     ...(settings.memorySize !== undefined && { memorySize: settings.memorySize }),
     ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+    ...(logging !== undefined && { logging }),
   };
 }
 
@@ -31,6 +69,7 @@ export function settingsDifferences(desired: DesiredSettings, version: FunctionV
   }
   if (desired.memorySize !== undefined && desired.memorySize !== version.memorySize) differences.push('memory-size');
   if (desired.timeoutSeconds !== undefined && desired.timeoutSeconds !== version.timeoutSeconds) differences.push('timeout');
+  if (desired.logging !== undefined && !sameLogging(desired.logging, version.logging)) differences.push('logging-config');
   return differences;
 }
 
@@ -48,7 +87,16 @@ export function configurationChange(desired: DesiredSettings, latest: FunctionVe
   }
   if (differences.includes('memory-size')) change.memorySize = desired.memorySize;
   if (differences.includes('timeout')) change.timeoutSeconds = desired.timeoutSeconds;
+  if (differences.includes('logging-config')) change.logging = desired.logging;
   return change;
+}
+
+/** A version without a LoggingConfig logs as Text, Lambda's default. */
+function sameLogging(desired: NonNullable<DesiredSettings['logging']>, live: LoggingSettings | undefined): boolean {
+  const format = live?.logFormat ?? 'Text';
+  if (desired.logFormat !== format) return false;
+  if (desired.logFormat === 'Text') return true;
+  return desired.applicationLogLevel === live?.applicationLogLevel && desired.systemLogLevel === live?.systemLogLevel;
 }
 
 /** True when `version` already runs exactly this code with the stage's settings. */

@@ -9,6 +9,8 @@ import {
   artifactKey,
   describeWeights,
   formatSize,
+  planSettings,
+  planShift,
   publishRelease,
   releaseDescription,
   type Publication,
@@ -78,6 +80,15 @@ export async function deploy(
     return result({ status: 'unchanged', upload: { kind: 'none', sizeBytes: artifact.sizeBytes } });
   }
 
+  if (deps.dryRun) {
+    const plan = [
+      ...planSettings(desired, latest),
+      ...(await planCode(settings, artifact, latest.codeSha256, deps)),
+      `publish a version of ${name} with CodeSha256 ${artifact.codeSha256}`,
+      ...planShift(settings, before, 'the new version'),
+    ];
+    return result({ status: 'unchanged', plan });
+  }
   await deps.beforeChange?.();
   const progress: { settingsChanged: string[]; upload?: UploadRecord } = { settingsChanged: [] };
   let publication: Publication;
@@ -122,6 +133,15 @@ export async function deploy(
     upload,
     ...afterShift(outcome, request, published, 'deployed', live),
   });
+}
+
+/** What a deploy would do with the code. */
+async function planCode(settings: StageSettings, artifact: Artifact, latestSha: string, deps: ReleaseDeps): Promise<string[]> {
+  if (latestSha === artifact.codeSha256) return ['code: $LATEST holds it already, nothing to upload'];
+  if (settings.s3Bucket === undefined) return [`upload ${formatSize(artifact.sizeBytes)} directly to ${settings.functionName}`];
+  const key = artifactKey(settings, artifact.sha256Hex);
+  const there = deps.store !== undefined && (await deps.store.exists(settings.s3Bucket, key));
+  return [`${there ? 'take' : `upload ${formatSize(artifact.sizeBytes)} to`} s3://${settings.s3Bucket}/${key}${there ? ' (already there)' : ''}, then update the code`];
 }
 
 /** Where the code comes from for UpdateFunctionCode: the zip itself, or its content-addressed S3 object. */

@@ -32,6 +32,10 @@ export async function main(): Promise<void> {
       return;
     }
     const { result } = outcome;
+    if (result.plan !== undefined) {
+      core.info(`dry-run: nothing was changed. ${result.command} ${result.stage} would:`);
+      result.plan.forEach((step, i) => core.info(`  ${i + 1}. ${step}`));
+    }
     setOutputs(result);
     await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
     if (isSuccess(result)) core.info(closingLine(result));

@@ -13,6 +13,8 @@ import {
   artifactKey,
   describeWeights,
   formatSize,
+  planSettings,
+  planShift,
   publishRelease,
   releaseDescription,
   sha256HexOf,
@@ -95,12 +97,25 @@ export async function promote(
     return result({ status: 'unchanged' });
   }
 
+  const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
+  const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
+  if (deps.dryRun) {
+    const plan = reuse
+      ? [`reuse version ${sourceVersion.version}: it carries ${target.stage}'s settings already`]
+      : [
+          ...planSettings(desired, latest),
+          latest.codeSha256 === sourceVersion.codeSha256
+            ? 'code: $LATEST holds it already, nothing to upload'
+            : `take the code of ${source.stage}'s version ${sourceVersion.version} (from S3 when the bucket holds it, else downloaded from Lambda)`,
+          `publish a version of ${name} with CodeSha256 ${sourceVersion.codeSha256}`,
+        ];
+    return result({ status: 'unchanged', plan: [...plan, ...planShift(target, before, reuse ? `version ${sourceVersion.version}` : 'the new version')] });
+  }
   await deps.beforeChange?.();
   let toVersion: FunctionVersionState;
   let upload: UploadRecord = { kind: 'none', sizeBytes: sourceVersion.codeSize };
   let settingsChanged: string[] = [];
-  const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
-  if (sameFunction && settingsDifferences(desired, sourceVersion).length === 0) {
+  if (reuse) {
     log.info(`Version ${sourceVersion.version} already carries ${target.stage}'s settings: promoting it as it is.`);
     toVersion = sourceVersion;
   } else {

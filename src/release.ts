@@ -22,6 +22,8 @@ export interface ReleaseDeps {
   now?: () => Date;
   /** Called once, after every check has passed and just before the first change to AWS. */
   beforeChange?: () => Promise<void>;
+  /** dry-run: stop where the first change would be made and return the plan. */
+  dryRun?: boolean;
 }
 
 export interface RunContext {
@@ -109,6 +111,22 @@ export function afterShift(
   }
   // Back where it was: the version and code it ran before (none after a first deploy).
   return { status: 'rolled-back', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
+}
+
+/** The plan lines for the settings a release would change on $LATEST. */
+export function planSettings(desired: DesiredSettings, latest: FunctionVersionState): string[] {
+  const differences = settingsDifferences(desired, latest);
+  return differences.length > 0 ? [`update the settings of $LATEST: ${differences.join(', ')}`] : [];
+}
+
+/** The plan lines for moving an alias and checking it. */
+export function planShift(settings: StageSettings, before: { version: string } | undefined, to: string): string[] {
+  return [
+    before === undefined ? `create alias ${settings.alias} on ${to}` : `shift alias ${settings.alias} from version ${before.version} to ${to}`,
+    settings.smoke !== undefined
+      ? `smoke-test ${settings.smoke.method} ${settings.smoke.url}; on failure, put the alias back`
+      : 'no smoke test (smoke.url is not set)',
+  ];
 }
 
 /** `12 KB`, `61.2 MB`. */

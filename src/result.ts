@@ -42,6 +42,10 @@ export interface ReleaseResult {
   repair?: { error: string; command: string };
   steps: StepTiming[];
   durationMs: number;
+  /** dry-run: what the command would do; nothing was changed. */
+  plan?: string[];
+  /** After a successful release: versions deleted by keep-versions, log group retention. */
+  housekeeping?: { deleted: string[]; retention?: { logGroup: string; days: number; outcome: string } };
 }
 
 /**

@@ -4,7 +4,7 @@
  * back to where it was. The step says what it moved from and to.
  */
 import { formatHistory, parseHistory, type Release } from './release-history.js';
-import { afterShift, type ReleaseDeps } from './release.js';
+import { afterShift, planShift, type ReleaseDeps } from './release.js';
 import type { ReleaseResult } from './result.js';
 import { shiftAndVerify, type ShiftRequest } from './shift.js';
 import { Timeline } from './timeline.js';
@@ -35,12 +35,8 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   }
   log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
 
-  await deps.beforeChange?.();
-  const request: ShiftRequest = { settings, before, toVersion: target, description: formatHistory(historyAfterRollback(history, before.version, target)) };
-  const outcome = await shiftAndVerify(request, { ...deps, timeline });
-  const fields = afterShift(outcome, request, version, 'rolled-back', live);
-  return {
-    command: 'rollback',
+  const base = {
+    command: 'rollback' as const,
     stage: settings.stage,
     functionName: name,
     alias: settings.alias,
@@ -49,6 +45,24 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
     candidateVersion: target,
     commit: history.find((r) => r.version === target)?.commit ?? '',
     settingsChanged: [],
+  };
+  if (deps.dryRun) {
+    return {
+      ...base,
+      status: 'unchanged',
+      version: before.version,
+      ...(live !== undefined && { codeSha256: live.codeSha256 }),
+      plan: planShift(settings, before, `version ${target}`),
+      steps: timeline.steps,
+      durationMs: timeline.elapsedMs(),
+    };
+  }
+  await deps.beforeChange?.();
+  const request: ShiftRequest = { settings, before, toVersion: target, description: formatHistory(historyAfterRollback(history, before.version, target)) };
+  const outcome = await shiftAndVerify(request, { ...deps, timeline });
+  const fields = afterShift(outcome, request, version, 'rolled-back', live);
+  return {
+    ...base,
     ...fields,
     // A rollback whose check failed went back to where it was: nothing was rolled back.
     status: outcome.ok ? 'rolled-back' : 'failed',

@@ -9,9 +9,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { prepareArtifact } from './artifact.js';
 import { createClients } from './aws/clients.js';
 import { SdkLambdaGateway } from './aws/lambda-gateway.js';
+import { SdkLogGroupGateway } from './aws/logs-gateway.js';
 import { S3ArtifactStore } from './aws/s3-store.js';
 import { deploy } from './deploy.js';
 import { createDeploymentTracker } from './github/deployments.js';
+import { housekeeping } from './housekeeping.js';
 import type { ActionInputs } from './inputs.js';
 import { promote } from './promote.js';
 import type { ReleaseDeps, RunContext } from './release.js';
@@ -70,7 +72,7 @@ export async function runCommand(
   environment: RunEnvironment,
   log: Log,
 ): Promise<RunOutcome> {
-  refuseUnsupported(inputs, settings, log);
+  refuseUnsupported(inputs, settings);
   const gateways = new GatewayCache(environment);
 
   if (inputs.command === 'status') {
@@ -90,6 +92,7 @@ export async function runCommand(
     smoke: new HttpSmokeChecker(),
     log,
     workDir,
+    dryRun: inputs.dryRun,
     beforeChange: async () => {
       begun = true;
       await tracker?.begin({
@@ -104,6 +107,9 @@ export async function runCommand(
   let result: ReleaseResult | undefined;
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps);
+    if (result.status === 'deployed' || result.status === 'promoted') {
+      result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
+    }
     return { kind: 'release', settings, result };
   } finally {
     if (begun && tracker !== undefined) {
@@ -210,13 +216,12 @@ class GatewayCache {
 }
 
 /**
- * Settings of the contract that this version does not carry out yet. Those that guard a
- * release (traffic shifting, alarm and error gates, the invoke check) refuse to run rather than
- * ship without the guard; the others are said plainly and skipped.
+ * Settings of the contract that this version does not carry out yet: they guard a release
+ * (traffic shifting, alarm and error gates, the invoke check), so the action refuses to run
+ * rather than ship without the guard.
  */
-function refuseUnsupported(inputs: ActionInputs, settings: StageSettings, log: Log): void {
+function refuseUnsupported(inputs: ActionInputs, settings: StageSettings): void {
   if (inputs.command === 'status') return;
-  if (inputs.dryRun) throw new InputError('dry-run: "true" is not available in this version yet');
   const at = `stages.${settings.stage}`;
   if (settings.traffic.kind !== 'all-at-once') {
     throw new InputError(`${at}.traffic: ${JSON.stringify(settings.traffic.kind)} is not available in this version yet (use all-at-once)`);
@@ -225,9 +230,4 @@ function refuseUnsupported(inputs: ActionInputs, settings: StageSettings, log: L
   if (settings.maxErrorRate !== undefined) throw new InputError(`${at}.max-error-rate: error-rate gates are not available in this version yet`);
   if (settings.bakeMs > 0) throw new InputError(`${at}.bake: bake time is not available in this version yet`);
   if (settings.smoke?.invoke) throw new InputError(`${at}.smoke.invoke: the invoke check is not available in this version yet`);
-  if (settings.keepVersions !== undefined) log.warn(`${at}.keep-versions is not applied by this version yet; old versions are kept.`);
-  if (settings.logRetentionDays !== undefined) log.warn(`${at}.log-retention-days is not applied by this version yet.`);
-  if (settings.logLevel !== undefined && settings.logFormat === 'json') {
-    log.warn(`${at}.log-level reaches the function as LOG_LEVEL; Lambda's LoggingConfig is not set by this version yet.`);
-  }
 }

@@ -20,7 +20,11 @@ export interface SummaryContext {
 
 export function renderSummary(result: ReleaseResult, context: SummaryContext = {}): string {
   const lines: string[] = [];
-  lines.push(`## stage-deploy ${result.command} · ${result.stage}: ${STATUS_BADGE[result.status]}`, '');
+  const badge = result.plan !== undefined ? '🧪 dry run, nothing changed' : STATUS_BADGE[result.status];
+  lines.push(`## stage-deploy ${result.command} · ${result.stage}: ${badge}`, '');
+  if (result.plan !== undefined) {
+    lines.push('What it would do:', '', ...result.plan.map((step, i) => `${i + 1}. ${escapeCell(step)}`), '');
+  }
   if (result.error) lines.push(`> **${escapeCell(result.error)}**`, '');
   if (result.repair) {
     lines.push('> [!CAUTION]', `> The alias could not be put back (${escapeCell(result.repair.error)}). Repair it by hand:`, '');
@@ -39,6 +43,11 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
   if (result.commit) rows.push(['Commit', `\`${result.commit.slice(0, 12)}\``]);
   if (result.upload && result.upload.kind !== 'none') rows.push(['Upload', describeUpload(result.upload)]);
   if (result.settingsChanged.length > 0) rows.push(['Settings changed', result.settingsChanged.map((s) => `\`${s}\``).join(', ')]);
+  if (result.housekeeping?.deleted.length) rows.push(['Versions deleted (keep-versions)', result.housekeeping.deleted.join(', ')]);
+  if (result.housekeeping?.retention) {
+    const r = result.housekeeping.retention;
+    rows.push(['Log retention', `\`${r.logGroup}\`: ${r.days} days (${r.outcome})`]);
+  }
   rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${escapeCell(result.smoke.summary)}` : '—']);
   rows.push(['Duration', formatMs(result.durationMs)]);
   lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');

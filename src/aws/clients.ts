@@ -3,12 +3,13 @@
  * from the SDK's default chain; retries are the SDK's own (`standard` mode).
  *
  * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
- * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3`
- * (and `endpoint_url` in the shared config file, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`),
- * so no endpoint is passed here. The one thing the SDK does not do for an emulator is
- * path-style S3 addressing on a host name (it does so by itself only for an IP address), so
- * that is forced whenever an endpoint override is in the environment.
+ * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3` /
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` (and `endpoint_url` in the shared config file, unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
+ * does not do for an emulator is path-style S3 addressing on a host name (it does so by itself
+ * only for an IP address), so that is forced whenever an endpoint override is in the environment.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 
@@ -24,6 +25,7 @@ export interface ClientOptions {
 export interface AwsClients {
   lambda: LambdaClient;
   s3: S3Client;
+  logs: CloudWatchLogsClient;
 }
 
 /** True when the environment points the SDK's S3 client at another endpoint. */
@@ -44,5 +46,6 @@ export function createClients(options: ClientOptions = {}): AwsClients {
       ...common,
       ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
     }),
+    logs: new CloudWatchLogsClient({ ...common }),
   };
 }

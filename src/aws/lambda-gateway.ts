@@ -30,17 +30,23 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
   CreateAliasCommand,
   DeleteAliasCommand,
+  DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  paginateListAliases,
+  paginateListVersionsByFunction,
   PublishVersionCommand,
   UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
   type AliasConfiguration,
+  type ApplicationLogLevel,
   type FunctionConfiguration,
   type LambdaClient,
+  type LoggingConfig,
+  type SystemLogLevel,
   type UpdateFunctionCodeRequest,
   type UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
@@ -50,6 +56,7 @@ import type {
   ConfigurationChange,
   FunctionVersionState,
   LambdaGateway,
+  LoggingSettings,
 } from '../types.js';
 
 export interface WaiterOptions {
@@ -92,6 +99,28 @@ export function toVersionState(config: FunctionConfiguration): FunctionVersionSt
     ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
     ...(config.Handler !== undefined && { handler: config.Handler }),
     ...(config.Runtime !== undefined && { runtime: config.Runtime }),
+    ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+  };
+}
+
+/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
+export function toLoggingSettings(config: LoggingConfig): LoggingSettings {
+  return {
+    logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
+    ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
+    ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
+    ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
+  };
+}
+
+/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
+function toLoggingConfig(logging: NonNullable<ConfigurationChange['logging']>): LoggingConfig {
+  return {
+    LogFormat: logging.logFormat,
+    ...(logging.applicationLogLevel !== undefined && {
+      ApplicationLogLevel: logging.applicationLogLevel as ApplicationLogLevel,
+    }),
+    ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel as SystemLogLevel }),
   };
 }
 
@@ -148,6 +177,7 @@ export class SdkLambdaGateway implements LambdaGateway {
       ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
       ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
       ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
+      ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
     };
     await this.client.send(new UpdateFunctionConfigurationCommand(input));
     return this.waitForUpdate(functionName, 'configuration');
@@ -230,6 +260,36 @@ export class SdkLambdaGateway implements LambdaGateway {
     });
     await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, createWriteStream(toPath));
     return hash.digest('base64');
+  }
+
+  async listVersions(functionName: string): Promise<FunctionVersionState[]> {
+    const versions: FunctionVersionState[] = [];
+    for await (const page of paginateListVersionsByFunction({ client: this.client }, { FunctionName: functionName })) {
+      for (const config of page.Versions ?? []) {
+        if (config.Version === undefined || config.Version === '$LATEST') continue;
+        versions.push(toVersionState(config));
+      }
+    }
+    return versions;
+  }
+
+  async listAliases(functionName: string): Promise<AliasState[]> {
+    const aliases: AliasState[] = [];
+    for await (const page of paginateListAliases({ client: this.client }, { FunctionName: functionName })) {
+      for (const alias of page.Aliases ?? []) aliases.push(toAliasState(alias));
+    }
+    return aliases;
+  }
+
+  async deleteVersion(functionName: string, version: string): Promise<void> {
+    // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
+    // published version number ever goes out from here.
+    if (!/^[1-9][0-9]*$/.test(version)) {
+      throw new Error(
+        `Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`,
+      );
+    }
+    await this.client.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
   }
 
   /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */

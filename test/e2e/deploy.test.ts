@@ -11,6 +11,7 @@ import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runAction } from '../harness/action.mjs';
+import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { codeSha256, createBucket, createFunction, lambdaClient, makeZip, s3Client, snapshotFunction } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, startMoto } from '../harness/moto.mjs';
@@ -26,6 +27,8 @@ const BROKEN = `gibberish;\nexport const handler = async () => ({ statusCode: 20
 const SECRET = 'sk-live-7f3a9c1e5b';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
+/** In front of moto: keeps LoggingConfig, which moto drops and Lambda keeps. */
+let proxy: AwsProxy;
 let workspace: string;
 let lambda: LambdaClient;
 let s3: S3Client;
@@ -50,7 +53,7 @@ async function setUp(functionName: string, stages: (url: string) => string, alia
 }
 
 function deploy(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return runAction({ inputs, workspace, env: { ...awsEnv(moto.endpoint), ...env } });
+  return runAction({ inputs, workspace, env: { ...awsEnv(proxy.endpoint), ...env } });
 }
 
 async function versionConfig(functionName: string, version: string) {
@@ -59,6 +62,8 @@ async function versionConfig(functionName: string, version: string) {
 
 beforeAll(async () => {
   moto = await startMoto();
+  proxy = await startProxy({ target: moto.endpoint });
+  proxy.keepLoggingConfig();
   workspace = mkdtempSync(join(tmpdir(), 'e2e-workspace-'));
   mkdirSync(join(workspace, 'build'));
   lambda = lambdaClient(moto.endpoint);
@@ -69,6 +74,7 @@ afterAll(async () => {
   for (const stop of stops) await stop();
   lambda?.destroy();
   s3?.destroy();
+  await proxy?.stop();
   await moto?.stop();
   rmSync(workspace, { recursive: true, force: true });
 });

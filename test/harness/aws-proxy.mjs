@@ -324,6 +324,7 @@ const PRECONDITION_REVISION =
   'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id';
 
 const REWRITABLE = new Set([
+  'ListVersionsByFunction',
   'CreateFunction',
   'GetFunction',
   'GetFunctionConfiguration',
@@ -371,6 +372,8 @@ export async function startProxy({ target }) {
    * S3 host that does not exist), so a version's code can be downloaded as from Lambda.
    */
   const codeBySha = new Map();
+  /** `name:version` of the versions deleted through the proxy (hidden, not deleted, in moto). */
+  const deletedVersions = new Set();
   let ownEndpoint = '';
   const fnState = (name) => {
     let state = functions.get(name);
@@ -583,6 +586,9 @@ export async function startProxy({ target }) {
       const hex = Buffer.from(answerJson.Configuration.CodeSha256, 'base64').toString('hex');
       answerJson.Code.Location = `${ownEndpoint}/__code/${hex}?X-Amz-Signature=presigned-secret`;
     }
+    if (operation === 'ListVersionsByFunction' && Array.isArray(answerJson?.Versions)) {
+      answerJson.Versions = answerJson.Versions.filter((v) => !deletedVersions.has(`${name}:${v.Version}`));
+    }
     switch (operation) {
       case 'CreateFunction': {
         functions.delete(name);
@@ -733,6 +739,24 @@ export async function startProxy({ target }) {
     const fn = route?.params.FunctionName !== undefined ? parseFunctionName(route.params.FunctionName) : undefined;
     const qualifier = searchParams.get('Qualifier') ?? fn?.qualifier ?? undefined;
     const alias = route?.params.Name;
+    // moto numbers a new version len(versions)+1, so after a deletion it would hand out a number
+    // again; Lambda never does. The proxy keeps deleted versions in moto and hides them instead.
+    if (fn && qualifier && /^[0-9]+$/.test(qualifier)) {
+      const key = `${fn.name}:${qualifier}`;
+      if (operation === 'DeleteFunction') {
+        if (deletedVersions.has(key)) {
+          send(errorAnswer('lambda', method, { status: 404, type: 'ResourceNotFoundException', message: `Function not found: ${fn.name}:${qualifier}` }));
+        } else {
+          deletedVersions.add(key);
+          send({ status: 204, headers: { 'content-length': '0' }, body: Buffer.alloc(0) });
+        }
+        return;
+      }
+      if (deletedVersions.has(key)) {
+        send(errorAnswer('lambda', method, { status: 404, type: 'ResourceNotFoundException', message: `Function not found: ${fn.name}:${qualifier}` }));
+        return;
+      }
+    }
     if (fn) {
       const refused = await lambdaPreconditions(operation, fn.name, alias, parsed, req.headers);
       if (refused) {

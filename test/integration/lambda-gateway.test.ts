@@ -1,10 +1,16 @@
 // SdkLambdaGateway against a real moto server: every call goes through the SDK client that
-// createClients builds from the environment (AWS_ENDPOINT_URL → moto; in the last block
-// AWS_ENDPOINT_URL_LAMBDA → the aws-proxy in front of moto).
+// createClients builds from the environment (AWS_ENDPOINT_URL → moto; in the proxy blocks
+// AWS_ENDPOINT_URL_LAMBDA → the aws-proxy in front of moto, or in front of a relay that pages
+// list answers as Lambda does).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PublishVersionCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
@@ -39,6 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   clients?.lambda.destroy();
   clients?.s3.destroy();
+  clients?.logs.destroy();
   await moto?.stop();
   restoreEnv?.();
   if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -250,6 +257,98 @@ describe('aliases', () => {
   });
 });
 
+describe('listVersions, listAliases, deleteVersion', () => {
+  /** Publish `count` more versions, each after a configuration change (moto publishes only on a change). */
+  async function publishMany(name: string, count: number) {
+    const lambda = lambdaClient(moto.endpoint);
+    try {
+      for (let i = 1; i <= count; i += 1) {
+        await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Description: `config ${i}` }));
+        await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: `release ${i}` }));
+      }
+    } finally {
+      lambda.destroy();
+    }
+  }
+
+  it('lists the published versions, without $LATEST, with their configuration', async () => {
+    const fn = await freshFunction({ STAGE: 'one' });
+    expect(await gateway.listVersions(fn.name)).toEqual([]);
+
+    await gateway.publishVersion(fn.name, { codeSha256: fn.sha, description: 'first' });
+    await gateway.updateConfiguration(fn.name, { environment: { STAGE: 'two' }, memorySize: 256 });
+    await gateway.publishVersion(fn.name, { codeSha256: fn.sha, description: 'second' });
+
+    const versions = await gateway.listVersions(fn.name);
+    expect(versions.map((v) => v.version)).toEqual(['1', '2']);
+    expect(versions[0]).toMatchObject({
+      functionArn: `${fn.arn}:1`,
+      functionName: fn.name,
+      codeSha256: fn.sha,
+      environment: { STAGE: 'one' },
+      memorySize: 128,
+      description: 'first',
+    });
+    expect(versions[1]).toMatchObject({ functionArn: `${fn.arn}:2`, environment: { STAGE: 'two' }, memorySize: 256 });
+    // The same state getVersion gives (moto reports no LoggingConfig: logging stays undefined).
+    expect(versions[1]).toEqual(await gateway.getVersion(fn.name, '2'));
+    expect(versions[1]?.logging).toBeUndefined();
+  });
+
+  it('lists every alias with its version and weights', async () => {
+    const fn = await freshFunction();
+    expect(await gateway.listAliases(fn.name)).toEqual([]);
+    await publishMany(fn.name, 2);
+    await gateway.createAlias(fn.name, 'prod', '1', 'prod release');
+    await gateway.createAlias(fn.name, 'dev', '2', 'dev release');
+    await gateway.updateAlias(fn.name, 'prod', { version: '1', weights: { '2': 0.1 } });
+
+    const aliases = await gateway.listAliases(fn.name);
+    expect([...aliases].sort((a, b) => a.name.localeCompare(b.name))).toEqual([
+      { name: 'dev', arn: `${fn.arn}:dev`, version: '2', description: 'dev release', weights: {}, ...revision(aliases, 'dev') },
+      {
+        name: 'prod',
+        arn: `${fn.arn}:prod`,
+        version: '1',
+        description: 'prod release',
+        weights: { '2': 0.1 },
+        ...revision(aliases, 'prod'),
+      },
+    ]);
+  });
+
+  /** The alias's revisionId as listed (whatever moto makes of it), so toEqual can compare the rest. */
+  function revision(aliases: { name: string; revisionId?: string }[], name: string) {
+    const id = aliases.find((alias) => alias.name === name)?.revisionId;
+    return id === undefined ? {} : { revisionId: id };
+  }
+
+  it('deletes one version and leaves the function and the other versions', async () => {
+    const fn = await freshFunction();
+    await publishMany(fn.name, 3);
+    await gateway.deleteVersion(fn.name, '2');
+
+    expect(await gateway.getVersion(fn.name, '2')).toBeUndefined();
+    expect((await gateway.listVersions(fn.name)).map((v) => v.version)).toEqual(['1', '3']);
+    expect(await gateway.getVersion(fn.name, '1')).toMatchObject({ version: '1', description: 'release 1' });
+    expect(await gateway.getVersion(fn.name)).toMatchObject({ functionName: fn.name, version: '$LATEST' });
+  });
+
+  it('refuses $LATEST, an empty version and an alias name, and the function stays', async () => {
+    const fn = await freshFunction();
+    await publishMany(fn.name, 1);
+    await gateway.createAlias(fn.name, 'dev', '1', 'dev');
+    for (const version of ['$LATEST', '', 'dev', ' 1', '0']) {
+      await expect(gateway.deleteVersion(fn.name, version)).rejects.toThrow(
+        `Refusing to delete version ${JSON.stringify(version)} of ${fn.name}`,
+      );
+    }
+    expect(await gateway.getVersion(fn.name)).toMatchObject({ version: '$LATEST' });
+    expect(await gateway.getVersion(fn.name, '1')).toMatchObject({ version: '1' });
+    expect(await gateway.getAlias(fn.name, 'dev')).toMatchObject({ version: '1' });
+  });
+});
+
 // What moto alone cannot show (updates that take a while or fail, RevisionId and CodeSha256
 // preconditions, denied access, server errors): the same gateway, on a client that createClients
 // builds from the environment, against moto through test/harness/aws-proxy.mjs, which adds those
@@ -274,6 +373,7 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
   afterAll(async () => {
     proxyClients?.lambda.destroy();
     proxyClients?.s3.destroy();
+    proxyClients?.logs.destroy();
     await proxy?.stop();
     if (savedLambdaEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
     else process.env.AWS_ENDPOINT_URL_LAMBDA = savedLambdaEndpoint;
@@ -465,5 +565,205 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
       description: 'again',
     });
     expect(ofOperation('UpdateAlias').map((call) => call.status)).toEqual([429, 429, 201]);
+  });
+  it('updateConfiguration sends LoggingConfig without LogGroup; $LATEST and the published version report it', async () => {
+    const fn = await freshFunction();
+    proxy.keepLoggingConfig();
+    const logging = { logFormat: 'JSON', applicationLogLevel: 'ERROR', systemLogLevel: 'WARN' } as const;
+    // Lambda (here the proxy) reports the log group the function writes to along with the levels.
+    const reported = { ...logging, logGroup: `/aws/lambda/${fn.name}` };
+
+    const state = await viaProxy.updateConfiguration(fn.name, { environment: { LOG_LEVEL: 'ERROR' }, logging });
+    expect(ofOperation('UpdateFunctionConfiguration').map((call) => call.requestBody)).toEqual([
+      {
+        Environment: { Variables: { LOG_LEVEL: 'ERROR' } },
+        LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'ERROR', SystemLogLevel: 'WARN' },
+      },
+    ]);
+    expect(state.logging).toEqual(reported);
+    expect((await viaProxy.getVersion(fn.name))?.logging).toEqual(reported);
+
+    const published = await viaProxy.publishVersion(fn.name, { codeSha256: fn.sha, description: 'json logs' });
+    expect(published.logging).toEqual(reported);
+    expect((await viaProxy.getVersion(fn.name, published.version))?.logging).toEqual(reported);
+
+    // Text format: only LogFormat goes out, and the published version keeps its JSON snapshot.
+    proxy.reset();
+    const text = await viaProxy.updateConfiguration(fn.name, { logging: { logFormat: 'Text' } });
+    expect(ofOperation('UpdateFunctionConfiguration').map((call) => call.requestBody)).toEqual([
+      { LoggingConfig: { LogFormat: 'Text' } },
+    ]);
+    expect(text.logging).toEqual({ logFormat: 'Text', logGroup: `/aws/lambda/${fn.name}` });
+    expect((await viaProxy.getVersion(fn.name, published.version))?.logging).toEqual(reported);
+  });
+
+  it('deleteVersion sends DeleteFunction with the version as Qualifier, and nothing for $LATEST or an empty version', async () => {
+    const fn = await freshFunction();
+    await viaProxy.publishVersion(fn.name, { codeSha256: fn.sha, description: 'one' });
+    await expect(viaProxy.deleteVersion(fn.name, '$LATEST')).rejects.toThrow('Refusing to delete version "$LATEST"');
+    await expect(viaProxy.deleteVersion(fn.name, '')).rejects.toThrow('Refusing to delete version ""');
+    expect(ofOperation('DeleteFunction')).toEqual([]);
+
+    await viaProxy.deleteVersion(fn.name, '1');
+    expect(ofOperation('DeleteFunction').map((call) => [call.status, call.path, call.query])).toEqual([
+      [204, `/2015-03-31/functions/${fn.name}`, 'Qualifier=1'],
+    ]);
+    expect(await viaProxy.getVersion(fn.name, '1')).toBeUndefined();
+    expect(await viaProxy.getVersion(fn.name)).toMatchObject({ version: '$LATEST' });
+  });
+});
+
+/**
+ * moto answers ListVersionsByFunction and ListAliases in one page, whatever their length. This
+ * relay in front of it pages them as Lambda does: at most MaxItems (default 50) per answer, a
+ * NextMarker while more remain, the rest from Marker on. Every other request goes through as is.
+ */
+async function startPagingRelay(target: string) {
+  const markers: { operation: 'versions' | 'aliases'; marker: string | null }[] = [];
+  const DROPPED_REQUEST_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'expect']);
+  const DROPPED_ANSWER_HEADERS = new Set(['connection', 'content-length', 'content-encoding', 'transfer-encoding', 'keep-alive']);
+
+  async function relay(req: IncomingMessage, res: ServerResponse) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const url = new URL(req.url ?? '/', 'http://relay.invalid');
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || DROPPED_REQUEST_HEADERS.has(name)) continue;
+      headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const answer = await fetch(`${target}${url.pathname}${url.search}`, {
+      method: req.method ?? 'GET',
+      headers,
+      ...(body.length > 0 && { body }),
+    });
+    let bytes = Buffer.from(await answer.arrayBuffer());
+    const list = req.method === 'GET' ? /^\/2015-03-31\/functions\/[^/]+\/(versions|aliases)$/.exec(url.pathname) : null;
+    if (list && answer.ok) {
+      const operation = list[1] as 'versions' | 'aliases';
+      const key = operation === 'versions' ? 'Versions' : 'Aliases';
+      const all = (JSON.parse(bytes.toString('utf8')) as Record<string, unknown[]>)[key] ?? [];
+      const marker = url.searchParams.get('Marker');
+      markers.push({ operation, marker });
+      const start = marker === null ? 0 : Number(marker);
+      const end = start + Number(url.searchParams.get('MaxItems') ?? 50);
+      bytes = Buffer.from(
+        JSON.stringify({ [key]: all.slice(start, end), ...(end < all.length && { NextMarker: String(end) }) }),
+      );
+    }
+    const out: Record<string, string> = { 'content-length': String(bytes.length) };
+    answer.headers.forEach((value, name) => {
+      if (!DROPPED_ANSWER_HEADERS.has(name)) out[name] = value;
+    });
+    res.writeHead(answer.status, out);
+    res.end(bytes);
+  }
+
+  const server = createServer((req, res) => {
+    relay(req, res).catch((error: unknown) => {
+      res.writeHead(502, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: `paging relay: ${String(error)}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('paging relay: no port');
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    markers,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+describe('listVersions and listAliases over several pages (through a relay that pages as Lambda does)', () => {
+  let relay: Awaited<ReturnType<typeof startPagingRelay>>;
+  let proxy: AwsProxy;
+  let pagedClients: AwsClients;
+  let paged: SdkLambdaGateway;
+  let savedLambdaEndpoint: string | undefined;
+
+  beforeAll(async () => {
+    relay = await startPagingRelay(moto.endpoint);
+    // client → aws-proxy (records the calls as the SDK sent them) → relay (pages) → moto
+    proxy = await startProxy({ target: relay.endpoint });
+    savedLambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
+    process.env.AWS_ENDPOINT_URL_LAMBDA = proxy.endpoint;
+    pagedClients = createClients({});
+    paged = new SdkLambdaGateway(pagedClients.lambda);
+  });
+
+  afterAll(async () => {
+    pagedClients?.lambda.destroy();
+    pagedClients?.s3.destroy();
+    pagedClients?.logs.destroy();
+    await proxy?.stop();
+    await relay?.stop();
+    if (savedLambdaEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
+    else process.env.AWS_ENDPOINT_URL_LAMBDA = savedLambdaEndpoint;
+  });
+
+  beforeEach(() => {
+    proxy.reset();
+    relay.markers.length = 0;
+  });
+
+  const listCalls = (operation: string) =>
+    proxy.calls.filter((call) => call.operation === operation).map((call) => [call.status, call.query]);
+
+  it('follows NextMarker through every page of versions', async () => {
+    const fn = await freshFunction();
+    const lambda = lambdaClient(moto.endpoint);
+    try {
+      for (let i = 1; i <= 55; i += 1) {
+        await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: fn.name, Description: `config ${i}` }));
+        await lambda.send(new PublishVersionCommand({ FunctionName: fn.name, Description: `release ${i}` }));
+      }
+    } finally {
+      lambda.destroy();
+    }
+    proxy.reset();
+    relay.markers.length = 0;
+
+    const versions = await paged.listVersions(fn.name);
+    // 56 entries with $LATEST: a page of 50 ($LATEST and 1..49), then one of 6 (50..55).
+    expect(versions.map((v) => v.version)).toEqual(Array.from({ length: 55 }, (_, i) => String(i + 1)));
+    expect(versions[54]).toMatchObject({ functionArn: `${fn.arn}:55`, description: 'release 55' });
+    expect(listCalls('ListVersionsByFunction')).toEqual([
+      [200, ''],
+      [200, 'Marker=50'],
+    ]);
+    expect(relay.markers).toEqual([
+      { operation: 'versions', marker: null },
+      { operation: 'versions', marker: '50' },
+    ]);
+  });
+
+  it('follows NextMarker through every page of aliases', async () => {
+    const fn = await freshFunction();
+    const lambda = lambdaClient(moto.endpoint);
+    try {
+      await lambda.send(new PublishVersionCommand({ FunctionName: fn.name }));
+      for (let i = 0; i < 53; i += 1) {
+        await lambda.send(
+          new CreateAliasCommand({ FunctionName: fn.name, Name: `a${String(i).padStart(2, '0')}`, FunctionVersion: '1' }),
+        );
+      }
+    } finally {
+      lambda.destroy();
+    }
+    proxy.reset();
+
+    const aliases = await paged.listAliases(fn.name);
+    expect(aliases.map((alias) => alias.name)).toEqual(Array.from({ length: 53 }, (_, i) => `a${String(i).padStart(2, '0')}`));
+    expect(aliases.every((alias) => alias.version === '1' && alias.arn === `${fn.arn}:${alias.name}`)).toBe(true);
+    expect(listCalls('ListAliases')).toEqual([
+      [200, ''],
+      [200, 'Marker=50'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { configurationChange, desiredSettings, isUnchanged, settingsDifferences } from '../../src/change-check.js';
+import { configurationChange, desiredSettings, isUnchanged, loggingFor, settingsDifferences } from '../../src/change-check.js';
 import type { FunctionVersionState, StageSettings } from '../../src/types.js';
 
 const version = (over: Partial<FunctionVersionState> = {}): FunctionVersionState => ({
@@ -46,6 +46,7 @@ describe('the change check', () => {
     const desired = desiredSettings(stage({ environment: { TABLE: 'notes-prod' }, logLevel: 'WARNING' }));
     expect(configurationChange(desired, version())).toEqual({
       environment: { KEEP: 'me', TABLE: 'notes-prod', LOG_LEVEL: 'WARNING' },
+      logging: { logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' },
     });
   });
 
@@ -60,5 +61,26 @@ describe('the change check', () => {
     expect(isUnchanged('xyz=', desired, version())).toBe(false);
     expect(isUnchanged('abc=', desiredSettings(stage({ logLevel: 'INFO' })), version())).toBe(false);
     expect(isUnchanged('abc=', desired, undefined)).toBe(false);
+  });
+
+  it('log-level reaches Lambda\'s LoggingConfig: WARNING→WARN, CRITICAL→FATAL, the system level at most WARN', () => {
+    expect(loggingFor('ERROR', 'json')).toEqual({ logFormat: 'JSON', applicationLogLevel: 'ERROR', systemLogLevel: 'WARN' });
+    expect(loggingFor('WARNING', 'json')).toEqual({ logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' });
+    expect(loggingFor('CRITICAL', 'json')).toEqual({ logFormat: 'JSON', applicationLogLevel: 'FATAL', systemLogLevel: 'WARN' });
+    expect(loggingFor('DEBUG', 'json')).toEqual({ logFormat: 'JSON', applicationLogLevel: 'DEBUG', systemLogLevel: 'DEBUG' });
+    expect(loggingFor('TRACE', 'json')).toEqual({ logFormat: 'JSON', applicationLogLevel: 'TRACE', systemLogLevel: 'DEBUG' });
+    expect(loggingFor('INFO', 'text')).toEqual({ logFormat: 'Text' });
+    expect(loggingFor(undefined, 'json')).toBeUndefined();
+  });
+
+  it('compares LoggingConfig with the live version (none reported counts as Text)', () => {
+    const error = desiredSettings(stage({ logLevel: 'ERROR', environment: {} }));
+    const withLogging = (logging: FunctionVersionState['logging']) => version({ environment: { LOG_LEVEL: 'ERROR' }, logging });
+    expect(settingsDifferences(error, withLogging({ logFormat: 'JSON', applicationLogLevel: 'ERROR', systemLogLevel: 'WARN' }))).toEqual([]);
+    expect(settingsDifferences(error, withLogging({ logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'INFO' }))).toEqual(['logging-config']);
+    expect(settingsDifferences(error, withLogging(undefined))).toEqual(['logging-config']);
+    const text = desiredSettings(stage({ logLevel: 'ERROR', logFormat: 'text', environment: {} }));
+    expect(settingsDifferences(text, withLogging(undefined))).toEqual([]);
+    expect(configurationChange(text, withLogging({ logFormat: 'JSON', applicationLogLevel: 'ERROR' }))).toEqual({ logging: { logFormat: 'Text' } });
   });
 });

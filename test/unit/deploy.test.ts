@@ -68,12 +68,13 @@ describe('deploy', () => {
       candidateVersion: '1',
       codeSha256: 'aaa=',
       aliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:notes-api:dev',
-      settingsChanged: ['environment.TABLE', 'environment.LOG_LEVEL'],
+      settingsChanged: ['environment.TABLE', 'environment.LOG_LEVEL', 'logging-config'],
       upload: { kind: 'direct', sizeBytes: 1000 },
     });
     expect(result.previousVersion).toBeUndefined();
     expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
     expect(lambda.versions[0]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'WARNING' });
+    expect(lambda.versions[0]?.logging).toEqual({ logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' });
     expect(lambda.versions[0]?.description).toBe('stage-deploy dev: commit a1b2c3d4e5f6 run 77');
     expect(parseHistory(lambda.aliases.get('dev')?.description)).toEqual([
       { version: '1', commit: 'a1b2c3d', releasedAt: Date.parse('2026-11-22T10:00:00Z') / 1000 },
@@ -210,6 +211,28 @@ describe('deploy', () => {
     const result = await deploy(noSmoke, a, deps, context);
     expect(result.status).toBe('deployed');
     expect(log.lines).toContain('warn: Stage dev has no smoke test (smoke.url): version 1 is live without a check.');
+  });
+});
+
+describe('dry-run', () => {
+  it('deploy: resolves, packages, compares and prints the plan; nothing is written', async () => {
+    const { lambda, deps } = setup();
+    const a = artifact('aaa');
+    withCode(lambda, a);
+    await deploy(settings(), a, deps, context);
+    lambda.calls = [];
+    const b = artifact('bbb');
+    const result = await deploy(settings({ environment: { TABLE: 'v2' }, s3Bucket: 'artifacts' }), b, { ...deps, dryRun: true }, context);
+    expect(result.status).toBe('unchanged');
+    expect(result.version).toBe('1');
+    expect(result.plan).toEqual([
+      'update the settings of $LATEST: environment.TABLE',
+      'upload 1 KB to s3://artifacts/notes-api/bbbhex.zip, then update the code',
+      'publish a version of notes-api with CodeSha256 bbb=',
+      'shift alias dev from version 1 to the new version',
+      'smoke-test GET https://dev.example.com/health; on failure, put the alias back',
+    ]);
+    expect(lambda.calls.every((c) => c.startsWith('get'))).toBe(true);
   });
 });
 

@@ -67,6 +67,7 @@ export class FakeLambda implements LambdaGateway {
       ...(change.environment && { environment: { ...change.environment } }),
       ...(change.memorySize !== undefined && { memorySize: change.memorySize }),
       ...(change.timeoutSeconds !== undefined && { timeoutSeconds: change.timeoutSeconds }),
+      ...(change.logging !== undefined && { logging: { ...change.logging } }),
       revisionId: `r${this.calls.length}`,
     };
     return { ...this.latest };
@@ -85,7 +86,8 @@ export class FakeLambda implements LambdaGateway {
     this.check('publishVersion');
     if (options.codeSha256 !== this.latest.codeSha256) throw new Error('PreconditionFailed: CodeSha256 does not match');
     const last = this.versions.at(-1);
-    if (last && last.codeSha256 === this.latest.codeSha256 && JSON.stringify(last.environment) === JSON.stringify(this.latest.environment)) {
+    const config = (v: FunctionVersionState) => JSON.stringify([v.codeSha256, v.environment, v.memorySize, v.timeoutSeconds, v.logging]);
+    if (last && config(last) === config(this.latest)) {
       return { ...last };
     }
     const version = { ...this.latest, version: String(this.versions.length + 1), description: options.description };
@@ -123,6 +125,22 @@ export class FakeLambda implements LambdaGateway {
   async deleteAlias(_functionName: string, alias: string) {
     this.check('deleteAlias');
     this.aliases.delete(alias);
+  }
+
+  async listVersions(functionName: string) {
+    this.check('listVersions');
+    return functionName === this.name ? this.versions.map((v) => ({ ...v })) : [];
+  }
+
+  async listAliases(functionName: string) {
+    this.check('listAliases');
+    return functionName === this.name ? [...this.aliases.values()].map((a) => ({ ...a, weights: { ...a.weights } })) : [];
+  }
+
+  async deleteVersion(_functionName: string, version: string) {
+    this.check('deleteVersion');
+    if (version === '$LATEST' || version === '') throw new Error('refusing to delete $LATEST');
+    this.versions = this.versions.filter((v) => v.version !== version);
   }
 
   /** Downloads: the version and the path written to. The fake writes nothing; it returns the version's CodeSha256. */
