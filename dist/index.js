@@ -103717,7 +103717,10 @@ function readYaml(text, fileName) {
 function issueMessages(issue, raw, fileName) {
     const path = issue.path.filter((p) => typeof p === 'string' || typeof p === 'number');
     if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`);
+        // At the top of the file, name the file: `stage:` alone would read like the `stage` input.
+        return issue.keys.map((key) => path.length === 0
+            ? `${fileName}: ${JSON.stringify(key)} is an ${unknownKeyHint(path, key)}`
+            : `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`);
     }
     const field = path.length > 0 ? renderPath(path) : fileName;
     const value = valueAt(raw, path);
@@ -103823,7 +103826,7 @@ function extendsChain(file, stage, fileName) {
         const seen = chain.indexOf(parent);
         if (seen >= 0) {
             const cycle = [...chain.slice(seen), parent];
-            throw new InputError(`stages.${parent}.extends: cycle ${cycle.join(' → ')}`);
+            throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} makes a cycle (${cycle.join(' → ')})`);
         }
         chain.push(parent);
         current = parent;
@@ -104055,7 +104058,7 @@ function buildSettings(s, stage, fields, env, hasFile, unsetVariables) {
             throw new InputError(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
         }
         if (RESERVED_ENV.has(name)) {
-            throw new InputError(`${fields.name(['environment', name])}: reserved by Lambda (it sets this variable itself)`);
+            throw new InputError(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
         }
         settings.environment[name] = value;
     }

@@ -224,7 +224,12 @@ type Segment = string | number;
 function issueMessages(issue: Issue, raw: unknown, fileName: string): string[] {
   const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
   if (issue.code === 'unrecognized_keys') {
-    return issue.keys.map((key) => `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`);
+    // At the top of the file, name the file: `stage:` alone would read like the `stage` input.
+    return issue.keys.map((key) =>
+      path.length === 0
+        ? `${fileName}: ${JSON.stringify(key)} is an ${unknownKeyHint(path, key)}`
+        : `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`,
+    );
   }
   const field = path.length > 0 ? renderPath(path) : fileName;
   const value = valueAt(raw, path);
@@ -326,7 +331,7 @@ function extendsChain(file: StagesFile, stage: string, fileName: string): string
     const seen = chain.indexOf(parent);
     if (seen >= 0) {
       const cycle = [...chain.slice(seen), parent];
-      throw new InputError(`stages.${parent}.extends: cycle ${cycle.join(' → ')}`);
+      throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} makes a cycle (${cycle.join(' → ')})`);
     }
     chain.push(parent);
     current = parent;
@@ -601,7 +606,7 @@ function buildSettings(
       );
     }
     if (RESERVED_ENV.has(name)) {
-      throw new InputError(`${fields.name(['environment', name])}: reserved by Lambda (it sets this variable itself)`);
+      throw new InputError(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
     }
     settings.environment[name] = value;
   }

@@ -100,7 +100,7 @@ const CASES: Case[] = [
   {
     name: 'an unknown top-level key gets a did-you-mean',
     stages: `${stagesFile()}stage:\n  qa: {}\n`,
-    message: 'stage: unknown key (did you mean "stages"?)',
+    message: 'stage-deploy.yml: "stage" is an unknown key (did you mean "stages"?)',
   },
   {
     name: 'extends under defaults is said to belong in a stage',
@@ -135,7 +135,7 @@ const CASES: Case[] = [
   {
     name: 'an extends cycle',
     stages: stagesFile({ more: 'qa: { extends: staging }\nstaging: { extends: qa }' }),
-    message: 'stages.qa.extends: cycle qa → staging → qa',
+    message: 'stages.staging.extends: "qa" makes a cycle (qa → staging → qa)',
   },
   {
     name: 'extends a stage that is not in the file',
@@ -238,7 +238,7 @@ const CASES: Case[] = [
   {
     name: 'a reserved environment variable (AWS_REGION)',
     stages: stagesFile({ dev: 'environment: { AWS_REGION: eu-west-1 }' }),
-    message: 'stages.dev.environment.AWS_REGION: reserved by Lambda (it sets this variable itself)',
+    message: 'stages.dev.environment.AWS_REGION: "AWS_REGION" is reserved by Lambda (it sets this variable itself)',
   },
   {
     name: 'an environment variable name Lambda refuses',

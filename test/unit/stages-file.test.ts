@@ -151,7 +151,7 @@ stages:
     expectInputError(() => parseStagesFile(devWith('{ log_level: INFO }'), 'f.yml'), 'stages.dev.log_level: unknown key (did you mean "log-level"?)');
     expectInputError(() => parseStagesFile(devWith('{ memorySize: 256 }'), 'f.yml'), 'stages.dev.memorySize: unknown key (did you mean "memory-size"?)');
     expectInputError(() => parseStagesFile(devWith('{ env: { A: b } }'), 'f.yml'), 'stages.dev.env: unknown key (did you mean "environment"?)');
-    expectInputError(() => parseStagesFile('default: {}\n', 'f.yml'), 'default: unknown key (did you mean "defaults"?)');
+    expectInputError(() => parseStagesFile('default: {}\n', 'f.yml'), 'f.yml: "default" is an unknown key (did you mean "defaults"?)');
     expectInputError(
       () => parseStagesFile('defaults: { api: { id: x, stag: dev } }\n', 'f.yml'),
       'defaults.api.stag: unknown key (did you mean "stage"?)',
@@ -202,9 +202,9 @@ stages:
     );
     expectInputError(
       () => parseStagesFile('stages:\n  a: { extends: b }\n  b: { extends: a }\n', 'f.yml'),
-      'stages.a.extends: cycle a → b → a',
+      'stages.b.extends: "a" makes a cycle (a → b → a)',
     );
-    expectInputError(() => parseStagesFile('stages:\n  a: { extends: a }\n', 'f.yml'), 'stages.a.extends: cycle a → a');
+    expectInputError(() => parseStagesFile('stages:\n  a: { extends: a }\n', 'f.yml'), 'stages.a.extends: "a" makes a cycle (a → a)');
   });
 });
 
@@ -393,8 +393,8 @@ describe('resolveStage: stages', () => {
 
   it('reports an extends cycle and a missing parent on files built by hand', () => {
     const cyclic: StagesFile = { defaults: { function: 'fn' }, stages: { a: { extends: 'b' }, b: { extends: 'c' }, c: { extends: 'a' }, d: { extends: 'a' } } };
-    expectInputError(() => resolveStage({ file: cyclic, stage: 'd', overrides: {}, env: {} }), 'stages.a.extends: cycle a → b → c → a');
-    expectInputError(() => resolveStage({ file: cyclic, stage: 'b', overrides: {}, env: {} }), 'stages.b.extends: cycle b → c → a → b');
+    expectInputError(() => resolveStage({ file: cyclic, stage: 'd', overrides: {}, env: {} }), 'stages.c.extends: "a" makes a cycle (a → b → c → a)');
+    expectInputError(() => resolveStage({ file: cyclic, stage: 'b', overrides: {}, env: {} }), 'stages.a.extends: "b" makes a cycle (b → c → a → b)');
     const orphan: StagesFile = { defaults: {}, stages: { prod: { extends: 'dev' } } };
     expectInputError(
       () => resolveStage({ file: orphan, stage: 'prod', overrides: {}, env: {} }),
@@ -578,7 +578,7 @@ describe('resolveStage: validation', () => {
     );
     expectInputError(
       () => resolve(devWith('{ environment: { AWS_REGION: x } }'), 'dev'),
-      'stages.dev.environment.AWS_REGION: reserved by Lambda (it sets this variable itself)',
+      'stages.dev.environment.AWS_REGION: "AWS_REGION" is reserved by Lambda (it sets this variable itself)',
     );
   });
 
