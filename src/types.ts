@@ -174,6 +174,8 @@ export interface LambdaGateway {
   listAliases(functionName: string): Promise<AliasState[]>;
   /** Delete one published version (DeleteFunction with a Qualifier). */
   deleteVersion(functionName: string, version: string): Promise<void>;
+  /** Invoke one published version directly (by number, not through an alias), synchronously. */
+  invokeVersion(functionName: string, version: string, event: unknown): Promise<InvokeResult>;
 }
 
 /** CloudWatch Logs, for the retention of a function's log group. */
@@ -250,4 +252,36 @@ export interface DeploymentTracker {
    * previous successful deployment (the release replaced) is marked `inactive`.
    */
   end(outcome: { state: 'success' | 'failure'; description: string; environmentUrl?: string; logUrl?: string }): Promise<void>;
+}
+
+/** A CloudWatch alarm's state, as DescribeAlarms reports it. */
+export interface AlarmState {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+}
+
+/** A version's own Lambda metrics over a window: the sums of `Errors` and `Invocations`. */
+export interface VersionMetrics {
+  errors: number;
+  invocations: number;
+}
+
+/** CloudWatch, for the gates of a progressive shift. */
+export interface MetricsGateway {
+  /** The state of each named alarm that exists (a name with no alarm is left out). */
+  alarmStates(names: string[]): Promise<AlarmState[]>;
+  /**
+   * Sums of `Errors` and `Invocations` of one version reached through an alias (dimensions
+   * FunctionName, Resource `<function>:<alias>`, ExecutedVersion) between `since` and `until`.
+   */
+  versionMetrics(functionName: string, alias: string, version: string, since: Date, until: Date): Promise<VersionMetrics>;
+}
+
+/** What a direct Invoke of a version returned. */
+export interface InvokeResult {
+  /** The handler's payload, as text (for an API Gateway proxy handler: `{"statusCode":200,"body":"..."}`). */
+  payload: string;
+  /** Set when the function failed (`Unhandled`): the payload then holds errorType and errorMessage. */
+  functionError?: string;
 }

@@ -9,6 +9,7 @@ import type {
   CodeSource,
   ConfigurationChange,
   FunctionVersionState,
+  InvokeResult,
   LambdaGateway,
   Log,
   SmokeChecker,
@@ -141,6 +142,15 @@ export class FakeLambda implements LambdaGateway {
     this.check('deleteVersion');
     if (version === '$LATEST' || version === '') throw new Error('refusing to delete $LATEST');
     this.versions = this.versions.filter((v) => v.version !== version);
+  }
+
+  /** What each version answers when invoked directly: version → result (default: a 200 proxy answer). */
+  invokeAnswers = new Map<string, InvokeResult>();
+  invocations: { version: string; event: unknown }[] = [];
+  async invokeVersion(_functionName: string, version: string, event: unknown): Promise<InvokeResult> {
+    this.check('invokeVersion');
+    this.invocations.push({ version, event });
+    return this.invokeAnswers.get(version) ?? { payload: JSON.stringify({ statusCode: 200, body: '"ok"' }) };
   }
 
   /** Downloads: the version and the path written to. The fake writes nothing; it returns the version's CodeSha256. */
