@@ -4,7 +4,7 @@
  * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
  */
 import { parseHistory } from './release-history.js';
-import { functionBaseName } from './release.js';
+import { functionBaseName } from './function-name.js';
 import type { AliasState, LambdaGateway, Log, LogGroupGateway, LoggingSettings, StageSettings } from './types.js';
 
 /**

@@ -6,8 +6,10 @@ import * as core from '@actions/core';
 
 import { Outputs } from './constants.js';
 import { readInputs } from './inputs.js';
+import { cleanUp } from './post.js';
 import { isSuccess, type ReleaseResult } from './result.js';
 import { environmentFromProcess, loadConfig, resolveSettings, runCommand, type RunOutcome } from './run.js';
+import type { RolloutStateStore } from './shift.js';
 import { renderStatusTable } from './status.js';
 import { renderSummary } from './summary.js';
 import type { Log } from './types.js';
@@ -18,7 +20,30 @@ const log: Log = {
   error: (message) => core.error(message),
 };
 
+const State = { IsPost: 'isPost', Rollout: 'rollout' } as const;
+
+/** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
+export async function run(): Promise<void> {
+  if (core.getState(State.IsPost) === 'true') await post();
+  else await main();
+}
+
+/** A shift in progress is remembered in the step's state, where the post step finds it. */
+const rolloutState: RolloutStateStore = {
+  save: (state) => core.saveState(State.Rollout, JSON.stringify(state)),
+  clear: () => core.saveState(State.Rollout, ''),
+};
+
 export async function main(): Promise<void> {
+  core.saveState(State.IsPost, 'true');
+  // A cancelled job gets SIGINT (then SIGTERM): a shift in progress puts the alias back first.
+  const cancel = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    core.warning(`${signal} received: stopping, and putting the alias back if a shift is in progress.`);
+    cancel.abort(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const inputs = readInputs((name) => core.getInput(name));
     const environment = environmentFromProcess();
@@ -26,7 +51,7 @@ export async function main(): Promise<void> {
     const settings = resolveSettings(inputs, file, environment);
     for (const secret of settings.smoke?.secrets ?? []) core.setSecret(secret);
 
-    const outcome = await runCommand(inputs, file, settings, environment, log);
+    const outcome = await runCommand(inputs, file, settings, environment, log, { signal: cancel.signal, state: rolloutState });
     if (outcome.kind === 'status') {
       await reportStatus(outcome);
       return;
@@ -43,7 +68,15 @@ export async function main(): Promise<void> {
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
     core.setFailed(error instanceof Error ? error.message : String(error));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+async function post(): Promise<void> {
+  const outcome = await cleanUp(core.getState(State.Rollout), log);
+  if (outcome === 'no shift in progress') core.info('stage-deploy post: no shift was left in progress.');
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {

@@ -6,7 +6,9 @@ import { configurationChange, settingsDifferences, type DesiredSettings } from '
 import type { ReleaseResult, ReleaseStatus } from './result.js';
 import { describeFailedShift, type ShiftOutcome, type ShiftRequest } from './shift.js';
 import type { Timeline } from './timeline.js';
-import type { ArtifactStore, CodeSource, FunctionVersionState, LambdaGateway, Log, SmokeChecker, StageSettings } from './types.js';
+import { functionBaseName } from './function-name.js';
+import type { RolloutStateStore } from './shift.js';
+import type { ArtifactStore, CodeSource, FunctionVersionState, LambdaGateway, Log, MetricsGateway, SmokeChecker, StageSettings } from './types.js';
 
 export interface ReleaseDeps {
   lambda: LambdaGateway;
@@ -24,6 +26,17 @@ export interface ReleaseDeps {
   beforeChange?: () => Promise<void>;
   /** dry-run: stop where the first change would be made and return the plan. */
   dryRun?: boolean;
+  /** CloudWatch, for the gates of a progressive shift (`alarms`, `max-error-rate`). */
+  metrics?: MetricsGateway;
+  /** force: skip the alarm gates. */
+  force?: boolean;
+  /** Aborted on SIGINT/SIGTERM: a shift in progress is put back. */
+  signal?: AbortSignal;
+  /** Where a shift in progress is remembered, so that the post step can undo it. */
+  state?: RolloutStateStore;
+  /** Waits between gate readings (tests pass short real ones). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  gateIntervalMs?: number;
 }
 
 export interface RunContext {
@@ -100,7 +113,11 @@ export function afterShift(
   success: ReleaseStatus,
   live: { codeSha256?: string } | undefined,
 ): Partial<ReleaseResult> {
-  const smoke = outcome.smoke !== undefined ? { smoke: outcome.smoke } : {};
+  const smoke = {
+    ...(outcome.smoke !== undefined && { smoke: outcome.smoke }),
+    ...(outcome.invoke !== undefined && { invoke: outcome.invoke }),
+    ...(outcome.traffic.length > 1 || outcome.gates.length > 0 ? { traffic: outcome.traffic, gates: outcome.gates } : {}),
+  };
   if (outcome.ok) {
     return { status: success, version: request.toVersion, codeSha256: target.codeSha256, aliasArn: outcome.alias.arn, ...smoke };
   }
@@ -108,6 +125,10 @@ export function afterShift(
   if (outcome.repair !== undefined) {
     // The alias could not be put back: say where it may really be.
     return { status: 'failed', version: request.toVersion, codeSha256: target.codeSha256, error, repair: outcome.repair, ...smoke };
+  }
+  if (outcome.restored !== undefined && 'untouched' in outcome.restored) {
+    // A check before any traffic failed: nothing was shifted.
+    return { status: 'failed', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
   }
   // Back where it was: the version and code it ran before (none after a first deploy).
   return { status: 'rolled-back', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
@@ -140,13 +161,6 @@ export function releaseDescription(stage: string, context: RunContext, extra = '
   const commit = context.commit ? ` commit ${context.commit.slice(0, 12)}` : '';
   const run = context.runId ? ` run ${context.runId}` : '';
   return `stage-deploy ${stage}:${commit}${run}${extra}`.slice(0, 256);
-}
-
-/** `notes-api` for `notes-api`, `arn:aws:lambda:r:1:function:notes-api` or `1:function:notes-api`. */
-export function functionBaseName(functionName: string): string {
-  const parts = functionName.split(':');
-  const at = parts.indexOf('function');
-  return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
 }
 
 /** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */

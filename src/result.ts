@@ -2,6 +2,7 @@
  * What a command did, as plain data. The outputs, the log's closing lines and the job summary
  * are all rendered from this object.
  */
+import type { GateReading, TrafficPoint } from './shift.js';
 import type { SmokeResult } from './types.js';
 
 export type ReleaseStatus = 'deployed' | 'unchanged' | 'promoted' | 'rolled-back' | 'failed';
@@ -36,6 +37,13 @@ export interface ReleaseResult {
   /** Settings changed on $LATEST before publishing, e.g. `environment.TABLE`. */
   settingsChanged: string[];
   smoke?: SmokeResult;
+  /** The invoke check before any traffic (`smoke.invoke`). */
+  invoke?: SmokeResult;
+  /** A progressive shift: percent on the new version over time (0 at a rollback), and the gate readings. */
+  traffic?: TrafficPoint[];
+  gates?: GateReading[];
+  /** force: true skipped the alarm gates. */
+  forced?: boolean;
   /** Why the command failed: the one line the step fails with. */
   error?: string;
   /** Set when putting the alias back failed too: what to run by hand. */

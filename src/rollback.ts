@@ -58,7 +58,13 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
     };
   }
   await deps.beforeChange?.();
-  const request: ShiftRequest = { settings, before, toVersion: target, description: formatHistory(historyAfterRollback(history, before.version, target)) };
+  const request: ShiftRequest = {
+    settings,
+    before,
+    toVersion: target,
+    description: formatHistory(historyAfterRollback(history, before.version, target)),
+    progressive: false,
+  };
   const outcome = await shiftAndVerify(request, { ...deps, timeline });
   const fields = afterShift(outcome, request, version, 'rolled-back', live);
   return {

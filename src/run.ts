@@ -10,6 +10,7 @@ import { prepareArtifact } from './artifact.js';
 import { createClients } from './aws/clients.js';
 import { SdkLambdaGateway } from './aws/lambda-gateway.js';
 import { SdkLogGroupGateway } from './aws/logs-gateway.js';
+import { SdkMetricsGateway } from './aws/metrics-gateway.js';
 import { S3ArtifactStore } from './aws/s3-store.js';
 import { deploy } from './deploy.js';
 import { createDeploymentTracker } from './github/deployments.js';
@@ -22,7 +23,8 @@ import { rollback } from './rollback.js';
 import { HttpSmokeChecker } from './smoke.js';
 import { listStages, loadStagesFile, resolveStage, type StagesFile } from './stages-file.js';
 import { stageStatus, type StageStatus } from './status.js';
-import { InputError, type LambdaGateway, type Log, type StageSettings } from './types.js';
+import type { RolloutStateStore } from './shift.js';
+import { InputError, type LambdaGateway, type Log, type MetricsGateway, type StageSettings } from './types.js';
 
 export interface RunEnvironment {
   /** GITHUB_WORKSPACE, or the current directory. */
@@ -65,14 +67,20 @@ export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefin
   });
 }
 
+/** What main.ts lends a release: the cancel signal and the saved state that the post step reads. */
+export interface RunControls {
+  signal?: AbortSignal;
+  state?: RolloutStateStore;
+}
+
 export async function runCommand(
   inputs: ActionInputs,
   file: StagesFile | undefined,
   settings: StageSettings,
   environment: RunEnvironment,
   log: Log,
+  controls: RunControls = {},
 ): Promise<RunOutcome> {
-  refuseUnsupported(inputs, settings);
   const gateways = new GatewayCache(environment);
 
   if (inputs.command === 'status') {
@@ -86,6 +94,8 @@ export async function runCommand(
   const tracker = createDeploymentTracker(environment.env, inputs.githubToken, log);
   let begun = false;
   const clients = gateways.clients(settings.region);
+  const metrics = new SdkMetricsGateway(clients.cloudwatch);
+  if (inputs.command !== 'rollback') await checkAlarmsExist(settings, metrics);
   const deps: ReleaseDeps = {
     lambda: gateways.lambda(settings.region),
     store: new S3ArtifactStore(clients.s3),
@@ -93,6 +103,11 @@ export async function runCommand(
     log,
     workDir,
     dryRun: inputs.dryRun,
+    metrics,
+    force: inputs.force,
+    ...(controls.signal !== undefined && { signal: controls.signal }),
+    ...(controls.state !== undefined && { state: controls.state }),
+    ...gateTiming(environment.env),
     beforeChange: async () => {
       begun = true;
       await tracker?.begin({
@@ -107,6 +122,7 @@ export async function runCommand(
   let result: ReleaseResult | undefined;
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps);
+    if (inputs.force && settings.alarms.length > 0) result.forced = true;
     if (result.status === 'deployed' || result.status === 'promoted') {
       result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
     }
@@ -215,19 +231,24 @@ class GatewayCache {
   }
 }
 
-/**
- * Settings of the contract that this version does not carry out yet: they guard a release
- * (traffic shifting, alarm and error gates, the invoke check), so the action refuses to run
- * rather than ship without the guard.
- */
-function refuseUnsupported(inputs: ActionInputs, settings: StageSettings): void {
-  if (inputs.command === 'status') return;
-  const at = `stages.${settings.stage}`;
-  if (settings.traffic.kind !== 'all-at-once') {
-    throw new InputError(`${at}.traffic: ${JSON.stringify(settings.traffic.kind)} is not available in this version yet (use all-at-once)`);
+/** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
+async function checkAlarmsExist(settings: StageSettings, metrics: MetricsGateway): Promise<void> {
+  if (settings.alarms.length === 0) return;
+  const found = new Set((await metrics.alarmStates(settings.alarms)).map((a) => a.name));
+  const missing = settings.alarms.filter((name) => !found.has(name));
+  if (missing.length > 0) {
+    throw new InputError(
+      `stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
+        `${settings.region ? ` in ${settings.region}` : ''}`,
+    );
   }
-  if (settings.alarms.length > 0) throw new InputError(`${at}.alarms: alarm gates are not available in this version yet`);
-  if (settings.maxErrorRate !== undefined) throw new InputError(`${at}.max-error-rate: error-rate gates are not available in this version yet`);
-  if (settings.bakeMs > 0) throw new InputError(`${at}.bake: bake time is not available in this version yet`);
-  if (settings.smoke?.invoke) throw new InputError(`${at}.smoke.invoke: the invoke check is not available in this version yet`);
+}
+
+/**
+ * How often the gates are read during a held step: every 10 s, or STAGE_DEPLOY_GATE_INTERVAL_MS
+ * (for tests and the benchmark, which hold steps for seconds, not minutes).
+ */
+function gateTiming(env: Record<string, string | undefined>): { gateIntervalMs?: number } {
+  const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
+  return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
 }

@@ -170,29 +170,49 @@ export class HttpSmokeChecker implements SmokeChecker {
     }
     const latencyMs = this.now() - started;
     const timing = `${status} in ${formatLatency(latencyMs)}`;
-
-    if (!statusMatches(status, smoke.expectStatus)) {
-      const problem = `expected ${smoke.expectStatus.text}`;
-      return { status, latencyMs, body, ok: false, problem, label: String(status), detail: `${timing} (${problem})` };
+    const verdict = judgeResponse(status, body, smoke);
+    if (verdict.problem !== undefined) {
+      return { status, latencyMs, body, ok: false, problem: verdict.problem, label: verdict.label, detail: `${timing} (${verdict.problem})` };
     }
-    if (smoke.expectBody) {
-      const expected = describeBodyExpectation(smoke.expectBody);
-      let matched: boolean;
-      try {
-        matched = bodyMatches(body, smoke.expectBody);
-      } catch (err) {
-        const problem = `expect-body ${expected} is not a valid regular expression: ${(err as Error).message}`;
-        return { status, latencyMs, body, ok: false, problem, label: `${status} (${problem})`, detail: `${timing} (${problem})` };
-      }
-      if (!matched) {
-        const substring = smoke.expectBody.kind === 'substring';
-        const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
-        const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
-        return { status, latencyMs, body, ok: false, problem, label, detail: `${timing} (${problem})` };
-      }
-    }
-    return { status, latencyMs, body, ok: true, label: String(status), detail: `${timing} ✓` };
+    return { status, latencyMs, body, ok: true, label: verdict.label, detail: `${timing} ✓` };
   }
+}
+
+/** How an answer fares against `expect-status` and `expect-body`. */
+export interface ResponseVerdict {
+  ok: boolean;
+  /** Why it failed: `expected 2xx`, `body did not contain "ok"`; unmasked. */
+  problem?: string;
+  /** For a summary: `502`, `200 without "ok" in the body`; unmasked. */
+  label: string;
+}
+
+/** Judge a status and body by the smoke block's `expect-status` and `expect-body`. */
+export function judgeResponse(
+  status: number,
+  body: string,
+  smoke: Pick<SmokeSettings, 'expectStatus' | 'expectBody'>,
+): ResponseVerdict {
+  if (!statusMatches(status, smoke.expectStatus)) {
+    return { ok: false, problem: `expected ${smoke.expectStatus.text}`, label: String(status) };
+  }
+  if (smoke.expectBody) {
+    const expected = describeBodyExpectation(smoke.expectBody);
+    let matched: boolean;
+    try {
+      matched = bodyMatches(body, smoke.expectBody);
+    } catch (err) {
+      const problem = `expect-body ${expected} is not a valid regular expression: ${(err as Error).message}`;
+      return { ok: false, problem, label: `${status} (${problem})` };
+    }
+    if (!matched) {
+      const substring = smoke.expectBody.kind === 'substring';
+      const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
+      const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
+      return { ok: false, problem, label };
+    }
+  }
+  return { ok: true, label: String(status) };
 }
 
 /** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
@@ -218,7 +238,7 @@ async function readCapped(response: Response, cap: number): Promise<string> {
 }
 
 /** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
-function excerpt(text: string): string {
+export function excerpt(text: string): string {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= EXCERPT_BYTES) return text;
   return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');

@@ -31,7 +31,9 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
     lines.push('```sh', result.repair.command, '```', '');
   }
 
+  if (result.forced) lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
   if (result.steps.length > 0) lines.push(renderTimeline(result), '');
+  if (result.traffic !== undefined && result.traffic.length > 1) lines.push(renderTraffic(result), '');
 
   const rows: [string, string][] = [
     ['Stage', result.stage],
@@ -47,6 +49,13 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
   if (result.housekeeping?.retention) {
     const r = result.housekeeping.retention;
     rows.push(['Log retention', `\`${r.logGroup}\`: ${r.days} days (${r.outcome})`]);
+  }
+  if (result.invoke) rows.push(['Invoke check', `${result.invoke.ok ? '✅' : '❌'} ${escapeCell(result.invoke.summary)}`]);
+  const gate = result.gates?.at(-1);
+  if (gate) {
+    const parts = gate.alarms.map((a) => `${a.name}: ${a.state}`);
+    if (gate.invocations !== undefined) parts.push(`version ${result.candidateVersion ?? ''}: ${gate.errors ?? 0} errors / ${gate.invocations} invocations`);
+    rows.push(['Gates (last reading)', escapeCell(parts.join('; ') || '—')]);
   }
   rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${escapeCell(result.smoke.summary)}` : '—']);
   rows.push(['Duration', formatMs(result.durationMs)]);
@@ -90,6 +99,36 @@ export function renderTimeline(result: ReleaseResult): string {
   }
   lines.push('```');
   return lines.join('\n');
+}
+
+/**
+ * The weight on the new version over time, as a Mermaid line chart: each step, and the drop to
+ * 0 at a rollback.
+ */
+export function renderTraffic(result: ReleaseResult): string {
+  const points = result.traffic ?? [];
+  const labels: string[] = [];
+  const values: number[] = [];
+  points.forEach((point, i) => {
+    const previous = points[i - 1];
+    if (previous !== undefined) {
+      // Hold the previous weight until this change: a step, not a slope.
+      labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+      values.push(previous.percent);
+    }
+    labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+    values.push(point.percent);
+  });
+  const rolledBack = points.at(-1)?.percent === 0;
+  return [
+    '```mermaid',
+    'xychart-beta',
+    `  title "Traffic on version ${result.candidateVersion ?? ''} (%)${rolledBack ? ', rolled back' : ''}"`,
+    `  x-axis [${labels.join(', ')}]`,
+    '  y-axis "percent" 0 --> 100',
+    `  line [${values.join(', ')}]`,
+    '```',
+  ].join('\n');
 }
 
 /** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */

@@ -4,11 +4,12 @@
  *
  * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
  * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3` /
- * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` (and `endpoint_url` in the shared config file, unless
- * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` / `AWS_ENDPOINT_URL_CLOUDWATCH` (and `endpoint_url` in the
+ * shared config file, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
  * does not do for an emulator is path-style S3 addressing on a host name (it does so by itself
  * only for an IP address), so that is forced whenever an endpoint override is in the environment.
  */
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -26,6 +27,8 @@ export interface AwsClients {
   lambda: LambdaClient;
   s3: S3Client;
   logs: CloudWatchLogsClient;
+  /** CloudWatch (alarms and metrics), for the gates of a progressive shift. */
+  cloudwatch: CloudWatchClient;
 }
 
 /** True when the environment points the SDK's S3 client at another endpoint. */
@@ -47,5 +50,6 @@ export function createClients(options: ClientOptions = {}): AwsClients {
       ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
     }),
     logs: new CloudWatchLogsClient({ ...common }),
+    cloudwatch: new CloudWatchClient({ ...common }),
   };
 }

@@ -34,6 +34,7 @@ import {
   GetAliasCommand,
   GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  InvokeCommand,
   paginateListAliases,
   paginateListVersionsByFunction,
   PublishVersionCommand,
@@ -55,6 +56,7 @@ import type {
   CodeSource,
   ConfigurationChange,
   FunctionVersionState,
+  InvokeResult,
   LambdaGateway,
   LoggingSettings,
 } from '../types.js';
@@ -290,6 +292,21 @@ export class SdkLambdaGateway implements LambdaGateway {
       );
     }
     await this.client.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
+  }
+
+  async invokeVersion(functionName: string, version: string, event: unknown): Promise<InvokeResult> {
+    const answer = await this.client.send(
+      new InvokeCommand({
+        FunctionName: functionName,
+        Qualifier: version,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(event ?? null)),
+      }),
+    );
+    return {
+      payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
+      ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
+    };
   }
 
   /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */

@@ -32,6 +32,18 @@ export interface FailOperationOptions {
   times?: number;
 }
 
+/** One Invoke the proxy ran locally (moto runs functions only in Docker). */
+export interface RecordedInvocation {
+  /** The function's name (not an ARN). */
+  functionName: string;
+  /** The version that ran (`X-Amz-Executed-Version`): a number or `$LATEST`. */
+  version: string;
+  /** `Unhandled` when the handler failed to load, threw or timed out. */
+  functionError?: string;
+  /** What the handler's process wrote on stderr (its logs, and the runtime's error line). */
+  stderr: string;
+}
+
 export interface AwsProxy {
   /** http://127.0.0.1:PORT */
   endpoint: string;
@@ -40,9 +52,15 @@ export interface AwsProxy {
   target: string;
   /** Every call, in the order they reached the proxy. */
   calls: RecordedCall[];
+  /**
+   * Every Invoke the proxy answered by running the handler (RequestResponse and Event), in the
+   * order they ended. The code must have been uploaded through the proxy (CreateFunction or
+   * UpdateFunctionCode), or Invoke answers 500 ServiceException.
+   */
+  invocations: RecordedInvocation[];
   /** Number of calls per operation. */
   counts(): Record<string, number>;
-  /** Forget the recorded calls (behaviours stay as they are). */
+  /** Forget the recorded calls and invocations (behaviours stay as they are). */
   reset(): void;
   /** After each UpdateFunctionConfiguration/UpdateFunctionCode, $LATEST reports `LastUpdateStatus: InProgress` for `ms`. 0 turns it off. */
   holdInProgress(ms: number): void;
@@ -84,3 +102,10 @@ export function s3Operation(
 
 /** Splits a FunctionName (name, partial or full ARN, maybe with a qualifier). */
 export function parseFunctionName(raw: string): { name: string; qualifier?: string };
+
+/** Lambda's answer for one local run of lambda-runner.mjs: the payload, and `Unhandled` when it failed. */
+export function invocationOutcome(
+  run: { code: number; stdout: string; stderr: string; timedOut?: boolean },
+  requestId?: string,
+  timeoutSeconds?: number,
+): { payload: string; functionError?: 'Unhandled' };

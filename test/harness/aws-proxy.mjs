@@ -20,13 +20,27 @@
 // - IAM: Query protocol, `Action=<Operation>` in the form body.
 // - S3 (path-style, /bucket/key): the `x-id` query parameter the SDK adds where it has one,
 //   otherwise the method, the sub-resource in the query and whether there is a key.
+//
+// Invoke (RequestResponse) is answered by the proxy itself, as moto runs functions only in
+// Docker: the version's configuration comes from moto, its code from the upload the proxy saw
+// (so create or update the function through the proxy), and the handler runs in a fresh Node
+// process (lambda-runner.mjs) with the version's environment.
+import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
-import { URL, URLSearchParams } from 'node:url';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, URL, URLSearchParams } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 
 /** Request bodies larger than this are not parsed for the record (requestBody is left out). */
 const RECORD_BODY_LIMIT = 1024 * 1024;
+
+/** Runs one handler in a fresh Node process (the same runner endpoint.mjs uses). */
+const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
+/** The least time a local invocation gets, whatever the function's Timeout (a cold Node start on a busy machine). */
+const MIN_INVOKE_TIMEOUT_MS = 10_000;
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -346,6 +360,8 @@ export async function startProxy({ target }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   /** @type {any[]} */
   const calls = [];
+  /** Every Invoke the proxy ran: { functionName, version, functionError?, stderr }. */
+  const invocations = [];
 
   const behaviour = {
     holdMs: 0,
@@ -562,14 +578,20 @@ export async function startProxy({ target }) {
     else if (body.S3Bucket && body.S3Key) codeBySha.set(sha, { bucket: body.S3Bucket, key: body.S3Key });
   }
 
+  /** The zip bytes of a CodeSha256 the proxy saw uploaded, from memory or from moto's S3; undefined when unknown. */
+  async function codeBytes(codeSha256) {
+    const entry = codeBySha.get(codeSha256);
+    if (entry?.bytes) return entry.bytes;
+    if (entry?.bucket) {
+      const fetched = await toMoto({ method: 'GET', path: `/${entry.bucket}/${entry.key}`, headers: { host: targetUrl.host }, buffer: true });
+      if (fetched.status === 200) return fetched.body;
+    }
+    return undefined;
+  }
+
   /** Answer GET /__code/<sha256 hex> with the code, from memory or from moto's S3. */
   async function serveCode(hex, res) {
-    const entry = codeBySha.get(Buffer.from(hex, 'hex').toString('base64'));
-    let bytes = entry?.bytes;
-    if (!bytes && entry?.bucket) {
-      const fetched = await toMoto({ method: 'GET', path: `/${entry.bucket}/${entry.key}`, headers: { host: targetUrl.host }, buffer: true });
-      if (fetched.status === 200) bytes = fetched.body;
-    }
+    const bytes = await codeBytes(Buffer.from(hex, 'hex').toString('base64'));
     if (!bytes) {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('no such code');
@@ -577,6 +599,139 @@ export async function startProxy({ target }) {
     }
     res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(bytes.length) });
     res.end(bytes);
+  }
+
+  /** Where the code of each CodeSha256 is unpacked; made on the first Invoke, removed by stop(). */
+  let codeCacheDir;
+  /** CodeSha256 → Promise of the unpacked directory (undefined when the code is unknown). */
+  const unpackedBySha = new Map();
+
+  /** The directory holding the unpacked code of a CodeSha256, or undefined when the proxy never saw it uploaded. */
+  function unpackedCode(codeSha256) {
+    let pending = unpackedBySha.get(codeSha256);
+    if (!pending) {
+      pending = (async () => {
+        const bytes = await codeBytes(codeSha256);
+        if (!bytes) return undefined;
+        codeCacheDir ??= mkdtempSync(join(tmpdir(), 'aws-proxy-code-'));
+        const hex = Buffer.from(codeSha256, 'base64').toString('hex');
+        const zip = join(codeCacheDir, `${hex}.zip`);
+        const dir = join(codeCacheDir, hex);
+        writeFileSync(zip, bytes);
+        mkdirSync(dir, { recursive: true });
+        await new Promise((resolve, reject) => {
+          // unzip exits 1 for warnings only; 2 and above are errors.
+          execFile('unzip', ['-qo', zip, '-d', dir], (error) =>
+            error && (typeof error.code !== 'number' || error.code > 1)
+              ? reject(new Error(`unzip of the code ${codeSha256} failed: ${error.message}`))
+              : resolve(undefined),
+          );
+        });
+        return dir;
+      })();
+      unpackedBySha.set(codeSha256, pending);
+      // Unknown code or a failed unzip is not remembered: the code may be uploaded later.
+      pending.then(
+        (dir) => {
+          if (!dir) unpackedBySha.delete(codeSha256);
+        },
+        () => unpackedBySha.delete(codeSha256),
+      );
+    }
+    return pending;
+  }
+
+  /**
+   * Answer Invoke as Lambda does, by running the version's handler locally: 200 with the
+   * handler's JSON result and X-Amz-Executed-Version; a handler that fails to load or throws
+   * gives 200 with X-Amz-Function-Error: Unhandled and {errorType, errorMessage, trace}.
+   */
+  async function invokeLocally(name, qualifier, body, clientHeaders) {
+    const requested = qualifier ?? '$LATEST';
+    const found = await lambdaGet(
+      `/2015-03-31/functions/${encodeURIComponent(name)}/configuration?Qualifier=${encodeURIComponent(requested)}`,
+      clientHeaders,
+    );
+    if (found.status === 404) {
+      return errorAnswer('lambda', 'POST', {
+        status: 404,
+        type: 'ResourceNotFoundException',
+        message: `Function not found: ${name}:${requested}`,
+      });
+    }
+    if (found.status !== 200 || !found.json) {
+      return errorAnswer('lambda', 'POST', {
+        status: 500,
+        type: 'ServiceException',
+        message: `aws-proxy: GetFunctionConfiguration of ${name}:${requested} answered ${found.status}`,
+      });
+    }
+    const config = found.json;
+    const version = config.Version ?? requested;
+    const eventText = body.length > 0 ? body.toString('utf8') : '{}';
+    try {
+      JSON.parse(eventText);
+    } catch {
+      return errorAnswer('lambda', 'POST', {
+        status: 400,
+        type: 'InvalidRequestContentException',
+        message: 'Could not parse request body into json: the payload is not valid JSON',
+      });
+    }
+    const dir = config.CodeSha256 ? await unpackedCode(config.CodeSha256) : undefined;
+    if (!dir) {
+      return errorAnswer('lambda', 'POST', {
+        status: 500,
+        type: 'ServiceException',
+        message:
+          `aws-proxy: no code known for CodeSha256 ${config.CodeSha256} of ${name}:${version} ` +
+          '(create or update the function through the proxy, so that it sees the upload)',
+      });
+    }
+    const invocationType = String(clientHeaders['x-amz-invocation-type'] ?? 'RequestResponse');
+    const requestId = randomUUID();
+    const baseHeaders = { 'x-amzn-requestid': requestId, 'x-amz-executed-version': version };
+    if (invocationType === 'DryRun') {
+      return { status: 204, headers: { ...baseHeaders, 'content-length': '0' }, body: Buffer.alloc(0) };
+    }
+    const run = () =>
+      runHandler(
+        dir,
+        config.Handler ?? 'index.handler',
+        eventText,
+        {
+          ...(config.Environment?.Variables ?? {}),
+          AWS_LAMBDA_FUNCTION_NAME: name,
+          AWS_LAMBDA_FUNCTION_VERSION: version,
+        },
+        Math.max(MIN_INVOKE_TIMEOUT_MS, (config.Timeout ?? 3) * 1000),
+      ).then((result) => {
+        const outcome = invocationOutcome(result, requestId, config.Timeout ?? 3);
+        invocations.push({
+          functionName: name,
+          version,
+          ...(outcome.functionError !== undefined && { functionError: outcome.functionError }),
+          stderr: result.stderr,
+        });
+        return { ...outcome, stderr: result.stderr };
+      });
+    if (invocationType === 'Event') {
+      run().catch(() => undefined);
+      return { status: 202, headers: { ...baseHeaders, 'content-length': '0' }, body: Buffer.alloc(0) };
+    }
+    const outcome = await run();
+    const payload = Buffer.from(outcome.payload);
+    const headers = {
+      ...baseHeaders,
+      'content-type': 'application/json',
+      'content-length': String(payload.length),
+    };
+    if (outcome.functionError !== undefined) headers['x-amz-function-error'] = outcome.functionError;
+    if (String(clientHeaders['x-amz-log-type'] ?? '') === 'Tail') {
+      const log = Buffer.from(outcome.stderr);
+      headers['x-amz-log-result'] = log.subarray(Math.max(0, log.length - 4096)).toString('base64');
+    }
+    return { status: 200, headers, body: payload };
   }
 
   function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
@@ -764,6 +919,11 @@ export async function startProxy({ target }) {
         return;
       }
     }
+    // moto runs functions only in Docker: Invoke is answered here, never forwarded.
+    if (service === 'lambda' && operation === 'Invoke' && fn) {
+      send(await invokeLocally(fn.name, qualifier, body ?? Buffer.alloc(0), req.headers));
+      return;
+    }
 
     const rewrite = service === 'lambda' && fn !== undefined;
     const bufferAnswer = rewrite && REWRITABLE.has(operation);
@@ -829,6 +989,7 @@ export async function startProxy({ target }) {
     port,
     target,
     calls,
+    invocations,
     counts() {
       const out = {};
       for (const call of calls) out[call.operation] = (out[call.operation] ?? 0) + 1;
@@ -836,6 +997,7 @@ export async function startProxy({ target }) {
     },
     reset() {
       calls.length = 0;
+      invocations.length = 0;
     },
     holdInProgress(ms) {
       behaviour.holdMs = Math.max(0, Number(ms) || 0);
@@ -873,12 +1035,81 @@ export async function startProxy({ target }) {
     },
     stop() {
       return new Promise((resolve) => {
-        server.close(() => resolve(undefined));
+        server.close(() => {
+          if (codeCacheDir) rmSync(codeCacheDir, { recursive: true, force: true });
+          resolve(undefined);
+        });
         server.closeAllConnections();
         agent.destroy();
       });
     },
   };
+}
+
+/**
+ * Run a handler in a fresh Node process, like a cold start: lambda-runner.mjs with the event on
+ * stdin and only PATH plus the given environment. Killed after `timeoutMs`.
+ */
+function runHandler(dir, handler, eventText, environment, timeoutMs) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [RUNNER, dir, handler], {
+      env: { PATH: process.env.PATH, ...environment },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.stdin.on('error', () => undefined);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.on('error', (error) => {
+      stderr += `${error.message}\n`;
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? 1, stdout, stderr, timedOut });
+    });
+    child.stdin.end(eventText);
+  });
+}
+
+/**
+ * What Lambda answers for one run: the result as payload, or the error in Lambda's shape with
+ * functionError `Unhandled`. lambda-runner.mjs reports an error as a tab-separated log line
+ * ending in JSON {errorType, errorMessage}, as the Node.js runtime does.
+ */
+export function invocationOutcome(run, requestId = '', timeoutSeconds = 3) {
+  if (run.code === 0 && !run.timedOut) return { payload: run.stdout === '' ? 'null' : run.stdout };
+  let error;
+  if (run.timedOut) {
+    error = {
+      errorType: 'Sandbox.Timedout',
+      errorMessage: `RequestId: ${requestId} Error: Task timed out after ${Number(timeoutSeconds).toFixed(2)} seconds`,
+    };
+  } else {
+    for (const line of String(run.stderr).split('\n')) {
+      const last = line.split('\t').pop() ?? '';
+      if (!last.startsWith('{')) continue;
+      try {
+        const parsed = JSON.parse(last);
+        if (parsed && typeof parsed.errorType === 'string') error = { errorType: parsed.errorType, errorMessage: String(parsed.errorMessage ?? '') };
+      } catch {
+        // not the runtime's error line
+      }
+    }
+    error ??= {
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${requestId} Error: Runtime exited with error: exit status ${run.code}`,
+    };
+  }
+  const trace = [`${error.errorType}: ${error.errorMessage}`];
+  return { payload: JSON.stringify({ ...error, trace }), functionError: 'Unhandled' };
 }
 
 function escapeXml(text) {

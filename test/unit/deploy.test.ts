@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
 import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../src/deploy.js';
-import { artifactKey, functionBaseName } from '../../src/release.js';
+import { functionBaseName } from '../../src/function-name.js';
+import { artifactKey } from '../../src/release.js';
 import { parseHistory } from '../../src/release-history.js';
 import { InputError, type Artifact, type StageSettings } from '../../src/types.js';
 import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
