@@ -7488,6 +7488,3070 @@ __webpack_unused_export__ = paginateListSourcesForS3TableIntegration;
 
 /***/ }),
 
+/***/ 4085:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+const { awsEndpointFunctions, emitWarningIfUnsupportedVersion: emitWarningIfUnsupportedVersion$1, createDefaultUserAgentProvider, getDefaultSocketTimeout, NODE_APP_ID_CONFIG_OPTIONS, getAwsRegionExtensionConfiguration, resolveAwsRegionExtensionConfiguration, resolveUserAgentConfig, resolveHostHeaderConfig, getUserAgentPlugin, getHostHeaderPlugin, getLoggerPlugin, getRecursionDetectionPlugin } = __nccwpck_require__(5152);
+const { getHttpAuthSchemeEndpointRuleSetPlugin, DefaultIdentityProviderConfig, getHttpSigningPlugin, createPaginator } = __nccwpck_require__(402);
+const { normalizeProvider, getSmithyContext, ServiceException, NoOpLogger, emitWarningIfUnsupportedVersion, loadConfigsForDefaultMode, getDefaultExtensionConfiguration, resolveDefaultRuntimeConfig, Client, makeBuilder, createWaiter, checkExceptions, WaiterState, createAggregatedClient } = __nccwpck_require__(2658);
+const { Command: $Command } = __nccwpck_require__(2658);
+__webpack_unused_export__ = $Command;
+__webpack_unused_export__ = Client;
+const { resolveDefaultsModeConfig, loadConfig, NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, NODE_REGION_CONFIG_OPTIONS, NODE_REGION_CONFIG_FILE_OPTIONS, resolveRegionConfig } = __nccwpck_require__(7291);
+const { BinaryDecisionDiagram, EndpointCache, decideEndpoint, customEndpointFunctions, resolveEndpointConfig, getEndpointPlugin } = __nccwpck_require__(2085);
+const { parseUrl, getHttpHandlerExtensionConfiguration, resolveHttpHandlerRuntimeConfig, getContentLengthPlugin } = __nccwpck_require__(3422);
+const { DEFAULT_RETRY_MODE, NODE_RETRY_MODE_CONFIG_OPTIONS, NODE_MAX_ATTEMPT_CONFIG_OPTIONS, resolveRetryConfig, getRetryPlugin } = __nccwpck_require__(3609);
+const { TypeRegistry, getSchemaSerdePlugin } = __nccwpck_require__(6890);
+const { NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS, NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS, resolveCompressionConfig, getCompressionPlugin } = __nccwpck_require__(190);
+const { resolveAwsSdkSigV4Config, AwsSdkSigV4Signer, NODE_AUTH_SCHEME_PREFERENCE_OPTIONS } = __nccwpck_require__(7523);
+const { defaultProvider } = __nccwpck_require__(5861);
+const { toUtf8, fromUtf8, toBase64, fromBase64, calculateBodyLength } = __nccwpck_require__(2430);
+const { streamCollector, NodeHttpHandler } = __nccwpck_require__(1279);
+const { AwsJson1_0Protocol } = __nccwpck_require__(7288);
+const { Sha256 } = __nccwpck_require__(9542);
+
+const defaultCloudWatchHttpAuthSchemeParametersProvider = async (config, context, input) => {
+    return {
+        operation: getSmithyContext(context).operation,
+        region: await normalizeProvider(config.region)() || (() => {
+            throw new Error("expected `region` to be configured for `aws.auth#sigv4`");
+        })(),
+    };
+};
+function createAwsAuthSigv4HttpAuthOption(authParameters) {
+    return {
+        schemeId: "aws.auth#sigv4",
+        signingProperties: {
+            name: "monitoring",
+            region: authParameters.region,
+        },
+        propertiesExtractor: (config, context) => ({
+            signingProperties: {
+                config,
+                context,
+            },
+        }),
+    };
+}
+const defaultCloudWatchHttpAuthSchemeProvider = (authParameters) => {
+    const options = [];
+    switch (authParameters.operation) {
+        default: {
+            options.push(createAwsAuthSigv4HttpAuthOption(authParameters));
+        }
+    }
+    return options;
+};
+const resolveHttpAuthSchemeConfig = (config) => {
+    const config_0 = resolveAwsSdkSigV4Config(config);
+    return Object.assign(config_0, {
+        authSchemePreference: normalizeProvider(config.authSchemePreference ?? []),
+    });
+};
+
+const resolveClientEndpointParameters = (options) => {
+    return Object.assign(options, {
+        useDualstackEndpoint: options.useDualstackEndpoint ?? false,
+        useFipsEndpoint: options.useFipsEndpoint ?? false,
+        defaultSigningName: "monitoring",
+    });
+};
+const commonParams = {
+    UseFIPS: { type: "builtInParams", name: "useFipsEndpoint" },
+    Endpoint: { type: "builtInParams", name: "endpoint" },
+    Region: { type: "builtInParams", name: "region" },
+    UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
+};
+
+var version = "3.1161.0";
+var packageInfo = {
+	version: version};
+
+const k = "ref";
+const a = -1, b = true, c = "isSet", d = "PartitionResult", e = "booleanEquals", f = "getAttr", g = { [k]: "Endpoint" }, h = { [k]: d }, i = {}, j = [{ [k]: "Region" }];
+const _data = {
+    conditions: [
+        [c, [g]],
+        [c, j],
+        ["aws.partition", j, d],
+        [e, [{ [k]: "UseFIPS" }, b]],
+        [e, [{ [k]: "UseDualStack" }, b]],
+        ["stringEquals", [{ fn: f, argv: [h, "name"] }, "aws-us-gov"]],
+        [e, [{ fn: f, argv: [h, "supportsFIPS"] }, b]],
+        [e, [{ fn: f, argv: [h, "supportsDualStack"] }, b]]
+    ],
+    results: [
+        [a],
+        [a, "Invalid Configuration: FIPS and custom endpoint are not supported"],
+        [a, "Invalid Configuration: Dualstack and custom endpoint are not supported"],
+        [g, i],
+        ["https://monitoring.{Region}.{PartitionResult#dnsSuffix}", i],
+        ["https://monitoring.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        ["https://monitoring-fips.{Region}.{PartitionResult#dualStackDnsSuffix}", i],
+        [a, "FIPS and DualStack are enabled, but this partition does not support one or both"],
+        ["https://monitoring-fips.{Region}.{PartitionResult#dnsSuffix}", i],
+        [a, "FIPS is enabled but this partition does not support FIPS"],
+        [a, "DualStack is enabled but this partition does not support DualStack"],
+        [a, "Invalid Configuration: Missing Region"]
+    ]
+};
+const root = 2;
+const r = 100_000_000;
+const nodes = new Int32Array([
+    -1, 1, -1,
+    0, 14, 3,
+    1, 4, r + 11,
+    2, 5, r + 11,
+    3, 8, 6,
+    4, 7, r + 4,
+    7, r + 5, r + 10,
+    4, 11, 9,
+    5, r + 4, 10,
+    6, r + 8, r + 9,
+    5, r + 5, 12,
+    6, 13, r + 7,
+    7, r + 6, r + 7,
+    3, r + 1, 15,
+    4, r + 2, r + 3,
+]);
+const bdd = BinaryDecisionDiagram.from(nodes, root, _data.conditions, _data.results);
+
+const cache = new EndpointCache({
+    size: 50,
+    params: ["Endpoint", "Region", "UseDualStack", "UseFIPS"],
+});
+const defaultEndpointResolver = (endpointParams, context = {}) => {
+    return cache.get(endpointParams, () => decideEndpoint(bdd, {
+        endpointParams: endpointParams,
+        logger: context.logger,
+    }));
+};
+customEndpointFunctions.aws = awsEndpointFunctions;
+
+class CloudWatchServiceException extends ServiceException {
+    static shapeId = "smithy.ts.sdk.synthetic.com.amazonaws.cloudwatch#CloudWatchServiceException";
+    constructor(options) {
+        super(options);
+        Object.setPrototypeOf(this, CloudWatchServiceException.prototype);
+    }
+}
+
+class ConflictException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ConflictException";
+    name = "ConflictException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConflictException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConflictException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsAccessDeniedException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#KmsAccessDeniedException";
+    name = "KmsAccessDeniedException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsAccessDeniedException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsAccessDeniedException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsKeyDisabledException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#KmsKeyDisabledException";
+    name = "KmsKeyDisabledException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsKeyDisabledException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsKeyDisabledException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class KmsKeyNotFoundException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#KmsKeyNotFoundException";
+    name = "KmsKeyNotFoundException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "KmsKeyNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, KmsKeyNotFoundException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class ResourceNotFoundException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ResourceNotFoundException";
+    name = "ResourceNotFoundException";
+    $fault = "client";
+    ResourceType;
+    ResourceId;
+    Message;
+    constructor(opts) {
+        super({
+            name: "ResourceNotFoundException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFoundException.prototype);
+        this.ResourceType = opts.ResourceType;
+        this.ResourceId = opts.ResourceId;
+        this.Message = opts.Message;
+    }
+}
+class ConcurrentModificationException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ConcurrentModificationException";
+    name = "ConcurrentModificationException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "ConcurrentModificationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ConcurrentModificationException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class DashboardInvalidInputError extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#DashboardInvalidInputError";
+    name = "DashboardInvalidInputError";
+    $fault = "client";
+    dashboardValidationMessages;
+    constructor(opts) {
+        super({
+            name: "DashboardInvalidInputError",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DashboardInvalidInputError.prototype);
+        this.dashboardValidationMessages = opts.dashboardValidationMessages;
+    }
+}
+class DashboardNotFoundError extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#DashboardNotFoundError";
+    name = "DashboardNotFoundError";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "DashboardNotFoundError",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, DashboardNotFoundError.prototype);
+    }
+}
+class ResourceConflict extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ResourceConflict";
+    name = "ResourceConflict";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceConflict",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceConflict.prototype);
+    }
+}
+class ResourceNotFound extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ResourceNotFound";
+    name = "ResourceNotFound";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ResourceNotFound",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ResourceNotFound.prototype);
+    }
+}
+class InternalServiceFault extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#InternalServiceFault";
+    name = "InternalServiceFault";
+    $fault = "server";
+    Message;
+    constructor(opts) {
+        super({
+            name: "InternalServiceFault",
+            $fault: "server",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InternalServiceFault.prototype);
+        this.Message = opts.Message;
+    }
+}
+class InvalidParameterCombinationException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#InvalidParameterCombinationException";
+    name = "InvalidParameterCombinationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterCombinationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterCombinationException.prototype);
+    }
+}
+class InvalidParameterValueException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#InvalidParameterValueException";
+    name = "InvalidParameterValueException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidParameterValueException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidParameterValueException.prototype);
+    }
+}
+class MissingRequiredParameterException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#MissingRequiredParameterException";
+    name = "MissingRequiredParameterException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "MissingRequiredParameterException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, MissingRequiredParameterException.prototype);
+    }
+}
+class InvalidNextToken extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#InvalidNextToken";
+    name = "InvalidNextToken";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidNextToken",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidNextToken.prototype);
+    }
+}
+class LimitExceededException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#LimitExceededException";
+    name = "LimitExceededException";
+    $fault = "client";
+    Message;
+    constructor(opts) {
+        super({
+            name: "LimitExceededException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededException.prototype);
+        this.Message = opts.Message;
+    }
+}
+class LimitExceededFault extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#LimitExceededFault";
+    name = "LimitExceededFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "LimitExceededFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, LimitExceededFault.prototype);
+    }
+}
+class InvalidFormatFault extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#InvalidFormatFault";
+    name = "InvalidFormatFault";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidFormatFault",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidFormatFault.prototype);
+    }
+}
+class ValidationException extends CloudWatchServiceException {
+    static shapeId = "com.amazonaws.cloudwatch#ValidationException";
+    name = "ValidationException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "ValidationException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, ValidationException.prototype);
+    }
+}
+
+const _A = "Average";
+const _AA = "AlarmActions";
+const _AAV = "ApproximateAggregateValue";
+const _AAl = "AlarmArn";
+const _AC = "ActionConfiguration";
+const _ACA = "AlarmContributorAttributes";
+const _ACI = "AlarmContributorId";
+const _ACUT = "AlarmConfigurationUpdatedTimestamp";
+const _ACl = "AlarmContributor";
+const _ACla = "AlarmContributors";
+const _AD = "AnomalyDetector";
+const _ADC = "AnomalyDetectorConfiguration";
+const _ADETR = "AnomalyDetectorExcludedTimeRanges";
+const _ADI = "AnomalyDetectorId";
+const _ADIn = "AnomalyDetectorIds";
+const _ADKK = "AssociateDatasetKmsKey";
+const _ADKKI = "AssociateDatasetKmsKeyInput";
+const _ADKKO = "AssociateDatasetKmsKeyOutput";
+const _ADT = "AnomalyDetectorTypes";
+const _ADl = "AlarmDescription";
+const _ADn = "AnomalyDetectors";
+const _AE = "ActionsEnabled";
+const _AEg = "AggregationExpression";
+const _AHI = "AlarmHistoryItem";
+const _AHIl = "AlarmHistoryItems";
+const _AI = "AccountId";
+const _ALLC = "ActionLogLineCount";
+const _ALLRA = "ActionLogLineRoleArn";
+const _AMRA = "AlarmMuteRuleArn";
+const _AMRN = "AlarmMuteRuleName";
+const _AMRS = "AlarmMuteRuleSummary";
+const _AMRSl = "AlarmMuteRuleSummaries";
+const _AN = "AlarmName";
+const _ANP = "AlarmNamePrefix";
+const _ANl = "AlarmNames";
+const _AOTL = "ApplyOnTransformedLogs";
+const _AP = "ActionPrefix";
+const _APQLC = "AlarmPromQLCriteria";
+const _AR = "AlarmRule";
+const _AS = "AdaptationSpeed";
+const _ASB = "ActionsSuppressedBy";
+const _ASEP = "ActionsSuppressorExtensionPeriod";
+const _ASR = "ActionsSuppressedReason";
+const _ASWP = "ActionsSuppressorWaitPeriod";
+const _ASc = "ActionsSuppressor";
+const _ASd = "AdditionalStatistics";
+const _ASg = "AggregationStatistic";
+const _AT = "AlarmType";
+const _ATP = "AlarmTagsPropagation";
+const _ATl = "AlarmTypes";
+const _AUC = "ApproximateUniqueCount";
+const _AV = "AggregateValue";
+const _AVp = "ApproximateValue";
+const _Ar = "Arn";
+const _At = "Attributes";
+const _BF = "BatchFailures";
+const _C = "Configuration";
+const _CA = "ContributorAttributes";
+const _CAo = "CompositeAlarm";
+const _CAom = "CompositeAlarms";
+const _CAr = "CreatedAt";
+const _CD = "CreationDate";
+const _CE = "ConflictException";
+const _CI = "ContributorId";
+const _CME = "ConcurrentModificationException";
+const _CO = "ComparisonOperator";
+const _COAN = "ChildrenOfAlarmName";
+const _CRMC = "CreateResourceMetricsConfiguration";
+const _CRMCI = "CreateResourceMetricsConfigurationInput";
+const _CRMCO = "CreateResourceMetricsConfigurationOutput";
+const _Co = "Contributors";
+const _Cod = "Code";
+const _Cou = "Counts";
+const _D = "Dimensions";
+const _DA = "DashboardArn";
+const _DAA = "DisableAlarmActions";
+const _DAAI = "DisableAlarmActionsInput";
+const _DAC = "DescribeAlarmContributors";
+const _DACI = "DescribeAlarmContributorsInput";
+const _DACO = "DescribeAlarmContributorsOutput";
+const _DAD = "DeleteAnomalyDetector";
+const _DADI = "DeleteAnomalyDetectorInput";
+const _DADIe = "DescribeAnomalyDetectorsInput";
+const _DADO = "DeleteAnomalyDetectorOutput";
+const _DADOe = "DescribeAnomalyDetectorsOutput";
+const _DADe = "DescribeAnomalyDetectors";
+const _DAFM = "DescribeAlarmsForMetric";
+const _DAFMI = "DescribeAlarmsForMetricInput";
+const _DAFMO = "DescribeAlarmsForMetricOutput";
+const _DAH = "DescribeAlarmHistory";
+const _DAHI = "DescribeAlarmHistoryInput";
+const _DAHO = "DescribeAlarmHistoryOutput";
+const _DAI = "DeleteAlarmsInput";
+const _DAIe = "DescribeAlarmsInput";
+const _DAMR = "DeleteAlarmMuteRule";
+const _DAMRI = "DeleteAlarmMuteRuleInput";
+const _DAO = "DescribeAlarmsOutput";
+const _DAe = "DeleteAlarms";
+const _DAes = "DescribeAlarms";
+const _DB = "DashboardBody";
+const _DD = "DeleteDashboards";
+const _DDI = "DeleteDashboardsInput";
+const _DDKK = "DisassociateDatasetKmsKey";
+const _DDKKI = "DisassociateDatasetKmsKeyInput";
+const _DDKKO = "DisassociateDatasetKmsKeyOutput";
+const _DDO = "DeleteDashboardsOutput";
+const _DE = "DashboardEntry";
+const _DEa = "DashboardEntries";
+const _DF = "DimensionFilter";
+const _DFi = "DimensionFilters";
+const _DI = "DatasetIdentifier";
+const _DIIE = "DashboardInvalidInputError";
+const _DIR = "DeleteInsightRules";
+const _DIRI = "DeleteInsightRulesInput";
+const _DIRIe = "DescribeInsightRulesInput";
+const _DIRIi = "DisableInsightRulesInput";
+const _DIRO = "DeleteInsightRulesOutput";
+const _DIROe = "DescribeInsightRulesOutput";
+const _DIROi = "DisableInsightRulesOutput";
+const _DIRe = "DescribeInsightRules";
+const _DIRi = "DisableInsightRules";
+const _DIa = "DatasetId";
+const _DMS = "DeleteMetricStream";
+const _DMSI = "DeleteMetricStreamInput";
+const _DMSO = "DeleteMetricStreamOutput";
+const _DN = "DashboardName";
+const _DNFE = "DashboardNotFoundError";
+const _DNP = "DashboardNamePrefix";
+const _DNa = "DashboardNames";
+const _DP = "DataPath";
+const _DRMC = "DeleteResourceMetricsConfiguration";
+const _DRMCI = "DeleteResourceMetricsConfigurationInput";
+const _DRMCO = "DeleteResourceMetricsConfigurationOutput";
+const _DTA = "DatapointsToAlarm";
+const _DVM = "DashboardValidationMessage";
+const _DVMa = "DashboardValidationMessages";
+const _Da = "Datapoint";
+const _Dat = "Datapoints";
+const _De = "Description";
+const _Def = "Definition";
+const _Di = "Dimension";
+const _Du = "Duration";
+const _E = "Enabled";
+const _EAA = "EnableAlarmActions";
+const _EAAI = "EnableAlarmActionsInput";
+const _EC = "EvaluationCriteria";
+const _ED = "ExpireDate";
+const _EDn = "EndDate";
+const _EF = "ExcludeFilters";
+const _EI = "EvaluationInterval";
+const _EIR = "EnableInsightRules";
+const _EIRI = "EnableInsightRulesInput";
+const _EIRO = "EnableInsightRulesOutput";
+const _ELSCP = "EvaluateLowSampleCountPercentile";
+const _EMD = "EntityMetricData";
+const _EMDL = "EntityMetricDataList";
+const _EP = "EvaluationPeriods";
+const _ES = "ExtendedStatistics";
+const _ESv = "EvaluationState";
+const _ESx = "ExtendedStatistic";
+const _ET = "EndTime";
+const _ETK = "ExcludedTagKeys";
+const _ETO = "EndTimeOffset";
+const _ETR = "ExcludedTimeRanges";
+const _ETx = "ExceptionType";
+const _EW = "EvaluationWindow";
+const _En = "Entity";
+const _Ent = "Entries";
+const _Ex = "Expression";
+const _F = "Failures";
+const _FA = "FirehoseArn";
+const _FC = "FailureCode";
+const _FD = "FailureDescription";
+const _FR = "FailureResource";
+const _GAMR = "GetAlarmMuteRule";
+const _GAMRI = "GetAlarmMuteRuleInput";
+const _GAMRO = "GetAlarmMuteRuleOutput";
+const _GD = "GetDashboard";
+const _GDI = "GetDashboardInput";
+const _GDIe = "GetDatasetInput";
+const _GDO = "GetDashboardOutput";
+const _GDOe = "GetDatasetOutput";
+const _GDe = "GetDataset";
+const _GIRR = "GetInsightRuleReport";
+const _GIRRI = "GetInsightRuleReportInput";
+const _GIRRO = "GetInsightRuleReportOutput";
+const _GMD = "GetMetricData";
+const _GMDI = "GetMetricDataInput";
+const _GMDO = "GetMetricDataOutput";
+const _GMS = "GetMetricStatistics";
+const _GMSI = "GetMetricStatisticsInput";
+const _GMSIe = "GetMetricStreamInput";
+const _GMSO = "GetMetricStatisticsOutput";
+const _GMSOe = "GetMetricStreamOutput";
+const _GMSe = "GetMetricStream";
+const _GMWI = "GetMetricWidgetImage";
+const _GMWII = "GetMetricWidgetImageInput";
+const _GMWIO = "GetMetricWidgetImageOutput";
+const _GOTE = "GetOTelEnrichment";
+const _GOTEI = "GetOTelEnrichmentInput";
+const _GOTEO = "GetOTelEnrichmentOutput";
+const _GRMC = "GetResourceMetricsConfiguration";
+const _GRMCI = "GetResourceMetricsConfigurationInput";
+const _GRMCO = "GetResourceMetricsConfigurationOutput";
+const _HD = "HistoryData";
+const _HIT = "HistoryItemType";
+const _HS = "HistorySummary";
+const _I = "Id";
+const _IDA = "InsufficientDataActions";
+const _IF = "IncludeFilters";
+const _IFF = "InvalidFormatFault";
+const _ILA = "IncludeLinkedAccounts";
+const _ILAM = "IncludeLinkedAccountsMetrics";
+const _IM = "IncludeMetrics";
+const _INT = "InvalidNextToken";
+const _IPCE = "InvalidParameterCombinationException";
+const _IPVE = "InvalidParameterValueException";
+const _IR = "InsightRules";
+const _IRC = "InsightRuleContributor";
+const _IRCD = "InsightRuleContributorDatapoint";
+const _IRCDn = "InsightRuleContributorDatapoints";
+const _IRCn = "InsightRuleContributors";
+const _IRMD = "InsightRuleMetricDatapoint";
+const _IRMDn = "InsightRuleMetricDatapoints";
+const _IRn = "InsightRule";
+const _ISF = "InternalServiceFault";
+const _ITK = "IncludedTagKeys";
+const _K = "Keys";
+const _KA = "KeyAttributes";
+const _KADE = "KmsAccessDeniedException";
+const _KKA = "KmsKeyArn";
+const _KKDE = "KmsKeyDisabledException";
+const _KKNFE = "KmsKeyNotFoundException";
+const _KL = "KeyLabels";
+const _Ke = "Key";
+const _L = "Label";
+const _LA = "LogAlarms";
+const _LAMR = "ListAlarmMuteRules";
+const _LAMRI = "ListAlarmMuteRulesInput";
+const _LAMRO = "ListAlarmMuteRulesOutput";
+const _LAo = "LogAlarm";
+const _LD = "ListDashboards";
+const _LDI = "ListDashboardsInput";
+const _LDO = "ListDashboardsOutput";
+const _LEE = "LimitExceededException";
+const _LEF = "LimitExceededFault";
+const _LGI = "LogGroupIdentifiers";
+const _LM = "LastModified";
+const _LMI = "ListMetricsInput";
+const _LMIR = "ListManagedInsightRules";
+const _LMIRI = "ListManagedInsightRulesInput";
+const _LMIRO = "ListManagedInsightRulesOutput";
+const _LMO = "ListMetricsOutput";
+const _LMS = "ListMetricStreams";
+const _LMSI = "ListMetricStreamsInput";
+const _LMSO = "ListMetricStreamsOutput";
+const _LMi = "ListMetrics";
+const _LO = "LabelOptions";
+const _LTFR = "ListTagsForResource";
+const _LTFRI = "ListTagsForResourceInput";
+const _LTFRO = "ListTagsForResourceOutput";
+const _LUD = "LastUpdateDate";
+const _LUT = "LastUpdatedTimestamp";
+const _M = "Message";
+const _MA = "MetricAlarms";
+const _MAe = "MetricAlarm";
+const _MC = "MetricCharacteristics";
+const _MCC = "MaxContributorCount";
+const _MCV = "MaxContributorValue";
+const _MD = "MetricData";
+const _MDQ = "MetricDataQueries";
+const _MDQe = "MetricDataQuery";
+const _MDR = "MetricDataResults";
+const _MDRM = "MetricDataResultMessages";
+const _MDRe = "MetricDataResult";
+const _MDa = "MaxDatapoints";
+const _MDe = "MetricDatapoints";
+const _MDes = "MessageData";
+const _MDet = "MetricDatum";
+const _MMAD = "MetricMathAnomalyDetector";
+const _MN = "MetricName";
+const _MNe = "MetricNames";
+const _MR = "MaxRecords";
+const _MRD = "ManagedRuleDescription";
+const _MRDa = "ManagedRuleDescriptions";
+const _MRPE = "MissingRequiredParameterException";
+const _MRS = "ManagedRuleState";
+const _MRa = "MaxResults";
+const _MRan = "ManagedRule";
+const _MRana = "ManagedRules";
+const _MS = "MetricSelections";
+const _MSE = "MetricStreamEntry";
+const _MSEe = "MetricStreamEntries";
+const _MSF = "MetricStreamFilter";
+const _MSFe = "MetricStreamFilters";
+const _MSSC = "MetricStreamStatisticsConfiguration";
+const _MSSCe = "MetricStreamStatisticsConfigurations";
+const _MSSIM = "MetricStreamStatisticsIncludeMetrics";
+const _MSSM = "MetricStreamStatisticsMetric";
+const _MSe = "MetricStat";
+const _MT = "MuteType";
+const _MTe = "MetricTimezone";
+const _MTu = "MuteTargets";
+const _MW = "MetricWidget";
+const _MWI = "MetricWidgetImage";
+const _Ma = "Maximum";
+const _Me = "Metrics";
+const _Mes = "Messages";
+const _Met = "Metric";
+const _Mi = "Minimum";
+const _N = "Namespace";
+const _NT = "NextToken";
+const _Na = "Name";
+const _Nam = "Names";
+const _OA = "OwningAccount";
+const _OAw = "OwningAccounts";
+const _OB = "OrderBy";
+const _OF = "OutputFormat";
+const _OFS = "OutlierFilteringStrength";
+const _OKA = "OKActions";
+const _OSEAWUPE = "OnlyStartEvaluatingAfterWarmUpPeriodEnds";
+const _OTEMS = "OTelEnrichmentMetricSelector";
+const _OTEMSL = "OTelEnrichmentMetricSelectorList";
+const _P = "Period";
+const _PAD = "PutAnomalyDetector";
+const _PADI = "PutAnomalyDetectorInput";
+const _PADO = "PutAnomalyDetectorOutput";
+const _PAMR = "PutAlarmMuteRule";
+const _PAMRI = "PutAlarmMuteRuleInput";
+const _PCA = "PutCompositeAlarm";
+const _PCAI = "PutCompositeAlarmInput";
+const _PD = "PutDashboard";
+const _PDI = "PutDashboardInput";
+const _PDO = "PutDashboardOutput";
+const _PF = "PartialFailure";
+const _PIR = "PutInsightRule";
+const _PIRI = "PutInsightRuleInput";
+const _PIRO = "PutInsightRuleOutput";
+const _PLA = "PutLogAlarm";
+const _PLAI = "PutLogAlarmInput";
+const _PMA = "PutMetricAlarm";
+const _PMAI = "PutMetricAlarmInput";
+const _PMD = "PutMetricData";
+const _PMDI = "PutMetricDataInput";
+const _PMIR = "PutManagedInsightRules";
+const _PMIRI = "PutManagedInsightRulesInput";
+const _PMIRO = "PutManagedInsightRulesOutput";
+const _PMS = "PutMetricStream";
+const _PMSI = "PutMetricStreamInput";
+const _PMSO = "PutMetricStreamOutput";
+const _POAN = "ParentsOfAlarmName";
+const _PP = "PendingPeriod";
+const _PQLC = "PromQLCriteria";
+const _PS = "PeriodicSpikes";
+const _Q = "Query";
+const _QARN = "QueryARN";
+const _QRTA = "QueryResultsToAlarm";
+const _QRTE = "QueryResultsToEvaluate";
+const _QS = "QueryString";
+const _R = "Rule";
+const _RA = "ResourceArn";
+const _RARN = "ResourceARN";
+const _RAe = "RecentlyActive";
+const _RAo = "RoleArn";
+const _RC = "ResourceConflict";
+const _RD = "ReturnData";
+const _RDu = "RuleDefinition";
+const _RI = "ResourceId";
+const _RMC = "ResourceMetricsConfiguration";
+const _RMS = "ResourceMetricSelection";
+const _RMSL = "ResourceMetricSelectionList";
+const _RN = "RuleNames";
+const _RNF = "ResourceNotFound";
+const _RNFE = "ResourceNotFoundException";
+const _RNu = "RuleName";
+const _RP = "RecoveryPeriod";
+const _RS = "RuleState";
+const _RT = "ResourceType";
+const _Ra = "Range";
+const _S = "Status";
+const _SAS = "SetAlarmState";
+const _SASI = "SetAlarmStateInput";
+const _SB = "ScanBy";
+const _SC = "SampleCount";
+const _SCc = "ScheduleConfiguration";
+const _SCt = "StatisticsConfigurations";
+const _SCta = "StatusCode";
+const _SD = "StartDate";
+const _SE = "ScheduleExpression";
+const _SEV = "StrictEntityValidation";
+const _SMAD = "SingleMetricAnomalyDetector";
+const _SMS = "StartMetricStreams";
+const _SMSI = "StartMetricStreamsInput";
+const _SMSIt = "StopMetricStreamsInput";
+const _SMSO = "StartMetricStreamsOutput";
+const _SMSOt = "StopMetricStreamsOutput";
+const _SMSt = "StopMetricStreams";
+const _SOTE = "StartOTelEnrichment";
+const _SOTEI = "StartOTelEnrichmentInput";
+const _SOTEIt = "StopOTelEnrichmentInput";
+const _SOTEO = "StartOTelEnrichmentOutput";
+const _SOTEOt = "StopOTelEnrichmentOutput";
+const _SOTEt = "StopOTelEnrichment";
+const _SQC = "ScheduledQueryConfiguration";
+const _SQRARN = "ScheduledQueryRoleARN";
+const _SR = "StateReason";
+const _SRD = "StateReasonData";
+const _SRt = "StorageResolution";
+const _SS = "StatisticSet";
+const _ST = "StartTime";
+const _STO = "StartTimeOffset";
+const _STT = "StateTransitionedTimestamp";
+const _SUT = "StateUpdatedTimestamp";
+const _SV = "StateValue";
+const _SVt = "StatisticValues";
+const _SW = "SlidingWindow";
+const _Sc = "Schema";
+const _Sch = "Schedule";
+const _Si = "Size";
+const _St = "Stat";
+const _Sta = "Statistic";
+const _Stat = "Statistics";
+const _State = "State";
+const _Statu = "Statuses";
+const _Su = "Sum";
+const _T = "Timestamp";
+const _TK = "TagKeys";
+const _TL = "TagList";
+const _TMD = "TreatMissingData";
+const _TMI = "ThresholdMetricId";
+const _TN = "TemplateName";
+const _TR = "TagResource";
+const _TRI = "TagResourceInput";
+const _TRO = "TagResourceOutput";
+const _Ta = "Tags";
+const _Tag = "Tag";
+const _Th = "Threshold";
+const _Ti = "Timezone";
+const _Tim = "Timestamps";
+const _U = "Unit";
+const _UA = "UpdatedAt";
+const _UC = "UniqueContributors";
+const _UOTE = "UpdateOTelEnrichment";
+const _UOTEI = "UpdateOTelEnrichmentInput";
+const _UOTEO = "UpdateOTelEnrichmentOutput";
+const _UR = "UntagResource";
+const _URI = "UntagResourceInput";
+const _URMC = "UpdateResourceMetricsConfiguration";
+const _URMCI = "UpdateResourceMetricsConfigurationInput";
+const _URMCO = "UpdateResourceMetricsConfigurationOutput";
+const _URO = "UntagResourceOutput";
+const _V = "Value";
+const _VE = "ValidationException";
+const _Va = "Values";
+const _WCW = "WallClockWindow";
+const _WUC = "WarmUpConfiguration";
+const _WUPDIM = "WarmUpPeriodDurationInMinutes";
+const _aQE = "awsQueryError";
+const _c = "client";
+const _dVM = "dashboardValidationMessages";
+const _e = "error";
+const _hE = "httpError";
+const _m = "message";
+const _s = "smithy.ts.sdk.synthetic.com.amazonaws.cloudwatch";
+const _se = "server";
+const n0 = "com.amazonaws.cloudwatch";
+const _s_registry = new TypeRegistry(_s);
+var CloudWatchServiceException$ = [-3, _s, "CloudWatchServiceException", 0, [], []];
+_s_registry.registerError(CloudWatchServiceException$, CloudWatchServiceException);
+const n0_registry = new TypeRegistry(n0);
+var ConcurrentModificationException$ = [-3, n0, _CME,
+    { [_aQE]: [`ConcurrentModificationException`, 429], [_e]: _c, [_hE]: 429 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConcurrentModificationException$, ConcurrentModificationException);
+var ConflictException$ = [-3, n0, _CE,
+    { [_e]: _c, [_hE]: 409 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(ConflictException$, ConflictException);
+var DashboardInvalidInputError$ = [-3, n0, _DIIE,
+    { [_aQE]: [`InvalidParameterInput`, 400], [_e]: _c, [_hE]: 400 },
+    [_m, _dVM],
+    [0, () => DashboardValidationMessages]
+];
+n0_registry.registerError(DashboardInvalidInputError$, DashboardInvalidInputError);
+var DashboardNotFoundError$ = [-3, n0, _DNFE,
+    { [_aQE]: [`ResourceNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(DashboardNotFoundError$, DashboardNotFoundError);
+var InternalServiceFault$ = [-3, n0, _ISF,
+    { [_aQE]: [`InternalServiceError`, 500], [_e]: _se, [_hE]: 500 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(InternalServiceFault$, InternalServiceFault);
+var InvalidFormatFault$ = [-3, n0, _IFF,
+    { [_aQE]: [`InvalidFormat`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidFormatFault$, InvalidFormatFault);
+var InvalidNextToken$ = [-3, n0, _INT,
+    { [_aQE]: [`InvalidNextToken`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidNextToken$, InvalidNextToken);
+var InvalidParameterCombinationException$ = [-3, n0, _IPCE,
+    { [_aQE]: [`InvalidParameterCombination`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterCombinationException$, InvalidParameterCombinationException);
+var InvalidParameterValueException$ = [-3, n0, _IPVE,
+    { [_aQE]: [`InvalidParameterValue`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidParameterValueException$, InvalidParameterValueException);
+var KmsAccessDeniedException$ = [-3, n0, _KADE,
+    { [_e]: _c },
+    [_M],
+    [0], 1
+];
+n0_registry.registerError(KmsAccessDeniedException$, KmsAccessDeniedException);
+var KmsKeyDisabledException$ = [-3, n0, _KKDE,
+    { [_e]: _c },
+    [_M],
+    [0], 1
+];
+n0_registry.registerError(KmsKeyDisabledException$, KmsKeyDisabledException);
+var KmsKeyNotFoundException$ = [-3, n0, _KKNFE,
+    { [_e]: _c },
+    [_M],
+    [0], 1
+];
+n0_registry.registerError(KmsKeyNotFoundException$, KmsKeyNotFoundException);
+var LimitExceededException$ = [-3, n0, _LEE,
+    { [_aQE]: [`LimitExceededException`, 400], [_e]: _c, [_hE]: 400 },
+    [_M],
+    [0]
+];
+n0_registry.registerError(LimitExceededException$, LimitExceededException);
+var LimitExceededFault$ = [-3, n0, _LEF,
+    { [_aQE]: [`LimitExceeded`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(LimitExceededFault$, LimitExceededFault);
+var MissingRequiredParameterException$ = [-3, n0, _MRPE,
+    { [_aQE]: [`MissingParameter`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(MissingRequiredParameterException$, MissingRequiredParameterException);
+var ResourceConflict$ = [-3, n0, _RC,
+    { [_aQE]: [`ResourceConflict`, 409], [_e]: _c, [_hE]: 409 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceConflict$, ResourceConflict);
+var ResourceNotFound$ = [-3, n0, _RNF,
+    { [_aQE]: [`ResourceNotFound`, 404], [_e]: _c, [_hE]: 404 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ResourceNotFound$, ResourceNotFound);
+var ResourceNotFoundException$ = [-3, n0, _RNFE,
+    { [_aQE]: [`ResourceNotFoundException`, 404], [_e]: _c, [_hE]: 404 },
+    [_RT, _RI, _M],
+    [0, 0, 0]
+];
+n0_registry.registerError(ResourceNotFoundException$, ResourceNotFoundException);
+var ValidationException$ = [-3, n0, _VE,
+    { [_aQE]: [`ValidationError`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(ValidationException$, ValidationException);
+const errorTypeRegistries = [
+    _s_registry,
+    n0_registry,
+];
+var ActionConfiguration$ = [3, n0, _AC,
+    0,
+    [_ATP],
+    [() => AlarmTagsPropagation$]
+];
+var AlarmContributor$ = [3, n0, _ACl,
+    0,
+    [_CI, _CA, _SR, _STT],
+    [0, 128 | 0, 0, 4], 3
+];
+var AlarmHistoryItem$ = [3, n0, _AHI,
+    0,
+    [_AN, _ACI, _AT, _T, _HIT, _HS, _HD, _ACA],
+    [0, 0, 0, 4, 0, 0, 0, 128 | 0]
+];
+var AlarmMuteRuleSummary$ = [3, n0, _AMRS,
+    0,
+    [_AMRA, _ED, _S, _MT, _LUT],
+    [0, 4, 0, 0, 4]
+];
+var AlarmPromQLCriteria$ = [3, n0, _APQLC,
+    0,
+    [_Q, _PP, _RP],
+    [0, 1, 1], 1
+];
+var AlarmTagsPropagation$ = [3, n0, _ATP,
+    0,
+    [_E, _ITK, _ETK],
+    [2, 64 | 0, 64 | 0], 1
+];
+var AnomalyDetector$ = [3, n0, _AD,
+    0,
+    [_ADI, _N, _MN, _D, _St, _C, _SV, _MC, _SMAD, _MMAD],
+    [0, 0, 0, () => Dimensions, 0, () => AnomalyDetectorConfiguration$, 0, () => MetricCharacteristics$, () => SingleMetricAnomalyDetector$, () => MetricMathAnomalyDetector$]
+];
+var AnomalyDetectorConfiguration$ = [3, n0, _ADC,
+    0,
+    [_ETR, _MTe, _AS, _OFS],
+    [() => AnomalyDetectorExcludedTimeRanges, 0, 0, 0]
+];
+var AssociateDatasetKmsKeyInput$ = [3, n0, _ADKKI,
+    0,
+    [_DI, _KKA],
+    [0, 0], 2
+];
+var AssociateDatasetKmsKeyOutput$ = [3, n0, _ADKKO,
+    0,
+    [],
+    []
+];
+var CompositeAlarm$ = [3, n0, _CAo,
+    0,
+    [_AE, _AA, _AAl, _ACUT, _ADl, _AN, _AR, _IDA, _OKA, _SR, _SRD, _SUT, _SV, _STT, _ASB, _ASR, _ASc, _ASWP, _ASEP, _AC],
+    [2, 64 | 0, 0, 4, 0, 0, 0, 64 | 0, 64 | 0, 0, 0, 4, 0, 4, 0, 0, 0, 1, 1, () => ActionConfiguration$]
+];
+var CreateResourceMetricsConfigurationInput$ = [3, n0, _CRMCI,
+    0,
+    [_RA, _MS],
+    [0, () => ResourceMetricSelectionList], 1
+];
+var CreateResourceMetricsConfigurationOutput$ = [3, n0, _CRMCO,
+    0,
+    [_RMC],
+    [() => ResourceMetricsConfiguration$], 1
+];
+var DashboardEntry$ = [3, n0, _DE,
+    0,
+    [_DN, _DA, _LM, _Si],
+    [0, 0, 4, 1]
+];
+var DashboardValidationMessage$ = [3, n0, _DVM,
+    0,
+    [_DP, _M],
+    [0, 0]
+];
+var Datapoint$ = [3, n0, _Da,
+    0,
+    [_T, _SC, _A, _Su, _Mi, _Ma, _U, _ES],
+    [4, 1, 1, 1, 1, 1, 0, 128 | 1]
+];
+var DeleteAlarmMuteRuleInput$ = [3, n0, _DAMRI,
+    0,
+    [_AMRN],
+    [0], 1
+];
+var DeleteAlarmsInput$ = [3, n0, _DAI,
+    0,
+    [_ANl],
+    [64 | 0], 1
+];
+var DeleteAnomalyDetectorInput$ = [3, n0, _DADI,
+    0,
+    [_ADI, _N, _MN, _D, _St, _SMAD, _MMAD],
+    [0, 0, 0, () => Dimensions, 0, () => SingleMetricAnomalyDetector$, () => MetricMathAnomalyDetector$]
+];
+var DeleteAnomalyDetectorOutput$ = [3, n0, _DADO,
+    0,
+    [],
+    []
+];
+var DeleteDashboardsInput$ = [3, n0, _DDI,
+    0,
+    [_DNa],
+    [64 | 0], 1
+];
+var DeleteDashboardsOutput$ = [3, n0, _DDO,
+    0,
+    [],
+    []
+];
+var DeleteInsightRulesInput$ = [3, n0, _DIRI,
+    0,
+    [_RN],
+    [64 | 0], 1
+];
+var DeleteInsightRulesOutput$ = [3, n0, _DIRO,
+    0,
+    [_F],
+    [() => BatchFailures]
+];
+var DeleteMetricStreamInput$ = [3, n0, _DMSI,
+    0,
+    [_Na],
+    [0], 1
+];
+var DeleteMetricStreamOutput$ = [3, n0, _DMSO,
+    0,
+    [],
+    []
+];
+var DeleteResourceMetricsConfigurationInput$ = [3, n0, _DRMCI,
+    0,
+    [_RA],
+    [0], 1
+];
+var DeleteResourceMetricsConfigurationOutput$ = [3, n0, _DRMCO,
+    0,
+    [],
+    []
+];
+var DescribeAlarmContributorsInput$ = [3, n0, _DACI,
+    0,
+    [_AN, _NT],
+    [0, 0], 1
+];
+var DescribeAlarmContributorsOutput$ = [3, n0, _DACO,
+    0,
+    [_ACla, _NT],
+    [() => AlarmContributors, 0], 1
+];
+var DescribeAlarmHistoryInput$ = [3, n0, _DAHI,
+    0,
+    [_AN, _ACI, _ATl, _HIT, _SD, _EDn, _MR, _NT, _SB],
+    [0, 0, 64 | 0, 0, 4, 4, 1, 0, 0]
+];
+var DescribeAlarmHistoryOutput$ = [3, n0, _DAHO,
+    0,
+    [_AHIl, _NT],
+    [() => AlarmHistoryItems, 0]
+];
+var DescribeAlarmsForMetricInput$ = [3, n0, _DAFMI,
+    0,
+    [_MN, _N, _Sta, _ESx, _D, _P, _U],
+    [0, 0, 0, 0, () => Dimensions, 1, 0], 2
+];
+var DescribeAlarmsForMetricOutput$ = [3, n0, _DAFMO,
+    0,
+    [_MA],
+    [() => MetricAlarms]
+];
+var DescribeAlarmsInput$ = [3, n0, _DAIe,
+    0,
+    [_ANl, _ANP, _ATl, _COAN, _POAN, _SV, _AP, _MR, _NT],
+    [64 | 0, 0, 64 | 0, 0, 0, 0, 0, 1, 0]
+];
+var DescribeAlarmsOutput$ = [3, n0, _DAO,
+    0,
+    [_CAom, _MA, _LA, _NT],
+    [() => CompositeAlarms, () => MetricAlarms, () => LogAlarms, 0]
+];
+var DescribeAnomalyDetectorsInput$ = [3, n0, _DADIe,
+    0,
+    [_ADIn, _NT, _MRa, _N, _MN, _D, _ADT],
+    [64 | 0, 0, 1, 0, 0, () => Dimensions, 64 | 0]
+];
+var DescribeAnomalyDetectorsOutput$ = [3, n0, _DADOe,
+    0,
+    [_ADn, _NT],
+    [() => AnomalyDetectors, 0]
+];
+var DescribeInsightRulesInput$ = [3, n0, _DIRIe,
+    0,
+    [_NT, _MRa],
+    [0, 1]
+];
+var DescribeInsightRulesOutput$ = [3, n0, _DIROe,
+    0,
+    [_NT, _IR],
+    [0, () => InsightRules]
+];
+var Dimension$ = [3, n0, _Di,
+    0,
+    [_Na, _V],
+    [0, 0], 2
+];
+var DimensionFilter$ = [3, n0, _DF,
+    0,
+    [_Na, _V],
+    [0, 0], 1
+];
+var DisableAlarmActionsInput$ = [3, n0, _DAAI,
+    0,
+    [_ANl],
+    [64 | 0], 1
+];
+var DisableInsightRulesInput$ = [3, n0, _DIRIi,
+    0,
+    [_RN],
+    [64 | 0], 1
+];
+var DisableInsightRulesOutput$ = [3, n0, _DIROi,
+    0,
+    [_F],
+    [() => BatchFailures]
+];
+var DisassociateDatasetKmsKeyInput$ = [3, n0, _DDKKI,
+    0,
+    [_DI],
+    [0], 1
+];
+var DisassociateDatasetKmsKeyOutput$ = [3, n0, _DDKKO,
+    0,
+    [],
+    []
+];
+var EnableAlarmActionsInput$ = [3, n0, _EAAI,
+    0,
+    [_ANl],
+    [64 | 0], 1
+];
+var EnableInsightRulesInput$ = [3, n0, _EIRI,
+    0,
+    [_RN],
+    [64 | 0], 1
+];
+var EnableInsightRulesOutput$ = [3, n0, _EIRO,
+    0,
+    [_F],
+    [() => BatchFailures]
+];
+var Entity$ = [3, n0, _En,
+    0,
+    [_KA, _At],
+    [128 | 0, 128 | 0]
+];
+var EntityMetricData$ = [3, n0, _EMD,
+    0,
+    [_En, _MD],
+    [() => Entity$, () => MetricData]
+];
+var GetAlarmMuteRuleInput$ = [3, n0, _GAMRI,
+    0,
+    [_AMRN],
+    [0], 1
+];
+var GetAlarmMuteRuleOutput$ = [3, n0, _GAMRO,
+    0,
+    [_Na, _AMRA, _De, _R, _MTu, _SD, _ED, _S, _LUT, _MT],
+    [0, 0, 0, () => Rule$, () => MuteTargets$, 4, 4, 0, 4, 0]
+];
+var GetDashboardInput$ = [3, n0, _GDI,
+    0,
+    [_DN],
+    [0], 1
+];
+var GetDashboardOutput$ = [3, n0, _GDO,
+    0,
+    [_DA, _DB, _DN],
+    [0, 0, 0]
+];
+var GetDatasetInput$ = [3, n0, _GDIe,
+    0,
+    [_DI],
+    [0], 1
+];
+var GetDatasetOutput$ = [3, n0, _GDOe,
+    0,
+    [_DIa, _Ar, _KKA],
+    [0, 0, 0], 2
+];
+var GetInsightRuleReportInput$ = [3, n0, _GIRRI,
+    0,
+    [_RNu, _ST, _ET, _P, _MCC, _Me, _OB],
+    [0, 4, 4, 1, 1, 64 | 0, 0], 4
+];
+var GetInsightRuleReportOutput$ = [3, n0, _GIRRO,
+    0,
+    [_KL, _ASg, _AV, _AUC, _Co, _MDe],
+    [64 | 0, 0, 1, 1, () => InsightRuleContributors, () => InsightRuleMetricDatapoints]
+];
+var GetMetricDataInput$ = [3, n0, _GMDI,
+    0,
+    [_MDQ, _ST, _ET, _NT, _SB, _MDa, _LO],
+    [() => MetricDataQueries, 4, 4, 0, 0, 1, () => LabelOptions$], 3
+];
+var GetMetricDataOutput$ = [3, n0, _GMDO,
+    0,
+    [_MDR, _NT, _Mes],
+    [() => MetricDataResults, 0, () => MetricDataResultMessages]
+];
+var GetMetricStatisticsInput$ = [3, n0, _GMSI,
+    0,
+    [_N, _MN, _ST, _ET, _P, _D, _Stat, _ES, _U],
+    [0, 0, 4, 4, 1, () => Dimensions, 64 | 0, 64 | 0, 0], 5
+];
+var GetMetricStatisticsOutput$ = [3, n0, _GMSO,
+    0,
+    [_L, _Dat],
+    [0, () => Datapoints]
+];
+var GetMetricStreamInput$ = [3, n0, _GMSIe,
+    0,
+    [_Na],
+    [0], 1
+];
+var GetMetricStreamOutput$ = [3, n0, _GMSOe,
+    0,
+    [_Ar, _Na, _IF, _EF, _FA, _RAo, _State, _CD, _LUD, _OF, _SCt, _ILAM],
+    [0, 0, () => MetricStreamFilters, () => MetricStreamFilters, 0, 0, 0, 4, 4, 0, () => MetricStreamStatisticsConfigurations, 2]
+];
+var GetMetricWidgetImageInput$ = [3, n0, _GMWII,
+    0,
+    [_MW, _OF],
+    [0, 0], 1
+];
+var GetMetricWidgetImageOutput$ = [3, n0, _GMWIO,
+    0,
+    [_MWI],
+    [21]
+];
+var GetOTelEnrichmentInput$ = [3, n0, _GOTEI,
+    0,
+    [],
+    []
+];
+var GetOTelEnrichmentOutput$ = [3, n0, _GOTEO,
+    0,
+    [_S, _IF, _EF, _CAr, _UA],
+    [0, () => OTelEnrichmentMetricSelectorList, () => OTelEnrichmentMetricSelectorList, 4, 4], 1
+];
+var GetResourceMetricsConfigurationInput$ = [3, n0, _GRMCI,
+    0,
+    [_RA],
+    [0], 1
+];
+var GetResourceMetricsConfigurationOutput$ = [3, n0, _GRMCO,
+    0,
+    [_RMC],
+    [() => ResourceMetricsConfiguration$], 1
+];
+var InsightRule$ = [3, n0, _IRn,
+    0,
+    [_Na, _State, _Sc, _Def, _MRan, _AOTL],
+    [0, 0, 0, 0, 2, 2], 4
+];
+var InsightRuleContributor$ = [3, n0, _IRC,
+    0,
+    [_K, _AAV, _Dat],
+    [64 | 0, 1, () => InsightRuleContributorDatapoints], 3
+];
+var InsightRuleContributorDatapoint$ = [3, n0, _IRCD,
+    0,
+    [_T, _AVp],
+    [4, 1], 2
+];
+var InsightRuleMetricDatapoint$ = [3, n0, _IRMD,
+    0,
+    [_T, _UC, _MCV, _SC, _A, _Su, _Mi, _Ma],
+    [4, 1, 1, 1, 1, 1, 1, 1], 1
+];
+var LabelOptions$ = [3, n0, _LO,
+    0,
+    [_Ti],
+    [0]
+];
+var ListAlarmMuteRulesInput$ = [3, n0, _LAMRI,
+    0,
+    [_AN, _Statu, _MR, _NT],
+    [0, 64 | 0, 1, 0]
+];
+var ListAlarmMuteRulesOutput$ = [3, n0, _LAMRO,
+    0,
+    [_AMRSl, _NT],
+    [() => AlarmMuteRuleSummaries, 0]
+];
+var ListDashboardsInput$ = [3, n0, _LDI,
+    0,
+    [_DNP, _NT],
+    [0, 0]
+];
+var ListDashboardsOutput$ = [3, n0, _LDO,
+    0,
+    [_DEa, _NT],
+    [() => DashboardEntries, 0]
+];
+var ListManagedInsightRulesInput$ = [3, n0, _LMIRI,
+    0,
+    [_RARN, _NT, _MRa],
+    [0, 0, 1], 1
+];
+var ListManagedInsightRulesOutput$ = [3, n0, _LMIRO,
+    0,
+    [_MRana, _NT],
+    [() => ManagedRuleDescriptions, 0]
+];
+var ListMetricsInput$ = [3, n0, _LMI,
+    0,
+    [_N, _MN, _D, _NT, _RAe, _ILA, _OA],
+    [0, 0, () => DimensionFilters, 0, 0, 2, 0]
+];
+var ListMetricsOutput$ = [3, n0, _LMO,
+    0,
+    [_Me, _NT, _OAw],
+    [() => Metrics, 0, 64 | 0]
+];
+var ListMetricStreamsInput$ = [3, n0, _LMSI,
+    0,
+    [_NT, _MRa],
+    [0, 1]
+];
+var ListMetricStreamsOutput$ = [3, n0, _LMSO,
+    0,
+    [_NT, _Ent],
+    [0, () => MetricStreamEntries]
+];
+var ListTagsForResourceInput$ = [3, n0, _LTFRI,
+    0,
+    [_RARN],
+    [0], 1
+];
+var ListTagsForResourceOutput$ = [3, n0, _LTFRO,
+    0,
+    [_Ta],
+    [() => TagList]
+];
+var LogAlarm$ = [3, n0, _LAo,
+    0,
+    [_AN, _AAl, _ADl, _ACUT, _AE, _OKA, _AA, _IDA, _SV, _SR, _SRD, _SUT, _SQC, _QRTE, _QRTA, _Th, _CO, _TMD, _STT, _ESv, _ALLC, _ALLRA, _WUC, _AC],
+    [0, 0, 0, 4, 2, 64 | 0, 64 | 0, 64 | 0, 0, 0, 0, 4, () => ScheduledQueryConfiguration$, 1, 1, 1, 0, 0, 4, 0, 1, 0, () => WarmUpConfiguration$, () => ActionConfiguration$]
+];
+var ManagedRule$ = [3, n0, _MRan,
+    0,
+    [_TN, _RARN, _Ta],
+    [0, 0, () => TagList], 2
+];
+var ManagedRuleDescription$ = [3, n0, _MRD,
+    0,
+    [_TN, _RARN, _RS],
+    [0, 0, () => ManagedRuleState$]
+];
+var ManagedRuleState$ = [3, n0, _MRS,
+    0,
+    [_RNu, _State],
+    [0, 0], 2
+];
+var MessageData$ = [3, n0, _MDes,
+    0,
+    [_Cod, _V],
+    [0, 0]
+];
+var Metric$ = [3, n0, _Met,
+    0,
+    [_N, _MN, _D],
+    [0, 0, () => Dimensions]
+];
+var MetricAlarm$ = [3, n0, _MAe,
+    0,
+    [_AN, _AAl, _ADl, _ACUT, _AE, _OKA, _AA, _IDA, _SV, _SR, _SRD, _SUT, _MN, _N, _Sta, _ESx, _D, _P, _U, _EP, _DTA, _Th, _CO, _TMD, _ELSCP, _Me, _TMI, _ESv, _STT, _EW, _WUC, _EC, _EI, _AC],
+    [0, 0, 0, 4, 2, 64 | 0, 64 | 0, 64 | 0, 0, 0, 0, 4, 0, 0, 0, 0, () => Dimensions, 1, 0, 1, 1, 1, 0, 0, 0, () => MetricDataQueries, 0, 0, 4, () => EvaluationWindow$, () => WarmUpConfiguration$, () => EvaluationCriteria$, 1, () => ActionConfiguration$]
+];
+var MetricCharacteristics$ = [3, n0, _MC,
+    0,
+    [_PS],
+    [2]
+];
+var MetricDataQuery$ = [3, n0, _MDQe,
+    0,
+    [_I, _MSe, _Ex, _L, _RD, _P, _AI],
+    [0, () => MetricStat$, 0, 0, 2, 1, 0], 1
+];
+var MetricDataResult$ = [3, n0, _MDRe,
+    0,
+    [_I, _L, _Tim, _Va, _SCta, _Mes],
+    [0, 0, 64 | 4, 64 | 1, 0, () => MetricDataResultMessages]
+];
+var MetricDatum$ = [3, n0, _MDet,
+    0,
+    [_MN, _D, _T, _V, _SVt, _Va, _Cou, _U, _SRt],
+    [0, () => Dimensions, 4, 1, () => StatisticSet$, 64 | 1, 64 | 1, 0, 1], 1
+];
+var MetricMathAnomalyDetector$ = [3, n0, _MMAD,
+    0,
+    [_MDQ],
+    [() => MetricDataQueries]
+];
+var MetricStat$ = [3, n0, _MSe,
+    0,
+    [_Met, _P, _St, _U],
+    [() => Metric$, 1, 0, 0], 3
+];
+var MetricStreamEntry$ = [3, n0, _MSE,
+    0,
+    [_Ar, _CD, _LUD, _Na, _FA, _State, _OF],
+    [0, 4, 4, 0, 0, 0, 0]
+];
+var MetricStreamFilter$ = [3, n0, _MSF,
+    0,
+    [_N, _MNe],
+    [0, 64 | 0]
+];
+var MetricStreamStatisticsConfiguration$ = [3, n0, _MSSC,
+    0,
+    [_IM, _ASd],
+    [() => MetricStreamStatisticsIncludeMetrics, 64 | 0], 2
+];
+var MetricStreamStatisticsMetric$ = [3, n0, _MSSM,
+    0,
+    [_N, _MN],
+    [0, 0], 2
+];
+var MuteTargets$ = [3, n0, _MTu,
+    0,
+    [_ANl],
+    [64 | 0], 1
+];
+var OTelEnrichmentMetricSelector$ = [3, n0, _OTEMS,
+    0,
+    [_N, _MNe],
+    [0, 64 | 0], 1
+];
+var PartialFailure$ = [3, n0, _PF,
+    0,
+    [_FR, _ETx, _FC, _FD],
+    [0, 0, 0, 0]
+];
+var PutAlarmMuteRuleInput$ = [3, n0, _PAMRI,
+    0,
+    [_Na, _R, _De, _MTu, _Ta, _SD, _ED],
+    [0, () => Rule$, 0, () => MuteTargets$, () => TagList, 4, 4], 2
+];
+var PutAnomalyDetectorInput$ = [3, n0, _PADI,
+    0,
+    [_N, _MN, _D, _St, _C, _MC, _SMAD, _MMAD],
+    [0, 0, () => Dimensions, 0, () => AnomalyDetectorConfiguration$, () => MetricCharacteristics$, () => SingleMetricAnomalyDetector$, () => MetricMathAnomalyDetector$]
+];
+var PutAnomalyDetectorOutput$ = [3, n0, _PADO,
+    0,
+    [_ADI],
+    [0]
+];
+var PutCompositeAlarmInput$ = [3, n0, _PCAI,
+    0,
+    [_AN, _AR, _AE, _AA, _ADl, _IDA, _OKA, _Ta, _ASc, _ASWP, _ASEP, _AC],
+    [0, 0, 2, 64 | 0, 0, 64 | 0, 64 | 0, () => TagList, 0, 1, 1, () => ActionConfiguration$], 2
+];
+var PutDashboardInput$ = [3, n0, _PDI,
+    0,
+    [_DN, _DB, _Ta],
+    [0, 0, () => TagList], 2
+];
+var PutDashboardOutput$ = [3, n0, _PDO,
+    0,
+    [_DVMa],
+    [() => DashboardValidationMessages]
+];
+var PutInsightRuleInput$ = [3, n0, _PIRI,
+    0,
+    [_RNu, _RDu, _RS, _Ta, _AOTL],
+    [0, 0, 0, () => TagList, 2], 2
+];
+var PutInsightRuleOutput$ = [3, n0, _PIRO,
+    0,
+    [],
+    []
+];
+var PutLogAlarmInput$ = [3, n0, _PLAI,
+    0,
+    [_AN, _SQC, _QRTE, _QRTA, _Th, _CO, _ADl, _ALLC, _ALLRA, _AE, _OKA, _AA, _IDA, _TMD, _Ta, _WUC, _AC],
+    [0, () => ScheduledQueryConfiguration$, 1, 1, 1, 0, 0, 1, 0, 2, 64 | 0, 64 | 0, 64 | 0, 0, () => TagList, () => WarmUpConfiguration$, () => ActionConfiguration$], 6
+];
+var PutManagedInsightRulesInput$ = [3, n0, _PMIRI,
+    0,
+    [_MRana],
+    [() => ManagedRules], 1
+];
+var PutManagedInsightRulesOutput$ = [3, n0, _PMIRO,
+    0,
+    [_F],
+    [() => BatchFailures]
+];
+var PutMetricAlarmInput$ = [3, n0, _PMAI,
+    0,
+    [_AN, _ADl, _AE, _OKA, _AA, _IDA, _MN, _N, _Sta, _ESx, _D, _P, _U, _EP, _DTA, _Th, _CO, _TMD, _ELSCP, _Me, _Ta, _TMI, _EW, _WUC, _EC, _EI, _AC],
+    [0, 0, 2, 64 | 0, 64 | 0, 64 | 0, 0, 0, 0, 0, () => Dimensions, 1, 0, 1, 1, 1, 0, 0, 0, () => MetricDataQueries, () => TagList, 0, () => EvaluationWindow$, () => WarmUpConfiguration$, () => EvaluationCriteria$, 1, () => ActionConfiguration$], 1
+];
+var PutMetricDataInput$ = [3, n0, _PMDI,
+    0,
+    [_N, _MD, _EMD, _SEV],
+    [0, () => MetricData, () => EntityMetricDataList, 2], 1
+];
+var PutMetricStreamInput$ = [3, n0, _PMSI,
+    0,
+    [_Na, _FA, _RAo, _OF, _IF, _EF, _Ta, _SCt, _ILAM],
+    [0, 0, 0, 0, () => MetricStreamFilters, () => MetricStreamFilters, () => TagList, () => MetricStreamStatisticsConfigurations, 2], 4
+];
+var PutMetricStreamOutput$ = [3, n0, _PMSO,
+    0,
+    [_Ar],
+    [0]
+];
+var Range$ = [3, n0, _Ra,
+    0,
+    [_ST, _ET],
+    [4, 4], 2
+];
+var ResourceMetricsConfiguration$ = [3, n0, _RMC,
+    0,
+    [_RA, _CAr, _UA, _MS],
+    [0, 4, 4, () => ResourceMetricSelectionList], 3
+];
+var ResourceMetricSelection$ = [3, n0, _RMS,
+    0,
+    [_IM],
+    [64 | 0], 1
+];
+var Rule$ = [3, n0, _R,
+    0,
+    [_Sch],
+    [() => Schedule$], 1
+];
+var Schedule$ = [3, n0, _Sch,
+    0,
+    [_Ex, _Du, _Ti],
+    [0, 0, 0], 2
+];
+var ScheduleConfiguration$ = [3, n0, _SCc,
+    0,
+    [_SE, _STO, _ETO],
+    [0, 1, 1], 2
+];
+var ScheduledQueryConfiguration$ = [3, n0, _SQC,
+    0,
+    [_QS, _SQRARN, _SCc, _AEg, _LGI, _QARN, _Ta],
+    [0, 0, () => ScheduleConfiguration$, 0, 64 | 0, 0, () => TagList], 4
+];
+var SetAlarmStateInput$ = [3, n0, _SASI,
+    0,
+    [_AN, _SV, _SR, _SRD],
+    [0, 0, 0, 0], 3
+];
+var SingleMetricAnomalyDetector$ = [3, n0, _SMAD,
+    0,
+    [_AI, _N, _MN, _D, _St],
+    [0, 0, 0, () => Dimensions, 0]
+];
+var SlidingWindow$ = [3, n0, _SW,
+    0,
+    [],
+    []
+];
+var StartMetricStreamsInput$ = [3, n0, _SMSI,
+    0,
+    [_Nam],
+    [64 | 0], 1
+];
+var StartMetricStreamsOutput$ = [3, n0, _SMSO,
+    0,
+    [],
+    []
+];
+var StartOTelEnrichmentInput$ = [3, n0, _SOTEI,
+    0,
+    [_IF, _EF],
+    [() => OTelEnrichmentMetricSelectorList, () => OTelEnrichmentMetricSelectorList]
+];
+var StartOTelEnrichmentOutput$ = [3, n0, _SOTEO,
+    0,
+    [_IF, _EF, _CAr, _UA],
+    [() => OTelEnrichmentMetricSelectorList, () => OTelEnrichmentMetricSelectorList, 4, 4]
+];
+var StatisticSet$ = [3, n0, _SS,
+    0,
+    [_SC, _Su, _Mi, _Ma],
+    [1, 1, 1, 1], 4
+];
+var StopMetricStreamsInput$ = [3, n0, _SMSIt,
+    0,
+    [_Nam],
+    [64 | 0], 1
+];
+var StopMetricStreamsOutput$ = [3, n0, _SMSOt,
+    0,
+    [],
+    []
+];
+var StopOTelEnrichmentInput$ = [3, n0, _SOTEIt,
+    0,
+    [],
+    []
+];
+var StopOTelEnrichmentOutput$ = [3, n0, _SOTEOt,
+    0,
+    [],
+    []
+];
+var Tag$ = [3, n0, _Tag,
+    0,
+    [_Ke, _V],
+    [0, 0], 2
+];
+var TagResourceInput$ = [3, n0, _TRI,
+    0,
+    [_RARN, _Ta],
+    [0, () => TagList], 2
+];
+var TagResourceOutput$ = [3, n0, _TRO,
+    0,
+    [],
+    []
+];
+var UntagResourceInput$ = [3, n0, _URI,
+    0,
+    [_RARN, _TK],
+    [0, 64 | 0], 2
+];
+var UntagResourceOutput$ = [3, n0, _URO,
+    0,
+    [],
+    []
+];
+var UpdateOTelEnrichmentInput$ = [3, n0, _UOTEI,
+    0,
+    [_IF, _EF],
+    [() => OTelEnrichmentMetricSelectorList, () => OTelEnrichmentMetricSelectorList]
+];
+var UpdateOTelEnrichmentOutput$ = [3, n0, _UOTEO,
+    0,
+    [_IF, _EF, _CAr, _UA],
+    [() => OTelEnrichmentMetricSelectorList, () => OTelEnrichmentMetricSelectorList, 4, 4]
+];
+var UpdateResourceMetricsConfigurationInput$ = [3, n0, _URMCI,
+    0,
+    [_RA, _MS],
+    [0, () => ResourceMetricSelectionList], 1
+];
+var UpdateResourceMetricsConfigurationOutput$ = [3, n0, _URMCO,
+    0,
+    [_RMC],
+    [() => ResourceMetricsConfiguration$], 1
+];
+var WallClockWindow$ = [3, n0, _WCW,
+    0,
+    [_Ti],
+    [0]
+];
+var WarmUpConfiguration$ = [3, n0, _WUC,
+    0,
+    [_WUPDIM, _OSEAWUPE],
+    [1, 2], 1
+];
+var __Unit = "unit";
+var AlarmContributors = [1, n0, _ACla,
+    0, () => AlarmContributor$
+];
+var AlarmHistoryItems = [1, n0, _AHIl,
+    0, () => AlarmHistoryItem$
+];
+var AlarmMuteRuleSummaries = [1, n0, _AMRSl,
+    0, () => AlarmMuteRuleSummary$
+];
+var AnomalyDetectorExcludedTimeRanges = [1, n0, _ADETR,
+    0, () => Range$
+];
+var AnomalyDetectors = [1, n0, _ADn,
+    0, () => AnomalyDetector$
+];
+var BatchFailures = [1, n0, _BF,
+    0, () => PartialFailure$
+];
+var CompositeAlarms = [1, n0, _CAom,
+    0, () => CompositeAlarm$
+];
+var DashboardEntries = [1, n0, _DEa,
+    0, () => DashboardEntry$
+];
+var DashboardValidationMessages = [1, n0, _DVMa,
+    0, () => DashboardValidationMessage$
+];
+var Datapoints = [1, n0, _Dat,
+    0, () => Datapoint$
+];
+var DimensionFilters = [1, n0, _DFi,
+    0, () => DimensionFilter$
+];
+var Dimensions = [1, n0, _D,
+    0, () => Dimension$
+];
+var EntityMetricDataList = [1, n0, _EMDL,
+    0, () => EntityMetricData$
+];
+var InsightRuleContributorDatapoints = [1, n0, _IRCDn,
+    0, () => InsightRuleContributorDatapoint$
+];
+var InsightRuleContributors = [1, n0, _IRCn,
+    0, () => InsightRuleContributor$
+];
+var InsightRuleMetricDatapoints = [1, n0, _IRMDn,
+    0, () => InsightRuleMetricDatapoint$
+];
+var InsightRules = [1, n0, _IR,
+    0, () => InsightRule$
+];
+var LogAlarms = [1, n0, _LA,
+    0, () => LogAlarm$
+];
+var ManagedRuleDescriptions = [1, n0, _MRDa,
+    0, () => ManagedRuleDescription$
+];
+var ManagedRules = [1, n0, _MRana,
+    0, () => ManagedRule$
+];
+var MetricAlarms = [1, n0, _MA,
+    0, () => MetricAlarm$
+];
+var MetricData = [1, n0, _MD,
+    0, () => MetricDatum$
+];
+var MetricDataQueries = [1, n0, _MDQ,
+    0, () => MetricDataQuery$
+];
+var MetricDataResultMessages = [1, n0, _MDRM,
+    0, () => MessageData$
+];
+var MetricDataResults = [1, n0, _MDR,
+    0, () => MetricDataResult$
+];
+var Metrics = [1, n0, _Me,
+    0, () => Metric$
+];
+var MetricStreamEntries = [1, n0, _MSEe,
+    0, () => MetricStreamEntry$
+];
+var MetricStreamFilters = [1, n0, _MSFe,
+    0, () => MetricStreamFilter$
+];
+var MetricStreamStatisticsConfigurations = [1, n0, _MSSCe,
+    0, () => MetricStreamStatisticsConfiguration$
+];
+var MetricStreamStatisticsIncludeMetrics = [1, n0, _MSSIM,
+    0, () => MetricStreamStatisticsMetric$
+];
+var OTelEnrichmentMetricSelectorList = [1, n0, _OTEMSL,
+    0, () => OTelEnrichmentMetricSelector$
+];
+var ResourceMetricSelectionList = [1, n0, _RMSL,
+    0, () => ResourceMetricSelection$
+];
+var TagList = [1, n0, _TL,
+    0, () => Tag$
+];
+var EvaluationCriteria$ = [4, n0, _EC,
+    0,
+    [_PQLC],
+    [() => AlarmPromQLCriteria$]
+];
+var EvaluationWindow$ = [4, n0, _EW,
+    0,
+    [_WCW, _SW],
+    [() => WallClockWindow$, () => SlidingWindow$]
+];
+var AssociateDatasetKmsKey$ = [9, n0, _ADKK,
+    0, () => AssociateDatasetKmsKeyInput$, () => AssociateDatasetKmsKeyOutput$
+];
+var CreateResourceMetricsConfiguration$ = [9, n0, _CRMC,
+    0, () => CreateResourceMetricsConfigurationInput$, () => CreateResourceMetricsConfigurationOutput$
+];
+var DeleteAlarmMuteRule$ = [9, n0, _DAMR,
+    0, () => DeleteAlarmMuteRuleInput$, () => __Unit
+];
+var DeleteAlarms$ = [9, n0, _DAe,
+    0, () => DeleteAlarmsInput$, () => __Unit
+];
+var DeleteAnomalyDetector$ = [9, n0, _DAD,
+    0, () => DeleteAnomalyDetectorInput$, () => DeleteAnomalyDetectorOutput$
+];
+var DeleteDashboards$ = [9, n0, _DD,
+    0, () => DeleteDashboardsInput$, () => DeleteDashboardsOutput$
+];
+var DeleteInsightRules$ = [9, n0, _DIR,
+    0, () => DeleteInsightRulesInput$, () => DeleteInsightRulesOutput$
+];
+var DeleteMetricStream$ = [9, n0, _DMS,
+    0, () => DeleteMetricStreamInput$, () => DeleteMetricStreamOutput$
+];
+var DeleteResourceMetricsConfiguration$ = [9, n0, _DRMC,
+    0, () => DeleteResourceMetricsConfigurationInput$, () => DeleteResourceMetricsConfigurationOutput$
+];
+var DescribeAlarmContributors$ = [9, n0, _DAC,
+    0, () => DescribeAlarmContributorsInput$, () => DescribeAlarmContributorsOutput$
+];
+var DescribeAlarmHistory$ = [9, n0, _DAH,
+    0, () => DescribeAlarmHistoryInput$, () => DescribeAlarmHistoryOutput$
+];
+var DescribeAlarms$ = [9, n0, _DAes,
+    0, () => DescribeAlarmsInput$, () => DescribeAlarmsOutput$
+];
+var DescribeAlarmsForMetric$ = [9, n0, _DAFM,
+    0, () => DescribeAlarmsForMetricInput$, () => DescribeAlarmsForMetricOutput$
+];
+var DescribeAnomalyDetectors$ = [9, n0, _DADe,
+    0, () => DescribeAnomalyDetectorsInput$, () => DescribeAnomalyDetectorsOutput$
+];
+var DescribeInsightRules$ = [9, n0, _DIRe,
+    0, () => DescribeInsightRulesInput$, () => DescribeInsightRulesOutput$
+];
+var DisableAlarmActions$ = [9, n0, _DAA,
+    0, () => DisableAlarmActionsInput$, () => __Unit
+];
+var DisableInsightRules$ = [9, n0, _DIRi,
+    0, () => DisableInsightRulesInput$, () => DisableInsightRulesOutput$
+];
+var DisassociateDatasetKmsKey$ = [9, n0, _DDKK,
+    2, () => DisassociateDatasetKmsKeyInput$, () => DisassociateDatasetKmsKeyOutput$
+];
+var EnableAlarmActions$ = [9, n0, _EAA,
+    0, () => EnableAlarmActionsInput$, () => __Unit
+];
+var EnableInsightRules$ = [9, n0, _EIR,
+    0, () => EnableInsightRulesInput$, () => EnableInsightRulesOutput$
+];
+var GetAlarmMuteRule$ = [9, n0, _GAMR,
+    0, () => GetAlarmMuteRuleInput$, () => GetAlarmMuteRuleOutput$
+];
+var GetDashboard$ = [9, n0, _GD,
+    0, () => GetDashboardInput$, () => GetDashboardOutput$
+];
+var GetDataset$ = [9, n0, _GDe,
+    0, () => GetDatasetInput$, () => GetDatasetOutput$
+];
+var GetInsightRuleReport$ = [9, n0, _GIRR,
+    0, () => GetInsightRuleReportInput$, () => GetInsightRuleReportOutput$
+];
+var GetMetricData$ = [9, n0, _GMD,
+    0, () => GetMetricDataInput$, () => GetMetricDataOutput$
+];
+var GetMetricStatistics$ = [9, n0, _GMS,
+    0, () => GetMetricStatisticsInput$, () => GetMetricStatisticsOutput$
+];
+var GetMetricStream$ = [9, n0, _GMSe,
+    0, () => GetMetricStreamInput$, () => GetMetricStreamOutput$
+];
+var GetMetricWidgetImage$ = [9, n0, _GMWI,
+    0, () => GetMetricWidgetImageInput$, () => GetMetricWidgetImageOutput$
+];
+var GetOTelEnrichment$ = [9, n0, _GOTE,
+    0, () => GetOTelEnrichmentInput$, () => GetOTelEnrichmentOutput$
+];
+var GetResourceMetricsConfiguration$ = [9, n0, _GRMC,
+    0, () => GetResourceMetricsConfigurationInput$, () => GetResourceMetricsConfigurationOutput$
+];
+var ListAlarmMuteRules$ = [9, n0, _LAMR,
+    0, () => ListAlarmMuteRulesInput$, () => ListAlarmMuteRulesOutput$
+];
+var ListDashboards$ = [9, n0, _LD,
+    0, () => ListDashboardsInput$, () => ListDashboardsOutput$
+];
+var ListManagedInsightRules$ = [9, n0, _LMIR,
+    0, () => ListManagedInsightRulesInput$, () => ListManagedInsightRulesOutput$
+];
+var ListMetrics$ = [9, n0, _LMi,
+    0, () => ListMetricsInput$, () => ListMetricsOutput$
+];
+var ListMetricStreams$ = [9, n0, _LMS,
+    0, () => ListMetricStreamsInput$, () => ListMetricStreamsOutput$
+];
+var ListTagsForResource$ = [9, n0, _LTFR,
+    0, () => ListTagsForResourceInput$, () => ListTagsForResourceOutput$
+];
+var PutAlarmMuteRule$ = [9, n0, _PAMR,
+    0, () => PutAlarmMuteRuleInput$, () => __Unit
+];
+var PutAnomalyDetector$ = [9, n0, _PAD,
+    0, () => PutAnomalyDetectorInput$, () => PutAnomalyDetectorOutput$
+];
+var PutCompositeAlarm$ = [9, n0, _PCA,
+    0, () => PutCompositeAlarmInput$, () => __Unit
+];
+var PutDashboard$ = [9, n0, _PD,
+    0, () => PutDashboardInput$, () => PutDashboardOutput$
+];
+var PutInsightRule$ = [9, n0, _PIR,
+    0, () => PutInsightRuleInput$, () => PutInsightRuleOutput$
+];
+var PutLogAlarm$ = [9, n0, _PLA,
+    0, () => PutLogAlarmInput$, () => __Unit
+];
+var PutManagedInsightRules$ = [9, n0, _PMIR,
+    0, () => PutManagedInsightRulesInput$, () => PutManagedInsightRulesOutput$
+];
+var PutMetricAlarm$ = [9, n0, _PMA,
+    0, () => PutMetricAlarmInput$, () => __Unit
+];
+var PutMetricData$ = [9, n0, _PMD,
+    0, () => PutMetricDataInput$, () => __Unit
+];
+var PutMetricStream$ = [9, n0, _PMS,
+    0, () => PutMetricStreamInput$, () => PutMetricStreamOutput$
+];
+var SetAlarmState$ = [9, n0, _SAS,
+    0, () => SetAlarmStateInput$, () => __Unit
+];
+var StartMetricStreams$ = [9, n0, _SMS,
+    0, () => StartMetricStreamsInput$, () => StartMetricStreamsOutput$
+];
+var StartOTelEnrichment$ = [9, n0, _SOTE,
+    0, () => StartOTelEnrichmentInput$, () => StartOTelEnrichmentOutput$
+];
+var StopMetricStreams$ = [9, n0, _SMSt,
+    0, () => StopMetricStreamsInput$, () => StopMetricStreamsOutput$
+];
+var StopOTelEnrichment$ = [9, n0, _SOTEt,
+    0, () => StopOTelEnrichmentInput$, () => StopOTelEnrichmentOutput$
+];
+var TagResource$ = [9, n0, _TR,
+    0, () => TagResourceInput$, () => TagResourceOutput$
+];
+var UntagResource$ = [9, n0, _UR,
+    0, () => UntagResourceInput$, () => UntagResourceOutput$
+];
+var UpdateOTelEnrichment$ = [9, n0, _UOTE,
+    0, () => UpdateOTelEnrichmentInput$, () => UpdateOTelEnrichmentOutput$
+];
+var UpdateResourceMetricsConfiguration$ = [9, n0, _URMC,
+    0, () => UpdateResourceMetricsConfigurationInput$, () => UpdateResourceMetricsConfigurationOutput$
+];
+
+const getRuntimeConfig$1 = (config) => {
+    return {
+        apiVersion: "2010-08-01",
+        base64Decoder: config?.base64Decoder ?? fromBase64,
+        base64Encoder: config?.base64Encoder ?? toBase64,
+        disableHostPrefix: config?.disableHostPrefix ?? false,
+        endpointProvider: config?.endpointProvider ?? defaultEndpointResolver,
+        extensions: config?.extensions ?? [],
+        httpAuthSchemeProvider: config?.httpAuthSchemeProvider ?? defaultCloudWatchHttpAuthSchemeProvider,
+        httpAuthSchemes: config?.httpAuthSchemes ?? [
+            {
+                schemeId: "aws.auth#sigv4",
+                identityProvider: (ipc) => ipc.getIdentityProvider("aws.auth#sigv4"),
+                signer: new AwsSdkSigV4Signer(),
+            },
+        ],
+        logger: config?.logger ?? new NoOpLogger(),
+        protocol: config?.protocol ?? AwsJson1_0Protocol,
+        protocolSettings: config?.protocolSettings ?? {
+            defaultNamespace: "com.amazonaws.cloudwatch",
+            errorTypeRegistries,
+            xmlNamespace: "http://monitoring.amazonaws.com/doc/2010-08-01/",
+            version: "2010-08-01",
+            serviceTarget: "GraniteServiceVersion20100801",
+            awsQueryCompatible: true,
+        },
+        serviceId: config?.serviceId ?? "CloudWatch",
+        sha256: config?.sha256 ?? Sha256,
+        urlParser: config?.urlParser ?? parseUrl,
+        utf8Decoder: config?.utf8Decoder ?? fromUtf8,
+        utf8Encoder: config?.utf8Encoder ?? toUtf8,
+    };
+};
+
+const getRuntimeConfig = (config) => {
+    emitWarningIfUnsupportedVersion(process.version);
+    const defaultsMode = resolveDefaultsModeConfig(config);
+    const defaultConfigProvider = () => defaultsMode().then(loadConfigsForDefaultMode);
+    const clientSharedValues = getRuntimeConfig$1(config);
+    emitWarningIfUnsupportedVersion$1(process.version);
+    const loaderConfig = {
+        profile: config?.profile,
+        logger: clientSharedValues.logger,
+    };
+    return {
+        ...clientSharedValues,
+        ...config,
+        runtime: "node",
+        defaultsMode,
+        authSchemePreference: config?.authSchemePreference ?? loadConfig(NODE_AUTH_SCHEME_PREFERENCE_OPTIONS, loaderConfig),
+        bodyLengthChecker: config?.bodyLengthChecker ?? calculateBodyLength,
+        credentialDefaultProvider: config?.credentialDefaultProvider ?? defaultProvider,
+        defaultSocketTimeout: getDefaultSocketTimeout(config?.requestHandler, 900_000),
+        defaultUserAgentProvider: config?.defaultUserAgentProvider ?? createDefaultUserAgentProvider({ serviceId: clientSharedValues.serviceId, clientVersion: packageInfo.version }),
+        disableRequestCompression: config?.disableRequestCompression ?? loadConfig(NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS, config),
+        maxAttempts: config?.maxAttempts ?? loadConfig(NODE_MAX_ATTEMPT_CONFIG_OPTIONS, config),
+        region: config?.region ?? loadConfig(NODE_REGION_CONFIG_OPTIONS, { ...NODE_REGION_CONFIG_FILE_OPTIONS, ...loaderConfig }),
+        requestHandler: NodeHttpHandler.create(config?.requestHandler ?? defaultConfigProvider),
+        requestMinCompressionSizeBytes: config?.requestMinCompressionSizeBytes ?? loadConfig(NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS, config),
+        retryMode: config?.retryMode ??
+            loadConfig({
+                ...NODE_RETRY_MODE_CONFIG_OPTIONS,
+                default: async () => (await defaultConfigProvider()).retryMode || DEFAULT_RETRY_MODE,
+            }, config),
+        streamCollector: config?.streamCollector ?? streamCollector,
+        useDualstackEndpoint: config?.useDualstackEndpoint ?? loadConfig(NODE_USE_DUALSTACK_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        useFipsEndpoint: config?.useFipsEndpoint ?? loadConfig(NODE_USE_FIPS_ENDPOINT_CONFIG_OPTIONS, loaderConfig),
+        userAgentAppId: config?.userAgentAppId ?? loadConfig(NODE_APP_ID_CONFIG_OPTIONS, loaderConfig),
+    };
+};
+
+const getHttpAuthExtensionConfiguration = (runtimeConfig) => {
+    const _httpAuthSchemes = runtimeConfig.httpAuthSchemes;
+    let _httpAuthSchemeProvider = runtimeConfig.httpAuthSchemeProvider;
+    let _credentials = runtimeConfig.credentials;
+    return {
+        setHttpAuthScheme(httpAuthScheme) {
+            const index = _httpAuthSchemes.findIndex((scheme) => scheme.schemeId === httpAuthScheme.schemeId);
+            if (index === -1) {
+                _httpAuthSchemes.push(httpAuthScheme);
+            }
+            else {
+                _httpAuthSchemes.splice(index, 1, httpAuthScheme);
+            }
+        },
+        httpAuthSchemes() {
+            return _httpAuthSchemes;
+        },
+        setHttpAuthSchemeProvider(httpAuthSchemeProvider) {
+            _httpAuthSchemeProvider = httpAuthSchemeProvider;
+        },
+        httpAuthSchemeProvider() {
+            return _httpAuthSchemeProvider;
+        },
+        setCredentials(credentials) {
+            _credentials = credentials;
+        },
+        credentials() {
+            return _credentials;
+        },
+    };
+};
+const resolveHttpAuthRuntimeConfig = (config) => {
+    return {
+        httpAuthSchemes: config.httpAuthSchemes(),
+        httpAuthSchemeProvider: config.httpAuthSchemeProvider(),
+        credentials: config.credentials(),
+    };
+};
+
+const resolveRuntimeExtensions = (runtimeConfig, extensions) => {
+    const extensionConfiguration = Object.assign(getAwsRegionExtensionConfiguration(runtimeConfig), getDefaultExtensionConfiguration(runtimeConfig), getHttpHandlerExtensionConfiguration(runtimeConfig), getHttpAuthExtensionConfiguration(runtimeConfig));
+    extensions.forEach((extension) => extension.configure(extensionConfiguration));
+    return Object.assign(runtimeConfig, resolveAwsRegionExtensionConfiguration(extensionConfiguration), resolveDefaultRuntimeConfig(extensionConfiguration), resolveHttpHandlerRuntimeConfig(extensionConfiguration), resolveHttpAuthRuntimeConfig(extensionConfiguration));
+};
+
+class CloudWatchClient extends Client {
+    config;
+    constructor(...[configuration]) {
+        const _config_0 = getRuntimeConfig(configuration || {});
+        super(_config_0);
+        this.initConfig = _config_0;
+        const _config_1 = resolveClientEndpointParameters(_config_0);
+        const _config_2 = resolveUserAgentConfig(_config_1);
+        const _config_3 = resolveRetryConfig(_config_2);
+        const _config_4 = resolveRegionConfig(_config_3);
+        const _config_5 = resolveHostHeaderConfig(_config_4);
+        const _config_6 = resolveEndpointConfig(_config_5);
+        const _config_7 = resolveHttpAuthSchemeConfig(_config_6);
+        const _config_8 = resolveCompressionConfig(_config_7);
+        const _config_9 = resolveRuntimeExtensions(_config_8, configuration?.extensions || []);
+        this.config = _config_9;
+        this.middlewareStack.use(getSchemaSerdePlugin(this.config));
+        this.middlewareStack.use(getUserAgentPlugin(this.config));
+        this.middlewareStack.use(getRetryPlugin(this.config));
+        this.middlewareStack.use(getContentLengthPlugin(this.config));
+        this.middlewareStack.use(getHostHeaderPlugin(this.config));
+        this.middlewareStack.use(getLoggerPlugin(this.config));
+        this.middlewareStack.use(getRecursionDetectionPlugin(this.config));
+        this.middlewareStack.use(getHttpAuthSchemeEndpointRuleSetPlugin(this.config, {
+            httpAuthSchemeParametersProvider: defaultCloudWatchHttpAuthSchemeParametersProvider,
+            identityProviderConfigProvider: async (config) => new DefaultIdentityProviderConfig({
+                "aws.auth#sigv4": config.credentials,
+            }),
+        }));
+        this.middlewareStack.use(getHttpSigningPlugin(this.config));
+    }
+    destroy() {
+        super.destroy();
+    }
+}
+
+const command = makeBuilder(commonParams, "GraniteServiceVersion20100801", "CloudWatchClient", getEndpointPlugin);
+const _ep0 = {};
+const _mw0 = (Command, cs, config, o) => [];
+const _mw1 = (Command, cs, config, o) => [
+    getCompressionPlugin(config, {
+        encodings: ["gzip"],
+    }),
+];
+
+class AssociateDatasetKmsKeyCommand extends command(_ep0, _mw0, "AssociateDatasetKmsKey", AssociateDatasetKmsKey$) {
+}
+
+class CreateResourceMetricsConfigurationCommand extends command(_ep0, _mw0, "CreateResourceMetricsConfiguration", CreateResourceMetricsConfiguration$) {
+}
+
+class DeleteAlarmMuteRuleCommand extends command(_ep0, _mw0, "DeleteAlarmMuteRule", DeleteAlarmMuteRule$) {
+}
+
+class DeleteAlarmsCommand extends command(_ep0, _mw0, "DeleteAlarms", DeleteAlarms$) {
+}
+
+class DeleteAnomalyDetectorCommand extends command(_ep0, _mw0, "DeleteAnomalyDetector", DeleteAnomalyDetector$) {
+}
+
+class DeleteDashboardsCommand extends command(_ep0, _mw0, "DeleteDashboards", DeleteDashboards$) {
+}
+
+class DeleteInsightRulesCommand extends command(_ep0, _mw0, "DeleteInsightRules", DeleteInsightRules$) {
+}
+
+class DeleteMetricStreamCommand extends command(_ep0, _mw0, "DeleteMetricStream", DeleteMetricStream$) {
+}
+
+class DeleteResourceMetricsConfigurationCommand extends command(_ep0, _mw0, "DeleteResourceMetricsConfiguration", DeleteResourceMetricsConfiguration$) {
+}
+
+class DescribeAlarmContributorsCommand extends command(_ep0, _mw0, "DescribeAlarmContributors", DescribeAlarmContributors$) {
+}
+
+class DescribeAlarmHistoryCommand extends command(_ep0, _mw0, "DescribeAlarmHistory", DescribeAlarmHistory$) {
+}
+
+class DescribeAlarmsCommand extends command(_ep0, _mw0, "DescribeAlarms", DescribeAlarms$) {
+}
+
+class DescribeAlarmsForMetricCommand extends command(_ep0, _mw0, "DescribeAlarmsForMetric", DescribeAlarmsForMetric$) {
+}
+
+class DescribeAnomalyDetectorsCommand extends command(_ep0, _mw0, "DescribeAnomalyDetectors", DescribeAnomalyDetectors$) {
+}
+
+class DescribeInsightRulesCommand extends command(_ep0, _mw0, "DescribeInsightRules", DescribeInsightRules$) {
+}
+
+class DisableAlarmActionsCommand extends command(_ep0, _mw0, "DisableAlarmActions", DisableAlarmActions$) {
+}
+
+class DisableInsightRulesCommand extends command(_ep0, _mw0, "DisableInsightRules", DisableInsightRules$) {
+}
+
+class DisassociateDatasetKmsKeyCommand extends command(_ep0, _mw0, "DisassociateDatasetKmsKey", DisassociateDatasetKmsKey$) {
+}
+
+class EnableAlarmActionsCommand extends command(_ep0, _mw0, "EnableAlarmActions", EnableAlarmActions$) {
+}
+
+class EnableInsightRulesCommand extends command(_ep0, _mw0, "EnableInsightRules", EnableInsightRules$) {
+}
+
+class GetAlarmMuteRuleCommand extends command(_ep0, _mw0, "GetAlarmMuteRule", GetAlarmMuteRule$) {
+}
+
+class GetDashboardCommand extends command(_ep0, _mw0, "GetDashboard", GetDashboard$) {
+}
+
+class GetDatasetCommand extends command(_ep0, _mw0, "GetDataset", GetDataset$) {
+}
+
+class GetInsightRuleReportCommand extends command(_ep0, _mw0, "GetInsightRuleReport", GetInsightRuleReport$) {
+}
+
+class GetMetricDataCommand extends command(_ep0, _mw0, "GetMetricData", GetMetricData$) {
+}
+
+class GetMetricStatisticsCommand extends command(_ep0, _mw0, "GetMetricStatistics", GetMetricStatistics$) {
+}
+
+class GetMetricStreamCommand extends command(_ep0, _mw0, "GetMetricStream", GetMetricStream$) {
+}
+
+class GetMetricWidgetImageCommand extends command(_ep0, _mw0, "GetMetricWidgetImage", GetMetricWidgetImage$) {
+}
+
+class GetOTelEnrichmentCommand extends command(_ep0, _mw0, "GetOTelEnrichment", GetOTelEnrichment$) {
+}
+
+class GetResourceMetricsConfigurationCommand extends command(_ep0, _mw0, "GetResourceMetricsConfiguration", GetResourceMetricsConfiguration$) {
+}
+
+class ListAlarmMuteRulesCommand extends command(_ep0, _mw0, "ListAlarmMuteRules", ListAlarmMuteRules$) {
+}
+
+class ListDashboardsCommand extends command(_ep0, _mw0, "ListDashboards", ListDashboards$) {
+}
+
+class ListManagedInsightRulesCommand extends command(_ep0, _mw0, "ListManagedInsightRules", ListManagedInsightRules$) {
+}
+
+class ListMetricsCommand extends command(_ep0, _mw0, "ListMetrics", ListMetrics$) {
+}
+
+class ListMetricStreamsCommand extends command(_ep0, _mw0, "ListMetricStreams", ListMetricStreams$) {
+}
+
+class ListTagsForResourceCommand extends command(_ep0, _mw0, "ListTagsForResource", ListTagsForResource$) {
+}
+
+class PutAlarmMuteRuleCommand extends command(_ep0, _mw0, "PutAlarmMuteRule", PutAlarmMuteRule$) {
+}
+
+class PutAnomalyDetectorCommand extends command(_ep0, _mw0, "PutAnomalyDetector", PutAnomalyDetector$) {
+}
+
+class PutCompositeAlarmCommand extends command(_ep0, _mw0, "PutCompositeAlarm", PutCompositeAlarm$) {
+}
+
+class PutDashboardCommand extends command(_ep0, _mw0, "PutDashboard", PutDashboard$) {
+}
+
+class PutInsightRuleCommand extends command(_ep0, _mw0, "PutInsightRule", PutInsightRule$) {
+}
+
+class PutLogAlarmCommand extends command(_ep0, _mw0, "PutLogAlarm", PutLogAlarm$) {
+}
+
+class PutManagedInsightRulesCommand extends command(_ep0, _mw0, "PutManagedInsightRules", PutManagedInsightRules$) {
+}
+
+class PutMetricAlarmCommand extends command(_ep0, _mw0, "PutMetricAlarm", PutMetricAlarm$) {
+}
+
+class PutMetricDataCommand extends command(_ep0, _mw1, "PutMetricData", PutMetricData$) {
+}
+
+class PutMetricStreamCommand extends command(_ep0, _mw0, "PutMetricStream", PutMetricStream$) {
+}
+
+class SetAlarmStateCommand extends command(_ep0, _mw0, "SetAlarmState", SetAlarmState$) {
+}
+
+class StartMetricStreamsCommand extends command(_ep0, _mw0, "StartMetricStreams", StartMetricStreams$) {
+}
+
+class StartOTelEnrichmentCommand extends command(_ep0, _mw0, "StartOTelEnrichment", StartOTelEnrichment$) {
+}
+
+class StopMetricStreamsCommand extends command(_ep0, _mw0, "StopMetricStreams", StopMetricStreams$) {
+}
+
+class StopOTelEnrichmentCommand extends command(_ep0, _mw0, "StopOTelEnrichment", StopOTelEnrichment$) {
+}
+
+class TagResourceCommand extends command(_ep0, _mw0, "TagResource", TagResource$) {
+}
+
+class UntagResourceCommand extends command(_ep0, _mw0, "UntagResource", UntagResource$) {
+}
+
+class UpdateOTelEnrichmentCommand extends command(_ep0, _mw0, "UpdateOTelEnrichment", UpdateOTelEnrichment$) {
+}
+
+class UpdateResourceMetricsConfigurationCommand extends command(_ep0, _mw0, "UpdateResourceMetricsConfiguration", UpdateResourceMetricsConfiguration$) {
+}
+
+const paginateDescribeAlarmHistory = createPaginator(CloudWatchClient, DescribeAlarmHistoryCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeAlarms = createPaginator(CloudWatchClient, DescribeAlarmsCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateDescribeAnomalyDetectors = createPaginator(CloudWatchClient, DescribeAnomalyDetectorsCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateDescribeInsightRules = createPaginator(CloudWatchClient, DescribeInsightRulesCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateGetMetricData = createPaginator(CloudWatchClient, GetMetricDataCommand, "NextToken", "NextToken", "MaxDatapoints");
+
+const paginateListAlarmMuteRules = createPaginator(CloudWatchClient, ListAlarmMuteRulesCommand, "NextToken", "NextToken", "MaxRecords");
+
+const paginateListDashboards = createPaginator(CloudWatchClient, ListDashboardsCommand, "NextToken", "NextToken", "");
+
+const paginateListManagedInsightRules = createPaginator(CloudWatchClient, ListManagedInsightRulesCommand, "NextToken", "NextToken", "MaxResults");
+
+const paginateListMetrics = createPaginator(CloudWatchClient, ListMetricsCommand, "NextToken", "NextToken", "");
+
+const paginateListMetricStreams = createPaginator(CloudWatchClient, ListMetricStreamsCommand, "NextToken", "NextToken", "MaxResults");
+
+const checkState$3 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAlarmsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.MetricAlarms);
+                return (flat_1.length > 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+};
+const waitUntilAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$3);
+    return checkExceptions(result);
+};
+
+const checkState$2 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new GetAlarmMuteRuleCommand(input));
+        reason = result;
+        return { state: WaiterState.SUCCESS, reason };
+    }
+    catch (exception) {
+        reason = exception;
+        if (exception.name === "ResourceNotFoundException") {
+            return { state: WaiterState.RETRY, reason };
+        }
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForAlarmMuteRuleExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+};
+const waitUntilAlarmMuteRuleExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$2);
+    return checkExceptions(result);
+};
+
+const checkState$1 = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAlarmsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.CompositeAlarms);
+                return (flat_1.length > 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForCompositeAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+};
+const waitUntilCompositeAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState$1);
+    return checkExceptions(result);
+};
+
+const checkState = async (client, input) => {
+    let reason;
+    try {
+        let result = await client.send(new DescribeAlarmsCommand(input));
+        reason = result;
+        try {
+            const returnComparator = () => {
+                let flat_1 = [].concat(...result.LogAlarms);
+                return (flat_1.length > 0);
+            };
+            if (returnComparator() == true) {
+                return { state: WaiterState.SUCCESS, reason };
+            }
+        }
+        catch (e) { }
+    }
+    catch (exception) {
+        reason = exception;
+    }
+    return { state: WaiterState.RETRY, reason };
+};
+const waitForLogAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    return createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+};
+const waitUntilLogAlarmExists = async (params, input) => {
+    const serviceDefaults = { minDelay: 5, maxDelay: 120 };
+    const result = await createWaiter({ ...serviceDefaults, ...params }, input, checkState);
+    return checkExceptions(result);
+};
+
+const commands = {
+    AssociateDatasetKmsKeyCommand,
+    CreateResourceMetricsConfigurationCommand,
+    DeleteAlarmMuteRuleCommand,
+    DeleteAlarmsCommand,
+    DeleteAnomalyDetectorCommand,
+    DeleteDashboardsCommand,
+    DeleteInsightRulesCommand,
+    DeleteMetricStreamCommand,
+    DeleteResourceMetricsConfigurationCommand,
+    DescribeAlarmContributorsCommand,
+    DescribeAlarmHistoryCommand,
+    DescribeAlarmsCommand,
+    DescribeAlarmsForMetricCommand,
+    DescribeAnomalyDetectorsCommand,
+    DescribeInsightRulesCommand,
+    DisableAlarmActionsCommand,
+    DisableInsightRulesCommand,
+    DisassociateDatasetKmsKeyCommand,
+    EnableAlarmActionsCommand,
+    EnableInsightRulesCommand,
+    GetAlarmMuteRuleCommand,
+    GetDashboardCommand,
+    GetDatasetCommand,
+    GetInsightRuleReportCommand,
+    GetMetricDataCommand,
+    GetMetricStatisticsCommand,
+    GetMetricStreamCommand,
+    GetMetricWidgetImageCommand,
+    GetOTelEnrichmentCommand,
+    GetResourceMetricsConfigurationCommand,
+    ListAlarmMuteRulesCommand,
+    ListDashboardsCommand,
+    ListManagedInsightRulesCommand,
+    ListMetricsCommand,
+    ListMetricStreamsCommand,
+    ListTagsForResourceCommand,
+    PutAlarmMuteRuleCommand,
+    PutAnomalyDetectorCommand,
+    PutCompositeAlarmCommand,
+    PutDashboardCommand,
+    PutInsightRuleCommand,
+    PutLogAlarmCommand,
+    PutManagedInsightRulesCommand,
+    PutMetricAlarmCommand,
+    PutMetricDataCommand,
+    PutMetricStreamCommand,
+    SetAlarmStateCommand,
+    StartMetricStreamsCommand,
+    StartOTelEnrichmentCommand,
+    StopMetricStreamsCommand,
+    StopOTelEnrichmentCommand,
+    TagResourceCommand,
+    UntagResourceCommand,
+    UpdateOTelEnrichmentCommand,
+    UpdateResourceMetricsConfigurationCommand,
+};
+const paginators = {
+    paginateDescribeAlarmHistory,
+    paginateDescribeAlarms,
+    paginateDescribeAnomalyDetectors,
+    paginateDescribeInsightRules,
+    paginateGetMetricData,
+    paginateListAlarmMuteRules,
+    paginateListDashboards,
+    paginateListManagedInsightRules,
+    paginateListMetrics,
+    paginateListMetricStreams,
+};
+const waiters = {
+    waitUntilAlarmExists,
+    waitUntilCompositeAlarmExists,
+    waitUntilLogAlarmExists,
+    waitUntilAlarmMuteRuleExists,
+};
+class CloudWatch extends CloudWatchClient {
+}
+createAggregatedClient(commands, CloudWatch, { paginators, waiters });
+
+const ActionsSuppressedBy = {
+    Alarm: "Alarm",
+    ExtensionPeriod: "ExtensionPeriod",
+    WaitPeriod: "WaitPeriod",
+};
+const AlarmType = {
+    CompositeAlarm: "CompositeAlarm",
+    LogAlarm: "LogAlarm",
+    MetricAlarm: "MetricAlarm",
+};
+const HistoryItemType = {
+    Action: "Action",
+    AlarmContributorAction: "AlarmContributorAction",
+    AlarmContributorStateUpdate: "AlarmContributorStateUpdate",
+    ConfigurationUpdate: "ConfigurationUpdate",
+    StateUpdate: "StateUpdate",
+};
+const AlarmMuteRuleStatus = {
+    ACTIVE: "ACTIVE",
+    EXPIRED: "EXPIRED",
+    SCHEDULED: "SCHEDULED",
+};
+const AnomalyDetectorAdaptationSpeed = {
+    FAST: "FAST",
+    NORMAL: "NORMAL",
+    SLOW: "SLOW",
+};
+const AnomalyDetectorOutlierFilteringStrength = {
+    MINIMAL: "MINIMAL",
+    MODERATE: "MODERATE",
+    STRICT: "STRICT",
+};
+const StandardUnit = {
+    Bits: "Bits",
+    Bits_Second: "Bits/Second",
+    Bytes: "Bytes",
+    Bytes_Second: "Bytes/Second",
+    Count: "Count",
+    Count_Second: "Count/Second",
+    Gigabits: "Gigabits",
+    Gigabits_Second: "Gigabits/Second",
+    Gigabytes: "Gigabytes",
+    Gigabytes_Second: "Gigabytes/Second",
+    Kilobits: "Kilobits",
+    Kilobits_Second: "Kilobits/Second",
+    Kilobytes: "Kilobytes",
+    Kilobytes_Second: "Kilobytes/Second",
+    Megabits: "Megabits",
+    Megabits_Second: "Megabits/Second",
+    Megabytes: "Megabytes",
+    Megabytes_Second: "Megabytes/Second",
+    Microseconds: "Microseconds",
+    Milliseconds: "Milliseconds",
+    None: "None",
+    Percent: "Percent",
+    Seconds: "Seconds",
+    Terabits: "Terabits",
+    Terabits_Second: "Terabits/Second",
+    Terabytes: "Terabytes",
+    Terabytes_Second: "Terabytes/Second",
+};
+const AnomalyDetectorStateValue = {
+    PENDING_TRAINING: "PENDING_TRAINING",
+    TRAINED: "TRAINED",
+    TRAINED_INSUFFICIENT_DATA: "TRAINED_INSUFFICIENT_DATA",
+};
+const AnomalyDetectorType = {
+    METRIC_MATH: "METRIC_MATH",
+    SINGLE_METRIC: "SINGLE_METRIC",
+};
+const ComparisonOperator = {
+    GreaterThanOrEqualToThreshold: "GreaterThanOrEqualToThreshold",
+    GreaterThanThreshold: "GreaterThanThreshold",
+    GreaterThanUpperThreshold: "GreaterThanUpperThreshold",
+    LessThanLowerOrGreaterThanUpperThreshold: "LessThanLowerOrGreaterThanUpperThreshold",
+    LessThanLowerThreshold: "LessThanLowerThreshold",
+    LessThanOrEqualToThreshold: "LessThanOrEqualToThreshold",
+    LessThanThreshold: "LessThanThreshold",
+};
+const StateValue = {
+    ALARM: "ALARM",
+    INSUFFICIENT_DATA: "INSUFFICIENT_DATA",
+    OK: "OK",
+};
+const ScanBy = {
+    TIMESTAMP_ASCENDING: "TimestampAscending",
+    TIMESTAMP_DESCENDING: "TimestampDescending",
+};
+const EvaluationState = {
+    EVALUATION_ERROR: "EVALUATION_ERROR",
+    EVALUATION_FAILURE: "EVALUATION_FAILURE",
+    PARTIAL_DATA: "PARTIAL_DATA",
+};
+const Statistic = {
+    Average: "Average",
+    Maximum: "Maximum",
+    Minimum: "Minimum",
+    SampleCount: "SampleCount",
+    Sum: "Sum",
+};
+const StatusCode = {
+    COMPLETE: "Complete",
+    FORBIDDEN: "Forbidden",
+    INTERNAL_ERROR: "InternalError",
+    PARTIAL_DATA: "PartialData",
+};
+const MetricStreamOutputFormat = {
+    JSON: "json",
+    OPEN_TELEMETRY_0_7: "opentelemetry0.7",
+    OPEN_TELEMETRY_1_0: "opentelemetry1.0",
+};
+const OTelEnrichmentStatus = {
+    RUNNING: "Running",
+    STOPPED: "Stopped",
+};
+const RecentlyActive = {
+    PT3H: "PT3H",
+};
+
+__webpack_unused_export__ = ActionConfiguration$;
+__webpack_unused_export__ = ActionsSuppressedBy;
+__webpack_unused_export__ = AlarmContributor$;
+__webpack_unused_export__ = AlarmHistoryItem$;
+__webpack_unused_export__ = AlarmMuteRuleStatus;
+__webpack_unused_export__ = AlarmMuteRuleSummary$;
+__webpack_unused_export__ = AlarmPromQLCriteria$;
+__webpack_unused_export__ = AlarmTagsPropagation$;
+__webpack_unused_export__ = AlarmType;
+__webpack_unused_export__ = AnomalyDetector$;
+__webpack_unused_export__ = AnomalyDetectorAdaptationSpeed;
+__webpack_unused_export__ = AnomalyDetectorConfiguration$;
+__webpack_unused_export__ = AnomalyDetectorOutlierFilteringStrength;
+__webpack_unused_export__ = AnomalyDetectorStateValue;
+__webpack_unused_export__ = AnomalyDetectorType;
+__webpack_unused_export__ = AssociateDatasetKmsKey$;
+__webpack_unused_export__ = AssociateDatasetKmsKeyCommand;
+__webpack_unused_export__ = AssociateDatasetKmsKeyInput$;
+__webpack_unused_export__ = AssociateDatasetKmsKeyOutput$;
+__webpack_unused_export__ = CloudWatch;
+exports.WBn = CloudWatchClient;
+__webpack_unused_export__ = CloudWatchServiceException;
+__webpack_unused_export__ = CloudWatchServiceException$;
+__webpack_unused_export__ = ComparisonOperator;
+__webpack_unused_export__ = CompositeAlarm$;
+__webpack_unused_export__ = ConcurrentModificationException;
+__webpack_unused_export__ = ConcurrentModificationException$;
+__webpack_unused_export__ = ConflictException;
+__webpack_unused_export__ = ConflictException$;
+__webpack_unused_export__ = CreateResourceMetricsConfiguration$;
+__webpack_unused_export__ = CreateResourceMetricsConfigurationCommand;
+__webpack_unused_export__ = CreateResourceMetricsConfigurationInput$;
+__webpack_unused_export__ = CreateResourceMetricsConfigurationOutput$;
+__webpack_unused_export__ = DashboardEntry$;
+__webpack_unused_export__ = DashboardInvalidInputError;
+__webpack_unused_export__ = DashboardInvalidInputError$;
+__webpack_unused_export__ = DashboardNotFoundError;
+__webpack_unused_export__ = DashboardNotFoundError$;
+__webpack_unused_export__ = DashboardValidationMessage$;
+__webpack_unused_export__ = Datapoint$;
+__webpack_unused_export__ = DeleteAlarmMuteRule$;
+__webpack_unused_export__ = DeleteAlarmMuteRuleCommand;
+__webpack_unused_export__ = DeleteAlarmMuteRuleInput$;
+__webpack_unused_export__ = DeleteAlarms$;
+__webpack_unused_export__ = DeleteAlarmsCommand;
+__webpack_unused_export__ = DeleteAlarmsInput$;
+__webpack_unused_export__ = DeleteAnomalyDetector$;
+__webpack_unused_export__ = DeleteAnomalyDetectorCommand;
+__webpack_unused_export__ = DeleteAnomalyDetectorInput$;
+__webpack_unused_export__ = DeleteAnomalyDetectorOutput$;
+__webpack_unused_export__ = DeleteDashboards$;
+__webpack_unused_export__ = DeleteDashboardsCommand;
+__webpack_unused_export__ = DeleteDashboardsInput$;
+__webpack_unused_export__ = DeleteDashboardsOutput$;
+__webpack_unused_export__ = DeleteInsightRules$;
+__webpack_unused_export__ = DeleteInsightRulesCommand;
+__webpack_unused_export__ = DeleteInsightRulesInput$;
+__webpack_unused_export__ = DeleteInsightRulesOutput$;
+__webpack_unused_export__ = DeleteMetricStream$;
+__webpack_unused_export__ = DeleteMetricStreamCommand;
+__webpack_unused_export__ = DeleteMetricStreamInput$;
+__webpack_unused_export__ = DeleteMetricStreamOutput$;
+__webpack_unused_export__ = DeleteResourceMetricsConfiguration$;
+__webpack_unused_export__ = DeleteResourceMetricsConfigurationCommand;
+__webpack_unused_export__ = DeleteResourceMetricsConfigurationInput$;
+__webpack_unused_export__ = DeleteResourceMetricsConfigurationOutput$;
+__webpack_unused_export__ = DescribeAlarmContributors$;
+__webpack_unused_export__ = DescribeAlarmContributorsCommand;
+__webpack_unused_export__ = DescribeAlarmContributorsInput$;
+__webpack_unused_export__ = DescribeAlarmContributorsOutput$;
+__webpack_unused_export__ = DescribeAlarmHistory$;
+__webpack_unused_export__ = DescribeAlarmHistoryCommand;
+__webpack_unused_export__ = DescribeAlarmHistoryInput$;
+__webpack_unused_export__ = DescribeAlarmHistoryOutput$;
+__webpack_unused_export__ = DescribeAlarms$;
+__webpack_unused_export__ = DescribeAlarmsCommand;
+__webpack_unused_export__ = DescribeAlarmsForMetric$;
+__webpack_unused_export__ = DescribeAlarmsForMetricCommand;
+__webpack_unused_export__ = DescribeAlarmsForMetricInput$;
+__webpack_unused_export__ = DescribeAlarmsForMetricOutput$;
+__webpack_unused_export__ = DescribeAlarmsInput$;
+__webpack_unused_export__ = DescribeAlarmsOutput$;
+__webpack_unused_export__ = DescribeAnomalyDetectors$;
+__webpack_unused_export__ = DescribeAnomalyDetectorsCommand;
+__webpack_unused_export__ = DescribeAnomalyDetectorsInput$;
+__webpack_unused_export__ = DescribeAnomalyDetectorsOutput$;
+__webpack_unused_export__ = DescribeInsightRules$;
+__webpack_unused_export__ = DescribeInsightRulesCommand;
+__webpack_unused_export__ = DescribeInsightRulesInput$;
+__webpack_unused_export__ = DescribeInsightRulesOutput$;
+__webpack_unused_export__ = Dimension$;
+__webpack_unused_export__ = DimensionFilter$;
+__webpack_unused_export__ = DisableAlarmActions$;
+__webpack_unused_export__ = DisableAlarmActionsCommand;
+__webpack_unused_export__ = DisableAlarmActionsInput$;
+__webpack_unused_export__ = DisableInsightRules$;
+__webpack_unused_export__ = DisableInsightRulesCommand;
+__webpack_unused_export__ = DisableInsightRulesInput$;
+__webpack_unused_export__ = DisableInsightRulesOutput$;
+__webpack_unused_export__ = DisassociateDatasetKmsKey$;
+__webpack_unused_export__ = DisassociateDatasetKmsKeyCommand;
+__webpack_unused_export__ = DisassociateDatasetKmsKeyInput$;
+__webpack_unused_export__ = DisassociateDatasetKmsKeyOutput$;
+__webpack_unused_export__ = EnableAlarmActions$;
+__webpack_unused_export__ = EnableAlarmActionsCommand;
+__webpack_unused_export__ = EnableAlarmActionsInput$;
+__webpack_unused_export__ = EnableInsightRules$;
+__webpack_unused_export__ = EnableInsightRulesCommand;
+__webpack_unused_export__ = EnableInsightRulesInput$;
+__webpack_unused_export__ = EnableInsightRulesOutput$;
+__webpack_unused_export__ = Entity$;
+__webpack_unused_export__ = EntityMetricData$;
+__webpack_unused_export__ = EvaluationCriteria$;
+__webpack_unused_export__ = EvaluationState;
+__webpack_unused_export__ = EvaluationWindow$;
+__webpack_unused_export__ = GetAlarmMuteRule$;
+__webpack_unused_export__ = GetAlarmMuteRuleCommand;
+__webpack_unused_export__ = GetAlarmMuteRuleInput$;
+__webpack_unused_export__ = GetAlarmMuteRuleOutput$;
+__webpack_unused_export__ = GetDashboard$;
+__webpack_unused_export__ = GetDashboardCommand;
+__webpack_unused_export__ = GetDashboardInput$;
+__webpack_unused_export__ = GetDashboardOutput$;
+__webpack_unused_export__ = GetDataset$;
+__webpack_unused_export__ = GetDatasetCommand;
+__webpack_unused_export__ = GetDatasetInput$;
+__webpack_unused_export__ = GetDatasetOutput$;
+__webpack_unused_export__ = GetInsightRuleReport$;
+__webpack_unused_export__ = GetInsightRuleReportCommand;
+__webpack_unused_export__ = GetInsightRuleReportInput$;
+__webpack_unused_export__ = GetInsightRuleReportOutput$;
+__webpack_unused_export__ = GetMetricData$;
+__webpack_unused_export__ = GetMetricDataCommand;
+__webpack_unused_export__ = GetMetricDataInput$;
+__webpack_unused_export__ = GetMetricDataOutput$;
+__webpack_unused_export__ = GetMetricStatistics$;
+__webpack_unused_export__ = GetMetricStatisticsCommand;
+__webpack_unused_export__ = GetMetricStatisticsInput$;
+__webpack_unused_export__ = GetMetricStatisticsOutput$;
+__webpack_unused_export__ = GetMetricStream$;
+__webpack_unused_export__ = GetMetricStreamCommand;
+__webpack_unused_export__ = GetMetricStreamInput$;
+__webpack_unused_export__ = GetMetricStreamOutput$;
+__webpack_unused_export__ = GetMetricWidgetImage$;
+__webpack_unused_export__ = GetMetricWidgetImageCommand;
+__webpack_unused_export__ = GetMetricWidgetImageInput$;
+__webpack_unused_export__ = GetMetricWidgetImageOutput$;
+__webpack_unused_export__ = GetOTelEnrichment$;
+__webpack_unused_export__ = GetOTelEnrichmentCommand;
+__webpack_unused_export__ = GetOTelEnrichmentInput$;
+__webpack_unused_export__ = GetOTelEnrichmentOutput$;
+__webpack_unused_export__ = GetResourceMetricsConfiguration$;
+__webpack_unused_export__ = GetResourceMetricsConfigurationCommand;
+__webpack_unused_export__ = GetResourceMetricsConfigurationInput$;
+__webpack_unused_export__ = GetResourceMetricsConfigurationOutput$;
+__webpack_unused_export__ = HistoryItemType;
+__webpack_unused_export__ = InsightRule$;
+__webpack_unused_export__ = InsightRuleContributor$;
+__webpack_unused_export__ = InsightRuleContributorDatapoint$;
+__webpack_unused_export__ = InsightRuleMetricDatapoint$;
+__webpack_unused_export__ = InternalServiceFault;
+__webpack_unused_export__ = InternalServiceFault$;
+__webpack_unused_export__ = InvalidFormatFault;
+__webpack_unused_export__ = InvalidFormatFault$;
+__webpack_unused_export__ = InvalidNextToken;
+__webpack_unused_export__ = InvalidNextToken$;
+__webpack_unused_export__ = InvalidParameterCombinationException;
+__webpack_unused_export__ = InvalidParameterCombinationException$;
+__webpack_unused_export__ = InvalidParameterValueException;
+__webpack_unused_export__ = InvalidParameterValueException$;
+__webpack_unused_export__ = KmsAccessDeniedException;
+__webpack_unused_export__ = KmsAccessDeniedException$;
+__webpack_unused_export__ = KmsKeyDisabledException;
+__webpack_unused_export__ = KmsKeyDisabledException$;
+__webpack_unused_export__ = KmsKeyNotFoundException;
+__webpack_unused_export__ = KmsKeyNotFoundException$;
+__webpack_unused_export__ = LabelOptions$;
+__webpack_unused_export__ = LimitExceededException;
+__webpack_unused_export__ = LimitExceededException$;
+__webpack_unused_export__ = LimitExceededFault;
+__webpack_unused_export__ = LimitExceededFault$;
+__webpack_unused_export__ = ListAlarmMuteRules$;
+__webpack_unused_export__ = ListAlarmMuteRulesCommand;
+__webpack_unused_export__ = ListAlarmMuteRulesInput$;
+__webpack_unused_export__ = ListAlarmMuteRulesOutput$;
+__webpack_unused_export__ = ListDashboards$;
+__webpack_unused_export__ = ListDashboardsCommand;
+__webpack_unused_export__ = ListDashboardsInput$;
+__webpack_unused_export__ = ListDashboardsOutput$;
+__webpack_unused_export__ = ListManagedInsightRules$;
+__webpack_unused_export__ = ListManagedInsightRulesCommand;
+__webpack_unused_export__ = ListManagedInsightRulesInput$;
+__webpack_unused_export__ = ListManagedInsightRulesOutput$;
+__webpack_unused_export__ = ListMetricStreams$;
+__webpack_unused_export__ = ListMetricStreamsCommand;
+__webpack_unused_export__ = ListMetricStreamsInput$;
+__webpack_unused_export__ = ListMetricStreamsOutput$;
+__webpack_unused_export__ = ListMetrics$;
+__webpack_unused_export__ = ListMetricsCommand;
+__webpack_unused_export__ = ListMetricsInput$;
+__webpack_unused_export__ = ListMetricsOutput$;
+__webpack_unused_export__ = ListTagsForResource$;
+__webpack_unused_export__ = ListTagsForResourceCommand;
+__webpack_unused_export__ = ListTagsForResourceInput$;
+__webpack_unused_export__ = ListTagsForResourceOutput$;
+__webpack_unused_export__ = LogAlarm$;
+__webpack_unused_export__ = ManagedRule$;
+__webpack_unused_export__ = ManagedRuleDescription$;
+__webpack_unused_export__ = ManagedRuleState$;
+__webpack_unused_export__ = MessageData$;
+__webpack_unused_export__ = Metric$;
+__webpack_unused_export__ = MetricAlarm$;
+__webpack_unused_export__ = MetricCharacteristics$;
+__webpack_unused_export__ = MetricDataQuery$;
+__webpack_unused_export__ = MetricDataResult$;
+__webpack_unused_export__ = MetricDatum$;
+__webpack_unused_export__ = MetricMathAnomalyDetector$;
+__webpack_unused_export__ = MetricStat$;
+__webpack_unused_export__ = MetricStreamEntry$;
+__webpack_unused_export__ = MetricStreamFilter$;
+__webpack_unused_export__ = MetricStreamOutputFormat;
+__webpack_unused_export__ = MetricStreamStatisticsConfiguration$;
+__webpack_unused_export__ = MetricStreamStatisticsMetric$;
+__webpack_unused_export__ = MissingRequiredParameterException;
+__webpack_unused_export__ = MissingRequiredParameterException$;
+__webpack_unused_export__ = MuteTargets$;
+__webpack_unused_export__ = OTelEnrichmentMetricSelector$;
+__webpack_unused_export__ = OTelEnrichmentStatus;
+__webpack_unused_export__ = PartialFailure$;
+__webpack_unused_export__ = PutAlarmMuteRule$;
+__webpack_unused_export__ = PutAlarmMuteRuleCommand;
+__webpack_unused_export__ = PutAlarmMuteRuleInput$;
+__webpack_unused_export__ = PutAnomalyDetector$;
+__webpack_unused_export__ = PutAnomalyDetectorCommand;
+__webpack_unused_export__ = PutAnomalyDetectorInput$;
+__webpack_unused_export__ = PutAnomalyDetectorOutput$;
+__webpack_unused_export__ = PutCompositeAlarm$;
+__webpack_unused_export__ = PutCompositeAlarmCommand;
+__webpack_unused_export__ = PutCompositeAlarmInput$;
+__webpack_unused_export__ = PutDashboard$;
+__webpack_unused_export__ = PutDashboardCommand;
+__webpack_unused_export__ = PutDashboardInput$;
+__webpack_unused_export__ = PutDashboardOutput$;
+__webpack_unused_export__ = PutInsightRule$;
+__webpack_unused_export__ = PutInsightRuleCommand;
+__webpack_unused_export__ = PutInsightRuleInput$;
+__webpack_unused_export__ = PutInsightRuleOutput$;
+__webpack_unused_export__ = PutLogAlarm$;
+__webpack_unused_export__ = PutLogAlarmCommand;
+__webpack_unused_export__ = PutLogAlarmInput$;
+__webpack_unused_export__ = PutManagedInsightRules$;
+__webpack_unused_export__ = PutManagedInsightRulesCommand;
+__webpack_unused_export__ = PutManagedInsightRulesInput$;
+__webpack_unused_export__ = PutManagedInsightRulesOutput$;
+__webpack_unused_export__ = PutMetricAlarm$;
+__webpack_unused_export__ = PutMetricAlarmCommand;
+__webpack_unused_export__ = PutMetricAlarmInput$;
+__webpack_unused_export__ = PutMetricData$;
+__webpack_unused_export__ = PutMetricDataCommand;
+__webpack_unused_export__ = PutMetricDataInput$;
+__webpack_unused_export__ = PutMetricStream$;
+__webpack_unused_export__ = PutMetricStreamCommand;
+__webpack_unused_export__ = PutMetricStreamInput$;
+__webpack_unused_export__ = PutMetricStreamOutput$;
+__webpack_unused_export__ = Range$;
+__webpack_unused_export__ = RecentlyActive;
+__webpack_unused_export__ = ResourceConflict;
+__webpack_unused_export__ = ResourceConflict$;
+__webpack_unused_export__ = ResourceMetricSelection$;
+__webpack_unused_export__ = ResourceMetricsConfiguration$;
+__webpack_unused_export__ = ResourceNotFound;
+__webpack_unused_export__ = ResourceNotFound$;
+__webpack_unused_export__ = ResourceNotFoundException;
+__webpack_unused_export__ = ResourceNotFoundException$;
+__webpack_unused_export__ = Rule$;
+__webpack_unused_export__ = ScanBy;
+__webpack_unused_export__ = Schedule$;
+__webpack_unused_export__ = ScheduleConfiguration$;
+__webpack_unused_export__ = ScheduledQueryConfiguration$;
+__webpack_unused_export__ = SetAlarmState$;
+__webpack_unused_export__ = SetAlarmStateCommand;
+__webpack_unused_export__ = SetAlarmStateInput$;
+__webpack_unused_export__ = SingleMetricAnomalyDetector$;
+__webpack_unused_export__ = SlidingWindow$;
+__webpack_unused_export__ = StandardUnit;
+__webpack_unused_export__ = StartMetricStreams$;
+__webpack_unused_export__ = StartMetricStreamsCommand;
+__webpack_unused_export__ = StartMetricStreamsInput$;
+__webpack_unused_export__ = StartMetricStreamsOutput$;
+__webpack_unused_export__ = StartOTelEnrichment$;
+__webpack_unused_export__ = StartOTelEnrichmentCommand;
+__webpack_unused_export__ = StartOTelEnrichmentInput$;
+__webpack_unused_export__ = StartOTelEnrichmentOutput$;
+__webpack_unused_export__ = StateValue;
+__webpack_unused_export__ = Statistic;
+__webpack_unused_export__ = StatisticSet$;
+__webpack_unused_export__ = StatusCode;
+__webpack_unused_export__ = StopMetricStreams$;
+__webpack_unused_export__ = StopMetricStreamsCommand;
+__webpack_unused_export__ = StopMetricStreamsInput$;
+__webpack_unused_export__ = StopMetricStreamsOutput$;
+__webpack_unused_export__ = StopOTelEnrichment$;
+__webpack_unused_export__ = StopOTelEnrichmentCommand;
+__webpack_unused_export__ = StopOTelEnrichmentInput$;
+__webpack_unused_export__ = StopOTelEnrichmentOutput$;
+__webpack_unused_export__ = Tag$;
+__webpack_unused_export__ = TagResource$;
+__webpack_unused_export__ = TagResourceCommand;
+__webpack_unused_export__ = TagResourceInput$;
+__webpack_unused_export__ = TagResourceOutput$;
+__webpack_unused_export__ = UntagResource$;
+__webpack_unused_export__ = UntagResourceCommand;
+__webpack_unused_export__ = UntagResourceInput$;
+__webpack_unused_export__ = UntagResourceOutput$;
+__webpack_unused_export__ = UpdateOTelEnrichment$;
+__webpack_unused_export__ = UpdateOTelEnrichmentCommand;
+__webpack_unused_export__ = UpdateOTelEnrichmentInput$;
+__webpack_unused_export__ = UpdateOTelEnrichmentOutput$;
+__webpack_unused_export__ = UpdateResourceMetricsConfiguration$;
+__webpack_unused_export__ = UpdateResourceMetricsConfigurationCommand;
+__webpack_unused_export__ = UpdateResourceMetricsConfigurationInput$;
+__webpack_unused_export__ = UpdateResourceMetricsConfigurationOutput$;
+__webpack_unused_export__ = ValidationException;
+__webpack_unused_export__ = ValidationException$;
+__webpack_unused_export__ = WallClockWindow$;
+__webpack_unused_export__ = WarmUpConfiguration$;
+__webpack_unused_export__ = errorTypeRegistries;
+__webpack_unused_export__ = paginateDescribeAlarmHistory;
+exports.hNb = paginateDescribeAlarms;
+__webpack_unused_export__ = paginateDescribeAnomalyDetectors;
+__webpack_unused_export__ = paginateDescribeInsightRules;
+exports.stM = paginateGetMetricData;
+__webpack_unused_export__ = paginateListAlarmMuteRules;
+__webpack_unused_export__ = paginateListDashboards;
+__webpack_unused_export__ = paginateListManagedInsightRules;
+__webpack_unused_export__ = paginateListMetricStreams;
+__webpack_unused_export__ = paginateListMetrics;
+__webpack_unused_export__ = waitForAlarmExists;
+__webpack_unused_export__ = waitForAlarmMuteRuleExists;
+__webpack_unused_export__ = waitForCompositeAlarmExists;
+__webpack_unused_export__ = waitForLogAlarmExists;
+__webpack_unused_export__ = waitUntilAlarmExists;
+__webpack_unused_export__ = waitUntilAlarmMuteRuleExists;
+__webpack_unused_export__ = waitUntilCompositeAlarmExists;
+__webpack_unused_export__ = waitUntilLogAlarmExists;
+
+
+/***/ }),
+
 /***/ 1696:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -12906,7 +15970,7 @@ __webpack_unused_export__ = InvokeAsync$;
 __webpack_unused_export__ = InvokeAsyncCommand;
 __webpack_unused_export__ = InvokeAsyncRequest$;
 __webpack_unused_export__ = InvokeAsyncResponse$;
-__webpack_unused_export__ = InvokeCommand;
+exports.mdN = InvokeCommand;
 __webpack_unused_export__ = InvokeMode;
 __webpack_unused_export__ = InvokeResponseStreamUpdate$;
 __webpack_unused_export__ = InvokeWithResponseStream$;
@@ -43772,6 +46836,176 @@ exports.fromInstanceMetadata = fromInstanceMetadata;
 exports.getInstanceMetadataEndpoint = getInstanceMetadataEndpoint;
 exports.httpRequest = httpRequest;
 exports.providerConfigFromInit = providerConfigFromInit;
+
+
+/***/ }),
+
+/***/ 9456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { createGzip } = __nccwpck_require__(8522);
+exports.compressStream = async (body) => body.pipe(createGzip());
+
+
+/***/ }),
+
+/***/ 6097:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { promisify } = __nccwpck_require__(7975);
+const { gzip } = __nccwpck_require__(8522);
+const { toUint8Array } = __nccwpck_require__(2430);
+const gzipAsync = promisify(gzip);
+exports.compressString = async (body) => {
+    try {
+        const compressedBuffer = await gzipAsync(toUint8Array(body || ""));
+        return toUint8Array(compressedBuffer);
+    }
+    catch (err) {
+        throw new Error("Failure during compression: " + err.message);
+    }
+};
+
+
+/***/ }),
+
+/***/ 190:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+const { booleanSelector, SelectorType, numberSelector } = __nccwpck_require__(7291);
+const { setFeature } = __nccwpck_require__(402);
+const { HttpRequest } = __nccwpck_require__(3422);
+const { compressStream } = __nccwpck_require__(9456);
+const { compressString } = __nccwpck_require__(6097);
+const { isArrayBuffer } = __nccwpck_require__(2430);
+const { normalizeProvider } = __nccwpck_require__(2658);
+
+const NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME = "AWS_DISABLE_REQUEST_COMPRESSION";
+const NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME = "disable_request_compression";
+const DEFAULT_DISABLE_REQUEST_COMPRESSION = false;
+const NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => booleanSelector(env, NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME, SelectorType.ENV),
+    configFileSelector: (profile) => booleanSelector(profile, NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME, SelectorType.CONFIG),
+    default: DEFAULT_DISABLE_REQUEST_COMPRESSION,
+};
+
+const NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_ENV_NAME = "AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES";
+const NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_INI_NAME = "request_min_compression_size_bytes";
+const DEFAULT_NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES = 10240;
+const NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS = {
+    environmentVariableSelector: (env) => numberSelector(env, NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_ENV_NAME, SelectorType.ENV),
+    configFileSelector: (profile) => numberSelector(profile, NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_INI_NAME, SelectorType.CONFIG),
+    default: DEFAULT_NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES,
+};
+
+var CompressionAlgorithm;
+(function (CompressionAlgorithm) {
+    CompressionAlgorithm["GZIP"] = "gzip";
+})(CompressionAlgorithm || (CompressionAlgorithm = {}));
+const CLIENT_SUPPORTED_ALGORITHMS = [CompressionAlgorithm.GZIP];
+
+const isStreaming = (body) => body !== undefined && typeof body !== "string" && !ArrayBuffer.isView(body) && !isArrayBuffer(body);
+
+const compressionMiddleware = (config, middlewareConfig) => (next, context) => async (args) => {
+    if (!HttpRequest.isInstance(args.request)) {
+        return next(args);
+    }
+    const disableRequestCompression = await config.disableRequestCompression();
+    if (disableRequestCompression) {
+        return next(args);
+    }
+    const { request } = args;
+    const { body, headers } = request;
+    const { encodings, streamRequiresLength } = middlewareConfig;
+    let updatedBody = body;
+    let updatedHeaders = headers;
+    for (const algorithm of encodings) {
+        if (CLIENT_SUPPORTED_ALGORITHMS.includes(algorithm)) {
+            let isRequestCompressed = false;
+            if (isStreaming(body)) {
+                if (!streamRequiresLength) {
+                    updatedBody = await compressStream(body);
+                    isRequestCompressed = true;
+                }
+                else {
+                    throw new Error("Compression is not supported for streaming blobs that require a length.");
+                }
+            }
+            else {
+                const bodyLength = config.bodyLengthChecker(body);
+                const requestMinCompressionSizeBytes = await config.requestMinCompressionSizeBytes();
+                if (bodyLength && bodyLength >= requestMinCompressionSizeBytes) {
+                    updatedBody = await compressString(body);
+                    isRequestCompressed = true;
+                }
+            }
+            if (isRequestCompressed) {
+                if (headers["content-encoding"]) {
+                    updatedHeaders = {
+                        ...headers,
+                        "content-encoding": `${headers["content-encoding"]}, ${algorithm}`,
+                    };
+                }
+                else {
+                    updatedHeaders = { ...headers, "content-encoding": algorithm };
+                }
+                if (updatedHeaders["content-encoding"].includes("gzip")) {
+                    setFeature(context, "GZIP_REQUEST_COMPRESSION", "L");
+                }
+                break;
+            }
+        }
+    }
+    return next({
+        ...args,
+        request: {
+            ...request,
+            body: updatedBody,
+            headers: updatedHeaders,
+        },
+    });
+};
+const compressionMiddlewareOptions = {
+    name: "compressionMiddleware",
+    step: "build",
+    tags: ["REQUEST_BODY_COMPRESSION", "GZIP"],
+    override: true,
+    priority: "high",
+};
+
+const getCompressionPlugin = (config, middlewareConfig) => ({
+    applyToStack: (clientStack) => {
+        clientStack.add(compressionMiddleware(config, middlewareConfig), compressionMiddlewareOptions);
+    },
+});
+
+const resolveCompressionConfig = (input) => {
+    const { disableRequestCompression, requestMinCompressionSizeBytes: _requestMinCompressionSizeBytes } = input;
+    return Object.assign(input, {
+        disableRequestCompression: normalizeProvider(disableRequestCompression),
+        requestMinCompressionSizeBytes: async () => {
+            const requestMinCompressionSizeBytes = await normalizeProvider(_requestMinCompressionSizeBytes)();
+            if (requestMinCompressionSizeBytes < 0 || requestMinCompressionSizeBytes > 10485760) {
+                throw new RangeError("The value for requestMinCompressionSizeBytes must be between 0 and 10485760 inclusive. " +
+                    `The provided value ${requestMinCompressionSizeBytes} is outside this range."`);
+            }
+            return requestMinCompressionSizeBytes;
+        },
+    });
+};
+
+exports.DEFAULT_DISABLE_REQUEST_COMPRESSION = DEFAULT_DISABLE_REQUEST_COMPRESSION;
+exports.DEFAULT_NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES = DEFAULT_NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES;
+exports.NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS = NODE_DISABLE_REQUEST_COMPRESSION_CONFIG_OPTIONS;
+exports.NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME = NODE_DISABLE_REQUEST_COMPRESSION_ENV_NAME;
+exports.NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME = NODE_DISABLE_REQUEST_COMPRESSION_INI_NAME;
+exports.NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS = NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_CONFIG_OPTIONS;
+exports.NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_ENV_NAME = NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_ENV_NAME;
+exports.NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_INI_NAME = NODE_REQUEST_MIN_COMPRESSION_SIZE_BYTES_INI_NAME;
+exports.compressionMiddleware = compressionMiddleware;
+exports.compressionMiddlewareOptions = compressionMiddlewareOptions;
+exports.getCompressionPlugin = getCompressionPlugin;
+exports.resolveCompressionConfig = resolveCompressionConfig;
 
 
 /***/ }),
@@ -86792,9 +90026,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -86945,6 +90179,1195 @@ function readBoolean(name, text) {
     throw new InputError(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(4085);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
+var client_cloudwatch_logs_dist_cjs = __nccwpck_require__(303);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var client_lambda_dist_cjs = __nccwpck_require__(1696);
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
+var client_s3_dist_cjs = __nccwpck_require__(3711);
+;// CONCATENATED MODULE: ./src/aws/clients.ts
+/**
+ * The one place that builds AWS SDK clients. Credentials and (when not given) the region come
+ * from the SDK's default chain; retries are the SDK's own (`standard` mode).
+ *
+ * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
+ * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3` /
+ * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` / `AWS_ENDPOINT_URL_CLOUDWATCH` (and `endpoint_url` in the
+ * shared config file, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
+ * does not do for an emulator is path-style S3 addressing on a host name (it does so by itself
+ * only for an IP address), so that is forced whenever an endpoint override is in the environment.
+ */
+
+
+
+
+const DEFAULT_USER_AGENT = 'stage-deploy';
+/** True when the environment points the SDK's S3 client at another endpoint. */
+function hasEndpointOverride(env) {
+    return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+function createClients(options = {}) {
+    const common = {
+        ...(options.region && { region: options.region }),
+        retryMode: 'standard',
+        maxAttempts: 5,
+        customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    };
+    return {
+        lambda: new client_lambda_dist_cjs/* LambdaClient */.Nox({ ...common }),
+        s3: new client_s3_dist_cjs.S3Client({
+            ...common,
+            ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
+        }),
+        logs: new client_cloudwatch_logs_dist_cjs/* CloudWatchLogsClient */.TFr({ ...common }),
+        cloudwatch: new dist_cjs/* CloudWatchClient */.WBn({ ...common }),
+    };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
+/**
+ * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
+ * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
+ *
+ * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
+ * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
+ *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
+ *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
+ *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
+ *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
+ * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
+ *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
+ *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
+ *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
+ * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; we cap maxDelay at 5 s so a
+ *   deploy notices the end of an update within seconds, and give up after 300 s.
+ * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
+ *   waiter throws before polling.
+ * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
+ *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
+ * We do not wait *before* an update: each update here waits for its own end, so the next one
+ * starts on a settled function.
+ */
+
+
+
+
+
+
+const DEFAULT_WAITER = {
+    minDelaySeconds: 1,
+    maxDelaySeconds: 5,
+    maxWaitSeconds: 300,
+};
+function isNotFound(error) {
+    return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+function toVersionState(config) {
+    return {
+        functionArn: config.FunctionArn ?? '',
+        functionName: config.FunctionName ?? '',
+        version: config.Version ?? '$LATEST',
+        codeSha256: config.CodeSha256 ?? '',
+        codeSize: config.CodeSize ?? 0,
+        environment: { ...(config.Environment?.Variables ?? {}) },
+        ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
+        ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
+        description: config.Description ?? '',
+        ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
+        ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
+        ...(config.State !== undefined && { state: config.State }),
+        ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
+        ...(config.Handler !== undefined && { handler: config.Handler }),
+        ...(config.Runtime !== undefined && { runtime: config.Runtime }),
+        ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+    };
+}
+/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
+function toLoggingSettings(config) {
+    return {
+        logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
+        ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
+        ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
+        ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
+    };
+}
+/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
+function toLoggingConfig(logging) {
+    return {
+        LogFormat: logging.logFormat,
+        ...(logging.applicationLogLevel !== undefined && {
+            ApplicationLogLevel: logging.applicationLogLevel,
+        }),
+        ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel }),
+    };
+}
+function toAliasState(alias) {
+    return {
+        name: alias.Name ?? '',
+        arn: alias.AliasArn ?? '',
+        version: alias.FunctionVersion ?? '',
+        description: alias.Description ?? '',
+        weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+        ...(alias.RevisionId !== undefined && { revisionId: alias.RevisionId }),
+    };
+}
+class SdkLambdaGateway {
+    client;
+    waiter;
+    constructor(client, options = {}) {
+        this.client = client;
+        this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
+    }
+    async getVersion(functionName, version) {
+        try {
+            const config = await this.client.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({
+                FunctionName: functionName,
+                ...(version !== undefined && { Qualifier: version }),
+            }));
+            return toVersionState(config);
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async getAlias(functionName, alias) {
+        try {
+            return toAliasState(await this.client.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias })));
+        }
+        catch (error) {
+            if (isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async updateConfiguration(functionName, change) {
+        const input = {
+            FunctionName: functionName,
+            // Always with Variables: an Environment without them means "no change" to Lambda but is
+            // an error to moto. The map replaces the function's variables; merging is the caller's.
+            ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
+            ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
+            ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
+            ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
+        };
+        await this.client.send(new client_lambda_dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
+        return this.waitForUpdate(functionName, 'configuration');
+    }
+    async updateCode(functionName, code) {
+        const input = code.kind === 'zip-file'
+            ? { FunctionName: functionName, ZipFile: await (0,promises_.readFile)(code.zipPath) }
+            : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
+        await this.client.send(new client_lambda_dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
+        return this.waitForUpdate(functionName, 'code');
+    }
+    async publishVersion(functionName, options) {
+        const config = await this.client.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({
+            FunctionName: functionName,
+            CodeSha256: options.codeSha256,
+            Description: options.description,
+            ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
+        }));
+        return toVersionState(config);
+    }
+    async createAlias(functionName, alias, version, description) {
+        const created = await this.client.send(new client_lambda_dist_cjs/* CreateAliasCommand */.W_e({
+            FunctionName: functionName,
+            Name: alias,
+            FunctionVersion: version,
+            Description: description,
+        }));
+        return toAliasState(created);
+    }
+    async updateAlias(functionName, alias, target) {
+        const updated = await this.client.send(new client_lambda_dist_cjs/* UpdateAliasCommand */.lqC({
+            FunctionName: functionName,
+            Name: alias,
+            FunctionVersion: target.version,
+            // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+            RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+            ...(target.description !== undefined && { Description: target.description }),
+            ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+        }));
+        return toAliasState(updated);
+    }
+    async deleteAlias(functionName, alias) {
+        await this.client.send(new client_lambda_dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
+    }
+    async downloadCode(functionName, version, toPath) {
+        const answer = await this.client.send(new client_lambda_dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
+        // A presigned URL: a secret for its lifetime. It never goes into a message.
+        const location = answer.Code?.Location;
+        if (!location)
+            throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
+        const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+        if (!response.ok || !response.body) {
+            throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
+        }
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const hashing = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
+        return hash.digest('base64');
+    }
+    async listVersions(functionName) {
+        const versions = [];
+        for await (const page of (0,client_lambda_dist_cjs/* paginateListVersionsByFunction */.CE5)({ client: this.client }, { FunctionName: functionName })) {
+            for (const config of page.Versions ?? []) {
+                if (config.Version === undefined || config.Version === '$LATEST')
+                    continue;
+                versions.push(toVersionState(config));
+            }
+        }
+        return versions;
+    }
+    async listAliases(functionName) {
+        const aliases = [];
+        for await (const page of (0,client_lambda_dist_cjs/* paginateListAliases */._O$)({ client: this.client }, { FunctionName: functionName })) {
+            for (const alias of page.Aliases ?? [])
+                aliases.push(toAliasState(alias));
+        }
+        return aliases;
+    }
+    async deleteVersion(functionName, version) {
+        // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
+        // published version number ever goes out from here.
+        if (!/^[1-9][0-9]*$/.test(version)) {
+            throw new Error(`Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`);
+        }
+        await this.client.send(new client_lambda_dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
+    }
+    async invokeVersion(functionName, version, event) {
+        const answer = await this.client.send(new client_lambda_dist_cjs/* InvokeCommand */.mdN({
+            FunctionName: functionName,
+            Qualifier: version,
+            InvocationType: 'RequestResponse',
+            Payload: new TextEncoder().encode(JSON.stringify(event ?? null)),
+        }));
+        return {
+            payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
+            ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
+        };
+    }
+    /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
+    async waitForUpdate(functionName, what) {
+        let waitError;
+        try {
+            await (0,client_lambda_dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({
+                client: this.client,
+                minDelay: this.waiter.minDelaySeconds,
+                maxDelay: this.waiter.maxDelaySeconds,
+                maxWaitTime: this.waiter.maxWaitSeconds,
+            }, { FunctionName: functionName });
+        }
+        catch (error) {
+            waitError = error;
+        }
+        let config;
+        try {
+            config = await this.client.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
+        }
+        catch (error) {
+            if (isNotFound(error)) {
+                throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
+            }
+            throw error;
+        }
+        if (config.LastUpdateStatus === 'Failed') {
+            const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
+            throw new Error(`Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`);
+        }
+        if (waitError !== undefined) {
+            if (waitError instanceof Error && waitError.name === 'TimeoutError') {
+                throw new Error(`Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
+                    `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`, { cause: waitError });
+            }
+            throw waitError;
+        }
+        return toVersionState(config);
+    }
+}
+function stripUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/durations.ts
+/**
+ * Durations as users write them in the stages file (`500ms`, `2s`, `5m`, `1h`, or a plain
+ * number of seconds), and the reverse for log lines.
+ */
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
+/**
+ * A value for an error message: strings JSON-quoted (`"5 minutes"`), numbers and booleans as
+ * written, lists and mappings as compact JSON (cut short when long).
+ */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+/**
+ * Milliseconds from `500ms`, `2s`, `1.5s`, `5m`, `1h`, or a number (or numeric string) of
+ * seconds. Anything else is an InputError naming `field` and the value.
+ */
+function parseDuration(value, field) {
+    let ms;
+    if (typeof value === 'number') {
+        if (Number.isFinite(value) && value >= 0)
+            ms = value * 1000;
+    }
+    else if (typeof value === 'string') {
+        const match = DURATION.exec(value.trim());
+        if (match) {
+            const unit = (match[2] ?? 's');
+            ms = Number(match[1]) * UNIT_MS[unit];
+        }
+    }
+    if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
+        throw new InputError(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
+    }
+    return Math.round(ms);
+}
+/** The short form of a duration: 500 → `500ms`, 2000 → `2s`, 1500 → `1.5s`, 300000 → `5m`, 3600000 → `1h`. */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms))
+        return String(ms);
+    const sign = ms < 0 ? '-' : '';
+    const abs = Math.abs(Math.round(ms));
+    if (abs === 0)
+        return '0s';
+    if (abs < 1000)
+        return `${sign}${abs}ms`;
+    if (abs % UNIT_MS.h === 0)
+        return `${sign}${abs / UNIT_MS.h}h`;
+    if (abs % UNIT_MS.m === 0)
+        return `${sign}${abs / UNIT_MS.m}m`;
+    return `${sign}${trimDecimals(abs / 1000)}s`;
+}
+function trimDecimals(n) {
+    return n.toFixed(3).replace(/\.?0+$/, '');
+}
+
+;// CONCATENATED MODULE: ./src/smoke.ts
+/**
+ * The HTTP smoke check: a few requests to the stage's URL, judged by status and body, with
+ * every secret masked in what is logged or returned.
+ */
+
+/** How much of a body is kept to judge `expect-body`. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
+const EXCERPT_BYTES = 300;
+/**
+ * Replace every secret value in `text` with `***`. Empty secrets are ignored; longer secrets
+ * are replaced first (so a secret that contains another is masked whole). The URL-encoded form
+ * of a secret is masked too, as secrets travel in query strings.
+ */
+function maskSecrets(text, secrets) {
+    const variants = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        variants.add(secret);
+        const encoded = encodeURIComponent(secret);
+        if (encoded !== secret)
+            variants.add(encoded);
+    }
+    if (variants.size === 0)
+        return text;
+    const ordered = [...variants].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const value of ordered)
+        out = out.split(value).join('***');
+    return out;
+}
+/** A measured time, for people: `41 ms`, `1.2 s`, `12 s`. */
+function formatLatency(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    const seconds = ms / 1000;
+    return seconds < 10 ? `${(Math.round(seconds * 10) / 10).toString()} s` : `${Math.round(seconds)} s`;
+}
+/** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
+function statusMatches(status, expect) {
+    return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
+}
+/** `"ok"` or `/^ok$/i`, for messages. */
+function describeBodyExpectation(expect) {
+    return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
+}
+function bodyMatches(body, expect) {
+    if (expect.kind === 'substring')
+        return body.includes(expect.text);
+    return new RegExp(expect.source, expect.flags).test(body);
+}
+class HttpSmokeChecker {
+    fetch;
+    sleep;
+    now;
+    constructor(deps = {}) {
+        this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+        this.now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+    }
+    async check(smoke, log) {
+        const mask = (text) => maskSecrets(text, smoke.secrets);
+        const method = smoke.method.toUpperCase();
+        const url = mask(smoke.url);
+        const total = Math.max(1, Math.floor(smoke.attempts));
+        const attempts = [];
+        const labels = [];
+        for (let n = 1; n <= total; n++) {
+            const outcome = await this.tryOnce(smoke, method);
+            const attempt = {
+                attempt: n,
+                method,
+                url,
+                latencyMs: Math.round(outcome.latencyMs),
+                bodyExcerpt: excerpt(mask(outcome.body)),
+                ok: outcome.ok,
+            };
+            if (outcome.status !== undefined)
+                attempt.status = outcome.status;
+            if (outcome.problem !== undefined)
+                attempt.problem = mask(outcome.problem);
+            attempts.push(attempt);
+            labels.push(mask(outcome.label));
+            log.info(mask(`smoke ${n}/${total}: ${method} ${url} → ${outcome.detail}`));
+            if (outcome.ok) {
+                return {
+                    ok: true,
+                    attempts,
+                    summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatLatency(outcome.latencyMs)})`),
+                };
+            }
+            if (n < total)
+                await this.sleep(smoke.intervalMs);
+        }
+        const distinct = new Set(labels);
+        const what = distinct.size === 1 ? labels[0] : labels.join(', ');
+        return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
+    }
+    async tryOnce(smoke, method) {
+        const timeoutText = formatDuration(smoke.timeoutMs);
+        const init = {
+            method,
+            headers: smoke.headers,
+            redirect: 'follow',
+            signal: AbortSignal.timeout(smoke.timeoutMs),
+        };
+        if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD')
+            init.body = smoke.body;
+        const started = this.now();
+        let response;
+        try {
+            response = await this.fetch(smoke.url, init);
+        }
+        catch (err) {
+            const latencyMs = this.now() - started;
+            if (isTimeout(err)) {
+                return {
+                    latencyMs,
+                    body: '',
+                    ok: false,
+                    problem: `timed out after ${timeoutText}`,
+                    label: 'no answer',
+                    detail: `no answer after ${timeoutText} (timed out)`,
+                };
+            }
+            const reason = describeFetchError(err);
+            return {
+                latencyMs,
+                body: '',
+                ok: false,
+                problem: reason,
+                label: 'no answer',
+                detail: `no answer in ${formatLatency(latencyMs)} (${reason})`,
+            };
+        }
+        const status = response.status;
+        let body;
+        try {
+            body = await readCapped(response, MAX_BODY_BYTES);
+        }
+        catch (err) {
+            const latencyMs = this.now() - started;
+            const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
+            return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
+        }
+        const latencyMs = this.now() - started;
+        const timing = `${status} in ${formatLatency(latencyMs)}`;
+        const verdict = judgeResponse(status, body, smoke);
+        if (verdict.problem !== undefined) {
+            return { status, latencyMs, body, ok: false, problem: verdict.problem, label: verdict.label, detail: `${timing} (${verdict.problem})` };
+        }
+        return { status, latencyMs, body, ok: true, label: verdict.label, detail: `${timing} ✓` };
+    }
+}
+/** Judge a status and body by the smoke block's `expect-status` and `expect-body`. */
+function judgeResponse(status, body, smoke) {
+    if (!statusMatches(status, smoke.expectStatus)) {
+        return { ok: false, problem: `expected ${smoke.expectStatus.text}`, label: String(status) };
+    }
+    if (smoke.expectBody) {
+        const expected = describeBodyExpectation(smoke.expectBody);
+        let matched;
+        try {
+            matched = bodyMatches(body, smoke.expectBody);
+        }
+        catch (err) {
+            const problem = `expect-body ${expected} is not a valid regular expression: ${err.message}`;
+            return { ok: false, problem, label: `${status} (${problem})` };
+        }
+        if (!matched) {
+            const substring = smoke.expectBody.kind === 'substring';
+            const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
+            const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
+            return { ok: false, problem, label };
+        }
+    }
+    return { ok: true, label: String(status) };
+}
+/** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
+async function readCapped(response, cap) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let kept = 0;
+    try {
+        while (kept < cap) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            const room = cap - kept;
+            const piece = value.byteLength > room ? value.subarray(0, room) : value;
+            chunks.push(piece);
+            kept += piece.byteLength;
+        }
+    }
+    finally {
+        if (kept >= cap)
+            await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+    }
+    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+/** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
+function excerpt(text) {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= EXCERPT_BYTES)
+        return text;
+    return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
+}
+function isTimeout(err) {
+    const name = err?.name;
+    if (name === 'TimeoutError')
+        return true;
+    const cause = err?.cause;
+    return cause !== undefined && cause !== err && isTimeout(cause);
+}
+/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, or the message when there is no code. */
+function describeFetchError(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const e = current;
+        if (typeof e.code === 'string' && e.code !== '') {
+            return e.code === 'ENOTFOUND' && typeof e.hostname === 'string' ? `ENOTFOUND ${e.hostname}` : e.code;
+        }
+        // An AggregateError (happy eyeballs) holds the per-address errors.
+        if (Array.isArray(e.errors) && e.errors.length > 0) {
+            current = e.errors[0];
+            continue;
+        }
+        current = e.cause;
+    }
+    const message = err?.message;
+    const cause = err?.cause?.message;
+    return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
+}
+
+;// CONCATENATED MODULE: ./src/invoke-check.ts
+/**
+ * The invoke check (`smoke.invoke: true`): before a new version takes traffic, invoke it directly
+ * with the API Gateway proxy event the smoke request would become, and judge the proxy result
+ * by the same `expect-status` and `expect-body` as the HTTP smoke check. One invocation, no
+ * retries: a version that fails on a direct call does not improve by being asked again.
+ * Pure except for the LambdaGateway it is given; every secret is masked in what it logs or returns.
+ */
+
+
+/** What API Gateway answers when the Lambda result is not a proxy result. */
+const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
+const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
+/**
+ * The API Gateway REST proxy event (payload version 1.0, resource `/{proxy+}`) for the smoke
+ * request: method, path and query of the smoke URL, its headers plus `host`. As the HTTP check
+ * does, a GET or HEAD carries no body.
+ */
+function apiGatewayEvent(smoke, options = {}) {
+    const url = new URL(smoke.url);
+    const method = smoke.method.toUpperCase();
+    const path = url.pathname || '/';
+    const root = path === '/';
+    const resource = root ? '/' : '/{proxy+}';
+    const headers = {};
+    if (!Object.keys(smoke.headers).some((name) => name.toLowerCase() === 'host'))
+        headers.host = url.host;
+    Object.assign(headers, smoke.headers);
+    const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+    const query = {};
+    const multiQuery = {};
+    for (const [name, value] of url.searchParams) {
+        query[name] = value; // API Gateway keeps the last value of a repeated parameter
+        (multiQuery[name] ??= []).push(value);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+    const body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : null;
+    return {
+        resource,
+        path,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: hasQuery ? query : null,
+        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+        pathParameters: root ? null : { proxy: path.slice(1) },
+        stageVariables: null,
+        requestContext: {
+            resourcePath: resource,
+            httpMethod: method,
+            path,
+            stage: options.stage ?? 'stage-deploy',
+            requestId: options.requestId ?? (0,external_node_crypto_.randomUUID)(),
+            protocol: 'HTTP/1.1',
+            domainName: url.hostname,
+            identity: { sourceIp: '127.0.0.1', ...(userAgent !== undefined && { userAgent }) },
+        },
+        body,
+        isBase64Encoded: false,
+    };
+}
+/** Read a handler's payload as API Gateway reads a Lambda proxy result. */
+function readProxyResult(payload) {
+    let result;
+    try {
+        result = JSON.parse(payload);
+    }
+    catch {
+        return { ok: false, reason: 'the payload is not JSON' };
+    }
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+        return { ok: false, reason: 'the payload is not an object with a statusCode' };
+    }
+    const { statusCode, body, isBase64Encoded } = result;
+    const status = typeof statusCode === 'string' && /^\d{3}$/.test(statusCode) ? Number(statusCode) : statusCode;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        return { ok: false, reason: 'the payload has no numeric statusCode' };
+    }
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+        return { ok: false, reason: 'the body is not a string' };
+    }
+    const text = typeof body === 'string' ? (isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+    return { ok: true, status, body: text };
+}
+/** `ReferenceError: gibberish is not defined`, from a FunctionError payload. */
+function describeFunctionError(payload) {
+    try {
+        const parsed = JSON.parse(payload);
+        if (parsed && typeof parsed === 'object') {
+            const type = typeof parsed.errorType === 'string' ? parsed.errorType : undefined;
+            const message = typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined;
+            if (type !== undefined || message !== undefined)
+                return [type, message].filter((p) => p !== undefined && p !== '').join(': ');
+        }
+    }
+    catch {
+        // not JSON: the payload as it is
+    }
+    return excerpt(payload).replace(/\s+/g, ' ').trim() || 'no details';
+}
+/** The first MAX_BODY_BYTES bytes of a body, as the HTTP check keeps them to judge. */
+function capped(body) {
+    const bytes = Buffer.from(body, 'utf8');
+    return bytes.length <= MAX_BODY_BYTES ? body : new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_BODY_BYTES));
+}
+function errorText(error) {
+    if (error instanceof Error)
+        return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+    return String(error);
+}
+/**
+ * Invoke `version` of the function once with the smoke request as an API Gateway proxy event,
+ * and judge the answer as the HTTP smoke check judges a response. A FunctionError, a payload
+ * that is not a proxy result (API Gateway's 502) or a failed Invoke call fails the check.
+ */
+async function invokeCheck(lambda, functionName, version, smoke, log) {
+    const mask = (text) => maskSecrets(text, smoke.secrets);
+    const method = smoke.method.toUpperCase();
+    const url = new URL(smoke.url);
+    const target = `${url.pathname || '/'}${url.search}`;
+    const request = `${method} ${target}`;
+    const qualified = `${functionName}:${version}`;
+    const event = apiGatewayEvent(smoke);
+    const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+    const started = now();
+    let status;
+    let body = '';
+    let ok = false;
+    let problem;
+    let label;
+    let detail;
+    try {
+        const answer = await lambda.invokeVersion(functionName, version, event);
+        const latency = formatLatency(now() - started);
+        if (answer.functionError !== undefined) {
+            const error = describeFunctionError(answer.payload);
+            body = answer.payload;
+            problem = `FunctionError ${answer.functionError}: ${error}`;
+            label = `FunctionError (${error})`;
+            detail = problem;
+        }
+        else {
+            const read = readProxyResult(answer.payload);
+            if (read.ok) {
+                status = read.status;
+                body = capped(read.body);
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                problem = verdict.problem;
+                label = verdict.label;
+                detail = `${status} in ${latency}${problem !== undefined ? ` (${problem})` : ' ✓'}`;
+            }
+            else {
+                // API Gateway answers 502 to a result it cannot read; judged like any 502.
+                status = 502;
+                body = INTERNAL_SERVER_ERROR_BODY;
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                const malformed = `${MALFORMED_PROXY_RESPONSE}: ${read.reason}`;
+                problem = verdict.ok ? undefined : `${malformed} (${verdict.problem ?? 'failed'})`;
+                label = `502 (${MALFORMED_PROXY_RESPONSE})`;
+                detail = `502 in ${latency} (${malformed}${verdict.ok ? ') ✓' : `; ${verdict.problem ?? 'failed'})`}`;
+                if (!ok)
+                    body = answer.payload;
+            }
+        }
+    }
+    catch (error) {
+        problem = `Invoke failed: ${errorText(error)}`;
+        label = problem;
+        detail = `${problem} after ${formatLatency(now() - started)}`;
+    }
+    const latencyMs = Math.round(now() - started);
+    const attempt = {
+        attempt: 1,
+        method,
+        url: mask(`${qualified} ${target}`),
+        latencyMs,
+        bodyExcerpt: excerpt(mask(body)),
+        ok,
+    };
+    if (status !== undefined)
+        attempt.status = status;
+    if (problem !== undefined)
+        attempt.problem = mask(problem);
+    const line = mask(`invoke: ${functionName} version ${version} (${request}) → ${detail}`);
+    if (ok)
+        log.info(line);
+    else
+        log.warn(line);
+    const summary = ok
+        ? `invoke ${qualified} (${request}) → ${status ?? ''} in ${formatLatency(latencyMs)}`
+        : `invoke ${qualified} → ${label}`;
+    return { ok, attempts: [attempt], summary: mask(summary) };
+}
+
+;// CONCATENATED MODULE: ./src/traffic-plan.ts
+function trafficPlan(strategy) {
+    switch (strategy.kind) {
+        case 'all-at-once':
+            return [{ percent: 100, holdMs: 0 }];
+        case 'canary':
+            return [
+                { percent: strategy.percent, holdMs: strategy.waitMs },
+                { percent: 100, holdMs: 0 },
+            ];
+        case 'linear': {
+            const steps = [];
+            for (let percent = strategy.percent; percent < 100; percent += strategy.percent) {
+                steps.push({ percent: Math.round(percent * 1000) / 1000, holdMs: strategy.intervalMs });
+            }
+            steps.push({ percent: 100, holdMs: 0 });
+            return steps;
+        }
+    }
+}
+/** How long the plan holds traffic before the last step, in ms. */
+function plannedDurationMs(steps) {
+    return steps.reduce((sum, step) => sum + step.holdMs, 0);
+}
+/** `canary 10% for 5m, then 100%`, for the log. */
+function describePlan(steps, format) {
+    if (steps.length === 1)
+        return 'all at once';
+    return steps.map((s) => (s.percent === 100 ? '100%' : `${s.percent}% for ${format(s.holdMs)}`)).join(', then ');
+}
+
+;// CONCATENATED MODULE: ./src/shift.ts
+/**
+ * Move an alias to a new version safely, and put it back exactly as it was when anything fails.
+ * Shared by every command that moves an alias: the alias is always on a verified version or on
+ * the one it was on before.
+ *
+ * The rollout, in order:
+ * 1. before any traffic: the invoke check (`smoke.invoke`), and the alarm gate (an alarm already
+ *    in ALARM refuses the shift, unless `force`);
+ * 2. the traffic plan's steps (routing weights on the alias), each held while the gates are
+ *    watched: the `alarms`, and the new version's own Errors/Invocations against `max-error-rate`;
+ * 3. the last step: the alias on the new version, no weights, the release history written;
+ * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
+ * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
+ */
+
+
+
+class RolloutFailure extends Error {
+}
+async function shiftAndVerify(request, deps) {
+    const { settings, before, toVersion, description } = request;
+    const { lambda, log, timeline } = deps;
+    const name = settings.functionName;
+    const progressive = request.progressive ?? true;
+    const wallClock = deps.wallClock ?? Date.now;
+    const sleep = deps.sleep ?? abortableSleep;
+    const startedAt = wallClock();
+    const at = () => wallClock() - startedAt;
+    const common = { traffic: [], gates: [] };
+    // A first release has no version to split traffic with: it goes all at once.
+    const steps = before === undefined || !progressive ? [{ percent: 100, holdMs: 0 }] : trafficPlan(settings.traffic);
+    if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
+        log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
+    }
+    const alarms = progressive ? settings.alarms : [];
+    const watchAlarms = alarms.length > 0 && !deps.force;
+    const watchErrors = progressive && settings.maxErrorRate !== undefined;
+    if (alarms.length > 0 && deps.force) {
+        log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+    }
+    // 1. Before any traffic.
+    if (progressive && settings.smoke?.invoke) {
+        const smoke = settings.smoke;
+        const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log));
+        common.invoke = invoke;
+        if (!invoke.ok) {
+            timeline.markFailed('invoke');
+            return { ok: false, failure: `${invoke.summary}; version ${toVersion} never received traffic`, restored: { untouched: true }, ...common };
+        }
+    }
+    const readGates = async (windowStart) => {
+        if (!watchAlarms && !watchErrors)
+            return;
+        const reading = { atMs: at(), alarms: [] };
+        if (watchAlarms && deps.metrics)
+            reading.alarms = await deps.metrics.alarmStates(alarms);
+        if (watchErrors && deps.metrics) {
+            const metrics = await deps.metrics.versionMetrics(name, settings.alias, toVersion, new Date(windowStart), new Date(wallClock()));
+            reading.errors = metrics.errors;
+            reading.invocations = metrics.invocations;
+        }
+        common.gates.push(reading);
+        const firing = reading.alarms.filter((a) => a.state === 'ALARM');
+        if (firing.length > 0) {
+            throw new RolloutFailure(`alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}`);
+        }
+        const rate = reading.invocations ? (reading.errors ?? 0) / reading.invocations : 0;
+        if (settings.maxErrorRate !== undefined && reading.invocations && rate > settings.maxErrorRate) {
+            throw new RolloutFailure(`version ${toVersion}: ${reading.errors} errors in ${reading.invocations} invocations (${percent(rate)}), ` +
+                `above max-error-rate ${percent(settings.maxErrorRate)}`);
+        }
+    };
+    if (watchAlarms) {
+        try {
+            await readGates(wallClock());
+        }
+        catch (error) {
+            return { ok: false, failure: `${message(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+        }
+    }
+    // 2–4. The shift, watched.
+    const budgetMs = plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeBudgetMs(settings) + (deps.rolloutGraceMs ?? 10 * 60_000);
+    const deadline = startedAt + budgetMs;
+    const guard = () => {
+        if (deps.signal?.aborted)
+            throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
+        if (wallClock() > deadline)
+            throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
+    };
+    const hold = async (ms, label, windowStart) => {
+        const until = wallClock() + ms;
+        const interval = Math.max(1, Math.min(deps.gateIntervalMs ?? 10_000, ms));
+        while (wallClock() < until) {
+            guard();
+            try {
+                await sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
+            }
+            catch {
+                guard();
+                throw new RolloutFailure('cancelled');
+            }
+            guard();
+            await readGates(windowStart);
+            log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
+        }
+    };
+    deps.state?.save({
+        functionName: name,
+        alias: settings.alias,
+        ...(settings.region !== undefined && { region: settings.region }),
+        toVersion,
+        before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
+    });
+    if (steps.length > 1)
+        log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
+    let shifted;
+    let failure;
+    let smoke;
+    const shiftStart = wallClock();
+    try {
+        let revisionId = before?.revisionId;
+        for (const [index, step] of steps.entries()) {
+            guard();
+            const last = step.percent >= 100;
+            shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
+                if (before === undefined)
+                    return lambda.createAlias(name, settings.alias, toVersion, description);
+                return lambda.updateAlias(name, settings.alias, {
+                    ...(last
+                        ? { version: toVersion, weights: {}, description }
+                        : { version: before.version, weights: { [toVersion]: step.percent / 100 }, description: before.description }),
+                    ...(revisionId !== undefined && { revisionId }),
+                });
+            });
+            revisionId = shifted.revisionId;
+            common.traffic.push({ atMs: at(), percent: step.percent });
+            if (last) {
+                log.info(before === undefined
+                    ? `Created alias ${settings.alias} on version ${toVersion}.`
+                    : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`);
+            }
+            else {
+                log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
+                await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+            }
+        }
+        if (settings.smoke === undefined) {
+            log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
+        }
+        else {
+            const smokeSettings = settings.smoke;
+            try {
+                smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
+            }
+            catch (error) {
+                throw new RolloutFailure(`smoke test could not run: ${message(error)}`);
+            }
+            if (!smoke.ok) {
+                timeline.markFailed('smoke');
+                throw new RolloutFailure(smoke.summary);
+            }
+        }
+        if (progressive && settings.bakeMs > 0) {
+            log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
+            await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+        }
+    }
+    catch (error) {
+        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${message(error)}`;
+        if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
+            // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
+            deps.state?.clear();
+            return { ok: false, failure, restored: { untouched: true }, ...(smoke && { smoke }), ...common };
+        }
+    }
+    if (failure === undefined && shifted !== undefined) {
+        deps.state?.clear();
+        return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
+    }
+    const outcome = await restore(request, deps);
+    common.traffic.push({ atMs: at(), percent: 0 });
+    if ('restored' in outcome)
+        deps.state?.clear();
+    return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
+}
+/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
+async function restore(request, deps) {
+    const { settings, before } = request;
+    const { lambda, timeline } = deps;
+    const name = settings.functionName;
+    try {
+        if (before === undefined) {
+            await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
+            return { restored: { removed: true } };
+        }
+        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }));
+        return { restored: { to: before.version } };
+    }
+    catch (rollbackError) {
+        return { repair: { error: message(rollbackError), command: repairCommand(settings, before) } };
+    }
+}
+/** Put an alias back from a saved rollout state (the signal handler and the post step). */
+async function restoreFromState(state, lambda, log) {
+    const alias = await lambda.getAlias(state.functionName, state.alias);
+    if (state.before === null) {
+        if (alias === undefined)
+            return 'nothing to do';
+        await lambda.deleteAlias(state.functionName, state.alias);
+        log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
+        return 'restored';
+    }
+    if (alias !== undefined && alias.version === state.before.version && sameWeights(alias.weights, state.before.weights)) {
+        return 'nothing to do';
+    }
+    await lambda.updateAlias(state.functionName, state.alias, {
+        version: state.before.version,
+        weights: state.before.weights,
+        description: state.before.description,
+    });
+    log.warn(`Put alias ${state.alias} of ${state.functionName} back on version ${state.before.version}: the release of version ${state.toVersion} did not finish.`);
+    return 'restored';
+}
+/**
+ * The one line a failed shift ends the step with, e.g.
+ * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
+ */
+function describeFailedShift(outcome, request) {
+    const { settings, toVersion } = request;
+    if (outcome.repair) {
+        return (`${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
+            `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
+    }
+    const restored = outcome.restored;
+    if (restored && 'untouched' in restored)
+        return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
+    if (restored && 'removed' in restored) {
+        return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
+    }
+    return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${restored?.to ?? '?'}`;
+}
+/** The AWS CLI command that puts the alias back by hand (deletes it when there was none before). */
+function repairCommand(target, before) {
+    const region = target.region !== undefined ? ` --region ${target.region}` : '';
+    if (!before)
+        return `aws lambda delete-alias --function-name ${target.functionName} --name ${target.alias}${region}`;
+    const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
+    return (`aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
+        `--function-version ${before.version} --routing-config '${routing}'${region}`);
+}
+function errorMessage(error) {
+    return message(error);
+}
+function message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+function percent(fraction) {
+    return `${Math.round(fraction * 10_000) / 100}%`;
+}
+function sameWeights(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+/** The longest the HTTP smoke test can take. */
+function smokeBudgetMs(settings) {
+    const smoke = settings.smoke;
+    return smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
+}
+function progressLine(label, atMs, reading, alarms, version) {
+    const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
+    if (reading && alarms.length > 0)
+        parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
+    if (reading?.invocations !== undefined)
+        parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
+    return parts.join('; ');
+}
+/** setTimeout as a promise that rejects when the signal aborts. */
+function abortableSleep(ms, signal) {
+    return new Promise((resolve, reject) => {
+        if (signal?.aborted)
+            return reject(new Error('aborted'));
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(new Error('aborted'));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    });
+}
+
+;// CONCATENATED MODULE: ./src/post.ts
+/**
+ * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
+ * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
+ * and the alias is put back where it was. It never fails the job: it reports.
+ */
+
+
+
+async function cleanUp(savedState, log, lambdaFor = (region) => new SdkLambdaGateway(createClients({ ...(region !== undefined && { region }) }).lambda)) {
+    if (!savedState)
+        return 'no shift in progress';
+    let state;
+    try {
+        state = JSON.parse(savedState);
+    }
+    catch {
+        log.warn('stage-deploy post: the saved rollout state cannot be read; check the alias by hand.');
+        return 'failed';
+    }
+    log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
+    try {
+        return await restoreFromState(state, lambdaFor(state.region), log);
+    }
+    catch (error) {
+        log.error(`stage-deploy post: could not put alias ${state.alias} back (${error instanceof Error ? error.message : String(error)}). ` +
+            `Repair it by hand: ${repairCommand(state, state.before)}`);
+        return 'failed';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/result.ts
 /**
  * Whether the command did what it was asked: a deploy or promote that had to be rolled back
@@ -86958,20 +91381,10 @@ function isSuccess(result) {
     return true;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 // EXTERNAL MODULE: ./node_modules/yazl/index.js
 var yazl = __nccwpck_require__(3044);
 ;// CONCATENATED MODULE: ./src/artifact.ts
@@ -87031,7 +91444,7 @@ async function prepareArtifact(path, options) {
         stats = await (0,promises_.stat)(absolute);
     }
     catch (err) {
-        if (isNotFound(err)) {
+        if (artifact_isNotFound(err)) {
             // A dangling symlink stats as missing too; say which.
             const link = await (0,promises_.lstat)(absolute).catch(() => undefined);
             if (link?.isSymbolicLink())
@@ -87193,7 +91606,7 @@ async function collectFiles(userPath, root, field) {
                     real = await (0,promises_.realpath)(childPath);
                 }
                 catch (err) {
-                    if (isNotFound(err))
+                    if (artifact_isNotFound(err))
                         throw new InputError(`${field}: "${display(childRel)}" is a broken symlink`);
                     throw err;
                 }
@@ -87244,312 +91657,9 @@ function joinDisplay(userPath, rel) {
     const trimmed = userPath.replace(/[\\/]+$/, '');
     return trimmed === '' ? `/${rel}` : `${trimmed}/${rel}`;
 }
-function isNotFound(err) {
+function artifact_isNotFound(err) {
     const code = err?.code;
     return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(303);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var client_lambda_dist_cjs = __nccwpck_require__(1696);
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-s3/dist-cjs/index.js
-var client_s3_dist_cjs = __nccwpck_require__(3711);
-;// CONCATENATED MODULE: ./src/aws/clients.ts
-/**
- * The one place that builds AWS SDK clients. Credentials and (when not given) the region come
- * from the SDK's default chain; retries are the SDK's own (`standard` mode).
- *
- * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
- * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3` /
- * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` (and `endpoint_url` in the shared config file, unless
- * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
- * does not do for an emulator is path-style S3 addressing on a host name (it does so by itself
- * only for an IP address), so that is forced whenever an endpoint override is in the environment.
- */
-
-
-
-const DEFAULT_USER_AGENT = 'stage-deploy';
-/** True when the environment points the SDK's S3 client at another endpoint. */
-function hasEndpointOverride(env) {
-    return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
-}
-function createClients(options = {}) {
-    const common = {
-        ...(options.region && { region: options.region }),
-        retryMode: 'standard',
-        maxAttempts: 5,
-        customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-    };
-    return {
-        lambda: new client_lambda_dist_cjs/* LambdaClient */.Nox({ ...common }),
-        s3: new client_s3_dist_cjs.S3Client({
-            ...common,
-            ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
-        }),
-        logs: new dist_cjs/* CloudWatchLogsClient */.TFr({ ...common }),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
-/**
- * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
- * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
- *
- * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
- * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
- *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
- *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
- *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
- *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
- * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
- *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
- *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
- *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
- * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; we cap maxDelay at 5 s so a
- *   deploy notices the end of an update within seconds, and give up after 300 s.
- * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
- *   waiter throws before polling.
- * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
- *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
- * We do not wait *before* an update: each update here waits for its own end, so the next one
- * starts on a settled function.
- */
-
-
-
-
-
-
-const DEFAULT_WAITER = {
-    minDelaySeconds: 1,
-    maxDelaySeconds: 5,
-    maxWaitSeconds: 300,
-};
-function lambda_gateway_isNotFound(error) {
-    return error instanceof Error && error.name === 'ResourceNotFoundException';
-}
-function toVersionState(config) {
-    return {
-        functionArn: config.FunctionArn ?? '',
-        functionName: config.FunctionName ?? '',
-        version: config.Version ?? '$LATEST',
-        codeSha256: config.CodeSha256 ?? '',
-        codeSize: config.CodeSize ?? 0,
-        environment: { ...(config.Environment?.Variables ?? {}) },
-        ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
-        ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
-        description: config.Description ?? '',
-        ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
-        ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
-        ...(config.State !== undefined && { state: config.State }),
-        ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
-        ...(config.Handler !== undefined && { handler: config.Handler }),
-        ...(config.Runtime !== undefined && { runtime: config.Runtime }),
-        ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
-    };
-}
-/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
-function toLoggingSettings(config) {
-    return {
-        logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
-        ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
-        ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
-        ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
-    };
-}
-/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
-function toLoggingConfig(logging) {
-    return {
-        LogFormat: logging.logFormat,
-        ...(logging.applicationLogLevel !== undefined && {
-            ApplicationLogLevel: logging.applicationLogLevel,
-        }),
-        ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel }),
-    };
-}
-function toAliasState(alias) {
-    return {
-        name: alias.Name ?? '',
-        arn: alias.AliasArn ?? '',
-        version: alias.FunctionVersion ?? '',
-        description: alias.Description ?? '',
-        weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
-        ...(alias.RevisionId !== undefined && { revisionId: alias.RevisionId }),
-    };
-}
-class SdkLambdaGateway {
-    client;
-    waiter;
-    constructor(client, options = {}) {
-        this.client = client;
-        this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
-    }
-    async getVersion(functionName, version) {
-        try {
-            const config = await this.client.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({
-                FunctionName: functionName,
-                ...(version !== undefined && { Qualifier: version }),
-            }));
-            return toVersionState(config);
-        }
-        catch (error) {
-            if (lambda_gateway_isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async getAlias(functionName, alias) {
-        try {
-            return toAliasState(await this.client.send(new client_lambda_dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias })));
-        }
-        catch (error) {
-            if (lambda_gateway_isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async updateConfiguration(functionName, change) {
-        const input = {
-            FunctionName: functionName,
-            // Always with Variables: an Environment without them means "no change" to Lambda but is
-            // an error to moto. The map replaces the function's variables; merging is the caller's.
-            ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
-            ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
-            ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
-            ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
-        };
-        await this.client.send(new client_lambda_dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
-        return this.waitForUpdate(functionName, 'configuration');
-    }
-    async updateCode(functionName, code) {
-        const input = code.kind === 'zip-file'
-            ? { FunctionName: functionName, ZipFile: await (0,promises_.readFile)(code.zipPath) }
-            : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
-        await this.client.send(new client_lambda_dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
-        return this.waitForUpdate(functionName, 'code');
-    }
-    async publishVersion(functionName, options) {
-        const config = await this.client.send(new client_lambda_dist_cjs/* PublishVersionCommand */.D3m({
-            FunctionName: functionName,
-            CodeSha256: options.codeSha256,
-            Description: options.description,
-            ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
-        }));
-        return toVersionState(config);
-    }
-    async createAlias(functionName, alias, version, description) {
-        const created = await this.client.send(new client_lambda_dist_cjs/* CreateAliasCommand */.W_e({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: version,
-            Description: description,
-        }));
-        return toAliasState(created);
-    }
-    async updateAlias(functionName, alias, target) {
-        const updated = await this.client.send(new client_lambda_dist_cjs/* UpdateAliasCommand */.lqC({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: target.version,
-            // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
-            RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
-            ...(target.description !== undefined && { Description: target.description }),
-            ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
-        }));
-        return toAliasState(updated);
-    }
-    async deleteAlias(functionName, alias) {
-        await this.client.send(new client_lambda_dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
-    }
-    async downloadCode(functionName, version, toPath) {
-        const answer = await this.client.send(new client_lambda_dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
-        // A presigned URL: a secret for its lifetime. It never goes into a message.
-        const location = answer.Code?.Location;
-        if (!location)
-            throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
-        const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
-        if (!response.ok || !response.body) {
-            throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
-        }
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        const hashing = new external_node_stream_.Transform({
-            transform(chunk, _encoding, done) {
-                hash.update(chunk);
-                done(null, chunk);
-            },
-        });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
-        return hash.digest('base64');
-    }
-    async listVersions(functionName) {
-        const versions = [];
-        for await (const page of (0,client_lambda_dist_cjs/* paginateListVersionsByFunction */.CE5)({ client: this.client }, { FunctionName: functionName })) {
-            for (const config of page.Versions ?? []) {
-                if (config.Version === undefined || config.Version === '$LATEST')
-                    continue;
-                versions.push(toVersionState(config));
-            }
-        }
-        return versions;
-    }
-    async listAliases(functionName) {
-        const aliases = [];
-        for await (const page of (0,client_lambda_dist_cjs/* paginateListAliases */._O$)({ client: this.client }, { FunctionName: functionName })) {
-            for (const alias of page.Aliases ?? [])
-                aliases.push(toAliasState(alias));
-        }
-        return aliases;
-    }
-    async deleteVersion(functionName, version) {
-        // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
-        // published version number ever goes out from here.
-        if (!/^[1-9][0-9]*$/.test(version)) {
-            throw new Error(`Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`);
-        }
-        await this.client.send(new client_lambda_dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
-    }
-    /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
-    async waitForUpdate(functionName, what) {
-        let waitError;
-        try {
-            await (0,client_lambda_dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({
-                client: this.client,
-                minDelay: this.waiter.minDelaySeconds,
-                maxDelay: this.waiter.maxDelaySeconds,
-                maxWaitTime: this.waiter.maxWaitSeconds,
-            }, { FunctionName: functionName });
-        }
-        catch (error) {
-            waitError = error;
-        }
-        let config;
-        try {
-            config = await this.client.send(new client_lambda_dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
-        }
-        catch (error) {
-            if (lambda_gateway_isNotFound(error)) {
-                throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
-            }
-            throw error;
-        }
-        if (config.LastUpdateStatus === 'Failed') {
-            const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
-            throw new Error(`Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`);
-        }
-        if (waitError !== undefined) {
-            if (waitError instanceof Error && waitError.name === 'TimeoutError') {
-                throw new Error(`Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
-                    `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`, { cause: waitError });
-            }
-            throw waitError;
-        }
-        return toVersionState(config);
-    }
-}
-function stripUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
 
 ;// CONCATENATED MODULE: ./src/aws/logs-gateway.ts
@@ -87588,7 +91698,7 @@ class SdkLogGroupGateway {
         const existing = await this.find(logGroup);
         if (existing === undefined) {
             try {
-                await this.client.send(new dist_cjs/* CreateLogGroupCommand */.BOU({ logGroupName: logGroup }));
+                await this.client.send(new client_cloudwatch_logs_dist_cjs/* CreateLogGroupCommand */.BOU({ logGroupName: logGroup }));
             }
             catch (error) {
                 // Created meanwhile (by Lambda, on the function's first log line, or by another run).
@@ -87605,7 +91715,7 @@ class SdkLogGroupGateway {
     }
     /** The group named exactly `logGroup`; DescribeLogGroups matches by prefix, so other groups may come too. */
     async find(logGroup) {
-        for await (const page of (0,dist_cjs/* paginateDescribeLogGroups */.BSi)({ client: this.client }, { logGroupNamePrefix: logGroup })) {
+        for await (const page of (0,client_cloudwatch_logs_dist_cjs/* paginateDescribeLogGroups */.BSi)({ client: this.client }, { logGroupNamePrefix: logGroup })) {
             const found = page.logGroups?.find((group) => group.logGroupName === logGroup);
             if (found)
                 return found;
@@ -87613,7 +91723,120 @@ class SdkLogGroupGateway {
         return undefined;
     }
     async putRetention(logGroup, days) {
-        await this.client.send(new dist_cjs/* PutRetentionPolicyCommand */.h5R({ logGroupName: logGroup, retentionInDays: days }));
+        await this.client.send(new client_cloudwatch_logs_dist_cjs/* PutRetentionPolicyCommand */.h5R({ logGroupName: logGroup, retentionInDays: days }));
+    }
+}
+
+;// CONCATENATED MODULE: ./src/function-name.ts
+/** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
+function functionBaseName(functionName) {
+    const parts = functionName.split(':');
+    const at = parts.indexOf('function');
+    return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+}
+
+;// CONCATENATED MODULE: ./src/aws/metrics-gateway.ts
+/**
+ * CloudWatch through the AWS SDK: the gates of a progressive shift.
+ *
+ * - `alarmStates`: DescribeAlarms by name (at most 100 names a call, all pages), metric and
+ *   composite alarms both (without `AlarmTypes` CloudWatch answers metric alarms only). A name
+ *   with no alarm is simply absent from the answer, and so from the result.
+ * - `versionMetrics`: the new version's own `Errors` and `Invocations`. Lambda publishes, for a
+ *   function invoked through an alias, metrics with the dimensions `FunctionName`, `Resource`
+ *   (`<function>:<alias>`) and `ExecutedVersion`; one GetMetricData call (all pages) asks for the
+ *   Sum of both over the window, per minute, and the datapoints are added up. CloudWatch matches
+ *   the dimension set exactly, so the per-function and per-alias aggregates are not counted.
+ *
+ * Retries are the SDK's own. Permissions: cloudwatch:DescribeAlarms, cloudwatch:GetMetricData.
+ */
+
+
+/** DescribeAlarms takes at most 100 names (and answers at most 100 alarms a page). */
+const ALARM_NAMES_PER_CALL = 100;
+const STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
+/**
+ * The period of the metric queries, in seconds. CloudWatch keeps 1-minute datapoints for 15 days,
+ * 5-minute ones for 63 days and hourly ones for 455 days: a window that starts further back than
+ * that cannot be read at the finer period (the answer would be empty, i.e. zeros).
+ */
+function metricPeriodSeconds(since, now = new Date()) {
+    const ageDays = (now.getTime() - since.getTime()) / 86_400_000;
+    if (ageDays > 63)
+        return 3600;
+    if (ageDays > 15)
+        return 300;
+    return 60;
+}
+function alarmState(value) {
+    // An alarm always has a state; a value this version does not know is not taken for OK.
+    return STATES.includes(value) ? value : 'INSUFFICIENT_DATA';
+}
+class SdkMetricsGateway {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async alarmStates(names) {
+        const unique = [...new Set(names)];
+        const found = new Map();
+        for (let i = 0; i < unique.length; i += ALARM_NAMES_PER_CALL) {
+            const chunk = unique.slice(i, i + ALARM_NAMES_PER_CALL);
+            const pages = (0,dist_cjs/* paginateDescribeAlarms */.hNb)({ client: this.client }, { AlarmNames: chunk, AlarmTypes: ['MetricAlarm', 'CompositeAlarm'] });
+            for await (const page of pages) {
+                for (const alarm of [...(page.MetricAlarms ?? []), ...(page.CompositeAlarms ?? [])]) {
+                    // Only the names asked for (an emulator may be less strict than CloudWatch).
+                    if (alarm.AlarmName === undefined || !chunk.includes(alarm.AlarmName))
+                        continue;
+                    found.set(alarm.AlarmName, {
+                        name: alarm.AlarmName,
+                        state: alarmState(alarm.StateValue),
+                        ...(alarm.StateReason !== undefined && { reason: alarm.StateReason }),
+                    });
+                }
+            }
+        }
+        // In the order asked for.
+        return unique.flatMap((name) => {
+            const state = found.get(name);
+            return state === undefined ? [] : [state];
+        });
+    }
+    async versionMetrics(functionName, alias, version, since, until) {
+        // CloudWatch refuses an empty or reversed window; nothing can have happened in it.
+        if (until.getTime() - since.getTime() < 1000)
+            return { errors: 0, invocations: 0 };
+        const name = functionBaseName(functionName);
+        const dimensions = [
+            { Name: 'FunctionName', Value: name },
+            { Name: 'Resource', Value: `${name}:${alias}` },
+            { Name: 'ExecutedVersion', Value: version },
+        ];
+        const period = metricPeriodSeconds(since);
+        const query = (id, metricName) => ({
+            Id: id,
+            MetricStat: {
+                Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: dimensions },
+                Period: period,
+                Stat: 'Sum',
+            },
+            ReturnData: true,
+        });
+        const sums = { errors: 0, invocations: 0 };
+        const pages = (0,dist_cjs/* paginateGetMetricData */.stM)({ client: this.client }, {
+            MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')],
+            StartTime: since,
+            EndTime: until,
+        });
+        for await (const page of pages) {
+            for (const result of page.MetricDataResults ?? []) {
+                if (result.Id === undefined || !(result.Id in sums))
+                    continue;
+                for (const value of result.Values ?? [])
+                    sums[result.Id] = (sums[result.Id] ?? 0) + value;
+            }
+        }
+        return { errors: sums.errors ?? 0, invocations: sums.invocations ?? 0 };
     }
 }
 
@@ -87834,92 +92057,12 @@ function recordRelease(previous, replacedVersion, release) {
     return [release, ...earlier.filter((r) => r.version !== release.version)];
 }
 
-;// CONCATENATED MODULE: ./src/shift.ts
-async function shiftAndVerify(request, deps) {
-    const { settings, before, toVersion, description } = request;
-    const { lambda, log, timeline } = deps;
-    const name = settings.functionName;
-    const shifted = await timeline.step('shift', async () => before === undefined
-        ? lambda.createAlias(name, settings.alias, toVersion, description)
-        : lambda.updateAlias(name, settings.alias, {
-            version: toVersion,
-            weights: {},
-            description,
-            ...(before.revisionId !== undefined && { revisionId: before.revisionId }),
-        }));
-    log.info(before === undefined
-        ? `Created alias ${settings.alias} on version ${toVersion}.`
-        : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`);
-    if (settings.smoke === undefined) {
-        log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
-        return { ok: true, alias: shifted };
-    }
-    let smoke;
-    let failure;
-    try {
-        const smokeSettings = settings.smoke;
-        smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
-        if (smoke.ok)
-            return { ok: true, alias: shifted, smoke };
-        timeline.markFailed('smoke');
-        failure = smoke.summary;
-    }
-    catch (error) {
-        failure = `smoke test could not run: ${errorMessage(error)}`;
-    }
-    return { ok: false, failure, ...(smoke !== undefined && { smoke }), ...(await restore(request, deps)) };
-}
-/** Put the alias back as it was before the shift (delete it when the shift created it). */
-async function restore(request, deps) {
-    const { settings, before } = request;
-    const { lambda, timeline } = deps;
-    const name = settings.functionName;
-    try {
-        if (before === undefined) {
-            await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
-            return { restored: { removed: true } };
-        }
-        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }));
-        return { restored: { to: before.version } };
-    }
-    catch (rollbackError) {
-        return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
-    }
-}
-/**
- * The one line a failed shift ends the step with, e.g.
- * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
- */
-function describeFailedShift(outcome, request) {
-    const { settings, toVersion } = request;
-    if (outcome.repair) {
-        return (`${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
-            `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
-    }
-    if (outcome.restored && 'removed' in outcome.restored) {
-        return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
-    }
-    return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${outcome.restored?.to ?? '?'}`;
-}
-/** The AWS CLI command that puts the alias back by hand. */
-function repairCommand(settings, before) {
-    const region = settings.region !== undefined ? ` --region ${settings.region}` : '';
-    if (before === undefined) {
-        return `aws lambda delete-alias --function-name ${settings.functionName} --name ${settings.alias}${region}`;
-    }
-    const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
-    return (`aws lambda update-alias --function-name ${settings.functionName} --name ${settings.alias} ` +
-        `--function-version ${before.version} --routing-config '${routing}'${region}`);
-}
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
 ;// CONCATENATED MODULE: ./src/release.ts
 /**
  * The parts every release command shares: what they depend on, publishing a version of $LATEST
  * with a stage's settings and a given code, and turning a shift's outcome into a result.
  */
+
 
 
 /**
@@ -87959,7 +92102,11 @@ async function publishRelease(request, deps, timeline, progress) {
 }
 /** The fields of a result after a shift: where the alias ended, and why when it went back. */
 function afterShift(outcome, request, target, success, live) {
-    const smoke = outcome.smoke !== undefined ? { smoke: outcome.smoke } : {};
+    const smoke = {
+        ...(outcome.smoke !== undefined && { smoke: outcome.smoke }),
+        ...(outcome.invoke !== undefined && { invoke: outcome.invoke }),
+        ...(outcome.traffic.length > 1 || outcome.gates.length > 0 ? { traffic: outcome.traffic, gates: outcome.gates } : {}),
+    };
     if (outcome.ok) {
         return { status: success, version: request.toVersion, codeSha256: target.codeSha256, aliasArn: outcome.alias.arn, ...smoke };
     }
@@ -87967,6 +92114,10 @@ function afterShift(outcome, request, target, success, live) {
     if (outcome.repair !== undefined) {
         // The alias could not be put back: say where it may really be.
         return { status: 'failed', version: request.toVersion, codeSha256: target.codeSha256, error, repair: outcome.repair, ...smoke };
+    }
+    if (outcome.restored !== undefined && 'untouched' in outcome.restored) {
+        // A check before any traffic failed: nothing was shifted.
+        return { status: 'failed', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
     }
     // Back where it was: the version and code it ran before (none after a first deploy).
     return { status: 'rolled-back', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
@@ -87996,12 +92147,6 @@ function releaseDescription(stage, context, extra = '') {
     const commit = context.commit ? ` commit ${context.commit.slice(0, 12)}` : '';
     const run = context.runId ? ` run ${context.runId}` : '';
     return `stage-deploy ${stage}:${commit}${run}${extra}`.slice(0, 256);
-}
-/** `notes-api` for `notes-api`, `arn:aws:lambda:r:1:function:notes-api` or `1:function:notes-api`. */
-function functionBaseName(functionName) {
-    const parts = functionName.split(':');
-    const at = parts.indexOf('function');
-    return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
 }
 /** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
 function artifactKey(settings, sha256Hex) {
@@ -93442,7 +97587,7 @@ async function housekeeping(settings, gateways, log) {
             }
         }
         catch (error) {
-            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${message(error)}`);
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${housekeeping_message(error)}`);
         }
     }
     if (settings.logRetentionDays !== undefined) {
@@ -93456,12 +97601,12 @@ async function housekeeping(settings, gateways, log) {
                 log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
         }
         catch (error) {
-            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${message(error)}`);
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${housekeeping_message(error)}`);
         }
     }
     return report;
 }
-function message(error) {
+function housekeeping_message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
@@ -93684,7 +97829,13 @@ async function rollback(settings, toVersion, deps) {
         };
     }
     await deps.beforeChange?.();
-    const request = { settings, before, toVersion: target, description: formatHistory(historyAfterRollback(history, before.version, target)) };
+    const request = {
+        settings,
+        before,
+        toVersion: target,
+        description: formatHistory(historyAfterRollback(history, before.version, target)),
+        progressive: false,
+    };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
     const fields = afterShift(outcome, request, version, 'rolled-back', live);
     return {
@@ -93704,306 +97855,6 @@ function historyAfterRollback(history, current, target) {
     const rest = history.filter((r) => r.version !== current && r.version !== target);
     const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
     return [known, ...rest];
-}
-
-;// CONCATENATED MODULE: ./src/durations.ts
-/**
- * Durations as users write them in the stages file (`500ms`, `2s`, `5m`, `1h`, or a plain
- * number of seconds), and the reverse for log lines.
- */
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
-/**
- * A value for an error message: strings JSON-quoted (`"5 minutes"`), numbers and booleans as
- * written, lists and mappings as compact JSON (cut short when long).
- */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-        return String(value);
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        text = String(value);
-    }
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-/**
- * Milliseconds from `500ms`, `2s`, `1.5s`, `5m`, `1h`, or a number (or numeric string) of
- * seconds. Anything else is an InputError naming `field` and the value.
- */
-function parseDuration(value, field) {
-    let ms;
-    if (typeof value === 'number') {
-        if (Number.isFinite(value) && value >= 0)
-            ms = value * 1000;
-    }
-    else if (typeof value === 'string') {
-        const match = DURATION.exec(value.trim());
-        if (match) {
-            const unit = (match[2] ?? 's');
-            ms = Number(match[1]) * UNIT_MS[unit];
-        }
-    }
-    if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
-        throw new InputError(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
-    }
-    return Math.round(ms);
-}
-/** The short form of a duration: 500 → `500ms`, 2000 → `2s`, 1500 → `1.5s`, 300000 → `5m`, 3600000 → `1h`. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms))
-        return String(ms);
-    const sign = ms < 0 ? '-' : '';
-    const abs = Math.abs(Math.round(ms));
-    if (abs === 0)
-        return '0s';
-    if (abs < 1000)
-        return `${sign}${abs}ms`;
-    if (abs % UNIT_MS.h === 0)
-        return `${sign}${abs / UNIT_MS.h}h`;
-    if (abs % UNIT_MS.m === 0)
-        return `${sign}${abs / UNIT_MS.m}m`;
-    return `${sign}${trimDecimals(abs / 1000)}s`;
-}
-function trimDecimals(n) {
-    return n.toFixed(3).replace(/\.?0+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/smoke.ts
-/**
- * The HTTP smoke check: a few requests to the stage's URL, judged by status and body, with
- * every secret masked in what is logged or returned.
- */
-
-/** How much of a body is kept to judge `expect-body`. */
-const MAX_BODY_BYTES = 64 * 1024;
-/** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
-const EXCERPT_BYTES = 300;
-/**
- * Replace every secret value in `text` with `***`. Empty secrets are ignored; longer secrets
- * are replaced first (so a secret that contains another is masked whole). The URL-encoded form
- * of a secret is masked too, as secrets travel in query strings.
- */
-function maskSecrets(text, secrets) {
-    const variants = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        variants.add(secret);
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret)
-            variants.add(encoded);
-    }
-    if (variants.size === 0)
-        return text;
-    const ordered = [...variants].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const value of ordered)
-        out = out.split(value).join('***');
-    return out;
-}
-/** A measured time, for people: `41 ms`, `1.2 s`, `12 s`. */
-function formatLatency(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    return seconds < 10 ? `${(Math.round(seconds * 10) / 10).toString()} s` : `${Math.round(seconds)} s`;
-}
-/** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
-function statusMatches(status, expect) {
-    return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
-}
-/** `"ok"` or `/^ok$/i`, for messages. */
-function describeBodyExpectation(expect) {
-    return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
-}
-function bodyMatches(body, expect) {
-    if (expect.kind === 'substring')
-        return body.includes(expect.text);
-    return new RegExp(expect.source, expect.flags).test(body);
-}
-class HttpSmokeChecker {
-    fetch;
-    sleep;
-    now;
-    constructor(deps = {}) {
-        this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
-        this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
-    }
-    async check(smoke, log) {
-        const mask = (text) => maskSecrets(text, smoke.secrets);
-        const method = smoke.method.toUpperCase();
-        const url = mask(smoke.url);
-        const total = Math.max(1, Math.floor(smoke.attempts));
-        const attempts = [];
-        const labels = [];
-        for (let n = 1; n <= total; n++) {
-            const outcome = await this.tryOnce(smoke, method);
-            const attempt = {
-                attempt: n,
-                method,
-                url,
-                latencyMs: Math.round(outcome.latencyMs),
-                bodyExcerpt: excerpt(mask(outcome.body)),
-                ok: outcome.ok,
-            };
-            if (outcome.status !== undefined)
-                attempt.status = outcome.status;
-            if (outcome.problem !== undefined)
-                attempt.problem = mask(outcome.problem);
-            attempts.push(attempt);
-            labels.push(mask(outcome.label));
-            log.info(mask(`smoke ${n}/${total}: ${method} ${url} → ${outcome.detail}`));
-            if (outcome.ok) {
-                return {
-                    ok: true,
-                    attempts,
-                    summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatLatency(outcome.latencyMs)})`),
-                };
-            }
-            if (n < total)
-                await this.sleep(smoke.intervalMs);
-        }
-        const distinct = new Set(labels);
-        const what = distinct.size === 1 ? labels[0] : labels.join(', ');
-        return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
-    }
-    async tryOnce(smoke, method) {
-        const timeoutText = formatDuration(smoke.timeoutMs);
-        const init = {
-            method,
-            headers: smoke.headers,
-            redirect: 'follow',
-            signal: AbortSignal.timeout(smoke.timeoutMs),
-        };
-        if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD')
-            init.body = smoke.body;
-        const started = this.now();
-        let response;
-        try {
-            response = await this.fetch(smoke.url, init);
-        }
-        catch (err) {
-            const latencyMs = this.now() - started;
-            if (isTimeout(err)) {
-                return {
-                    latencyMs,
-                    body: '',
-                    ok: false,
-                    problem: `timed out after ${timeoutText}`,
-                    label: 'no answer',
-                    detail: `no answer after ${timeoutText} (timed out)`,
-                };
-            }
-            const reason = describeFetchError(err);
-            return {
-                latencyMs,
-                body: '',
-                ok: false,
-                problem: reason,
-                label: 'no answer',
-                detail: `no answer in ${formatLatency(latencyMs)} (${reason})`,
-            };
-        }
-        const status = response.status;
-        let body;
-        try {
-            body = await readCapped(response, MAX_BODY_BYTES);
-        }
-        catch (err) {
-            const latencyMs = this.now() - started;
-            const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
-            return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
-        }
-        const latencyMs = this.now() - started;
-        const timing = `${status} in ${formatLatency(latencyMs)}`;
-        if (!statusMatches(status, smoke.expectStatus)) {
-            const problem = `expected ${smoke.expectStatus.text}`;
-            return { status, latencyMs, body, ok: false, problem, label: String(status), detail: `${timing} (${problem})` };
-        }
-        if (smoke.expectBody) {
-            const expected = describeBodyExpectation(smoke.expectBody);
-            let matched;
-            try {
-                matched = bodyMatches(body, smoke.expectBody);
-            }
-            catch (err) {
-                const problem = `expect-body ${expected} is not a valid regular expression: ${err.message}`;
-                return { status, latencyMs, body, ok: false, problem, label: `${status} (${problem})`, detail: `${timing} (${problem})` };
-            }
-            if (!matched) {
-                const substring = smoke.expectBody.kind === 'substring';
-                const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
-                const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
-                return { status, latencyMs, body, ok: false, problem, label, detail: `${timing} (${problem})` };
-            }
-        }
-        return { status, latencyMs, body, ok: true, label: String(status), detail: `${timing} ✓` };
-    }
-}
-/** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
-async function readCapped(response, cap) {
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let kept = 0;
-    try {
-        while (kept < cap) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            const room = cap - kept;
-            const piece = value.byteLength > room ? value.subarray(0, room) : value;
-            chunks.push(piece);
-            kept += piece.byteLength;
-        }
-    }
-    finally {
-        if (kept >= cap)
-            await reader.cancel().catch(() => undefined);
-        reader.releaseLock();
-    }
-    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
-}
-/** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
-function excerpt(text) {
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length <= EXCERPT_BYTES)
-        return text;
-    return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
-}
-function isTimeout(err) {
-    const name = err?.name;
-    if (name === 'TimeoutError')
-        return true;
-    const cause = err?.cause;
-    return cause !== undefined && cause !== err && isTimeout(cause);
-}
-/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, or the message when there is no code. */
-function describeFetchError(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const e = current;
-        if (typeof e.code === 'string' && e.code !== '') {
-            return e.code === 'ENOTFOUND' && typeof e.hostname === 'string' ? `ENOTFOUND ${e.hostname}` : e.code;
-        }
-        // An AggregateError (happy eyeballs) holds the per-address errors.
-        if (Array.isArray(e.errors) && e.errors.length > 0) {
-            current = e.errors[0];
-            continue;
-        }
-        current = e.cause;
-    }
-    const message = err?.message;
-    const cause = err?.cause?.message;
-    return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
@@ -104367,6 +108218,7 @@ function formatTime(epochSeconds) {
 
 
 
+
 function environmentFromProcess(env = process.env) {
     return {
         workspace: env.GITHUB_WORKSPACE || process.cwd(),
@@ -104392,8 +108244,7 @@ function resolveSettings(inputs, file, environment) {
         unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
     });
 }
-async function runCommand(inputs, file, settings, environment, log) {
-    refuseUnsupported(inputs, settings);
+async function runCommand(inputs, file, settings, environment, log, controls = {}) {
     const gateways = new GatewayCache(environment);
     if (inputs.command === 'status') {
         const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
@@ -104405,6 +108256,9 @@ async function runCommand(inputs, file, settings, environment, log) {
     const tracker = createDeploymentTracker(environment.env, inputs.githubToken, log);
     let begun = false;
     const clients = gateways.clients(settings.region);
+    const metrics = new SdkMetricsGateway(clients.cloudwatch);
+    if (inputs.command !== 'rollback')
+        await checkAlarmsExist(settings, metrics);
     const deps = {
         lambda: gateways.lambda(settings.region),
         store: new S3ArtifactStore(clients.s3),
@@ -104412,6 +108266,11 @@ async function runCommand(inputs, file, settings, environment, log) {
         log,
         workDir,
         dryRun: inputs.dryRun,
+        metrics,
+        force: inputs.force,
+        ...(controls.signal !== undefined && { signal: controls.signal }),
+        ...(controls.state !== undefined && { state: controls.state }),
+        ...gateTiming(environment.env),
         beforeChange: async () => {
             begun = true;
             await tracker?.begin({
@@ -104426,6 +108285,8 @@ async function runCommand(inputs, file, settings, environment, log) {
     let result;
     try {
         result = await releaseCommand(inputs, file, settings, environment, deps);
+        if (inputs.force && settings.alarms.length > 0)
+            result.forced = true;
         if (result.status === 'deployed' || result.status === 'promoted') {
             result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
         }
@@ -104519,26 +108380,24 @@ class GatewayCache {
         return this.entry(region).lambda;
     }
 }
-/**
- * Settings of the contract that this version does not carry out yet: they guard a release
- * (traffic shifting, alarm and error gates, the invoke check), so the action refuses to run
- * rather than ship without the guard.
- */
-function refuseUnsupported(inputs, settings) {
-    if (inputs.command === 'status')
+/** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
+async function checkAlarmsExist(settings, metrics) {
+    if (settings.alarms.length === 0)
         return;
-    const at = `stages.${settings.stage}`;
-    if (settings.traffic.kind !== 'all-at-once') {
-        throw new InputError(`${at}.traffic: ${JSON.stringify(settings.traffic.kind)} is not available in this version yet (use all-at-once)`);
+    const found = new Set((await metrics.alarmStates(settings.alarms)).map((a) => a.name));
+    const missing = settings.alarms.filter((name) => !found.has(name));
+    if (missing.length > 0) {
+        throw new InputError(`stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
+            `${settings.region ? ` in ${settings.region}` : ''}`);
     }
-    if (settings.alarms.length > 0)
-        throw new InputError(`${at}.alarms: alarm gates are not available in this version yet`);
-    if (settings.maxErrorRate !== undefined)
-        throw new InputError(`${at}.max-error-rate: error-rate gates are not available in this version yet`);
-    if (settings.bakeMs > 0)
-        throw new InputError(`${at}.bake: bake time is not available in this version yet`);
-    if (settings.smoke?.invoke)
-        throw new InputError(`${at}.smoke.invoke: the invoke check is not available in this version yet`);
+}
+/**
+ * How often the gates are read during a held step: every 10 s, or STAGE_DEPLOY_GATE_INTERVAL_MS
+ * (for tests and the benchmark, which hold steps for seconds, not minutes).
+ */
+function gateTiming(env) {
+    const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
+    return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -104566,8 +108425,12 @@ function renderSummary(result, context = {}) {
         lines.push('> [!CAUTION]', `> The alias could not be put back (${escapeCell(result.repair.error)}). Repair it by hand:`, '');
         lines.push('```sh', result.repair.command, '```', '');
     }
+    if (result.forced)
+        lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
     if (result.steps.length > 0)
         lines.push(renderTimeline(result), '');
+    if (result.traffic !== undefined && result.traffic.length > 1)
+        lines.push(renderTraffic(result), '');
     const rows = [
         ['Stage', result.stage],
         ['Function', `\`${result.functionName}\`${context.region ? ` (${context.region})` : ''}`],
@@ -104587,6 +108450,15 @@ function renderSummary(result, context = {}) {
     if (result.housekeeping?.retention) {
         const r = result.housekeeping.retention;
         rows.push(['Log retention', `\`${r.logGroup}\`: ${r.days} days (${r.outcome})`]);
+    }
+    if (result.invoke)
+        rows.push(['Invoke check', `${result.invoke.ok ? '✅' : '❌'} ${escapeCell(result.invoke.summary)}`]);
+    const gate = result.gates?.at(-1);
+    if (gate) {
+        const parts = gate.alarms.map((a) => `${a.name}: ${a.state}`);
+        if (gate.invocations !== undefined)
+            parts.push(`version ${result.candidateVersion ?? ''}: ${gate.errors ?? 0} errors / ${gate.invocations} invocations`);
+        rows.push(['Gates (last reading)', escapeCell(parts.join('; ') || '—')]);
     }
     rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${escapeCell(result.smoke.summary)}` : '—']);
     rows.push(['Duration', formatMs(result.durationMs)]);
@@ -104626,6 +108498,35 @@ function renderTimeline(result) {
     }
     lines.push('```');
     return lines.join('\n');
+}
+/**
+ * The weight on the new version over time, as a Mermaid line chart: each step, and the drop to
+ * 0 at a rollback.
+ */
+function renderTraffic(result) {
+    const points = result.traffic ?? [];
+    const labels = [];
+    const values = [];
+    points.forEach((point, i) => {
+        const previous = points[i - 1];
+        if (previous !== undefined) {
+            // Hold the previous weight until this change: a step, not a slope.
+            labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+            values.push(previous.percent);
+        }
+        labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+        values.push(point.percent);
+    });
+    const rolledBack = points.at(-1)?.percent === 0;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "Traffic on version ${result.candidateVersion ?? ''} (%)${rolledBack ? ', rolled back' : ''}"`,
+        `  x-axis [${labels.join(', ')}]`,
+        '  y-axis "percent" 0 --> 100',
+        `  line [${values.join(', ')}]`,
+        '```',
+    ].join('\n');
 }
 /** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */
 function versionMove(result) {
@@ -104670,12 +108571,35 @@ function codeCell(text) {
 
 
 
+
 const log = {
     info: (message) => info(message),
     warn: (message) => warning(message),
     error: (message) => error(message),
 };
+const State = { IsPost: 'isPost', Rollout: 'rollout' };
+/** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
+async function run() {
+    if (getState(State.IsPost) === 'true')
+        await post();
+    else
+        await main();
+}
+/** A shift in progress is remembered in the step's state, where the post step finds it. */
+const rolloutState = {
+    save: (state) => saveState(State.Rollout, JSON.stringify(state)),
+    clear: () => saveState(State.Rollout, ''),
+};
 async function main() {
+    saveState(State.IsPost, 'true');
+    // A cancelled job gets SIGINT (then SIGTERM): a shift in progress puts the alias back first.
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        warning(`${signal} received: stopping, and putting the alias back if a shift is in progress.`);
+        cancel.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
         const inputs = readInputs((name) => getInput(name));
         const environment = environmentFromProcess();
@@ -104683,7 +108607,7 @@ async function main() {
         const settings = resolveSettings(inputs, file, environment);
         for (const secret of settings.smoke?.secrets ?? [])
             core_setSecret(secret);
-        const outcome = await runCommand(inputs, file, settings, environment, log);
+        const outcome = await runCommand(inputs, file, settings, environment, log, { signal: cancel.signal, state: rolloutState });
         if (outcome.kind === 'status') {
             await reportStatus(outcome);
             return;
@@ -104704,6 +108628,15 @@ async function main() {
         setOutput(Outputs.Status, 'failed');
         setFailed(error instanceof Error ? error.message : String(error));
     }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+async function post() {
+    const outcome = await cleanUp(getState(State.Rollout), log);
+    if (outcome === 'no shift in progress')
+        info('stage-deploy post: no shift was left in progress.');
 }
 function reportStatus(outcome) {
     const table = renderStatusTable(outcome.stages);
@@ -104746,5 +108679,5 @@ function runUrl() {
 
 ;// CONCATENATED MODULE: ./src/index.ts
 
-void main();
+void run();
 

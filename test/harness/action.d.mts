@@ -7,10 +7,15 @@ export interface ActionRun {
   durationMs: number;
   outputs: Record<string, string>;
   summary: string;
+  /** What the step saved with core.saveState (what a post step gets as STATE_*). */
+  state: Record<string, string>;
 }
 export function runAction(options: {
   inputs: Record<string, string>;
   env?: Record<string, string>;
   workspace: string;
   entry?: string;
+  state?: Record<string, string>;
+  onLine?: (line: string) => void;
+  killWhen?: { pattern: RegExp; signal: NodeJS.Signals };
 }): Promise<ActionRun>;

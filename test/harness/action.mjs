@@ -29,7 +29,11 @@ export function parseOutputFile(text) {
 }
 
 /**
- * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string }} options
+ * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string,
+ *   state?: Record<string, string>, onLine?: (line: string) => void,
+ *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals } }} options
+ *   state: the saved state a post step gets (STATE_* variables, as the runner passes them);
+ *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches.
  */
 export async function runAction(options) {
   const files = mkdtempSync(join(tmpdir(), 'runner-'));
@@ -55,12 +59,27 @@ export async function runAction(options) {
   for (const [name, value] of Object.entries(options.inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
   }
+  for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   const started = performance.now();
   const { code, stdout, stderr } = await new Promise((done) => {
     const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (c) => (out += c));
+    let pending = '';
+    let killed = false;
+    child.stdout.on('data', (c) => {
+      out += c;
+      pending += c;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        options.onLine?.(line);
+        if (!killed && options.killWhen?.pattern.test(line)) {
+          killed = true;
+          child.kill(options.killWhen.signal);
+        }
+      }
+    });
     child.stderr.on('data', (c) => (err += c));
     child.on('close', (exitCode) => done({ code: exitCode ?? 1, stdout: out, stderr: err }));
   });
@@ -71,6 +90,8 @@ export async function runAction(options) {
     durationMs: performance.now() - started,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
+    /** What the step saved with core.saveState: what a post step would get. */
+    state: parseOutputFile(readFileSync(stateFile, 'utf8')),
   };
   rmSync(files, { recursive: true, force: true });
   return result;

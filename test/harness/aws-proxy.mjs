@@ -25,20 +25,20 @@
 // Docker: the version's configuration comes from moto, its code from the upload the proxy saw
 // (so create or update the function through the proxy), and the handler runs in a fresh Node
 // process (lambda-runner.mjs) with the version's environment.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, URL, URLSearchParams } from 'node:url';
+import { join } from 'node:path';
+import { URL, URLSearchParams } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { resultText, runHandler } from './run-handler.mjs';
 
 /** Request bodies larger than this are not parsed for the record (requestBody is left out). */
 const RECORD_BODY_LIMIT = 1024 * 1024;
 
 /** Runs one handler in a fresh Node process (the same runner endpoint.mjs uses). */
-const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
 /** The least time a local invocation gets, whatever the function's Timeout (a cold Node start on a busy machine). */
 const MIN_INVOKE_TIMEOUT_MS = 10_000;
 
@@ -574,8 +574,10 @@ export async function startProxy({ target }) {
   function rememberCode(body, answerJson) {
     const sha = answerJson?.CodeSha256;
     if (!sha || !body) return;
-    if (typeof body.ZipFile === 'string') codeBySha.set(sha, { bytes: Buffer.from(body.ZipFile, 'base64') });
-    else if (body.S3Bucket && body.S3Key) codeBySha.set(sha, { bucket: body.S3Bucket, key: body.S3Key });
+    // CreateFunction sends the code under `Code`; UpdateFunctionCode at the top level.
+    const code = body.Code && typeof body.Code === 'object' ? body.Code : body;
+    if (typeof code.ZipFile === 'string') codeBySha.set(sha, { bytes: Buffer.from(code.ZipFile, 'base64') });
+    else if (code.S3Bucket && code.S3Key) codeBySha.set(sha, { bucket: code.S3Bucket, key: code.S3Key });
   }
 
   /** The zip bytes of a CodeSha256 the proxy saw uploaded, from memory or from moto's S3; undefined when unknown. */
@@ -713,7 +715,10 @@ export async function startProxy({ target }) {
           ...(outcome.functionError !== undefined && { functionError: outcome.functionError }),
           stderr: result.stderr,
         });
-        return { ...outcome, stderr: result.stderr };
+        // What the function logged: its console.log lines (stdout before the result) and stderr.
+        const stdout = String(result.stdout);
+        const logs = outcome.functionError === undefined ? stdout.slice(0, stdout.lastIndexOf('\n') + 1) : stdout;
+        return { ...outcome, logs: logs + result.stderr };
       });
     if (invocationType === 'Event') {
       run().catch(() => undefined);
@@ -728,7 +733,7 @@ export async function startProxy({ target }) {
     };
     if (outcome.functionError !== undefined) headers['x-amz-function-error'] = outcome.functionError;
     if (String(clientHeaders['x-amz-log-type'] ?? '') === 'Tail') {
-      const log = Buffer.from(outcome.stderr);
+      const log = Buffer.from(outcome.logs);
       headers['x-amz-log-result'] = log.subarray(Math.max(0, log.length - 4096)).toString('base64');
     }
     return { status: 200, headers, body: payload };
@@ -891,7 +896,9 @@ export async function startProxy({ target }) {
       return;
     }
 
-    const fn = route?.params.FunctionName !== undefined ? parseFunctionName(route.params.FunctionName) : undefined;
+    // CreateFunction names its function in the body, not the path.
+    const fnRaw = route?.params.FunctionName ?? (operation === 'CreateFunction' ? parsed?.FunctionName : undefined);
+    const fn = fnRaw !== undefined ? parseFunctionName(fnRaw) : undefined;
     const qualifier = searchParams.get('Qualifier') ?? fn?.qualifier ?? undefined;
     const alias = route?.params.Name;
     // moto numbers a new version len(versions)+1, so after a deletion it would hand out a number
@@ -1050,42 +1057,19 @@ export async function startProxy({ target }) {
  * Run a handler in a fresh Node process, like a cold start: lambda-runner.mjs with the event on
  * stdin and only PATH plus the given environment. Killed after `timeoutMs`.
  */
-function runHandler(dir, handler, eventText, environment, timeoutMs) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [RUNNER, dir, handler], {
-      env: { PATH: process.env.PATH, ...environment },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let timedOut = false;
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.on('error', () => undefined);
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill('SIGKILL');
-    }, timeoutMs);
-    child.on('error', (error) => {
-      stderr += `${error.message}\n`;
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr, timedOut });
-    });
-    child.stdin.end(eventText);
-  });
-}
-
 /**
  * What Lambda answers for one run: the result as payload, or the error in Lambda's shape with
  * functionError `Unhandled`. lambda-runner.mjs reports an error as a tab-separated log line
  * ending in JSON {errorType, errorMessage}, as the Node.js runtime does.
  */
 export function invocationOutcome(run, requestId = '', timeoutSeconds = 3) {
-  if (run.code === 0 && !run.timedOut) return { payload: run.stdout === '' ? 'null' : run.stdout };
+  if (run.code === 0 && !run.timedOut) {
+    // The handler's console.log shares stdout with the result, which the runner writes last, as
+    // one line of JSON without a newline: the result is what follows the last newline.
+    const stdout = String(run.stdout);
+    const result = resultText(stdout);
+    return { payload: result === '' ? 'null' : result };
+  }
   let error;
   if (run.timedOut) {
     error = {

@@ -3,16 +3,15 @@
 // code by its CodeSha256 among the zips under `codeRoots`, and runs its handler in a fresh Node
 // process with the version's environment, like a cold start. A handler that fails to load or
 // throws gives API Gateway's 502 {"message": "Internal server error"}.
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { resultText, runHandler } from './run-handler.mjs';
 
-const RUNNER = join(dirname(fileURLToPath(import.meta.url)), 'lambda-runner.mjs');
 
 /**
  * @param {{ awsEndpoint: string, functionName: string, alias: string, codeRoots: string[], region?: string }} options
@@ -78,17 +77,19 @@ export async function startEndpoint(options) {
       body: body || null,
       isBase64Encoded: false,
     };
-    const run = await runHandler(dir, config.Handler ?? 'index.handler', event, {
-      ...(config.Environment?.Variables ?? {}),
-      AWS_LAMBDA_FUNCTION_NAME: options.functionName,
-      AWS_LAMBDA_FUNCTION_VERSION: version,
-    });
+    const run = await runHandler(
+      dir,
+      config.Handler ?? 'index.handler',
+      JSON.stringify(event),
+      { ...(config.Environment?.Variables ?? {}), AWS_LAMBDA_FUNCTION_NAME: options.functionName, AWS_LAMBDA_FUNCTION_VERSION: version },
+      10_000,
+    );
     if (run.code !== 0) {
       return { version, status: 502, body: JSON.stringify({ message: 'Internal server error' }), stderr: run.stderr };
     }
     let result;
     try {
-      result = JSON.parse(run.stdout);
+      result = JSON.parse(resultText(run.stdout));
     } catch {
       return { version, status: 502, body: JSON.stringify({ message: 'Internal server error' }), stderr: run.stderr };
     }
@@ -135,25 +136,6 @@ export async function startEndpoint(options) {
         });
       }),
   };
-}
-
-function runHandler(dir, handler, event, environment) {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [RUNNER, dir, handler], {
-      env: { PATH: process.env.PATH, ...environment },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? 1, stdout, stderr });
-    });
-    child.stdin.end(JSON.stringify(event));
-  });
 }
 
 function* walk(root) {
