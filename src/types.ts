@@ -285,3 +285,46 @@ export interface InvokeResult {
   /** Set when the function failed (`Unhandled`): the payload then holds errorType and errorMessage. */
   functionError?: string;
 }
+
+/** One line a function wrote to CloudWatch Logs. */
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+  logStream: string;
+}
+
+/** What CloudWatch Logs holds of a function's output, for explaining a failed release. */
+export interface LogReader {
+  /**
+   * Events of the log group's streams whose names start with one of `streamPrefixes` (Lambda
+   * names a version's streams `YYYY/MM/DD/[<version>]…`), from `since`, oldest first, at most
+   * `limit`. [] when the group or the streams do not exist (yet).
+   */
+  recentEvents(logGroup: string, streamPrefixes: string[], since: Date, limit: number): Promise<LogEvent[]>;
+}
+
+/** A version's Lambda metrics over a window. */
+export interface FunctionReport {
+  invocations: number;
+  errors: number;
+  throttles: number;
+  /** p95 of Duration in ms; undefined without data. */
+  durationP95Ms?: number;
+}
+
+/** An API Gateway stage's metrics over a window. */
+export interface ApiReport {
+  /** Sums of 4XXError and 5XXError. */
+  errors4xx: number;
+  errors5xx: number;
+  /** p95 of Latency in ms; undefined without data. */
+  latencyP95Ms?: number;
+}
+
+/** CloudWatch metrics that explain a release (and show a stage's health in status). */
+export interface ReportMetrics {
+  /** The version's metrics through the alias (dimensions FunctionName, Resource `<fn>:<alias>`, ExecutedVersion). */
+  functionReport(functionName: string, alias: string, version: string, since: Date, until: Date): Promise<FunctionReport>;
+  /** 4XXError, 5XXError and Latency of an API Gateway stage (dimensions ApiId, Stage). */
+  apiReport(apiId: string, stage: string, since: Date, until: Date): Promise<ApiReport>;
+}
