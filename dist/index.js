@@ -7475,7 +7475,7 @@ exports.BSi = paginateDescribeLogGroups;
 __webpack_unused_export__ = paginateDescribeLogStreams;
 __webpack_unused_export__ = paginateDescribeMetricFilters;
 __webpack_unused_export__ = paginateDescribeSubscriptionFilters;
-__webpack_unused_export__ = paginateFilterLogEvents;
+exports.JQk = paginateFilterLogEvents;
 __webpack_unused_export__ = paginateGetLogEvents;
 __webpack_unused_export__ = paginateGetScheduledQueryHistory;
 __webpack_unused_export__ = paginateListAggregateLogGroupSummaries;
@@ -90179,6 +90179,306 @@ function readBoolean(name, text) {
     throw new InputError(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
 }
 
+;// CONCATENATED MODULE: ./src/release-history.ts
+/**
+ * The release history of a stage travels with its alias: compact JSON in the alias's
+ * description, written by the same UpdateAlias call that makes the shift. Any fresh runner can
+ * read it back, so rollback and status need no other storage.
+ *
+ * Form: `stage-deploy {"r":[["8","abc1234",1763780000],["7","",0]]}`, newest first: version,
+ * short commit (empty when unknown), release time in epoch seconds (0 when unknown).
+ */
+/** Lambda's limit on an alias description. */
+const ALIAS_DESCRIPTION_LIMIT = 256;
+const PREFIX = 'stage-deploy ';
+/** Releases recorded in an alias description, newest first; [] for any other description. */
+function parseHistory(description) {
+    if (!description?.startsWith(PREFIX))
+        return [];
+    try {
+        const data = JSON.parse(description.slice(PREFIX.length));
+        if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
+            return [];
+        const releases = [];
+        for (const entry of data.r) {
+            if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+                continue;
+            releases.push({
+                version: entry[0],
+                commit: typeof entry[1] === 'string' ? entry[1] : '',
+                releasedAt: typeof entry[2] === 'number' ? entry[2] : 0,
+            });
+        }
+        return releases;
+    }
+    catch {
+        return [];
+    }
+}
+/** The description that records `releases` (newest first), dropping the oldest to fit Lambda's limit. */
+function formatHistory(releases) {
+    const entries = releases.map((r) => [r.version, r.commit, r.releasedAt]);
+    for (let count = entries.length; count >= 0; count--) {
+        const text = PREFIX + JSON.stringify({ r: entries.slice(0, count) });
+        if (text.length <= ALIAS_DESCRIPTION_LIMIT)
+            return text;
+    }
+    return PREFIX + '{"r":[]}';
+}
+/**
+ * The history after a shift to `release`: it goes first; the release it replaces is kept next
+ * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
+ * always knows where to go.
+ */
+function recordRelease(previous, replacedVersion, release) {
+    const earlier = [...previous];
+    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
+        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
+    }
+    return [release, ...earlier.filter((r) => r.version !== release.version)];
+}
+
+;// CONCATENATED MODULE: ./src/function-name.ts
+/** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
+function functionBaseName(functionName) {
+    const parts = functionName.split(':');
+    const at = parts.indexOf('function');
+    return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+}
+
+;// CONCATENATED MODULE: ./src/housekeeping.ts
+/**
+ * After a successful release: old versions pruned (`keep-versions`, like Zappa's
+ * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
+ * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
+ */
+
+
+/**
+ * The published versions to delete: those beyond the newest `keep` that no alias refers to.
+ * An alias refers to its version, the versions in its routing weights, and the previous release
+ * recorded for its rollback; those are always kept, whatever their age.
+ */
+function versionsToDelete(versions, aliases, keep) {
+    const kept = new Set();
+    for (const alias of aliases) {
+        kept.add(alias.version);
+        for (const weighted of Object.keys(alias.weights))
+            kept.add(weighted);
+        const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
+        if (previous)
+            kept.add(previous.version);
+    }
+    const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    return published.slice(keep).filter((v) => !kept.has(v));
+}
+/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
+function functionLogGroup(functionName, logging) {
+    return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;
+}
+async function housekeeping(settings, gateways, log) {
+    const report = { deleted: [] };
+    const name = settings.functionName;
+    if (settings.keepVersions !== undefined) {
+        try {
+            const [versions, aliases] = await Promise.all([gateways.lambda.listVersions(name), gateways.lambda.listAliases(name)]);
+            for (const version of versionsToDelete(versions.map((v) => v.version), aliases, settings.keepVersions)) {
+                await gateways.lambda.deleteVersion(name, version);
+                report.deleted.push(version);
+            }
+            if (report.deleted.length > 0) {
+                log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
+            }
+        }
+        catch (error) {
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${message(error)}`);
+        }
+    }
+    if (settings.logRetentionDays !== undefined) {
+        const days = settings.logRetentionDays;
+        let logGroup = functionLogGroup(name);
+        try {
+            logGroup = functionLogGroup(name, (await gateways.lambda.getVersion(name))?.logging);
+            const outcome = await gateways.logs.ensureRetention(logGroup, days);
+            report.retention = { logGroup, days, outcome };
+            if (outcome !== 'unchanged')
+                log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
+        }
+        catch (error) {
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${message(error)}`);
+        }
+    }
+    return report;
+}
+function message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/diagnosis.ts
+/**
+ * When a release fails, show why: what the function itself said (its error lines in CloudWatch
+ * Logs, from the streams of the new version) and what the metrics said (the version's errors,
+ * throttles, invocations and p95 duration; the API Gateway stage's 4xx, 5xx and latency).
+ * Reading them never changes the outcome of the release: a problem here is a note.
+ */
+
+const MAX_EVENTS = 500;
+const MAX_LINES = 6;
+/** Lambda names a version's log streams `YYYY/MM/DD/[<version>]…`: one prefix per UTC day of the window. */
+function streamPrefixes(version, since, until) {
+    const prefixes = [];
+    const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+    while (day.getTime() <= until.getTime() && prefixes.length < 31) {
+        const yyyy = day.getUTCFullYear();
+        const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
+        const dd = String(day.getUTCDate()).padStart(2, '0');
+        prefixes.push(`${yyyy}/${mm}/${dd}/[${version}]`);
+        day.setUTCDate(day.getUTCDate() + 1);
+    }
+    return prefixes;
+}
+/**
+ * The few most telling lines of a version's output: uncaught exceptions and ERROR lines first
+ * (as `Type: message`), then timeouts and runtime errors, then failed REPORT lines; repeats are
+ * counted, not repeated.
+ */
+function tellingLines(events, max = MAX_LINES) {
+    const found = new Map();
+    events.forEach((event, index) => {
+        const judged = judge(event.message);
+        if (judged === undefined)
+            return;
+        const seen = found.get(judged.text);
+        if (seen)
+            seen.count++;
+        else
+            found.set(judged.text, { rank: judged.rank, count: 1, first: index });
+    });
+    return [...found.entries()]
+        .sort(([, a], [, b]) => a.rank - b.rank || a.first - b.first)
+        .slice(0, max)
+        .map(([text, { count }]) => (count > 1 ? `${text} (×${count})` : text));
+}
+function judge(message) {
+    const line = message.trim();
+    if (/^REPORT RequestId:/.test(line)) {
+        if (!/Status: error/.test(line))
+            return undefined;
+        const type = /Error Type: (\S+)/.exec(line)?.[1];
+        return { rank: 3, text: `REPORT Status: error${type ? ` (${type})` : ''}` };
+    }
+    if (/Task timed out after/.test(line))
+        return { rank: 1, text: (/Task timed out after [\d.]+ seconds/.exec(line)?.[0] ?? line).slice(0, 300) };
+    const isError = /\tERROR\t|Uncaught Exception|\bRuntime\.[A-Za-z]+/.test(line);
+    if (!isError)
+        return undefined;
+    // The runtime's form: `<time>\t<request id>\tERROR\t<kind>\t{"errorType":…,"errorMessage":…}`.
+    const json = line.slice(line.indexOf('{'));
+    try {
+        const parsed = JSON.parse(json);
+        if (parsed.errorType || parsed.errorMessage) {
+            return { rank: /Uncaught Exception/.test(line) ? 0 : 1, text: `${parsed.errorType ?? 'Error'}: ${parsed.errorMessage ?? ''}`.slice(0, 300) };
+        }
+    }
+    catch {
+        // Not JSON: the line itself, without the timestamp and request id.
+    }
+    const fields = line.split('\t');
+    const text = fields.length >= 4 ? fields.slice(3).join(' ').trim() : line;
+    return { rank: /Runtime\./.test(line) ? 2 : 1, text: text.slice(0, 300) };
+}
+async function diagnose(request, deps) {
+    const { settings, version, since, until } = request;
+    const logGroup = request.logGroup ?? functionLogGroup(settings.functionName);
+    const diagnosis = { version, logGroup, lines: [], window: { since, until } };
+    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    // Logs first: by the time they have arrived, the metrics written with them have too.
+    await readLogs();
+    const readUntil = new Date(Math.max(until.getTime(), Date.now()));
+    try {
+        const [fn, api] = await Promise.all([
+            deps.metrics.functionReport(settings.functionName, settings.alias, version, since, readUntil),
+            settings.api ? deps.metrics.apiReport(settings.api.id, settings.api.stage, since, readUntil) : Promise.resolve(undefined),
+        ]);
+        diagnosis.metrics = fn;
+        if (api && settings.api)
+            diagnosis.api = { ...api, ...settings.api };
+        if (fn.invocations === 0)
+            diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
+    }
+    catch (error) {
+        diagnosis.metricsNote = `the metrics could not be read: ${diagnosis_message(error)}`;
+    }
+    return diagnosis;
+    async function readLogs() {
+        const tries = deps.logTries ?? 4;
+        const prefixes = streamPrefixes(version, since, until);
+        try {
+            for (let attempt = 1; attempt <= tries; attempt++) {
+                const events = await deps.logs.recentEvents(logGroup, prefixes, since, MAX_EVENTS);
+                diagnosis.lines = tellingLines(events);
+                if (diagnosis.lines.length > 0)
+                    return;
+                if (attempt < tries)
+                    await sleep(deps.logRetryMs ?? 2000);
+                else {
+                    diagnosis.logsNote =
+                        events.length === 0
+                            ? `the logs were empty: no lines from version ${version} in ${logGroup} yet`
+                            : `version ${version} wrote ${events.length} log line${events.length > 1 ? 's' : ''} to ${logGroup}, none of them an error`;
+                }
+            }
+        }
+        catch (error) {
+            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${diagnosis_message(error)}`;
+        }
+    }
+}
+/** The diagnosis as Markdown, for the job summary. */
+function renderDiagnosis(d) {
+    const lines = [`### What went wrong with version ${d.version}`, ''];
+    lines.push(`**What the function said** (\`${d.logGroup}\`, streams of version ${d.version}):`, '');
+    if (d.lines.length > 0)
+        lines.push('```text', ...d.lines, '```', '');
+    else
+        lines.push(`_${d.logsNote ?? 'nothing'}_`, '');
+    lines.push('**What the metrics said** (over the release):', '');
+    if (d.metrics) {
+        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
+        lines.push(`| version ${d.version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${ms(d.metrics.durationP95Ms)} |`, '');
+    }
+    if (d.api) {
+        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
+        lines.push(`| ${d.api.id} (${d.api.stage}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${ms(d.api.latencyP95Ms)} |`, '');
+    }
+    if (d.metricsNote)
+        lines.push(`_${d.metricsNote}_`, '');
+    return lines.join('\n');
+}
+/** The diagnosis as log lines. */
+function diagnosisLog(d) {
+    const out = [`What version ${d.version} said in ${d.logGroup}:`];
+    if (d.lines.length > 0)
+        out.push(...d.lines.map((l) => `  ${l}`));
+    else
+        out.push(`  (${d.logsNote ?? 'nothing'})`);
+    if (d.metrics) {
+        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
+            `${d.metrics.throttles} throttles, p95 duration ${ms(d.metrics.durationP95Ms)}`);
+    }
+    if (d.api)
+        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${ms(d.api.latencyP95Ms)}`);
+    if (d.metricsNote)
+        out.push(d.metricsNote);
+    return out;
+}
+function ms(value) {
+    return value === undefined ? '—' : `${Math.round(value)} ms`;
+}
+function diagnosis_message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(4085);
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-cloudwatch-logs/dist-cjs/index.js
@@ -91121,7 +91421,7 @@ async function shiftAndVerify(request, deps) {
             await readGates(wallClock());
         }
         catch (error) {
-            return { ok: false, failure: `${message(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+            return { ok: false, failure: `${shift_message(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
         }
     }
     // 2–4. The shift, watched.
@@ -91199,7 +91499,7 @@ async function shiftAndVerify(request, deps) {
                 smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
             }
             catch (error) {
-                throw new RolloutFailure(`smoke test could not run: ${message(error)}`);
+                throw new RolloutFailure(`smoke test could not run: ${shift_message(error)}`);
             }
             if (!smoke.ok) {
                 timeline.markFailed('smoke');
@@ -91212,7 +91512,7 @@ async function shiftAndVerify(request, deps) {
         }
     }
     catch (error) {
-        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${message(error)}`;
+        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${shift_message(error)}`;
         if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
             // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
             deps.state?.clear();
@@ -91243,7 +91543,7 @@ async function restore(request, deps) {
         return { restored: { to: before.version } };
     }
     catch (rollbackError) {
-        return { repair: { error: message(rollbackError), command: repairCommand(settings, before) } };
+        return { repair: { error: shift_message(rollbackError), command: repairCommand(settings, before) } };
     }
 }
 /** Put an alias back from a saved rollout state (the signal handler and the post step). */
@@ -91295,9 +91595,9 @@ function repairCommand(target, before) {
         `--function-version ${before.version} --routing-config '${routing}'${region}`);
 }
 function errorMessage(error) {
-    return message(error);
+    return shift_message(error);
 }
-function message(error) {
+function shift_message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 function percent(fraction) {
@@ -91664,7 +91964,8 @@ function artifact_isNotFound(err) {
 
 ;// CONCATENATED MODULE: ./src/aws/logs-gateway.ts
 /**
- * CloudWatch Logs through the AWS SDK: the retention of a function's log group.
+ * CloudWatch Logs through the AWS SDK: the retention of a function's log group, and what a
+ * function's versions logged.
  *
  * Lambda creates a function's log group the first time the function logs, with no retention
  * (logs kept forever). `ensureRetention` gives it the stage's retention: it reads the group
@@ -91674,14 +91975,24 @@ function artifact_isNotFound(err) {
  *
  * Permissions: logs:DescribeLogGroups, and logs:CreateLogGroup / logs:PutRetentionPolicy when
  * something has to change.
+ *
+ * `SdkLogReader.recentEvents` reads a version's lines: FilterLogEvents (all pages, until `limit`
+ * events are in hand) once per stream-name prefix, from `since`; the events are merged, sorted by
+ * timestamp and cut to `limit`. A missing group (ResourceNotFoundException) reads as no events.
+ * Permission: logs:FilterLogEvents.
  */
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 const RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+/** FilterLogEvents answers at most 10,000 events a call. */
+const FILTER_EVENTS_PER_CALL = 10_000;
 function isAlreadyExists(error) {
     return error instanceof Error && error.name === 'ResourceAlreadyExistsException';
+}
+function logs_gateway_isNotFound(error) {
+    return error instanceof Error && error.name === 'ResourceNotFoundException';
 }
 class SdkLogGroupGateway {
     client;
@@ -91726,13 +92037,69 @@ class SdkLogGroupGateway {
         await this.client.send(new client_cloudwatch_logs_dist_cjs/* PutRetentionPolicyCommand */.h5R({ logGroupName: logGroup, retentionInDays: days }));
     }
 }
-
-;// CONCATENATED MODULE: ./src/function-name.ts
-/** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
-function functionBaseName(functionName) {
-    const parts = functionName.split(':');
-    const at = parts.indexOf('function');
-    return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+class SdkLogReader {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async recentEvents(logGroup, streamPrefixes, since, limit) {
+        const prefixes = [...new Set(streamPrefixes)];
+        if (!logGroup || prefixes.length === 0 || !(limit > 0))
+            return [];
+        const seen = new Set();
+        const events = [];
+        for (const prefix of prefixes) {
+            for (const event of await this.eventsOf(logGroup, prefix, since, limit)) {
+                // Prefixes may overlap (`2026/` and `2026/11/22/[8]`): an event is kept once.
+                const key = `${event.logStream}\0${event.id}`;
+                if (event.id !== undefined && seen.has(key))
+                    continue;
+                seen.add(key);
+                events.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream });
+            }
+        }
+        // Stable: events of one timestamp keep the order CloudWatch gave them.
+        return events.sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
+    }
+    /** The first `limit` events (oldest first) of the streams named `prefix…`. */
+    async eventsOf(logGroup, prefix, since, limit) {
+        const found = [];
+        const pages = (0,client_cloudwatch_logs_dist_cjs/* paginateFilterLogEvents */.JQk)({ client: this.client, pageSize: Math.min(limit, FILTER_EVENTS_PER_CALL) }, {
+            logGroupName: logGroup,
+            logStreamNamePrefix: prefix,
+            startTime: since.getTime(),
+            // Ignored by CloudWatch Logs since 2019 (it always interleaves the streams); an emulator
+            // (moto) otherwise answers stream after stream, and the first page would not be the oldest.
+            interleaved: true,
+        });
+        try {
+            for await (const page of pages) {
+                for (const event of page.events ?? []) {
+                    const logStream = event.logStreamName ?? '';
+                    // Only the streams asked for (moto ignores logStreamNamePrefix and answers the whole group).
+                    if (!logStream.startsWith(prefix) || event.timestamp === undefined)
+                        continue;
+                    if (event.timestamp < since.getTime())
+                        continue;
+                    found.push({
+                        timestamp: event.timestamp,
+                        message: event.message ?? '',
+                        logStream,
+                        ...(event.eventId !== undefined && { id: event.eventId }),
+                    });
+                }
+                if (found.length >= limit)
+                    break;
+            }
+        }
+        catch (error) {
+            // No such group (or, for some emulators, no such stream): nothing was logged yet.
+            if (logs_gateway_isNotFound(error))
+                return [];
+            throw error;
+        }
+        return found;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/aws/metrics-gateway.ts
@@ -91767,6 +92134,37 @@ function metricPeriodSeconds(since, now = new Date()) {
     if (ageDays > 15)
         return 300;
     return 60;
+}
+/** Windows CloudWatch refuses (empty or reversed, or under a second): nothing can have happened in them. */
+function isEmptyWindow(since, until) {
+    return until.getTime() - since.getTime() < 1000;
+}
+/**
+ * The dimensions of one version's metrics through an alias, as Lambda publishes them. CloudWatch
+ * matches the dimension set exactly, so the per-function and per-alias aggregates are not counted.
+ */
+function versionDimensions(functionName, alias, version) {
+    const name = functionBaseName(functionName);
+    return [
+        { Name: 'FunctionName', Value: name },
+        { Name: 'Resource', Value: `${name}:${alias}` },
+        { Name: 'ExecutedVersion', Value: version },
+    ];
+}
+/** One MetricStat query of a GetMetricData call (`stat`: Sum, or an extended statistic such as p95). */
+function metricQuery(id, namespace, metricName, dimensions, period, stat) {
+    return {
+        Id: id,
+        MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions }, Period: period, Stat: stat },
+        ReturnData: true,
+    };
+}
+function sum(values) {
+    return (values ?? []).reduce((total, value) => total + value, 0);
+}
+/** The largest value; undefined when there is none. */
+function max(values) {
+    return values === undefined || values.length === 0 ? undefined : Math.max(...values);
 }
 function alarmState(value) {
     // An alarm always has a state; a value this version does not know is not taken for OK.
@@ -91804,39 +92202,74 @@ class SdkMetricsGateway {
     }
     async versionMetrics(functionName, alias, version, since, until) {
         // CloudWatch refuses an empty or reversed window; nothing can have happened in it.
-        if (until.getTime() - since.getTime() < 1000)
+        if (isEmptyWindow(since, until))
             return { errors: 0, invocations: 0 };
-        const name = functionBaseName(functionName);
+        const dimensions = versionDimensions(functionName, alias, version);
+        const period = metricPeriodSeconds(since);
+        const values = await this.metricValues([
+            metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
+            metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
+        ], since, until);
+        return { errors: sum(values.get('errors')), invocations: sum(values.get('invocations')) };
+    }
+    async functionReport(functionName, alias, version, since, until) {
+        if (isEmptyWindow(since, until))
+            return { invocations: 0, errors: 0, throttles: 0 };
+        const dimensions = versionDimensions(functionName, alias, version);
+        const period = metricPeriodSeconds(since);
+        const values = await this.metricValues([
+            metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
+            metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
+            metricQuery('throttles', 'AWS/Lambda', 'Throttles', dimensions, period, 'Sum'),
+            metricQuery('duration_p95', 'AWS/Lambda', 'Duration', dimensions, period, 'p95'),
+        ], since, until);
+        const durationP95Ms = max(values.get('duration_p95'));
+        return {
+            invocations: sum(values.get('invocations')),
+            errors: sum(values.get('errors')),
+            throttles: sum(values.get('throttles')),
+            ...(durationP95Ms !== undefined && { durationP95Ms }),
+        };
+    }
+    async apiReport(apiId, stage, since, until) {
+        if (isEmptyWindow(since, until))
+            return { errors4xx: 0, errors5xx: 0 };
         const dimensions = [
-            { Name: 'FunctionName', Value: name },
-            { Name: 'Resource', Value: `${name}:${alias}` },
-            { Name: 'ExecutedVersion', Value: version },
+            { Name: 'ApiId', Value: apiId },
+            { Name: 'Stage', Value: stage },
         ];
         const period = metricPeriodSeconds(since);
-        const query = (id, metricName) => ({
-            Id: id,
-            MetricStat: {
-                Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: dimensions },
-                Period: period,
-                Stat: 'Sum',
-            },
-            ReturnData: true,
-        });
-        const sums = { errors: 0, invocations: 0 };
-        const pages = (0,dist_cjs/* paginateGetMetricData */.stM)({ client: this.client }, {
-            MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')],
-            StartTime: since,
-            EndTime: until,
-        });
+        const values = await this.metricValues([
+            metricQuery('errors_4xx', 'AWS/ApiGateway', '4XXError', dimensions, period, 'Sum'),
+            metricQuery('errors_5xx', 'AWS/ApiGateway', '5XXError', dimensions, period, 'Sum'),
+            metricQuery('latency_p95', 'AWS/ApiGateway', 'Latency', dimensions, period, 'p95'),
+        ], since, until);
+        const latencyP95Ms = max(values.get('latency_p95'));
+        return {
+            errors4xx: sum(values.get('errors_4xx')),
+            errors5xx: sum(values.get('errors_5xx')),
+            ...(latencyP95Ms !== undefined && { latencyP95Ms }),
+        };
+    }
+    /** Every value each query returned, by query Id, over all pages of one GetMetricData. */
+    async metricValues(queries, since, until) {
+        const values = new Map(queries.flatMap((query) => (query.Id === undefined ? [] : [[query.Id, []]])));
+        // End on a whole period after `since`, so the period that holds `until` is read whole
+        // (moto, and CloudWatch for some periods, leave out a period that EndTime cuts short).
+        const period = (queries[0]?.MetricStat?.Period ?? 60) * 1000;
+        const end = new Date(since.getTime() + Math.ceil((until.getTime() - since.getTime()) / period) * period);
+        const pages = (0,dist_cjs/* paginateGetMetricData */.stM)({ client: this.client }, { MetricDataQueries: queries, StartTime: since, EndTime: end });
         for await (const page of pages) {
             for (const result of page.MetricDataResults ?? []) {
-                if (result.Id === undefined || !(result.Id in sums))
+                const into = result.Id === undefined ? undefined : values.get(result.Id);
+                if (into === undefined)
                     continue;
                 for (const value of result.Values ?? [])
-                    sums[result.Id] = (sums[result.Id] ?? 0) + value;
+                    if (Number.isFinite(value))
+                        into.push(value);
             }
         }
-        return { errors: sums.errors ?? 0, invocations: sums.invocations ?? 0 };
+        return values;
     }
 }
 
@@ -91996,65 +92429,6 @@ function sameLogging(desired, live) {
 /** True when `version` already runs exactly this code with the stage's settings. */
 function isUnchanged(codeSha256, desired, version) {
     return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
-}
-
-;// CONCATENATED MODULE: ./src/release-history.ts
-/**
- * The release history of a stage travels with its alias: compact JSON in the alias's
- * description, written by the same UpdateAlias call that makes the shift. Any fresh runner can
- * read it back, so rollback and status need no other storage.
- *
- * Form: `stage-deploy {"r":[["8","abc1234",1763780000],["7","",0]]}`, newest first: version,
- * short commit (empty when unknown), release time in epoch seconds (0 when unknown).
- */
-/** Lambda's limit on an alias description. */
-const ALIAS_DESCRIPTION_LIMIT = 256;
-const PREFIX = 'stage-deploy ';
-/** Releases recorded in an alias description, newest first; [] for any other description. */
-function parseHistory(description) {
-    if (!description?.startsWith(PREFIX))
-        return [];
-    try {
-        const data = JSON.parse(description.slice(PREFIX.length));
-        if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
-            return [];
-        const releases = [];
-        for (const entry of data.r) {
-            if (!Array.isArray(entry) || typeof entry[0] !== 'string')
-                continue;
-            releases.push({
-                version: entry[0],
-                commit: typeof entry[1] === 'string' ? entry[1] : '',
-                releasedAt: typeof entry[2] === 'number' ? entry[2] : 0,
-            });
-        }
-        return releases;
-    }
-    catch {
-        return [];
-    }
-}
-/** The description that records `releases` (newest first), dropping the oldest to fit Lambda's limit. */
-function formatHistory(releases) {
-    const entries = releases.map((r) => [r.version, r.commit, r.releasedAt]);
-    for (let count = entries.length; count >= 0; count--) {
-        const text = PREFIX + JSON.stringify({ r: entries.slice(0, count) });
-        if (text.length <= ALIAS_DESCRIPTION_LIMIT)
-            return text;
-    }
-    return PREFIX + '{"r":[]}';
-}
-/**
- * The history after a shift to `release`: it goes first; the release it replaces is kept next
- * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
- * always knows where to go.
- */
-function recordRelease(previous, replacedVersion, release) {
-    const earlier = [...previous];
-    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
-        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
-    }
-    return [release, ...earlier.filter((r) => r.version !== release.version)];
 }
 
 ;// CONCATENATED MODULE: ./src/release.ts
@@ -97540,74 +97914,6 @@ function createDeploymentTracker(env, token, log) {
         ...(env['GITHUB_API_URL'] && { apiUrl: env['GITHUB_API_URL'] }),
         ...(logUrl && { logUrl }),
     });
-}
-
-;// CONCATENATED MODULE: ./src/housekeeping.ts
-/**
- * After a successful release: old versions pruned (`keep-versions`, like Zappa's
- * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
- * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
- */
-
-
-/**
- * The published versions to delete: those beyond the newest `keep` that no alias refers to.
- * An alias refers to its version, the versions in its routing weights, and the previous release
- * recorded for its rollback; those are always kept, whatever their age.
- */
-function versionsToDelete(versions, aliases, keep) {
-    const kept = new Set();
-    for (const alias of aliases) {
-        kept.add(alias.version);
-        for (const weighted of Object.keys(alias.weights))
-            kept.add(weighted);
-        const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
-        if (previous)
-            kept.add(previous.version);
-    }
-    const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    return published.slice(keep).filter((v) => !kept.has(v));
-}
-/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
-function functionLogGroup(functionName, logging) {
-    return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;
-}
-async function housekeeping(settings, gateways, log) {
-    const report = { deleted: [] };
-    const name = settings.functionName;
-    if (settings.keepVersions !== undefined) {
-        try {
-            const [versions, aliases] = await Promise.all([gateways.lambda.listVersions(name), gateways.lambda.listAliases(name)]);
-            for (const version of versionsToDelete(versions.map((v) => v.version), aliases, settings.keepVersions)) {
-                await gateways.lambda.deleteVersion(name, version);
-                report.deleted.push(version);
-            }
-            if (report.deleted.length > 0) {
-                log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
-            }
-        }
-        catch (error) {
-            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${housekeeping_message(error)}`);
-        }
-    }
-    if (settings.logRetentionDays !== undefined) {
-        const days = settings.logRetentionDays;
-        let logGroup = functionLogGroup(name);
-        try {
-            logGroup = functionLogGroup(name, (await gateways.lambda.getVersion(name))?.logging);
-            const outcome = await gateways.logs.ensureRetention(logGroup, days);
-            report.retention = { logGroup, days, outcome };
-            if (outcome !== 'unchanged')
-                log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
-        }
-        catch (error) {
-            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${housekeeping_message(error)}`);
-        }
-    }
-    return report;
-}
-function housekeeping_message(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/promote.ts
@@ -108133,7 +108439,7 @@ function parseBody(value, fields) {
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
 
-async function stageStatus(settings, lambda) {
+async function stageStatus(settings, lambda, metrics, now = () => new Date()) {
     const base = {
         stage: settings.stage,
         functionName: settings.functionName,
@@ -108148,7 +108454,13 @@ async function stageStatus(settings, lambda) {
             const fn = await lambda.getVersion(settings.functionName);
             return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
         }
-        const version = await lambda.getVersion(settings.functionName, alias.version);
+        const until = now();
+        const [version, lastHour] = await Promise.all([
+            lambda.getVersion(settings.functionName, alias.version),
+            metrics
+                ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
+                .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
+        ]);
         const history = parseHistory(alias.description);
         const release = history.find((r) => r.version === alias.version);
         return {
@@ -108159,6 +108471,7 @@ async function stageStatus(settings, lambda) {
             ...(release !== undefined && { release }),
             earlier: history.filter((r) => r.version !== alias.version),
             weights: alias.weights,
+            ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
         };
     }
     catch (error) {
@@ -108168,8 +108481,8 @@ async function stageStatus(settings, lambda) {
 /** The status of several stages, as a Markdown table (the log prints the same table). */
 function renderStatusTable(stages) {
     const lines = [
-        '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier |',
-        '|---|---|---|---|---|---|---|---|',
+        '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
+        '|---|---|---|---|---|---|---|---|---|',
     ];
     for (const s of stages) {
         const cells = [
@@ -108185,6 +108498,9 @@ function renderStatusTable(stages) {
                     .join(', ')
                 : 'none',
             s.earlier.length > 0 ? s.earlier.map((r) => r.version).join(', ') : '—',
+            s.lastHour
+                ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${s.lastHour.durationP95Ms === undefined ? '—' : `${Math.round(s.lastHour.durationP95Ms)} ms`}`
+                : (s.lastHourNote ?? '—'),
         ];
         lines.push(`| ${cells.join(' | ')} |`);
     }
@@ -108200,6 +108516,7 @@ function formatTime(epochSeconds) {
  * One run of the action: resolve the stage, check the input, build the adapters and carry out
  * the command. Returns what happened as data; never touches @actions/core (main.ts does).
  */
+
 
 
 
@@ -108249,7 +108566,7 @@ async function runCommand(inputs, file, settings, environment, log, controls = {
     if (inputs.command === 'status') {
         const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
         const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
-        const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region))));
+        const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region), new SdkMetricsGateway(gateways.clients(s.region).cloudwatch))));
         return { kind: 'status', settings, stages };
     }
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
@@ -108287,6 +108604,10 @@ async function runCommand(inputs, file, settings, environment, log, controls = {
         result = await releaseCommand(inputs, file, settings, environment, deps);
         if (inputs.force && settings.alarms.length > 0)
             result.forced = true;
+        if (!isSuccess(result) && result.candidateVersion !== undefined && result.plan === undefined) {
+            const until = new Date();
+            result.diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, { logs: new SdkLogReader(clients.logs), metrics, log, ...diagnosisTiming(environment.env) });
+        }
         if (result.status === 'deployed' || result.status === 'promoted') {
             result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
         }
@@ -108399,11 +108720,17 @@ function gateTiming(env) {
     const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
     return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
 }
+/** How long to wait for a failed version's logs to arrive: 4 tries 2 s apart, or STAGE_DEPLOY_LOG_RETRY_MS apart. */
+function diagnosisTiming(env) {
+    const value = Number(env.STAGE_DEPLOY_LOG_RETRY_MS);
+    return Number.isFinite(value) && value >= 0 && env.STAGE_DEPLOY_LOG_RETRY_MS !== undefined ? { logRetryMs: value } : {};
+}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 /**
  * The job summary, rendered from a command's result. Pure: main.ts writes it.
  */
+
 
 const STATUS_BADGE = {
     deployed: '✅ deployed',
@@ -108463,8 +108790,11 @@ function renderSummary(result, context = {}) {
     rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${escapeCell(result.smoke.summary)}` : '—']);
     rows.push(['Duration', formatMs(result.durationMs)]);
     lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+    if (result.diagnosis)
+        lines.push(renderDiagnosis(result.diagnosis));
     if (result.smoke && result.smoke.attempts.length > 0) {
-        lines.push('<details><summary>Smoke attempts</summary>', '');
+        // Open when the check failed: the answers the endpoint gave are the first thing to read.
+        lines.push(`<details${result.smoke.ok ? '' : ' open'}><summary>Smoke attempts</summary>`, '');
         lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
         for (const a of result.smoke.attempts) {
             const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
@@ -108572,6 +108902,7 @@ function codeCell(text) {
 
 
 
+
 const log = {
     info: (message) => info(message),
     warn: (message) => warning(message),
@@ -108619,10 +108950,15 @@ async function main() {
         }
         setOutputs(result);
         await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
+        if (result.diagnosis)
+            diagnosisLog(result.diagnosis).forEach((line) => info(line));
         if (isSuccess(result))
             info(closingLine(result));
-        else
-            setFailed(result.error ?? `${result.stage}: ${result.status}`);
+        else {
+            // One annotation, titled with the stage and the versions, and the step fails.
+            error(result.error ?? `${result.stage}: ${result.status}`, { title: failureTitle(result) });
+            process.exitCode = ExitCode.Failure;
+        }
     }
     catch (error) {
         setOutput(Outputs.Status, 'failed');
@@ -108666,6 +109002,15 @@ function setOutputs(result) {
     setOutput(Outputs.PreviousVersion, result.previousVersion ?? '');
     setOutput(Outputs.CodeSha256, result.codeSha256 ?? '');
     setOutput(Outputs.AliasArn, result.aliasArn ?? '');
+}
+/** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
+function failureTitle(result) {
+    const to = result.candidateVersion ?? '—';
+    if (result.status === 'rolled-back')
+        return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;
+    if (result.repair)
+        return `stage-deploy: ${result.stage} ROLLBACK FAILED, alias may be on ${to}`;
+    return `stage-deploy: ${result.command} of ${result.stage} failed, alias stays on ${result.version ?? '—'}`;
 }
 function closingLine(result) {
     if (result.status === 'unchanged')

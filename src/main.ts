@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 
 import { Outputs } from './constants.js';
 import { readInputs } from './inputs.js';
+import { diagnosisLog } from './diagnosis.js';
 import { cleanUp } from './post.js';
 import { isSuccess, type ReleaseResult } from './result.js';
 import { environmentFromProcess, loadConfig, resolveSettings, runCommand, type RunOutcome } from './run.js';
@@ -63,8 +64,13 @@ export async function main(): Promise<void> {
     }
     setOutputs(result);
     await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
+    if (result.diagnosis) diagnosisLog(result.diagnosis).forEach((line) => core.info(line));
     if (isSuccess(result)) core.info(closingLine(result));
-    else core.setFailed(result.error ?? `${result.stage}: ${result.status}`);
+    else {
+      // One annotation, titled with the stage and the versions, and the step fails.
+      core.error(result.error ?? `${result.stage}: ${result.status}`, { title: failureTitle(result) });
+      process.exitCode = core.ExitCode.Failure;
+    }
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
     core.setFailed(error instanceof Error ? error.message : String(error));
@@ -107,6 +113,14 @@ function setOutputs(result: ReleaseResult): void {
   core.setOutput(Outputs.PreviousVersion, result.previousVersion ?? '');
   core.setOutput(Outputs.CodeSha256, result.codeSha256 ?? '');
   core.setOutput(Outputs.AliasArn, result.aliasArn ?? '');
+}
+
+/** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
+export function failureTitle(result: ReleaseResult): string {
+  const to = result.candidateVersion ?? '—';
+  if (result.status === 'rolled-back') return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;
+  if (result.repair) return `stage-deploy: ${result.stage} ROLLBACK FAILED, alias may be on ${to}`;
+  return `stage-deploy: ${result.command} of ${result.stage} failed, alias stays on ${result.version ?? '—'}`;
 }
 
 function closingLine(result: ReleaseResult): string {

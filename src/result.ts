@@ -2,6 +2,7 @@
  * What a command did, as plain data. The outputs, the log's closing lines and the job summary
  * are all rendered from this object.
  */
+import type { Diagnosis } from './diagnosis.js';
 import type { GateReading, TrafficPoint } from './shift.js';
 import type { SmokeResult } from './types.js';
 
@@ -44,6 +45,8 @@ export interface ReleaseResult {
   gates?: GateReading[];
   /** force: true skipped the alarm gates. */
   forced?: boolean;
+  /** A failed release, explained: the new version's error lines and metrics. */
+  diagnosis?: Diagnosis;
   /** Why the command failed: the one line the step fails with. */
   error?: string;
   /** Set when putting the alias back failed too: what to run by hand. */

@@ -9,10 +9,11 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { prepareArtifact } from './artifact.js';
 import { createClients } from './aws/clients.js';
 import { SdkLambdaGateway } from './aws/lambda-gateway.js';
-import { SdkLogGroupGateway } from './aws/logs-gateway.js';
+import { SdkLogGroupGateway, SdkLogReader } from './aws/logs-gateway.js';
 import { SdkMetricsGateway } from './aws/metrics-gateway.js';
 import { S3ArtifactStore } from './aws/s3-store.js';
 import { deploy } from './deploy.js';
+import { diagnose } from './diagnosis.js';
 import { createDeploymentTracker } from './github/deployments.js';
 import { housekeeping } from './housekeeping.js';
 import type { ActionInputs } from './inputs.js';
@@ -86,7 +87,7 @@ export async function runCommand(
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
     const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
-    const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region))));
+    const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region), new SdkMetricsGateway(gateways.clients(s.region).cloudwatch))));
     return { kind: 'status', settings, stages };
   }
 
@@ -123,6 +124,13 @@ export async function runCommand(
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps);
     if (inputs.force && settings.alarms.length > 0) result.forced = true;
+    if (!isSuccess(result) && result.candidateVersion !== undefined && result.plan === undefined) {
+      const until = new Date();
+      result.diagnosis = await diagnose(
+        { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
+        { logs: new SdkLogReader(clients.logs), metrics, log, ...diagnosisTiming(environment.env) },
+      );
+    }
     if (result.status === 'deployed' || result.status === 'promoted') {
       result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
     }
@@ -251,4 +259,10 @@ async function checkAlarmsExist(settings: StageSettings, metrics: MetricsGateway
 function gateTiming(env: Record<string, string | undefined>): { gateIntervalMs?: number } {
   const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
   return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
+}
+
+/** How long to wait for a failed version's logs to arrive: 4 tries 2 s apart, or STAGE_DEPLOY_LOG_RETRY_MS apart. */
+function diagnosisTiming(env: Record<string, string | undefined>): { logRetryMs?: number } {
+  const value = Number(env.STAGE_DEPLOY_LOG_RETRY_MS);
+  return Number.isFinite(value) && value >= 0 && env.STAGE_DEPLOY_LOG_RETRY_MS !== undefined ? { logRetryMs: value } : {};
 }

@@ -3,7 +3,7 @@
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
 import { parseHistory, type Release } from './release-history.js';
-import type { LambdaGateway, StageSettings } from './types.js';
+import type { FunctionReport, LambdaGateway, ReportMetrics, StageSettings } from './types.js';
 
 export interface StageStatus {
   stage: string;
@@ -22,9 +22,17 @@ export interface StageStatus {
   weights: Record<string, number>;
   /** Why the stage could not be read (missing function, access denied, ...). */
   problem?: string;
+  /** The current version's metrics over the last hour, like Zappa's status: which stage is unwell. */
+  lastHour?: FunctionReport;
+  lastHourNote?: string;
 }
 
-export async function stageStatus(settings: StageSettings, lambda: LambdaGateway): Promise<StageStatus> {
+export async function stageStatus(
+  settings: StageSettings,
+  lambda: LambdaGateway,
+  metrics?: ReportMetrics,
+  now: () => Date = () => new Date(),
+): Promise<StageStatus> {
   const base: StageStatus = {
     stage: settings.stage,
     functionName: settings.functionName,
@@ -39,7 +47,13 @@ export async function stageStatus(settings: StageSettings, lambda: LambdaGateway
       const fn = await lambda.getVersion(settings.functionName);
       return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
     }
-    const version = await lambda.getVersion(settings.functionName, alias.version);
+    const until = now();
+    const [version, lastHour] = await Promise.all([
+      lambda.getVersion(settings.functionName, alias.version),
+      metrics
+        ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ]);
     const history = parseHistory(alias.description);
     const release = history.find((r) => r.version === alias.version);
     return {
@@ -50,6 +64,7 @@ export async function stageStatus(settings: StageSettings, lambda: LambdaGateway
       ...(release !== undefined && { release }),
       earlier: history.filter((r) => r.version !== alias.version),
       weights: alias.weights,
+      ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
     };
   } catch (error) {
     return { ...base, problem: error instanceof Error ? error.message : String(error) };
@@ -59,8 +74,8 @@ export async function stageStatus(settings: StageSettings, lambda: LambdaGateway
 /** The status of several stages, as a Markdown table (the log prints the same table). */
 export function renderStatusTable(stages: StageStatus[]): string {
   const lines = [
-    '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier |',
-    '|---|---|---|---|---|---|---|---|',
+    '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of stages) {
     const cells = [
@@ -76,6 +91,9 @@ export function renderStatusTable(stages: StageStatus[]): string {
             .join(', ')
         : 'none',
       s.earlier.length > 0 ? s.earlier.map((r) => r.version).join(', ') : '—',
+      s.lastHour
+        ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${s.lastHour.durationP95Ms === undefined ? '—' : `${Math.round(s.lastHour.durationP95Ms)} ms`}`
+        : (s.lastHourNote ?? '—'),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }

@@ -1,6 +1,7 @@
 /**
  * The job summary, rendered from a command's result. Pure: main.ts writes it.
  */
+import { renderDiagnosis } from './diagnosis.js';
 import { formatSize } from './release.js';
 import type { ReleaseResult, ReleaseStatus } from './result.js';
 
@@ -61,8 +62,11 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
   rows.push(['Duration', formatMs(result.durationMs)]);
   lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
 
+  if (result.diagnosis) lines.push(renderDiagnosis(result.diagnosis));
+
   if (result.smoke && result.smoke.attempts.length > 0) {
-    lines.push('<details><summary>Smoke attempts</summary>', '');
+    // Open when the check failed: the answers the endpoint gave are the first thing to read.
+    lines.push(`<details${result.smoke.ok ? '' : ' open'}><summary>Smoke attempts</summary>`, '');
     lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
     for (const a of result.smoke.attempts) {
       const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;

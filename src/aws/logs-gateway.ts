@@ -1,5 +1,6 @@
 /**
- * CloudWatch Logs through the AWS SDK: the retention of a function's log group.
+ * CloudWatch Logs through the AWS SDK: the retention of a function's log group, and what a
+ * function's versions logged.
  *
  * Lambda creates a function's log group the first time the function logs, with no retention
  * (logs kept forever). `ensureRetention` gives it the stage's retention: it reads the group
@@ -9,23 +10,36 @@
  *
  * Permissions: logs:DescribeLogGroups, and logs:CreateLogGroup / logs:PutRetentionPolicy when
  * something has to change.
+ *
+ * `SdkLogReader.recentEvents` reads a version's lines: FilterLogEvents (all pages, until `limit`
+ * events are in hand) once per stream-name prefix, from `since`; the events are merged, sorted by
+ * timestamp and cut to `limit`. A missing group (ResourceNotFoundException) reads as no events.
+ * Permission: logs:FilterLogEvents.
  */
 import {
   CreateLogGroupCommand,
   paginateDescribeLogGroups,
+  paginateFilterLogEvents,
   PutRetentionPolicyCommand,
   type CloudWatchLogsClient,
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogGroupGateway } from '../types.js';
+import type { LogEvent, LogGroupGateway, LogReader } from '../types.js';
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
 
+/** FilterLogEvents answers at most 10,000 events a call. */
+export const FILTER_EVENTS_PER_CALL = 10_000;
+
 function isAlreadyExists(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceAlreadyExistsException';
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceNotFoundException';
 }
 
 export class SdkLogGroupGateway implements LogGroupGateway {
@@ -66,5 +80,70 @@ export class SdkLogGroupGateway implements LogGroupGateway {
 
   private async putRetention(logGroup: string, days: number): Promise<void> {
     await this.client.send(new PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: days }));
+  }
+}
+
+export class SdkLogReader implements LogReader {
+  constructor(private readonly client: CloudWatchLogsClient) {}
+
+  async recentEvents(logGroup: string, streamPrefixes: string[], since: Date, limit: number): Promise<LogEvent[]> {
+    const prefixes = [...new Set(streamPrefixes)];
+    if (!logGroup || prefixes.length === 0 || !(limit > 0)) return [];
+    const seen = new Set<string>();
+    const events: LogEvent[] = [];
+    for (const prefix of prefixes) {
+      for (const event of await this.eventsOf(logGroup, prefix, since, limit)) {
+        // Prefixes may overlap (`2026/` and `2026/11/22/[8]`): an event is kept once.
+        const key = `${event.logStream}\0${event.id}`;
+        if (event.id !== undefined && seen.has(key)) continue;
+        seen.add(key);
+        events.push({ timestamp: event.timestamp, message: event.message, logStream: event.logStream });
+      }
+    }
+    // Stable: events of one timestamp keep the order CloudWatch gave them.
+    return events.sort((a, b) => a.timestamp - b.timestamp).slice(0, limit);
+  }
+
+  /** The first `limit` events (oldest first) of the streams named `prefix…`. */
+  private async eventsOf(
+    logGroup: string,
+    prefix: string,
+    since: Date,
+    limit: number,
+  ): Promise<(LogEvent & { id?: string })[]> {
+    const found: (LogEvent & { id?: string })[] = [];
+    const pages = paginateFilterLogEvents(
+      { client: this.client, pageSize: Math.min(limit, FILTER_EVENTS_PER_CALL) },
+      {
+        logGroupName: logGroup,
+        logStreamNamePrefix: prefix,
+        startTime: since.getTime(),
+        // Ignored by CloudWatch Logs since 2019 (it always interleaves the streams); an emulator
+        // (moto) otherwise answers stream after stream, and the first page would not be the oldest.
+        interleaved: true,
+      },
+    );
+    try {
+      for await (const page of pages) {
+        for (const event of page.events ?? []) {
+          const logStream = event.logStreamName ?? '';
+          // Only the streams asked for (moto ignores logStreamNamePrefix and answers the whole group).
+          if (!logStream.startsWith(prefix) || event.timestamp === undefined) continue;
+          if (event.timestamp < since.getTime()) continue;
+          found.push({
+            timestamp: event.timestamp,
+            message: event.message ?? '',
+            logStream,
+            ...(event.eventId !== undefined && { id: event.eventId }),
+          });
+        }
+        if (found.length >= limit) break;
+      }
+    } catch (error) {
+      // No such group (or, for some emulators, no such stream): nothing was logged yet.
+      if (isNotFound(error)) return [];
+      throw error;
+    }
+    return found;
   }
 }

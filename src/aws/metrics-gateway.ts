@@ -19,7 +19,7 @@ import {
   type Dimension,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmState, MetricsGateway, VersionMetrics } from '../types.js';
+import type { AlarmState, ApiReport, FunctionReport, MetricsGateway, ReportMetrics, VersionMetrics } from '../types.js';
 import { functionBaseName } from '../function-name.js';
 
 /** DescribeAlarms takes at most 100 names (and answers at most 100 alarms a page). */
@@ -39,12 +39,55 @@ export function metricPeriodSeconds(since: Date, now: Date = new Date()): number
   return 60;
 }
 
+/** Windows CloudWatch refuses (empty or reversed, or under a second): nothing can have happened in them. */
+function isEmptyWindow(since: Date, until: Date): boolean {
+  return until.getTime() - since.getTime() < 1000;
+}
+
+/**
+ * The dimensions of one version's metrics through an alias, as Lambda publishes them. CloudWatch
+ * matches the dimension set exactly, so the per-function and per-alias aggregates are not counted.
+ */
+export function versionDimensions(functionName: string, alias: string, version: string): Dimension[] {
+  const name = functionBaseName(functionName);
+  return [
+    { Name: 'FunctionName', Value: name },
+    { Name: 'Resource', Value: `${name}:${alias}` },
+    { Name: 'ExecutedVersion', Value: version },
+  ];
+}
+
+/** One MetricStat query of a GetMetricData call (`stat`: Sum, or an extended statistic such as p95). */
+function metricQuery(
+  id: string,
+  namespace: string,
+  metricName: string,
+  dimensions: Dimension[],
+  period: number,
+  stat: string,
+): MetricDataQuery {
+  return {
+    Id: id,
+    MetricStat: { Metric: { Namespace: namespace, MetricName: metricName, Dimensions: dimensions }, Period: period, Stat: stat },
+    ReturnData: true,
+  };
+}
+
+function sum(values: number[] | undefined): number {
+  return (values ?? []).reduce((total, value) => total + value, 0);
+}
+
+/** The largest value; undefined when there is none. */
+function max(values: number[] | undefined): number | undefined {
+  return values === undefined || values.length === 0 ? undefined : Math.max(...values);
+}
+
 function alarmState(value: string | undefined): AlarmState['state'] {
   // An alarm always has a state; a value this version does not know is not taken for OK.
   return STATES.includes(value as AlarmState['state']) ? (value as AlarmState['state']) : 'INSUFFICIENT_DATA';
 }
 
-export class SdkMetricsGateway implements MetricsGateway {
+export class SdkMetricsGateway implements MetricsGateway, ReportMetrics {
   constructor(private readonly client: CloudWatchClient) {}
 
   async alarmStates(names: string[]): Promise<AlarmState[]> {
@@ -83,38 +126,88 @@ export class SdkMetricsGateway implements MetricsGateway {
     until: Date,
   ): Promise<VersionMetrics> {
     // CloudWatch refuses an empty or reversed window; nothing can have happened in it.
-    if (until.getTime() - since.getTime() < 1000) return { errors: 0, invocations: 0 };
-    const name = functionBaseName(functionName);
+    if (isEmptyWindow(since, until)) return { errors: 0, invocations: 0 };
+    const dimensions = versionDimensions(functionName, alias, version);
+    const period = metricPeriodSeconds(since);
+    const values = await this.metricValues(
+      [
+        metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
+        metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
+      ],
+      since,
+      until,
+    );
+    return { errors: sum(values.get('errors')), invocations: sum(values.get('invocations')) };
+  }
+
+  async functionReport(
+    functionName: string,
+    alias: string,
+    version: string,
+    since: Date,
+    until: Date,
+  ): Promise<FunctionReport> {
+    if (isEmptyWindow(since, until)) return { invocations: 0, errors: 0, throttles: 0 };
+    const dimensions = versionDimensions(functionName, alias, version);
+    const period = metricPeriodSeconds(since);
+    const values = await this.metricValues(
+      [
+        metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
+        metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
+        metricQuery('throttles', 'AWS/Lambda', 'Throttles', dimensions, period, 'Sum'),
+        metricQuery('duration_p95', 'AWS/Lambda', 'Duration', dimensions, period, 'p95'),
+      ],
+      since,
+      until,
+    );
+    const durationP95Ms = max(values.get('duration_p95'));
+    return {
+      invocations: sum(values.get('invocations')),
+      errors: sum(values.get('errors')),
+      throttles: sum(values.get('throttles')),
+      ...(durationP95Ms !== undefined && { durationP95Ms }),
+    };
+  }
+
+  async apiReport(apiId: string, stage: string, since: Date, until: Date): Promise<ApiReport> {
+    if (isEmptyWindow(since, until)) return { errors4xx: 0, errors5xx: 0 };
     const dimensions: Dimension[] = [
-      { Name: 'FunctionName', Value: name },
-      { Name: 'Resource', Value: `${name}:${alias}` },
-      { Name: 'ExecutedVersion', Value: version },
+      { Name: 'ApiId', Value: apiId },
+      { Name: 'Stage', Value: stage },
     ];
     const period = metricPeriodSeconds(since);
-    const query = (id: string, metricName: string): MetricDataQuery => ({
-      Id: id,
-      MetricStat: {
-        Metric: { Namespace: 'AWS/Lambda', MetricName: metricName, Dimensions: dimensions },
-        Period: period,
-        Stat: 'Sum',
-      },
-      ReturnData: true,
-    });
-    const sums: Record<string, number> = { errors: 0, invocations: 0 };
-    const pages = paginateGetMetricData(
-      { client: this.client },
-      {
-        MetricDataQueries: [query('errors', 'Errors'), query('invocations', 'Invocations')],
-        StartTime: since,
-        EndTime: until,
-      },
+    const values = await this.metricValues(
+      [
+        metricQuery('errors_4xx', 'AWS/ApiGateway', '4XXError', dimensions, period, 'Sum'),
+        metricQuery('errors_5xx', 'AWS/ApiGateway', '5XXError', dimensions, period, 'Sum'),
+        metricQuery('latency_p95', 'AWS/ApiGateway', 'Latency', dimensions, period, 'p95'),
+      ],
+      since,
+      until,
     );
+    const latencyP95Ms = max(values.get('latency_p95'));
+    return {
+      errors4xx: sum(values.get('errors_4xx')),
+      errors5xx: sum(values.get('errors_5xx')),
+      ...(latencyP95Ms !== undefined && { latencyP95Ms }),
+    };
+  }
+
+  /** Every value each query returned, by query Id, over all pages of one GetMetricData. */
+  private async metricValues(queries: MetricDataQuery[], since: Date, until: Date): Promise<Map<string, number[]>> {
+    const values = new Map<string, number[]>(queries.flatMap((query) => (query.Id === undefined ? [] : [[query.Id, []]])));
+    // End on a whole period after `since`, so the period that holds `until` is read whole
+    // (moto, and CloudWatch for some periods, leave out a period that EndTime cuts short).
+    const period = (queries[0]?.MetricStat?.Period ?? 60) * 1000;
+    const end = new Date(since.getTime() + Math.ceil((until.getTime() - since.getTime()) / period) * period);
+    const pages = paginateGetMetricData({ client: this.client }, { MetricDataQueries: queries, StartTime: since, EndTime: end });
     for await (const page of pages) {
       for (const result of page.MetricDataResults ?? []) {
-        if (result.Id === undefined || !(result.Id in sums)) continue;
-        for (const value of result.Values ?? []) sums[result.Id] = (sums[result.Id] ?? 0) + value;
+        const into = result.Id === undefined ? undefined : values.get(result.Id);
+        if (into === undefined) continue;
+        for (const value of result.Values ?? []) if (Number.isFinite(value)) into.push(value);
       }
     }
-    return { errors: sums.errors ?? 0, invocations: sums.invocations ?? 0 };
+    return values;
   }
 }

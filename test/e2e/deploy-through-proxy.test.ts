@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { runAction } from '../harness/action.mjs';
+import { annotations, runAction } from '../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { codeSha256, createFunction, makeZip, snapshotFunction } from '../harness/lambda-fixtures.mjs';
@@ -76,7 +76,7 @@ describe('deploy against Lambda behaviours moto lacks', () => {
     const { zip, run } = deploy(config, { 'index.mjs': GOOD });
     const result = await run;
 
-    expect(result.stdout).not.toContain('::error::');
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(result.outputs).toMatchObject({ status: 'deployed', version: '1', 'code-sha256': codeSha256(zip) });
     const operations = proxy.calls.filter((c) => c.service === 'lambda').map((c) => c.operation);
     const publishAt = operations.indexOf('PublishVersion');
@@ -107,7 +107,7 @@ describe('deploy against Lambda behaviours moto lacks', () => {
 
     expect(result.code).not.toBe(0);
     expect(result.outputs.status).toBe('failed');
-    expect(result.stdout).toContain('::error::dev: publishing failed, nothing was shifted: ');
+    expect(annotations(result.stdout).find((a) => a.kind === 'error')?.message).toMatch(/^dev: publishing failed, nothing was shifted: /);
     expect(result.stdout).toContain('Lambda was unable to configure access to your environment variables');
     expect(proxy.counts().PublishVersion).toBeUndefined();
     const after = await snapshotFunction(moto.endpoint, 'failing-update');
@@ -125,8 +125,8 @@ describe('deploy against Lambda behaviours moto lacks', () => {
     expect(result.code).not.toBe(0);
     expect(result.outputs.status).toBe('failed');
     expect(result.outputs.version).toBe('1');
-    expect(result.stdout).toMatch(
-      /::error::GET http:\/\/127\.0\.0\.1:\d+\/ → 502 on 2 of 2 attempts; ROLLBACK FAILED: alias dev may still point at version 1 \(not allowed to lambda:DeleteAlias\)\. Repair it by hand: aws lambda delete-alias --function-name stuck --name dev/,
+    expect(annotations(result.stdout).find((a) => a.kind === 'error')?.message).toMatch(
+      /^GET http:\/\/127\.0\.0\.1:\d+\/ → 502 on 2 of 2 attempts; ROLLBACK FAILED: alias dev may still point at version 1 \(not allowed to lambda:DeleteAlias\)\. Repair it by hand: aws lambda delete-alias --function-name stuck --name dev/,
     );
     expect(result.summary).toContain('```sh\naws lambda delete-alias --function-name stuck --name dev\n```');
   });

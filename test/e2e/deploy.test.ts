@@ -10,7 +10,7 @@ import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/cli
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runAction } from '../harness/action.mjs';
+import { annotations, runAction } from '../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { codeSha256, createBucket, createFunction, lambdaClient, makeZip, s3Client, snapshotFunction } from '../harness/lambda-fixtures.mjs';
@@ -39,13 +39,14 @@ function zip(files: Record<string, string>): string {
 }
 
 /** A function on moto, its own endpoint, and a stages file whose smoke test hits that endpoint. */
-async function setUp(functionName: string, stages: (url: string) => string, alias = 'dev') {
+async function setUp(functionName: string, stages: (url: string) => string, alias = 'dev', writeLogs = true) {
   await createFunction(moto.endpoint, {
     name: functionName,
     zipPath: zip({ 'index.mjs': 'export const handler = async () => ({ statusCode: 503, body: "bootstrap" });\n' }),
     environment: { KEEP: 'me', TABLE: 'from-iac' },
   });
-  const endpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName, alias, codeRoots: [workspace] });
+  // The endpoint writes what the Lambda runtime would log, and the metrics, into moto's CloudWatch.
+  const endpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName, alias, codeRoots: [workspace], writeLogs });
   stops.push(endpoint.stop);
   const config = join(workspace, `${functionName}.yml`);
   writeFileSync(config, stages(endpoint.url));
@@ -53,7 +54,7 @@ async function setUp(functionName: string, stages: (url: string) => string, alia
 }
 
 function deploy(inputs: Record<string, string>, env: Record<string, string> = {}) {
-  return runAction({ inputs, workspace, env: { ...awsEnv(proxy.endpoint), ...env } });
+  return runAction({ inputs, workspace, env: { ...awsEnv(proxy.endpoint), STAGE_DEPLOY_LOG_RETRY_MS: '300', ...env } });
 }
 
 async function versionConfig(functionName: string, version: string) {
@@ -156,7 +157,10 @@ stages:
     expect(run.outputs.status).toBe('rolled-back');
     expect(run.outputs.version).toBe('1');
     expect(run.outputs['previous-version']).toBe('1');
-    expect(run.stdout).toMatch(/::error::GET http:\/\/127\.0\.0\.1:\d+\/notes\/health → 502 on 3 of 3 attempts; dev rolled back from 2 to 1/);
+    const [failure, ...others] = annotations(run.stdout).filter((a) => a.kind === 'error');
+    expect(others).toEqual([]);
+    expect(failure?.title).toBe('stage-deploy: dev rolled back from 2 to 1');
+    expect(failure?.message).toMatch(/^GET http:\/\/127\.0\.0\.1:\d+\/notes\/health → 502 on 3 of 3 attempts; dev rolled back from 2 to 1$/);
     // The broken version was published and reached by the smoke test, then left.
     expect((await versionConfig(fn, '2')).CodeSha256).toBe(codeSha256(broken));
     expect(endpoint.requests.filter((r) => r.version === '2').map((r) => r.status)).toEqual([502, 502, 502]);
@@ -166,6 +170,13 @@ stages:
     expect(endpoint.requests.at(-1)?.version).toBe('1');
     expect(run.summary).toContain('rolled back');
     expect(run.summary).toContain('1 → 2 → 1 (rolled back)');
+    // Why, at a glance: the status codes seen, the function's own error line, the metrics.
+    expect(run.summary).toContain('<details open><summary>Smoke attempts</summary>');
+    expect(run.summary).toMatch(/\| 1 \| GET http:\/\/127\.0\.0\.1:\d+\/notes\/health \| ❌ 502 \|/);
+    expect(run.summary).toContain('### What went wrong with version 2');
+    expect(run.summary).toContain('```text\nReferenceError: gibberish is not defined (×3)\nREPORT Status: error (Runtime.Unknown) (×3)\n```');
+    expect(run.summary).toMatch(/\| version 2 \| 3 \| 3 \| 0 \|/);
+    expect(run.stdout).toContain('  ReferenceError: gibberish is not defined (×3)');
     expect(visibleLog(run.stdout)).not.toContain(SECRET);
   });
 
@@ -232,6 +243,8 @@ describe('deploy: first release that fails', () => {
     const { config } = await setUp(
       fn,
       (url) => `stages:\n  dev:\n    function: ${fn}\n    smoke: { url: "${url}/", attempts: 2, interval: 50ms }\n`,
+      'dev',
+      false, // no logs: the release still rolls back, and says the logs were empty
     );
     const run = await deploy({ stage: 'dev', artifact: relative(zip({ 'index.mjs': BROKEN })), config });
     expect(run.code).not.toBe(0);
@@ -240,6 +253,7 @@ describe('deploy: first release that fails', () => {
     expect(run.stdout).toContain('→ 502 on 2 of 2 attempts; dev rolled back: alias dev removed (first deploy of version 1)');
     const snapshot = await snapshotFunction(moto.endpoint, fn);
     expect(snapshot.aliases).toEqual([]);
+    expect(run.summary).toContain(`_the logs were empty: no lines from version 1 in /aws/lambda/${fn} yet_`);
   });
 });
 
@@ -265,7 +279,7 @@ stages:
     const packed = await prepareArtifact(dir, { workDir: join(workspace, 'build') });
 
     const run = await deploy({ stage: 'dev', artifact: 'src-dir', config });
-    expect(run.stdout).not.toContain('::error::');
+    expect(annotations(run.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(run.outputs.status).toBe('deployed');
     expect(run.outputs['code-sha256']).toBe(packed.codeSha256);
     const key = `stage-deploy/${fn}/${packed.sha256Hex}.zip`;

@@ -11,7 +11,7 @@ import { CloudWatchClient, PutMetricAlarmCommand, PutMetricDataCommand, SetAlarm
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { runAction } from '../harness/action.mjs';
+import { annotations, runAction } from '../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
@@ -117,7 +117,7 @@ describe('progressive delivery', () => {
         if (line.startsWith('Step 1/2') && during === undefined) void alias(name).then((a) => (during = a));
       },
     });
-    expect(result.stdout).not.toContain('::error::');
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(result.outputs).toMatchObject({ status: 'deployed', version: '2', 'previous-version': '1' });
     expect(during).toEqual({ version: '1', weights: { '2': 0.5 } });
     expect(lines).toContain('Traffic plan for version 2: 50% for 2s, then 100%.');
@@ -136,7 +136,7 @@ describe('progressive delivery', () => {
     });
     expect(result.code).not.toBe(0);
     expect(result.outputs).toMatchObject({ status: 'rolled-back', version: '1' });
-    expect(result.stdout).toContain('::error::alarm notes-5xx is in ALARM (set ALARM by the test); prod rolled back from 2 to 1');
+    expect(annotations(result.stdout)).toContainEqual({ kind: 'error', title: 'stage-deploy: prod rolled back from 2 to 1', message: 'alarm notes-5xx is in ALARM (set ALARM by the test); prod rolled back from 2 to 1' });
     expect(result.summary).toContain('rolled back');
     expect(result.summary).toMatch(/line \[50, 50, 0\]/);
     expect(await alias(name)).toEqual({ version: '1', weights: {} });
@@ -167,8 +167,9 @@ describe('progressive delivery', () => {
       },
     });
     expect(result.outputs).toMatchObject({ status: 'rolled-back', version: '1' });
-    // The runner escapes % in workflow commands as %25 and shows it as %.
-    expect(result.stdout.replace(/%25/g, '%')).toContain('::error::version 2: 4 errors in 10 invocations (40%), above max-error-rate 10%; prod rolled back from 2 to 1');
+    expect(annotations(result.stdout).find((a) => a.kind === 'error')?.message).toBe(
+      'version 2: 4 errors in 10 invocations (40%), above max-error-rate 10%; prod rolled back from 2 to 1',
+    );
     expect(await alias(name)).toEqual({ version: '1', weights: {} });
   });
 
@@ -220,7 +221,11 @@ describe('progressive delivery', () => {
     await setAlarm('ALARM');
     const blocked = await deploy(config, 'prod', handler('two'));
     expect(blocked.outputs).toMatchObject({ status: 'failed', version: '1' });
-    expect(blocked.stdout).toContain('::error::alarm notes-5xx is in ALARM (set ALARM by the test) before the shift; nothing was shifted (force: true overrides)');
+    expect(annotations(blocked.stdout)).toContainEqual({
+      kind: 'error',
+      title: 'stage-deploy: deploy of prod failed, alias stays on 1',
+      message: 'alarm notes-5xx is in ALARM (set ALARM by the test) before the shift; nothing was shifted (force: true overrides); prod stays on 1',
+    });
 
     const forced = await deploy(config, 'prod', handler('two'), {}, { force: 'true' });
     expect(forced.outputs).toMatchObject({ status: 'deployed' });

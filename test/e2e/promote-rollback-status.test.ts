@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { runAction } from '../harness/action.mjs';
+import { annotations, runAction } from '../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { startGitHubApi, type GitHubApi } from '../harness/github-api.mjs';
@@ -65,7 +65,7 @@ beforeAll(async () => {
     zipPath: makeZip(build, { 'index.mjs': 'export const handler = async () => ({ statusCode: 503 });\n' }),
     environment: { KEEP: 'me' },
   });
-  const devEndpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: FN, alias: 'dev', codeRoots: [workspace] });
+  const devEndpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: FN, alias: 'dev', codeRoots: [workspace], writeLogs: true });
   const prodEndpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: FN, alias: 'prod', codeRoots: [workspace] });
   stops.push(devEndpoint.stop, prodEndpoint.stop);
   devUrl = devEndpoint.url;
@@ -117,7 +117,7 @@ describe('deploy → promote → release two → promote → rollback → status
   it('promotes dev to prod: dev\'s exact code, with prod\'s settings', async () => {
     proxy.reset();
     const result = await promote();
-    expect(result.stdout).not.toContain('::error::');
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(result.outputs).toMatchObject({ status: 'promoted', version: '2', 'previous-version': '', 'code-sha256': codeSha256(zips.one!) });
     expect(await variables('2')).toEqual({ code: codeSha256(zips.one!), env: { KEEP: 'me', TABLE: 'notes-prod', LOG_LEVEL: 'ERROR' } });
     expect(await answer(prodUrl)).toMatchObject({ release: 'one', level: 'ERROR', table: 'notes-prod' });
@@ -138,7 +138,7 @@ describe('deploy → promote → release two → promote → rollback → status
   it('promotes release two: downloads dev\'s version (no bucket, $LATEST moved on) and publishes it with prod\'s settings', async () => {
     proxy.reset();
     const result = await promote();
-    expect(result.stdout).not.toContain('::error::');
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(result.outputs).toMatchObject({ status: 'promoted', version: '5', 'previous-version': '2', 'code-sha256': codeSha256(zips.two!) });
     expect(proxy.counts().DownloadCode).toBe(1);
     expect(proxy.calls.find((c) => c.operation === 'GetFunction' && c.query.includes('Qualifier=3'))).toBeDefined();
@@ -180,6 +180,9 @@ describe('deploy → promote → release two → promote → rollback → status
     expect(row('dev')).toContain('dev → 3');
     expect(row('dev')).toContain('`2222222`');
     expect(row('dev')).toMatch(/\| \d{4}-\d\d-\d\d \d\d:\d\d UTC \|/);
+    // Like Zappa's status: the current version's last hour, so a person sees which stage is unwell.
+    expect(result.summary).toContain('| Last hour |');
+    expect(row('dev')).toMatch(/\| [1-9]\d* invocations, 0 errors, p95 \d+ ms \|$/);
     expect(await snapshotFunction(moto.endpoint, FN)).toEqual(before);
   });
 

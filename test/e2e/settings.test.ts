@@ -10,7 +10,7 @@ import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-
 import { GetFunctionConfigurationCommand, LambdaClient, ListVersionsByFunctionCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { runAction } from '../harness/action.mjs';
+import { annotations, runAction } from '../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { createFunction, makeZip, snapshotFunction } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, startMoto } from '../harness/moto.mjs';
@@ -80,7 +80,7 @@ const sent = (operation: string) => proxy.calls.filter((c) => c.operation === op
 describe('per-stage settings that reach Lambda', () => {
   it('prod with log-level ERROR sends ApplicationLogLevel ERROR and publishes a version whose LOG_LEVEL is ERROR', async () => {
     const result = await run('prod', 'one');
-    expect(result.stdout).not.toContain('::error::');
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
     expect(result.outputs).toMatchObject({ status: 'deployed', version: '1' });
 
     expect(sent('UpdateFunctionConfiguration')).toEqual([

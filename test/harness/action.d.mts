@@ -19,3 +19,9 @@ export function runAction(options: {
   onLine?: (line: string) => void;
   killWhen?: { pattern: RegExp; signal: NodeJS.Signals };
 }): Promise<ActionRun>;
+export interface Annotation {
+  kind: 'error' | 'warning' | 'notice';
+  title?: string;
+  message: string;
+}
+export function annotations(stdout: string): Annotation[];

@@ -96,3 +96,24 @@ export async function runAction(options) {
   rmSync(files, { recursive: true, force: true });
   return result;
 }
+
+/**
+ * The annotations a step printed (`::error title=T::message`, `::warning::message`), unescaped as
+ * the runner shows them: %25 → %, %0D/%0A → CR/LF, and in properties %3A → :, %2C → ,.
+ */
+export function annotations(stdout) {
+  const unescape = (text) => text.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const found = [];
+  for (const line of stdout.split('\n')) {
+    const match = /^::(error|warning|notice)(?: ([^:]*))?::(.*)$/.exec(line);
+    if (!match) continue;
+    const properties = Object.fromEntries(
+      (match[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), unescape(pair.slice(pair.indexOf('=') + 1))]),
+    );
+    found.push({ kind: match[1], ...(properties.title !== undefined && { title: properties.title }), message: unescape(match[3]) });
+  }
+  return found;
+}

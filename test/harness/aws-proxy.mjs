@@ -934,11 +934,25 @@ export async function startProxy({ target }) {
 
     const rewrite = service === 'lambda' && fn !== undefined;
     const bufferAnswer = rewrite && REWRITABLE.has(operation);
+    // moto computes no percentiles (a p95 query over data answers 500): the proxy stands in with
+    // the Maximum, which for the handful of datapoints a test makes is the same statistic.
+    let forwarded = body;
+    if (service === 'cloudwatch' && operation === 'GetMetricData' && !req.headers['content-encoding'] && Array.isArray(parsed?.MetricDataQueries)) {
+      const copy = structuredClone(parsed); // the recorded request keeps what the client sent
+      let changed = false;
+      for (const query of copy.MetricDataQueries) {
+        if (query?.MetricStat && /^p\d+(\.\d+)?$/.test(query.MetricStat.Stat ?? '')) {
+          query.MetricStat.Stat = 'Maximum';
+          changed = true;
+        }
+      }
+      if (changed) forwarded = Buffer.from(JSON.stringify(copy));
+    }
     const answer = await toMoto({
       method,
       path: req.url ?? '/',
-      headers: forwardHeaders(req.headers, body ? body.length : undefined),
-      body,
+      headers: forwardHeaders(req.headers, forwarded ? forwarded.length : undefined),
+      body: forwarded,
       stream: body ? undefined : req,
       buffer: bufferAnswer,
     });

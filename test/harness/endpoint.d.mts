@@ -4,6 +4,10 @@ export interface EndpointRequest {
   version?: string;
   status: number;
   stderr: string;
+  /** With `writeLogs`, for a request that ran a handler: the run's request id (in START/END/REPORT). */
+  requestId?: string;
+  /** With `writeLogs`, for a request that ran a handler: its stream in `/aws/lambda/<function>`. */
+  logStream?: string;
 }
 export function startEndpoint(options: {
   awsEndpoint: string;
@@ -11,4 +15,21 @@ export function startEndpoint(options: {
   alias: string;
   codeRoots: string[];
   region?: string;
-}): Promise<{ url: string; port: number; requests: EndpointRequest[]; stop: () => Promise<void> }>;
+  /**
+   * After each answer, write to moto what Lambda would: the run's log lines (START, what the
+   * handler printed, END, REPORT) in a new stream `YYYY/MM/DD/[<version>]<32 hex>` of
+   * `/aws/lambda/<function>`, and Invocations / Errors / Duration in AWS/Lambda (dimensions
+   * FunctionName, Resource `<function>:<alias>`, ExecutedVersion); with `api`, also API Gateway's
+   * 4XXError / 5XXError / Latency (AWS/ApiGateway, dimensions ApiId and Stage). `flush()` waits.
+   */
+  writeLogs?: boolean;
+  /** The API Gateway stage this endpoint stands in for (its metrics are written with `writeLogs`). */
+  api?: { id: string; stage: string };
+}): Promise<{
+  url: string;
+  port: number;
+  requests: EndpointRequest[];
+  /** Waits for every log and metric write begun so far; rejects with the first that failed. */
+  flush: () => Promise<void>;
+  stop: () => Promise<void>;
+}>;
