@@ -38,7 +38,7 @@ export interface HousekeepingReport {
 
 export async function housekeeping(
   settings: StageSettings,
-  gateways: { lambda: LambdaGateway; logs: LogGroupGateway },
+  gateways: { lambda: LambdaGateway; logs?: LogGroupGateway },
   log: Log,
 ): Promise<HousekeepingReport> {
   const report: HousekeepingReport = { deleted: [] };
@@ -61,12 +61,13 @@ export async function housekeeping(
       log.warn(`keep-versions: old versions of ${name} were not all deleted: ${message(error)}`);
     }
   }
-  if (settings.logRetentionDays !== undefined) {
+  if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
+    const logs = gateways.logs;
     const days = settings.logRetentionDays;
     let logGroup = functionLogGroup(name);
     try {
       logGroup = functionLogGroup(name, (await gateways.lambda.getVersion(name))?.logging);
-      const outcome = await gateways.logs.ensureRetention(logGroup, days);
+      const outcome = await logs.ensureRetention(logGroup, days);
       report.retention = { logGroup, days, outcome };
       if (outcome !== 'unchanged') log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
     } catch (error) {

@@ -3,8 +3,7 @@
  * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
  * and the alias is put back where it was. It never fails the job: it reports.
  */
-import { createClients } from './aws/clients.js';
-import { SdkLambdaGateway } from './aws/lambda-gateway.js';
+import { RegionServices } from './aws/services.js';
 import { repairCommand, restoreFromState, type RolloutState } from './shift.js';
 import type { LambdaGateway, Log } from './types.js';
 
@@ -13,8 +12,7 @@ export type CleanUpOutcome = 'no shift in progress' | 'restored' | 'nothing to d
 export async function cleanUp(
   savedState: string,
   log: Log,
-  lambdaFor: (region: string | undefined) => LambdaGateway = (region) =>
-    new SdkLambdaGateway(createClients({ ...(region !== undefined && { region }) }).lambda),
+  lambdaFor: (region: string | undefined) => LambdaGateway = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda,
 ): Promise<CleanUpOutcome> {
   if (!savedState) return 'no shift in progress';
   let state: RolloutState;

@@ -7,14 +7,9 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 
 import { prepareArtifact } from './artifact.js';
-import { createClients } from './aws/clients.js';
-import { SdkLambdaGateway } from './aws/lambda-gateway.js';
-import { SdkLogGroupGateway, SdkLogReader } from './aws/logs-gateway.js';
-import { SdkMetricsGateway } from './aws/metrics-gateway.js';
-import { S3ArtifactStore } from './aws/s3-store.js';
+import { RegionServices } from './aws/services.js';
 import { deploy } from './deploy.js';
 import { diagnose } from './diagnosis.js';
-import { createDeploymentTracker } from './github/deployments.js';
 import { housekeeping } from './housekeeping.js';
 import type { ActionInputs } from './inputs.js';
 import { promote } from './promote.js';
@@ -25,7 +20,7 @@ import { HttpSmokeChecker } from './smoke.js';
 import { listStages, loadStagesFile, resolveStage, type StagesFile } from './stages-file.js';
 import { stageStatus, type StageStatus } from './status.js';
 import type { RolloutStateStore } from './shift.js';
-import { InputError, type LambdaGateway, type Log, type MetricsGateway, type StageSettings } from './types.js';
+import { InputError, type DeploymentTracker, type Log, type MetricsGateway, type StageSettings } from './types.js';
 
 export interface RunEnvironment {
   /** GITHUB_WORKSPACE, or the current directory. */
@@ -87,30 +82,37 @@ export async function runCommand(
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
     const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
-    const stages = await Promise.all(all.map((s) => stageStatus(s, gateways.lambda(s.region), new SdkMetricsGateway(gateways.clients(s.region).cloudwatch))));
+    const stages = await Promise.all(
+      all.map(async (s) => stageStatus(s, gateways.region(s.region).lambda, await gateways.region(s.region).metrics())),
+    );
     return { kind: 'status', settings, stages };
   }
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
-  const tracker = createDeploymentTracker(environment.env, inputs.githubToken, log);
+  let tracker: DeploymentTracker | undefined;
   let begun = false;
-  const clients = gateways.clients(settings.region);
-  const metrics = new SdkMetricsGateway(clients.cloudwatch);
-  if (inputs.command !== 'rollback') await checkAlarmsExist(settings, metrics);
+  const services = gateways.region(settings.region);
+  // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
+  const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
+  const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
+  if (metrics !== undefined) await checkAlarmsExist(settings, metrics);
   const deps: ReleaseDeps = {
-    lambda: gateways.lambda(settings.region),
-    store: new S3ArtifactStore(clients.s3),
+    lambda: services.lambda,
+    ...(settings.s3Bucket !== undefined && { store: await services.store() }),
     smoke: new HttpSmokeChecker(),
     log,
     workDir,
     dryRun: inputs.dryRun,
-    metrics,
+    ...(metrics !== undefined && { metrics }),
     force: inputs.force,
     ...(controls.signal !== undefined && { signal: controls.signal }),
     ...(controls.state !== undefined && { state: controls.state }),
     ...gateTiming(environment.env),
     beforeChange: async () => {
       begun = true;
+      // GitHub's client is loaded only when a release is about to change something.
+      if (inputs.githubToken) tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+      else log.info('No github-token: deployment statuses skipped.');
       await tracker?.begin({
         environment: settings.stage,
         ref: environment.context.commit || 'HEAD',
@@ -128,11 +130,15 @@ export async function runCommand(
       const until = new Date();
       result.diagnosis = await diagnose(
         { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
-        { logs: new SdkLogReader(clients.logs), metrics, log, ...diagnosisTiming(environment.env) },
+        { logs: await services.logReader(), metrics: await services.metrics(), log, ...diagnosisTiming(environment.env) },
       );
     }
     if (result.status === 'deployed' || result.status === 'promoted') {
-      result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, logs: new SdkLogGroupGateway(clients.logs) }, log);
+      result.housekeeping = await housekeeping(
+        settings,
+        { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) },
+        log,
+      );
     }
     return { kind: 'release', settings, result };
   } finally {
@@ -210,32 +216,23 @@ function resolveOther(
   }
 }
 
-/** One set of clients and one gateway per region. */
+/** One set of services per region, each built on first use. */
 class GatewayCache {
-  private readonly byRegion = new Map<string, { clients: ReturnType<typeof createClients>; lambda: LambdaGateway }>();
+  private readonly byRegion = new Map<string, RegionServices>();
 
   constructor(private readonly environment: RunEnvironment) {}
 
-  private entry(region: string | undefined) {
+  region(region: string | undefined): RegionServices {
     if (region === undefined && !this.environment.env.AWS_REGION && !this.environment.env.AWS_DEFAULT_REGION) {
       throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
     }
     const key = region ?? '';
     let found = this.byRegion.get(key);
     if (found === undefined) {
-      const clients = createClients({ ...(region !== undefined && { region }) });
-      found = { clients, lambda: new SdkLambdaGateway(clients.lambda) };
+      found = new RegionServices({ ...(region !== undefined && { region }) });
       this.byRegion.set(key, found);
     }
     return found;
-  }
-
-  clients(region: string | undefined) {
-    return this.entry(region).clients;
-  }
-
-  lambda(region: string | undefined): LambdaGateway {
-    return this.entry(region).lambda;
   }
 }
 

@@ -14,14 +14,9 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { S3Client } from '@aws-sdk/client-s3';
 
-export const DEFAULT_USER_AGENT = 'stage-deploy';
+import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 
-export interface ClientOptions {
-  /** The region; omitted: the SDK's default chain (AWS_REGION, profile, ...). */
-  region?: string;
-  /** Appended to the SDK's user agent; default `stage-deploy`. */
-  userAgent?: string;
-}
+export { DEFAULT_USER_AGENT, type ClientOptions } from './client-config.js';
 
 export interface AwsClients {
   lambda: LambdaClient;
@@ -31,24 +26,12 @@ export interface AwsClients {
   cloudwatch: CloudWatchClient;
 }
 
-/** True when the environment points the SDK's S3 client at another endpoint. */
-function hasEndpointOverride(env: NodeJS.ProcessEnv): boolean {
-  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
-}
-
+/** All four clients at once (tests and the bench); the action builds only what a run needs (services.ts). */
 export function createClients(options: ClientOptions = {}): AwsClients {
-  const common = {
-    ...(options.region && { region: options.region }),
-    retryMode: 'standard',
-    maxAttempts: 5,
-    customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-  } as const;
+  const common = commonConfig(options);
   return {
     lambda: new LambdaClient({ ...common }),
-    s3: new S3Client({
-      ...common,
-      ...(hasEndpointOverride(process.env) && { forcePathStyle: true }),
-    }),
+    s3: new S3Client(s3Config(options)),
     logs: new CloudWatchLogsClient({ ...common }),
     cloudwatch: new CloudWatchClient({ ...common }),
   };

@@ -5,6 +5,8 @@ export interface ActionRun {
   stdout: string;
   stderr: string;
   durationMs: number;
+  /** Date.now() just before the process was spawned. */
+  startedAt: number;
   outputs: Record<string, string>;
   summary: string;
   /** What the step saved with core.saveState (what a post step gets as STATE_*). */

@@ -61,6 +61,7 @@ export async function runAction(options) {
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   const started = performance.now();
+  const startedAt = Date.now();
   const { code, stdout, stderr } = await new Promise((done) => {
     const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -88,6 +89,8 @@ export async function runAction(options) {
     stdout,
     stderr,
     durationMs: performance.now() - started,
+    /** Date.now() just before the process was spawned. */
+    startedAt,
     outputs: parseOutputFile(readFileSync(outputFile, 'utf8')),
     summary: readFileSync(summaryFile, 'utf8'),
     /** What the step saved with core.saveState: what a post step would get. */

@@ -4,6 +4,9 @@ export interface EndpointRequest {
   version?: string;
   status: number;
   stderr: string;
+  /** Date.now() when the request arrived and when it was answered. */
+  receivedAt: number;
+  answeredAt: number;
   /** With `writeLogs`, for a request that ran a handler: the run's request id (in START/END/REPORT). */
   requestId?: string;
   /** With `writeLogs`, for a request that ran a handler: its stream in `/aws/lambda/<function>`. */

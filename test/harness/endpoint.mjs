@@ -229,14 +229,14 @@ export async function startEndpoint(options) {
       const receivedAt = performance.now();
       handle(req, body)
         .then((answer) => {
-          const record = { method: req.method, path: req.url, version: answer.version, status: answer.status, stderr: answer.stderr };
+          const record = { method: req.method, path: req.url, version: answer.version, status: answer.status, stderr: answer.stderr, receivedAt: received, answeredAt: Date.now() };
           requests.push(record);
           res.writeHead(answer.status, { 'content-type': 'application/json', ...(answer.headers ?? {}) });
           res.end(answer.body);
           afterAnswer(record, answer, received, performance.now() - receivedAt);
         })
         .catch((error) => {
-          const record = { method: req.method, path: req.url, status: 500, stderr: String(error) };
+          const record = { method: req.method, path: req.url, status: 500, stderr: String(error), receivedAt: received, answeredAt: Date.now() };
           requests.push(record);
           res.writeHead(500, { 'content-type': 'text/plain' });
           res.end(`endpoint error: ${error.message}`);

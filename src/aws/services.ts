@@ -1,0 +1,57 @@
+/**
+ * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch
+ * and CloudWatch Logs are loaded (module and client) only when a run needs them, so a plain
+ * deploy starts without paying for SDK modules it never calls.
+ */
+import { LambdaClient } from '@aws-sdk/client-lambda';
+
+import type { ArtifactStore, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../types.js';
+import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
+import { SdkLambdaGateway } from './lambda-gateway.js';
+
+export class RegionServices {
+  readonly lambda: LambdaGateway;
+  private s3Store?: Promise<ArtifactStore>;
+  private cloudwatch?: Promise<MetricsGateway & ReportMetrics>;
+  private logs?: Promise<{ groups: LogGroupGateway; reader: LogReader }>;
+
+  constructor(private readonly options: ClientOptions) {
+    this.lambda = new SdkLambdaGateway(new LambdaClient({ ...commonConfig(options) }));
+  }
+
+  store(): Promise<ArtifactStore> {
+    this.s3Store ??= (async () => {
+      const [{ S3Client }, { S3ArtifactStore }] = await Promise.all([import('@aws-sdk/client-s3'), import('./s3-store.js')]);
+      return new S3ArtifactStore(new S3Client(s3Config(this.options)));
+    })();
+    return this.s3Store;
+  }
+
+  metrics(): Promise<MetricsGateway & ReportMetrics> {
+    this.cloudwatch ??= (async () => {
+      const [{ CloudWatchClient }, { SdkMetricsGateway }] = await Promise.all([import('@aws-sdk/client-cloudwatch'), import('./metrics-gateway.js')]);
+      return new SdkMetricsGateway(new CloudWatchClient({ ...commonConfig(this.options) }));
+    })();
+    return this.cloudwatch;
+  }
+
+  private logsClient(): Promise<{ groups: LogGroupGateway; reader: LogReader }> {
+    this.logs ??= (async () => {
+      const [{ CloudWatchLogsClient }, { SdkLogGroupGateway, SdkLogReader }] = await Promise.all([
+        import('@aws-sdk/client-cloudwatch-logs'),
+        import('./logs-gateway.js'),
+      ]);
+      const client = new CloudWatchLogsClient({ ...commonConfig(this.options) });
+      return { groups: new SdkLogGroupGateway(client), reader: new SdkLogReader(client) };
+    })();
+    return this.logs;
+  }
+
+  async logGroups(): Promise<LogGroupGateway> {
+    return (await this.logsClient()).groups;
+  }
+
+  async logReader(): Promise<LogReader> {
+    return (await this.logsClient()).reader;
+  }
+}
