@@ -73173,6 +73173,27 @@ async function publishRelease(request, deps, timeline, progress) {
     log.info(`Published version ${published.version} of ${name}.`);
     return { published, upload, settingsChanged: progress.settingsChanged };
 }
+/**
+ * A command's result, starting from where the alias was (`before`, the version it ran) and
+ * filled in with what happened; the timings are read when the result is made.
+ */
+function resultMaker(start, timeline) {
+    const { settings, before, live } = start;
+    return (fields) => ({
+        command: start.command,
+        status: 'unchanged',
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        commit: start.commit,
+        settingsChanged: [],
+        ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
+        ...(live !== undefined && { codeSha256: live.codeSha256 }),
+        ...fields,
+        steps: timeline.steps,
+        durationMs: timeline.elapsedMs(),
+    });
+}
 /** The fields of a result after a shift: where the alias ended, and why when it went back. */
 function afterShift(outcome, request, target, success, live) {
     const smoke = {
@@ -73300,20 +73321,7 @@ async function deploy(settings, artifact, deps, context) {
             'direct-upload limit; set s3-bucket to upload it through S3');
     }
     const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
-    const result = (fields) => ({
-        command: 'deploy',
-        status: 'unchanged',
-        stage: settings.stage,
-        functionName: name,
-        alias: settings.alias,
-        commit: context.commit,
-        settingsChanged: [],
-        ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
-        ...(live !== undefined && { codeSha256: live.codeSha256 }),
-        ...fields,
-        steps: timeline.steps,
-        durationMs: timeline.elapsedMs(),
-    });
+    const result = resultMaker({ command: 'deploy', settings, commit: context.commit, before, live }, timeline);
     const desired = desiredSettings(settings);
     if (isUnchanged(artifact.codeSha256, desired, live)) {
         log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
@@ -73440,20 +73448,7 @@ async function promote(source, target, deps, context) {
     const commit = sourceRelease?.commit || context.commit.slice(0, 7);
     log.info(`Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
         `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
-    const result = (fields) => ({
-        command: 'promote',
-        status: 'unchanged',
-        stage: target.stage,
-        functionName: name,
-        alias: target.alias,
-        commit,
-        settingsChanged: [],
-        ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
-        ...(live !== undefined && { codeSha256: live.codeSha256 }),
-        ...fields,
-        steps: timeline.steps,
-        durationMs: timeline.elapsedMs(),
-    });
+    const result = resultMaker({ command: 'promote', settings: target, commit, before, live }, timeline);
     const desired = desiredSettings(target);
     if (isUnchanged(sourceVersion.codeSha256, desired, live)) {
         log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);

@@ -13,6 +13,7 @@ import {
   planShift,
   publishRelease,
   releaseDescription,
+  resultMaker,
   type Publication,
   type ReleaseDeps,
   type RunContext,
@@ -59,20 +60,7 @@ export async function deploy(
   }
   const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
 
-  const result = (fields: Partial<ReleaseResult>): ReleaseResult => ({
-    command: 'deploy',
-    status: 'unchanged',
-    stage: settings.stage,
-    functionName: name,
-    alias: settings.alias,
-    commit: context.commit,
-    settingsChanged: [],
-    ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
-    ...(live !== undefined && { codeSha256: live.codeSha256 }),
-    ...fields,
-    steps: timeline.steps,
-    durationMs: timeline.elapsedMs(),
-  });
+  const result = resultMaker({ command: 'deploy', settings, commit: context.commit, before, live }, timeline);
 
   const desired = desiredSettings(settings);
   if (isUnchanged(artifact.codeSha256, desired, live)) {

@@ -17,6 +17,7 @@ import {
   planShift,
   publishRelease,
   releaseDescription,
+  resultMaker,
   sha256HexOf,
   type ReleaseDeps,
   type RunContext,
@@ -76,20 +77,7 @@ export async function promote(
       `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,
   );
 
-  const result = (fields: Partial<ReleaseResult>): ReleaseResult => ({
-    command: 'promote',
-    status: 'unchanged',
-    stage: target.stage,
-    functionName: name,
-    alias: target.alias,
-    commit,
-    settingsChanged: [],
-    ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
-    ...(live !== undefined && { codeSha256: live.codeSha256 }),
-    ...fields,
-    steps: timeline.steps,
-    durationMs: timeline.elapsedMs(),
-  });
+  const result = resultMaker({ command: 'promote', settings: target, commit, before, live }, timeline);
 
   const desired = desiredSettings(target);
   if (isUnchanged(sourceVersion.codeSha256, desired, live)) {

@@ -105,6 +105,37 @@ export async function publishRelease(
   return { published, upload, settingsChanged: progress.settingsChanged };
 }
 
+/**
+ * A command's result, starting from where the alias was (`before`, the version it ran) and
+ * filled in with what happened; the timings are read when the result is made.
+ */
+export function resultMaker(
+  start: {
+    command: ReleaseResult['command'];
+    settings: StageSettings;
+    commit: string;
+    before: { arn: string; version: string } | undefined;
+    live: { codeSha256: string } | undefined;
+  },
+  timeline: Timeline,
+): (fields: Partial<ReleaseResult>) => ReleaseResult {
+  const { settings, before, live } = start;
+  return (fields) => ({
+    command: start.command,
+    status: 'unchanged',
+    stage: settings.stage,
+    functionName: settings.functionName,
+    alias: settings.alias,
+    commit: start.commit,
+    settingsChanged: [],
+    ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
+    ...(live !== undefined && { codeSha256: live.codeSha256 }),
+    ...fields,
+    steps: timeline.steps,
+    durationMs: timeline.elapsedMs(),
+  });
+}
+
 /** The fields of a result after a shift: where the alias ended, and why when it went back. */
 export function afterShift(
   outcome: ShiftOutcome,
