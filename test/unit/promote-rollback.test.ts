@@ -188,6 +188,35 @@ describe('rollback', () => {
   });
 });
 
+describe('dry-run', () => {
+  it('promote prints whether it would reuse or publish, and changes nothing', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    w.lambda.calls = [];
+    const result = await promote(dev, prod, { ...w.deps, dryRun: true }, ctx('x'));
+    expect(result.status).toBe('unchanged');
+    expect(result.plan).toEqual([
+      'update the settings of $LATEST: environment.TABLE, environment.LOG_LEVEL, logging-config',
+      'code: $LATEST holds it already, nothing to upload',
+      'publish a version of notes-api with CodeSha256 aaa=',
+      'create alias prod on the new version',
+      'smoke-test GET https://prod.example.com/health; on failure, put the alias back',
+    ]);
+    expect(w.lambda.calls.every((c) => c.startsWith('get'))).toBe(true);
+    expect(w.lambda.aliases.has('prod')).toBe(false);
+  });
+
+  it('rollback prints the move it would make, and changes nothing', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    const result = await rollback(dev, undefined, { ...w.deps, dryRun: true });
+    expect(result).toMatchObject({ status: 'unchanged', version: '2' });
+    expect(result.plan).toEqual(['shift alias dev from version 2 to version 1', 'smoke-test GET https://dev.example.com/health; on failure, put the alias back']);
+    expect(w.lambda.aliases.get('dev')?.version).toBe('2');
+  });
+});
+
 describe('status', () => {
   it('reports each stage: version, code, commit, release time, earlier releases, splits', async () => {
     const w = world();
