@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { runAction } from '../test/harness/action.mjs';
+import { startProxy } from '../test/harness/aws-proxy.mjs';
 import { startEndpoint } from '../test/harness/endpoint.mjs';
 import { createFunction, makeZip } from '../test/harness/lambda-fixtures.mjs';
 import { awsEnv, startMoto } from '../test/harness/moto.mjs';
@@ -14,6 +15,9 @@ const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const say = (s = '') => console.log(s);
 
 const moto = await startMoto();
+// In front of moto: keeps what Lambda keeps and moto drops (LoggingConfig), answers like Lambda.
+const proxy = await startProxy({ target: moto.endpoint });
+proxy.keepLoggingConfig();
 const workspace = mkdtempSync(join(tmpdir(), 'stage-deploy-demo-'));
 const build = join(workspace, 'build');
 mkdirSync(build);
@@ -25,7 +29,8 @@ try {
     zipPath: makeZip(build, { 'index.mjs': 'export const handler = async () => ({ statusCode: 503, body: "not yet" });\n' }),
     environment: { TABLE: 'notes' },
   });
-  endpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: 'notes-api', alias: 'dev', codeRoots: [workspace] });
+  // The endpoint also writes what the Lambda runtime would log into moto's CloudWatch Logs.
+  endpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: 'notes-api', alias: 'dev', codeRoots: [workspace], writeLogs: true });
   say(bold(`endpoint (API Gateway stand-in for alias dev) on ${endpoint.url}`));
   writeFileSync(
     join(workspace, 'stage-deploy.yml'),
@@ -44,7 +49,7 @@ stages:
     say();
     say(bold(`── ${title}`));
     const zip = makeZip(build, files);
-    const run = await runAction({ inputs: { stage: 'dev', artifact: zip.slice(workspace.length + 1) }, workspace, env: awsEnv(moto.endpoint) });
+    const run = await runAction({ inputs: { stage: 'dev', artifact: zip.slice(workspace.length + 1) }, workspace, env: awsEnv(proxy.endpoint) });
     for (const line of run.stdout.split('\n')) if (line.trim()) say(`   ${line}`);
     say(`   → exit code ${run.code}; outputs ${JSON.stringify(run.outputs)}`);
     return run;
@@ -64,6 +69,7 @@ stages:
   say(bold(`── 3. After the rollback, dev answers ${health.status} ${await health.text()} (version ${endpoint.requests.at(-1)?.version})`));
 } finally {
   await endpoint?.stop();
+  await proxy.stop();
   await moto.stop();
   rmSync(workspace, { recursive: true, force: true });
 }
