@@ -71138,6 +71138,10 @@ const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
 class InputError extends Error {
     name = 'InputError';
 }
+/** The message of anything thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
 
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
@@ -71287,6 +71291,7 @@ var function_name = __nccwpck_require__(7299);
  */
 
 
+
 /**
  * The published versions to delete: those beyond the newest `keep` that no alias refers to.
  * An alias refers to its version, the versions in its routing weights, and the previous release
@@ -71324,7 +71329,7 @@ async function housekeeping(settings, gateways, log) {
             }
         }
         catch (error) {
-            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${message(error)}`);
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${errorMessage(error)}`);
         }
     }
     if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
@@ -71339,13 +71344,10 @@ async function housekeeping(settings, gateways, log) {
                 log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
         }
         catch (error) {
-            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${message(error)}`);
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${errorMessage(error)}`);
         }
     }
     return report;
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 ;// CONCATENATED MODULE: ./src/diagnosis.ts
@@ -71355,6 +71357,7 @@ function message(error) {
  * throttles, invocations and p95 duration; the API Gateway stage's 4xx, 5xx and latency).
  * Reading them never changes the outcome of the release: a problem here is a note.
  */
+
 
 const MAX_EVENTS = 500;
 const MAX_LINES = 6;
@@ -71441,7 +71444,7 @@ async function diagnose(request, deps) {
             diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
     }
     catch (error) {
-        diagnosis.metricsNote = `the metrics could not be read: ${diagnosis_message(error)}`;
+        diagnosis.metricsNote = `the metrics could not be read: ${errorMessage(error)}`;
     }
     return diagnosis;
     async function readLogs() {
@@ -71464,7 +71467,7 @@ async function diagnose(request, deps) {
             }
         }
         catch (error) {
-            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${diagnosis_message(error)}`;
+            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${errorMessage(error)}`;
         }
     }
 }
@@ -71508,9 +71511,6 @@ function diagnosisLog(d) {
 }
 function ms(value) {
     return value === undefined ? '—' : `${Math.round(value)} ms`;
-}
-function diagnosis_message(error) {
-    return error instanceof Error ? error.message : String(error);
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
@@ -72433,6 +72433,7 @@ function describePlan(steps, format) {
 
 
 
+
 class RolloutFailure extends Error {
 }
 async function shiftAndVerify(request, deps) {
@@ -72493,7 +72494,7 @@ async function shiftAndVerify(request, deps) {
             await readGates(wallClock());
         }
         catch (error) {
-            return { ok: false, failure: `${shift_message(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+            return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
         }
     }
     // 2–4. The shift, watched.
@@ -72571,7 +72572,7 @@ async function shiftAndVerify(request, deps) {
                 smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
             }
             catch (error) {
-                throw new RolloutFailure(`smoke test could not run: ${shift_message(error)}`);
+                throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
             }
             if (!smoke.ok) {
                 timeline.markFailed('smoke');
@@ -72584,7 +72585,7 @@ async function shiftAndVerify(request, deps) {
         }
     }
     catch (error) {
-        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${shift_message(error)}`;
+        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
         if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
             // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
             deps.state?.clear();
@@ -72615,7 +72616,7 @@ async function restore(request, deps) {
         return { restored: { to: before.version } };
     }
     catch (rollbackError) {
-        return { repair: { error: shift_message(rollbackError), command: repairCommand(settings, before) } };
+        return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
     }
 }
 /** Put an alias back from a saved rollout state (the signal handler and the post step). */
@@ -72666,12 +72667,6 @@ function repairCommand(target, before) {
     return (`aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
         `--function-version ${before.version} --routing-config '${routing}'${region}`);
 }
-function errorMessage(error) {
-    return shift_message(error);
-}
-function shift_message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
 function percent(fraction) {
     return `${Math.round(fraction * 10_000) / 100}%`;
 }
@@ -72717,6 +72712,7 @@ function abortableSleep(ms, signal) {
  */
 
 
+
 async function cleanUp(savedState, log, lambdaFor = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda) {
     if (!savedState)
         return 'no shift in progress';
@@ -72733,7 +72729,7 @@ async function cleanUp(savedState, log, lambdaFor = (region) => new RegionServic
         return await restoreFromState(state, lambdaFor(state.region), log);
     }
     catch (error) {
-        log.error(`stage-deploy post: could not put alias ${state.alias} back (${error instanceof Error ? error.message : String(error)}). ` +
+        log.error(`stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
             `Repair it by hand: ${repairCommand(state, state.before)}`);
         return 'failed';
     }
@@ -73138,6 +73134,7 @@ function isUnchanged(codeSha256, desired, version) {
 
 
 
+
 /**
  * Give $LATEST the stage's settings (only those that differ, merged), then the code, each
  * waited for; then publish it with the code's CodeSha256 as precondition.
@@ -73250,6 +73247,15 @@ function artifactKey(settings, sha256Hex) {
 function sha256HexOf(codeSha256) {
     return Buffer.from(codeSha256, 'base64').toString('hex');
 }
+/** Bad input: the stage's function does not exist. */
+function missingFunction(settings) {
+    return new InputError(`function: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+}
+/** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */
+function refuseSplit(subject, weights, advice) {
+    if (Object.keys(weights).length > 0)
+        throw new InputError(`${subject} has a traffic split in flight (${describeWeights(weights)}); ${advice}`);
+}
 function describeWeights(weights) {
     return Object.entries(weights)
         .map(([version, weight]) => `version ${version} at ${Math.round(weight * 1000) / 10}%`)
@@ -73309,12 +73315,10 @@ async function deploy(settings, artifact, deps, context) {
     const name = settings.functionName;
     // Read what is live; nothing below changes AWS until every check has passed.
     const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
-    if (latest === undefined) {
-        throw new InputError(`function: ${JSON.stringify(name)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
-    }
-    if (before !== undefined && Object.keys(before.weights).length > 0) {
-        throw new InputError(`alias: ${JSON.stringify(settings.alias)} has a traffic split in flight (${describeWeights(before.weights)}); ` +
-            'wait for it to finish or roll it back before deploying');
+    if (latest === undefined)
+        throw missingFunction(settings);
+    if (before !== undefined) {
+        refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
     }
     if (settings.s3Bucket === undefined && artifact.sizeBytes > DIRECT_UPLOAD_LIMIT_BYTES) {
         throw new InputError(`artifact: ${JSON.stringify(artifact.source.path)} is ${formatSize(artifact.sizeBytes)}, above Lambda's 50 MB ` +
@@ -73426,16 +73430,11 @@ async function promote(source, target, deps, context) {
     if (sourceAlias === undefined) {
         throw new InputError(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
     }
-    if (Object.keys(sourceAlias.weights).length > 0) {
-        throw new InputError(`promote-from: stage ${JSON.stringify(source.stage)} has a traffic split in flight (${describeWeights(sourceAlias.weights)}); ` +
-            'promote once it has finished');
-    }
-    if (latest === undefined) {
-        throw new InputError(`function: ${JSON.stringify(name)} does not exist${target.region ? ` in ${target.region}` : ''}`);
-    }
-    if (before !== undefined && Object.keys(before.weights).length > 0) {
-        throw new InputError(`alias: ${JSON.stringify(target.alias)} has a traffic split in flight (${describeWeights(before.weights)}); ` +
-            'wait for it to finish or roll it back before promoting');
+    refuseSplit(`promote-from: stage ${JSON.stringify(source.stage)}`, sourceAlias.weights, 'promote once it has finished');
+    if (latest === undefined)
+        throw missingFunction(target);
+    if (before !== undefined) {
+        refuseSplit(`alias: ${JSON.stringify(target.alias)}`, before.weights, 'wait for it to finish or roll it back before promoting');
     }
     const [sourceVersion, live] = await timeline.step('read', () => Promise.all([
         lambda.getVersion(source.functionName, sourceAlias.version),
@@ -73569,9 +73568,8 @@ async function rollback(settings, toVersion, deps) {
     const name = settings.functionName;
     const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
     if (before === undefined) {
-        const exists = await lambda.getVersion(name);
-        if (exists === undefined)
-            throw new InputError(`function: ${JSON.stringify(name)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+        if ((await lambda.getVersion(name)) === undefined)
+            throw missingFunction(settings);
         throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
     }
     const history = parseHistory(before.description);
@@ -73587,28 +73585,10 @@ async function rollback(settings, toVersion, deps) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
     }
     log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
-    const base = {
-        command: 'rollback',
-        stage: settings.stage,
-        functionName: name,
-        alias: settings.alias,
-        aliasArn: before.arn,
-        previousVersion: before.version,
-        candidateVersion: target,
-        commit: history.find((r) => r.version === target)?.commit ?? '',
-        settingsChanged: [],
-    };
-    if (deps.dryRun) {
-        return {
-            ...base,
-            status: 'unchanged',
-            version: before.version,
-            ...(live !== undefined && { codeSha256: live.codeSha256 }),
-            plan: planShift(settings, before, `version ${target}`),
-            steps: timeline.steps,
-            durationMs: timeline.elapsedMs(),
-        };
-    }
+    const commit = history.find((r) => r.version === target)?.commit ?? '';
+    const result = resultMaker({ command: 'rollback', settings, commit, before, live }, timeline);
+    if (deps.dryRun)
+        return result({ status: 'unchanged', candidateVersion: target, plan: planShift(settings, before, `version ${target}`) });
     await deps.beforeChange?.();
     const request = {
         settings,
@@ -73618,15 +73598,12 @@ async function rollback(settings, toVersion, deps) {
         progressive: false,
     };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
-    const fields = afterShift(outcome, request, version, 'rolled-back', live);
-    return {
-        ...base,
-        ...fields,
+    return result({
+        candidateVersion: target,
+        ...afterShift(outcome, request, version, 'rolled-back', live),
         // A rollback whose check failed went back to where it was: nothing was rolled back.
         status: outcome.ok ? 'rolled-back' : 'failed',
-        steps: timeline.steps,
-        durationMs: timeline.elapsedMs(),
-    };
+    });
 }
 /**
  * The history after returning from `current` to `target`: the release rolled back from leaves
@@ -83914,6 +83891,7 @@ function parseBody(value, fields) {
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
 
+
 async function stageStatus(settings, lambda, metrics, now = () => new Date()) {
     const base = {
         stage: settings.stage,
@@ -83950,7 +83928,7 @@ async function stageStatus(settings, lambda, metrics, now = () => new Date()) {
         };
     }
     catch (error) {
-        return { ...base, problem: error instanceof Error ? error.message : String(error) };
+        return { ...base, problem: errorMessage(error) };
     }
 }
 /** The status of several stages, as a Markdown table (the log prints the same table). */
@@ -84373,6 +84351,7 @@ function codeCell(text) {
 
 
 
+
 const log = {
     info: (message) => info(message),
     warn: (message) => warning(message),
@@ -84432,7 +84411,7 @@ async function main() {
     }
     catch (error) {
         setOutput(Outputs.Status, 'failed');
-        setFailed(error instanceof Error ? error.message : String(error));
+        setFailed(errorMessage(error));
     }
     finally {
         process.off('SIGINT', onSignal);

@@ -7,11 +7,12 @@ import { formatHistory, parseHistory, recordRelease } from './release-history.js
 import {
   afterShift,
   artifactKey,
-  describeWeights,
+  missingFunction,
   formatSize,
   planSettings,
   planShift,
   publishRelease,
+  refuseSplit,
   releaseDescription,
   resultMaker,
   type Publication,
@@ -20,9 +21,9 @@ import {
   type UploadRecord,
 } from './release.js';
 import type { ReleaseResult } from './result.js';
-import { errorMessage, shiftAndVerify, type ShiftRequest } from './shift.js';
+import { shiftAndVerify, type ShiftRequest } from './shift.js';
 import { Timeline } from './timeline.js';
-import { InputError, type Artifact, type CodeSource, type StageSettings } from './types.js';
+import { errorMessage, InputError, type Artifact, type CodeSource, type StageSettings } from './types.js';
 
 export type { ReleaseDeps, RunContext } from './release.js';
 
@@ -43,14 +44,9 @@ export async function deploy(
   const [latest, before] = await timeline.step('read', () =>
     Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]),
   );
-  if (latest === undefined) {
-    throw new InputError(`function: ${JSON.stringify(name)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
-  }
-  if (before !== undefined && Object.keys(before.weights).length > 0) {
-    throw new InputError(
-      `alias: ${JSON.stringify(settings.alias)} has a traffic split in flight (${describeWeights(before.weights)}); ` +
-        'wait for it to finish or roll it back before deploying',
-    );
+  if (latest === undefined) throw missingFunction(settings);
+  if (before !== undefined) {
+    refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
   }
   if (settings.s3Bucket === undefined && artifact.sizeBytes > DIRECT_UPLOAD_LIMIT_BYTES) {
     throw new InputError(

@@ -5,7 +5,7 @@
  * Reading them never changes the outcome of the release: a problem here is a note.
  */
 import { functionLogGroup } from './housekeeping.js';
-import type { ApiReport, FunctionReport, LogEvent, LogReader, Log, ReportMetrics, StageSettings } from './types.js';
+import { errorMessage, type ApiReport, type FunctionReport, type LogEvent, type LogReader, type Log, type ReportMetrics, type StageSettings } from './types.js';
 
 export interface Diagnosis {
   version: string;
@@ -114,7 +114,7 @@ export async function diagnose(
     if (api && settings.api) diagnosis.api = { ...api, ...settings.api };
     if (fn.invocations === 0) diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
   } catch (error) {
-    diagnosis.metricsNote = `the metrics could not be read: ${message(error)}`;
+    diagnosis.metricsNote = `the metrics could not be read: ${errorMessage(error)}`;
   }
   return diagnosis;
 
@@ -135,7 +135,7 @@ export async function diagnose(
         }
       }
     } catch (error) {
-      diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${message(error)}`;
+      diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${errorMessage(error)}`;
     }
   }
 }
@@ -177,8 +177,4 @@ export function diagnosisLog(d: Diagnosis): string[] {
 
 function ms(value: number | undefined): string {
   return value === undefined ? '—' : `${Math.round(value)} ms`;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,7 @@
  */
 import { parseHistory } from './release-history.js';
 import { functionBaseName } from './function-name.js';
-import type { AliasState, LambdaGateway, Log, LogGroupGateway, LoggingSettings, StageSettings } from './types.js';
+import { errorMessage, type AliasState, type LambdaGateway, type Log, type LogGroupGateway, type LoggingSettings, type StageSettings } from './types.js';
 
 /**
  * The published versions to delete: those beyond the newest `keep` that no alias refers to.
@@ -58,7 +58,7 @@ export async function housekeeping(
         log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
       }
     } catch (error) {
-      log.warn(`keep-versions: old versions of ${name} were not all deleted: ${message(error)}`);
+      log.warn(`keep-versions: old versions of ${name} were not all deleted: ${errorMessage(error)}`);
     }
   }
   if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
@@ -71,12 +71,8 @@ export async function housekeeping(
       report.retention = { logGroup, days, outcome };
       if (outcome !== 'unchanged') log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
     } catch (error) {
-      log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${message(error)}`);
+      log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${errorMessage(error)}`);
     }
   }
   return report;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -13,7 +13,7 @@ import { environmentFromProcess, loadConfig, resolveSettings, runCommand, type R
 import type { RolloutStateStore } from './shift.js';
 import { renderStatusTable } from './status.js';
 import { renderSummary } from './summary.js';
-import type { Log } from './types.js';
+import { errorMessage, type Log } from './types.js';
 
 const log: Log = {
   info: (message) => core.info(message),
@@ -73,7 +73,7 @@ export async function main(): Promise<void> {
     }
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(errorMessage(error));
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

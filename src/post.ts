@@ -5,7 +5,7 @@
  */
 import { RegionServices } from './aws/services.js';
 import { repairCommand, restoreFromState, type RolloutState } from './shift.js';
-import type { LambdaGateway, Log } from './types.js';
+import { errorMessage, type LambdaGateway, type Log } from './types.js';
 
 export type CleanUpOutcome = 'no shift in progress' | 'restored' | 'nothing to do' | 'failed';
 
@@ -27,7 +27,7 @@ export async function cleanUp(
     return await restoreFromState(state, lambdaFor(state.region), log);
   } catch (error) {
     log.error(
-      `stage-deploy post: could not put alias ${state.alias} back (${error instanceof Error ? error.message : String(error)}). ` +
+      `stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
         `Repair it by hand: ${repairCommand(state, state.before)}`,
     );
     return 'failed';

@@ -11,11 +11,12 @@ import { formatHistory, parseHistory, recordRelease } from './release-history.js
 import {
   afterShift,
   artifactKey,
-  describeWeights,
+  missingFunction,
   formatSize,
   planSettings,
   planShift,
   publishRelease,
+  refuseSplit,
   releaseDescription,
   resultMaker,
   sha256HexOf,
@@ -24,9 +25,9 @@ import {
   type UploadRecord,
 } from './release.js';
 import type { ReleaseResult } from './result.js';
-import { errorMessage, shiftAndVerify, type ShiftRequest } from './shift.js';
+import { shiftAndVerify, type ShiftRequest } from './shift.js';
 import { Timeline } from './timeline.js';
-import { InputError, type CodeSource, type FunctionVersionState, type StageSettings } from './types.js';
+import { errorMessage, InputError, type CodeSource, type FunctionVersionState, type StageSettings } from './types.js';
 
 export async function promote(
   source: StageSettings,
@@ -46,20 +47,10 @@ export async function promote(
       `promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`,
     );
   }
-  if (Object.keys(sourceAlias.weights).length > 0) {
-    throw new InputError(
-      `promote-from: stage ${JSON.stringify(source.stage)} has a traffic split in flight (${describeWeights(sourceAlias.weights)}); ` +
-        'promote once it has finished',
-    );
-  }
-  if (latest === undefined) {
-    throw new InputError(`function: ${JSON.stringify(name)} does not exist${target.region ? ` in ${target.region}` : ''}`);
-  }
-  if (before !== undefined && Object.keys(before.weights).length > 0) {
-    throw new InputError(
-      `alias: ${JSON.stringify(target.alias)} has a traffic split in flight (${describeWeights(before.weights)}); ` +
-        'wait for it to finish or roll it back before promoting',
-    );
+  refuseSplit(`promote-from: stage ${JSON.stringify(source.stage)}`, sourceAlias.weights, 'promote once it has finished');
+  if (latest === undefined) throw missingFunction(target);
+  if (before !== undefined) {
+    refuseSplit(`alias: ${JSON.stringify(target.alias)}`, before.weights, 'wait for it to finish or roll it back before promoting');
   }
   const [sourceVersion, live] = await timeline.step('read', () =>
     Promise.all([

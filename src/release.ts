@@ -8,7 +8,7 @@ import { describeFailedShift, type ShiftOutcome, type ShiftRequest } from './shi
 import type { Timeline } from './timeline.js';
 import { functionBaseName } from './function-name.js';
 import type { RolloutStateStore } from './shift.js';
-import type { ArtifactStore, CodeSource, FunctionVersionState, LambdaGateway, Log, MetricsGateway, SmokeChecker, StageSettings } from './types.js';
+import { InputError, type ArtifactStore, type CodeSource, type FunctionVersionState, type LambdaGateway, type Log, type MetricsGateway, type SmokeChecker, type StageSettings } from './types.js';
 
 export interface ReleaseDeps {
   lambda: LambdaGateway;
@@ -202,6 +202,16 @@ export function artifactKey(settings: StageSettings, sha256Hex: string): string 
 /** Hex of a base64 CodeSha256. */
 export function sha256HexOf(codeSha256: string): string {
   return Buffer.from(codeSha256, 'base64').toString('hex');
+}
+
+/** Bad input: the stage's function does not exist. */
+export function missingFunction(settings: StageSettings): InputError {
+  return new InputError(`function: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+}
+
+/** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */
+export function refuseSplit(subject: string, weights: Record<string, number>, advice: string): void {
+  if (Object.keys(weights).length > 0) throw new InputError(`${subject} has a traffic split in flight (${describeWeights(weights)}); ${advice}`);
 }
 
 export function describeWeights(weights: Record<string, number>): string {

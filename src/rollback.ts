@@ -4,7 +4,7 @@
  * back to where it was. The step says what it moved from and to.
  */
 import { formatHistory, parseHistory, type Release } from './release-history.js';
-import { afterShift, planShift, type ReleaseDeps } from './release.js';
+import { afterShift, missingFunction, planShift, resultMaker, type ReleaseDeps } from './release.js';
 import type { ReleaseResult } from './result.js';
 import { shiftAndVerify, type ShiftRequest } from './shift.js';
 import { Timeline } from './timeline.js';
@@ -17,8 +17,7 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
 
   const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
   if (before === undefined) {
-    const exists = await lambda.getVersion(name);
-    if (exists === undefined) throw new InputError(`function: ${JSON.stringify(name)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+    if ((await lambda.getVersion(name)) === undefined) throw missingFunction(settings);
     throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
   }
   const history = parseHistory(before.description);
@@ -35,28 +34,9 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   }
   log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
 
-  const base = {
-    command: 'rollback' as const,
-    stage: settings.stage,
-    functionName: name,
-    alias: settings.alias,
-    aliasArn: before.arn,
-    previousVersion: before.version,
-    candidateVersion: target,
-    commit: history.find((r) => r.version === target)?.commit ?? '',
-    settingsChanged: [],
-  };
-  if (deps.dryRun) {
-    return {
-      ...base,
-      status: 'unchanged',
-      version: before.version,
-      ...(live !== undefined && { codeSha256: live.codeSha256 }),
-      plan: planShift(settings, before, `version ${target}`),
-      steps: timeline.steps,
-      durationMs: timeline.elapsedMs(),
-    };
-  }
+  const commit = history.find((r) => r.version === target)?.commit ?? '';
+  const result = resultMaker({ command: 'rollback', settings, commit, before, live }, timeline);
+  if (deps.dryRun) return result({ status: 'unchanged', candidateVersion: target, plan: planShift(settings, before, `version ${target}`) });
   await deps.beforeChange?.();
   const request: ShiftRequest = {
     settings,
@@ -66,15 +46,12 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
     progressive: false,
   };
   const outcome = await shiftAndVerify(request, { ...deps, timeline });
-  const fields = afterShift(outcome, request, version, 'rolled-back', live);
-  return {
-    ...base,
-    ...fields,
+  return result({
+    candidateVersion: target,
+    ...afterShift(outcome, request, version, 'rolled-back', live),
     // A rollback whose check failed went back to where it was: nothing was rolled back.
     status: outcome.ok ? 'rolled-back' : 'failed',
-    steps: timeline.steps,
-    durationMs: timeline.elapsedMs(),
-  };
+  });
 }
 
 /**

@@ -16,7 +16,7 @@ import { formatDuration } from './durations.js';
 import { invokeCheck } from './invoke-check.js';
 import { plannedDurationMs, trafficPlan, describePlan, type TrafficStep } from './traffic-plan.js';
 import type { Timeline } from './timeline.js';
-import type { AliasState, AlarmState, LambdaGateway, Log, MetricsGateway, SmokeChecker, SmokeResult, StageSettings } from './types.js';
+import { errorMessage, type AliasState, type AlarmState, type LambdaGateway, type Log, type MetricsGateway, type SmokeChecker, type SmokeResult, type StageSettings } from './types.js';
 
 export interface ShiftRequest {
   settings: StageSettings;
@@ -164,7 +164,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     try {
       await readGates(wallClock());
     } catch (error) {
-      return { ok: false, failure: `${message(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+      return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
     }
   }
 
@@ -241,7 +241,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       try {
         smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
       } catch (error) {
-        throw new RolloutFailure(`smoke test could not run: ${message(error)}`);
+        throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
       }
       if (!smoke.ok) {
         timeline.markFailed('smoke');
@@ -253,7 +253,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
     }
   } catch (error) {
-    failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${message(error)}`;
+    failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
     if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
       // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
       deps.state?.clear();
@@ -289,7 +289,7 @@ async function restore(
     );
     return { restored: { to: before.version } };
   } catch (rollbackError) {
-    return { repair: { error: message(rollbackError), command: repairCommand(settings, before) } };
+    return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
   }
 }
 
@@ -348,14 +348,6 @@ export function repairCommand(
     `aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
     `--function-version ${before.version} --routing-config '${routing}'${region}`
   );
-}
-
-export function errorMessage(error: unknown): string {
-  return message(error);
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function percent(fraction: number): string {

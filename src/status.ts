@@ -3,7 +3,7 @@
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
 import { parseHistory, type Release } from './release-history.js';
-import type { FunctionReport, LambdaGateway, ReportMetrics, StageSettings } from './types.js';
+import { errorMessage, type FunctionReport, type LambdaGateway, type ReportMetrics, type StageSettings } from './types.js';
 
 export interface StageStatus {
   stage: string;
@@ -67,7 +67,7 @@ export async function stageStatus(
       ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
     };
   } catch (error) {
-    return { ...base, problem: error instanceof Error ? error.message : String(error) };
+    return { ...base, problem: errorMessage(error) };
   }
 }
 

@@ -232,6 +232,11 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** The message of anything thrown. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /**
  * GitHub deployments for a release: the Environments page shows what each stage runs. Every
  * method reports a GitHub API error as a warning and never throws: a deployment record is
