@@ -4,3 +4,5 @@ export function freePort(): Promise<number>;
 export function startMoto(): Promise<{ endpoint: string; port: number; stop: () => Promise<void> }>;
 export function awsEnv(endpoint: string, region?: string): Record<string, string>;
 export function useAwsEnv(endpoint: string, region?: string): () => void;
+export function useEnv(variables: Record<string, string>): () => void;
+export function destroyClients(clients: object | undefined): void;

@@ -83,8 +83,13 @@ export function awsEnv(endpoint, region = 'us-east-1') {
 
 /** Point this process's AWS SDK at `endpoint` (see awsEnv); returns a function that restores the environment. */
 export function useAwsEnv(endpoint, region) {
+  return useEnv(awsEnv(endpoint, region));
+}
+
+/** Set environment variables of this process; returns a function that puts back what was there. */
+export function useEnv(variables) {
   const saved = new Map();
-  for (const [name, value] of Object.entries(awsEnv(endpoint, region))) {
+  for (const [name, value] of Object.entries(variables)) {
     saved.set(name, process.env[name]);
     process.env[name] = value;
   }
@@ -94,4 +99,9 @@ export function useAwsEnv(endpoint, region) {
       else process.env[name] = value;
     }
   };
+}
+
+/** Destroy every SDK client of a set (createClients' result); undefined is fine. */
+export function destroyClients(clients) {
+  for (const client of Object.values(clients ?? {})) client.destroy();
 }

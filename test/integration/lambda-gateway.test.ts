@@ -24,7 +24,7 @@ import {
   s3Client,
 } from '../harness/lambda-fixtures.mjs';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
@@ -357,26 +357,22 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
   let proxy: AwsProxy;
   let proxyClients: AwsClients;
   let viaProxy: SdkLambdaGateway;
-  let savedLambdaEndpoint: string | undefined;
+  let restoreEndpoint: (() => void) | undefined;
   const fastWaiter = { minDelaySeconds: 0.2, maxDelaySeconds: 0.5, maxWaitSeconds: 20 };
 
   beforeAll(async () => {
     proxy = await startProxy({ target: moto.endpoint });
     // The service-specific variable wins over AWS_ENDPOINT_URL (moto); a client reads it on its
     // first request, so it stays set while this block runs.
-    savedLambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
-    process.env.AWS_ENDPOINT_URL_LAMBDA = proxy.endpoint;
+    restoreEndpoint = useEnv({ AWS_ENDPOINT_URL_LAMBDA: proxy.endpoint });
     proxyClients = createClients({});
     viaProxy = new SdkLambdaGateway(proxyClients.lambda, { waiter: fastWaiter });
   });
 
   afterAll(async () => {
-    proxyClients?.lambda.destroy();
-    proxyClients?.s3.destroy();
-    proxyClients?.logs.destroy();
+    destroyClients(proxyClients);
     await proxy?.stop();
-    if (savedLambdaEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
-    else process.env.AWS_ENDPOINT_URL_LAMBDA = savedLambdaEndpoint;
+    restoreEndpoint?.();
   });
 
   beforeEach(() => {
@@ -685,26 +681,22 @@ describe('listVersions and listAliases over several pages (through a relay that 
   let proxy: AwsProxy;
   let pagedClients: AwsClients;
   let paged: SdkLambdaGateway;
-  let savedLambdaEndpoint: string | undefined;
+  let restoreEndpoint: (() => void) | undefined;
 
   beforeAll(async () => {
     relay = await startPagingRelay(moto.endpoint);
     // client → aws-proxy (records the calls as the SDK sent them) → relay (pages) → moto
     proxy = await startProxy({ target: relay.endpoint });
-    savedLambdaEndpoint = process.env.AWS_ENDPOINT_URL_LAMBDA;
-    process.env.AWS_ENDPOINT_URL_LAMBDA = proxy.endpoint;
+    restoreEndpoint = useEnv({ AWS_ENDPOINT_URL_LAMBDA: proxy.endpoint });
     pagedClients = createClients({});
     paged = new SdkLambdaGateway(pagedClients.lambda);
   });
 
   afterAll(async () => {
-    pagedClients?.lambda.destroy();
-    pagedClients?.s3.destroy();
-    pagedClients?.logs.destroy();
+    destroyClients(pagedClients);
     await proxy?.stop();
     await relay?.stop();
-    if (savedLambdaEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_LAMBDA;
-    else process.env.AWS_ENDPOINT_URL_LAMBDA = savedLambdaEndpoint;
+    restoreEndpoint?.();
   });
 
   beforeEach(() => {

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { SdkLogReader } from '../../src/aws/logs-gateway.js';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
@@ -27,12 +27,6 @@ let reader: SdkLogReader;
 let direct: CloudWatchLogsClient;
 let restoreEnv: (() => void) | undefined;
 
-function destroyAll(set: AwsClients | undefined): void {
-  set?.lambda.destroy();
-  set?.s3.destroy();
-  set?.logs.destroy();
-  set?.cloudwatch.destroy();
-}
 
 const GROUP = '/aws/lambda/reader-fn';
 const SECOND = 1000;
@@ -85,7 +79,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  destroyAll(clients);
+  destroyClients(clients);
   direct?.destroy();
   await moto?.stop();
   restoreEnv?.();
@@ -146,21 +140,19 @@ describe('through the aws-proxy (what was sent)', () => {
   let proxy: AwsProxy;
   let proxyClients: AwsClients;
   let viaProxy: SdkLogReader;
-  let savedEndpoint: string | undefined;
+  let restoreEndpoint: (() => void) | undefined;
 
   beforeAll(async () => {
     proxy = await startProxy({ target: moto.endpoint });
-    savedEndpoint = process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS;
-    process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = proxy.endpoint;
+    restoreEndpoint = useEnv({ AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: proxy.endpoint });
     proxyClients = createClients({});
     viaProxy = new SdkLogReader(proxyClients.logs);
   });
 
   afterAll(async () => {
-    destroyAll(proxyClients);
+    destroyClients(proxyClients);
     await proxy?.stop();
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS;
-    else process.env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS = savedEndpoint;
+    restoreEndpoint?.();
   });
 
   beforeEach(() => {

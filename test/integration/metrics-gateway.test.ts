@@ -20,7 +20,7 @@ import { createClients, type AwsClients } from '../../src/aws/clients.js';
 import { metricPeriodSeconds, SdkMetricsGateway } from '../../src/aws/metrics-gateway.js';
 import { functionBaseName } from '../../src/function-name.js';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
@@ -29,12 +29,6 @@ let gateway: SdkMetricsGateway;
 let direct: CloudWatchClient;
 let restoreEnv: (() => void) | undefined;
 
-function destroyAll(set: AwsClients | undefined): void {
-  set?.lambda.destroy();
-  set?.s3.destroy();
-  set?.logs.destroy();
-  set?.cloudwatch.destroy();
-}
 
 const MINUTE = 60_000;
 /** A whole minute some time ago: the metrics below are put around it. */
@@ -108,7 +102,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  destroyAll(clients);
+  destroyClients(clients);
   direct?.destroy();
   await moto?.stop();
   restoreEnv?.();
@@ -185,21 +179,19 @@ describe('through the aws-proxy (what was sent)', () => {
   let proxy: AwsProxy;
   let proxyClients: AwsClients;
   let viaProxy: SdkMetricsGateway;
-  let savedEndpoint: string | undefined;
+  let restoreEndpoint: (() => void) | undefined;
 
   beforeAll(async () => {
     proxy = await startProxy({ target: moto.endpoint });
-    savedEndpoint = process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
-    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = proxy.endpoint;
+    restoreEndpoint = useEnv({ AWS_ENDPOINT_URL_CLOUDWATCH: proxy.endpoint });
     proxyClients = createClients({});
     viaProxy = new SdkMetricsGateway(proxyClients.cloudwatch);
   });
 
   afterAll(async () => {
-    destroyAll(proxyClients);
+    destroyClients(proxyClients);
     await proxy?.stop();
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
-    else process.env.AWS_ENDPOINT_URL_CLOUDWATCH = savedEndpoint;
+    restoreEndpoint?.();
   });
 
   beforeEach(() => {

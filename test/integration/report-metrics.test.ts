@@ -29,7 +29,7 @@ import { SdkMetricsGateway, versionDimensions } from '../../src/aws/metrics-gate
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
@@ -42,12 +42,6 @@ let maxClient: CloudWatchClient;
 let direct: CloudWatchClient;
 let restoreEnv: (() => void) | undefined;
 
-function destroyAll(set: AwsClients | undefined): void {
-  set?.lambda.destroy();
-  set?.s3.destroy();
-  set?.logs.destroy();
-  set?.cloudwatch.destroy();
-}
 
 /** See the top of the file: moto cannot compute p95, so p95 is asked as Maximum on the wire. */
 function p95AsMaximum(client: CloudWatchClient): void {
@@ -131,7 +125,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  destroyAll(clients);
+  destroyClients(clients);
   maxClient?.destroy();
   direct?.destroy();
   await moto?.stop();
@@ -204,21 +198,19 @@ describe('through the aws-proxy (what was sent)', () => {
   let proxy: AwsProxy;
   let proxyClients: AwsClients;
   let viaProxy: SdkMetricsGateway;
-  let savedEndpoint: string | undefined;
+  let restoreEndpoint: (() => void) | undefined;
 
   beforeAll(async () => {
     proxy = await startProxy({ target: moto.endpoint });
-    savedEndpoint = process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
-    process.env.AWS_ENDPOINT_URL_CLOUDWATCH = proxy.endpoint;
+    restoreEndpoint = useEnv({ AWS_ENDPOINT_URL_CLOUDWATCH: proxy.endpoint });
     proxyClients = createClients({});
     viaProxy = new SdkMetricsGateway(proxyClients.cloudwatch);
   });
 
   afterAll(async () => {
-    destroyAll(proxyClients);
+    destroyClients(proxyClients);
     await proxy?.stop();
-    if (savedEndpoint === undefined) delete process.env.AWS_ENDPOINT_URL_CLOUDWATCH;
-    else process.env.AWS_ENDPOINT_URL_CLOUDWATCH = savedEndpoint;
+    restoreEndpoint?.();
   });
 
   beforeEach(() => {
