@@ -10,16 +10,12 @@ import { startProxy } from '../test/harness/aws-proxy.mjs';
 import { startEndpoint } from '../test/harness/endpoint.mjs';
 import { createFunction, makeZip } from '../test/harness/lambda-fixtures.mjs';
 import { awsEnv, startMoto } from '../test/harness/moto.mjs';
+import { median } from './packaging.mjs';
 
 const FN = 'bench-api';
 const handler = (release) => `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok', release: ${JSON.stringify(release)} }) });\n`;
 const BROKEN = 'gibberish;\nexport const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 
-export const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Total time covered by a set of [start, end] intervals (parallel calls counted once). */
 function covered(intervals) {

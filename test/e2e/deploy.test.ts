@@ -129,6 +129,8 @@ stages:
     // environment merged into what the function had; LOG_LEVEL from log-level.
     expect(published.Environment?.Variables).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'INFO' });
     expect(published.Description).toBe('stage-deploy dev: commit a1b2c3d4e5f6 run 4242');
+    // No github-token input: deployment statuses are skipped, and the log says so.
+    expect(run.stdout).toContain('No github-token: deployment statuses skipped.');
     // The smoke test really hit version 1 through the endpoint.
     expect(endpoint.requests.at(-1)).toMatchObject({ version: '1', status: 200, path: '/notes/health' });
     expect(run.summary).toContain('deployed');
