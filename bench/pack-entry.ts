@@ -3,7 +3,7 @@
  * Artifact as JSON. Bundled with ncc by bench/packaging.mjs; not part of the action.
  * Usage: node <bundle> <directory> <workDir>
  */
-import { prepareArtifact } from '../src/artifact.js';
+import { prepareArtifact } from '../src/artifact/package.js';
 
 async function main(): Promise<void> {
   const [dir, workDir] = process.argv.slice(2);

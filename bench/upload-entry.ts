@@ -8,7 +8,7 @@
  * fallback for when /usr/bin/time is missing), with the heap and array-buffer figures of that
  * sample, to tell what the peak is made of.
  */
-import { createClients } from '../src/aws/clients.js';
+import { createClients } from '../test/harness/aws-clients.js';
 import { S3ArtifactStore } from '../src/aws/s3-store.js';
 
 const SAMPLE_MS = 50;

@@ -57,9 +57,9 @@ import type {
   ConfigurationChange,
   FunctionVersionState,
   InvokeResult,
-  LambdaGateway,
   LoggingSettings,
-} from '../types.js';
+} from '../model/lambda.js';
+import type { LambdaGateway } from "../model/ports.js";
 
 export interface WaiterOptions {
   /** Seconds before the second poll, and the lower bound of every later delay. Default 1. */

@@ -24,7 +24,9 @@ import {
   type CloudWatchLogsClient,
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogEvent, LogGroupGateway, LogReader } from '../types.js';
+import type { LogEvent } from '../model/lambda.js';
+import type { LogGroupGateway } from "../model/ports.js";
+import type { LogReader } from "../model/ports.js";
 
 /** The retention periods CloudWatch Logs accepts, in days. */
 export const RETENTION_DAYS: readonly number[] = [

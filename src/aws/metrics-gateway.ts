@@ -19,8 +19,10 @@ import {
   type Dimension,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmState, ApiReport, FunctionReport, MetricsGateway, ReportMetrics, VersionMetrics } from '../types.js';
-import { functionBaseName } from '../function-name.js';
+import type { AlarmState, ApiReport, FunctionReport, VersionMetrics } from '../model/lambda.js';
+import { functionBaseName } from '../model/lambda.js';
+import type { MetricsGateway } from "../model/ports.js";
+import type { ReportMetrics } from "../model/ports.js";
 
 /** DescribeAlarms takes at most 100 names (and answers at most 100 alarms a page). */
 export const ALARM_NAMES_PER_CALL = 100;

@@ -8,7 +8,7 @@
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ArtifactStore } from '../types.js';
+import type { ArtifactStore } from "../model/ports.js";
 
 export interface S3ArtifactStoreOptions {
   /** Size of one multipart part; default 8 MiB (S3's minimum is 5 MiB). */

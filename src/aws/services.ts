@@ -4,10 +4,14 @@
  * deploy starts without paying for SDK modules it never calls.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
-
-import type { ArtifactStore, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../types.js';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway } from './lambda-gateway.js';
+import type { LambdaGateway } from "../model/ports.js";
+import type { LogGroupGateway } from "../model/ports.js";
+import type { ArtifactStore } from "../model/ports.js";
+import type { MetricsGateway } from "../model/ports.js";
+import type { LogReader } from "../model/ports.js";
+import type { ReportMetrics } from "../model/ports.js";
 
 export class RegionServices {
   readonly lambda: LambdaGateway;

@@ -8,7 +8,8 @@
  * warning, and a deployment that could not be created makes `end` a no-op.
  */
 import { getOctokit } from '@actions/github';
-import type { DeploymentTracker, Log } from '../types.js';
+import type { Log } from "../model/ports.js";
+import type { DeploymentTracker } from "../model/ports.js";
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 

@@ -277,7 +277,7 @@ stages:
     writeFileSync(join(dir, 'lib', 'answer.mjs'), 'export const answer = \'"ok"\';\n');
     // The endpoint finds code by hash among zips in the workspace: pack the tree the way the
     // action does, so the endpoint can run it, and so the hash the action reports can be checked.
-    const { prepareArtifact } = await import('../../src/artifact.js');
+    const { prepareArtifact } = await import('../../src/artifact/package.js');
     const packed = await prepareArtifact(dir, { workDir: join(workspace, 'build') });
 
     const run = await deploy({ stage: 'dev', artifact: 'src-dir', config });

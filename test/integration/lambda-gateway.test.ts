@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { createClients, type AwsClients } from '../harness/aws-clients.js';
 import { SdkLambdaGateway } from '../../src/aws/lambda-gateway.js';
 import {
   codeSha256,

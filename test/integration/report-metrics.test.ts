@@ -23,7 +23,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateAliasCommand, PublishVersionCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { createClients, type AwsClients } from '../harness/aws-clients.js';
 import { SdkLogReader } from '../../src/aws/logs-gateway.js';
 import { SdkMetricsGateway, versionDimensions } from '../../src/aws/metrics-gateway.js';
 import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';

@@ -8,7 +8,7 @@ import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../src/aws/clients.js';
+import { createClients, type AwsClients } from '../harness/aws-clients.js';
 import { S3ArtifactStore } from '../../src/aws/s3-store.js';
 import { createBucket } from '../harness/lambda-fixtures.mjs';
 import { startMoto, useAwsEnv } from '../harness/moto.mjs';

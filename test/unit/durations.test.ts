@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, formatDuration, parseDuration } from '../../src/durations.js';
-import { InputError } from '../../src/types.js';
+import { describeValue, parseDuration } from '../../src/stages/durations.js';
+import { InputError } from "../../src/model/errors.js";
+import { formatDuration } from "../../src/report/format.js";
 
 /** The call throws an InputError whose message is exactly `message`. */
 function expectInputError(call: () => unknown, message: string): void {

@@ -5,17 +5,17 @@
  */
 import type {
   AliasState,
-  ArtifactStore,
   CodeSource,
   ConfigurationChange,
   FunctionVersionState,
-  InvokeResult,
-  LambdaGateway,
-  Log,
-  SmokeChecker,
-  SmokeResult,
-  SmokeSettings,
-} from '../../src/types.js';
+  InvokeResult
+} from '../../src/model/lambda.js';
+import type { SmokeSettings } from "../../src/model/settings.js";
+import type { LambdaGateway } from "../../src/model/ports.js";
+import type { ArtifactStore } from "../../src/model/ports.js";
+import type { SmokeChecker } from "../../src/model/ports.js";
+import type { Log } from "../../src/model/ports.js";
+import type { SmokeResult } from "../../src/model/results.js";
 
 export class FakeLambda implements LambdaGateway {
   latest: FunctionVersionState;

@@ -1,8 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatLatency, HttpSmokeChecker, maskSecrets } from '../../src/smoke.js';
-import type { Log, SmokeSettings } from '../../src/types.js';
+import { HttpSmokeChecker, maskSecrets } from '../../src/checks/smoke.js';
+import type { SmokeSettings } from "../../src/model/settings.js";
+import type { Log } from "../../src/model/ports.js";
+import { formatMs } from "../../src/report/format.js";
 
 interface Received {
   method: string;
@@ -320,10 +322,10 @@ describe('maskSecrets', () => {
   });
 });
 
-describe('formatLatency', () => {
+describe('formatMs', () => {
   it('reads well', () => {
-    expect(formatLatency(41.4)).toBe('41 ms');
-    expect(formatLatency(1234)).toBe('1.2 s');
-    expect(formatLatency(12_345)).toBe('12 s');
+    expect(formatMs(41.4)).toBe('41 ms');
+    expect(formatMs(1234)).toBe('1.2 s');
+    expect(formatMs(12_345)).toBe('12 s');
   });
 });

@@ -7,10 +7,10 @@ import {
   loadStagesFile,
   parseStagesFile,
   resolveStage,
-  type StageOverrides,
   type StagesFile,
-} from '../../src/stages-file.js';
-import { InputError } from '../../src/types.js';
+} from '../../src/stages/stages-file.js';
+import { InputError } from "../../src/model/errors.js";
+import type { StageOverrides } from "../../src/model/settings.js";
 
 /** The call throws an InputError whose message is exactly `message`. */
 function expectInputError(call: () => unknown, message: string): void {

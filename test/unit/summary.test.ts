@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ReleaseResult } from '../../src/result.js';
-import { renderSummary, versionMove } from '../../src/summary.js';
+import type { ReleaseResult } from '../../src/model/results.js';
+import { renderSummary, versionMove } from '../../src/report/summary.js';
 
 const rolledBack: ReleaseResult = {
   command: 'deploy',
@@ -38,7 +38,7 @@ describe('the job summary', () => {
     const text = renderSummary(rolledBack, { region: 'us-east-1', runUrl: 'https://github.com/acme/notes/actions/runs/1' });
     expect(text).toContain('## stage-deploy deploy · dev: ↩️ rolled back');
     // The steps as a Mermaid gantt chart, above the table, the failed smoke test in red.
-    expect(text).toContain('```mermaid\ngantt\n  title deploy dev: rolled-back\n  dateFormat x\n  axisFormat %M:%S\n  section dev\n  publish (300 ms) :done, 10, 310\n  smoke (10.1 s) :crit, 400, 10500\n```');
+    expect(text).toContain('```mermaid\ngantt\n  title deploy dev: rolled-back\n  dateFormat x\n  axisFormat %M:%S\n  section dev\n  publish (300 ms) :done, 10, 310\n  smoke (10 s) :crit, 400, 10500\n```');
     expect(text.indexOf('```mermaid')).toBeLessThan(text.indexOf('| Version |'));
     expect(text).toContain('> **GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7**');
     expect(text).toContain('| Function | `notes-api` (us-east-1) |');

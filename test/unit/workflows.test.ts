@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { listStages, parseStagesFile, resolveStage } from '../../src/stages-file.js';
+import { listStages, parseStagesFile, resolveStage } from '../../src/stages/stages-file.js';
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
 type ActionParser = typeof import('@actions/workflow-parser/actions/index');

@@ -1,0 +1,301 @@
+/**
+ * Packaging: turn what the user named (`artifact:`) into a zip file on disk plus its
+ * Lambda-style hash. A zip file is used as it is; a directory is zipped reproducibly, so that
+ * the same tree (contents, relative paths, execute bits) always gives the same bytes, and so
+ * the same CodeSha256, whatever the timestamps, the order the files were written in, or the
+ * machine's time zone.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, type Dirent, type Stats } from 'node:fs';
+import { lstat, open, readFile, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, join, resolve, sep } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import yazl from 'yazl';
+import { type Artifact } from '../model/lambda.js';
+import { InputError } from "../model/errors.js";
+
+export interface PrepareArtifactOptions {
+  /** A directory of the caller's (a temp dir) where a zip made from a directory is written. */
+  workDir: string;
+  /** The input's name, for messages; default `artifact`. */
+  field?: string;
+  /** The directory a relative path is resolved against (the workspace); default the current one. */
+  baseDir?: string;
+}
+
+/**
+ * Every entry's timestamp. yazl encodes the DOS date/time from the *local* fields of the Date,
+ * so a Date built from local fields (1980-01-01 00:00:00) encodes to the DOS epoch (date 0x0021,
+ * time 0x0000) in every time zone. `forceDosTimestamp` leaves out the extended-timestamp extra
+ * field (a UTC instant, which would differ between time zones).
+ */
+const DOS_EPOCH = (): Date => new Date(1980, 0, 1, 0, 0, 0, 0);
+const FILE_MODE = 0o100644;
+const EXEC_MODE = 0o100755;
+/** How many stat calls are in flight at once while walking the tree. */
+const STAT_CONCURRENCY = 64;
+/** Files up to this size are read whole and compressed in parallel; larger ones are streamed. */
+const SMALL_FILE_BYTES = 1 << 20;
+/**
+ * At most this many small files, and about this many bytes, between two streamed entries (see
+ * `feed`). Every buffer yazl compresses holds a zlib state (~300 KB) until done: the file count
+ * bounds that memory, the bytes bound the buffers.
+ */
+const SEGMENT_FILES = 48;
+const SEGMENT_BYTES = 8 << 20;
+const READ_CONCURRENCY = 16;
+
+/** Hash and measure a file by streaming it: memory stays flat for a 250 MB zip. */
+export async function hashFile(filePath: string): Promise<{ codeSha256: string; sha256Hex: string; sizeBytes: number }> {
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {
+    const buf = chunk as Buffer;
+    hash.update(buf);
+    size += buf.length;
+  }
+  const digest = hash.digest();
+  return { codeSha256: digest.toString('base64'), sha256Hex: digest.toString('hex'), sizeBytes: size };
+}
+
+export async function prepareArtifact(path: string, options: PrepareArtifactOptions): Promise<Artifact> {
+  const field = options.field ?? 'artifact';
+  const absolute = options.baseDir === undefined ? resolve(path) : resolve(options.baseDir, path);
+  let stats: Stats;
+  try {
+    stats = await stat(absolute);
+  } catch (err) {
+    if (isNotFound(err)) {
+      // A dangling symlink stats as missing too; say which.
+      const link = await lstat(absolute).catch(() => undefined);
+      if (link?.isSymbolicLink()) throw new InputError(`${field}: "${path}" is a broken symlink`);
+      throw new InputError(`${field}: "${path}" does not exist`);
+    }
+    throw err;
+  }
+
+  if (stats.isDirectory()) return zipDirectory(path, absolute, options.workDir, field);
+  if (!stats.isFile()) throw new InputError(`${field}: "${path}" is neither a zip file nor a directory`);
+
+  if (!(await looksLikeZip(absolute))) throw new InputError(`${field}: "${path}" is not a zip file`);
+  const hashed = await hashFile(absolute);
+  return { zipPath: absolute, ...hashed, source: { kind: 'zip', path } };
+}
+
+/** A zip starts with a local file header (`PK\3\4`), or, when empty, the end record (`PK\5\6`). */
+async function looksLikeZip(filePath: string): Promise<boolean> {
+  const handle = await open(filePath, 'r');
+  try {
+    const head = Buffer.alloc(4);
+    const { bytesRead } = await handle.read(head, 0, 4, 0);
+    if (bytesRead < 4) return false;
+    return head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+  } finally {
+    await handle.close();
+  }
+}
+
+interface FileEntry {
+  /** Path inside the zip: `/`-separated, relative to the directory. */
+  name: string;
+  /** Sort key: the UTF-8 bytes of `name`. */
+  key: Buffer;
+  /** Where to read the bytes from (a symlink's path is fine: reading follows it). */
+  readPath: string;
+  size: number;
+  mode: number;
+}
+
+async function zipDirectory(userPath: string, root: string, workDir: string, field: string): Promise<Artifact> {
+  const files = await collectFiles(userPath, root, field);
+  if (files.length === 0) throw new InputError(`${field}: "${userPath}" is an empty directory`);
+  files.sort((a, b) => Buffer.compare(a.key, b.key));
+
+  const zip = new yazl.ZipFile();
+  const output = zip.outputStream as Readable;
+  let failure: Error | undefined;
+  const failed = new Promise<never>((_resolve, reject) => {
+    zip.once('error', (err: Error) => {
+      failure = err;
+      output.destroy(err);
+      reject(err);
+    });
+  });
+  failed.catch(() => undefined); // observed through `written` or `feeding`
+
+  const base = (basename(root) || 'artifact').replace(/[^A-Za-z0-9._-]/g, '_');
+  const zipPath = join(resolve(workDir), `${base}-${randomUUID().slice(0, 8)}.zip`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      size += chunk.length;
+      done(null, chunk);
+    },
+  });
+  const written = pipeline(output, tap, createWriteStream(zipPath));
+  const feeding = feed(zip, files, failed).catch((err: unknown) => {
+    if (!failure) zip.emit('error', err);
+    throw err;
+  });
+  await Promise.all([written, feeding]);
+
+  const digest = hash.digest();
+  return {
+    zipPath,
+    codeSha256: digest.toString('base64'),
+    sha256Hex: digest.toString('hex'),
+    sizeBytes: size,
+    source: { kind: 'directory', path: userPath },
+  };
+}
+
+/**
+ * Hand the files to yazl in order. Small files are read ahead (several at once) and added as
+ * buffers, which yazl compresses on libuv's thread pool in parallel; large files are streamed.
+ * Memory stays bounded: the files are cut into segments (SEGMENT_FILES / SEGMENT_BYTES), each closed by
+ * a streamed entry whose start tells that everything before it has been written, and reading
+ * runs at most one segment ahead of writing. Which files go which way depends only on the
+ * sorted list and the sizes, so the bytes stay reproducible.
+ */
+async function feed(zip: yazl.ZipFile, files: FileEntry[], failed: Promise<never>): Promise<void> {
+  const entryOptions = (file: FileEntry) => ({ mode: file.mode, mtime: DOS_EPOCH(), forceDosTimestamp: true, compress: true });
+  let previousSegmentStarted: Promise<void> = Promise.resolve();
+  let i = 0;
+  while (i < files.length) {
+    // This segment: small files up to SEGMENT_FILES / SEGMENT_BYTES, then one streamed file (or the end).
+    const small: FileEntry[] = [];
+    let bytes = 0;
+    while (i < files.length && files[i]!.size <= SMALL_FILE_BYTES && bytes < SEGMENT_BYTES && small.length < SEGMENT_FILES) {
+      bytes += files[i]!.size;
+      small.push(files[i++]!);
+    }
+    const streamed = i < files.length ? files[i++] : undefined;
+
+    const buffers = await readAll(small, failed);
+    for (let k = 0; k < small.length; k++) zip.addBuffer(buffers[k]!, small[k]!.name, entryOptions(small[k]!));
+    buffers.length = 0;
+
+    await previousSegmentStarted;
+    if (streamed) {
+      let markStarted!: () => void;
+      const thisStarted = new Promise<void>((res) => (markStarted = res));
+      zip.addReadStreamLazy(streamed.name, { ...entryOptions(streamed), size: streamed.size }, (cb) => {
+        markStarted();
+        const stream = createReadStream(streamed.readPath, {
+          highWaterMark: Math.max(1, Math.min(streamed.size, 1 << 20)),
+        });
+        // yazl does not watch a lazily given stream for errors.
+        stream.once('error', (err) => zip.emit('error', err));
+        cb(null, stream);
+      });
+      // Read the next segment while this one is written; wait before the one after.
+      previousSegmentStarted = Promise.race([thisStarted, failed]);
+    }
+  }
+  zip.end();
+}
+
+/** Read files whole, READ_CONCURRENCY at a time, keeping their order. */
+async function readAll(files: FileEntry[], failed: Promise<never>): Promise<Buffer[]> {
+  const out = new Array<Buffer>(files.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < files.length) {
+      const k = next++;
+      out[k] = await readFile(files[k]!.readPath);
+    }
+  }
+  const workers = Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, () => worker());
+  await Promise.race([Promise.all(workers), failed]);
+  return out;
+}
+
+/**
+ * Walk the tree. Symlinks are followed when they stay inside the directory (a link to a file
+ * is stored as that file's contents; a link to a directory is walked under the link's name)
+ * and refused when they leave it.
+ */
+async function collectFiles(userPath: string, root: string, field: string): Promise<FileEntry[]> {
+  const realRoot = await realpath(root);
+  const display = (rel: string): string => joinDisplay(userPath, rel);
+  const isInside = (real: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+
+  const pending: Array<{ rel: string; readPath: string; known?: Stats }> = [];
+
+  // `ancestors`: real paths of the directories on the way down, to stop symlink cycles.
+  async function walk(dirPath: string, rel: string, ancestors: Set<string>): Promise<void> {
+    const entries: Dirent[] = await readdir(dirPath, { withFileTypes: true });
+    await Promise.all(
+      entries.map(async (entry) => {
+        const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+        const childPath = join(dirPath, entry.name);
+        if (entry.isDirectory()) {
+          const real = await realpath(childPath);
+          await walk(childPath, childRel, new Set(ancestors).add(real));
+        } else if (entry.isFile()) {
+          pending.push({ rel: childRel, readPath: childPath });
+        } else if (entry.isSymbolicLink()) {
+          let real: string;
+          try {
+            real = await realpath(childPath);
+          } catch (err) {
+            if (isNotFound(err)) throw new InputError(`${field}: "${display(childRel)}" is a broken symlink`);
+            throw err;
+          }
+          if (!isInside(real)) {
+            throw new InputError(
+              `${field}: "${display(childRel)}" is a symlink pointing outside the directory (${real})`,
+            );
+          }
+          const target = await stat(real);
+          if (target.isDirectory()) {
+            if (ancestors.has(real)) {
+              throw new InputError(`${field}: "${display(childRel)}" is a symlink loop (it points at ${real})`);
+            }
+            await walk(childPath, childRel, new Set(ancestors).add(real));
+          } else if (target.isFile()) {
+            pending.push({ rel: childRel, readPath: real, known: target });
+          } else {
+            throw new InputError(`${field}: "${display(childRel)}" is a symlink to something that is not a regular file`);
+          }
+        } else {
+          throw new InputError(`${field}: "${display(childRel)}" is not a regular file or directory`);
+        }
+      }),
+    );
+  }
+  await walk(root, '', new Set([realRoot]));
+
+  // Sizes and modes: stat with a bounded number in flight.
+  const out: FileEntry[] = new Array<FileEntry>(pending.length);
+  let next = 0;
+  async function worker(): Promise<void> {
+    while (next < pending.length) {
+      const i = next++;
+      const item = pending[i]!;
+      const s = item.known ?? (await stat(item.readPath));
+      out[i] = {
+        name: item.rel,
+        key: Buffer.from(item.rel, 'utf8'),
+        readPath: item.readPath,
+        size: s.size,
+        mode: (s.mode & 0o111) !== 0 ? EXEC_MODE : FILE_MODE,
+      };
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, pending.length) }, () => worker()));
+  return out;
+}
+
+function joinDisplay(userPath: string, rel: string): string {
+  const trimmed = userPath.replace(/[\\/]+$/, '');
+  return trimmed === '' ? `/${rel}` : `${trimmed}/${rel}`;
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,54 @@
+/**
+ * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
+ * from which commit it was released, the releases before it, and any traffic split in flight.
+ */
+import { parseHistory } from '../release/history.js';
+import type { StageSettings } from "../model/settings.js";
+import type { LambdaGateway } from "../model/ports.js";
+import type { ReportMetrics } from "../model/ports.js";
+import { errorMessage } from "../model/errors.js";
+import type { StageStatus } from "../model/results.js";
+
+export async function stageStatus(
+  settings: StageSettings,
+  lambda: LambdaGateway,
+  metrics?: ReportMetrics,
+  now: () => Date = () => new Date(),
+): Promise<StageStatus> {
+  const base: StageStatus = {
+    stage: settings.stage,
+    functionName: settings.functionName,
+    alias: settings.alias,
+    ...(settings.region !== undefined && { region: settings.region }),
+    earlier: [],
+    weights: {},
+  };
+  try {
+    const alias = await lambda.getAlias(settings.functionName, settings.alias);
+    if (alias === undefined) {
+      const fn = await lambda.getVersion(settings.functionName);
+      return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
+    }
+    const until = now();
+    const [version, lastHour] = await Promise.all([
+      lambda.getVersion(settings.functionName, alias.version),
+      metrics
+        ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
+        .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
+    ]);
+    const history = parseHistory(alias.description);
+    const release = history.find((r) => r.version === alias.version);
+    return {
+      ...base,
+      version: alias.version,
+      aliasArn: alias.arn,
+      ...(version !== undefined && { codeSha256: version.codeSha256 }),
+      ...(release !== undefined && { release }),
+      earlier: history.filter((r) => r.version !== alias.version),
+      weights: alias.weights,
+      ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
+    };
+  } catch (error) {
+    return { ...base, problem: errorMessage(error) };
+  }
+}

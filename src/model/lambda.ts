@@ -1,0 +1,127 @@
+/** The code to ship: a zip file on disk and its Lambda-style hash. */
+export interface Artifact {
+  /** Path of the zip file (for a directory: the reproducible zip made from it). */
+  zipPath: string;
+  /** Base64 of the SHA-256 of the zip bytes, as Lambda reports `CodeSha256`. */
+  codeSha256: string;
+  /** Hex of the same digest, for S3 keys. */
+  sha256Hex: string;
+  sizeBytes: number;
+  /** What the user named: a zip file or a directory. */
+  source: { kind: 'zip' | 'directory'; path: string };
+}
+
+/** Lambda's LoggingConfig, as far as stage-deploy sets it. */
+export interface LoggingSettings {
+  logFormat: 'JSON' | 'Text';
+  /** TRACE | DEBUG | INFO | WARN | ERROR | FATAL (JSON format only). */
+  applicationLogLevel?: string;
+  /** DEBUG | INFO | WARN (JSON format only). */
+  systemLogLevel?: string;
+  /** The log group the function writes to, when Lambda reports one. */
+  logGroup?: string;
+}
+
+/** What Lambda says of one version (or $LATEST) of a function. */
+export interface FunctionVersionState {
+  functionArn: string;
+  functionName: string;
+  version: string;
+  codeSha256: string;
+  codeSize: number;
+  environment: Record<string, string>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  description: string;
+  lastModified?: string;
+  revisionId?: string;
+  state?: string;
+  lastUpdateStatus?: string;
+  handler?: string;
+  runtime?: string;
+  /** Lambda's LoggingConfig of this version; undefined when Lambda reports none. */
+  logging?: LoggingSettings;
+}
+
+export interface AliasState {
+  name: string;
+  arn: string;
+  version: string;
+  description: string;
+  /** Additional version weights in flight: version → weight (0..1). Empty when none. */
+  weights: Record<string, number>;
+  revisionId?: string;
+}
+
+/** A change to a function's configuration: only the fields that should change are present. */
+export interface ConfigurationChange {
+  environment?: Record<string, string>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  /** Sent as LoggingConfig (LogFormat, ApplicationLogLevel, SystemLogLevel); the log group is left as it is. */
+  logging?: Omit<LoggingSettings, 'logGroup'>;
+}
+
+export type CodeSource =
+  | { kind: 'zip-file'; zipPath: string }
+  | { kind: 's3'; bucket: string; key: string };
+
+/** A CloudWatch alarm's state, as DescribeAlarms reports it. */
+export interface AlarmState {
+  name: string;
+  state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
+  reason?: string;
+}
+
+/** A version's own Lambda metrics over a window: the sums of `Errors` and `Invocations`. */
+export interface VersionMetrics {
+  errors: number;
+  invocations: number;
+}
+
+/** What a direct Invoke of a version returned. */
+export interface InvokeResult {
+  /** The handler's payload, as text (for an API Gateway proxy handler: `{"statusCode":200,"body":"..."}`). */
+  payload: string;
+  /** Set when the function failed (`Unhandled`): the payload then holds errorType and errorMessage. */
+  functionError?: string;
+}
+
+/** One line a function wrote to CloudWatch Logs. */
+export interface LogEvent {
+  timestamp: number;
+  message: string;
+  logStream: string;
+}
+
+/** A version's Lambda metrics over a window. */
+export interface FunctionReport {
+  invocations: number;
+  errors: number;
+  throttles: number;
+  /** p95 of Duration in ms; undefined without data. */
+  durationP95Ms?: number;
+}
+
+/** An API Gateway stage's metrics over a window. */
+export interface ApiReport {
+  /** Sums of 4XXError and 5XXError. */
+  errors4xx: number;
+  errors5xx: number;
+  /** p95 of Latency in ms; undefined without data. */
+  latencyP95Ms?: number;
+}
+
+/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
+export function functionLogGroup(functionName: string, logging?: LoggingSettings): string {
+  return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;
+}
+
+/** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
+export function functionBaseName(functionName: string): string {
+  const parts = functionName.split(':');
+  const at = parts.indexOf('function');
+  return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+}
+
+

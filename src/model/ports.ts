@@ -1,0 +1,150 @@
+import type { FunctionVersionState, AliasState, ConfigurationChange, CodeSource, InvokeResult, AlarmState, VersionMetrics, LogEvent, FunctionReport, ApiReport } from "./lambda.js";
+import type { SmokeSettings } from "./settings.js";
+import type { SmokeResult } from "./results.js";
+
+/**
+ * Everything the release logic asks of Lambda. The adapter (src/aws/lambda-gateway.ts) does it
+ * with the SDK, its retries and its waiters; tests of pure logic use a plain fake.
+ */
+export interface LambdaGateway {
+  /** The configuration of a version (`$LATEST` when omitted); undefined when there is no such function or version. */
+  getVersion(functionName: string, version?: string): Promise<FunctionVersionState | undefined>;
+  /** undefined when the alias does not exist. */
+  getAlias(functionName: string, alias: string): Promise<AliasState | undefined>;
+  /** Apply the change to $LATEST and wait until Lambda reports the update done. */
+  updateConfiguration(functionName: string, change: ConfigurationChange): Promise<FunctionVersionState>;
+  /** Replace $LATEST's code and wait until Lambda reports the update done. */
+  updateCode(functionName: string, code: CodeSource): Promise<FunctionVersionState>;
+  /** Publish $LATEST; fails when its code is not `codeSha256`. */
+  publishVersion(
+    functionName: string,
+    options: { codeSha256: string; description: string; revisionId?: string },
+  ): Promise<FunctionVersionState>;
+  createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState>;
+  /**
+   * Point the alias at `version` with the given weights (none: all traffic on `version`).
+   * With `revisionId`, fails if the alias changed since it was read.
+   */
+  updateAlias(
+    functionName: string,
+    alias: string,
+    target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
+  ): Promise<AliasState>;
+  deleteAlias(functionName: string, alias: string): Promise<void>;
+  /**
+   * Save the code of a published version to `toPath` (streamed from the presigned URL Lambda
+   * gives; the URL is a secret and is never logged). Returns its CodeSha256.
+   */
+  downloadCode(functionName: string, version: string, toPath: string): Promise<string>;
+  /** Every published version (not $LATEST), all pages. */
+  listVersions(functionName: string): Promise<FunctionVersionState[]>;
+  /** Every alias of the function, all pages. */
+  listAliases(functionName: string): Promise<AliasState[]>;
+  /** Delete one published version (DeleteFunction with a Qualifier). */
+  deleteVersion(functionName: string, version: string): Promise<void>;
+  /** Invoke one published version directly (by number, not through an alias), synchronously. */
+  invokeVersion(functionName: string, version: string, event: unknown): Promise<InvokeResult>;
+}
+
+/** CloudWatch Logs, for the retention of a function's log group. */
+export interface LogGroupGateway {
+  /**
+   * Give the log group `days` of retention: created when missing, updated when it differs,
+   * untouched (no write) when it is already so.
+   */
+  ensureRetention(logGroup: string, days: number): Promise<'created' | 'updated' | 'unchanged'>;
+}
+
+/** Where code goes when a stage has an `s3-bucket`. */
+export interface ArtifactStore {
+  exists(bucket: string, key: string): Promise<boolean>;
+  /** Stream the file up (multipart for large files); memory stays flat. */
+  upload(bucket: string, key: string, filePath: string): Promise<void>;
+}
+
+export interface SmokeChecker {
+  check(smoke: SmokeSettings, log: Log): Promise<SmokeResult>;
+}
+
+/** Where the release logic writes what it does; main.ts maps it onto @actions/core. */
+export interface Log {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/**
+ * GitHub deployments for a release: the Environments page shows what each stage runs. Every
+ * method reports a GitHub API error as a warning and never throws: a deployment record is
+ * never a reason to fail a release.
+ */
+export interface DeploymentTracker {
+  /** Create a deployment of `ref` to the environment (named after the stage) and mark it in_progress. */
+  begin(request: {
+    environment: string;
+    ref: string;
+    description: string;
+    environmentUrl?: string;
+    /** Stored with the deployment: stage, function, alias, versions. */
+    payload?: Record<string, unknown>;
+  }): Promise<void>;
+  /**
+   * Mark the deployment begun above `success` or `failure`. On success, the environment's
+   * previous successful deployment (the release replaced) is marked `inactive`.
+   */
+  end(outcome: { state: 'success' | 'failure'; description: string; environmentUrl?: string; logUrl?: string }): Promise<void>;
+}
+
+/** CloudWatch, for the gates of a progressive shift. */
+export interface MetricsGateway {
+  /** The state of each named alarm that exists (a name with no alarm is left out). */
+  alarmStates(names: string[]): Promise<AlarmState[]>;
+  /**
+   * Sums of `Errors` and `Invocations` of one version reached through an alias (dimensions
+   * FunctionName, Resource `<function>:<alias>`, ExecutedVersion) between `since` and `until`.
+   */
+  versionMetrics(functionName: string, alias: string, version: string, since: Date, until: Date): Promise<VersionMetrics>;
+}
+
+/** What CloudWatch Logs holds of a function's output, for explaining a failed release. */
+export interface LogReader {
+  /**
+   * Events of the log group's streams whose names start with one of `streamPrefixes` (Lambda
+   * names a version's streams `YYYY/MM/DD/[<version>]…`), from `since`, oldest first, at most
+   * `limit`. [] when the group or the streams do not exist (yet).
+   */
+  recentEvents(logGroup: string, streamPrefixes: string[], since: Date, limit: number): Promise<LogEvent[]>;
+}
+
+/** CloudWatch metrics that explain a release (and show a stage's health in status). */
+export interface ReportMetrics {
+  /** The version's metrics through the alias (dimensions FunctionName, Resource `<fn>:<alias>`, ExecutedVersion). */
+  functionReport(functionName: string, alias: string, version: string, since: Date, until: Date): Promise<FunctionReport>;
+  /** 4XXError, 5XXError and Latency of an API Gateway stage (dimensions ApiId, Stage). */
+  apiReport(apiId: string, stage: string, since: Date, until: Date): Promise<ApiReport>;
+}
+
+/** What a rollout remembers so that a cancelled or dead run can be undone (main's signal handler, the post step). */
+export interface RolloutState {
+  functionName: string;
+  alias: string;
+  region?: string;
+  toVersion: string;
+  /** The alias before the shift; null when the shift creates it. */
+  before: { version: string; weights: Record<string, number>; description: string } | null;
+}
+
+export interface RolloutStateStore {
+  save(state: RolloutState): void;
+  clear(): void;
+}
+
+
+
+
+
+
+
+
+
+

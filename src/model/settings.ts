@@ -1,0 +1,116 @@
+
+/**
+ * The shared vocabulary of stage-deploy: the resolved settings of one stage, and the small
+ * interfaces the release logic talks to. Nothing here imports @actions/* or @aws-sdk/*.
+ */
+
+/** Which HTTP statuses count as healthy: explicit codes and/or whole classes ("2xx" → 2). */
+export interface StatusExpectation {
+  codes: number[];
+  classes: number[];
+  /** As the user wrote it, for messages: `200`, `[200, 204]`, `"2xx"`. */
+  text: string;
+}
+
+/** A body expectation: a plain substring, or a regular expression written as `/re/flags`. */
+export type BodyExpectation =
+  | { kind: 'substring'; text: string }
+  | { kind: 'regex'; source: string; flags: string };
+
+export interface SmokeSettings {
+  url: string;
+  method: string;
+  /** Header values after `${VAR}` expansion. */
+  headers: Record<string, string>;
+  /** Values that came from `${VAR}` expansion: masked in every log and summary. */
+  secrets: string[];
+  body?: string;
+  expectStatus: StatusExpectation;
+  expectBody?: BodyExpectation;
+  attempts: number;
+  intervalMs: number;
+  timeoutMs: number;
+  /** Invoke the new version directly before it takes traffic (issue 5). */
+  invoke: boolean;
+}
+
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'WARNING' | 'ERROR' | 'CRITICAL' | 'FATAL';
+
+export type TrafficStrategy =
+  | { kind: 'all-at-once' }
+  | { kind: 'canary'; percent: number; waitMs: number }
+  | { kind: 'linear'; percent: number; intervalMs: number };
+
+/** One stage, fully resolved: stages file (defaults, extends) with the inputs laid over it. */
+export interface StageSettings {
+  stage: string;
+  /** Function name or ARN, as written. */
+  functionName: string;
+  alias: string;
+  region?: string;
+  s3Bucket?: string;
+  s3Prefix: string;
+  logLevel?: LogLevel;
+  logFormat: 'json' | 'text';
+  logRetentionDays?: number;
+  /** Variables to merge into the function's own; never removes a variable it does not name. */
+  environment: Record<string, string>;
+  memorySize?: number;
+  timeoutSeconds?: number;
+  keepVersions?: number;
+  traffic: TrafficStrategy;
+  alarms: string[];
+  /** A fraction, 0.01 for `1%`. */
+  maxErrorRate?: number;
+  bakeMs: number;
+  smoke?: SmokeSettings;
+  api?: { id: string; stage: string };
+}
+
+export interface RunContext {
+  /** GITHUB_SHA */
+  commit: string;
+  /** GITHUB_RUN_ID */
+  runId: string;
+}
+
+export const COMMANDS = ['deploy', 'promote', 'rollback', 'status'] as const;
+
+export type Command = (typeof COMMANDS)[number];
+
+export interface ActionInputs {
+  stage: string;
+  command: Command;
+  /** deploy: the zip or directory, relative to the workspace. */
+  artifact?: string;
+  /** The stages file, relative to the workspace. */
+  config: string;
+  /** True when the user named `config` (then it must exist). */
+  configRequired: boolean;
+  promoteFrom?: string;
+  toVersion?: string;
+  overrides: StageOverrides;
+  githubToken?: string;
+  dryRun: boolean;
+  force: boolean;
+}
+
+/** What the action's inputs override: `function-name`, `alias`, `region`, `s3-bucket`, `log-level`, `smoke-url`. */
+export interface StageOverrides {
+  functionName?: string;
+  alias?: string;
+  region?: string;
+  s3Bucket?: string;
+  logLevel?: string;
+  smokeUrl?: string;
+}
+
+
+
+
+
+
+
+
+
+

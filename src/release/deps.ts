@@ -1,0 +1,30 @@
+import type { LambdaGateway, ArtifactStore, SmokeChecker, Log, MetricsGateway, RolloutStateStore } from "../model/ports.js";
+
+export interface ReleaseDeps {
+  lambda: LambdaGateway;
+  /** Needed when the stage has an `s3-bucket`. */
+  store?: ArtifactStore;
+  smoke: SmokeChecker;
+  log: Log;
+  /** A directory for temporary files (code downloaded for a promote). */
+  workDir?: string;
+  /** Milliseconds, for step timings. */
+  clock?: () => number;
+  /** Wall time, for the release history. */
+  now?: () => Date;
+  /** Called once, after every check has passed and just before the first change to AWS. */
+  beforeChange?: () => Promise<void>;
+  /** dry-run: stop where the first change would be made and return the plan. */
+  dryRun?: boolean;
+  /** CloudWatch, for the gates of a progressive shift (`alarms`, `max-error-rate`). */
+  metrics?: MetricsGateway;
+  /** force: skip the alarm gates. */
+  force?: boolean;
+  /** Aborted on SIGINT/SIGTERM: a shift in progress is put back. */
+  signal?: AbortSignal;
+  /** Where a shift in progress is remembered, so that the post step can undo it. */
+  state?: RolloutStateStore;
+  /** Waits between gate readings (tests pass short real ones). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  gateIntervalMs?: number;
+}

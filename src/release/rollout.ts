@@ -1,0 +1,352 @@
+import { invokeCheck } from '../checks/invoke.js';
+import { plannedDurationMs, trafficPlan, describePlan, type TrafficStep } from './traffic-plan.js';
+import type { Timeline } from './timeline.js';
+import { type AliasState } from '../model/lambda.js';
+import type { StageSettings } from "../model/settings.js";
+import type { LambdaGateway } from "../model/ports.js";
+import type { SmokeChecker } from "../model/ports.js";
+import type { Log } from "../model/ports.js";
+import type { MetricsGateway } from "../model/ports.js";
+import { errorMessage } from "../model/errors.js";
+import type { SmokeResult } from "../model/results.js";
+import { formatDuration } from "../report/format.js";
+import type { TrafficPoint, GateReading } from "../model/results.js";
+import type { RolloutStateStore, RolloutState } from "../model/ports.js";
+import { formatPercent } from "../report/format.js";
+
+export interface ShiftRequest {
+  settings: StageSettings;
+  /** The alias as read before anything changed; undefined when it does not exist yet. */
+  before: AliasState | undefined;
+  toVersion: string;
+  /** The alias description after the shift: the stage's release history (release-history.ts). */
+  description: string;
+  /** false for a rollback: the emergency button moves all at once, with no invoke check and no gates. */
+  progressive?: boolean;
+}
+
+interface Common {
+  smoke?: SmokeResult;
+  /** The invoke check's result, when it ran. */
+  invoke?: SmokeResult;
+  traffic: TrafficPoint[];
+  gates: GateReading[];
+}
+
+export type ShiftOutcome =
+  | ({ ok: true; alias: AliasState } & Common)
+  | ({
+      ok: false;
+      /** What failed: `GET https://x/health → 502 on 3 of 3 attempts`, an alarm, the error rate, a cancel. */
+      failure: string;
+      /**
+       * Where the alias ended: never moved (`untouched`, a check before any traffic failed), put
+       * back on the version it was on, or removed (it was created by this shift).
+       */
+      restored?: { untouched: true } | { to: string } | { removed: true };
+      /** Set when putting it back failed: the alias may still be on `toVersion`. */
+      repair?: { error: string; command: string };
+    } & Common);
+
+export interface ShiftDeps {
+  lambda: LambdaGateway;
+  smoke: SmokeChecker;
+  log: Log;
+  timeline: Timeline;
+  /** CloudWatch, for `alarms` and `max-error-rate`. */
+  metrics?: MetricsGateway;
+  /** true: skip the alarm gates (said loudly). */
+  force?: boolean;
+  /** Aborted on SIGINT/SIGTERM: the rollout stops and puts the alias back. */
+  signal?: AbortSignal;
+  state?: RolloutStateStore;
+  /** Waits between gate readings; rejects when `signal` aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Wall clock in ms (the gates' metric windows). */
+  wallClock?: () => number;
+  /** How often the gates are read while a step is held; default 10 s (never longer than the hold). */
+  gateIntervalMs?: number;
+  /** Slack added to the planned duration for the rollout's time limit; default 10 minutes. */
+  rolloutGraceMs?: number;
+}
+
+class RolloutFailure extends Error {}
+
+export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Promise<ShiftOutcome> {
+  const { settings, before, toVersion, description } = request;
+  const { lambda, log, timeline } = deps;
+  const name = settings.functionName;
+  const progressive = request.progressive ?? true;
+  const wallClock = deps.wallClock ?? Date.now;
+  const sleep = deps.sleep ?? abortableSleep;
+  const startedAt = wallClock();
+  const at = () => wallClock() - startedAt;
+  const common: Common = { traffic: [], gates: [] };
+
+  // A first release has no version to split traffic with: it goes all at once.
+  const steps: TrafficStep[] = before === undefined || !progressive ? [{ percent: 100, holdMs: 0 }] : trafficPlan(settings.traffic);
+  if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
+    log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
+  }
+  const alarms = progressive ? settings.alarms : [];
+  const watchAlarms = alarms.length > 0 && !deps.force;
+  const watchErrors = progressive && settings.maxErrorRate !== undefined;
+  if (alarms.length > 0 && deps.force) {
+    log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+  }
+
+  // 1. Before any traffic.
+  if (progressive && settings.smoke?.invoke) {
+    const smoke = settings.smoke;
+    const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log));
+    common.invoke = invoke;
+    if (!invoke.ok) {
+      timeline.markFailed('invoke');
+      return { ok: false, failure: `${invoke.summary}; version ${toVersion} never received traffic`, restored: { untouched: true }, ...common };
+    }
+  }
+  const readGates = async (windowStart: number): Promise<void> => {
+    if (!watchAlarms && !watchErrors) return;
+    const reading: GateReading = { atMs: at(), alarms: [] };
+    if (watchAlarms && deps.metrics) reading.alarms = await deps.metrics.alarmStates(alarms);
+    if (watchErrors && deps.metrics) {
+      const metrics = await deps.metrics.versionMetrics(name, settings.alias, toVersion, new Date(windowStart), new Date(wallClock()));
+      reading.errors = metrics.errors;
+      reading.invocations = metrics.invocations;
+    }
+    common.gates.push(reading);
+    const firing = reading.alarms.filter((a) => a.state === 'ALARM');
+    if (firing.length > 0) {
+      throw new RolloutFailure(`alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}`);
+    }
+    const rate = reading.invocations ? (reading.errors ?? 0) / reading.invocations : 0;
+    if (settings.maxErrorRate !== undefined && reading.invocations && rate > settings.maxErrorRate) {
+      throw new RolloutFailure(
+        `version ${toVersion}: ${reading.errors} errors in ${reading.invocations} invocations (${formatPercent(rate)}), ` +
+          `above max-error-rate ${formatPercent(settings.maxErrorRate)}`,
+      );
+    }
+  };
+  if (watchAlarms) {
+    try {
+      await readGates(wallClock());
+    } catch (error) {
+      return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+    }
+  }
+
+  // 2–4. The shift, watched.
+  const budgetMs =
+    plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeBudgetMs(settings) + (deps.rolloutGraceMs ?? 10 * 60_000);
+  const deadline = startedAt + budgetMs;
+  const guard = () => {
+    if (deps.signal?.aborted) throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
+    if (wallClock() > deadline) throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
+  };
+  const hold = async (ms: number, label: string, windowStart: number) => {
+    const until = wallClock() + ms;
+    const interval = Math.max(1, Math.min(deps.gateIntervalMs ?? 10_000, ms));
+    while (wallClock() < until) {
+      guard();
+      try {
+        await sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
+      } catch {
+        guard();
+        throw new RolloutFailure('cancelled');
+      }
+      guard();
+      await readGates(windowStart);
+      log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
+    }
+  };
+
+  deps.state?.save({
+    functionName: name,
+    alias: settings.alias,
+    ...(settings.region !== undefined && { region: settings.region }),
+    toVersion,
+    before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
+  });
+  if (steps.length > 1) log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
+
+  let shifted: AliasState | undefined;
+  let failure: string | undefined;
+  let smoke: SmokeResult | undefined;
+  const shiftStart = wallClock();
+  try {
+    let revisionId = before?.revisionId;
+    for (const [index, step] of steps.entries()) {
+      guard();
+      const last = step.percent >= 100;
+      shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
+        if (before === undefined) return lambda.createAlias(name, settings.alias, toVersion, description);
+        return lambda.updateAlias(name, settings.alias, {
+          ...(last
+            ? { version: toVersion, weights: {}, description }
+            : { version: before.version, weights: { [toVersion]: step.percent / 100 }, description: before.description }),
+          ...(revisionId !== undefined && { revisionId }),
+        });
+      });
+      revisionId = shifted.revisionId;
+      common.traffic.push({ atMs: at(), percent: step.percent });
+      if (last) {
+        log.info(
+          before === undefined
+            ? `Created alias ${settings.alias} on version ${toVersion}.`
+            : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`,
+        );
+      } else {
+        log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
+        await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+      }
+    }
+
+    if (settings.smoke === undefined) {
+      log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
+    } else {
+      const smokeSettings = settings.smoke;
+      try {
+        smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
+      } catch (error) {
+        throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
+      }
+      if (!smoke.ok) {
+        timeline.markFailed('smoke');
+        throw new RolloutFailure(smoke.summary);
+      }
+    }
+    if (progressive && settings.bakeMs > 0) {
+      log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
+      await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+    }
+  } catch (error) {
+    failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
+    if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
+      // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
+      deps.state?.clear();
+      return { ok: false, failure, restored: { untouched: true }, ...(smoke && { smoke }), ...common };
+    }
+  }
+
+  if (failure === undefined && shifted !== undefined) {
+    deps.state?.clear();
+    return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
+  }
+  const outcome = await restore(request, deps);
+  common.traffic.push({ atMs: at(), percent: 0 });
+  if ('restored' in outcome) deps.state?.clear();
+  return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
+}
+
+/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
+async function restore(
+  request: ShiftRequest,
+  deps: ShiftDeps,
+): Promise<{ restored: { to: string } | { removed: true } } | { repair: { error: string; command: string } }> {
+  const { settings, before } = request;
+  const { lambda, timeline } = deps;
+  const name = settings.functionName;
+  try {
+    if (before === undefined) {
+      await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
+      return { restored: { removed: true } };
+    }
+    await timeline.step('rollback', () =>
+      lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }),
+    );
+    return { restored: { to: before.version } };
+  } catch (rollbackError) {
+    return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
+  }
+}
+
+/** Put an alias back from a saved rollout state (the signal handler and the post step). */
+export async function restoreFromState(state: RolloutState, lambda: LambdaGateway, log: Log): Promise<'restored' | 'nothing to do'> {
+  const alias = await lambda.getAlias(state.functionName, state.alias);
+  if (state.before === null) {
+    if (alias === undefined) return 'nothing to do';
+    await lambda.deleteAlias(state.functionName, state.alias);
+    log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
+    return 'restored';
+  }
+  if (alias !== undefined && alias.version === state.before.version && sameWeights(alias.weights, state.before.weights)) {
+    return 'nothing to do';
+  }
+  await lambda.updateAlias(state.functionName, state.alias, {
+    version: state.before.version,
+    weights: state.before.weights,
+    description: state.before.description,
+  });
+  log.warn(
+    `Put alias ${state.alias} of ${state.functionName} back on version ${state.before.version}: the release of version ${state.toVersion} did not finish.`,
+  );
+  return 'restored';
+}
+
+/**
+ * The one line a failed shift ends the step with, e.g.
+ * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
+ */
+export function describeFailedShift(outcome: Extract<ShiftOutcome, { ok: false }>, request: ShiftRequest): string {
+  const { settings, toVersion } = request;
+  if (outcome.repair) {
+    return (
+      `${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
+      `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`
+    );
+  }
+  const restored = outcome.restored;
+  if (restored && 'untouched' in restored) return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
+  if (restored && 'removed' in restored) {
+    return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
+  }
+  return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${restored?.to ?? '?'}`;
+}
+
+/** The AWS CLI command that puts the alias back by hand (deletes it when there was none before). */
+export function repairCommand(
+  target: { functionName: string; alias: string; region?: string },
+  before: { version: string; weights: Record<string, number> } | undefined | null,
+): string {
+  const region = target.region !== undefined ? ` --region ${target.region}` : '';
+  if (!before) return `aws lambda delete-alias --function-name ${target.functionName} --name ${target.alias}${region}`;
+  const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
+  return (
+    `aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
+    `--function-version ${before.version} --routing-config '${routing}'${region}`
+  );
+}
+
+function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+/** The longest the HTTP smoke test can take. */
+function smokeBudgetMs(settings: StageSettings): number {
+  const smoke = settings.smoke;
+  return smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
+}
+
+function progressLine(label: string, atMs: number, reading: GateReading | undefined, alarms: string[], version: string): string {
+  const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
+  if (reading && alarms.length > 0) parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
+  if (reading?.invocations !== undefined) parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
+  return parts.join('; ');
+}
+
+/** setTimeout as a promise that rejects when the signal aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
