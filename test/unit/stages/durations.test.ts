@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, parseDuration } from '../../src/stages/durations.js';
-import { InputError } from "../../src/model/errors.js";
-import { formatDuration } from "../../src/report/format.js";
+import { describeValue, parseDuration } from '../../../src/stages/durations.js';
+import { InputError } from "../../../src/model/errors.js";
+import { formatDuration } from "../../../src/report/format.js";
 
 /** The call throws an InputError whose message is exactly `message`. */
 function expectInputError(call: () => unknown, message: string): void {

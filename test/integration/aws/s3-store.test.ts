@@ -8,10 +8,10 @@ import { finished } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { S3ArtifactStore } from '../../src/aws/s3-store.js';
-import { createBucket } from '../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { S3ArtifactStore } from '../../../src/aws/s3-store.js';
+import { createBucket } from '../../harness/lambda-fixtures.mjs';
+import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
 
 const BUCKET = 'stage-deploy-artifacts';
 const MIB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ALIAS_DESCRIPTION_LIMIT, formatHistory, parseHistory, recordRelease } from '../../src/release/history.js';
+import { ALIAS_DESCRIPTION_LIMIT, formatHistory, parseHistory, recordRelease } from '../../../src/release/history.js';
 
 describe('release history in the alias description', () => {
   it('round-trips releases, newest first', () => {

@@ -30,10 +30,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../harness/moto.mjs';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { createFunction, makeZip } from '../../harness/lambda-fixtures.mjs';
+import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: AwsProxy;

@@ -16,11 +16,11 @@ import {
   type Dimension,
 } from '@aws-sdk/client-cloudwatch';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { metricPeriodSeconds, SdkMetricsGateway } from '../../src/aws/metrics-gateway.js';
-import { functionBaseName } from '../../src/model/lambda.js';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { metricPeriodSeconds, SdkMetricsGateway } from '../../../src/aws/metrics-gateway.js';
+import { functionBaseName } from '../../../src/model/lambda.js';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;

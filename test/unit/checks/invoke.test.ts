@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { apiGatewayEvent, invokeCheck, readProxyResult } from '../../src/checks/invoke.js';
-import type { InvokeResult } from '../../src/model/lambda.js';
-import type { SmokeSettings } from "../../src/model/settings.js";
-import type { LambdaGateway } from "../../src/model/ports.js";
-import type { Log } from "../../src/model/ports.js";
+import { apiGatewayEvent, invokeCheck, readProxyResult } from '../../../src/checks/invoke.js';
+import type { InvokeResult } from '../../../src/model/lambda.js';
+import type { SmokeSettings } from "../../../src/model/settings.js";
+import type { LambdaGateway } from "../../../src/model/ports.js";
+import type { Log } from "../../../src/model/ports.js";
 
 function settings(over: Partial<SmokeSettings> = {}): SmokeSettings {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ReleaseResult } from '../../src/model/results.js';
-import { renderSummary, versionMove } from '../../src/report/summary.js';
+import type { ReleaseResult } from '../../../src/model/results.js';
+import { renderSummary, versionMove } from '../../../src/report/summary.js';
 
 const rolledBack: ReleaseResult = {
   command: 'deploy',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { readInputs } from '../../src/action/inputs.js';
+import { readInputs } from '../../../src/action/inputs.js';
 
 const from = (values: Record<string, string>) => (name: string) => values[name] ?? '';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import { configurationChange, desiredSettings, isUnchanged, loggingFor, settingsDifferences } from '../../src/release/change-check.js';
-import type { FunctionVersionState } from '../../src/model/lambda.js';
-import type { StageSettings } from "../../src/model/settings.js";
+import { configurationChange, desiredSettings, isUnchanged, loggingFor, settingsDifferences } from '../../../src/release/change-check.js';
+import type { FunctionVersionState } from '../../../src/model/lambda.js';
+import type { StageSettings } from "../../../src/model/settings.js";
 
 const version = (over: Partial<FunctionVersionState> = {}): FunctionVersionState => ({
   functionArn: 'arn',

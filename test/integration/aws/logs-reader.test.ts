@@ -15,10 +15,10 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { SdkLogReader } from '../../src/aws/logs-gateway.js';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { SdkLogReader } from '../../../src/aws/logs-gateway.js';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;

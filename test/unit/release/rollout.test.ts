@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../src/release/rollout.js';
-import { Timeline } from '../../src/release/timeline.js';
-import type { AlarmState, VersionMetrics } from '../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, RecordingLog } from './fakes.js';
-import type { StageSettings } from "../../src/model/settings.js";
-import type { MetricsGateway } from "../../src/model/ports.js";
-import type { RolloutState } from "../../src/model/ports.js";
+import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../../src/release/rollout.js';
+import { Timeline } from '../../../src/release/timeline.js';
+import type { AlarmState, VersionMetrics } from '../../../src/model/lambda.js';
+import { FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
+import type { StageSettings } from "../../../src/model/settings.js";
+import type { MetricsGateway } from "../../../src/model/ports.js";
+import type { RolloutState } from "../../../src/model/ports.js";
 
 /** Alarms and metrics that a test scripts over (fake) time. */
 class FakeMetrics implements MetricsGateway {

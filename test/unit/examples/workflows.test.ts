@@ -11,12 +11,12 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { listStages, parseStagesFile, resolveStage } from '../../src/stages/stages-file.js';
+import { listStages, parseStagesFile, resolveStage } from '../../../src/stages/stages-file.js';
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
 type ActionParser = typeof import('@actions/workflow-parser/actions/index');
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
 /** The names CONTRACT.md fixes (shared/CONTRACT.md, "Inputs" and "Outputs"). */

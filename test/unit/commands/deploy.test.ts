@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 
-import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../src/commands/deploy.js';
-import { functionBaseName } from '../../src/model/lambda.js';
-import { parseHistory } from '../../src/release/history.js';
-import { type Artifact } from '../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
-import type { StageSettings } from "../../src/model/settings.js";
-import { InputError } from "../../src/model/errors.js";
-import { artifactKey } from "../../src/artifact/s3-key.js";
+import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../../src/commands/deploy.js';
+import { functionBaseName } from '../../../src/model/lambda.js';
+import { parseHistory } from '../../../src/release/history.js';
+import { type Artifact } from '../../../src/model/lambda.js';
+import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import type { StageSettings } from "../../../src/model/settings.js";
+import { InputError } from "../../../src/model/errors.js";
+import { artifactKey } from "../../../src/artifact/s3-key.js";
 
 const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
   stage: 'dev',

@@ -6,9 +6,9 @@ import {
   GitHubDeploymentTracker,
   truncateDescription,
   workflowRunUrl,
-} from '../../src/github/deployments.js';
-import { startGitHubApi, type GitHubApi } from '../harness/github-api.mjs';
-import type { Log } from "../../src/model/ports.js";
+} from '../../../src/github/deployments.js';
+import { startGitHubApi, type GitHubApi } from '../../harness/github-api.mjs';
+import type { Log } from "../../../src/model/ports.js";
 
 const OWNER = 'octo-org';
 const REPO = 'notes-api';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
-import { deploy } from '../../src/commands/deploy.js';
-import { promote } from '../../src/commands/promote.js';
-import { parseHistory } from '../../src/release/history.js';
-import { historyAfterRollback, rollback } from '../../src/commands/rollback.js';
-import { stageStatus } from '../../src/commands/status.js';
-import { type Artifact } from '../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from './fakes.js';
-import type { StageSettings } from "../../src/model/settings.js";
-import { InputError } from "../../src/model/errors.js";
-import { renderStatusTable } from "../../src/report/status-table.js";
+import { deploy } from '../../../src/commands/deploy.js';
+import { promote } from '../../../src/commands/promote.js';
+import { parseHistory } from '../../../src/release/history.js';
+import { historyAfterRollback, rollback } from '../../../src/commands/rollback.js';
+import { stageStatus } from '../../../src/commands/status.js';
+import { type Artifact } from '../../../src/model/lambda.js';
+import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import type { StageSettings } from "../../../src/model/settings.js";
+import { InputError } from "../../../src/model/errors.js";
+import { renderStatusTable } from "../../../src/report/status-table.js";
 
 const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => ({
   stage: name,

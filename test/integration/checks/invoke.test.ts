@@ -6,13 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAliasCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SdkLambdaGateway } from '../../src/aws/lambda-gateway.js';
-import { apiGatewayEvent, invokeCheck } from '../../src/checks/invoke.js';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { codeSha256, createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
-import { startMoto } from '../harness/moto.mjs';
-import type { SmokeSettings } from "../../src/model/settings.js";
-import type { Log } from "../../src/model/ports.js";
+import { SdkLambdaGateway } from '../../../src/aws/lambda-gateway.js';
+import { apiGatewayEvent, invokeCheck } from '../../../src/checks/invoke.js';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { codeSha256, createFunction, lambdaClient, makeZip } from '../../harness/lambda-fixtures.mjs';
+import { startMoto } from '../../harness/moto.mjs';
+import type { SmokeSettings } from "../../../src/model/settings.js";
+import type { Log } from "../../../src/model/ports.js";
 
 const GOOD = `exports.handler = async (event) => {
   console.log('serving', event.httpMethod, event.path);

@@ -23,13 +23,13 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { CreateAliasCommand, PublishVersionCommand, UpdateAliasCommand, UpdateFunctionCodeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { SdkLogReader } from '../../src/aws/logs-gateway.js';
-import { SdkMetricsGateway, versionDimensions } from '../../src/aws/metrics-gateway.js';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { startEndpoint } from '../harness/endpoint.mjs';
-import { createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
-import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { SdkLogReader } from '../../../src/aws/logs-gateway.js';
+import { SdkMetricsGateway, versionDimensions } from '../../../src/aws/metrics-gateway.js';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { startEndpoint } from '../../harness/endpoint.mjs';
+import { createFunction, lambdaClient, makeZip } from '../../harness/lambda-fixtures.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;

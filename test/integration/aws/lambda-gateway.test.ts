@@ -13,8 +13,8 @@ import {
 } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../harness/aws-clients.js';
-import { SdkLambdaGateway } from '../../src/aws/lambda-gateway.js';
+import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { SdkLambdaGateway } from '../../../src/aws/lambda-gateway.js';
 import {
   codeSha256,
   createBucket,
@@ -22,9 +22,9 @@ import {
   lambdaClient,
   makeZip,
   s3Client,
-} from '../harness/lambda-fixtures.mjs';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
-import { destroyClients, startMoto, useAwsEnv, useEnv } from '../harness/moto.mjs';
+} from '../../harness/lambda-fixtures.mjs';
+import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { destroyClients, startMoto, useAwsEnv, useEnv } from '../../harness/moto.mjs';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let clients: AwsClients;
