@@ -1,53 +1,60 @@
 /**
- * One run of the action: resolve the stage, check the input, build the adapters and carry out
- * the command. Returns what happened as data; never touches @actions/core (main.ts does).
+ * The composition root: resolves the stage, builds the adapters (AWS per region, HTTP smoke,
+ * GitHub deployments) and the clock, and carries out the command. Returns what happened as data;
+ * never touches @actions/core or process.env (src/action does, and passes them in).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join, isAbsolute, resolve } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { prepareArtifact } from './artifact/package.js';
 import { RegionServices } from './aws/services.js';
+import { HttpSmokeChecker } from './checks/smoke.js';
 import { deploy } from './commands/deploy.js';
+import { promote } from './commands/promote.js';
+import { rollback } from './commands/rollback.js';
+import { stageStatus } from './commands/status.js';
+import { errorMessage, InputError } from './model/errors.js';
+import type { Clock, DeploymentTracker, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore } from './model/ports.js';
+import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
+import type { ActionInputs, RunContext, StageSettings } from './model/settings.js';
+import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
 import { housekeeping } from './release/housekeeping.js';
-import { promote } from './commands/promote.js';
-import { isSuccess, type ReleaseResult } from './model/results.js';
-import { rollback } from './commands/rollback.js';
-import { HttpSmokeChecker } from './checks/smoke.js';
-import { listStages, loadStagesFile, resolveStage, type StagesFile } from './stages/stages-file.js';
-import { stageStatus } from './commands/status.js';
-import type { StageSettings } from "./model/settings.js";
-import type { Log } from "./model/ports.js";
-import type { DeploymentTracker } from "./model/ports.js";
-import type { MetricsGateway } from "./model/ports.js";
-import { InputError } from "./model/errors.js";
-import type { RolloutStateStore } from "./model/ports.js";
-import type { StageStatus } from "./model/results.js";
-import type { ReleaseDeps } from "./release/deps.js";
-import type { RunContext } from "./model/settings.js";
-import type { ActionInputs } from "./model/settings.js";
+import { repairCommand, restoreFromState } from './release/rollout.js';
+import { listStages, loadStagesFile } from './stages/parse.js';
+import { resolveStage } from './stages/resolve.js';
+import type { StagesFile } from './stages/schema.js';
 
+/** Everything a run takes from its surroundings, read once by src/action. */
 export interface RunEnvironment {
   /** GITHUB_WORKSPACE, or the current directory. */
   workspace: string;
   /** RUNNER_TEMP, or the system's temp directory. */
   tempDir: string;
+  /** The step's environment: `${VAR}` in smoke headers, AWS_REGION, the GitHub API's variables. */
   env: Record<string, string | undefined>;
   context: RunContext;
+  /** Waits that tests and the benchmark shorten (parsed with a floor by src/action). */
+  timing: { gateIntervalMs?: number; logRetryMs?: number };
 }
+
+/** Wall time and timers of the machine. */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal }),
+};
 
 export type RunOutcome =
   | { kind: 'release'; settings: StageSettings; result: ReleaseResult }
   | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
 
-export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env): RunEnvironment {
-  return {
-    workspace: env.GITHUB_WORKSPACE || process.cwd(),
-    tempDir: env.RUNNER_TEMP || tmpdir(),
-    env,
-    context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
-  };
+/** What src/action lends a run: where to log, the clock, the cancel signal and the saved state the post step reads. */
+export interface RunPorts {
+  log: Log;
+  clock: Clock;
+  signal?: AbortSignal;
+  state?: RolloutStateStore;
 }
 
 /** The stages file, when there is one. */
@@ -69,34 +76,27 @@ export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefin
   });
 }
 
-/** What main.ts lends a release: the cancel signal and the saved state that the post step reads. */
-export interface RunControls {
-  signal?: AbortSignal;
-  state?: RolloutStateStore;
-}
-
 export async function runCommand(
   inputs: ActionInputs,
   file: StagesFile | undefined,
   settings: StageSettings,
   environment: RunEnvironment,
-  log: Log,
-  controls: RunControls = {},
+  ports: RunPorts,
 ): Promise<RunOutcome> {
+  const { log, clock } = ports;
   const gateways = new GatewayCache(environment);
 
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
     const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
     const stages = await Promise.all(
-      all.map(async (s) => stageStatus(s, gateways.region(s.region).lambda, await gateways.region(s.region).metrics())),
+      all.map(async (s) => stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock })),
     );
     return { kind: 'status', settings, stages };
   }
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
   let tracker: DeploymentTracker | undefined;
-  let begun = false;
   const services = gateways.region(settings.region);
   // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
   const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
@@ -105,20 +105,23 @@ export async function runCommand(
   const deps: ReleaseDeps = {
     lambda: services.lambda,
     ...(settings.s3Bucket !== undefined && { store: await services.store() }),
-    smoke: new HttpSmokeChecker(),
+    smoke: new HttpSmokeChecker({ clock }),
     log,
+    clock,
     workDir,
     dryRun: inputs.dryRun,
     ...(metrics !== undefined && { metrics }),
     force: inputs.force,
-    ...(controls.signal !== undefined && { signal: controls.signal }),
-    ...(controls.state !== undefined && { state: controls.state }),
-    ...gateTiming(environment.env),
+    ...(ports.signal !== undefined && { signal: ports.signal }),
+    ...(ports.state !== undefined && { state: ports.state }),
+    ...(environment.timing.gateIntervalMs !== undefined && { gateIntervalMs: environment.timing.gateIntervalMs }),
     beforeChange: async () => {
-      begun = true;
       // GitHub's client is loaded only when a release is about to change something.
-      if (inputs.githubToken) tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
-      else log.info('No github-token: deployment statuses skipped.');
+      if (inputs.githubToken === undefined) {
+        log.info('No github-token: deployment statuses skipped.');
+        return;
+      }
+      tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
       await tracker?.begin({
         environment: settings.stage,
         ref: environment.context.commit || 'HEAD',
@@ -131,32 +134,47 @@ export async function runCommand(
   let result: ReleaseResult | undefined;
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps);
-    if (inputs.force && settings.alarms.length > 0) result.forced = true;
-    if (!isSuccess(result) && result.candidateVersion !== undefined && result.plan === undefined) {
-      const until = new Date();
-      result.diagnosis = await diagnose(
-        { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
-        { logs: await services.logReader(), metrics: await services.metrics(), log, ...diagnosisTiming(environment.env) },
-      );
-    }
-    if (result.status === 'deployed' || result.status === 'promoted') {
-      result.housekeeping = await housekeeping(
+    if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
+      if (result.candidateVersion !== undefined) {
+        const until = new Date(clock.now());
+        const diagnosis = await diagnose(
+          { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
+          {
+            logs: await services.logReader(),
+            metrics: await services.metrics(),
+            log,
+            clock,
+            ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+          },
+        );
+        result = { ...result, diagnosis };
+      }
+    } else if (result.kind === 'released' && result.command !== 'rollback') {
+      const report = await housekeeping(
         settings,
         { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) },
         log,
       );
+      result = { ...result, housekeeping: report };
     }
     return { kind: 'release', settings, result };
   } finally {
-    if (begun && tracker !== undefined) {
+    if (tracker !== undefined) {
       await tracker.end({
         state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
-        description: result?.error ?? (result ? `${result.status}: ${settings.alias} → version ${result.version ?? '—'}` : 'stage-deploy did not finish'),
+        description: deploymentDescription(result, settings),
         ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
       });
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** The GitHub deployment status's description: the failure, or where the alias ended. */
+function deploymentDescription(result: ReleaseResult | undefined, settings: StageSettings): string {
+  if (result === undefined) return 'stage-deploy did not finish';
+  if ('error' in result) return result.error;
+  return `${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`;
 }
 
 async function releaseCommand(
@@ -186,8 +204,8 @@ async function releaseCommand(
     }
     case 'rollback':
       return rollback(settings, inputs.toVersion, deps);
-    default:
-      throw new Error(`unexpected command ${inputs.command}`);
+    case 'status':
+      throw new Error('status is not a release');
   }
 }
 
@@ -229,17 +247,23 @@ class GatewayCache {
   constructor(private readonly environment: RunEnvironment) {}
 
   region(region: string | undefined): RegionServices {
-    if (region === undefined && !this.environment.env.AWS_REGION && !this.environment.env.AWS_DEFAULT_REGION) {
+    const env = this.environment.env;
+    if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
       throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
     }
     const key = region ?? '';
     let found = this.byRegion.get(key);
     if (found === undefined) {
-      found = new RegionServices({ ...(region !== undefined && { region }) });
+      found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) });
       this.byRegion.set(key, found);
     }
     return found;
   }
+}
+
+/** An endpoint override (an emulator): S3 then needs path-style addressing on a host name. */
+function endpointOverridden(env: Record<string, string | undefined>): boolean {
+  return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
 }
 
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
@@ -255,17 +279,34 @@ async function checkAlarmsExist(settings: StageSettings, metrics: MetricsGateway
   }
 }
 
-/**
- * How often the gates are read during a held step: every 10 s, or STAGE_DEPLOY_GATE_INTERVAL_MS
- * (for tests and the benchmark, which hold steps for seconds, not minutes).
- */
-function gateTiming(env: Record<string, string | undefined>): { gateIntervalMs?: number } {
-  const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
-  return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
-}
+export type CleanUpOutcome = 'no shift in progress' | 'restored' | 'nothing to do' | 'failed';
 
-/** How long to wait for a failed version's logs to arrive: 4 tries 2 s apart, or STAGE_DEPLOY_LOG_RETRY_MS apart. */
-function diagnosisTiming(env: Record<string, string | undefined>): { logRetryMs?: number } {
-  const value = Number(env.STAGE_DEPLOY_LOG_RETRY_MS);
-  return Number.isFinite(value) && value >= 0 && env.STAGE_DEPLOY_LOG_RETRY_MS !== undefined ? { logRetryMs: value } : {};
+/**
+ * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
+ * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
+ * and the alias is put back where it was. It never fails the job: it reports.
+ */
+export async function cleanUp(
+  savedState: string,
+  log: Log,
+  lambdaFor: (region: string | undefined) => LambdaGateway = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda,
+): Promise<CleanUpOutcome> {
+  if (!savedState) return 'no shift in progress';
+  let state: RolloutState;
+  try {
+    state = JSON.parse(savedState) as RolloutState;
+  } catch {
+    log.warn('stage-deploy post: the saved rollout state cannot be read; check the alias by hand.');
+    return 'failed';
+  }
+  log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
+  try {
+    return await restoreFromState(state, lambdaFor(state.region), log);
+  } catch (error) {
+    log.error(
+      `stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
+        `Repair it by hand: ${repairCommand(state, state.before)}`,
+    );
+    return 'failed';
+  }
 }

@@ -6,7 +6,7 @@ import { Inputs } from './constants.js';
 import { InputError } from "../model/errors.js";
 import { COMMANDS } from "../model/settings.js";
 import type { Command } from "../model/settings.js";
-import { DEFAULT_CONFIG_FILE } from "../stages/stages-file.js";
+import { DEFAULT_CONFIG_FILE } from "../stages/parse.js";
 import type { StageOverrides } from "../model/settings.js";
 import type { ActionInputs } from "../model/settings.js";
 

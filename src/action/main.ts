@@ -1,20 +1,20 @@
 /**
- * The action's entry: the only file that touches @actions/core. Reads the inputs, runs the
+ * The action's entry, and the only code that touches @actions/core: reads the inputs, runs the
  * command, sets the outputs and the job summary, and fails the step when the release failed.
+ * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
  */
 import * as core from '@actions/core';
 
-import { Outputs } from './constants.js';
-import { readInputs } from './inputs.js';
-import { cleanUp } from './post.js';
+import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type RunOutcome } from '../app.js';
+import { errorMessage } from '../model/errors.js';
+import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
-import { environmentFromProcess, loadConfig, resolveSettings, runCommand, type RunOutcome } from '../app.js';
-import { renderSummary } from '../report/summary.js';
-import type { Log } from "../model/ports.js";
-import { errorMessage } from "../model/errors.js";
-import type { RolloutStateStore } from "../model/ports.js";
-import { diagnosisLog } from "../report/diagnosis.js";
-import { renderStatusTable } from "../report/status-table.js";
+import { diagnosisLog } from '../report/diagnosis.js';
+import { renderStatusTable } from '../report/status-table.js';
+import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
+import { Outputs } from './constants.js';
+import { environmentFromProcess, runUrl } from './environment.js';
+import { readInputs } from './inputs.js';
 
 const log: Log = {
   info: (message) => core.info(message),
@@ -53,23 +53,26 @@ export async function main(): Promise<void> {
     const settings = resolveSettings(inputs, file, environment);
     for (const secret of settings.smoke?.secrets ?? []) core.setSecret(secret);
 
-    const outcome = await runCommand(inputs, file, settings, environment, log, { signal: cancel.signal, state: rolloutState });
+    const outcome = await runCommand(inputs, file, settings, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
     if (outcome.kind === 'status') {
       await reportStatus(outcome);
       return;
     }
-    const { result } = outcome;
-    if (result.plan !== undefined) {
-      core.info(`dry-run: nothing was changed. ${result.command} ${result.stage} would:`);
-      result.plan.forEach((step, i) => core.info(`  ${i + 1}. ${step}`));
+    const view = viewOf(outcome.result);
+    if (view.plan !== undefined) {
+      core.info(`dry-run: nothing was changed. ${view.command} ${view.stage} would:`);
+      view.plan.forEach((step, i) => core.info(`  ${i + 1}. ${step}`));
     }
-    setOutputs(result);
-    await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
-    if (result.diagnosis) diagnosisLog(result.diagnosis).forEach((line) => core.info(line));
-    if (isSuccess(result)) core.info(closingLine(result));
+    setOutputs(view);
+    const url = runUrl();
+    await writeSummary(
+      renderSummary(outcome.result, { ...(settings.region !== undefined && { region: settings.region }), ...(url !== undefined && { runUrl: url }) }),
+    );
+    if (view.diagnosis) diagnosisLog(view.diagnosis).forEach((line) => core.info(line));
+    if (isSuccess(outcome.result)) core.info(closingLine(view));
     else {
       // One annotation, titled with the stage and the versions, and the step fails.
-      core.error(result.error ?? `${result.stage}: ${result.status}`, { title: failureTitle(result) });
+      core.error(view.error ?? `${view.stage}: ${view.status}`, { title: failureTitle(outcome.result) });
       process.exitCode = core.ExitCode.Failure;
     }
   } catch (error) {
@@ -108,7 +111,7 @@ async function writeSummary(markdown: string): Promise<void> {
   }
 }
 
-function setOutputs(result: ReleaseResult): void {
+function setOutputs(result: ResultView): void {
   core.setOutput(Outputs.Status, result.status);
   core.setOutput(Outputs.Version, result.version ?? '');
   core.setOutput(Outputs.PreviousVersion, result.previousVersion ?? '');
@@ -117,19 +120,15 @@ function setOutputs(result: ReleaseResult): void {
 }
 
 /** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
-export function failureTitle(result: ReleaseResult): string {
+export function failureTitle(outcome: ReleaseResult): string {
+  const result = viewOf(outcome);
   const to = result.candidateVersion ?? '—';
   if (result.status === 'rolled-back') return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;
   if (result.repair) return `stage-deploy: ${result.stage} ROLLBACK FAILED, alias may be on ${to}`;
   return `stage-deploy: ${result.command} of ${result.stage} failed, alias stays on ${result.version ?? '—'}`;
 }
 
-function closingLine(result: ReleaseResult): string {
+function closingLine(result: ResultView): string {
   if (result.status === 'unchanged') return `${result.stage}: unchanged, alias ${result.alias} stays on version ${result.version ?? '—'}.`;
   return `${result.stage}: ${result.status}, alias ${result.alias} ${result.previousVersion ?? '(new)'} → ${result.version}.`;
-}
-
-function runUrl(): { runUrl?: string } {
-  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
-  return server && repo && run ? { runUrl: `${server}/${repo}/actions/runs/${run}` } : {};
 }

@@ -9,6 +9,8 @@ export interface ClientOptions {
   region?: string;
   /** Appended to the SDK's user agent; default `stage-deploy`. */
   userAgent?: string;
+  /** An endpoint override is set (an emulator): S3 on a host name then needs path-style addressing. */
+  pathStyleS3?: boolean;
 }
 
 export function commonConfig(options: ClientOptions = {}) {
@@ -24,6 +26,6 @@ export function commonConfig(options: ClientOptions = {}) {
  * The SDK reads AWS_ENDPOINT_URL by itself; for an emulator on a host name S3 also needs
  * path-style addressing (the SDK does it alone only for an IP address).
  */
-export function s3Config(options: ClientOptions = {}, env: NodeJS.ProcessEnv = process.env) {
-  return { ...commonConfig(options), ...(Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3) && { forcePathStyle: true }) };
+export function s3Config(options: ClientOptions = {}) {
+  return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
 }

@@ -24,14 +24,9 @@ import {
   type CloudWatchLogsClient,
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
-import type { LogEvent } from '../model/lambda.js';
+import { RETENTION_DAYS, type LogEvent } from '../model/lambda.js';
 import type { LogGroupGateway } from "../model/ports.js";
 import type { LogReader } from "../model/ports.js";
-
-/** The retention periods CloudWatch Logs accepts, in days. */
-export const RETENTION_DAYS: readonly number[] = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
 
 /** FilterLogEvents answers at most 10,000 events a call. */
 export const FILTER_EVENTS_PER_CALL = 10_000;

@@ -13,6 +13,7 @@ import type { Log } from "../model/ports.js";
 import type { SmokeAttempt } from "../model/results.js";
 import type { SmokeResult } from "../model/results.js";
 import { formatMs } from "../report/format.js";
+import type { Clock } from "../model/ports.js";
 
 /** What API Gateway answers when the Lambda result is not a proxy result. */
 export const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
@@ -140,6 +141,7 @@ export async function invokeCheck(
   version: string,
   smoke: SmokeSettings,
   log: Log,
+  clock: Clock,
 ): Promise<SmokeResult> {
   const mask = (text: string): string => maskSecrets(text, smoke.secrets);
   const method = smoke.method.toUpperCase();
@@ -149,7 +151,7 @@ export async function invokeCheck(
   const qualified = `${functionName}:${version}`;
   const event = apiGatewayEvent(smoke);
 
-  const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+  const now = (): number => clock.now();
   const started = now();
   let status: number | undefined;
   let body = '';

@@ -2,7 +2,7 @@ import type { StatusExpectation } from "../model/settings.js";
 import type { BodyExpectation } from "../model/settings.js";
 import type { SmokeSettings } from "../model/settings.js";
 import type { SmokeChecker } from "../model/ports.js";
-import type { Log } from "../model/ports.js";
+import type { Clock, Log } from "../model/ports.js";
 import type { SmokeAttempt } from "../model/results.js";
 import type { SmokeResult } from "../model/results.js";
 import { formatDuration } from "../report/format.js";
@@ -14,9 +14,9 @@ export const MAX_BODY_BYTES = 64 * 1024;
 export const EXCERPT_BYTES = 300;
 
 export interface HttpSmokeCheckerDeps {
+  /** Time between attempts and their latency. */
+  clock: Clock;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
-  now?: () => number;
 }
 
 /**
@@ -70,13 +70,11 @@ interface Outcome {
 
 export class HttpSmokeChecker implements SmokeChecker {
   private readonly fetch: typeof fetch;
-  private readonly sleep: (ms: number) => Promise<void>;
-  private readonly now: () => number;
+  private readonly clock: Clock;
 
-  constructor(deps: HttpSmokeCheckerDeps = {}) {
+  constructor(deps: HttpSmokeCheckerDeps) {
     this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
-    this.sleep = deps.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
+    this.clock = deps.clock;
   }
 
   async check(smoke: SmokeSettings, log: Log): Promise<SmokeResult> {
@@ -110,7 +108,7 @@ export class HttpSmokeChecker implements SmokeChecker {
           summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatMs(outcome.latencyMs)})`),
         };
       }
-      if (n < total) await this.sleep(smoke.intervalMs);
+      if (n < total) await this.clock.sleep(smoke.intervalMs);
     }
 
     const distinct = new Set(labels);
@@ -128,12 +126,12 @@ export class HttpSmokeChecker implements SmokeChecker {
     };
     if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = smoke.body;
 
-    const started = this.now();
+    const started = this.clock.now();
     let response: Response;
     try {
       response = await this.fetch(smoke.url, init);
     } catch (err) {
-      const latencyMs = this.now() - started;
+      const latencyMs = this.clock.now() - started;
       if (isTimeout(err)) {
         return {
           latencyMs,
@@ -160,11 +158,11 @@ export class HttpSmokeChecker implements SmokeChecker {
     try {
       body = await readCapped(response, MAX_BODY_BYTES);
     } catch (err) {
-      const latencyMs = this.now() - started;
+      const latencyMs = this.clock.now() - started;
       const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
       return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
     }
-    const latencyMs = this.now() - started;
+    const latencyMs = this.clock.now() - started;
     const timing = `${status} in ${formatMs(latencyMs)}`;
     const verdict = judgeResponse(status, body, smoke);
     if (verdict.problem !== undefined) {

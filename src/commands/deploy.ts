@@ -1,49 +1,34 @@
 /**
  * deploy: publish the artifact with the stage's settings as a new version, shift the stage's
  * alias to it, smoke-test it, and put the alias back when the check fails.
+ * Read → check → plan → dry-run or carry out.
  */
-import { desiredSettings, isUnchanged } from '../release/change-check.js';
-import { formatHistory, parseHistory, recordRelease } from '../release/history.js';
-import {
-  publishRelease,
-  releaseDescription,
-  type Publication,
-  type UploadRecord,
-} from '../release/publish.js';
+import { artifactKey } from '../artifact/s3-key.js';
+import { InputError } from '../model/errors.js';
+import type { Artifact } from '../model/lambda.js';
+import type { CodeStep } from '../model/plan.js';
 import type { ReleaseResult } from '../model/results.js';
-import { shiftAndVerify, type ShiftRequest } from '../release/rollout.js';
+import type { RunContext, StageSettings } from '../model/settings.js';
+import { formatSize } from '../report/format.js';
+import { finish, unchanged, type ReleaseStart } from '../release/carry-out.js';
+import { desiredSettings, isUnchanged } from '../release/change-check.js';
+import type { ReleaseDeps } from '../release/deps.js';
+import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
+import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
-import { type Artifact, type CodeSource } from '../model/lambda.js';
-import type { StageSettings } from "../model/settings.js";
-import { InputError } from "../model/errors.js";
-import { errorMessage } from "../model/errors.js";
-import { resultMaker } from "../release/result.js";
-import { afterShift } from "../release/result.js";
-import { planSettings } from "../release/plan.js";
-import { planShift } from "../release/plan.js";
-import { missingFunction } from "../release/refusals.js";
-import { refuseSplit } from "../release/refusals.js";
-import { formatSize } from "../report/format.js";
-import { artifactKey } from "../artifact/s3-key.js";
-import type { ReleaseDeps } from "../release/deps.js";
-import type { RunContext } from "../model/settings.js";
+
 /** Lambda refuses a zip above this size in the request itself; larger code goes through S3. */
 export const DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
 
-export async function deploy(
-  settings: StageSettings,
-  artifact: Artifact,
-  deps: ReleaseDeps,
-  context: RunContext,
-): Promise<ReleaseResult> {
+export async function deploy(settings: StageSettings, artifact: Artifact, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
   const { lambda, log } = deps;
   const name = settings.functionName;
 
-  // Read what is live; nothing below changes AWS until every check has passed.
-  const [latest, before] = await timeline.step('read', () =>
-    Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]),
-  );
+  // Read what is live.
+  const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
+
+  // Check: nothing below changes AWS until every check has passed.
   if (latest === undefined) throw missingFunction(settings);
   if (before !== undefined) {
     refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
@@ -55,96 +40,29 @@ export async function deploy(
     );
   }
   const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
-
-  const result = resultMaker({ command: 'deploy', settings, commit: context.commit, before, live }, timeline);
+  const start: ReleaseStart = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
 
   const desired = desiredSettings(settings);
   if (isUnchanged(artifact.codeSha256, desired, live)) {
     log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
-    return result({ status: 'unchanged', upload: { kind: 'none', sizeBytes: artifact.sizeBytes } });
+    return unchanged(start);
   }
 
-  if (deps.dryRun) {
-    const plan = [
-      ...planSettings(desired, latest),
-      ...(await planCode(settings, artifact, latest.codeSha256, deps)),
-      `publish a version of ${name} with CodeSha256 ${artifact.codeSha256}`,
-      ...planShift(settings, before, 'the new version'),
-    ];
-    return result({ status: 'unchanged', plan });
-  }
-  await deps.beforeChange?.();
-  const progress: { settingsChanged: string[]; upload?: UploadRecord } = { settingsChanged: [] };
-  let publication: Publication;
-  try {
-    publication = await publishRelease(
-      {
-        settings,
-        desired,
-        latest,
-        description: releaseDescription(settings.stage, context),
-        code: { codeSha256: artifact.codeSha256, sizeBytes: artifact.sizeBytes, provide: () => stageCode(settings, artifact, deps) },
-      },
-      deps,
-      timeline,
-      progress,
-    );
-  } catch (error) {
-    return result({ status: 'failed', error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`, ...progress });
-  }
-  const { published, upload, settingsChanged } = publication;
-  if (before !== undefined && published.version === before.version) {
-    // Lambda returned the version the alias already runs (nothing changed since it was published).
-    return result({ status: 'unchanged', settingsChanged, upload });
-  }
-
-  const request: ShiftRequest = {
-    settings,
-    before,
-    toVersion: published.version,
-    description: formatHistory(
-      recordRelease(parseHistory(before?.description), before?.version, {
-        version: published.version,
-        commit: context.commit.slice(0, 7),
-        releasedAt: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
-      }),
-    ),
-  };
-  const outcome = await shiftAndVerify(request, { ...deps, timeline });
-  return result({
-    candidateVersion: published.version,
-    settingsChanged,
-    upload,
-    ...afterShift(outcome, request, published, 'deployed', live),
+  // Plan.
+  const code = { codeSha256: artifact.codeSha256, step: await codeStep(settings, artifact, latest.codeSha256, deps) };
+  const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, code, releaseDescription(settings.stage, context)), {
+    kind: 'record',
+    commit: shortCommit(context.commit),
   });
+  return finish(plan, start, deps);
 }
 
-/** What a deploy would do with the code. */
-async function planCode(settings: StageSettings, artifact: Artifact, latestSha: string, deps: ReleaseDeps): Promise<string[]> {
-  if (latestSha === artifact.codeSha256) return ['code: $LATEST holds it already, nothing to upload'];
-  if (settings.s3Bucket === undefined) return [`upload ${formatSize(artifact.sizeBytes)} directly to ${settings.functionName}`];
-  const key = artifactKey(settings, artifact.sha256Hex);
-  const there = deps.store !== undefined && (await deps.store.exists(settings.s3Bucket, key));
-  return [`${there ? 'take' : `upload ${formatSize(artifact.sizeBytes)} to`} s3://${settings.s3Bucket}/${key}${there ? ' (already there)' : ''}, then update the code`];
-}
-
-/** Where the code comes from for UpdateFunctionCode: the zip itself, or its content-addressed S3 object. */
-async function stageCode(settings: StageSettings, artifact: Artifact, deps: ReleaseDeps): Promise<{ source: CodeSource; upload: UploadRecord }> {
-  if (settings.s3Bucket === undefined) {
-    return { source: { kind: 'zip-file', zipPath: artifact.zipPath }, upload: { kind: 'direct', sizeBytes: artifact.sizeBytes } };
-  }
+/** How the artifact reaches $LATEST: directly, or through its content-addressed S3 object. */
+async function codeStep(settings: StageSettings, artifact: Artifact, latestSha: string, deps: ReleaseDeps): Promise<CodeStep> {
+  if (latestSha === artifact.codeSha256) return { kind: 'in-latest' };
+  if (settings.s3Bucket === undefined) return { kind: 'direct', zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
   if (deps.store === undefined) throw new Error('an S3 store is needed for s3-bucket');
-  const bucket = settings.s3Bucket;
   const key = artifactKey(settings, artifact.sha256Hex);
-  const alreadyThere = await deps.store.exists(bucket, key);
-  if (alreadyThere) {
-    deps.log.info(`s3://${bucket}/${key} is already there: not uploading it again.`);
-  } else {
-    deps.log.info(`Uploading ${formatSize(artifact.sizeBytes)} to s3://${bucket}/${key}.`);
-    await deps.store.upload(bucket, key, artifact.zipPath);
-  }
-  return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes: artifact.sizeBytes } };
+  const alreadyThere = await deps.store.exists(settings.s3Bucket, key);
+  return { kind: 's3', bucket: settings.s3Bucket, key, alreadyThere, zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
 }
-
-export type { ReleaseDeps } from "../release/deps.js";
-export type { RunContext } from "../model/settings.js";

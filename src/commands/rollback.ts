@@ -2,26 +2,27 @@
  * rollback: the alias returns to `to-version`, or to the release before its current one (from
  * the history recorded in the alias), and is smoke-tested; when the check fails the alias goes
  * back to where it was. The step says what it moved from and to.
+ * Read → check → plan → dry-run or carry out.
  */
-import { formatHistory, parseHistory } from '../release/history.js';
+import { InputError } from '../model/errors.js';
 import type { ReleaseResult } from '../model/results.js';
-import { shiftAndVerify, type ShiftRequest } from '../release/rollout.js';
+import type { StageSettings } from '../model/settings.js';
+import { finish, type ReleaseStart } from '../release/carry-out.js';
+import type { ReleaseDeps } from '../release/deps.js';
+import { parseHistory } from '../release/history.js';
+import { releasePlan } from '../release/plan.js';
+import { missingFunction } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
-import type { StageSettings } from "../model/settings.js";
-import { InputError } from "../model/errors.js";
-import type { Release } from "../model/results.js";
-import { resultMaker } from "../release/result.js";
-import { afterShift } from "../release/result.js";
-import { planShift } from "../release/plan.js";
-import { missingFunction } from "../release/refusals.js";
-import type { ReleaseDeps } from "../release/deps.js";
 
 export async function rollback(settings: StageSettings, toVersion: string | undefined, deps: ReleaseDeps): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
   const { lambda, log } = deps;
   const name = settings.functionName;
 
+  // Read.
   const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
+
+  // Check.
   if (before === undefined) {
     if ((await lambda.getVersion(name)) === undefined) throw missingFunction(settings);
     throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
@@ -40,32 +41,15 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   }
   log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
 
+  // Plan: the version as it is, all at once, no gates.
   const commit = history.find((r) => r.version === target)?.commit ?? '';
-  const result = resultMaker({ command: 'rollback', settings, commit, before, live }, timeline);
-  if (deps.dryRun) return result({ status: 'unchanged', candidateVersion: target, plan: planShift(settings, before, `version ${target}`) });
-  await deps.beforeChange?.();
-  const request: ShiftRequest = {
+  const start: ReleaseStart = { command: 'rollback', settings, commit, before, live, timeline };
+  const plan = releasePlan(
+    'rollback',
     settings,
     before,
-    toVersion: target,
-    description: formatHistory(historyAfterRollback(history, before.version, target)),
-    progressive: false,
-  };
-  const outcome = await shiftAndVerify(request, { ...deps, timeline });
-  return result({
-    candidateVersion: target,
-    ...afterShift(outcome, request, version, 'rolled-back', live),
-    // A rollback whose check failed went back to where it was: nothing was rolled back.
-    status: outcome.ok ? 'rolled-back' : 'failed',
-  });
-}
-
-/**
- * The history after returning from `current` to `target`: the release rolled back from leaves
- * the list (so the next rollback goes further back, not forth), and `target` is first again.
- */
-export function historyAfterRollback(history: Release[], current: string, target: string): Release[] {
-  const rest = history.filter((r) => r.version !== current && r.version !== target);
-  const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
-  return [known, ...rest];
+    { kind: 'existing', version: target, codeSha256: version.codeSha256, reason: 'rollback' },
+    { kind: 'return' },
+  );
+  return finish(plan, start, deps);
 }

@@ -2,19 +2,17 @@
  * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
+import { errorMessage } from '../model/errors.js';
+import type { Clock, LambdaGateway, ReportMetrics } from '../model/ports.js';
+import type { StageStatus } from '../model/results.js';
+import type { StageSettings } from '../model/settings.js';
 import { parseHistory } from '../release/history.js';
-import type { StageSettings } from "../model/settings.js";
-import type { LambdaGateway } from "../model/ports.js";
-import type { ReportMetrics } from "../model/ports.js";
-import { errorMessage } from "../model/errors.js";
-import type { StageStatus } from "../model/results.js";
 
 export async function stageStatus(
   settings: StageSettings,
-  lambda: LambdaGateway,
-  metrics?: ReportMetrics,
-  now: () => Date = () => new Date(),
+  ports: { lambda: LambdaGateway; metrics?: ReportMetrics; clock: Clock },
 ): Promise<StageStatus> {
+  const { lambda, metrics, clock } = ports;
   const base: StageStatus = {
     stage: settings.stage,
     functionName: settings.functionName,
@@ -29,7 +27,7 @@ export async function stageStatus(
       const fn = await lambda.getVersion(settings.functionName);
       return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
     }
-    const until = now();
+    const until = new Date(clock.now());
     const [version, lastHour] = await Promise.all([
       lambda.getVersion(settings.functionName, alias.version),
       metrics

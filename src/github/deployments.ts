@@ -26,8 +26,6 @@ export interface GitHubDeploymentTrackerOptions {
   /** `GITHUB_API_URL`; default https://api.github.com. */
   apiUrl?: string;
   log: Log;
-  /** Mark deployments transient (the environment goes away with, say, a pull request). */
-  transientEnvironment?: boolean;
   /** The workflow run's page: the `log_url` of every status unless `end` names another. */
   logUrl?: string;
 }
@@ -74,7 +72,6 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
   private readonly owner: string;
   private readonly repo: string;
   private readonly log: Log;
-  private readonly transientEnvironment: boolean;
   private readonly logUrl?: string;
   private current?: BegunDeployment;
 
@@ -83,7 +80,6 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
     this.owner = options.owner;
     this.repo = options.repo;
     this.log = options.log;
-    this.transientEnvironment = options.transientEnvironment ?? false;
     this.logUrl = options.logUrl;
   }
 
@@ -108,7 +104,6 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
         // A release must not wait on the commit's statuses: the workflow already gates it.
         required_contexts: [],
         production_environment: isProductionEnvironment(environment),
-        transient_environment: this.transientEnvironment,
       });
       const data = response.data as { id?: unknown; message?: unknown };
       if (typeof data.id !== 'number') {
@@ -225,13 +220,9 @@ export function workflowRunUrl(env: Record<string, string | undefined>): string 
  */
 export function createDeploymentTracker(
   env: Record<string, string | undefined>,
-  token: string | undefined,
+  token: string,
   log: Log,
 ): DeploymentTracker | undefined {
-  if (!token) {
-    log.info('No github-token: deployment statuses skipped.');
-    return undefined;
-  }
   const repository = env['GITHUB_REPOSITORY'] ?? '';
   const [owner, repo, ...rest] = repository.split('/');
   if (!owner || !repo || rest.length > 0) {

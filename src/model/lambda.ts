@@ -1,3 +1,7 @@
+/**
+ * Lambda as stage-deploy sees it: a function's versions, aliases, code and configuration, and the
+ * CloudWatch readings of a version. Plain data, and the few pure facts about names.
+ */
 /** The code to ship: a zip file on disk and its Lambda-style hash. */
 export interface Artifact {
   /** Path of the zip file (for a directory: the reproducible zip made from it). */
@@ -124,4 +128,7 @@ export function functionBaseName(functionName: string): string {
   return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
 }
 
-
+/** CloudWatch Logs' allowed retention values, in days. */
+export const RETENTION_DAYS: readonly number[] = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];

@@ -1,6 +1,20 @@
-import type { FunctionVersionState, AliasState, ConfigurationChange, CodeSource, InvokeResult, AlarmState, VersionMetrics, LogEvent, FunctionReport, ApiReport } from "./lambda.js";
-import type { SmokeSettings } from "./settings.js";
-import type { SmokeResult } from "./results.js";
+/**
+ * The ports: the small interfaces the release logic talks to. Adapters (src/aws, src/github,
+ * src/checks) implement them; unit tests use plain fakes.
+ */
+import type { AlarmState, AliasState, ApiReport, CodeSource, ConfigurationChange, FunctionReport, FunctionVersionState, InvokeResult, LogEvent, VersionMetrics } from './lambda.js';
+import type { SmokeResult } from './results.js';
+import type { SmokeSettings } from './settings.js';
+
+/**
+ * Time, in one place: the wall clock in epoch milliseconds and a sleep that a signal cuts short.
+ * The entry point passes the system's; tests pass one that moves only when slept on.
+ */
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 /**
  * Everything the release logic asks of Lambda. The adapter (src/aws/lambda-gateway.ts) does it
@@ -138,13 +152,3 @@ export interface RolloutStateStore {
   save(state: RolloutState): void;
   clear(): void;
 }
-
-
-
-
-
-
-
-
-
-

@@ -1,5 +1,12 @@
-import type { AlarmState, FunctionReport, ApiReport } from "./lambda.js";
+/**
+ * What a command did, as plain data: one shape per outcome. The outputs, the log's closing lines,
+ * the job summary and the deployment status are all rendered from it.
+ */
+import type { AlarmState, ApiReport, FunctionReport } from './lambda.js';
+import type { ReleasePlan } from './plan.js';
+import type { ReleaseCommand } from './settings.js';
 
+/** The `status` output. */
 export type ReleaseStatus = 'deployed' | 'unchanged' | 'promoted' | 'rolled-back' | 'failed';
 
 export interface StepTiming {
@@ -11,56 +18,136 @@ export interface StepTiming {
   ok: boolean;
 }
 
-export interface ReleaseResult {
-  command: 'deploy' | 'promote' | 'rollback';
-  status: ReleaseStatus;
-  stage: string;
-  functionName: string;
-  alias: string;
-  aliasArn?: string;
-  /** The version the alias points at when the command ends. */
-  version?: string;
-  /** The version it pointed at before (undefined on a first deploy). */
-  previousVersion?: string;
-  /** The version this release published or chose (the one smoke-tested). */
-  candidateVersion?: string;
-  /** CodeSha256 of the code now on the alias. */
-  codeSha256?: string;
-  commit?: string;
-  /** How the code reached Lambda. */
-  upload?: { kind: 'direct' | 's3' | 'none'; bucket?: string; key?: string; alreadyThere?: boolean; sizeBytes: number };
-  /** Settings changed on $LATEST before publishing, e.g. `environment.TABLE`. */
-  settingsChanged: string[];
+/** How the code reached Lambda. */
+export type UploadRecord =
+  | { kind: 'none'; sizeBytes: number }
+  | { kind: 'direct'; sizeBytes: number }
+  | { kind: 's3'; bucket: string; key: string; alreadyThere: boolean; sizeBytes: number };
+
+/** What the checks of a shift saw. */
+export interface CheckRecord {
   smoke?: SmokeResult;
   /** The invoke check before any traffic (`smoke.invoke`). */
   invoke?: SmokeResult;
-  /** A progressive shift: percent on the new version over time (0 at a rollback), and the gate readings. */
-  traffic?: TrafficPoint[];
-  gates?: GateReading[];
+  /** A progressive shift: percent on the new version over time (0 at a rollback). */
+  traffic: TrafficPoint[];
+  gates: GateReading[];
   /** force: true skipped the alarm gates. */
-  forced?: boolean;
-  /** A failed release, explained: the new version's error lines and metrics. */
-  diagnosis?: Diagnosis;
-  /** Why the command failed: the one line the step fails with. */
-  error?: string;
-  /** Set when putting the alias back failed too: what to run by hand. */
-  repair?: { error: string; command: string };
-  steps: StepTiming[];
-  durationMs: number;
-  /** dry-run: what the command would do; nothing was changed. */
-  plan?: string[];
-  /** After a successful release: versions deleted by keep-versions, log group retention. */
-  housekeeping?: { deleted: string[]; retention?: { logGroup: string; days: number; outcome: string } };
+  forced: boolean;
 }
 
-/**
- * Whether the command did what it was asked: a deploy or promote that had to be rolled back
- * failed (the workflow must turn red); a rollback command that ends `rolled-back` succeeded.
- */
+/** What every outcome of deploy, promote and rollback says. */
+interface Common {
+  command: ReleaseCommand;
+  stage: string;
+  functionName: string;
+  alias: string;
+  /** The commit released (short), when known. */
+  commit?: string;
+  /** The version the alias pointed at before the command (undefined on a first deploy). */
+  previousVersion?: string;
+  steps: StepTiming[];
+  durationMs: number;
+}
+
+/** What the publishing part of a release did, when it ran. */
+interface Publishing {
+  /** Settings changed on $LATEST before publishing, e.g. `environment.TABLE`. */
+  settingsChanged: string[];
+  upload?: UploadRecord;
+}
+
+/** The alias is on the new version, every check passed. */
+export interface Released extends Common, Publishing {
+  kind: 'released';
+  version: string;
+  codeSha256: string;
+  aliasArn: string;
+  checks: CheckRecord;
+  /** After the release: versions deleted by keep-versions, log group retention. */
+  housekeeping?: HousekeepingReport;
+}
+
+/** Nothing to do: the alias already runs this code with these settings. */
+export interface Unchanged extends Common, Publishing {
+  kind: 'unchanged';
+  version?: string;
+  codeSha256?: string;
+  aliasArn?: string;
+}
+
+/** dry-run: what the command would do; nothing was changed. */
+export interface DryRun extends Common {
+  kind: 'dry-run';
+  plan: ReleasePlan;
+  version?: string;
+  codeSha256?: string;
+  aliasArn?: string;
+}
+
+/** What every failure says. */
+interface Failure extends Common, Publishing {
+  /** Why: the one line the step fails with. */
+  error: string;
+  /** The version this release published or chose (the one checked); undefined when none got that far. */
+  candidateVersion?: string;
+  checks?: CheckRecord;
+  /** The candidate's error lines and metrics, when one was checked. */
+  diagnosis?: Diagnosis;
+}
+
+/** Failed before any traffic moved (publishing, the invoke check, an alarm): the alias is as it was. */
+export interface NotShifted extends Failure {
+  kind: 'not-shifted';
+  version?: string;
+  codeSha256?: string;
+  aliasArn?: string;
+}
+
+/** Shifted, a check failed, and the alias is back where it was (or removed after a first deploy: `version` undefined). */
+export interface Reverted extends Failure {
+  kind: 'reverted';
+  candidateVersion: string;
+  version?: string;
+  codeSha256?: string;
+  aliasArn?: string;
+}
+
+/** Shifted, a check failed, and putting the alias back failed too: it may still be on the candidate. */
+export interface Stranded extends Failure {
+  kind: 'stranded';
+  candidateVersion: string;
+  /** What to run by hand. */
+  repair: { error: string; command: string };
+}
+
+export type ReleaseResult = Released | Unchanged | DryRun | NotShifted | Reverted | Stranded;
+
+/** The `status` output of a result. */
+export function statusOf(result: ReleaseResult): ReleaseStatus {
+  switch (result.kind) {
+    case 'released':
+      return result.command === 'deploy' ? 'deployed' : result.command === 'promote' ? 'promoted' : 'rolled-back';
+    case 'unchanged':
+    case 'dry-run':
+      return 'unchanged';
+    case 'reverted':
+      // A rollback whose check failed went back to where it was: nothing was rolled back.
+      return result.command === 'rollback' ? 'failed' : 'rolled-back';
+    case 'not-shifted':
+    case 'stranded':
+      return 'failed';
+  }
+}
+
+/** Whether the command did what it was asked: a release that had to be put back failed (the workflow turns red). */
 export function isSuccess(result: ReleaseResult): boolean {
-  if (result.status === 'failed') return false;
-  if (result.status === 'rolled-back') return result.command === 'rollback';
-  return true;
+  return result.kind === 'released' || result.kind === 'unchanged' || result.kind === 'dry-run';
+}
+
+/** The version the alias points at when the command ends (for a stranded release: where it may be). */
+export function finalVersion(result: ReleaseResult): string | undefined {
+  return result.kind === 'stranded' ? result.candidateVersion : result.version;
 }
 
 export interface SmokeAttempt {
@@ -99,6 +186,7 @@ export interface GateReading {
   invocations?: number;
 }
 
+/** A failed release, explained: what the function said and what the metrics said. */
 export interface Diagnosis {
   version: string;
   logGroup: string;
@@ -112,6 +200,7 @@ export interface Diagnosis {
   window: { since: Date; until: Date };
 }
 
+/** After a successful release: old versions pruned, the log group's retention. */
 export interface HousekeepingReport {
   /** Versions deleted by keep-versions. */
   deleted: string[];
@@ -119,6 +208,7 @@ export interface HousekeepingReport {
   retention?: { logGroup: string; days: number; outcome: 'created' | 'updated' | 'unchanged' };
 }
 
+/** What `status` reports of one stage. */
 export interface StageStatus {
   stage: string;
   functionName: string;
@@ -157,11 +247,3 @@ export interface Release {
   /** Epoch seconds, 0 when unknown. */
   releasedAt: number;
 }
-
-
-
-
-
-
-
-

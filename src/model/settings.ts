@@ -1,7 +1,6 @@
-
 /**
- * The shared vocabulary of stage-deploy: the resolved settings of one stage, and the small
- * interfaces the release logic talks to. Nothing here imports @actions/* or @aws-sdk/*.
+ * What a run is asked to do: the action's inputs, and one stage's settings resolved from the
+ * stages file and the inputs.
  */
 
 /** Which HTTP statuses count as healthy: explicit codes and/or whole classes ("2xx" → 2). */
@@ -78,6 +77,9 @@ export const COMMANDS = ['deploy', 'promote', 'rollback', 'status'] as const;
 
 export type Command = (typeof COMMANDS)[number];
 
+/** The commands that move an alias. */
+export type ReleaseCommand = Exclude<Command, 'status'>;
+
 export interface ActionInputs {
   stage: string;
   command: Command;
@@ -104,13 +106,3 @@ export interface StageOverrides {
   logLevel?: string;
   smokeUrl?: string;
 }
-
-
-
-
-
-
-
-
-
-

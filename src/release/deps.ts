@@ -1,4 +1,5 @@
-import type { LambdaGateway, ArtifactStore, SmokeChecker, Log, MetricsGateway, RolloutStateStore } from "../model/ports.js";
+/** What a release command is lent by the composition root: the ports, the clock and the run's controls. */
+import type { ArtifactStore, Clock, LambdaGateway, Log, MetricsGateway, RolloutStateStore, SmokeChecker } from '../model/ports.js';
 
 export interface ReleaseDeps {
   lambda: LambdaGateway;
@@ -6,12 +7,9 @@ export interface ReleaseDeps {
   store?: ArtifactStore;
   smoke: SmokeChecker;
   log: Log;
+  clock: Clock;
   /** A directory for temporary files (code downloaded for a promote). */
   workDir?: string;
-  /** Milliseconds, for step timings. */
-  clock?: () => number;
-  /** Wall time, for the release history. */
-  now?: () => Date;
   /** Called once, after every check has passed and just before the first change to AWS. */
   beforeChange?: () => Promise<void>;
   /** dry-run: stop where the first change would be made and return the plan. */
@@ -24,7 +22,6 @@ export interface ReleaseDeps {
   signal?: AbortSignal;
   /** Where a shift in progress is remembered, so that the post step can undo it. */
   state?: RolloutStateStore;
-  /** Waits between gate readings (tests pass short real ones). */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How often the gates are read while a step is held; default 10 s. */
   gateIntervalMs?: number;
 }

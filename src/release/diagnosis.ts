@@ -6,12 +6,13 @@ import type { ReportMetrics } from "../model/ports.js";
 import { errorMessage } from "../model/errors.js";
 import { functionLogGroup } from "../model/lambda.js";
 import type { Diagnosis } from "../model/results.js";
+import type { Clock } from "../model/ports.js";
 
 export interface DiagnosisDeps {
   logs: LogReader;
   metrics: ReportMetrics;
   log: Log;
-  sleep?: (ms: number) => Promise<void>;
+  clock: Clock;
   /** Tries to read logs that are not there yet (Lambda delivers them within seconds); default 4. */
   logTries?: number;
   /** Between tries; default 2 s. */
@@ -87,11 +88,10 @@ export async function diagnose(
   const { settings, version, since, until } = request;
   const logGroup = request.logGroup ?? functionLogGroup(settings.functionName);
   const diagnosis: Diagnosis = { version, logGroup, lines: [], window: { since, until } };
-  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
   // Logs first: by the time they have arrived, the metrics written with them have too.
   await readLogs();
-  const readUntil = new Date(Math.max(until.getTime(), Date.now()));
+  const readUntil = new Date(Math.max(until.getTime(), deps.clock.now()));
   try {
     const [fn, api] = await Promise.all([
       deps.metrics.functionReport(settings.functionName, settings.alias, version, since, readUntil),
@@ -113,7 +113,7 @@ export async function diagnose(
         const events = await deps.logs.recentEvents(logGroup, prefixes, since, MAX_EVENTS);
         diagnosis.lines = tellingLines(events);
         if (diagnosis.lines.length > 0) return;
-        if (attempt < tries) await sleep(deps.logRetryMs ?? 2000);
+        if (attempt < tries) await deps.clock.sleep(deps.logRetryMs ?? 2000);
         else {
           diagnosis.logsNote =
             events.length === 0

@@ -47,3 +47,13 @@ export function recordRelease(previous: Release[], replacedVersion: string | und
   }
   return [release, ...earlier.filter((r) => r.version !== release.version)];
 }
+
+/**
+ * The history after returning from `current` to `target`: the release rolled back from leaves
+ * the list (so the next rollback goes further back, not forth), and `target` is first again.
+ */
+export function returnTo(history: Release[], current: string, target: string): Release[] {
+  const rest = history.filter((r) => r.version !== current && r.version !== target);
+  const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
+  return [known, ...rest];
+}

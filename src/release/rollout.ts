@@ -1,40 +1,44 @@
+/**
+ * The rollout: move an alias to a new version safely, and put it back exactly as it was when
+ * anything fails. Shared by every command that moves an alias: the alias is always on a verified
+ * version or on the one it was on before.
+ *
+ * In order:
+ * 1. before any traffic: the invoke check (`smoke.invoke`), and the alarm gate (an alarm already
+ *    in ALARM refuses the shift, unless `force`);
+ * 2. the traffic plan's steps (routing weights on the alias), each held while the gates are
+ *    watched: the `alarms`, and the new version's own Errors/Invocations against `max-error-rate`;
+ * 3. the last step: the alias on the new version, no weights, the release history written;
+ * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
+ * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
+ */
 import { invokeCheck } from '../checks/invoke.js';
-import { plannedDurationMs, trafficPlan, describePlan, type TrafficStep } from './traffic-plan.js';
+import { errorMessage } from '../model/errors.js';
+import type { AliasState } from '../model/lambda.js';
+import type { Clock, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore, SmokeChecker } from '../model/ports.js';
+import type { CheckRecord, GateReading, SmokeResult } from '../model/results.js';
+import type { StageSettings, TrafficStrategy } from '../model/settings.js';
+import { formatDuration } from '../report/format.js';
+import { rolloutBudgetMs } from './budget.js';
+import { judgeGates } from './gates.js';
 import type { Timeline } from './timeline.js';
-import { type AliasState } from '../model/lambda.js';
-import type { StageSettings } from "../model/settings.js";
-import type { LambdaGateway } from "../model/ports.js";
-import type { SmokeChecker } from "../model/ports.js";
-import type { Log } from "../model/ports.js";
-import type { MetricsGateway } from "../model/ports.js";
-import { errorMessage } from "../model/errors.js";
-import type { SmokeResult } from "../model/results.js";
-import { formatDuration } from "../report/format.js";
-import type { TrafficPoint, GateReading } from "../model/results.js";
-import type { RolloutStateStore, RolloutState } from "../model/ports.js";
-import { formatPercent } from "../report/format.js";
+import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
 
 export interface ShiftRequest {
   settings: StageSettings;
   /** The alias as read before anything changed; undefined when it does not exist yet. */
   before: AliasState | undefined;
   toVersion: string;
-  /** The alias description after the shift: the stage's release history (release-history.ts). */
+  /** How traffic moves (the plan's: all at once for a first release or a rollback). */
+  traffic: TrafficStrategy;
+  /** The alias description after the shift: the stage's release history (history.ts). */
   description: string;
   /** false for a rollback: the emergency button moves all at once, with no invoke check and no gates. */
-  progressive?: boolean;
-}
-
-interface Common {
-  smoke?: SmokeResult;
-  /** The invoke check's result, when it ran. */
-  invoke?: SmokeResult;
-  traffic: TrafficPoint[];
-  gates: GateReading[];
+  progressive: boolean;
 }
 
 export type ShiftOutcome =
-  | ({ ok: true; alias: AliasState } & Common)
+  | ({ ok: true; alias: AliasState } & CheckRecord)
   | ({
       ok: false;
       /** What failed: `GET https://x/health → 502 on 3 of 3 attempts`, an alarm, the error rate, a cancel. */
@@ -46,7 +50,7 @@ export type ShiftOutcome =
       restored?: { untouched: true } | { to: string } | { removed: true };
       /** Set when putting it back failed: the alias may still be on `toVersion`. */
       repair?: { error: string; command: string };
-    } & Common);
+    } & CheckRecord);
 
 export interface ShiftDeps {
   lambda: LambdaGateway;
@@ -60,13 +64,11 @@ export interface ShiftDeps {
   /** Aborted on SIGINT/SIGTERM: the rollout stops and puts the alias back. */
   signal?: AbortSignal;
   state?: RolloutStateStore;
-  /** Waits between gate readings; rejects when `signal` aborts. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Wall clock in ms (the gates' metric windows). */
-  wallClock?: () => number;
+  /** Wall time (the gates' metric windows, the time limit) and the waits between gate readings. */
+  clock: Clock;
   /** How often the gates are read while a step is held; default 10 s (never longer than the hold). */
   gateIntervalMs?: number;
-  /** Slack added to the planned duration for the rollout's time limit; default 10 minutes. */
+  /** Slack added to the planned duration for the rollout's time limit; default ROLLOUT_GRACE_MS. */
   rolloutGraceMs?: number;
 }
 
@@ -76,29 +78,28 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   const { settings, before, toVersion, description } = request;
   const { lambda, log, timeline } = deps;
   const name = settings.functionName;
-  const progressive = request.progressive ?? true;
-  const wallClock = deps.wallClock ?? Date.now;
-  const sleep = deps.sleep ?? abortableSleep;
+  const progressive = request.progressive;
+  const wallClock = () => deps.clock.now();
   const startedAt = wallClock();
   const at = () => wallClock() - startedAt;
-  const common: Common = { traffic: [], gates: [] };
 
   // A first release has no version to split traffic with: it goes all at once.
-  const steps: TrafficStep[] = before === undefined || !progressive ? [{ percent: 100, holdMs: 0 }] : trafficPlan(settings.traffic);
+  const steps: TrafficStep[] = trafficPlan(request.traffic);
   if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
     log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
   }
   const alarms = progressive ? settings.alarms : [];
   const watchAlarms = alarms.length > 0 && !deps.force;
   const watchErrors = progressive && settings.maxErrorRate !== undefined;
-  if (alarms.length > 0 && deps.force) {
+  const common: CheckRecord = { traffic: [], gates: [], forced: alarms.length > 0 && deps.force === true };
+  if (common.forced) {
     log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
   }
 
   // 1. Before any traffic.
   if (progressive && settings.smoke?.invoke) {
     const smoke = settings.smoke;
-    const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log));
+    const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log, deps.clock));
     common.invoke = invoke;
     if (!invoke.ok) {
       timeline.markFailed('invoke');
@@ -115,17 +116,8 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       reading.invocations = metrics.invocations;
     }
     common.gates.push(reading);
-    const firing = reading.alarms.filter((a) => a.state === 'ALARM');
-    if (firing.length > 0) {
-      throw new RolloutFailure(`alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}`);
-    }
-    const rate = reading.invocations ? (reading.errors ?? 0) / reading.invocations : 0;
-    if (settings.maxErrorRate !== undefined && reading.invocations && rate > settings.maxErrorRate) {
-      throw new RolloutFailure(
-        `version ${toVersion}: ${reading.errors} errors in ${reading.invocations} invocations (${formatPercent(rate)}), ` +
-          `above max-error-rate ${formatPercent(settings.maxErrorRate)}`,
-      );
-    }
+    const verdict = judgeGates(reading, { version: toVersion, ...(settings.maxErrorRate !== undefined && { maxErrorRate: settings.maxErrorRate }) });
+    if (!verdict.ok) throw new RolloutFailure(verdict.reason);
   };
   if (watchAlarms) {
     try {
@@ -136,8 +128,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   }
 
   // 2–4. The shift, watched.
-  const budgetMs =
-    plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeBudgetMs(settings) + (deps.rolloutGraceMs ?? 10 * 60_000);
+  const budgetMs = rolloutBudgetMs(steps, settings, progressive, deps.rolloutGraceMs);
   const deadline = startedAt + budgetMs;
   const guard = () => {
     if (deps.signal?.aborted) throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
@@ -149,7 +140,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     while (wallClock() < until) {
       guard();
       try {
-        await sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
+        await deps.clock.sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
       } catch {
         guard();
         throw new RolloutFailure('cancelled');
@@ -322,31 +313,9 @@ function sameWeights(a: Record<string, number>, b: Record<string, number>): bool
   return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 }
 
-/** The longest the HTTP smoke test can take. */
-function smokeBudgetMs(settings: StageSettings): number {
-  const smoke = settings.smoke;
-  return smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
-}
-
 function progressLine(label: string, atMs: number, reading: GateReading | undefined, alarms: string[], version: string): string {
   const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
   if (reading && alarms.length > 0) parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
   if (reading?.invocations !== undefined) parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
   return parts.join('; ');
-}
-
-/** setTimeout as a promise that rejects when the signal aborts. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -1,7 +1,10 @@
-import type { ReleaseResult, ReleaseStatus } from '../model/results.js';
-import { renderDiagnosis } from "./diagnosis.js";
-import { formatSize } from "./format.js";
-import { formatMs } from "./format.js";
+/**
+ * The job summary, rendered from a command's result. Pure: src/action writes it.
+ */
+import { statusOf, type CheckRecord, type Diagnosis, type HousekeepingReport, type ReleaseResult, type ReleaseStatus, type UploadRecord } from '../model/results.js';
+import { renderDiagnosis } from './diagnosis.js';
+import { formatMs, formatSize } from './format.js';
+import { planSteps } from './plan.js';
 
 const STATUS_BADGE: Record<ReleaseStatus, string> = {
   deployed: '✅ deployed',
@@ -17,7 +20,54 @@ export interface SummaryContext {
   runUrl?: string;
 }
 
-export function renderSummary(result: ReleaseResult, context: SummaryContext = {}): string {
+/** Every outcome's fields side by side, for the renderers: what an outcome does not have is undefined. */
+export interface ResultView {
+  command: ReleaseResult['command'];
+  status: ReleaseStatus;
+  stage: string;
+  functionName: string;
+  alias: string;
+  commit?: string;
+  previousVersion?: string;
+  /** Where the alias ends (for a stranded release: where it may be). */
+  version?: string;
+  candidateVersion?: string;
+  codeSha256?: string;
+  aliasArn?: string;
+  upload?: UploadRecord;
+  settingsChanged: string[];
+  smoke?: CheckRecord['smoke'];
+  invoke?: CheckRecord['invoke'];
+  traffic?: CheckRecord['traffic'];
+  gates?: CheckRecord['gates'];
+  forced?: boolean;
+  housekeeping?: HousekeepingReport;
+  diagnosis?: Diagnosis;
+  error?: string;
+  repair?: { error: string; command: string };
+  plan?: string[];
+  steps: ReleaseResult['steps'];
+  durationMs: number;
+}
+
+export function viewOf(result: ReleaseResult): ResultView {
+  const fields: Omit<ReleaseResult, 'kind'> & { kind?: string } = { ...result };
+  delete fields.kind;
+  const checks = 'checks' in result ? result.checks : undefined;
+  const view: ResultView = {
+    ...('settingsChanged' in result ? {} : { settingsChanged: [] }),
+    ...(fields as Omit<ResultView, 'status' | 'plan'>),
+    status: statusOf(result),
+    ...(checks !== undefined && checks),
+    ...(result.kind === 'dry-run' && { plan: planSteps(result.plan) }),
+    ...(result.kind === 'dry-run' && result.plan.target.kind === 'existing' && { candidateVersion: result.plan.target.version }),
+    ...(result.kind === 'stranded' && { version: result.candidateVersion }),
+  };
+  return view;
+}
+
+export function renderSummary(outcome: ReleaseResult, context: SummaryContext = {}): string {
+  const result = viewOf(outcome);
   const lines: string[] = [];
   const badge = result.plan !== undefined ? '🧪 dry run, nothing changed' : STATUS_BADGE[result.status];
   lines.push(`## stage-deploy ${result.command} · ${result.stage}: ${badge}`, '');
@@ -91,7 +141,7 @@ export function renderSummary(result: ReleaseResult, context: SummaryContext = {
  * The run's steps and how long each took, as a Mermaid gantt chart GitHub renders: failed
  * steps (a smoke test that failed) and the rollback stand out in red.
  */
-export function renderTimeline(result: ReleaseResult): string {
+export function renderTimeline(result: ResultView): string {
   const lines = ['```mermaid', 'gantt', `  title ${result.command} ${result.stage}: ${result.status}`, '  dateFormat x', '  axisFormat %M:%S'];
   lines.push(`  section ${result.alias}`);
   for (const step of result.steps) {
@@ -107,7 +157,7 @@ export function renderTimeline(result: ReleaseResult): string {
  * The weight on the new version over time, as a Mermaid line chart: each step, and the drop to
  * 0 at a rollback.
  */
-export function renderTraffic(result: ReleaseResult): string {
+export function renderTraffic(result: ResultView): string {
   const points = result.traffic ?? [];
   const labels: string[] = [];
   const values: number[] = [];
@@ -134,7 +184,7 @@ export function renderTraffic(result: ReleaseResult): string {
 }
 
 /** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */
-export function versionMove(result: ReleaseResult): string {
+export function versionMove(result: ResultView): string {
   const from = result.previousVersion ?? '—';
   if (result.status === 'rolled-back' && result.command !== 'rollback' && result.candidateVersion) {
     return `${from} → ${result.candidateVersion} → ${result.version ?? '— (alias removed)'} (rolled back)`;
@@ -143,7 +193,7 @@ export function versionMove(result: ReleaseResult): string {
   return `${from} → ${result.version ?? result.candidateVersion ?? '—'}`;
 }
 
-function describeUpload(upload: NonNullable<ReleaseResult['upload']>): string {
+function describeUpload(upload: UploadRecord): string {
   const size = formatSize(upload.sizeBytes);
   if (upload.kind === 's3') return `s3://${upload.bucket}/${upload.key} (${size}${upload.alreadyThere ? ', already there' : ''})`;
   return `direct (${size})`;

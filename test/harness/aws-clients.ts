@@ -31,7 +31,7 @@ export function createClients(options: ClientOptions = {}): AwsClients {
   const common = commonConfig(options);
   return {
     lambda: new LambdaClient({ ...common }),
-    s3: new S3Client(s3Config(options)),
+    s3: new S3Client(s3Config({ pathStyleS3: true, ...options })),
     logs: new CloudWatchLogsClient({ ...common }),
     cloudwatch: new CloudWatchClient({ ...common }),
   };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAliasCommand, InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../../../src/app.js';
 import { SdkLambdaGateway } from '../../../src/aws/lambda-gateway.js';
 import { apiGatewayEvent, invokeCheck } from '../../../src/checks/invoke.js';
 import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
@@ -167,13 +168,13 @@ describe('invokeCheck through the proxy', () => {
     const lines: string[] = [];
     const log: Log = { info: (m) => lines.push(m), warn: (m) => lines.push(m), error: (m) => lines.push(m) };
 
-    const good = await invokeCheck(gateway, name, '1', smoke(), log);
+    const good = await invokeCheck(gateway, name, '1', smoke(), log, systemClock);
     expect(good.ok).toBe(true);
     expect(good.attempts).toHaveLength(1);
     expect(good.attempts[0]).toMatchObject({ status: 200, ok: true });
     expect(good.summary).toMatch(new RegExp(`^invoke ${name}:1 \\(GET /notes/health\\?verbose=1\\) → 200 in \\d+`));
 
-    const broken = await invokeCheck(gateway, name, '2', smoke(), log);
+    const broken = await invokeCheck(gateway, name, '2', smoke(), log, systemClock);
     expect(broken.ok).toBe(false);
     expect(broken.attempts[0]?.problem).toBe('FunctionError Unhandled: ReferenceError: gibberish is not defined');
     expect(broken.summary).toBe(`invoke ${name}:2 → FunctionError (ReferenceError: gibberish is not defined)`);
@@ -186,7 +187,7 @@ describe('invokeCheck through the proxy', () => {
 
   it('fails a version whose answer is not a proxy result (API Gateway’s 502)', async () => {
     const name = await functionWithVersions(NOT_PROXY);
-    const result = await invokeCheck(gateway, name, '1', smoke({ expectBody: undefined }), silent);
+    const result = await invokeCheck(gateway, name, '1', smoke({ expectBody: undefined }), silent, systemClock);
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.status).toBe(502);
     expect(result.summary).toBe(`invoke ${name}:1 → 502 (Malformed Lambda proxy response)`);

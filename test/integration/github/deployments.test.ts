@@ -105,7 +105,6 @@ describe('GitHubDeploymentTracker', () => {
       auto_merge: false,
       required_contexts: [],
       production_environment: false,
-      transient_environment: false,
     });
     expect(inProgress!.body).toEqual({
       state: 'in_progress',
@@ -275,16 +274,6 @@ describe('GitHubDeploymentTracker', () => {
 
 describe('createDeploymentTracker', () => {
   const env = { GITHUB_REPOSITORY: `${OWNER}/${REPO}` };
-
-  it('returns undefined without a token', () => {
-    const log = recordingLog();
-    expect(createDeploymentTracker(env, undefined, log)).toBeUndefined();
-    expect(createDeploymentTracker(env, '', log)).toBeUndefined();
-    expect(log.lines).toEqual([
-      { level: 'info', message: 'No github-token: deployment statuses skipped.' },
-      { level: 'info', message: 'No github-token: deployment statuses skipped.' },
-    ]);
-  });
 
   it('returns undefined outside a repository', () => {
     const log = recordingLog();

@@ -1,3 +1,4 @@
+import type { Clock } from '../../../src/model/ports.js';
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, invokeCheck, readProxyResult } from '../../../src/checks/invoke.js';
 import type { InvokeResult } from '../../../src/model/lambda.js';
@@ -46,6 +47,8 @@ function fakeLambda(answer: InvokeResult | Error) {
 const proxyResult = (statusCode: number, body: string, extra: object = {}): InvokeResult => ({
   payload: JSON.stringify({ statusCode, headers: { 'content-type': 'application/json' }, body, ...extra }),
 });
+
+const clock: Clock = { now: () => performance.now(), sleep: async () => {} };
 
 describe('apiGatewayEvent', () => {
   it('turns a smoke block into a REST proxy event (payload 1.0)', () => {
@@ -133,7 +136,7 @@ describe('invokeCheck', () => {
   it('passes on 200 with the expected body, invoking the version once with the proxy event', async () => {
     const { lambda, calls } = fakeLambda(proxyResult(200, '{"status":"ok"}'));
     const log = recorder();
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: '"ok"' } }), log);
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: '"ok"' } }), log, clock);
 
     expect(result.ok).toBe(true);
     expect(calls).toHaveLength(1);
@@ -150,7 +153,7 @@ describe('invokeCheck', () => {
   it('fails on a status the smoke block does not expect', async () => {
     const { lambda } = fakeLambda(proxyResult(503, 'busy'));
     const log = recorder();
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), log);
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), log, clock);
 
     expect(result.ok).toBe(false);
     expect(result.attempts[0]).toMatchObject({ status: 503, ok: false, problem: 'expected 2xx', bodyExcerpt: 'busy' });
@@ -161,14 +164,14 @@ describe('invokeCheck', () => {
   it('honours an explicit list of statuses', async () => {
     const { lambda } = fakeLambda(proxyResult(204, ''));
     const expectStatus = { codes: [200], classes: [], text: '200' };
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectStatus }), recorder());
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectStatus }), recorder(), clock);
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.problem).toBe('expected 200');
   });
 
   it('fails when the body does not match, with the HTTP check’s words', async () => {
     const { lambda } = fakeLambda(proxyResult(200, '{"status":"degraded"}'));
-    const substring = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: '"ok"' } }), recorder());
+    const substring = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: '"ok"' } }), recorder(), clock);
     expect(substring.ok).toBe(false);
     expect(substring.attempts[0]?.problem).toBe('body did not contain "\\"ok\\""');
     expect(substring.summary).toBe('invoke notes-api:8 → 200 without "\\"ok\\"" in the body');
@@ -179,6 +182,7 @@ describe('invokeCheck', () => {
       '8',
       settings({ expectBody: { kind: 'regex', source: '^ok$', flags: 'i' } }),
       recorder(),
+      clock,
     );
     expect(regex.ok).toBe(false);
     expect(regex.summary).toBe('invoke notes-api:8 → 200 with a body not matching /^ok$/i');
@@ -194,7 +198,7 @@ describe('invokeCheck', () => {
       }),
     });
     const log = recorder();
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), log);
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), log, clock);
 
     expect(result.ok).toBe(false);
     expect(result.attempts[0]).toMatchObject({
@@ -211,7 +215,7 @@ describe('invokeCheck', () => {
   it('judges a payload that is not a proxy result as API Gateway does: 502 Malformed Lambda proxy response', async () => {
     const { lambda } = fakeLambda({ payload: '"ok"' });
     const log = recorder();
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: 'ok' } }), log);
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ expectBody: { kind: 'substring', text: 'ok' } }), log, clock);
 
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.status).toBe(502);
@@ -224,7 +228,7 @@ describe('invokeCheck', () => {
   it('fails, without throwing, when the Invoke call itself fails', async () => {
     const denied = Object.assign(new Error('not authorized to perform: lambda:InvokeFunction'), { name: 'AccessDeniedException' });
     const { lambda } = fakeLambda(denied);
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), recorder());
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings(), recorder(), clock);
     expect(result.ok).toBe(false);
     expect(result.summary).toBe('invoke notes-api:8 → Invoke failed: AccessDeniedException: not authorized to perform: lambda:InvokeFunction');
   });
@@ -239,6 +243,7 @@ describe('invokeCheck', () => {
       '8',
       settings({ url: `https://dev.api.example.com/notes/health?key=${secret}`, headers: { 'x-api-key': secret }, secrets: [secret] }),
       log,
+      clock,
     );
 
     expect((calls[0]?.event as { headers: Record<string, string> }).headers['x-api-key']).toBe(secret);
@@ -257,7 +262,7 @@ describe('invokeCheck', () => {
       payload: JSON.stringify({ errorType: 'Error', errorMessage: `bad key hunter2` }),
     });
     const log = recorder();
-    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ headers: { 'x-api-key': secret }, secrets: [secret] }), log);
+    const result = await invokeCheck(lambda, 'notes-api', '8', settings({ headers: { 'x-api-key': secret }, secrets: [secret] }), log, clock);
     expect(result.summary).toBe('invoke notes-api:8 → FunctionError (Error: bad key ***)');
     expect(JSON.stringify({ result, lines: log.lines })).not.toContain(secret);
   });

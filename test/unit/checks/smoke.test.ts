@@ -92,9 +92,12 @@ function checker(): { checker: HttpSmokeChecker; waits: number[] } {
   return {
     waits,
     checker: new HttpSmokeChecker({
-      sleep: (ms) => {
-        waits.push(ms);
-        return Promise.resolve();
+      clock: {
+        now: () => performance.now(),
+        sleep: (ms) => {
+          waits.push(ms);
+          return Promise.resolve();
+        },
       },
     }),
   };

@@ -59,7 +59,7 @@ describe('diagnose', () => {
     const sleeps: number[] = [];
     const d = await diagnose(
       { settings, version: '8', since: new Date('2026-11-22T10:00:00Z'), until: new Date('2026-11-22T10:01:00Z') },
-      { logs, metrics, log: new RecordingLog(), sleep: async (ms) => void sleeps.push(ms), logRetryMs: 500 },
+      { logs, metrics, log: new RecordingLog(), clock: { now: () => Date.parse('2026-11-22T10:01:00Z'), sleep: async (ms: number) => void sleeps.push(ms) }, logRetryMs: 500 },
     );
     expect(d.lines).toEqual(['ReferenceError: gibberish is not defined']);
     expect(asked[0]).toEqual(['/aws/lambda/notes-api', '2026/11/22/[8]']);
@@ -76,7 +76,7 @@ describe('diagnose', () => {
 
   it('says plainly when the logs were empty, and when they or the metrics cannot be read', async () => {
     const window = { since: new Date('2026-11-22T10:00:00Z'), until: new Date('2026-11-22T10:01:00Z') };
-    const empty = await diagnose({ settings, version: '8', ...window }, { logs: { recentEvents: async () => [] }, metrics, log: new RecordingLog(), sleep: async () => {}, logTries: 2 });
+    const empty = await diagnose({ settings, version: '8', ...window }, { logs: { recentEvents: async () => [] }, metrics, log: new RecordingLog(), clock: { now: () => Date.parse('2026-11-22T10:01:00Z'), sleep: async () => {} }, logTries: 2 });
     expect(empty.lines).toEqual([]);
     expect(empty.logsNote).toBe('the logs were empty: no lines from version 8 in /aws/lambda/notes-api yet');
     expect(renderDiagnosis(empty)).toContain('_the logs were empty: no lines from version 8 in /aws/lambda/notes-api yet_');
@@ -87,7 +87,7 @@ describe('diagnose', () => {
         logs: { recentEvents: async () => Promise.reject(new Error('AccessDenied')) },
         metrics: { ...metrics, functionReport: async () => Promise.reject(new Error('throttled')) },
         log: new RecordingLog(),
-        sleep: async () => {},
+        clock: { now: () => Date.parse('2026-11-22T10:01:00Z'), sleep: async () => {} },
       },
     );
     expect(broken.logsNote).toBe('the logs of /aws/lambda/notes-api could not be read: AccessDenied');

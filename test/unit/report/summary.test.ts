@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
-import type { ReleaseResult } from '../../../src/model/results.js';
-import { renderSummary, versionMove } from '../../../src/report/summary.js';
+import type { Reverted } from '../../../src/model/results.js';
+import { renderSummary, versionMove, viewOf } from '../../../src/report/summary.js';
 
-const rolledBack: ReleaseResult = {
+const rolledBack: Reverted = {
+  kind: 'reverted',
   command: 'deploy',
-  status: 'rolled-back',
   stage: 'dev',
   functionName: 'notes-api',
   alias: 'dev',
@@ -17,13 +17,18 @@ const rolledBack: ReleaseResult = {
   commit: 'a1b2c3d4e5f60718293a',
   upload: { kind: 'direct', sizeBytes: 2048 },
   settingsChanged: ['environment.TABLE'],
-  smoke: {
+  checks: {
+    traffic: [],
+    gates: [],
+    forced: false,
+    smoke: {
     ok: false,
     summary: 'GET https://dev.example.com/health → 502 on 2 of 2 attempts',
     attempts: [
       { attempt: 1, method: 'GET', url: 'https://dev.example.com/health', status: 502, latencyMs: 41, bodyExcerpt: '{"message": "Internal server error"}', ok: false, problem: 'expected 2xx' },
       { attempt: 2, method: 'GET', url: 'https://dev.example.com/health', latencyMs: 10000, bodyExcerpt: '', ok: false, problem: 'timed out' },
     ],
+    },
   },
   error: 'GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7',
   steps: [
@@ -48,22 +53,26 @@ describe('the job summary', () => {
     expect(text).toContain('| Settings changed | `environment.TABLE` |');
     expect(text).toContain('| 1 | GET https://dev.example.com/health | ❌ 502 | 41 ms | `{"message": "Internal server error"}` |');
     expect(text).toContain('| 2 | GET https://dev.example.com/health | no answer (timed out) | 10000 ms |  |');
-    expect(text).toContain('| smoke | +400 ms | 10.1 s | ❌ |');
-    expect(text).toContain('| Duration | 12.5 s |');
+    expect(text).toContain('| smoke | +400 ms | 10 s | ❌ |');
+    expect(text).toContain('| Duration | 13 s |');
     expect(text).toContain('[Workflow run](https://github.com/acme/notes/actions/runs/1)');
   });
 
   it('says how to repair by hand when the rollback failed', () => {
-    const text = renderSummary({ ...rolledBack, status: 'failed', repair: { error: 'AccessDenied', command: 'aws lambda update-alias …' } });
+    const { version: _v, codeSha256: _c, aliasArn: _a, ...rest } = rolledBack;
+    const text = renderSummary({ ...rest, kind: 'stranded', repair: { error: 'AccessDenied', command: 'aws lambda update-alias …' } });
+    expect(text).toContain('## stage-deploy deploy · dev: ❌ failed');
     expect(text).toContain('> [!CAUTION]');
     expect(text).toContain('```sh\naws lambda update-alias …\n```');
   });
 
   it('words the version move for each outcome', () => {
-    expect(versionMove({ ...rolledBack, status: 'deployed', version: '8' })).toBe('7 → 8');
-    expect(versionMove({ ...rolledBack, status: 'unchanged' })).toBe('7 (unchanged)');
+    const view = viewOf(rolledBack);
+    expect(versionMove({ ...view, status: 'deployed', version: '8' })).toBe('7 → 8');
+    expect(versionMove({ ...view, status: 'unchanged' })).toBe('7 (unchanged)');
     // The rollback command: rolled-back is its success.
-    expect(versionMove({ ...rolledBack, command: 'rollback', previousVersion: '8', version: '7', candidateVersion: '7' })).toBe('8 → 7');
-    expect(versionMove({ ...rolledBack, previousVersion: undefined, version: undefined, candidateVersion: '1' })).toBe('— → 1 → — (alias removed) (rolled back)');
+    expect(versionMove({ ...view, status: 'rolled-back', command: 'rollback', previousVersion: '8', version: '7', candidateVersion: '7' })).toBe('8 → 7');
+    const { previousVersion: _p, version: _v, ...firstDeploy } = rolledBack;
+    expect(versionMove(viewOf({ ...firstDeploy, candidateVersion: '1' }))).toBe('— → 1 → — (alias removed) (rolled back)');
   });
 });

@@ -1,0 +1,196 @@
+/**
+ * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: give $LATEST the
+ * settings and the code and publish it (when the target is new), then shift the alias with the
+ * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
+ */
+import { join } from 'node:path';
+
+import { errorMessage } from '../model/errors.js';
+import type { AliasState, CodeSource, FunctionVersionState } from '../model/lambda.js';
+import type { CodeStep, ReleasePlan } from '../model/plan.js';
+import type { DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
+import type { ReleaseCommand, StageSettings } from '../model/settings.js';
+import { sha256HexOf } from '../artifact/s3-key.js';
+import { formatSize } from '../report/format.js';
+import type { ReleaseDeps } from './deps.js';
+import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
+import { describeFailedShift, shiftAndVerify, type ShiftRequest } from './rollout.js';
+import type { Timeline } from './timeline.js';
+
+/** What a command read before deciding: the stage, the alias as it was and the version it ran. */
+export interface ReleaseStart {
+  command: ReleaseCommand;
+  settings: StageSettings;
+  /** The commit the result names (the one that built the code, when known). */
+  commit: string;
+  before: AliasState | undefined;
+  /** The version the alias ran, as read. */
+  live: FunctionVersionState | undefined;
+  timeline: Timeline;
+}
+
+/** The fields every result of this start carries; the timings are read when it is called. */
+function common(start: ReleaseStart) {
+  const { settings, before, timeline } = start;
+  return {
+    command: start.command,
+    stage: settings.stage,
+    functionName: settings.functionName,
+    alias: settings.alias,
+    ...(start.commit !== '' && { commit: start.commit }),
+    ...(before !== undefined && { previousVersion: before.version }),
+    steps: timeline.steps,
+    durationMs: timeline.elapsedMs(),
+  };
+}
+
+/** Where the alias is, as read: what an outcome that changed nothing reports. */
+function asRead(start: ReleaseStart) {
+  return {
+    ...(start.before !== undefined && { version: start.before.version, aliasArn: start.before.arn }),
+    ...(start.live !== undefined && { codeSha256: start.live.codeSha256 }),
+  };
+}
+
+/** Nothing to do: the alias already runs what the command would release. */
+export function unchanged(start: ReleaseStart, fields: Partial<Pick<Unchanged, 'settingsChanged' | 'upload'>> = {}): Unchanged {
+  return { kind: 'unchanged', ...common(start), ...asRead(start), settingsChanged: [], ...fields };
+}
+
+/** A dry run renders the plan; a real run carries it out. */
+export async function finish(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDeps): Promise<ReleaseResult> {
+  if (deps.dryRun) {
+    const result: DryRun = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
+    return result;
+  }
+  return carryOut(plan, start, deps);
+}
+
+async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDeps): Promise<ReleaseResult> {
+  const { settings, before, timeline } = start;
+  const { lambda, log } = deps;
+  const name = settings.functionName;
+  await deps.beforeChange?.();
+
+  let to: { version: string; codeSha256: string };
+  let settingsChanged: string[] = [];
+  let upload: UploadRecord | undefined;
+  const target = plan.target;
+  if (target.kind === 'existing') {
+    if (target.reason === 'carries the settings') {
+      log.info(`Version ${target.version} already carries ${settings.stage}'s settings: promoting it as it is.`);
+    }
+    to = target;
+  } else {
+    try {
+      if (target.change !== undefined) {
+        const change = target.change;
+        settingsChanged = target.settingsChanged;
+        log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
+        await timeline.step('settings', () => lambda.updateConfiguration(name, change));
+      }
+      let revisionId: string | undefined;
+      if (target.code.kind !== 'in-latest') {
+        const code = target.code;
+        const provided = await timeline.step('upload', () => provideCode(code, deps));
+        upload = provided.upload;
+        log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
+        const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source));
+        if (updated.codeSha256 !== target.codeSha256) {
+          throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+        }
+        revisionId = updated.revisionId;
+      }
+      const published = await timeline.step('publish', () =>
+        lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }),
+      );
+      log.info(`Published version ${published.version} of ${name}.`);
+      to = { version: published.version, codeSha256: published.codeSha256 };
+    } catch (error) {
+      return {
+        kind: 'not-shifted',
+        ...common(start),
+        ...asRead(start),
+        error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`,
+        settingsChanged,
+        ...(upload !== undefined && { upload }),
+      };
+    }
+    if (before !== undefined && to.version === before.version) {
+      // Lambda returned the version the alias already runs (nothing changed since it was published).
+      return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
+    }
+  }
+
+  const history = parseHistory(before?.description);
+  const request: ShiftRequest = {
+    settings,
+    before,
+    toVersion: to.version,
+    traffic: plan.traffic,
+    progressive: plan.progressive,
+    description: formatHistory(
+      plan.history.kind === 'return'
+        ? returnTo(history, before?.version ?? '', to.version)
+        : recordRelease(history, before?.version, {
+            version: to.version,
+            commit: plan.history.commit,
+            releasedAt: Math.floor(deps.clock.now() / 1000),
+          }),
+    ),
+  };
+  const outcome = await shiftAndVerify(request, { ...deps, timeline });
+  const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
+  if (outcome.ok) {
+    const { alias, smoke, invoke, traffic, gates, forced } = outcome;
+    const checks = { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
+    return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: alias.arn, checks, ...publishing };
+  }
+  const { restored, repair, smoke, invoke, traffic, gates, forced } = outcome;
+  const checks = { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
+  const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks };
+  if (repair !== undefined) return { kind: 'stranded', ...failure, repair };
+  if (restored !== undefined && 'untouched' in restored) return { kind: 'not-shifted', ...failure, ...asRead(start) };
+  // Back where it was: the version and code it ran before (none after a first deploy).
+  return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+
+/**
+ * Where UpdateFunctionCode takes the code from: the zip itself, its content-addressed S3 object
+ * (uploaded first unless already there), or the source version's bytes downloaded from Lambda.
+ */
+async function provideCode(step: Exclude<CodeStep, { kind: 'in-latest' }>, deps: ReleaseDeps): Promise<{ source: CodeSource; upload: UploadRecord }> {
+  const { log } = deps;
+  switch (step.kind) {
+    case 'direct':
+      return { source: { kind: 'zip-file', zipPath: step.zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+    case 's3': {
+      const { bucket, key, alreadyThere, sizeBytes } = step;
+      if (alreadyThere || step.zipPath === undefined) {
+        log.info(`s3://${bucket}/${key} is already there: not uploading it again.`);
+      } else {
+        log.info(`Uploading ${formatSize(sizeBytes)} to s3://${bucket}/${key}.`);
+        await storeOf(deps).upload(bucket, key, step.zipPath);
+      }
+      return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes } };
+    }
+    case 'download': {
+      if (deps.workDir === undefined) throw new Error('a work directory is needed to download code');
+      const zipPath = join(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);
+      log.info(`Downloading the code of ${step.fromStage}'s version ${step.version} (${formatSize(step.sizeBytes)}).`);
+      const downloaded = await deps.lambda.downloadCode(step.functionName, step.version, zipPath);
+      if (downloaded !== step.codeSha256) throw new Error(`the downloaded code hashes to ${downloaded}, not ${step.codeSha256}`);
+      if (step.via.kind === 's3') {
+        const { bucket, key } = step.via;
+        await storeOf(deps).upload(bucket, key, zipPath);
+        return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: false, sizeBytes: step.sizeBytes } };
+      }
+      return { source: { kind: 'zip-file', zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+    }
+  }
+}
+
+function storeOf(deps: ReleaseDeps) {
+  if (deps.store === undefined) throw new Error('an S3 store is needed for s3-bucket');
+  return deps.store;
+}
