@@ -11,7 +11,7 @@ import type {
   InvokeResult
 } from '../../src/model/lambda.js';
 import type { SmokeSettings } from "../../src/model/settings.js";
-import type { LambdaGateway } from "../../src/model/ports.js";
+import type { Clock, LambdaGateway } from "../../src/model/ports.js";
 import type { ArtifactStore } from "../../src/model/ports.js";
 import type { SmokeChecker } from "../../src/model/ports.js";
 import type { Log } from "../../src/model/ports.js";
@@ -205,4 +205,47 @@ export class RecordingLog implements Log {
   error(message: string) {
     this.lines.push(`error: ${message}`);
   }
+}
+
+/** 2026-11-22T10:00:00Z: where a FakeClock starts unless told otherwise. */
+export const FAKE_CLOCK_START = Date.parse('2026-11-22T10:00:00Z');
+
+/**
+ * Time that moves only when it is slept on (by the ms slept) or advanced by the test: nothing
+ * waits in real time. `sleep` rejects as soon as its signal is (or becomes) aborted, without
+ * moving the clock.
+ */
+export class FakeClock implements Clock {
+  /** Every sleep asked for, in ms, in order (aborted ones included). */
+  sleeps: number[] = [];
+  constructor(private current = FAKE_CLOCK_START) {}
+
+  now(): number {
+    return this.current;
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.sleeps.push(ms);
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(abortError(signal));
+      const onAbort = () => reject(abortError(signal));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      // Settle on a microtask, so that an abort right after the call still wins.
+      queueMicrotask(() => {
+        signal?.removeEventListener('abort', onAbort);
+        if (signal?.aborted) return reject(abortError(signal));
+        this.advance(ms);
+        resolve();
+      });
+    });
+  }
+}
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(`aborted (${String(reason ?? 'signal')})`);
 }

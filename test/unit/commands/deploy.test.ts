@@ -4,10 +4,13 @@ import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../../src/commands/deploy.
 import { functionBaseName } from '../../../src/model/lambda.js';
 import { parseHistory } from '../../../src/release/history.js';
 import { type Artifact } from '../../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
 import type { StageSettings } from "../../../src/model/settings.js";
 import { InputError } from "../../../src/model/errors.js";
 import { artifactKey } from "../../../src/artifact/s3-key.js";
+import { finalVersion, isSuccess, statusOf } from "../../../src/model/results.js";
+import { planSteps } from "../../../src/report/plan.js";
+import { viewOf } from "../../../src/report/summary.js";
 
 const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
   stage: 'dev',
@@ -50,8 +53,8 @@ function setup(smokeOutcomes: (boolean | Error)[] = [true]) {
   const smoke = new FakeSmoke(smokeOutcomes);
   const log = new RecordingLog();
   const store = new FakeStore();
-  const now = () => new Date('2026-11-22T10:00:00Z');
-  return { lambda, smoke, log, store, deps: { lambda, smoke, log, store, now } };
+  const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+  return { lambda, smoke, log, store, clock, deps: { lambda, smoke, log, store, clock } };
 }
 
 function withCode(lambda: FakeLambda, ...artifacts: Artifact[]) {
@@ -65,10 +68,11 @@ describe('deploy', () => {
     withCode(lambda, a);
     const result = await deploy(settings({ logLevel: 'WARNING' }), a, deps, context);
 
-    expect(result).toMatchObject({
+    expect(result.kind).toBe('released');
+    expect(statusOf(result)).toBe('deployed');
+    expect(viewOf(result)).toMatchObject({
       status: 'deployed',
       version: '1',
-      candidateVersion: '1',
       codeSha256: 'aaa=',
       aliasArn: 'arn:aws:lambda:us-east-1:123456789012:function:notes-api:dev',
       settingsChanged: ['environment.TABLE', 'environment.LOG_LEVEL', 'logging-config'],
@@ -93,7 +97,8 @@ describe('deploy', () => {
     await deploy(settings(), a, deps, context);
     lambda.calls = [];
     const result = await deploy(settings(), a, deps, context);
-    expect(result).toMatchObject({ status: 'unchanged', version: '1', previousVersion: '1', codeSha256: 'aaa=' });
+    expect(result.kind).toBe('unchanged');
+    expect(viewOf(result)).toMatchObject({ status: 'unchanged', version: '1', previousVersion: '1', codeSha256: 'aaa=' });
     expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'getVersion']);
   });
 
@@ -104,7 +109,8 @@ describe('deploy', () => {
     await deploy(settings(), a, deps, context);
     lambda.calls = [];
     const result = await deploy(settings({ environment: { TABLE: 'notes-v2' } }), a, deps, context);
-    expect(result).toMatchObject({ status: 'deployed', version: '2', previousVersion: '1', settingsChanged: ['environment.TABLE'] });
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'deployed', version: '2', previousVersion: '1', settingsChanged: ['environment.TABLE'] });
     expect(lambda.calls).not.toContain('updateCode');
   });
 
@@ -117,8 +123,10 @@ describe('deploy', () => {
     const before = lambda.aliases.get('dev');
 
     const result = await deploy(settings(), b, deps, context);
-    expect(result).toMatchObject({ status: 'rolled-back', version: '1', previousVersion: '1', candidateVersion: '2', codeSha256: 'aaa=' });
-    expect(result.error).toBe('GET https://dev.example.com/health → 502 on 1 of 1 attempts; dev rolled back from 2 to 1');
+    expect(result.kind).toBe('reverted');
+    expect(isSuccess(result)).toBe(false);
+    expect(viewOf(result)).toMatchObject({ status: 'rolled-back', version: '1', previousVersion: '1', candidateVersion: '2', codeSha256: 'aaa=' });
+    expect(viewOf(result).error).toBe('GET https://dev.example.com/health → 502 on 1 of 1 attempts; dev rolled back from 2 to 1');
     expect(lambda.aliases.get('dev')).toMatchObject({ version: '1', weights: {}, description: before?.description });
     expect(result.steps.find((s) => s.name === 'smoke')?.ok).toBe(false);
   });
@@ -130,8 +138,9 @@ describe('deploy', () => {
     withCode(lambda, a, b);
     await deploy(settings(), a, deps, context);
     const result = await deploy(settings(), b, deps, context);
-    expect(result.status).toBe('rolled-back');
-    expect(result.error).toBe('smoke test could not run: boom; dev rolled back from 2 to 1');
+    expect(result.kind).toBe('reverted');
+    expect(statusOf(result)).toBe('rolled-back');
+    expect(viewOf(result).error).toBe('smoke test could not run: boom; dev rolled back from 2 to 1');
     expect(lambda.aliases.get('dev')?.version).toBe('1');
   });
 
@@ -140,9 +149,10 @@ describe('deploy', () => {
     const a = artifact('aaa');
     withCode(lambda, a);
     const result = await deploy(settings(), a, deps, context);
-    expect(result.status).toBe('rolled-back');
-    expect(result.version).toBeUndefined();
-    expect(result.error).toContain('dev rolled back: alias dev removed (first deploy of version 1)');
+    expect(result.kind).toBe('reverted');
+    expect(statusOf(result)).toBe('rolled-back');
+    expect(finalVersion(result)).toBeUndefined();
+    expect(viewOf(result).error).toContain('dev rolled back: alias dev removed (first deploy of version 1)');
     expect(lambda.aliases.has('dev')).toBe(false);
   });
 
@@ -155,13 +165,16 @@ describe('deploy', () => {
     // The shift (first UpdateAlias) goes through; the rollback (second) fails.
     lambda.failWhen = (op, count) => op === 'updateAlias' && count === 2;
     const result = await deploy(settings(), b, deps, context);
-    expect(result.status).toBe('failed');
-    expect(result.version).toBe('2');
-    expect(result.repair?.command).toBe(
+    expect(result.kind).toBe('stranded');
+    expect(statusOf(result)).toBe('failed');
+    if (result.kind !== 'stranded') return;
+    expect(result.candidateVersion).toBe('2');
+    expect(finalVersion(result)).toBe('2');
+    expect(result.repair.command).toBe(
       `aws lambda update-alias --function-name notes-api --name dev --function-version 1 --routing-config '{"AdditionalVersionWeights":{}}' --region us-east-1`,
     );
     expect(result.error).toContain('ROLLBACK FAILED');
-    expect(result.error).toContain(result.repair?.command);
+    expect(result.error).toContain(result.repair.command);
   });
 
   it('with s3-bucket: uploads to the content-addressed key once, then reuses it', async () => {
@@ -172,10 +185,10 @@ describe('deploy', () => {
     lambda.codeBySource.set('s3://artifacts/sd/notes-api/aaahex.zip', 'aaa=');
     lambda.codeBySource.set('s3://artifacts/sd/notes-api/bbbhex.zip', 'bbb=');
     const first = await deploy(s3, a, deps, context);
-    expect(first.upload).toEqual({ kind: 's3', bucket: 'artifacts', key: 'sd/notes-api/aaahex.zip', alreadyThere: false, sizeBytes: 1000 });
+    expect(viewOf(first).upload).toEqual({ kind: 's3', bucket: 'artifacts', key: 'sd/notes-api/aaahex.zip', alreadyThere: false, sizeBytes: 1000 });
     await deploy(s3, b, deps, context);
     const third = await deploy(s3, a, deps, context);
-    expect(third.upload?.alreadyThere).toBe(true);
+    expect(viewOf(third).upload).toMatchObject({ kind: 's3', alreadyThere: true });
     expect(store.uploads).toEqual(['artifacts/sd/notes-api/aaahex.zip <- /tmp/aaa.zip', 'artifacts/sd/notes-api/bbbhex.zip <- /tmp/bbb.zip']);
   });
 
@@ -200,8 +213,9 @@ describe('deploy', () => {
     withCode(lambda, a);
     lambda.failWhen = (op) => op === 'publishVersion';
     const result = await deploy(settings(), a, deps, context);
-    expect(result.status).toBe('failed');
-    expect(result.error).toBe('dev: publishing failed, nothing was shifted: publishVersion failed (injected)');
+    expect(result.kind).toBe('not-shifted');
+    expect(statusOf(result)).toBe('failed');
+    expect(viewOf(result).error).toBe('dev: publishing failed, nothing was shifted: publishVersion failed (injected)');
     expect(lambda.aliases.size).toBe(0);
   });
 
@@ -212,7 +226,8 @@ describe('deploy', () => {
     const noSmoke = settings();
     delete noSmoke.smoke;
     const result = await deploy(noSmoke, a, deps, context);
-    expect(result.status).toBe('deployed');
+    expect(result.kind).toBe('released');
+    expect(statusOf(result)).toBe('deployed');
     expect(log.lines).toContain('warn: Stage dev has no smoke test (smoke.url): version 1 is live without a check.');
   });
 });
@@ -226,9 +241,11 @@ describe('dry-run', () => {
     lambda.calls = [];
     const b = artifact('bbb');
     const result = await deploy(settings({ environment: { TABLE: 'v2' }, s3Bucket: 'artifacts' }), b, { ...deps, dryRun: true }, context);
-    expect(result.status).toBe('unchanged');
+    expect(result.kind).toBe('dry-run');
+    expect(statusOf(result)).toBe('unchanged');
+    if (result.kind !== 'dry-run') return;
     expect(result.version).toBe('1');
-    expect(result.plan).toEqual([
+    expect(planSteps(result.plan)).toEqual([
       'update the settings of $LATEST: environment.TABLE',
       'upload 1 KB to s3://artifacts/notes-api/bbbhex.zip, then update the code',
       'publish a version of notes-api with CodeSha256 bbb=',

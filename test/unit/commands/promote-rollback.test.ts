@@ -2,14 +2,17 @@ import { describe, expect, it } from 'vitest';
 
 import { deploy } from '../../../src/commands/deploy.js';
 import { promote } from '../../../src/commands/promote.js';
-import { parseHistory } from '../../../src/release/history.js';
-import { historyAfterRollback, rollback } from '../../../src/commands/rollback.js';
+import { parseHistory, returnTo } from '../../../src/release/history.js';
+import { rollback } from '../../../src/commands/rollback.js';
 import { stageStatus } from '../../../src/commands/status.js';
 import { type Artifact } from '../../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
 import type { StageSettings } from "../../../src/model/settings.js";
 import { InputError } from "../../../src/model/errors.js";
 import { renderStatusTable } from "../../../src/report/status-table.js";
+import { statusOf, type ReleaseResult } from "../../../src/model/results.js";
+import { planSteps } from "../../../src/report/plan.js";
+import { viewOf } from "../../../src/report/summary.js";
 
 const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => ({
   stage: name,
@@ -45,19 +48,26 @@ const artifact = (sha: string): Artifact => ({
   source: { kind: 'zip', path: `build/${sha}.zip` },
 });
 
-let clock = Date.parse('2026-11-22T10:00:00Z');
 function world(smoke: (boolean | Error)[] = [true]) {
   const lambda = new FakeLambda();
   const log = new RecordingLog();
-  const deps = { lambda, smoke: new FakeSmoke(smoke), log, store: new FakeStore(), workDir: '/work', now: () => new Date((clock += 60_000)) };
-  return { lambda, log, deps };
+  const clock = new FakeClock(Date.parse('2026-11-22T10:00:00Z'));
+  const deps = { lambda, smoke: new FakeSmoke(smoke), log, store: new FakeStore(), workDir: '/work', clock };
+  return { lambda, log, clock, deps };
+}
+/** The plan lines of a dry run (fails the test for any other outcome). */
+function planOf(result: ReleaseResult): string[] {
+  expect(result.kind).toBe('dry-run');
+  return result.kind === 'dry-run' ? planSteps(result.plan) : [];
 }
 const ctx = (commit: string) => ({ commit, runId: '1' });
 
 async function deployed(w: ReturnType<typeof world>, settings: StageSettings, sha: string, commit: string) {
   w.lambda.codeBySource.set(`/tmp/${sha}.zip`, `${sha}=`);
+  w.clock.advance(60_000);
   const result = await deploy(settings, artifact(sha), w.deps, ctx(commit));
-  expect(result.status).toBe('deployed');
+  expect(result.kind).toBe('released');
+  expect(statusOf(result)).toBe('deployed');
   return result;
 }
 
@@ -67,7 +77,8 @@ describe('promote', () => {
     await deployed(w, dev, 'aaa', 'c0ffee1234');
     w.lambda.calls = [];
     const result = await promote(dev, prod, w.deps, ctx('dispatch999'));
-    expect(result).toMatchObject({ command: 'promote', status: 'promoted', version: '2', codeSha256: 'aaa=', commit: 'c0ffee1' });
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ command: 'promote', status: 'promoted', version: '2', codeSha256: 'aaa=', commit: 'c0ffee1' });
     expect(w.lambda.versions[1]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-prod', LOG_LEVEL: 'ERROR' });
     expect(w.lambda.calls).not.toContain('updateCode');
     expect(parseHistory(w.lambda.aliases.get('prod')?.description)[0]).toMatchObject({ version: '2', commit: 'c0ffee1' });
@@ -79,7 +90,8 @@ describe('promote', () => {
     await deployed(w, shared, 'aaa', 'c1');
     w.lambda.calls = [];
     const result = await promote(shared, stage('prod', { environment: { TABLE: 'shared' } }), w.deps, ctx('x'));
-    expect(result).toMatchObject({ status: 'promoted', version: '1', candidateVersion: '1' });
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'promoted', version: '1' });
     expect(w.lambda.calls).not.toContain('publishVersion');
     expect(w.lambda.versions).toHaveLength(1);
   });
@@ -89,7 +101,8 @@ describe('promote', () => {
     await deployed(w, dev, 'aaa', 'c1');
     await promote(dev, prod, w.deps, ctx('x'));
     const again = await promote(dev, prod, w.deps, ctx('x'));
-    expect(again).toMatchObject({ status: 'unchanged', version: '2' });
+    expect(again.kind).toBe('unchanged');
+    expect(viewOf(again)).toMatchObject({ status: 'unchanged', version: '2' });
   });
 
   it('downloads the source version when $LATEST has moved on to other code', async () => {
@@ -97,10 +110,12 @@ describe('promote', () => {
     await deployed(w, dev, 'aaa', 'c1');
     w.lambda.codeBySource.set('/tmp/bbb.zip', 'bbb=');
     const broken = await deploy(dev, artifact('bbb'), w.deps, ctx('c2'));
-    expect(broken.status).toBe('rolled-back');
+    expect(broken.kind).toBe('reverted');
+    expect(statusOf(broken)).toBe('rolled-back');
     expect(w.lambda.latest.codeSha256).toBe('bbb=');
     const result = await promote(dev, prod, w.deps, ctx('x'));
-    expect(result).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 'direct' } });
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 'direct' } });
     expect(w.lambda.downloads).toEqual([`1 -> /work/${Buffer.from('aaa=', 'base64').toString('hex')}.zip`]);
   });
 
@@ -113,7 +128,8 @@ describe('promote', () => {
     w.deps.store.objects.add(`artifacts/${key}`);
     w.lambda.codeBySource.set(`s3://artifacts/${key}`, 'aaa=');
     const result = await promote(dev, stage('prod', { s3Bucket: 'artifacts', s3Prefix: 'sd/' }), w.deps, ctx('x'));
-    expect(result).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 's3', bucket: 'artifacts', key, alreadyThere: true } });
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'promoted', codeSha256: 'aaa=', upload: { kind: 's3', bucket: 'artifacts', key, alreadyThere: true } });
     expect(w.lambda.downloads).toEqual([]);
     expect(w.deps.store.uploads).toEqual([]);
   });
@@ -124,7 +140,8 @@ describe('promote', () => {
     await promote(dev, prod, w.deps, ctx('x'));
     await deployed(w, dev, 'bbb', 'c2');
     const result = await promote(dev, prod, w.deps, ctx('x'));
-    expect(result).toMatchObject({ status: 'rolled-back', version: '2', previousVersion: '2', candidateVersion: '4' });
+    expect(result.kind).toBe('reverted');
+    expect(viewOf(result)).toMatchObject({ status: 'rolled-back', version: '2', previousVersion: '2', candidateVersion: '4' });
     expect(w.lambda.aliases.get('prod')?.version).toBe('2');
   });
 
@@ -147,9 +164,11 @@ describe('rollback', () => {
     await deployed(w, dev, 'bbb', 'c2');
     await deployed(w, dev, 'ccc', 'c3');
     const first = await rollback(dev, undefined, w.deps);
-    expect(first).toMatchObject({ command: 'rollback', status: 'rolled-back', previousVersion: '3', version: '2', codeSha256: 'bbb=' });
+    expect(first.kind).toBe('released');
+    expect(viewOf(first)).toMatchObject({ command: 'rollback', status: 'rolled-back', previousVersion: '3', version: '2', codeSha256: 'bbb=' });
     const second = await rollback(dev, undefined, w.deps);
-    expect(second).toMatchObject({ status: 'rolled-back', previousVersion: '2', version: '1', codeSha256: 'aaa=' });
+    expect(second.kind).toBe('released');
+    expect(viewOf(second)).toMatchObject({ status: 'rolled-back', previousVersion: '2', version: '1', codeSha256: 'aaa=' });
     await expect(rollback(dev, undefined, w.deps)).rejects.toThrow(
       'to-version: not given, and dev has no earlier release recorded; give the version to return to',
     );
@@ -162,7 +181,9 @@ describe('rollback', () => {
     await expect(rollback(dev, '9', w.deps)).rejects.toThrow('to-version: "9" is not a published version of notes-api');
     await expect(rollback(dev, '2', w.deps)).rejects.toThrow('to-version: "2" is what dev runs already');
     expect(w.lambda.aliases.get('dev')?.version).toBe('2');
-    expect(await rollback(dev, '1', w.deps)).toMatchObject({ status: 'rolled-back', version: '1' });
+    const result = await rollback(dev, '1', w.deps);
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'rolled-back', version: '1' });
   });
 
   it('a rollback whose smoke test fails goes back to where it was and fails', async () => {
@@ -170,8 +191,9 @@ describe('rollback', () => {
     await deployed(w, dev, 'aaa', 'c1');
     await deployed(w, dev, 'bbb', 'c2');
     const result = await rollback(dev, undefined, w.deps);
-    expect(result).toMatchObject({ status: 'failed', version: '2' });
-    expect(result.error).toContain('dev rolled back from 1 to 2');
+    expect(result.kind).toBe('reverted');
+    expect(viewOf(result)).toMatchObject({ status: 'failed', version: '2' });
+    expect(viewOf(result).error).toContain('dev rolled back from 1 to 2');
     expect(w.lambda.aliases.get('dev')?.version).toBe('2');
   });
 
@@ -186,8 +208,8 @@ describe('rollback', () => {
       { version: '2', commit: 'c2', releasedAt: 2 },
       { version: '1', commit: 'c1', releasedAt: 1 },
     ];
-    expect(historyAfterRollback(h, '3', '1').map((r) => r.version)).toEqual(['1', '2']);
-    expect(historyAfterRollback(h, '3', '7')).toEqual([{ version: '7', commit: '', releasedAt: 0 }, h[1], h[2]]);
+    expect(returnTo(h, '3', '1').map((r) => r.version)).toEqual(['1', '2']);
+    expect(returnTo(h, '3', '7')).toEqual([{ version: '7', commit: '', releasedAt: 0 }, h[1], h[2]]);
   });
 });
 
@@ -197,8 +219,8 @@ describe('dry-run', () => {
     await deployed(w, dev, 'aaa', 'c1');
     w.lambda.calls = [];
     const result = await promote(dev, prod, { ...w.deps, dryRun: true }, ctx('x'));
-    expect(result.status).toBe('unchanged');
-    expect(result.plan).toEqual([
+    expect(statusOf(result)).toBe('unchanged');
+    expect(planOf(result)).toEqual([
       'update the settings of $LATEST: environment.TABLE, environment.LOG_LEVEL, logging-config',
       'code: $LATEST holds it already, nothing to upload',
       'publish a version of notes-api with CodeSha256 aaa=',
@@ -214,8 +236,8 @@ describe('dry-run', () => {
     await deployed(w, dev, 'aaa', 'c1');
     await deployed(w, dev, 'bbb', 'c2');
     const result = await rollback(dev, undefined, { ...w.deps, dryRun: true });
-    expect(result).toMatchObject({ status: 'unchanged', version: '2' });
-    expect(result.plan).toEqual(['shift alias dev from version 2 to version 1', 'smoke-test GET https://dev.example.com/health; on failure, put the alias back']);
+    expect(viewOf(result)).toMatchObject({ status: 'unchanged', version: '2' });
+    expect(planOf(result)).toEqual(['shift alias dev from version 2 to version 1', 'smoke-test GET https://dev.example.com/health; on failure, put the alias back']);
     expect(w.lambda.aliases.get('dev')?.version).toBe('2');
   });
 });
@@ -228,7 +250,7 @@ describe('status', () => {
     const alias = w.lambda.aliases.get('dev');
     if (alias) alias.weights = { '1': 0.25 };
     w.lambda.calls = [];
-    const [d, p] = await Promise.all([stageStatus(dev, w.lambda), stageStatus(prod, w.lambda)]);
+    const [d, p] = await Promise.all([stageStatus(dev, w), stageStatus(prod, w)]);
     // status only reads.
     expect(w.lambda.calls.filter((c) => !c.startsWith('get'))).toEqual([]);
     expect(d).toMatchObject({ stage: 'dev', version: '2', codeSha256: 'bbb=', release: { version: '2', commit: 'beef002' }, weights: { '1': 0.25 } });

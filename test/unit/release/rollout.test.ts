@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../../src/release/rollout.js';
 import { Timeline } from '../../../src/release/timeline.js';
 import type { AlarmState, VersionMetrics } from '../../../src/model/lambda.js';
-import { FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
 import type { StageSettings } from "../../../src/model/settings.js";
 import type { MetricsGateway } from "../../../src/model/ports.js";
 import type { RolloutState } from "../../../src/model/ports.js";
+import { releasePlan } from "../../../src/release/plan.js";
 
 /** Alarms and metrics that a test scripts over (fake) time. */
 class FakeMetrics implements MetricsGateway {
@@ -55,30 +56,30 @@ function world(over: Partial<StageSettings> = {}, smoke: boolean[] = [true]) {
   lambda.aliases.set('prod', { name: 'prod', arn: 'arn:prod', version: '1', description: 'stage-deploy {"r":[["1","c1",1]]}', weights: {}, revisionId: 'a0' });
   const metrics = new FakeMetrics();
   const log = new RecordingLog();
-  let now = 1_000_000;
+  const clock = new FakeClock();
   const saved: (RolloutState | null)[] = [];
   const controller = new AbortController();
   const deps = {
     lambda,
     smoke: new FakeSmoke(smoke),
     log,
-    timeline: new Timeline(() => now),
+    timeline: new Timeline(clock),
     metrics,
-    wallClock: () => now,
-    sleep: async (ms: number) => {
-      now += ms;
-    },
+    clock,
     gateIntervalMs: 10_000,
     signal: controller.signal,
     state: { save: (s: RolloutState) => saved.push(s), clear: () => saved.push(null) },
   };
+  const stage = settings(over);
   const request: ShiftRequest = {
-    settings: settings(over),
+    settings: stage,
     before: lambda.aliases.get('prod'),
     toVersion: '2',
+    traffic: stage.traffic,
+    progressive: true,
     description: 'stage-deploy {"r":[["2","c2",2],["1","c1",1]]}',
   };
-  return { lambda, metrics, log, deps, request, saved, controller, advance: (ms: number) => (now += ms) };
+  return { lambda, metrics, log, clock, deps, request, saved, controller };
 }
 
 const aliasCalls = (lambda: FakeLambda) => lambda.calls.filter((c) => c === 'updateAlias' || c === 'createAlias' || c === 'deleteAlias');
@@ -205,8 +206,8 @@ describe('a progressive rollout', () => {
   it('a rollout that overruns its time limit rolls back', async () => {
     const w = world({ alarms: [] });
     // Each reading of the (absent) gates takes no time, but each sleep is slow: simulate a stall.
-    w.deps.sleep = async (ms: number) => {
-      w.advance(ms + 5 * 60_000);
+    w.clock.sleep = async (ms: number) => {
+      w.clock.advance(ms + 5 * 60_000);
     };
     const outcome = await shiftAndVerify(w.request, { ...w.deps, rolloutGraceMs: 60_000 });
     expect(outcome.ok).toBe(false);
@@ -216,7 +217,10 @@ describe('a progressive rollout', () => {
 
   it('a rollback (not progressive) moves all at once, with no gates and no invoke', async () => {
     const w = world({ smoke: { ...settings().smoke!, invoke: true } });
-    const outcome = await shiftAndVerify({ ...w.request, progressive: false }, w.deps);
+    // The plan decides the traffic: a rollback's is all at once whatever the stage's strategy.
+    const plan = releasePlan('rollback', w.request.settings, w.request.before, { kind: 'existing', version: '2', codeSha256: 'x', reason: 'rollback' }, { kind: 'return' });
+    expect(plan).toMatchObject({ traffic: { kind: 'all-at-once' }, progressive: false });
+    const outcome = await shiftAndVerify({ ...w.request, traffic: plan.traffic, progressive: plan.progressive }, w.deps);
     expect(outcome.ok).toBe(true);
     expect(w.metrics.readings).toBe(0);
     expect(w.lambda.invocations).toEqual([]);
