@@ -1,0 +1,186 @@
+/**
+ * The schema of the stages file. Each setting is declared once, with its shape (checked by zod
+ * when the file is parsed) next to its range (checked when a stage is resolved, once defaults,
+ * extends and inputs are merged, so the message names where the value was written).
+ * Every message is "<field>: <value> is not <what>".
+ */
+import { z } from 'zod';
+import { parseDuration } from './durations.js';
+import { RETENTION_DAYS } from '../model/lambda.js';
+import type { LogLevel } from '../model/settings.js';
+import { formatDuration } from '../report/format.js';
+
+const DURATION_HINT = 'a duration (use 500ms, 2s or 5m)';
+export const STATUS_HINT = 'a status (use 200, [200, 204] or "2xx")';
+export const TRAFFIC_HINT = 'a traffic strategy (use all-at-once, "canary 10% 5m" or "linear 10% every 1m")';
+export const ERROR_RATE_HINT = 'an error rate (use 1% or 0.01)';
+const LOG_LEVELS: readonly LogLevel[] = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'TRACE', 'WARN', 'FATAL'];
+const LOG_LEVEL_HINT = 'a log level (use DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE, WARN or FATAL)';
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const FUNCTION_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
+const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
+const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+
+/** Where a value was written, for the messages of its check. */
+export interface At {
+  /** The field as messages name it: `stages.dev.timeout`, `defaults.region`, or an input name. */
+  name(): string;
+  /** Throw `<field>: <value as written> <problem>`. */
+  fail(problem: string): never;
+}
+
+/** One setting: its shape, and the check that turns a value of that shape into the setting. */
+export interface Setting<S extends z.ZodType, T> {
+  shape: S;
+  check: (value: z.output<S>, at: At) => T;
+}
+
+/** A setting; without `check`, its value is taken as written (or checked in values.ts). */
+const setting = <S extends z.ZodType, T = z.output<S>>(
+  shape: S,
+  check: (value: z.output<S>, at: At) => T = (value) => value as T,
+): Setting<S, T> => ({ shape, check });
+
+type Shapes<T extends Record<string, { shape: z.ZodType }>> = { [K in keyof T]: T[K]['shape'] };
+
+/** The zod shape of a table of settings, in the order written (the order of "known keys"). */
+function shapes<T extends Record<string, { shape: z.ZodType }>>(settings: T): Shapes<T> {
+  return Object.fromEntries(Object.entries(settings).map(([key, { shape }]) => [key, shape])) as Shapes<T>;
+}
+
+const str = (what = 'a string') => z.string({ error: what });
+const num = (what = 'a number') => z.number({ error: what });
+/** Scalars become strings: `PORT: 8080` means "8080". */
+const scalarText = z
+  .union([z.string(), z.number(), z.boolean()], { error: 'a string, number or boolean' })
+  .transform((value) => String(value));
+const durationValue = z.union([z.string(), z.number()], { error: DURATION_HINT });
+/** Milliseconds; a value that is not a duration fails in parseDuration's words. */
+const toMs = (value: string | number, at: At): number => parseDuration(value, at.name());
+/** A whole number, 1 or more. */
+const countOf =
+  (what: string) =>
+  (count: number, at: At): number =>
+    Number.isInteger(count) && count >= 1 ? count : at.fail(`is not ${what} (use a whole number, 1 or more)`);
+const matching =
+  (pattern: RegExp, problem: string) =>
+  (text: string, at: At): string =>
+    pattern.test(text) ? text : at.fail(problem);
+
+/** The settings under `smoke`. The URL, headers, body, status and expected body are checked in values.ts. */
+export const SMOKE = {
+  url: setting(str('an http(s) URL')),
+  method: setting(str('an HTTP method'), (text, at) => {
+    const method = text.trim().toUpperCase();
+    if (HTTP_METHODS.includes(method)) return method;
+    return at.fail('is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)');
+  }),
+  headers: setting(z.record(z.string(), scalarText, { error: 'a mapping of header names to values' })),
+  body: setting(str()),
+  'expect-status': setting(
+    z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))], { error: STATUS_HINT }),
+  ),
+  'expect-body': setting(str('a string (a substring, or /regex/)')),
+  attempts: setting(num('a number of attempts'), countOf('a number of attempts')),
+  interval: setting(durationValue, toMs),
+  timeout: setting(durationValue, (value, at) => {
+    const ms = toMs(value, at);
+    return ms > 0 ? ms : at.fail(`is not a request timeout (use more than ${formatDuration(0)})`);
+  }),
+  invoke: setting(z.boolean({ error: 'true or false' })),
+};
+
+/** The settings under `api`; both are required when api is set (checked when resolving). */
+export const API = { id: str('an API id'), stage: str('an API stage name') };
+
+const smokeSchema = z.strictObject(shapes(SMOKE), { error: 'a mapping' }).partial();
+const apiSchema = z.strictObject(API, { error: 'a mapping' }).partial();
+
+/**
+ * The settings of `defaults` and of each stage. Environment names, traffic, alarms and the error
+ * rate are checked in values.ts.
+ */
+export const SETTINGS = {
+  function: setting(str('a function name or ARN'), (text, at) => {
+    const name = text.trim();
+    if (!name) return at.fail('is not a function name or ARN');
+    return FUNCTION_RE.test(name) ? name : at.fail('is not a Lambda function name or ARN (without a version or alias)');
+  }),
+  region: setting(str('an AWS region'), matching(REGION_RE, 'is not an AWS region (like us-east-1)')),
+  's3-bucket': setting(str('an S3 bucket name'), matching(BUCKET_RE, 'is not an S3 bucket name')),
+  's3-prefix': setting(str()),
+  api: setting(apiSchema),
+  alias: setting(str('an alias name'), (alias, at) =>
+    alias.length <= 128 && ALIAS_RE.test(alias) ? alias : at.fail(`is not a Lambda alias name ${ALIAS_RULE}`),
+  ),
+  'log-level': setting(str(LOG_LEVEL_HINT), (text, at) => {
+    const level = text.trim().toUpperCase() as LogLevel;
+    return LOG_LEVELS.includes(level) ? level : at.fail(`is not ${LOG_LEVEL_HINT}`);
+  }),
+  'log-retention-days': setting(num('a number of days'), (days, at) =>
+    RETENTION_DAYS.includes(days)
+      ? days
+      : at.fail(`is not a CloudWatch Logs retention (use one of ${RETENTION_DAYS.join(', ')})`),
+  ),
+  'log-format': setting(str('a log format (use json or text)'), (text, at) => {
+    const format = text.trim().toLowerCase();
+    return format === 'json' || format === 'text' ? format : at.fail('is not a log format (use json or text)');
+  }),
+  environment: setting(z.record(z.string(), scalarText, { error: 'a mapping of variable names to values' })),
+  'memory-size': setting(num('a memory size in MB'), (mb, at) =>
+    Number.isInteger(mb) && mb >= 128 && mb <= 10240
+      ? mb
+      : at.fail('is not a memory size (use a whole number of MB from 128 to 10240)'),
+  ),
+  /** In whole seconds. */
+  timeout: setting(durationValue, (value, at) => {
+    const ms = toMs(value, at);
+    if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
+      return at.fail('is not a function timeout (use whole seconds from 1s to 900s)');
+    }
+    return ms / 1000;
+  }),
+  'keep-versions': setting(num('a number of versions'), countOf('a number of versions to keep')),
+  traffic: setting(str(TRAFFIC_HINT)),
+  alarms: setting(z.union([z.string(), z.array(z.string())], { error: 'a list of alarm names' })),
+  'max-error-rate': setting(z.union([z.string(), z.number()], { error: ERROR_RATE_HINT })),
+  bake: setting(durationValue, toMs),
+  smoke: setting(smokeSchema),
+};
+
+const settingsShape = shapes(SETTINGS);
+const defaultsSchema = z.strictObject(settingsShape, { error: 'a mapping of settings' }).partial();
+const stageSchema = z
+  .strictObject({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
+  .partial();
+
+/** `dev:` with nothing under it is a stage with the defaults. */
+const emptyIfNull = (value: unknown) => (value === null || value === undefined ? {} : value);
+
+/** The whole file: `defaults` and `stages`. */
+export const fileSchema = z.strictObject(
+  {
+    defaults: z.preprocess(emptyIfNull, defaultsSchema),
+    stages: z.preprocess(
+      emptyIfNull,
+      z.record(z.string(), z.preprocess(emptyIfNull, stageSchema), {
+        error: 'a mapping of stage names to settings',
+      }),
+    ),
+  },
+  { error: 'a mapping with defaults and stages' },
+);
+
+/** The settings under `defaults`, as written (environment and header values made strings). */
+export type DefaultsBlock = z.output<typeof defaultsSchema>;
+/** One stage's block under `stages`, as written. */
+export type StageBlock = z.output<typeof stageSchema>;
+/** A `smoke` block, as written. */
+export type SmokeBlock = z.output<typeof smokeSchema>;
+/** A parsed, structurally valid stages file. */
+export interface StagesFile {
+  defaults: DefaultsBlock;
+  stages: Record<string, StageBlock>;
+}
