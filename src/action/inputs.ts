@@ -3,12 +3,9 @@
  * in a getter (core.getInput), tests hand in a plain map.
  */
 import { Inputs } from './constants.js';
-import { InputError } from "../model/errors.js";
-import { COMMANDS } from "../model/settings.js";
-import type { Command } from "../model/settings.js";
-import { DEFAULT_CONFIG_FILE } from "../stages/parse.js";
-import type { StageOverrides } from "../model/settings.js";
-import type { ActionInputs } from "../model/settings.js";
+import { InputError } from '../model/errors.js';
+import { type ActionInputs, type Command, COMMANDS, type StageOverrides } from '../model/settings.js';
+import { DEFAULT_CONFIG_FILE } from '../stages/parse.js';
 
 export function readInputs(get: (name: string) => string): ActionInputs {
   const value = (name: string): string | undefined => {

@@ -36,7 +36,7 @@ const rolloutState: RolloutStateStore = {
   clear: () => core.saveState(State.Rollout, ''),
 };
 
-export async function main(): Promise<void> {
+async function main(): Promise<void> {
   core.saveState(State.IsPost, 'true');
   // A cancelled job gets SIGINT (then SIGTERM): a shift in progress puts the alias back first.
   const cancel = new AbortController();
@@ -120,7 +120,7 @@ function setOutputs(result: ResultView): void {
 }
 
 /** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
-export function failureTitle(outcome: ReleaseResult): string {
+function failureTitle(outcome: ReleaseResult): string {
   const result = viewOf(outcome);
   const to = result.candidateVersion ?? '—';
   if (result.status === 'rolled-back') return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;

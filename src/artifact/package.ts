@@ -13,7 +13,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { type Artifact } from '../model/lambda.js';
-import { InputError } from "../model/errors.js";
+import { InputError } from '../model/errors.js';
 
 export interface PrepareArtifactOptions {
   /** A directory of the caller's (a temp dir) where a zip made from a directory is written. */
@@ -47,7 +47,7 @@ const SEGMENT_BYTES = 8 << 20;
 const READ_CONCURRENCY = 16;
 
 /** Hash and measure a file by streaming it: memory stays flat for a 250 MB zip. */
-export async function hashFile(filePath: string): Promise<{ codeSha256: string; sha256Hex: string; sizeBytes: number }> {
+async function hashFile(filePath: string): Promise<{ codeSha256: string; sha256Hex: string; sizeBytes: number }> {
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of createReadStream(filePath, { highWaterMark: 1 << 20 })) {

@@ -1,5 +1,5 @@
-import type { StageSettings } from "../model/settings.js";
-import { functionBaseName } from "../model/lambda.js";
+import type { StageSettings } from '../model/settings.js';
+import { functionBaseName } from '../model/lambda.js';
 
 /** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
 export function artifactKey(settings: StageSettings, sha256Hex: string): string {

@@ -2,7 +2,7 @@
  * The options every AWS SDK client of stage-deploy is built with, without importing any client:
  * the heavy SDK modules are loaded only by the services a run needs (services.ts).
  */
-export const DEFAULT_USER_AGENT = 'stage-deploy';
+const DEFAULT_USER_AGENT = 'stage-deploy';
 
 export interface ClientOptions {
   /** The region; omitted: the SDK's default chain (AWS_REGION, profile, ...). */

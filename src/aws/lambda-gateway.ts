@@ -59,12 +59,12 @@ import type {
   InvokeResult,
   LoggingSettings,
 } from '../model/lambda.js';
-import type { LambdaGateway } from "../model/ports.js";
+import type { LambdaGateway } from '../model/ports.js';
 
 export interface WaiterOptions {
-  /** Seconds before the second poll, and the lower bound of every later delay. Default 1. */
+  /** Seconds before the second poll, and the lower bound of every later delay. Default 0.25 (DEFAULT_WAITER). */
   minDelaySeconds?: number;
-  /** Upper bound of the delay between polls, in seconds. Default 5. */
+  /** Upper bound of the delay between polls, in seconds. Default 0.5. */
   maxDelaySeconds?: number;
   /** Give up after this many seconds. Default 300. */
   maxWaitSeconds?: number;
@@ -79,7 +79,7 @@ export interface SdkLambdaGatewayOptions {
  * (the benchmark measures it), at two GetFunction calls a second at most, well inside Lambda's
  * control-plane rate.
  */
-export const DEFAULT_WAITER: Required<WaiterOptions> = {
+const DEFAULT_WAITER: Required<WaiterOptions> = {
   minDelaySeconds: 0.25,
   maxDelaySeconds: 0.5,
   maxWaitSeconds: 300,
@@ -89,7 +89,7 @@ function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceNotFoundException';
 }
 
-export function toVersionState(config: FunctionConfiguration): FunctionVersionState {
+function toVersionState(config: FunctionConfiguration): FunctionVersionState {
   return {
     functionArn: config.FunctionArn ?? '',
     functionName: config.FunctionName ?? '',
@@ -111,7 +111,7 @@ export function toVersionState(config: FunctionConfiguration): FunctionVersionSt
 }
 
 /** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
-export function toLoggingSettings(config: LoggingConfig): LoggingSettings {
+function toLoggingSettings(config: LoggingConfig): LoggingSettings {
   return {
     logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
     ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
@@ -131,15 +131,10 @@ function toLoggingConfig(logging: NonNullable<ConfigurationChange['logging']>): 
   };
 }
 
-export function toAliasState(alias: AliasConfiguration): AliasState {
-  return {
-    name: alias.Name ?? '',
-    arn: alias.AliasArn ?? '',
-    version: alias.FunctionVersion ?? '',
-    description: alias.Description ?? '',
-    weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
-    ...(alias.RevisionId !== undefined && { revisionId: alias.RevisionId }),
-  };
+function toAliasState(alias: AliasConfiguration): AliasState {
+  const { Name = '', AliasArn = '', FunctionVersion = '', Description = '', RoutingConfig, RevisionId } = alias;
+  const weights = { ...(RoutingConfig?.AdditionalVersionWeights ?? {}) };
+  return { name: Name, arn: AliasArn, version: FunctionVersion, description: Description, weights, ...(RevisionId !== undefined && { revisionId: RevisionId }) };
 }
 
 export class SdkLambdaGateway implements LambdaGateway {

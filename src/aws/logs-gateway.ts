@@ -25,11 +25,10 @@ import {
   type LogGroup,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { RETENTION_DAYS, type LogEvent } from '../model/lambda.js';
-import type { LogGroupGateway } from "../model/ports.js";
-import type { LogReader } from "../model/ports.js";
+import type { LogGroupGateway, LogReader } from '../model/ports.js';
 
 /** FilterLogEvents answers at most 10,000 events a call. */
-export const FILTER_EVENTS_PER_CALL = 10_000;
+const FILTER_EVENTS_PER_CALL = 10_000;
 
 function isAlreadyExists(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceAlreadyExistsException';

@@ -19,13 +19,11 @@ import {
   type Dimension,
   type MetricDataQuery,
 } from '@aws-sdk/client-cloudwatch';
-import type { AlarmState, ApiReport, FunctionReport, VersionMetrics } from '../model/lambda.js';
-import { functionBaseName } from '../model/lambda.js';
-import type { MetricsGateway } from "../model/ports.js";
-import type { ReportMetrics } from "../model/ports.js";
+import { type AlarmState, type ApiReport, functionBaseName, type FunctionReport, type VersionMetrics } from '../model/lambda.js';
+import type { MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 /** DescribeAlarms takes at most 100 names (and answers at most 100 alarms a page). */
-export const ALARM_NAMES_PER_CALL = 100;
+const ALARM_NAMES_PER_CALL = 100;
 
 const STATES: readonly AlarmState['state'][] = ['OK', 'ALARM', 'INSUFFICIENT_DATA'];
 
@@ -150,24 +148,15 @@ export class SdkMetricsGateway implements MetricsGateway, ReportMetrics {
     until: Date,
   ): Promise<FunctionReport> {
     if (isEmptyWindow(since, until)) return { invocations: 0, errors: 0, throttles: 0 };
-    const dimensions = versionDimensions(functionName, alias, version);
-    const period = metricPeriodSeconds(since);
-    const values = await this.metricValues(
-      [
-        metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
-        metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
-        metricQuery('throttles', 'AWS/Lambda', 'Throttles', dimensions, period, 'Sum'),
-        metricQuery('duration_p95', 'AWS/Lambda', 'Duration', dimensions, period, 'p95'),
-      ],
-      since,
-      until,
-    );
-    const durationP95Ms = max(values.get('duration_p95'));
+    const read = await this.report('AWS/Lambda', versionDimensions(functionName, alias, version), since, until, {
+      sums: { invocations: 'Invocations', errors: 'Errors', throttles: 'Throttles' },
+      p95: { id: 'duration_p95', name: 'Duration' },
+    });
     return {
-      invocations: sum(values.get('invocations')),
-      errors: sum(values.get('errors')),
-      throttles: sum(values.get('throttles')),
-      ...(durationP95Ms !== undefined && { durationP95Ms }),
+      invocations: read.sum('invocations'),
+      errors: read.sum('errors'),
+      throttles: read.sum('throttles'),
+      ...(read.p95 !== undefined && { durationP95Ms: read.p95 }),
     };
   }
 
@@ -177,22 +166,36 @@ export class SdkMetricsGateway implements MetricsGateway, ReportMetrics {
       { Name: 'ApiId', Value: apiId },
       { Name: 'Stage', Value: stage },
     ];
+    const read = await this.report('AWS/ApiGateway', dimensions, since, until, {
+      sums: { errors_4xx: '4XXError', errors_5xx: '5XXError' },
+      p95: { id: 'latency_p95', name: 'Latency' },
+    });
+    return {
+      errors4xx: read.sum('errors_4xx'),
+      errors5xx: read.sum('errors_5xx'),
+      ...(read.p95 !== undefined && { latencyP95Ms: read.p95 }),
+    };
+  }
+
+  /** Sums of some metrics (query Id → metric name) and the p95 of one, over the window, in one GetMetricData. */
+  private async report(
+    namespace: string,
+    dimensions: Dimension[],
+    since: Date,
+    until: Date,
+    wanted: { sums: Record<string, string>; p95: { id: string; name: string } },
+  ): Promise<{ sum: (id: string) => number; p95?: number }> {
     const period = metricPeriodSeconds(since);
     const values = await this.metricValues(
       [
-        metricQuery('errors_4xx', 'AWS/ApiGateway', '4XXError', dimensions, period, 'Sum'),
-        metricQuery('errors_5xx', 'AWS/ApiGateway', '5XXError', dimensions, period, 'Sum'),
-        metricQuery('latency_p95', 'AWS/ApiGateway', 'Latency', dimensions, period, 'p95'),
+        ...Object.entries(wanted.sums).map(([id, name]) => metricQuery(id, namespace, name, dimensions, period, 'Sum')),
+        metricQuery(wanted.p95.id, namespace, wanted.p95.name, dimensions, period, 'p95'),
       ],
       since,
       until,
     );
-    const latencyP95Ms = max(values.get('latency_p95'));
-    return {
-      errors4xx: sum(values.get('errors_4xx')),
-      errors5xx: sum(values.get('errors_5xx')),
-      ...(latencyP95Ms !== undefined && { latencyP95Ms }),
-    };
+    const p95 = max(values.get(wanted.p95.id));
+    return { sum: (id) => sum(values.get(id)), ...(p95 !== undefined && { p95 }) };
   }
 
   /** Every value each query returned, by query Id, over all pages of one GetMetricData. */

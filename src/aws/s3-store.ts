@@ -8,17 +8,17 @@
 import { createReadStream } from 'node:fs';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import type { ArtifactStore } from "../model/ports.js";
+import type { ArtifactStore } from '../model/ports.js';
 
 export interface S3ArtifactStoreOptions {
-  /** Size of one multipart part; default 8 MiB (S3's minimum is 5 MiB). */
+  /** Size of one multipart part; default DEFAULT_PART_SIZE_BYTES, 5 MiB (S3's minimum). */
   partSizeBytes?: number;
-  /** Parts uploaded at once; default 4. */
+  /** Parts uploaded at once; default DEFAULT_QUEUE_SIZE, 3. */
   queueSize?: number;
 }
 
-export const DEFAULT_PART_SIZE_BYTES = 5 * 1024 * 1024;
-export const DEFAULT_QUEUE_SIZE = 3;
+const DEFAULT_PART_SIZE_BYTES = 5 * 1024 * 1024;
+const DEFAULT_QUEUE_SIZE = 3;
 
 function isNotFound(error: unknown): boolean {
   if (!(error instanceof Error)) return false;

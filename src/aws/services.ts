@@ -6,12 +6,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway } from './lambda-gateway.js';
-import type { LambdaGateway } from "../model/ports.js";
-import type { LogGroupGateway } from "../model/ports.js";
-import type { ArtifactStore } from "../model/ports.js";
-import type { MetricsGateway } from "../model/ports.js";
-import type { LogReader } from "../model/ports.js";
-import type { ReportMetrics } from "../model/ports.js";
+import type { ArtifactStore, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 export class RegionServices {
   readonly lambda: LambdaGateway;

@@ -7,16 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { excerpt, judgeResponse, maskSecrets, MAX_BODY_BYTES } from './smoke.js';
-import type { SmokeSettings } from "../model/settings.js";
-import type { LambdaGateway } from "../model/ports.js";
-import type { Log } from "../model/ports.js";
-import type { SmokeAttempt } from "../model/results.js";
-import type { SmokeResult } from "../model/results.js";
-import { formatMs } from "../report/format.js";
-import type { Clock } from "../model/ports.js";
-
+import type { SmokeSettings } from '../model/settings.js';
+import type { Clock, LambdaGateway, Log } from '../model/ports.js';
+import type { SmokeAttempt, SmokeResult } from '../model/results.js';
+import { formatMs } from '../report/format.js';
 /** What API Gateway answers when the Lambda result is not a proxy result. */
-export const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
+const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
 const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
 
 export interface ApiGatewayEventOptions {

@@ -1,17 +1,12 @@
-import type { StatusExpectation } from "../model/settings.js";
-import type { BodyExpectation } from "../model/settings.js";
-import type { SmokeSettings } from "../model/settings.js";
-import type { SmokeChecker } from "../model/ports.js";
-import type { Clock, Log } from "../model/ports.js";
-import type { SmokeAttempt } from "../model/results.js";
-import type { SmokeResult } from "../model/results.js";
-import { formatDuration } from "../report/format.js";
-import { formatMs } from "../report/format.js";
+import type { BodyExpectation, SmokeSettings, StatusExpectation } from '../model/settings.js';
+import type { Clock, Log, SmokeChecker } from '../model/ports.js';
+import type { SmokeAttempt, SmokeResult } from '../model/results.js';
+import { formatDuration, formatMs } from '../report/format.js';
 
 /** How much of a body is kept to judge `expect-body`. */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
-export const EXCERPT_BYTES = 300;
+const EXCERPT_BYTES = 300;
 
 export interface HttpSmokeCheckerDeps {
   /** Time between attempts and their latency. */
@@ -40,12 +35,12 @@ export function maskSecrets(text: string, secrets: string[]): string {
 }
 
 /** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
-export function statusMatches(status: number, expect: StatusExpectation): boolean {
+function statusMatches(status: number, expect: StatusExpectation): boolean {
   return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
 }
 
 /** `"ok"` or `/^ok$/i`, for messages. */
-export function describeBodyExpectation(expect: BodyExpectation): string {
+function describeBodyExpectation(expect: BodyExpectation): string {
   return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
 }
 

@@ -8,16 +8,15 @@
  * warning, and a deployment that could not be created makes `end` a no-op.
  */
 import { getOctokit } from '@actions/github';
-import type { Log } from "../model/ports.js";
-import type { DeploymentTracker } from "../model/ports.js";
+import type { DeploymentTracker, Log } from '../model/ports.js';
 
-export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 /** GitHub rejects deployment status descriptions longer than this. */
-export const MAX_DESCRIPTION_LENGTH = 140;
+const MAX_DESCRIPTION_LENGTH = 140;
 
 /** How many of the environment's most recent deployments `end` looks at for one to mark inactive. */
-export const PREVIOUS_DEPLOYMENTS_CHECKED = 10;
+const PREVIOUS_DEPLOYMENTS_CHECKED = 10;
 
 export interface GitHubDeploymentTrackerOptions {
   token: string;
@@ -35,7 +34,7 @@ type Octokit = ReturnType<typeof getOctokit>;
 /** Environments GitHub should treat as production. */
 const PRODUCTION_NAMES = new Set(['prod', 'production']);
 
-export function isProductionEnvironment(environment: string): boolean {
+function isProductionEnvironment(environment: string): boolean {
   return PRODUCTION_NAMES.has(environment.trim().toLowerCase());
 }
 
@@ -47,7 +46,7 @@ export function truncateDescription(text: string, max = MAX_DESCRIPTION_LENGTH):
 }
 
 /** GitHub's own message (without Octokit's documentation-URL suffix) and the HTTP status. */
-export function describeApiError(error: unknown): string {
+function describeApiError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const status = (error as { status?: unknown }).status;
   const data = (error as { response?: { data?: unknown } }).response?.data;
@@ -80,7 +79,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
     this.owner = options.owner;
     this.repo = options.repo;
     this.log = options.log;
-    this.logUrl = options.logUrl;
+    if (options.logUrl !== undefined) this.logUrl = options.logUrl;
   }
 
   /** The id of the deployment begun and not yet ended, if any. */
@@ -90,7 +89,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
 
   async begin(request: Parameters<DeploymentTracker['begin']>[0]): Promise<void> {
     const { environment } = request;
-    this.current = undefined;
+    delete this.current;
     let id: number;
     try {
       const response = await this.octokit.rest.repos.createDeployment({
@@ -138,7 +137,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
   async end(outcome: Parameters<DeploymentTracker['end']>[0]): Promise<void> {
     const begun = this.current;
     if (!begun) return;
-    this.current = undefined;
+    delete this.current;
     const environmentUrl = outcome.environmentUrl ?? begun.environmentUrl;
     const logUrl = outcome.logUrl ?? this.logUrl;
     try {

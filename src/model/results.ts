@@ -145,11 +145,6 @@ export function isSuccess(result: ReleaseResult): boolean {
   return result.kind === 'released' || result.kind === 'unchanged' || result.kind === 'dry-run';
 }
 
-/** The version the alias points at when the command ends (for a stranded release: where it may be). */
-export function finalVersion(result: ReleaseResult): string | undefined {
-  return result.kind === 'stranded' ? result.candidateVersion : result.version;
-}
-
 export interface SmokeAttempt {
   attempt: number;
   method: string;

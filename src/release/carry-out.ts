@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { errorMessage } from '../model/errors.js';
 import type { AliasState, CodeSource, FunctionVersionState } from '../model/lambda.js';
 import type { CodeStep, ReleasePlan } from '../model/plan.js';
-import type { DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
+import type { CheckRecord, DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
 import type { ReleaseCommand, StageSettings } from '../model/settings.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
 import { formatSize } from '../report/format.js';
 import type { ReleaseDeps } from './deps.js';
 import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
-import { describeFailedShift, shiftAndVerify, type ShiftRequest } from './rollout.js';
+import { describeFailedShift, shiftAndVerify, type ShiftOutcome, type ShiftRequest } from './rollout.js';
 import type { Timeline } from './timeline.js';
 
 /** What a command read before deciding: the stage, the alias as it was and the version it ran. */
@@ -142,17 +142,20 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
   const outcome = await shiftAndVerify(request, { ...deps, timeline });
   const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
   if (outcome.ok) {
-    const { alias, smoke, invoke, traffic, gates, forced } = outcome;
-    const checks = { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
-    return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: alias.arn, checks, ...publishing };
+    return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
   }
-  const { restored, repair, smoke, invoke, traffic, gates, forced } = outcome;
-  const checks = { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
-  const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks };
+  const { restored, repair } = outcome;
+  const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks: checksOf(outcome) };
   if (repair !== undefined) return { kind: 'stranded', ...failure, repair };
   if (restored !== undefined && 'untouched' in restored) return { kind: 'not-shifted', ...failure, ...asRead(start) };
   // Back where it was: the version and code it ran before (none after a first deploy).
   return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+
+/** What the rollout's checks saw, as the result records it. */
+function checksOf(outcome: ShiftOutcome): CheckRecord {
+  const { smoke, invoke, traffic, gates, forced } = outcome;
+  return { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
 }
 
 /**

@@ -2,8 +2,7 @@
  * The change check: what the stage wants (code and settings) against what is live. Pure.
  */
 import type { ConfigurationChange, FunctionVersionState, LoggingSettings } from '../model/lambda.js';
-import type { LogLevel } from "../model/settings.js";
-import type { StageSettings } from "../model/settings.js";
+import type { LogLevel, StageSettings } from '../model/settings.js';
 
 /** The settings a stage asks of a version: only the ones it names. */
 export interface DesiredSettings {
@@ -87,9 +86,9 @@ export function configurationChange(desired: DesiredSettings, latest: FunctionVe
   if (differences.some((d) => d.startsWith('environment.'))) {
     change.environment = { ...latest.environment, ...desired.environment };
   }
-  if (differences.includes('memory-size')) change.memorySize = desired.memorySize;
-  if (differences.includes('timeout')) change.timeoutSeconds = desired.timeoutSeconds;
-  if (differences.includes('logging-config')) change.logging = desired.logging;
+  if (differences.includes('memory-size') && desired.memorySize !== undefined) change.memorySize = desired.memorySize;
+  if (differences.includes('timeout') && desired.timeoutSeconds !== undefined) change.timeoutSeconds = desired.timeoutSeconds;
+  if (differences.includes('logging-config') && desired.logging !== undefined) change.logging = desired.logging;
   return change;
 }
 

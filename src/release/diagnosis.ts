@@ -1,12 +1,8 @@
-import { type LogEvent } from '../model/lambda.js';
-import type { StageSettings } from "../model/settings.js";
-import type { Log } from "../model/ports.js";
-import type { LogReader } from "../model/ports.js";
-import type { ReportMetrics } from "../model/ports.js";
-import { errorMessage } from "../model/errors.js";
-import { functionLogGroup } from "../model/lambda.js";
-import type { Diagnosis } from "../model/results.js";
-import type { Clock } from "../model/ports.js";
+import { functionLogGroup, type LogEvent } from '../model/lambda.js';
+import type { StageSettings } from '../model/settings.js';
+import type { Clock, Log, LogReader, ReportMetrics } from '../model/ports.js';
+import { errorMessage } from '../model/errors.js';
+import type { Diagnosis } from '../model/results.js';
 
 export interface DiagnosisDeps {
   logs: LogReader;

@@ -1,4 +1,4 @@
-import type { Release } from "../model/results.js";
+import type { Release } from '../model/results.js';
 
 /** Lambda's limit on an alias description. */
 export const ALIAS_DESCRIPTION_LIMIT = 256;

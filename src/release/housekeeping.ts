@@ -4,14 +4,11 @@
  * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
  */
 import { parseHistory } from './history.js';
-import { type AliasState } from '../model/lambda.js';
-import type { StageSettings } from "../model/settings.js";
-import type { LambdaGateway } from "../model/ports.js";
-import type { LogGroupGateway } from "../model/ports.js";
-import type { Log } from "../model/ports.js";
-import { errorMessage } from "../model/errors.js";
-import type { HousekeepingReport } from "../model/results.js";
-import { functionLogGroup } from "../model/lambda.js";
+import { type AliasState, functionLogGroup } from '../model/lambda.js';
+import type { StageSettings } from '../model/settings.js';
+import type { LambdaGateway, Log, LogGroupGateway } from '../model/ports.js';
+import { errorMessage } from '../model/errors.js';
+import type { HousekeepingReport } from '../model/results.js';
 
 /**
  * The published versions to delete: those beyond the newest `keep` that no alias refers to.

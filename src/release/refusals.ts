@@ -1,6 +1,6 @@
-import type { StageSettings } from "../model/settings.js";
-import { InputError } from "../model/errors.js";
-import { formatWeights } from "../report/format.js";
+import type { StageSettings } from '../model/settings.js';
+import { InputError } from '../model/errors.js';
+import { formatWeights } from '../report/format.js';
 
 /** Bad input: the stage's function does not exist. */
 export function missingFunction(settings: StageSettings): InputError {

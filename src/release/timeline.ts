@@ -1,5 +1,5 @@
 import type { StepTiming } from '../model/results.js';
-import type { Clock } from "../model/ports.js";
+import type { Clock } from '../model/ports.js';
 
 /** Records how long each step of a command took, for the log and the job summary. */
 export class Timeline {

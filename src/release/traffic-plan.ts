@@ -1,4 +1,4 @@
-import type { TrafficStrategy } from "../model/settings.js";
+import type { TrafficStrategy } from '../model/settings.js';
 
 export interface TrafficStep {
   /** Percent of the alias's traffic on the new version during this step (100: all of it). */

@@ -1,5 +1,5 @@
-import type { Diagnosis } from "../model/results.js";
-import { formatOptionalMs } from "./format.js";
+import type { Diagnosis } from '../model/results.js';
+import { formatOptionalMs } from './format.js';
 
 /** The diagnosis as Markdown, for the job summary. */
 export function renderDiagnosis(d: Diagnosis): string {

@@ -1,6 +1,5 @@
-import type { StageStatus } from "../model/results.js";
-import { formatPercent } from "./format.js";
-import { formatOptionalMs } from "./format.js";
+import type { StageStatus } from '../model/results.js';
+import { formatOptionalMs, formatPercent } from './format.js';
 
 /** The status of several stages, as a Markdown table (the log prints the same table). */
 export function renderStatusTable(stages: StageStatus[]): string {
@@ -32,7 +31,7 @@ export function renderStatusTable(stages: StageStatus[]): string {
 }
 
 /** `2026-11-22 10:00 UTC` */
-export function formatTime(epochSeconds: number): string {
+function formatTime(epochSeconds: number): string {
   return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 

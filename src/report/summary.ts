@@ -51,8 +51,7 @@ export interface ResultView {
 }
 
 export function viewOf(result: ReleaseResult): ResultView {
-  const fields: Omit<ReleaseResult, 'kind'> & { kind?: string } = { ...result };
-  delete fields.kind;
+  const { kind: _kind, ...fields } = result;
   const checks = 'checks' in result ? result.checks : undefined;
   const view: ResultView = {
     ...('settingsChanged' in result ? {} : { settingsChanged: [] }),
@@ -62,6 +61,8 @@ export function viewOf(result: ReleaseResult): ResultView {
     ...(result.kind === 'dry-run' && { plan: planSteps(result.plan) }),
     ...(result.kind === 'dry-run' && result.plan.target.kind === 'existing' && { candidateVersion: result.plan.target.version }),
     ...(result.kind === 'stranded' && { version: result.candidateVersion }),
+    // A release checked the version it shipped.
+    ...(result.kind === 'released' && { candidateVersion: result.version }),
   };
   return view;
 }
@@ -141,7 +142,7 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
  * The run's steps and how long each took, as a Mermaid gantt chart GitHub renders: failed
  * steps (a smoke test that failed) and the rollback stand out in red.
  */
-export function renderTimeline(result: ResultView): string {
+function renderTimeline(result: ResultView): string {
   const lines = ['```mermaid', 'gantt', `  title ${result.command} ${result.stage}: ${result.status}`, '  dateFormat x', '  axisFormat %M:%S'];
   lines.push(`  section ${result.alias}`);
   for (const step of result.steps) {
@@ -157,7 +158,7 @@ export function renderTimeline(result: ResultView): string {
  * The weight on the new version over time, as a Mermaid line chart: each step, and the drop to
  * 0 at a rollback.
  */
-export function renderTraffic(result: ResultView): string {
+function renderTraffic(result: ResultView): string {
   const points = result.traffic ?? [];
   const labels: string[] = [];
   const values: number[] = [];

@@ -16,7 +16,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 
 import { commonConfig, s3Config, type ClientOptions } from '../../src/aws/client-config.js';
 
-export { DEFAULT_USER_AGENT, type ClientOptions } from '../../src/aws/client-config.js';
+export type { ClientOptions } from '../../src/aws/client-config.js';
 
 export interface AwsClients {
   lambda: LambdaClient;

@@ -10,12 +10,9 @@ import type {
   FunctionVersionState,
   InvokeResult
 } from '../../src/model/lambda.js';
-import type { SmokeSettings } from "../../src/model/settings.js";
-import type { Clock, LambdaGateway } from "../../src/model/ports.js";
-import type { ArtifactStore } from "../../src/model/ports.js";
-import type { SmokeChecker } from "../../src/model/ports.js";
-import type { Log } from "../../src/model/ports.js";
-import type { SmokeResult } from "../../src/model/results.js";
+import type { SmokeSettings } from '../../src/model/settings.js';
+import type { ArtifactStore, Clock, LambdaGateway, Log, SmokeChecker } from '../../src/model/ports.js';
+import type { SmokeResult } from '../../src/model/results.js';
 
 export class FakeLambda implements LambdaGateway {
   latest: FunctionVersionState;

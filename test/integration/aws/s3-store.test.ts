@@ -9,6 +9,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClients, type AwsClients } from '../../harness/aws-clients.js';
+import { s3Config } from '../../../src/aws/client-config.js';
 import { S3ArtifactStore } from '../../../src/aws/s3-store.js';
 import { createBucket } from '../../harness/lambda-fixtures.mjs';
 import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
@@ -144,15 +145,8 @@ describe('createClients', () => {
   });
 
   it('leaves S3 on virtual-hosted addressing without an endpoint override', () => {
-    const saved = process.env.AWS_ENDPOINT_URL;
-    delete process.env.AWS_ENDPOINT_URL;
-    try {
-      const plain = createClients({ region: 'us-east-1' });
-      expect(plain.s3.config.forcePathStyle).toBe(false);
-      plain.lambda.destroy();
-      plain.s3.destroy();
-    } finally {
-      process.env.AWS_ENDPOINT_URL = saved;
-    }
+    expect(s3Config({ region: 'us-east-1' })).not.toHaveProperty('forcePathStyle');
+    expect(s3Config({ region: 'us-east-1', pathStyleS3: false })).not.toHaveProperty('forcePathStyle');
+    expect(s3Config({ region: 'us-east-1', pathStyleS3: true }).forcePathStyle).toBe(true);
   });
 });

@@ -12,8 +12,8 @@ import { apiGatewayEvent, invokeCheck } from '../../../src/checks/invoke.js';
 import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
 import { codeSha256, createFunction, lambdaClient, makeZip } from '../../harness/lambda-fixtures.mjs';
 import { startMoto } from '../../harness/moto.mjs';
-import type { SmokeSettings } from "../../../src/model/settings.js";
-import type { Log } from "../../../src/model/ports.js";
+import type { SmokeSettings } from '../../../src/model/settings.js';
+import type { Log } from '../../../src/model/ports.js';
 
 const GOOD = `exports.handler = async (event) => {
   console.log('serving', event.httpMethod, event.path);
@@ -42,6 +42,11 @@ let gateway: SdkLambdaGateway;
 let tmp: string;
 
 const silent: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function withoutBodyCheck(settings: SmokeSettings): SmokeSettings {
+  const { expectBody: _ignored, ...rest } = settings;
+  return rest;
+}
 
 function smoke(over: Partial<SmokeSettings> = {}): SmokeSettings {
   return {
@@ -187,7 +192,7 @@ describe('invokeCheck through the proxy', () => {
 
   it('fails a version whose answer is not a proxy result (API Gateway’s 502)', async () => {
     const name = await functionWithVersions(NOT_PROXY);
-    const result = await invokeCheck(gateway, name, '1', smoke({ expectBody: undefined }), silent, systemClock);
+    const result = await invokeCheck(gateway, name, '1', withoutBodyCheck(smoke()), silent, systemClock);
     expect(result.ok).toBe(false);
     expect(result.attempts[0]?.status).toBe(502);
     expect(result.summary).toBe(`invoke ${name}:1 → 502 (Malformed Lambda proxy response)`);

@@ -8,7 +8,7 @@ import {
   workflowRunUrl,
 } from '../../../src/github/deployments.js';
 import { startGitHubApi, type GitHubApi } from '../../harness/github-api.mjs';
-import type { Log } from "../../../src/model/ports.js";
+import type { Log } from '../../../src/model/ports.js';
 
 const OWNER = 'octo-org';
 const REPO = 'notes-api';

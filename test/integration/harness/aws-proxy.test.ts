@@ -177,8 +177,8 @@ describe('recording', () => {
       'logs POST DescribeLogGroups 200',
       'iam POST ListRoles 200',
     ]);
-    expect(proxy.calls[0].requestBody).toEqual({ logGroupName: '/aws/lambda/proxy-logs' });
-    expect(proxy.calls[2].requestBody).toMatchObject({ Action: 'ListRoles' });
+    expect(proxy.calls[0]?.requestBody).toEqual({ logGroupName: '/aws/lambda/proxy-logs' });
+    expect(proxy.calls[2]?.requestBody).toMatchObject({ Action: 'ListRoles' });
   });
 
   it('answers injected failures in each protocol so that the SDK names the error', async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { prepareArtifact } from '../../../src/artifact/package.js';
-import { InputError } from "../../../src/model/errors.js";
+import { InputError } from '../../../src/model/errors.js';
 
 let scratch: string;
 let workDir: string;

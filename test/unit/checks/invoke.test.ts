@@ -1,10 +1,8 @@
-import type { Clock } from '../../../src/model/ports.js';
+import type { Clock, LambdaGateway, Log } from '../../../src/model/ports.js';
 import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, invokeCheck, readProxyResult } from '../../../src/checks/invoke.js';
 import type { InvokeResult } from '../../../src/model/lambda.js';
-import type { SmokeSettings } from "../../../src/model/settings.js";
-import type { LambdaGateway } from "../../../src/model/ports.js";
-import type { Log } from "../../../src/model/ports.js";
+import type { SmokeSettings } from '../../../src/model/settings.js';
 
 function settings(over: Partial<SmokeSettings> = {}): SmokeSettings {
   return {

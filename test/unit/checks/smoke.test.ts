@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpSmokeChecker, maskSecrets } from '../../../src/checks/smoke.js';
-import type { SmokeSettings } from "../../../src/model/settings.js";
-import type { Log } from "../../../src/model/ports.js";
-import { formatMs } from "../../../src/report/format.js";
+import type { SmokeSettings } from '../../../src/model/settings.js';
+import type { Log } from '../../../src/model/ports.js';
+import { formatMs } from '../../../src/report/format.js';
 
 interface Received {
   method: string;

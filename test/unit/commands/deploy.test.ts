@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 
 import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../../src/commands/deploy.js';
-import { functionBaseName } from '../../../src/model/lambda.js';
+import { type Artifact, functionBaseName } from '../../../src/model/lambda.js';
 import { parseHistory } from '../../../src/release/history.js';
-import { type Artifact } from '../../../src/model/lambda.js';
 import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
-import type { StageSettings } from "../../../src/model/settings.js";
-import { InputError } from "../../../src/model/errors.js";
-import { artifactKey } from "../../../src/artifact/s3-key.js";
-import { finalVersion, isSuccess, statusOf } from "../../../src/model/results.js";
-import { planSteps } from "../../../src/report/plan.js";
-import { viewOf } from "../../../src/report/summary.js";
+import type { StageSettings } from '../../../src/model/settings.js';
+import { InputError } from '../../../src/model/errors.js';
+import { artifactKey } from '../../../src/artifact/s3-key.js';
+import { isSuccess, statusOf } from '../../../src/model/results.js';
+import { planSteps } from '../../../src/report/plan.js';
+import { viewOf } from '../../../src/report/summary.js';
 
 const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
   stage: 'dev',
@@ -151,7 +150,7 @@ describe('deploy', () => {
     const result = await deploy(settings(), a, deps, context);
     expect(result.kind).toBe('reverted');
     expect(statusOf(result)).toBe('rolled-back');
-    expect(finalVersion(result)).toBeUndefined();
+    expect(viewOf(result).version).toBeUndefined();
     expect(viewOf(result).error).toContain('dev rolled back: alias dev removed (first deploy of version 1)');
     expect(lambda.aliases.has('dev')).toBe(false);
   });
@@ -169,7 +168,7 @@ describe('deploy', () => {
     expect(statusOf(result)).toBe('failed');
     if (result.kind !== 'stranded') return;
     expect(result.candidateVersion).toBe('2');
-    expect(finalVersion(result)).toBe('2');
+    expect(viewOf(result).version).toBe('2');
     expect(result.repair.command).toBe(
       `aws lambda update-alias --function-name notes-api --name dev --function-version 1 --routing-config '{"AdditionalVersionWeights":{}}' --region us-east-1`,
     );

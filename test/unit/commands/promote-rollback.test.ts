@@ -7,12 +7,12 @@ import { rollback } from '../../../src/commands/rollback.js';
 import { stageStatus } from '../../../src/commands/status.js';
 import { type Artifact } from '../../../src/model/lambda.js';
 import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
-import type { StageSettings } from "../../../src/model/settings.js";
-import { InputError } from "../../../src/model/errors.js";
-import { renderStatusTable } from "../../../src/report/status-table.js";
-import { statusOf, type ReleaseResult } from "../../../src/model/results.js";
-import { planSteps } from "../../../src/report/plan.js";
-import { viewOf } from "../../../src/report/summary.js";
+import type { StageSettings } from '../../../src/model/settings.js';
+import { InputError } from '../../../src/model/errors.js';
+import { renderStatusTable } from '../../../src/report/status-table.js';
+import { statusOf, type ReleaseResult } from '../../../src/model/results.js';
+import { planSteps } from '../../../src/report/plan.js';
+import { viewOf } from '../../../src/report/summary.js';
 
 const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => ({
   stage: name,

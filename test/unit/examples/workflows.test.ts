@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 
-import { listStages, parseStagesFile, resolveStage } from '../../../src/stages/stages-file.js';
+import { listStages, parseStagesFile } from '../../../src/stages/parse.js';
+import { resolveStage } from '../../../src/stages/resolve.js';
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
 type ActionParser = typeof import('@actions/workflow-parser/actions/index');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { configurationChange, desiredSettings, isUnchanged, loggingFor, settingsDifferences } from '../../../src/release/change-check.js';
 import type { FunctionVersionState } from '../../../src/model/lambda.js';
-import type { StageSettings } from "../../../src/model/settings.js";
+import type { StageSettings } from '../../../src/model/settings.js';
 
 const version = (over: Partial<FunctionVersionState> = {}): FunctionVersionState => ({
   functionArn: 'arn',
@@ -76,7 +76,7 @@ describe('the change check', () => {
 
   it('compares LoggingConfig with the live version (none reported counts as Text)', () => {
     const error = desiredSettings(stage({ logLevel: 'ERROR', environment: {} }));
-    const withLogging = (logging: FunctionVersionState['logging']) => version({ environment: { LOG_LEVEL: 'ERROR' }, logging });
+    const withLogging = (logging: FunctionVersionState['logging']) => version({ environment: { LOG_LEVEL: 'ERROR' }, ...(logging !== undefined && { logging }) });
     expect(settingsDifferences(error, withLogging({ logFormat: 'JSON', applicationLogLevel: 'ERROR', systemLogLevel: 'WARN' }))).toEqual([]);
     expect(settingsDifferences(error, withLogging({ logFormat: 'JSON', applicationLogLevel: 'INFO', systemLogLevel: 'INFO' }))).toEqual(['logging-config']);
     expect(settingsDifferences(error, withLogging(undefined))).toEqual(['logging-config']);

@@ -3,11 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { diagnose, streamPrefixes, tellingLines } from '../../../src/release/diagnosis.js';
 import type { LogEvent } from '../../../src/model/lambda.js';
 import { RecordingLog } from '../fakes.js';
-import type { StageSettings } from "../../../src/model/settings.js";
-import type { LogReader } from "../../../src/model/ports.js";
-import type { ReportMetrics } from "../../../src/model/ports.js";
-import { renderDiagnosis } from "../../../src/report/diagnosis.js";
-import { diagnosisLog } from "../../../src/report/diagnosis.js";
+import type { StageSettings } from '../../../src/model/settings.js';
+import type { LogReader, ReportMetrics } from '../../../src/model/ports.js';
+import { diagnosisLog, renderDiagnosis } from '../../../src/report/diagnosis.js';
 
 const event = (message: string, i = 0): LogEvent => ({ timestamp: 1000 + i, message, logStream: '2026/11/22/[8]abc' });
 const uncaught =

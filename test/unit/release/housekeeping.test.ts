@@ -2,12 +2,10 @@ import { describe, expect, it } from 'vitest';
 
 import { housekeeping, versionsToDelete } from '../../../src/release/housekeeping.js';
 import { formatHistory } from '../../../src/release/history.js';
-import type { AliasState } from '../../../src/model/lambda.js';
+import { type AliasState, functionLogGroup } from '../../../src/model/lambda.js';
 import { FakeLambda, RecordingLog } from '../fakes.js';
-import type { StageSettings } from "../../../src/model/settings.js";
-import type { LogGroupGateway } from "../../../src/model/ports.js";
-import { functionLogGroup } from "../../../src/model/lambda.js";
-
+import type { StageSettings } from '../../../src/model/settings.js';
+import type { LogGroupGateway } from '../../../src/model/ports.js';
 const alias = (name: string, version: string, over: Partial<AliasState> = {}): AliasState => ({
   name,
   arn: `arn:${name}`,

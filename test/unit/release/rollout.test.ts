@@ -4,10 +4,9 @@ import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../../sr
 import { Timeline } from '../../../src/release/timeline.js';
 import type { AlarmState, VersionMetrics } from '../../../src/model/lambda.js';
 import { FakeClock, FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
-import type { StageSettings } from "../../../src/model/settings.js";
-import type { MetricsGateway } from "../../../src/model/ports.js";
-import type { RolloutState } from "../../../src/model/ports.js";
-import { releasePlan } from "../../../src/release/plan.js";
+import type { StageSettings } from '../../../src/model/settings.js';
+import type { MetricsGateway, RolloutState } from '../../../src/model/ports.js';
+import { releasePlan } from '../../../src/release/plan.js';
 
 /** Alarms and metrics that a test scripts over (fake) time. */
 class FakeMetrics implements MetricsGateway {

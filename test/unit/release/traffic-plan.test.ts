@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describePlan, plannedDurationMs, trafficPlan } from '../../../src/release/traffic-plan.js';
-import { formatDuration } from "../../../src/report/format.js";
+import { formatDuration } from '../../../src/report/format.js';
 
 describe('the traffic plan', () => {
   it('all-at-once is one step', () => {
