@@ -1,4 +1,4 @@
-import { InputError } from "../model/errors.js";
+import { InputError } from '../model/errors.js';
 
 export const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as const;
 const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;

@@ -5,12 +5,13 @@
  */
 import type {
   AliasState,
+  Artifact,
   CodeSource,
   ConfigurationChange,
   FunctionVersionState,
   InvokeResult
 } from '../../src/model/lambda.js';
-import type { SmokeSettings } from '../../src/model/settings.js';
+import type { SmokeSettings, StageSettings } from '../../src/model/settings.js';
 import type { ArtifactStore, Clock, LambdaGateway, Log, SmokeChecker } from '../../src/model/ports.js';
 import type { SmokeResult } from '../../src/model/results.js';
 
@@ -245,4 +246,49 @@ export class FakeClock implements Clock {
 function abortError(signal: AbortSignal | undefined): Error {
   const reason: unknown = signal?.reason;
   return reason instanceof Error ? reason : new Error(`aborted (${String(reason ?? 'signal')})`);
+}
+
+/** A stage's settings for the release tests: `dev`-like, all at once, a one-try smoke test; `over` replaces fields. */
+export function stageSettings(name: string, over: Partial<StageSettings> = {}, smoke: Partial<SmokeSettings> = {}): StageSettings {
+  return {
+    stage: name,
+    functionName: 'notes-api',
+    alias: name,
+    s3Prefix: '',
+    logFormat: 'json',
+    environment: {},
+    traffic: { kind: 'all-at-once' },
+    alarms: [],
+    bakeMs: 0,
+    smoke: smokeSettings({ url: `https://${name}.example.com/health`, attempts: 1, intervalMs: 0, timeoutMs: 1000, ...smoke }),
+    ...over,
+  };
+}
+
+/** A smoke check: GET, expecting 2xx, 3 tries 2 s apart, 5 s each; `over` replaces fields. */
+export function smokeSettings(over: Partial<SmokeSettings> = {}): SmokeSettings {
+  return {
+    url: 'https://dev.api.example.com/notes/health',
+    method: 'GET',
+    headers: {},
+    secrets: [],
+    expectStatus: { codes: [], classes: [2], text: '2xx' },
+    attempts: 3,
+    intervalMs: 2000,
+    timeoutMs: 5000,
+    invoke: false,
+    ...over,
+  };
+}
+
+/** An artifact whose code hashes to `<sha>=`, at `/tmp/<sha>.zip`. */
+export function fakeArtifact(sha: string, over: Partial<Artifact> = {}): Artifact {
+  return {
+    zipPath: `/tmp/${sha}.zip`,
+    codeSha256: `${sha}=`,
+    sha256Hex: `${sha}hex`,
+    sizeBytes: 1000,
+    source: { kind: 'zip', path: `build/${sha}.zip` },
+    ...over,
+  };
 }

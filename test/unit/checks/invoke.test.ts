@@ -3,21 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { apiGatewayEvent, invokeCheck, readProxyResult } from '../../../src/checks/invoke.js';
 import type { InvokeResult } from '../../../src/model/lambda.js';
 import type { SmokeSettings } from '../../../src/model/settings.js';
+import { smokeSettings } from '../fakes.js';
 
-function settings(over: Partial<SmokeSettings> = {}): SmokeSettings {
-  return {
-    url: 'https://dev.api.example.com/notes/health',
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 3,
-    intervalMs: 2000,
-    timeoutMs: 5000,
-    invoke: true,
-    ...over,
-  };
-}
+const settings = (over: Partial<SmokeSettings> = {}): SmokeSettings => smokeSettings({ invoke: true, ...over });
 
 function recorder(): Log & { lines: string[] } {
   const lines: string[] = [];

@@ -5,6 +5,7 @@ import { HttpSmokeChecker, maskSecrets } from '../../../src/checks/smoke.js';
 import type { SmokeSettings } from '../../../src/model/settings.js';
 import type { Log } from '../../../src/model/ports.js';
 import { formatMs } from '../../../src/report/format.js';
+import { smokeSettings } from '../fakes.js';
 
 interface Received {
   method: string;
@@ -62,20 +63,7 @@ function reply(res: ServerResponse, status: number, body = ''): void {
   res.end(body);
 }
 
-function settings(url: string, over: Partial<SmokeSettings> = {}): SmokeSettings {
-  return {
-    url,
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 3,
-    intervalMs: 2000,
-    timeoutMs: 5000,
-    invoke: false,
-    ...over,
-  };
-}
+const settings = (url: string, over: Partial<SmokeSettings> = {}): SmokeSettings => smokeSettings({ url, ...over });
 
 function recorder(): Log & { lines: string[] } {
   const lines: string[] = [];

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { deploy, DIRECT_UPLOAD_LIMIT_BYTES } from '../../../src/commands/deploy.js';
 import { type Artifact, functionBaseName } from '../../../src/model/lambda.js';
 import { parseHistory } from '../../../src/release/history.js';
-import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, FakeStore, fakeArtifact, RecordingLog, stageSettings } from '../fakes.js';
 import type { StageSettings } from '../../../src/model/settings.js';
 import { InputError } from '../../../src/model/errors.js';
 import { artifactKey } from '../../../src/artifact/s3-key.js';
@@ -11,39 +11,10 @@ import { isSuccess, statusOf } from '../../../src/model/results.js';
 import { planSteps } from '../../../src/report/plan.js';
 import { viewOf } from '../../../src/report/summary.js';
 
-const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
-  stage: 'dev',
-  functionName: 'notes-api',
-  alias: 'dev',
-  region: 'us-east-1',
-  s3Prefix: '',
-  logFormat: 'json',
-  environment: { TABLE: 'notes-dev' },
-  traffic: { kind: 'all-at-once' },
-  alarms: [],
-  bakeMs: 0,
-  smoke: {
-    url: 'https://dev.example.com/health',
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '"2xx"' },
-    attempts: 3,
-    intervalMs: 0,
-    timeoutMs: 1000,
-    invoke: false,
-  },
-  ...over,
-});
+const settings = (over: Partial<StageSettings> = {}): StageSettings =>
+  stageSettings('dev', { region: 'us-east-1', environment: { TABLE: 'notes-dev' }, ...over }, { attempts: 3 });
 
-const artifact = (sha: string, over: Partial<Artifact> = {}): Artifact => ({
-  zipPath: `/tmp/${sha}.zip`,
-  codeSha256: `${sha}=`,
-  sha256Hex: `${sha}hex`,
-  sizeBytes: 1000,
-  source: { kind: 'zip', path: `build/${sha}.zip` },
-  ...over,
-});
+const artifact = fakeArtifact;
 
 const context = { commit: 'a1b2c3d4e5f60718293a', runId: '77' };
 

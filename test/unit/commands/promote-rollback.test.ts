@@ -5,8 +5,7 @@ import { promote } from '../../../src/commands/promote.js';
 import { parseHistory, returnTo } from '../../../src/release/history.js';
 import { rollback } from '../../../src/commands/rollback.js';
 import { stageStatus } from '../../../src/commands/status.js';
-import { type Artifact } from '../../../src/model/lambda.js';
-import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog, fakeArtifact, stageSettings } from '../fakes.js';
 import type { StageSettings } from '../../../src/model/settings.js';
 import { InputError } from '../../../src/model/errors.js';
 import { renderStatusTable } from '../../../src/report/status-table.js';
@@ -14,39 +13,11 @@ import { statusOf, type ReleaseResult } from '../../../src/model/results.js';
 import { planSteps } from '../../../src/report/plan.js';
 import { viewOf } from '../../../src/report/summary.js';
 
-const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => ({
-  stage: name,
-  functionName: 'notes-api',
-  alias: name,
-  s3Prefix: '',
-  logFormat: 'json',
-  environment: { TABLE: `notes-${name}` },
-  traffic: { kind: 'all-at-once' },
-  alarms: [],
-  bakeMs: 0,
-  smoke: {
-    url: `https://${name}.example.com/health`,
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 1,
-    intervalMs: 0,
-    timeoutMs: 1000,
-    invoke: false,
-  },
-  ...over,
-});
+const stage = (name: string, over: Partial<StageSettings> = {}): StageSettings => stageSettings(name, { environment: { TABLE: `notes-${name}` }, ...over });
 const dev = stage('dev');
 const prod = stage('prod', { logLevel: 'ERROR' });
 
-const artifact = (sha: string): Artifact => ({
-  zipPath: `/tmp/${sha}.zip`,
-  codeSha256: `${sha}=`,
-  sha256Hex: `${sha}hex`,
-  sizeBytes: 1000,
-  source: { kind: 'zip', path: `build/${sha}.zip` },
-});
+const artifact = (sha: string) => fakeArtifact(sha);
 
 function world(smoke: (boolean | Error)[] = [true]) {
   const lambda = new FakeLambda();

@@ -6,41 +6,12 @@ import { describe, expect, it } from 'vitest';
 
 import { deploy } from '../../../src/commands/deploy.js';
 import { rollback } from '../../../src/commands/rollback.js';
-import type { Artifact } from '../../../src/model/lambda.js';
-import type { StageSettings } from '../../../src/model/settings.js';
 import { parseHistory } from '../../../src/release/history.js';
-import { FakeClock, FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, fakeArtifact, RecordingLog, stageSettings } from '../fakes.js';
 
-const canaryStage: StageSettings = {
-  stage: 'dev',
-  functionName: 'notes-api',
-  alias: 'dev',
-  s3Prefix: '',
-  logFormat: 'json',
-  environment: {},
-  traffic: { kind: 'canary', percent: 10, waitMs: 60_000 },
-  alarms: [],
-  bakeMs: 0,
-  smoke: {
-    url: 'https://dev.example.com/health',
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 1,
-    intervalMs: 0,
-    timeoutMs: 1000,
-    invoke: true,
-  },
-};
+const canaryStage = stageSettings('dev', { traffic: { kind: 'canary', percent: 10, waitMs: 60_000 } }, { invoke: true });
 
-const artifact = (sha: string): Artifact => ({
-  zipPath: `/tmp/${sha}.zip`,
-  codeSha256: `${sha}=`,
-  sha256Hex: `${sha}hex`,
-  sizeBytes: 1000,
-  source: { kind: 'zip', path: `build/${sha}.zip` },
-});
+const artifact = (sha: string) => fakeArtifact(sha);
 
 function world() {
   const lambda = new FakeLambda();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../../src/release/rollout.js';
 import { Timeline } from '../../../src/release/timeline.js';
 import type { AlarmState, VersionMetrics } from '../../../src/model/lambda.js';
-import { FakeClock, FakeLambda, FakeSmoke, RecordingLog } from '../fakes.js';
+import { FakeClock, FakeLambda, FakeSmoke, RecordingLog, stageSettings } from '../fakes.js';
 import type { StageSettings } from '../../../src/model/settings.js';
 import type { MetricsGateway, RolloutState } from '../../../src/model/ports.js';
 import { releasePlan } from '../../../src/release/plan.js';
@@ -25,29 +25,8 @@ class FakeMetrics implements MetricsGateway {
   }
 }
 
-const settings = (over: Partial<StageSettings> = {}): StageSettings => ({
-  stage: 'prod',
-  functionName: 'notes-api',
-  alias: 'prod',
-  s3Prefix: '',
-  logFormat: 'json',
-  environment: {},
-  traffic: { kind: 'canary', percent: 10, waitMs: 60_000 },
-  alarms: ['notes-5xx'],
-  bakeMs: 0,
-  smoke: {
-    url: 'https://api.example.com/health',
-    method: 'GET',
-    headers: {},
-    secrets: [],
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 1,
-    intervalMs: 0,
-    timeoutMs: 1000,
-    invoke: false,
-  },
-  ...over,
-});
+const settings = (over: Partial<StageSettings> = {}): StageSettings =>
+  stageSettings('prod', { traffic: { kind: 'canary', percent: 10, waitMs: 60_000 }, alarms: ['notes-5xx'], ...over }, { url: 'https://api.example.com/health' });
 
 function world(over: Partial<StageSettings> = {}, smoke: boolean[] = [true]) {
   const lambda = new FakeLambda();

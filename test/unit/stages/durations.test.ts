@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { describeValue, parseDuration } from '../../../src/stages/durations.js';
-import { InputError } from "../../../src/model/errors.js";
-import { formatDuration } from "../../../src/report/format.js";
+import { formatDuration } from '../../../src/report/format.js';
+import { expectInputError } from './fixtures.js';
 
 /** The call throws an InputError whose message is exactly `message`. */
-function expectInputError(call: () => unknown, message: string): void {
-  let thrown: unknown;
-  try {
-    call();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(InputError);
-  expect((thrown as Error).message).toBe(message);
-}
-
 describe('parseDuration', () => {
   it.each([
     ['500ms', 500],
