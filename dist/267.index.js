@@ -7,13 +7,12 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   ALARM_NAMES_PER_CALL: () => (/* binding */ ALARM_NAMES_PER_CALL),
 /* harmony export */   SdkMetricsGateway: () => (/* binding */ SdkMetricsGateway),
 /* harmony export */   metricPeriodSeconds: () => (/* binding */ metricPeriodSeconds),
 /* harmony export */   versionDimensions: () => (/* binding */ versionDimensions)
 /* harmony export */ });
 /* harmony import */ var _aws_sdk_client_cloudwatch__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4085);
-/* harmony import */ var _function_name_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7299);
+/* harmony import */ var _model_lambda_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8738);
 /**
  * CloudWatch through the AWS SDK: the gates of a progressive shift.
  *
@@ -55,7 +54,7 @@ function isEmptyWindow(since, until) {
  * matches the dimension set exactly, so the per-function and per-alias aggregates are not counted.
  */
 function versionDimensions(functionName, alias, version) {
-    const name = (0,_function_name_js__WEBPACK_IMPORTED_MODULE_0__/* .functionBaseName */ .J)(functionName);
+    const name = (0,_model_lambda_js__WEBPACK_IMPORTED_MODULE_0__/* .functionBaseName */ .J$)(functionName);
     return [
         { Name: 'FunctionName', Value: name },
         { Name: 'Resource', Value: `${name}:${alias}` },
@@ -126,20 +125,15 @@ class SdkMetricsGateway {
     async functionReport(functionName, alias, version, since, until) {
         if (isEmptyWindow(since, until))
             return { invocations: 0, errors: 0, throttles: 0 };
-        const dimensions = versionDimensions(functionName, alias, version);
-        const period = metricPeriodSeconds(since);
-        const values = await this.metricValues([
-            metricQuery('invocations', 'AWS/Lambda', 'Invocations', dimensions, period, 'Sum'),
-            metricQuery('errors', 'AWS/Lambda', 'Errors', dimensions, period, 'Sum'),
-            metricQuery('throttles', 'AWS/Lambda', 'Throttles', dimensions, period, 'Sum'),
-            metricQuery('duration_p95', 'AWS/Lambda', 'Duration', dimensions, period, 'p95'),
-        ], since, until);
-        const durationP95Ms = max(values.get('duration_p95'));
+        const read = await this.report('AWS/Lambda', versionDimensions(functionName, alias, version), since, until, {
+            sums: { invocations: 'Invocations', errors: 'Errors', throttles: 'Throttles' },
+            p95: { id: 'duration_p95', name: 'Duration' },
+        });
         return {
-            invocations: sum(values.get('invocations')),
-            errors: sum(values.get('errors')),
-            throttles: sum(values.get('throttles')),
-            ...(durationP95Ms !== undefined && { durationP95Ms }),
+            invocations: read.sum('invocations'),
+            errors: read.sum('errors'),
+            throttles: read.sum('throttles'),
+            ...(read.p95 !== undefined && { durationP95Ms: read.p95 }),
         };
     }
     async apiReport(apiId, stage, since, until) {
@@ -149,18 +143,25 @@ class SdkMetricsGateway {
             { Name: 'ApiId', Value: apiId },
             { Name: 'Stage', Value: stage },
         ];
+        const read = await this.report('AWS/ApiGateway', dimensions, since, until, {
+            sums: { errors_4xx: '4XXError', errors_5xx: '5XXError' },
+            p95: { id: 'latency_p95', name: 'Latency' },
+        });
+        return {
+            errors4xx: read.sum('errors_4xx'),
+            errors5xx: read.sum('errors_5xx'),
+            ...(read.p95 !== undefined && { latencyP95Ms: read.p95 }),
+        };
+    }
+    /** Sums of some metrics (query Id → metric name) and the p95 of one, over the window, in one GetMetricData. */
+    async report(namespace, dimensions, since, until, wanted) {
         const period = metricPeriodSeconds(since);
         const values = await this.metricValues([
-            metricQuery('errors_4xx', 'AWS/ApiGateway', '4XXError', dimensions, period, 'Sum'),
-            metricQuery('errors_5xx', 'AWS/ApiGateway', '5XXError', dimensions, period, 'Sum'),
-            metricQuery('latency_p95', 'AWS/ApiGateway', 'Latency', dimensions, period, 'p95'),
+            ...Object.entries(wanted.sums).map(([id, name]) => metricQuery(id, namespace, name, dimensions, period, 'Sum')),
+            metricQuery(wanted.p95.id, namespace, wanted.p95.name, dimensions, period, 'p95'),
         ], since, until);
-        const latencyP95Ms = max(values.get('latency_p95'));
-        return {
-            errors4xx: sum(values.get('errors_4xx')),
-            errors5xx: sum(values.get('errors_5xx')),
-            ...(latencyP95Ms !== undefined && { latencyP95Ms }),
-        };
+        const p95 = max(values.get(wanted.p95.id));
+        return { sum: (id) => sum(values.get(id)), ...(p95 !== undefined && { p95 }) };
     }
     /** Every value each query returned, by query Id, over all pages of one GetMetricData. */
     async metricValues(queries, since, until) {

@@ -7,12 +7,11 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   FILTER_EVENTS_PER_CALL: () => (/* binding */ FILTER_EVENTS_PER_CALL),
-/* harmony export */   RETENTION_DAYS: () => (/* binding */ RETENTION_DAYS),
 /* harmony export */   SdkLogGroupGateway: () => (/* binding */ SdkLogGroupGateway),
 /* harmony export */   SdkLogReader: () => (/* binding */ SdkLogReader)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2684);
+/* harmony import */ var _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(2684);
+/* harmony import */ var _model_lambda_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8738);
 /**
  * CloudWatch Logs through the AWS SDK: the retention of a function's log group, and what a
  * function's versions logged.
@@ -32,10 +31,7 @@ __webpack_require__.r(__webpack_exports__);
  * Permission: logs:FilterLogEvents.
  */
 
-/** The retention periods CloudWatch Logs accepts, in days. */
-const RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+
 /** FilterLogEvents answers at most 10,000 events a call. */
 const FILTER_EVENTS_PER_CALL = 10_000;
 function isAlreadyExists(error) {
@@ -53,13 +49,13 @@ class SdkLogGroupGateway {
         if (!logGroup)
             throw new Error('A log group name is required to set its retention.');
         // Checked before anything is written, so a bad value never leaves a group created without it.
-        if (!RETENTION_DAYS.includes(days)) {
-            throw new Error(`log-retention-days: ${days} is not a retention CloudWatch Logs accepts (one of ${RETENTION_DAYS.join(', ')}).`);
+        if (!_model_lambda_js__WEBPACK_IMPORTED_MODULE_0__/* .RETENTION_DAYS */ .zh.includes(days)) {
+            throw new Error(`log-retention-days: ${days} is not a retention CloudWatch Logs accepts (one of ${_model_lambda_js__WEBPACK_IMPORTED_MODULE_0__/* .RETENTION_DAYS */ .zh.join(', ')}).`);
         }
         const existing = await this.find(logGroup);
         if (existing === undefined) {
             try {
-                await this.client.send(new _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__.CreateLogGroupCommand({ logGroupName: logGroup }));
+                await this.client.send(new _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__.CreateLogGroupCommand({ logGroupName: logGroup }));
             }
             catch (error) {
                 // Created meanwhile (by Lambda, on the function's first log line, or by another run).
@@ -76,7 +72,7 @@ class SdkLogGroupGateway {
     }
     /** The group named exactly `logGroup`; DescribeLogGroups matches by prefix, so other groups may come too. */
     async find(logGroup) {
-        for await (const page of (0,_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__.paginateDescribeLogGroups)({ client: this.client }, { logGroupNamePrefix: logGroup })) {
+        for await (const page of (0,_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__.paginateDescribeLogGroups)({ client: this.client }, { logGroupNamePrefix: logGroup })) {
             const found = page.logGroups?.find((group) => group.logGroupName === logGroup);
             if (found)
                 return found;
@@ -84,7 +80,7 @@ class SdkLogGroupGateway {
         return undefined;
     }
     async putRetention(logGroup, days) {
-        await this.client.send(new _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__.PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: days }));
+        await this.client.send(new _aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__.PutRetentionPolicyCommand({ logGroupName: logGroup, retentionInDays: days }));
     }
 }
 class SdkLogReader {
@@ -114,7 +110,7 @@ class SdkLogReader {
     /** The first `limit` events (oldest first) of the streams named `prefix…`. */
     async eventsOf(logGroup, prefix, since, limit) {
         const found = [];
-        const pages = (0,_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_0__.paginateFilterLogEvents)({ client: this.client, pageSize: Math.min(limit, FILTER_EVENTS_PER_CALL) }, {
+        const pages = (0,_aws_sdk_client_cloudwatch_logs__WEBPACK_IMPORTED_MODULE_1__.paginateFilterLogEvents)({ client: this.client, pageSize: Math.min(limit, FILTER_EVENTS_PER_CALL) }, {
             logGroupName: logGroup,
             logStreamNamePrefix: prefix,
             startTime: since.getTime(),

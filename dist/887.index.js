@@ -7,13 +7,8 @@ export const modules = {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   DEFAULT_GITHUB_API_URL: () => (/* binding */ DEFAULT_GITHUB_API_URL),
 /* harmony export */   GitHubDeploymentTracker: () => (/* binding */ GitHubDeploymentTracker),
-/* harmony export */   MAX_DESCRIPTION_LENGTH: () => (/* binding */ MAX_DESCRIPTION_LENGTH),
-/* harmony export */   PREVIOUS_DEPLOYMENTS_CHECKED: () => (/* binding */ PREVIOUS_DEPLOYMENTS_CHECKED),
 /* harmony export */   createDeploymentTracker: () => (/* binding */ createDeploymentTracker),
-/* harmony export */   describeApiError: () => (/* binding */ describeApiError),
-/* harmony export */   isProductionEnvironment: () => (/* binding */ isProductionEnvironment),
 /* harmony export */   truncateDescription: () => (/* binding */ truncateDescription),
 /* harmony export */   workflowRunUrl: () => (/* binding */ workflowRunUrl)
 /* harmony export */ });
@@ -65,7 +60,6 @@ class GitHubDeploymentTracker {
     owner;
     repo;
     log;
-    transientEnvironment;
     logUrl;
     current;
     constructor(options) {
@@ -73,8 +67,8 @@ class GitHubDeploymentTracker {
         this.owner = options.owner;
         this.repo = options.repo;
         this.log = options.log;
-        this.transientEnvironment = options.transientEnvironment ?? false;
-        this.logUrl = options.logUrl;
+        if (options.logUrl !== undefined)
+            this.logUrl = options.logUrl;
     }
     /** The id of the deployment begun and not yet ended, if any. */
     get deploymentId() {
@@ -82,7 +76,7 @@ class GitHubDeploymentTracker {
     }
     async begin(request) {
         const { environment } = request;
-        this.current = undefined;
+        delete this.current;
         let id;
         try {
             const response = await this.octokit.rest.repos.createDeployment({
@@ -96,7 +90,6 @@ class GitHubDeploymentTracker {
                 // A release must not wait on the commit's statuses: the workflow already gates it.
                 required_contexts: [],
                 production_environment: isProductionEnvironment(environment),
-                transient_environment: this.transientEnvironment,
             });
             const data = response.data;
             if (typeof data.id !== 'number') {
@@ -133,7 +126,7 @@ class GitHubDeploymentTracker {
         const begun = this.current;
         if (!begun)
             return;
-        this.current = undefined;
+        delete this.current;
         const environmentUrl = outcome.environmentUrl ?? begun.environmentUrl;
         const logUrl = outcome.logUrl ?? this.logUrl;
         try {
@@ -215,10 +208,6 @@ function workflowRunUrl(env) {
  * repository. Reads `GITHUB_REPOSITORY` (owner/repo), `GITHUB_API_URL` and the run's URL.
  */
 function createDeploymentTracker(env, token, log) {
-    if (!token) {
-        log.info('No github-token: deployment statuses skipped.');
-        return undefined;
-    }
     const repository = env['GITHUB_REPOSITORY'] ?? '';
     const [owner, repo, ...rest] = repository.split('/');
     if (!owner || !repo || rest.length > 0) {

@@ -58775,18 +58775,28 @@ function bufferIncludes(buffer, content) {
 
 /***/ }),
 
-/***/ 7299:
+/***/ 8738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   J: () => (/* binding */ functionBaseName)
+/* harmony export */   J$: () => (/* binding */ functionBaseName),
+/* harmony export */   uy: () => (/* binding */ functionLogGroup),
+/* harmony export */   zh: () => (/* binding */ RETENTION_DAYS)
 /* harmony export */ });
+/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
+function functionLogGroup(functionName, logging) {
+    return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;
+}
 /** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
 function functionBaseName(functionName) {
     const parts = functionName.split(':');
     const at = parts.indexOf('function');
     return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
 }
+/** CloudWatch Logs' allowed retention values, in days. */
+const RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
 
 
 /***/ }),
@@ -71100,40 +71110,24 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/constants.ts
-/** Input and output names of action.yml, declared once. */
-const Inputs = {
-    Stage: 'stage',
-    Command: 'command',
-    Artifact: 'artifact',
-    Config: 'config',
-    PromoteFrom: 'promote-from',
-    ToVersion: 'to-version',
-    FunctionName: 'function-name',
-    Alias: 'alias',
-    Region: 'region',
-    S3Bucket: 's3-bucket',
-    LogLevel: 'log-level',
-    SmokeUrl: 'smoke-url',
-    GithubToken: 'github-token',
-    DryRun: 'dry-run',
-    Force: 'force',
-};
-const Outputs = {
-    Status: 'status',
-    Version: 'version',
-    PreviousVersion: 'previous-version',
-    CodeSha256: 'code-sha256',
-    AliasArn: 'alias-arn',
-};
-const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
-const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
-
-;// CONCATENATED MODULE: ./src/types.ts
-/**
- * The shared vocabulary of stage-deploy: the resolved settings of one stage, and the small
- * interfaces the release logic talks to. Nothing here imports @actions/* or @aws-sdk/*.
- */
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:timers/promises"
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: external "node:stream/promises"
+const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __nccwpck_require__(3044);
+;// CONCATENATED MODULE: ./src/model/errors.ts
+/** Errors: bad input, and the message of anything thrown. */
 /** Bad input: the message names the field and the value. Thrown before anything in AWS changes. */
 class InputError extends Error {
     name = 'InputError';
@@ -71143,1618 +71137,7 @@ function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
-/**
- * All of the action's inputs, read in one place into one documented object. Pure: main.ts hands
- * in a getter (core.getInput), tests hand in a plain map.
- */
-
-
-function readInputs(get) {
-    const value = (name) => {
-        const text = get(name).trim();
-        return text === '' ? undefined : text;
-    };
-    const stage = value(Inputs.Stage);
-    if (stage === undefined)
-        throw new InputError(`${Inputs.Stage}: required (a stage of the stages file, e.g. dev)`);
-    const command = value(Inputs.Command) ?? 'deploy';
-    if (!COMMANDS.includes(command)) {
-        throw new InputError(`${Inputs.Command}: ${JSON.stringify(command)} is not a command (use ${COMMANDS.join(', ')})`);
-    }
-    const config = value(Inputs.Config);
-    const overrides = {};
-    const set = (key, name) => {
-        const text = value(name);
-        if (text !== undefined)
-            overrides[key] = text;
-    };
-    set('functionName', Inputs.FunctionName);
-    set('alias', Inputs.Alias);
-    set('region', Inputs.Region);
-    set('s3Bucket', Inputs.S3Bucket);
-    set('logLevel', Inputs.LogLevel);
-    set('smokeUrl', Inputs.SmokeUrl);
-    const inputs = {
-        stage,
-        command: command,
-        config: config ?? DEFAULT_CONFIG_FILE,
-        configRequired: config !== undefined,
-        overrides,
-        dryRun: readBoolean(Inputs.DryRun, value(Inputs.DryRun)),
-        force: readBoolean(Inputs.Force, value(Inputs.Force)),
-    };
-    const artifact = value(Inputs.Artifact);
-    if (artifact !== undefined)
-        inputs.artifact = artifact;
-    const promoteFrom = value(Inputs.PromoteFrom);
-    if (promoteFrom !== undefined)
-        inputs.promoteFrom = promoteFrom;
-    const toVersion = value(Inputs.ToVersion);
-    if (toVersion !== undefined)
-        inputs.toVersion = toVersion;
-    const githubToken = value(Inputs.GithubToken);
-    if (githubToken !== undefined)
-        inputs.githubToken = githubToken;
-    if (inputs.command === 'deploy' && inputs.artifact === undefined) {
-        throw new InputError(`${Inputs.Artifact}: required for command deploy (a .zip file or a directory)`);
-    }
-    if (inputs.command === 'promote') {
-        if (inputs.promoteFrom === undefined)
-            throw new InputError(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
-        if (inputs.promoteFrom === stage) {
-            throw new InputError(`${Inputs.PromoteFrom}: ${JSON.stringify(inputs.promoteFrom)} is the stage being promoted to; name another stage`);
-        }
-    }
-    if (inputs.toVersion !== undefined && !/^[0-9]+$/.test(inputs.toVersion)) {
-        throw new InputError(`${Inputs.ToVersion}: ${JSON.stringify(inputs.toVersion)} is not a version number (e.g. 7)`);
-    }
-    return inputs;
-}
-function readBoolean(name, text) {
-    if (text === undefined)
-        return false;
-    const lower = text.toLowerCase();
-    if (lower === 'true')
-        return true;
-    if (lower === 'false')
-        return false;
-    throw new InputError(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
-}
-
-;// CONCATENATED MODULE: ./src/release-history.ts
-/**
- * The release history of a stage travels with its alias: compact JSON in the alias's
- * description, written by the same UpdateAlias call that makes the shift. Any fresh runner can
- * read it back, so rollback and status need no other storage.
- *
- * Form: `stage-deploy {"r":[["8","abc1234",1763780000],["7","",0]]}`, newest first: version,
- * short commit (empty when unknown), release time in epoch seconds (0 when unknown).
- */
-/** Lambda's limit on an alias description. */
-const ALIAS_DESCRIPTION_LIMIT = 256;
-const PREFIX = 'stage-deploy ';
-/** Releases recorded in an alias description, newest first; [] for any other description. */
-function parseHistory(description) {
-    if (!description?.startsWith(PREFIX))
-        return [];
-    try {
-        const data = JSON.parse(description.slice(PREFIX.length));
-        if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
-            return [];
-        const releases = [];
-        for (const entry of data.r) {
-            if (!Array.isArray(entry) || typeof entry[0] !== 'string')
-                continue;
-            releases.push({
-                version: entry[0],
-                commit: typeof entry[1] === 'string' ? entry[1] : '',
-                releasedAt: typeof entry[2] === 'number' ? entry[2] : 0,
-            });
-        }
-        return releases;
-    }
-    catch {
-        return [];
-    }
-}
-/** The description that records `releases` (newest first), dropping the oldest to fit Lambda's limit. */
-function formatHistory(releases) {
-    const entries = releases.map((r) => [r.version, r.commit, r.releasedAt]);
-    for (let count = entries.length; count >= 0; count--) {
-        const text = PREFIX + JSON.stringify({ r: entries.slice(0, count) });
-        if (text.length <= ALIAS_DESCRIPTION_LIMIT)
-            return text;
-    }
-    return PREFIX + '{"r":[]}';
-}
-/**
- * The history after a shift to `release`: it goes first; the release it replaces is kept next
- * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
- * always knows where to go.
- */
-function recordRelease(previous, replacedVersion, release) {
-    const earlier = [...previous];
-    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
-        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
-    }
-    return [release, ...earlier.filter((r) => r.version !== release.version)];
-}
-
-// EXTERNAL MODULE: ./src/function-name.ts
-var function_name = __nccwpck_require__(7299);
-;// CONCATENATED MODULE: ./src/housekeeping.ts
-/**
- * After a successful release: old versions pruned (`keep-versions`, like Zappa's
- * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
- * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
- */
-
-
-
-/**
- * The published versions to delete: those beyond the newest `keep` that no alias refers to.
- * An alias refers to its version, the versions in its routing weights, and the previous release
- * recorded for its rollback; those are always kept, whatever their age.
- */
-function versionsToDelete(versions, aliases, keep) {
-    const kept = new Set();
-    for (const alias of aliases) {
-        kept.add(alias.version);
-        for (const weighted of Object.keys(alias.weights))
-            kept.add(weighted);
-        const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
-        if (previous)
-            kept.add(previous.version);
-    }
-    const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
-    return published.slice(keep).filter((v) => !kept.has(v));
-}
-/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
-function functionLogGroup(functionName, logging) {
-    return logging?.logGroup || `/aws/lambda/${(0,function_name/* functionBaseName */.J)(functionName)}`;
-}
-async function housekeeping(settings, gateways, log) {
-    const report = { deleted: [] };
-    const name = settings.functionName;
-    if (settings.keepVersions !== undefined) {
-        try {
-            const [versions, aliases] = await Promise.all([gateways.lambda.listVersions(name), gateways.lambda.listAliases(name)]);
-            for (const version of versionsToDelete(versions.map((v) => v.version), aliases, settings.keepVersions)) {
-                await gateways.lambda.deleteVersion(name, version);
-                report.deleted.push(version);
-            }
-            if (report.deleted.length > 0) {
-                log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
-            }
-        }
-        catch (error) {
-            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${errorMessage(error)}`);
-        }
-    }
-    if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
-        const logs = gateways.logs;
-        const days = settings.logRetentionDays;
-        let logGroup = functionLogGroup(name);
-        try {
-            logGroup = functionLogGroup(name, (await gateways.lambda.getVersion(name))?.logging);
-            const outcome = await logs.ensureRetention(logGroup, days);
-            report.retention = { logGroup, days, outcome };
-            if (outcome !== 'unchanged')
-                log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
-        }
-        catch (error) {
-            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${errorMessage(error)}`);
-        }
-    }
-    return report;
-}
-
-;// CONCATENATED MODULE: ./src/diagnosis.ts
-/**
- * When a release fails, show why: what the function itself said (its error lines in CloudWatch
- * Logs, from the streams of the new version) and what the metrics said (the version's errors,
- * throttles, invocations and p95 duration; the API Gateway stage's 4xx, 5xx and latency).
- * Reading them never changes the outcome of the release: a problem here is a note.
- */
-
-
-const MAX_EVENTS = 500;
-const MAX_LINES = 6;
-/** Lambda names a version's log streams `YYYY/MM/DD/[<version>]…`: one prefix per UTC day of the window. */
-function streamPrefixes(version, since, until) {
-    const prefixes = [];
-    const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
-    while (day.getTime() <= until.getTime() && prefixes.length < 31) {
-        const yyyy = day.getUTCFullYear();
-        const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
-        const dd = String(day.getUTCDate()).padStart(2, '0');
-        prefixes.push(`${yyyy}/${mm}/${dd}/[${version}]`);
-        day.setUTCDate(day.getUTCDate() + 1);
-    }
-    return prefixes;
-}
-/**
- * The few most telling lines of a version's output: uncaught exceptions and ERROR lines first
- * (as `Type: message`), then timeouts and runtime errors, then failed REPORT lines; repeats are
- * counted, not repeated.
- */
-function tellingLines(events, max = MAX_LINES) {
-    const found = new Map();
-    events.forEach((event, index) => {
-        const judged = judge(event.message);
-        if (judged === undefined)
-            return;
-        const seen = found.get(judged.text);
-        if (seen)
-            seen.count++;
-        else
-            found.set(judged.text, { rank: judged.rank, count: 1, first: index });
-    });
-    return [...found.entries()]
-        .sort(([, a], [, b]) => a.rank - b.rank || a.first - b.first)
-        .slice(0, max)
-        .map(([text, { count }]) => (count > 1 ? `${text} (×${count})` : text));
-}
-function judge(message) {
-    const line = message.trim();
-    if (/^REPORT RequestId:/.test(line)) {
-        if (!/Status: error/.test(line))
-            return undefined;
-        const type = /Error Type: (\S+)/.exec(line)?.[1];
-        return { rank: 3, text: `REPORT Status: error${type ? ` (${type})` : ''}` };
-    }
-    if (/Task timed out after/.test(line))
-        return { rank: 1, text: (/Task timed out after [\d.]+ seconds/.exec(line)?.[0] ?? line).slice(0, 300) };
-    const isError = /\tERROR\t|Uncaught Exception|\bRuntime\.[A-Za-z]+/.test(line);
-    if (!isError)
-        return undefined;
-    // The runtime's form: `<time>\t<request id>\tERROR\t<kind>\t{"errorType":…,"errorMessage":…}`.
-    const json = line.slice(line.indexOf('{'));
-    try {
-        const parsed = JSON.parse(json);
-        if (parsed.errorType || parsed.errorMessage) {
-            return { rank: /Uncaught Exception/.test(line) ? 0 : 1, text: `${parsed.errorType ?? 'Error'}: ${parsed.errorMessage ?? ''}`.slice(0, 300) };
-        }
-    }
-    catch {
-        // Not JSON: the line itself, without the timestamp and request id.
-    }
-    const fields = line.split('\t');
-    const text = fields.length >= 4 ? fields.slice(3).join(' ').trim() : line;
-    return { rank: /Runtime\./.test(line) ? 2 : 1, text: text.slice(0, 300) };
-}
-async function diagnose(request, deps) {
-    const { settings, version, since, until } = request;
-    const logGroup = request.logGroup ?? functionLogGroup(settings.functionName);
-    const diagnosis = { version, logGroup, lines: [], window: { since, until } };
-    const sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    // Logs first: by the time they have arrived, the metrics written with them have too.
-    await readLogs();
-    const readUntil = new Date(Math.max(until.getTime(), Date.now()));
-    try {
-        const [fn, api] = await Promise.all([
-            deps.metrics.functionReport(settings.functionName, settings.alias, version, since, readUntil),
-            settings.api ? deps.metrics.apiReport(settings.api.id, settings.api.stage, since, readUntil) : Promise.resolve(undefined),
-        ]);
-        diagnosis.metrics = fn;
-        if (api && settings.api)
-            diagnosis.api = { ...api, ...settings.api };
-        if (fn.invocations === 0)
-            diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
-    }
-    catch (error) {
-        diagnosis.metricsNote = `the metrics could not be read: ${errorMessage(error)}`;
-    }
-    return diagnosis;
-    async function readLogs() {
-        const tries = deps.logTries ?? 4;
-        const prefixes = streamPrefixes(version, since, until);
-        try {
-            for (let attempt = 1; attempt <= tries; attempt++) {
-                const events = await deps.logs.recentEvents(logGroup, prefixes, since, MAX_EVENTS);
-                diagnosis.lines = tellingLines(events);
-                if (diagnosis.lines.length > 0)
-                    return;
-                if (attempt < tries)
-                    await sleep(deps.logRetryMs ?? 2000);
-                else {
-                    diagnosis.logsNote =
-                        events.length === 0
-                            ? `the logs were empty: no lines from version ${version} in ${logGroup} yet`
-                            : `version ${version} wrote ${events.length} log line${events.length > 1 ? 's' : ''} to ${logGroup}, none of them an error`;
-                }
-            }
-        }
-        catch (error) {
-            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${errorMessage(error)}`;
-        }
-    }
-}
-/** The diagnosis as Markdown, for the job summary. */
-function renderDiagnosis(d) {
-    const lines = [`### What went wrong with version ${d.version}`, ''];
-    lines.push(`**What the function said** (\`${d.logGroup}\`, streams of version ${d.version}):`, '');
-    if (d.lines.length > 0)
-        lines.push('```text', ...d.lines, '```', '');
-    else
-        lines.push(`_${d.logsNote ?? 'nothing'}_`, '');
-    lines.push('**What the metrics said** (over the release):', '');
-    if (d.metrics) {
-        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
-        lines.push(`| version ${d.version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${ms(d.metrics.durationP95Ms)} |`, '');
-    }
-    if (d.api) {
-        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
-        lines.push(`| ${d.api.id} (${d.api.stage}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${ms(d.api.latencyP95Ms)} |`, '');
-    }
-    if (d.metricsNote)
-        lines.push(`_${d.metricsNote}_`, '');
-    return lines.join('\n');
-}
-/** The diagnosis as log lines. */
-function diagnosisLog(d) {
-    const out = [`What version ${d.version} said in ${d.logGroup}:`];
-    if (d.lines.length > 0)
-        out.push(...d.lines.map((l) => `  ${l}`));
-    else
-        out.push(`  (${d.logsNote ?? 'nothing'})`);
-    if (d.metrics) {
-        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
-            `${d.metrics.throttles} throttles, p95 duration ${ms(d.metrics.durationP95Ms)}`);
-    }
-    if (d.api)
-        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${ms(d.api.latencyP95Ms)}`);
-    if (d.metricsNote)
-        out.push(d.metricsNote);
-    return out;
-}
-function ms(value) {
-    return value === undefined ? '—' : `${Math.round(value)} ms`;
-}
-
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1696);
-;// CONCATENATED MODULE: ./src/aws/client-config.ts
-/**
- * The options every AWS SDK client of stage-deploy is built with, without importing any client:
- * the heavy SDK modules are loaded only by the services a run needs (services.ts).
- */
-const DEFAULT_USER_AGENT = 'stage-deploy';
-function commonConfig(options = {}) {
-    return {
-        ...(options.region && { region: options.region }),
-        retryMode: 'standard',
-        maxAttempts: 5,
-        customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
-    };
-}
-/**
- * The SDK reads AWS_ENDPOINT_URL by itself; for an emulator on a host name S3 also needs
- * path-style addressing (the SDK does it alone only for an IP address).
- */
-function s3Config(options = {}, env = process.env) {
-    return { ...commonConfig(options), ...(Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3) && { forcePathStyle: true }) };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
-;// CONCATENATED MODULE: external "node:stream/promises"
-const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
-;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
-/**
- * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
- * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
- *
- * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
- * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
- *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
- *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
- *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
- *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
- * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
- *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
- *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
- *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
- * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; ours are 0.25 s and 0.5 s so a
- *   deploy notices the end of an update within half a second, and give up after 300 s.
- * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
- *   waiter throws before polling.
- * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
- *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
- * We do not wait *before* an update: each update here waits for its own end, so the next one
- * starts on a settled function.
- */
-
-
-
-
-
-
-/**
- * Poll every 0.25–0.5 s: a deploy moves on within half a second of Lambda finishing an update
- * (the benchmark measures it), at two GetFunction calls a second at most, well inside Lambda's
- * control-plane rate.
- */
-const DEFAULT_WAITER = {
-    minDelaySeconds: 0.25,
-    maxDelaySeconds: 0.5,
-    maxWaitSeconds: 300,
-};
-function isNotFound(error) {
-    return error instanceof Error && error.name === 'ResourceNotFoundException';
-}
-function toVersionState(config) {
-    return {
-        functionArn: config.FunctionArn ?? '',
-        functionName: config.FunctionName ?? '',
-        version: config.Version ?? '$LATEST',
-        codeSha256: config.CodeSha256 ?? '',
-        codeSize: config.CodeSize ?? 0,
-        environment: { ...(config.Environment?.Variables ?? {}) },
-        ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
-        ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
-        description: config.Description ?? '',
-        ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
-        ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
-        ...(config.State !== undefined && { state: config.State }),
-        ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
-        ...(config.Handler !== undefined && { handler: config.Handler }),
-        ...(config.Runtime !== undefined && { runtime: config.Runtime }),
-        ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
-    };
-}
-/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
-function toLoggingSettings(config) {
-    return {
-        logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
-        ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
-        ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
-        ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
-    };
-}
-/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
-function toLoggingConfig(logging) {
-    return {
-        LogFormat: logging.logFormat,
-        ...(logging.applicationLogLevel !== undefined && {
-            ApplicationLogLevel: logging.applicationLogLevel,
-        }),
-        ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel }),
-    };
-}
-function toAliasState(alias) {
-    return {
-        name: alias.Name ?? '',
-        arn: alias.AliasArn ?? '',
-        version: alias.FunctionVersion ?? '',
-        description: alias.Description ?? '',
-        weights: { ...(alias.RoutingConfig?.AdditionalVersionWeights ?? {}) },
-        ...(alias.RevisionId !== undefined && { revisionId: alias.RevisionId }),
-    };
-}
-class SdkLambdaGateway {
-    client;
-    waiter;
-    constructor(client, options = {}) {
-        this.client = client;
-        this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
-    }
-    async getVersion(functionName, version) {
-        try {
-            const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({
-                FunctionName: functionName,
-                ...(version !== undefined && { Qualifier: version }),
-            }));
-            return toVersionState(config);
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async getAlias(functionName, alias) {
-        try {
-            return toAliasState(await this.client.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias })));
-        }
-        catch (error) {
-            if (isNotFound(error))
-                return undefined;
-            throw error;
-        }
-    }
-    async updateConfiguration(functionName, change) {
-        const input = {
-            FunctionName: functionName,
-            // Always with Variables: an Environment without them means "no change" to Lambda but is
-            // an error to moto. The map replaces the function's variables; merging is the caller's.
-            ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
-            ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
-            ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
-            ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
-        };
-        await this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
-        return this.waitForUpdate(functionName, 'configuration');
-    }
-    async updateCode(functionName, code) {
-        const input = code.kind === 'zip-file'
-            ? { FunctionName: functionName, ZipFile: await (0,promises_.readFile)(code.zipPath) }
-            : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
-        await this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
-        return this.waitForUpdate(functionName, 'code');
-    }
-    async publishVersion(functionName, options) {
-        const config = await this.client.send(new dist_cjs/* PublishVersionCommand */.D3m({
-            FunctionName: functionName,
-            CodeSha256: options.codeSha256,
-            Description: options.description,
-            ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
-        }));
-        return toVersionState(config);
-    }
-    async createAlias(functionName, alias, version, description) {
-        const created = await this.client.send(new dist_cjs/* CreateAliasCommand */.W_e({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: version,
-            Description: description,
-        }));
-        return toAliasState(created);
-    }
-    async updateAlias(functionName, alias, target) {
-        const updated = await this.client.send(new dist_cjs/* UpdateAliasCommand */.lqC({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: target.version,
-            // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
-            RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
-            ...(target.description !== undefined && { Description: target.description }),
-            ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
-        }));
-        return toAliasState(updated);
-    }
-    async deleteAlias(functionName, alias) {
-        await this.client.send(new dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
-    }
-    async downloadCode(functionName, version, toPath) {
-        const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
-        // A presigned URL: a secret for its lifetime. It never goes into a message.
-        const location = answer.Code?.Location;
-        if (!location)
-            throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
-        const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
-        if (!response.ok || !response.body) {
-            throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
-        }
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        const hashing = new external_node_stream_.Transform({
-            transform(chunk, _encoding, done) {
-                hash.update(chunk);
-                done(null, chunk);
-            },
-        });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
-        return hash.digest('base64');
-    }
-    async listVersions(functionName) {
-        const versions = [];
-        for await (const page of (0,dist_cjs/* paginateListVersionsByFunction */.CE5)({ client: this.client }, { FunctionName: functionName })) {
-            for (const config of page.Versions ?? []) {
-                if (config.Version === undefined || config.Version === '$LATEST')
-                    continue;
-                versions.push(toVersionState(config));
-            }
-        }
-        return versions;
-    }
-    async listAliases(functionName) {
-        const aliases = [];
-        for await (const page of (0,dist_cjs/* paginateListAliases */._O$)({ client: this.client }, { FunctionName: functionName })) {
-            for (const alias of page.Aliases ?? [])
-                aliases.push(toAliasState(alias));
-        }
-        return aliases;
-    }
-    async deleteVersion(functionName, version) {
-        // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
-        // published version number ever goes out from here.
-        if (!/^[1-9][0-9]*$/.test(version)) {
-            throw new Error(`Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`);
-        }
-        await this.client.send(new dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
-    }
-    async invokeVersion(functionName, version, event) {
-        const answer = await this.client.send(new dist_cjs/* InvokeCommand */.mdN({
-            FunctionName: functionName,
-            Qualifier: version,
-            InvocationType: 'RequestResponse',
-            Payload: new TextEncoder().encode(JSON.stringify(event ?? null)),
-        }));
-        return {
-            payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
-            ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
-        };
-    }
-    /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
-    async waitForUpdate(functionName, what) {
-        let waitError;
-        try {
-            const done = await (0,dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({
-                client: this.client,
-                minDelay: this.waiter.minDelaySeconds,
-                maxDelay: this.waiter.maxDelaySeconds,
-                maxWaitTime: this.waiter.maxWaitSeconds,
-            }, { FunctionName: functionName });
-            // Success: the waiter's last GetFunction already holds the fresh $LATEST; no second read.
-            const last = done.reason?.Configuration;
-            if (done.state === 'SUCCESS' && last?.LastUpdateStatus === 'Successful')
-                return toVersionState(last);
-        }
-        catch (error) {
-            waitError = error;
-        }
-        let config;
-        try {
-            config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
-        }
-        catch (error) {
-            if (isNotFound(error)) {
-                throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
-            }
-            throw error;
-        }
-        if (config.LastUpdateStatus === 'Failed') {
-            const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
-            throw new Error(`Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`);
-        }
-        if (waitError !== undefined) {
-            if (waitError instanceof Error && waitError.name === 'TimeoutError') {
-                throw new Error(`Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
-                    `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`, { cause: waitError });
-            }
-            throw waitError;
-        }
-        return toVersionState(config);
-    }
-}
-function stripUndefined(value) {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
-}
-
-;// CONCATENATED MODULE: ./src/aws/services.ts
-/**
- * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch
- * and CloudWatch Logs are loaded (module and client) only when a run needs them, so a plain
- * deploy starts without paying for SDK modules it never calls.
- */
-
-
-
-class RegionServices {
-    options;
-    lambda;
-    s3Store;
-    cloudwatch;
-    logs;
-    constructor(options) {
-        this.options = options;
-        this.lambda = new SdkLambdaGateway(new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) }));
-    }
-    store() {
-        this.s3Store ??= (async () => {
-            const [{ S3Client }, { S3ArtifactStore }] = await Promise.all([__nccwpck_require__.e(/* import() */ 711).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19)), Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(71)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8071))]);
-            return new S3ArtifactStore(new S3Client(s3Config(this.options)));
-        })();
-        return this.s3Store;
-    }
-    metrics() {
-        this.cloudwatch ??= (async () => {
-            const [{ CloudWatchClient }, { SdkMetricsGateway }] = await Promise.all([__nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)), Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3267))]);
-            return new SdkMetricsGateway(new CloudWatchClient({ ...commonConfig(this.options) }));
-        })();
-        return this.cloudwatch;
-    }
-    logsClient() {
-        this.logs ??= (async () => {
-            const [{ CloudWatchLogsClient }, { SdkLogGroupGateway, SdkLogReader }] = await Promise.all([
-                __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2684, 19)),
-                Promise.all(/* import() */[__nccwpck_require__.e(303), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3585)),
-            ]);
-            const client = new CloudWatchLogsClient({ ...commonConfig(this.options) });
-            return { groups: new SdkLogGroupGateway(client), reader: new SdkLogReader(client) };
-        })();
-        return this.logs;
-    }
-    async logGroups() {
-        return (await this.logsClient()).groups;
-    }
-    async logReader() {
-        return (await this.logsClient()).reader;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/durations.ts
-/**
- * Durations as users write them in the stages file (`500ms`, `2s`, `5m`, `1h`, or a plain
- * number of seconds), and the reverse for log lines.
- */
-
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
-/**
- * A value for an error message: strings JSON-quoted (`"5 minutes"`), numbers and booleans as
- * written, lists and mappings as compact JSON (cut short when long).
- */
-function describeValue(value) {
-    if (value === undefined)
-        return 'nothing';
-    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
-        return String(value);
-    let text;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    }
-    catch {
-        text = String(value);
-    }
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-/**
- * Milliseconds from `500ms`, `2s`, `1.5s`, `5m`, `1h`, or a number (or numeric string) of
- * seconds. Anything else is an InputError naming `field` and the value.
- */
-function parseDuration(value, field) {
-    let ms;
-    if (typeof value === 'number') {
-        if (Number.isFinite(value) && value >= 0)
-            ms = value * 1000;
-    }
-    else if (typeof value === 'string') {
-        const match = DURATION.exec(value.trim());
-        if (match) {
-            const unit = (match[2] ?? 's');
-            ms = Number(match[1]) * UNIT_MS[unit];
-        }
-    }
-    if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
-        throw new InputError(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
-    }
-    return Math.round(ms);
-}
-/** The short form of a duration: 500 → `500ms`, 2000 → `2s`, 1500 → `1.5s`, 300000 → `5m`, 3600000 → `1h`. */
-function formatDuration(ms) {
-    if (!Number.isFinite(ms))
-        return String(ms);
-    const sign = ms < 0 ? '-' : '';
-    const abs = Math.abs(Math.round(ms));
-    if (abs === 0)
-        return '0s';
-    if (abs < 1000)
-        return `${sign}${abs}ms`;
-    if (abs % UNIT_MS.h === 0)
-        return `${sign}${abs / UNIT_MS.h}h`;
-    if (abs % UNIT_MS.m === 0)
-        return `${sign}${abs / UNIT_MS.m}m`;
-    return `${sign}${trimDecimals(abs / 1000)}s`;
-}
-function trimDecimals(n) {
-    return n.toFixed(3).replace(/\.?0+$/, '');
-}
-
-;// CONCATENATED MODULE: ./src/smoke.ts
-/**
- * The HTTP smoke check: a few requests to the stage's URL, judged by status and body, with
- * every secret masked in what is logged or returned.
- */
-
-/** How much of a body is kept to judge `expect-body`. */
-const MAX_BODY_BYTES = 64 * 1024;
-/** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
-const EXCERPT_BYTES = 300;
-/**
- * Replace every secret value in `text` with `***`. Empty secrets are ignored; longer secrets
- * are replaced first (so a secret that contains another is masked whole). The URL-encoded form
- * of a secret is masked too, as secrets travel in query strings.
- */
-function maskSecrets(text, secrets) {
-    const variants = new Set();
-    for (const secret of secrets) {
-        if (!secret)
-            continue;
-        variants.add(secret);
-        const encoded = encodeURIComponent(secret);
-        if (encoded !== secret)
-            variants.add(encoded);
-    }
-    if (variants.size === 0)
-        return text;
-    const ordered = [...variants].sort((a, b) => b.length - a.length);
-    let out = text;
-    for (const value of ordered)
-        out = out.split(value).join('***');
-    return out;
-}
-/** A measured time, for people: `41 ms`, `1.2 s`, `12 s`. */
-function formatLatency(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    const seconds = ms / 1000;
-    return seconds < 10 ? `${(Math.round(seconds * 10) / 10).toString()} s` : `${Math.round(seconds)} s`;
-}
-/** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
-function statusMatches(status, expect) {
-    return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
-}
-/** `"ok"` or `/^ok$/i`, for messages. */
-function describeBodyExpectation(expect) {
-    return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
-}
-function bodyMatches(body, expect) {
-    if (expect.kind === 'substring')
-        return body.includes(expect.text);
-    return new RegExp(expect.source, expect.flags).test(body);
-}
-class HttpSmokeChecker {
-    fetch;
-    sleep;
-    now;
-    constructor(deps = {}) {
-        this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
-        this.sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-        this.now = deps.now ?? (() => (typeof performance !== 'undefined' ? performance.now() : Date.now()));
-    }
-    async check(smoke, log) {
-        const mask = (text) => maskSecrets(text, smoke.secrets);
-        const method = smoke.method.toUpperCase();
-        const url = mask(smoke.url);
-        const total = Math.max(1, Math.floor(smoke.attempts));
-        const attempts = [];
-        const labels = [];
-        for (let n = 1; n <= total; n++) {
-            const outcome = await this.tryOnce(smoke, method);
-            const attempt = {
-                attempt: n,
-                method,
-                url,
-                latencyMs: Math.round(outcome.latencyMs),
-                bodyExcerpt: excerpt(mask(outcome.body)),
-                ok: outcome.ok,
-            };
-            if (outcome.status !== undefined)
-                attempt.status = outcome.status;
-            if (outcome.problem !== undefined)
-                attempt.problem = mask(outcome.problem);
-            attempts.push(attempt);
-            labels.push(mask(outcome.label));
-            log.info(mask(`smoke ${n}/${total}: ${method} ${url} → ${outcome.detail}`));
-            if (outcome.ok) {
-                return {
-                    ok: true,
-                    attempts,
-                    summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatLatency(outcome.latencyMs)})`),
-                };
-            }
-            if (n < total)
-                await this.sleep(smoke.intervalMs);
-        }
-        const distinct = new Set(labels);
-        const what = distinct.size === 1 ? labels[0] : labels.join(', ');
-        return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
-    }
-    async tryOnce(smoke, method) {
-        const timeoutText = formatDuration(smoke.timeoutMs);
-        const init = {
-            method,
-            headers: smoke.headers,
-            redirect: 'follow',
-            signal: AbortSignal.timeout(smoke.timeoutMs),
-        };
-        if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD')
-            init.body = smoke.body;
-        const started = this.now();
-        let response;
-        try {
-            response = await this.fetch(smoke.url, init);
-        }
-        catch (err) {
-            const latencyMs = this.now() - started;
-            if (isTimeout(err)) {
-                return {
-                    latencyMs,
-                    body: '',
-                    ok: false,
-                    problem: `timed out after ${timeoutText}`,
-                    label: 'no answer',
-                    detail: `no answer after ${timeoutText} (timed out)`,
-                };
-            }
-            const reason = describeFetchError(err);
-            return {
-                latencyMs,
-                body: '',
-                ok: false,
-                problem: reason,
-                label: 'no answer',
-                detail: `no answer in ${formatLatency(latencyMs)} (${reason})`,
-            };
-        }
-        const status = response.status;
-        let body;
-        try {
-            body = await readCapped(response, MAX_BODY_BYTES);
-        }
-        catch (err) {
-            const latencyMs = this.now() - started;
-            const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
-            return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
-        }
-        const latencyMs = this.now() - started;
-        const timing = `${status} in ${formatLatency(latencyMs)}`;
-        const verdict = judgeResponse(status, body, smoke);
-        if (verdict.problem !== undefined) {
-            return { status, latencyMs, body, ok: false, problem: verdict.problem, label: verdict.label, detail: `${timing} (${verdict.problem})` };
-        }
-        return { status, latencyMs, body, ok: true, label: verdict.label, detail: `${timing} ✓` };
-    }
-}
-/** Judge a status and body by the smoke block's `expect-status` and `expect-body`. */
-function judgeResponse(status, body, smoke) {
-    if (!statusMatches(status, smoke.expectStatus)) {
-        return { ok: false, problem: `expected ${smoke.expectStatus.text}`, label: String(status) };
-    }
-    if (smoke.expectBody) {
-        const expected = describeBodyExpectation(smoke.expectBody);
-        let matched;
-        try {
-            matched = bodyMatches(body, smoke.expectBody);
-        }
-        catch (err) {
-            const problem = `expect-body ${expected} is not a valid regular expression: ${err.message}`;
-            return { ok: false, problem, label: `${status} (${problem})` };
-        }
-        if (!matched) {
-            const substring = smoke.expectBody.kind === 'substring';
-            const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
-            const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
-            return { ok: false, problem, label };
-        }
-    }
-    return { ok: true, label: String(status) };
-}
-/** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
-async function readCapped(response, cap) {
-    if (!response.body)
-        return '';
-    const reader = response.body.getReader();
-    const chunks = [];
-    let kept = 0;
-    try {
-        while (kept < cap) {
-            const { done, value } = await reader.read();
-            if (done)
-                break;
-            const room = cap - kept;
-            const piece = value.byteLength > room ? value.subarray(0, room) : value;
-            chunks.push(piece);
-            kept += piece.byteLength;
-        }
-    }
-    finally {
-        if (kept >= cap)
-            await reader.cancel().catch(() => undefined);
-        reader.releaseLock();
-    }
-    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
-}
-/** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
-function excerpt(text) {
-    const bytes = Buffer.from(text, 'utf8');
-    if (bytes.length <= EXCERPT_BYTES)
-        return text;
-    return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
-}
-function isTimeout(err) {
-    const name = err?.name;
-    if (name === 'TimeoutError')
-        return true;
-    const cause = err?.cause;
-    return cause !== undefined && cause !== err && isTimeout(cause);
-}
-/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, or the message when there is no code. */
-function describeFetchError(err) {
-    let current = err;
-    for (let depth = 0; depth < 5 && current; depth++) {
-        const e = current;
-        if (typeof e.code === 'string' && e.code !== '') {
-            return e.code === 'ENOTFOUND' && typeof e.hostname === 'string' ? `ENOTFOUND ${e.hostname}` : e.code;
-        }
-        // An AggregateError (happy eyeballs) holds the per-address errors.
-        if (Array.isArray(e.errors) && e.errors.length > 0) {
-            current = e.errors[0];
-            continue;
-        }
-        current = e.cause;
-    }
-    const message = err?.message;
-    const cause = err?.cause?.message;
-    return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
-}
-
-;// CONCATENATED MODULE: ./src/invoke-check.ts
-/**
- * The invoke check (`smoke.invoke: true`): before a new version takes traffic, invoke it directly
- * with the API Gateway proxy event the smoke request would become, and judge the proxy result
- * by the same `expect-status` and `expect-body` as the HTTP smoke check. One invocation, no
- * retries: a version that fails on a direct call does not improve by being asked again.
- * Pure except for the LambdaGateway it is given; every secret is masked in what it logs or returns.
- */
-
-
-/** What API Gateway answers when the Lambda result is not a proxy result. */
-const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
-const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
-/**
- * The API Gateway REST proxy event (payload version 1.0, resource `/{proxy+}`) for the smoke
- * request: method, path and query of the smoke URL, its headers plus `host`. As the HTTP check
- * does, a GET or HEAD carries no body.
- */
-function apiGatewayEvent(smoke, options = {}) {
-    const url = new URL(smoke.url);
-    const method = smoke.method.toUpperCase();
-    const path = url.pathname || '/';
-    const root = path === '/';
-    const resource = root ? '/' : '/{proxy+}';
-    const headers = {};
-    if (!Object.keys(smoke.headers).some((name) => name.toLowerCase() === 'host'))
-        headers.host = url.host;
-    Object.assign(headers, smoke.headers);
-    const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
-    const query = {};
-    const multiQuery = {};
-    for (const [name, value] of url.searchParams) {
-        query[name] = value; // API Gateway keeps the last value of a repeated parameter
-        (multiQuery[name] ??= []).push(value);
-    }
-    const hasQuery = Object.keys(query).length > 0;
-    const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
-    const body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : null;
-    return {
-        resource,
-        path,
-        httpMethod: method,
-        headers,
-        multiValueHeaders,
-        queryStringParameters: hasQuery ? query : null,
-        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
-        pathParameters: root ? null : { proxy: path.slice(1) },
-        stageVariables: null,
-        requestContext: {
-            resourcePath: resource,
-            httpMethod: method,
-            path,
-            stage: options.stage ?? 'stage-deploy',
-            requestId: options.requestId ?? (0,external_node_crypto_.randomUUID)(),
-            protocol: 'HTTP/1.1',
-            domainName: url.hostname,
-            identity: { sourceIp: '127.0.0.1', ...(userAgent !== undefined && { userAgent }) },
-        },
-        body,
-        isBase64Encoded: false,
-    };
-}
-/** Read a handler's payload as API Gateway reads a Lambda proxy result. */
-function readProxyResult(payload) {
-    let result;
-    try {
-        result = JSON.parse(payload);
-    }
-    catch {
-        return { ok: false, reason: 'the payload is not JSON' };
-    }
-    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
-        return { ok: false, reason: 'the payload is not an object with a statusCode' };
-    }
-    const { statusCode, body, isBase64Encoded } = result;
-    const status = typeof statusCode === 'string' && /^\d{3}$/.test(statusCode) ? Number(statusCode) : statusCode;
-    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
-        return { ok: false, reason: 'the payload has no numeric statusCode' };
-    }
-    if (body !== undefined && body !== null && typeof body !== 'string') {
-        return { ok: false, reason: 'the body is not a string' };
-    }
-    const text = typeof body === 'string' ? (isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
-    return { ok: true, status, body: text };
-}
-/** `ReferenceError: gibberish is not defined`, from a FunctionError payload. */
-function describeFunctionError(payload) {
-    try {
-        const parsed = JSON.parse(payload);
-        if (parsed && typeof parsed === 'object') {
-            const type = typeof parsed.errorType === 'string' ? parsed.errorType : undefined;
-            const message = typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined;
-            if (type !== undefined || message !== undefined)
-                return [type, message].filter((p) => p !== undefined && p !== '').join(': ');
-        }
-    }
-    catch {
-        // not JSON: the payload as it is
-    }
-    return excerpt(payload).replace(/\s+/g, ' ').trim() || 'no details';
-}
-/** The first MAX_BODY_BYTES bytes of a body, as the HTTP check keeps them to judge. */
-function capped(body) {
-    const bytes = Buffer.from(body, 'utf8');
-    return bytes.length <= MAX_BODY_BYTES ? body : new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_BODY_BYTES));
-}
-function errorText(error) {
-    if (error instanceof Error)
-        return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
-    return String(error);
-}
-/**
- * Invoke `version` of the function once with the smoke request as an API Gateway proxy event,
- * and judge the answer as the HTTP smoke check judges a response. A FunctionError, a payload
- * that is not a proxy result (API Gateway's 502) or a failed Invoke call fails the check.
- */
-async function invokeCheck(lambda, functionName, version, smoke, log) {
-    const mask = (text) => maskSecrets(text, smoke.secrets);
-    const method = smoke.method.toUpperCase();
-    const url = new URL(smoke.url);
-    const target = `${url.pathname || '/'}${url.search}`;
-    const request = `${method} ${target}`;
-    const qualified = `${functionName}:${version}`;
-    const event = apiGatewayEvent(smoke);
-    const now = () => (typeof performance !== 'undefined' ? performance.now() : Date.now());
-    const started = now();
-    let status;
-    let body = '';
-    let ok = false;
-    let problem;
-    let label;
-    let detail;
-    try {
-        const answer = await lambda.invokeVersion(functionName, version, event);
-        const latency = formatLatency(now() - started);
-        if (answer.functionError !== undefined) {
-            const error = describeFunctionError(answer.payload);
-            body = answer.payload;
-            problem = `FunctionError ${answer.functionError}: ${error}`;
-            label = `FunctionError (${error})`;
-            detail = problem;
-        }
-        else {
-            const read = readProxyResult(answer.payload);
-            if (read.ok) {
-                status = read.status;
-                body = capped(read.body);
-                const verdict = judgeResponse(status, body, smoke);
-                ok = verdict.ok;
-                problem = verdict.problem;
-                label = verdict.label;
-                detail = `${status} in ${latency}${problem !== undefined ? ` (${problem})` : ' ✓'}`;
-            }
-            else {
-                // API Gateway answers 502 to a result it cannot read; judged like any 502.
-                status = 502;
-                body = INTERNAL_SERVER_ERROR_BODY;
-                const verdict = judgeResponse(status, body, smoke);
-                ok = verdict.ok;
-                const malformed = `${MALFORMED_PROXY_RESPONSE}: ${read.reason}`;
-                problem = verdict.ok ? undefined : `${malformed} (${verdict.problem ?? 'failed'})`;
-                label = `502 (${MALFORMED_PROXY_RESPONSE})`;
-                detail = `502 in ${latency} (${malformed}${verdict.ok ? ') ✓' : `; ${verdict.problem ?? 'failed'})`}`;
-                if (!ok)
-                    body = answer.payload;
-            }
-        }
-    }
-    catch (error) {
-        problem = `Invoke failed: ${errorText(error)}`;
-        label = problem;
-        detail = `${problem} after ${formatLatency(now() - started)}`;
-    }
-    const latencyMs = Math.round(now() - started);
-    const attempt = {
-        attempt: 1,
-        method,
-        url: mask(`${qualified} ${target}`),
-        latencyMs,
-        bodyExcerpt: excerpt(mask(body)),
-        ok,
-    };
-    if (status !== undefined)
-        attempt.status = status;
-    if (problem !== undefined)
-        attempt.problem = mask(problem);
-    const line = mask(`invoke: ${functionName} version ${version} (${request}) → ${detail}`);
-    if (ok)
-        log.info(line);
-    else
-        log.warn(line);
-    const summary = ok
-        ? `invoke ${qualified} (${request}) → ${status ?? ''} in ${formatLatency(latencyMs)}`
-        : `invoke ${qualified} → ${label}`;
-    return { ok, attempts: [attempt], summary: mask(summary) };
-}
-
-;// CONCATENATED MODULE: ./src/traffic-plan.ts
-function trafficPlan(strategy) {
-    switch (strategy.kind) {
-        case 'all-at-once':
-            return [{ percent: 100, holdMs: 0 }];
-        case 'canary':
-            return [
-                { percent: strategy.percent, holdMs: strategy.waitMs },
-                { percent: 100, holdMs: 0 },
-            ];
-        case 'linear': {
-            const steps = [];
-            for (let percent = strategy.percent; percent < 100; percent += strategy.percent) {
-                steps.push({ percent: Math.round(percent * 1000) / 1000, holdMs: strategy.intervalMs });
-            }
-            steps.push({ percent: 100, holdMs: 0 });
-            return steps;
-        }
-    }
-}
-/** How long the plan holds traffic before the last step, in ms. */
-function plannedDurationMs(steps) {
-    return steps.reduce((sum, step) => sum + step.holdMs, 0);
-}
-/** `canary 10% for 5m, then 100%`, for the log. */
-function describePlan(steps, format) {
-    if (steps.length === 1)
-        return 'all at once';
-    return steps.map((s) => (s.percent === 100 ? '100%' : `${s.percent}% for ${format(s.holdMs)}`)).join(', then ');
-}
-
-;// CONCATENATED MODULE: ./src/shift.ts
-/**
- * Move an alias to a new version safely, and put it back exactly as it was when anything fails.
- * Shared by every command that moves an alias: the alias is always on a verified version or on
- * the one it was on before.
- *
- * The rollout, in order:
- * 1. before any traffic: the invoke check (`smoke.invoke`), and the alarm gate (an alarm already
- *    in ALARM refuses the shift, unless `force`);
- * 2. the traffic plan's steps (routing weights on the alias), each held while the gates are
- *    watched: the `alarms`, and the new version's own Errors/Invocations against `max-error-rate`;
- * 3. the last step: the alias on the new version, no weights, the release history written;
- * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
- * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
- */
-
-
-
-
-class RolloutFailure extends Error {
-}
-async function shiftAndVerify(request, deps) {
-    const { settings, before, toVersion, description } = request;
-    const { lambda, log, timeline } = deps;
-    const name = settings.functionName;
-    const progressive = request.progressive ?? true;
-    const wallClock = deps.wallClock ?? Date.now;
-    const sleep = deps.sleep ?? abortableSleep;
-    const startedAt = wallClock();
-    const at = () => wallClock() - startedAt;
-    const common = { traffic: [], gates: [] };
-    // A first release has no version to split traffic with: it goes all at once.
-    const steps = before === undefined || !progressive ? [{ percent: 100, holdMs: 0 }] : trafficPlan(settings.traffic);
-    if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
-        log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
-    }
-    const alarms = progressive ? settings.alarms : [];
-    const watchAlarms = alarms.length > 0 && !deps.force;
-    const watchErrors = progressive && settings.maxErrorRate !== undefined;
-    if (alarms.length > 0 && deps.force) {
-        log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
-    }
-    // 1. Before any traffic.
-    if (progressive && settings.smoke?.invoke) {
-        const smoke = settings.smoke;
-        const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log));
-        common.invoke = invoke;
-        if (!invoke.ok) {
-            timeline.markFailed('invoke');
-            return { ok: false, failure: `${invoke.summary}; version ${toVersion} never received traffic`, restored: { untouched: true }, ...common };
-        }
-    }
-    const readGates = async (windowStart) => {
-        if (!watchAlarms && !watchErrors)
-            return;
-        const reading = { atMs: at(), alarms: [] };
-        if (watchAlarms && deps.metrics)
-            reading.alarms = await deps.metrics.alarmStates(alarms);
-        if (watchErrors && deps.metrics) {
-            const metrics = await deps.metrics.versionMetrics(name, settings.alias, toVersion, new Date(windowStart), new Date(wallClock()));
-            reading.errors = metrics.errors;
-            reading.invocations = metrics.invocations;
-        }
-        common.gates.push(reading);
-        const firing = reading.alarms.filter((a) => a.state === 'ALARM');
-        if (firing.length > 0) {
-            throw new RolloutFailure(`alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}`);
-        }
-        const rate = reading.invocations ? (reading.errors ?? 0) / reading.invocations : 0;
-        if (settings.maxErrorRate !== undefined && reading.invocations && rate > settings.maxErrorRate) {
-            throw new RolloutFailure(`version ${toVersion}: ${reading.errors} errors in ${reading.invocations} invocations (${percent(rate)}), ` +
-                `above max-error-rate ${percent(settings.maxErrorRate)}`);
-        }
-    };
-    if (watchAlarms) {
-        try {
-            await readGates(wallClock());
-        }
-        catch (error) {
-            return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
-        }
-    }
-    // 2–4. The shift, watched.
-    const budgetMs = plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeBudgetMs(settings) + (deps.rolloutGraceMs ?? 10 * 60_000);
-    const deadline = startedAt + budgetMs;
-    const guard = () => {
-        if (deps.signal?.aborted)
-            throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
-        if (wallClock() > deadline)
-            throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
-    };
-    const hold = async (ms, label, windowStart) => {
-        const until = wallClock() + ms;
-        const interval = Math.max(1, Math.min(deps.gateIntervalMs ?? 10_000, ms));
-        while (wallClock() < until) {
-            guard();
-            try {
-                await sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
-            }
-            catch {
-                guard();
-                throw new RolloutFailure('cancelled');
-            }
-            guard();
-            await readGates(windowStart);
-            log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
-        }
-    };
-    deps.state?.save({
-        functionName: name,
-        alias: settings.alias,
-        ...(settings.region !== undefined && { region: settings.region }),
-        toVersion,
-        before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
-    });
-    if (steps.length > 1)
-        log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
-    let shifted;
-    let failure;
-    let smoke;
-    const shiftStart = wallClock();
-    try {
-        let revisionId = before?.revisionId;
-        for (const [index, step] of steps.entries()) {
-            guard();
-            const last = step.percent >= 100;
-            shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
-                if (before === undefined)
-                    return lambda.createAlias(name, settings.alias, toVersion, description);
-                return lambda.updateAlias(name, settings.alias, {
-                    ...(last
-                        ? { version: toVersion, weights: {}, description }
-                        : { version: before.version, weights: { [toVersion]: step.percent / 100 }, description: before.description }),
-                    ...(revisionId !== undefined && { revisionId }),
-                });
-            });
-            revisionId = shifted.revisionId;
-            common.traffic.push({ atMs: at(), percent: step.percent });
-            if (last) {
-                log.info(before === undefined
-                    ? `Created alias ${settings.alias} on version ${toVersion}.`
-                    : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`);
-            }
-            else {
-                log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
-                await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
-            }
-        }
-        if (settings.smoke === undefined) {
-            log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
-        }
-        else {
-            const smokeSettings = settings.smoke;
-            try {
-                smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
-            }
-            catch (error) {
-                throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
-            }
-            if (!smoke.ok) {
-                timeline.markFailed('smoke');
-                throw new RolloutFailure(smoke.summary);
-            }
-        }
-        if (progressive && settings.bakeMs > 0) {
-            log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
-            await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
-        }
-    }
-    catch (error) {
-        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
-        if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
-            // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
-            deps.state?.clear();
-            return { ok: false, failure, restored: { untouched: true }, ...(smoke && { smoke }), ...common };
-        }
-    }
-    if (failure === undefined && shifted !== undefined) {
-        deps.state?.clear();
-        return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
-    }
-    const outcome = await restore(request, deps);
-    common.traffic.push({ atMs: at(), percent: 0 });
-    if ('restored' in outcome)
-        deps.state?.clear();
-    return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
-}
-/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
-async function restore(request, deps) {
-    const { settings, before } = request;
-    const { lambda, timeline } = deps;
-    const name = settings.functionName;
-    try {
-        if (before === undefined) {
-            await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
-            return { restored: { removed: true } };
-        }
-        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }));
-        return { restored: { to: before.version } };
-    }
-    catch (rollbackError) {
-        return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
-    }
-}
-/** Put an alias back from a saved rollout state (the signal handler and the post step). */
-async function restoreFromState(state, lambda, log) {
-    const alias = await lambda.getAlias(state.functionName, state.alias);
-    if (state.before === null) {
-        if (alias === undefined)
-            return 'nothing to do';
-        await lambda.deleteAlias(state.functionName, state.alias);
-        log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
-        return 'restored';
-    }
-    if (alias !== undefined && alias.version === state.before.version && sameWeights(alias.weights, state.before.weights)) {
-        return 'nothing to do';
-    }
-    await lambda.updateAlias(state.functionName, state.alias, {
-        version: state.before.version,
-        weights: state.before.weights,
-        description: state.before.description,
-    });
-    log.warn(`Put alias ${state.alias} of ${state.functionName} back on version ${state.before.version}: the release of version ${state.toVersion} did not finish.`);
-    return 'restored';
-}
-/**
- * The one line a failed shift ends the step with, e.g.
- * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
- */
-function describeFailedShift(outcome, request) {
-    const { settings, toVersion } = request;
-    if (outcome.repair) {
-        return (`${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
-            `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
-    }
-    const restored = outcome.restored;
-    if (restored && 'untouched' in restored)
-        return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
-    if (restored && 'removed' in restored) {
-        return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
-    }
-    return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${restored?.to ?? '?'}`;
-}
-/** The AWS CLI command that puts the alias back by hand (deletes it when there was none before). */
-function repairCommand(target, before) {
-    const region = target.region !== undefined ? ` --region ${target.region}` : '';
-    if (!before)
-        return `aws lambda delete-alias --function-name ${target.functionName} --name ${target.alias}${region}`;
-    const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
-    return (`aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
-        `--function-version ${before.version} --routing-config '${routing}'${region}`);
-}
-function percent(fraction) {
-    return `${Math.round(fraction * 10_000) / 100}%`;
-}
-function sameWeights(a, b) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
-}
-/** The longest the HTTP smoke test can take. */
-function smokeBudgetMs(settings) {
-    const smoke = settings.smoke;
-    return smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
-}
-function progressLine(label, atMs, reading, alarms, version) {
-    const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
-    if (reading && alarms.length > 0)
-        parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
-    if (reading?.invocations !== undefined)
-        parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
-    return parts.join('; ');
-}
-/** setTimeout as a promise that rejects when the signal aborts. */
-function abortableSleep(ms, signal) {
-    return new Promise((resolve, reject) => {
-        if (signal?.aborted)
-            return reject(new Error('aborted'));
-        const timer = setTimeout(() => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-        }, ms);
-        const onAbort = () => {
-            clearTimeout(timer);
-            reject(new Error('aborted'));
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-    });
-}
-
-;// CONCATENATED MODULE: ./src/post.ts
-/**
- * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
- * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
- * and the alias is put back where it was. It never fails the job: it reports.
- */
-
-
-
-async function cleanUp(savedState, log, lambdaFor = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda) {
-    if (!savedState)
-        return 'no shift in progress';
-    let state;
-    try {
-        state = JSON.parse(savedState);
-    }
-    catch {
-        log.warn('stage-deploy post: the saved rollout state cannot be read; check the alias by hand.');
-        return 'failed';
-    }
-    log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
-    try {
-        return await restoreFromState(state, lambdaFor(state.region), log);
-    }
-    catch (error) {
-        log.error(`stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
-            `Repair it by hand: ${repairCommand(state, state.before)}`);
-        return 'failed';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/result.ts
-/**
- * Whether the command did what it was asked: a deploy or promote that had to be rolled back
- * failed (the workflow must turn red); a rollback command that ends `rolled-back` succeeded.
- */
-function isSuccess(result) {
-    if (result.status === 'failed')
-        return false;
-    if (result.status === 'rolled-back')
-        return result.command === 'rollback';
-    return true;
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yazl/index.js
-var yazl = __nccwpck_require__(3044);
-;// CONCATENATED MODULE: ./src/artifact.ts
+;// CONCATENATED MODULE: ./src/artifact/package.ts
 /**
  * Packaging: turn what the user named (`artifact:`) into a zip file on disk plus its
  * Lambda-style hash. A zip file is used as it is; a directory is zipped reproducibly, so that
@@ -72811,7 +71194,7 @@ async function prepareArtifact(path, options) {
         stats = await (0,promises_.stat)(absolute);
     }
     catch (err) {
-        if (artifact_isNotFound(err)) {
+        if (isNotFound(err)) {
             // A dangling symlink stats as missing too; say which.
             const link = await (0,promises_.lstat)(absolute).catch(() => undefined);
             if (link?.isSymbolicLink())
@@ -72973,7 +71356,7 @@ async function collectFiles(userPath, root, field) {
                     real = await (0,promises_.realpath)(childPath);
                 }
                 catch (err) {
-                    if (artifact_isNotFound(err))
+                    if (isNotFound(err))
                         throw new InputError(`${field}: "${display(childRel)}" is a broken symlink`);
                     throw err;
                 }
@@ -73024,12 +71407,1414 @@ function joinDisplay(userPath, rel) {
     const trimmed = userPath.replace(/[\\/]+$/, '');
     return trimmed === '' ? `/${rel}` : `${trimmed}/${rel}`;
 }
-function artifact_isNotFound(err) {
+function isNotFound(err) {
     const code = err?.code;
     return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-;// CONCATENATED MODULE: ./src/change-check.ts
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1696);
+;// CONCATENATED MODULE: ./src/aws/client-config.ts
+/**
+ * The options every AWS SDK client of stage-deploy is built with, without importing any client:
+ * the heavy SDK modules are loaded only by the services a run needs (services.ts).
+ */
+const DEFAULT_USER_AGENT = 'stage-deploy';
+function commonConfig(options = {}) {
+    return {
+        ...(options.region && { region: options.region }),
+        retryMode: 'standard',
+        maxAttempts: 5,
+        customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    };
+}
+/**
+ * The SDK reads AWS_ENDPOINT_URL by itself; for an emulator on a host name S3 also needs
+ * path-style addressing (the SDK does it alone only for an IP address).
+ */
+function s3Config(options = {}) {
+    return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
+}
+
+;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
+/**
+ * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
+ * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
+ *
+ * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
+ * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
+ *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
+ *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
+ *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
+ *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
+ * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
+ *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
+ *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
+ *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
+ * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; ours are 0.25 s and 0.5 s so a
+ *   deploy notices the end of an update within half a second, and give up after 300 s.
+ * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
+ *   waiter throws before polling.
+ * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
+ *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
+ * We do not wait *before* an update: each update here waits for its own end, so the next one
+ * starts on a settled function.
+ */
+
+
+
+
+
+
+/**
+ * Poll every 0.25–0.5 s: a deploy moves on within half a second of Lambda finishing an update
+ * (the benchmark measures it), at two GetFunction calls a second at most, well inside Lambda's
+ * control-plane rate.
+ */
+const DEFAULT_WAITER = {
+    minDelaySeconds: 0.25,
+    maxDelaySeconds: 0.5,
+    maxWaitSeconds: 300,
+};
+function lambda_gateway_isNotFound(error) {
+    return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+function toVersionState(config) {
+    return {
+        functionArn: config.FunctionArn ?? '',
+        functionName: config.FunctionName ?? '',
+        version: config.Version ?? '$LATEST',
+        codeSha256: config.CodeSha256 ?? '',
+        codeSize: config.CodeSize ?? 0,
+        environment: { ...(config.Environment?.Variables ?? {}) },
+        ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
+        ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
+        description: config.Description ?? '',
+        ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
+        ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
+        ...(config.State !== undefined && { state: config.State }),
+        ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
+        ...(config.Handler !== undefined && { handler: config.Handler }),
+        ...(config.Runtime !== undefined && { runtime: config.Runtime }),
+        ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+    };
+}
+/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
+function toLoggingSettings(config) {
+    return {
+        logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
+        ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
+        ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
+        ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
+    };
+}
+/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
+function toLoggingConfig(logging) {
+    return {
+        LogFormat: logging.logFormat,
+        ...(logging.applicationLogLevel !== undefined && {
+            ApplicationLogLevel: logging.applicationLogLevel,
+        }),
+        ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel }),
+    };
+}
+function toAliasState(alias) {
+    const { Name = '', AliasArn = '', FunctionVersion = '', Description = '', RoutingConfig, RevisionId } = alias;
+    const weights = { ...(RoutingConfig?.AdditionalVersionWeights ?? {}) };
+    return { name: Name, arn: AliasArn, version: FunctionVersion, description: Description, weights, ...(RevisionId !== undefined && { revisionId: RevisionId }) };
+}
+class SdkLambdaGateway {
+    client;
+    waiter;
+    constructor(client, options = {}) {
+        this.client = client;
+        this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
+    }
+    async getVersion(functionName, version) {
+        try {
+            const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({
+                FunctionName: functionName,
+                ...(version !== undefined && { Qualifier: version }),
+            }));
+            return toVersionState(config);
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async getAlias(functionName, alias) {
+        try {
+            return toAliasState(await this.client.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias })));
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async updateConfiguration(functionName, change) {
+        const input = {
+            FunctionName: functionName,
+            // Always with Variables: an Environment without them means "no change" to Lambda but is
+            // an error to moto. The map replaces the function's variables; merging is the caller's.
+            ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
+            ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
+            ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
+            ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
+        };
+        await this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
+        return this.waitForUpdate(functionName, 'configuration');
+    }
+    async updateCode(functionName, code) {
+        const input = code.kind === 'zip-file'
+            ? { FunctionName: functionName, ZipFile: await (0,promises_.readFile)(code.zipPath) }
+            : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
+        await this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
+        return this.waitForUpdate(functionName, 'code');
+    }
+    async publishVersion(functionName, options) {
+        const config = await this.client.send(new dist_cjs/* PublishVersionCommand */.D3m({
+            FunctionName: functionName,
+            CodeSha256: options.codeSha256,
+            Description: options.description,
+            ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
+        }));
+        return toVersionState(config);
+    }
+    async createAlias(functionName, alias, version, description) {
+        const created = await this.client.send(new dist_cjs/* CreateAliasCommand */.W_e({
+            FunctionName: functionName,
+            Name: alias,
+            FunctionVersion: version,
+            Description: description,
+        }));
+        return toAliasState(created);
+    }
+    async updateAlias(functionName, alias, target) {
+        const updated = await this.client.send(new dist_cjs/* UpdateAliasCommand */.lqC({
+            FunctionName: functionName,
+            Name: alias,
+            FunctionVersion: target.version,
+            // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+            RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+            ...(target.description !== undefined && { Description: target.description }),
+            ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+        }));
+        return toAliasState(updated);
+    }
+    async deleteAlias(functionName, alias) {
+        await this.client.send(new dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
+    }
+    async downloadCode(functionName, version, toPath) {
+        const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
+        // A presigned URL: a secret for its lifetime. It never goes into a message.
+        const location = answer.Code?.Location;
+        if (!location)
+            throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
+        const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+        if (!response.ok || !response.body) {
+            throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
+        }
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const hashing = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
+        return hash.digest('base64');
+    }
+    async listVersions(functionName) {
+        const versions = [];
+        for await (const page of (0,dist_cjs/* paginateListVersionsByFunction */.CE5)({ client: this.client }, { FunctionName: functionName })) {
+            for (const config of page.Versions ?? []) {
+                if (config.Version === undefined || config.Version === '$LATEST')
+                    continue;
+                versions.push(toVersionState(config));
+            }
+        }
+        return versions;
+    }
+    async listAliases(functionName) {
+        const aliases = [];
+        for await (const page of (0,dist_cjs/* paginateListAliases */._O$)({ client: this.client }, { FunctionName: functionName })) {
+            for (const alias of page.Aliases ?? [])
+                aliases.push(toAliasState(alias));
+        }
+        return aliases;
+    }
+    async deleteVersion(functionName, version) {
+        // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
+        // published version number ever goes out from here.
+        if (!/^[1-9][0-9]*$/.test(version)) {
+            throw new Error(`Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`);
+        }
+        await this.client.send(new dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
+    }
+    async invokeVersion(functionName, version, event) {
+        const answer = await this.client.send(new dist_cjs/* InvokeCommand */.mdN({
+            FunctionName: functionName,
+            Qualifier: version,
+            InvocationType: 'RequestResponse',
+            Payload: new TextEncoder().encode(JSON.stringify(event ?? null)),
+        }));
+        return {
+            payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
+            ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
+        };
+    }
+    /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
+    async waitForUpdate(functionName, what) {
+        let waitError;
+        try {
+            const done = await (0,dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({
+                client: this.client,
+                minDelay: this.waiter.minDelaySeconds,
+                maxDelay: this.waiter.maxDelaySeconds,
+                maxWaitTime: this.waiter.maxWaitSeconds,
+            }, { FunctionName: functionName });
+            // Success: the waiter's last GetFunction already holds the fresh $LATEST; no second read.
+            const last = done.reason?.Configuration;
+            if (done.state === 'SUCCESS' && last?.LastUpdateStatus === 'Successful')
+                return toVersionState(last);
+        }
+        catch (error) {
+            waitError = error;
+        }
+        let config;
+        try {
+            config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error)) {
+                throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
+            }
+            throw error;
+        }
+        if (config.LastUpdateStatus === 'Failed') {
+            const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
+            throw new Error(`Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`);
+        }
+        if (waitError !== undefined) {
+            if (waitError instanceof Error && waitError.name === 'TimeoutError') {
+                throw new Error(`Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
+                    `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`, { cause: waitError });
+            }
+            throw waitError;
+        }
+        return toVersionState(config);
+    }
+}
+function stripUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+
+;// CONCATENATED MODULE: ./src/aws/services.ts
+/**
+ * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch
+ * and CloudWatch Logs are loaded (module and client) only when a run needs them, so a plain
+ * deploy starts without paying for SDK modules it never calls.
+ */
+
+
+
+class RegionServices {
+    options;
+    lambda;
+    s3Store;
+    cloudwatch;
+    logs;
+    constructor(options) {
+        this.options = options;
+        this.lambda = new SdkLambdaGateway(new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) }));
+    }
+    store() {
+        this.s3Store ??= (async () => {
+            const [{ S3Client }, { S3ArtifactStore }] = await Promise.all([__nccwpck_require__.e(/* import() */ 711).then(__nccwpck_require__.t.bind(__nccwpck_require__, 3711, 19)), Promise.all(/* import() */[__nccwpck_require__.e(711), __nccwpck_require__.e(71)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8071))]);
+            return new S3ArtifactStore(new S3Client(s3Config(this.options)));
+        })();
+        return this.s3Store;
+    }
+    metrics() {
+        this.cloudwatch ??= (async () => {
+            const [{ CloudWatchClient }, { SdkMetricsGateway }] = await Promise.all([__nccwpck_require__.e(/* import() */ 85).then(__nccwpck_require__.t.bind(__nccwpck_require__, 4085, 19)), Promise.all(/* import() */[__nccwpck_require__.e(85), __nccwpck_require__.e(267)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3267))]);
+            return new SdkMetricsGateway(new CloudWatchClient({ ...commonConfig(this.options) }));
+        })();
+        return this.cloudwatch;
+    }
+    logsClient() {
+        this.logs ??= (async () => {
+            const [{ CloudWatchLogsClient }, { SdkLogGroupGateway, SdkLogReader }] = await Promise.all([
+                __nccwpck_require__.e(/* import() */ 303).then(__nccwpck_require__.t.bind(__nccwpck_require__, 2684, 19)),
+                Promise.all(/* import() */[__nccwpck_require__.e(303), __nccwpck_require__.e(585)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3585)),
+            ]);
+            const client = new CloudWatchLogsClient({ ...commonConfig(this.options) });
+            return { groups: new SdkLogGroupGateway(client), reader: new SdkLogReader(client) };
+        })();
+        return this.logs;
+    }
+    async logGroups() {
+        return (await this.logsClient()).groups;
+    }
+    async logReader() {
+        return (await this.logsClient()).reader;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/format.ts
+/**
+ * One set of formatters for everything the action prints: sizes, durations (as configured, and
+ * as measured), percentages and traffic weights. Pure.
+ */
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** `12 KB`, `61.2 MB`. */
+function formatSize(bytes) {
+    if (bytes < 1024 * 1024)
+        return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+/**
+ * A configured duration, as a user writes it in the stages file: 500 → `500ms`, 2000 → `2s`,
+ * 1500 → `1.5s`, 300000 → `5m`, 3600000 → `1h`.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms))
+        return String(ms);
+    const sign = ms < 0 ? '-' : '';
+    const abs = Math.abs(Math.round(ms));
+    if (abs === 0)
+        return '0s';
+    if (abs < 1000)
+        return `${sign}${abs}ms`;
+    if (abs % UNIT_MS.h === 0)
+        return `${sign}${abs / UNIT_MS.h}h`;
+    if (abs % UNIT_MS.m === 0)
+        return `${sign}${abs / UNIT_MS.m}m`;
+    return `${sign}${(abs / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
+/** A measured time, for people: `41 ms`, `1.2 s`, `12 s`, `1 min 5 s`. */
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 10_000)
+        return `${(Math.round(ms / 100) / 10).toString()} s`;
+    if (ms < 60_000)
+        return `${Math.round(ms / 1000)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+/** A measured time that may be missing: `—` or `41 ms`. */
+function formatOptionalMs(ms) {
+    return ms === undefined ? '—' : formatMs(ms);
+}
+/** A fraction as a percentage, at most two decimals: 0.1 → `10%`, 0.0125 → `1.25%`. */
+function formatPercent(fraction) {
+    return `${Math.round(fraction * 10_000) / 100}%`;
+}
+/** Traffic weights in flight: `version 8 at 10%, version 9 at 5%`. */
+function formatWeights(weights) {
+    return Object.entries(weights)
+        .map(([version, weight]) => `version ${version} at ${formatPercent(weight)}`)
+        .join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/checks/smoke.ts
+
+/** How much of a body is kept to judge `expect-body`. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
+const EXCERPT_BYTES = 300;
+/**
+ * Replace every secret value in `text` with `***`. Empty secrets are ignored; longer secrets
+ * are replaced first (so a secret that contains another is masked whole). The URL-encoded form
+ * of a secret is masked too, as secrets travel in query strings.
+ */
+function maskSecrets(text, secrets) {
+    const variants = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        variants.add(secret);
+        const encoded = encodeURIComponent(secret);
+        if (encoded !== secret)
+            variants.add(encoded);
+    }
+    if (variants.size === 0)
+        return text;
+    const ordered = [...variants].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const value of ordered)
+        out = out.split(value).join('***');
+    return out;
+}
+/** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
+function statusMatches(status, expect) {
+    return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
+}
+/** `"ok"` or `/^ok$/i`, for messages. */
+function describeBodyExpectation(expect) {
+    return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
+}
+function bodyMatches(body, expect) {
+    if (expect.kind === 'substring')
+        return body.includes(expect.text);
+    return new RegExp(expect.source, expect.flags).test(body);
+}
+class HttpSmokeChecker {
+    fetch;
+    clock;
+    constructor(deps) {
+        this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        this.clock = deps.clock;
+    }
+    async check(smoke, log) {
+        const mask = (text) => maskSecrets(text, smoke.secrets);
+        const method = smoke.method.toUpperCase();
+        const url = mask(smoke.url);
+        const total = Math.max(1, Math.floor(smoke.attempts));
+        const attempts = [];
+        const labels = [];
+        for (let n = 1; n <= total; n++) {
+            const outcome = await this.tryOnce(smoke, method);
+            const attempt = {
+                attempt: n,
+                method,
+                url,
+                latencyMs: Math.round(outcome.latencyMs),
+                bodyExcerpt: excerpt(mask(outcome.body)),
+                ok: outcome.ok,
+            };
+            if (outcome.status !== undefined)
+                attempt.status = outcome.status;
+            if (outcome.problem !== undefined)
+                attempt.problem = mask(outcome.problem);
+            attempts.push(attempt);
+            labels.push(mask(outcome.label));
+            log.info(mask(`smoke ${n}/${total}: ${method} ${url} → ${outcome.detail}`));
+            if (outcome.ok) {
+                return {
+                    ok: true,
+                    attempts,
+                    summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatMs(outcome.latencyMs)})`),
+                };
+            }
+            if (n < total)
+                await this.clock.sleep(smoke.intervalMs);
+        }
+        const distinct = new Set(labels);
+        const what = distinct.size === 1 ? labels[0] : labels.join(', ');
+        return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
+    }
+    async tryOnce(smoke, method) {
+        const timeoutText = formatDuration(smoke.timeoutMs);
+        const init = {
+            method,
+            headers: smoke.headers,
+            redirect: 'follow',
+            signal: AbortSignal.timeout(smoke.timeoutMs),
+        };
+        if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD')
+            init.body = smoke.body;
+        const started = this.clock.now();
+        let response;
+        try {
+            response = await this.fetch(smoke.url, init);
+        }
+        catch (err) {
+            const latencyMs = this.clock.now() - started;
+            if (isTimeout(err)) {
+                return {
+                    latencyMs,
+                    body: '',
+                    ok: false,
+                    problem: `timed out after ${timeoutText}`,
+                    label: 'no answer',
+                    detail: `no answer after ${timeoutText} (timed out)`,
+                };
+            }
+            const reason = describeFetchError(err);
+            return {
+                latencyMs,
+                body: '',
+                ok: false,
+                problem: reason,
+                label: 'no answer',
+                detail: `no answer in ${formatMs(latencyMs)} (${reason})`,
+            };
+        }
+        const status = response.status;
+        let body;
+        try {
+            body = await readCapped(response, MAX_BODY_BYTES);
+        }
+        catch (err) {
+            const latencyMs = this.clock.now() - started;
+            const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
+            return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
+        }
+        const latencyMs = this.clock.now() - started;
+        const timing = `${status} in ${formatMs(latencyMs)}`;
+        const verdict = judgeResponse(status, body, smoke);
+        if (verdict.problem !== undefined) {
+            return { status, latencyMs, body, ok: false, problem: verdict.problem, label: verdict.label, detail: `${timing} (${verdict.problem})` };
+        }
+        return { status, latencyMs, body, ok: true, label: verdict.label, detail: `${timing} ✓` };
+    }
+}
+/** Judge a status and body by the smoke block's `expect-status` and `expect-body`. */
+function judgeResponse(status, body, smoke) {
+    if (!statusMatches(status, smoke.expectStatus)) {
+        return { ok: false, problem: `expected ${smoke.expectStatus.text}`, label: String(status) };
+    }
+    if (smoke.expectBody) {
+        const expected = describeBodyExpectation(smoke.expectBody);
+        let matched;
+        try {
+            matched = bodyMatches(body, smoke.expectBody);
+        }
+        catch (err) {
+            const problem = `expect-body ${expected} is not a valid regular expression: ${err.message}`;
+            return { ok: false, problem, label: `${status} (${problem})` };
+        }
+        if (!matched) {
+            const substring = smoke.expectBody.kind === 'substring';
+            const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
+            const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
+            return { ok: false, problem, label };
+        }
+    }
+    return { ok: true, label: String(status) };
+}
+/** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
+async function readCapped(response, cap) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let kept = 0;
+    try {
+        while (kept < cap) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            const room = cap - kept;
+            const piece = value.byteLength > room ? value.subarray(0, room) : value;
+            chunks.push(piece);
+            kept += piece.byteLength;
+        }
+    }
+    finally {
+        if (kept >= cap)
+            await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+    }
+    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+/** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
+function excerpt(text) {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= EXCERPT_BYTES)
+        return text;
+    return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
+}
+function isTimeout(err) {
+    const name = err?.name;
+    if (name === 'TimeoutError')
+        return true;
+    const cause = err?.cause;
+    return cause !== undefined && cause !== err && isTimeout(cause);
+}
+/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, or the message when there is no code. */
+function describeFetchError(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const e = current;
+        if (typeof e.code === 'string' && e.code !== '') {
+            return e.code === 'ENOTFOUND' && typeof e.hostname === 'string' ? `ENOTFOUND ${e.hostname}` : e.code;
+        }
+        // An AggregateError (happy eyeballs) holds the per-address errors.
+        if (Array.isArray(e.errors) && e.errors.length > 0) {
+            current = e.errors[0];
+            continue;
+        }
+        current = e.cause;
+    }
+    const message = err?.message;
+    const cause = err?.cause?.message;
+    return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
+}
+
+// EXTERNAL MODULE: ./src/model/lambda.ts
+var lambda = __nccwpck_require__(8738);
+;// CONCATENATED MODULE: ./src/artifact/s3-key.ts
+
+/** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
+function artifactKey(settings, sha256Hex) {
+    return `${settings.s3Prefix}${(0,lambda/* functionBaseName */.J$)(settings.functionName)}/${sha256Hex}.zip`;
+}
+/** Hex of a base64 CodeSha256. */
+function sha256HexOf(codeSha256) {
+    return Buffer.from(codeSha256, 'base64').toString('hex');
+}
+
+;// CONCATENATED MODULE: ./src/release/history.ts
+/** Lambda's limit on an alias description. */
+const ALIAS_DESCRIPTION_LIMIT = 256;
+const PREFIX = 'stage-deploy ';
+/** Releases recorded in an alias description, newest first; [] for any other description. */
+function parseHistory(description) {
+    if (!description?.startsWith(PREFIX))
+        return [];
+    try {
+        const data = JSON.parse(description.slice(PREFIX.length));
+        if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
+            return [];
+        const releases = [];
+        for (const entry of data.r) {
+            if (!Array.isArray(entry) || typeof entry[0] !== 'string')
+                continue;
+            releases.push({
+                version: entry[0],
+                commit: typeof entry[1] === 'string' ? entry[1] : '',
+                releasedAt: typeof entry[2] === 'number' ? entry[2] : 0,
+            });
+        }
+        return releases;
+    }
+    catch {
+        return [];
+    }
+}
+/** The description that records `releases` (newest first), dropping the oldest to fit Lambda's limit. */
+function formatHistory(releases) {
+    const entries = releases.map((r) => [r.version, r.commit, r.releasedAt]);
+    for (let count = entries.length; count >= 0; count--) {
+        const text = PREFIX + JSON.stringify({ r: entries.slice(0, count) });
+        if (text.length <= ALIAS_DESCRIPTION_LIMIT)
+            return text;
+    }
+    return PREFIX + '{"r":[]}';
+}
+/**
+ * The history after a shift to `release`: it goes first; the release it replaces is kept next
+ * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
+ * always knows where to go.
+ */
+function recordRelease(previous, replacedVersion, release) {
+    const earlier = [...previous];
+    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
+        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
+    }
+    return [release, ...earlier.filter((r) => r.version !== release.version)];
+}
+/**
+ * The history after returning from `current` to `target`: the release rolled back from leaves
+ * the list (so the next rollback goes further back, not forth), and `target` is first again.
+ */
+function returnTo(history, current, target) {
+    const rest = history.filter((r) => r.version !== current && r.version !== target);
+    const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
+    return [known, ...rest];
+}
+
+;// CONCATENATED MODULE: ./src/checks/invoke.ts
+/**
+ * The invoke check (`smoke.invoke: true`): before a new version takes traffic, invoke it directly
+ * with the API Gateway proxy event the smoke request would become, and judge the proxy result
+ * by the same `expect-status` and `expect-body` as the HTTP smoke check. One invocation, no
+ * retries: a version that fails on a direct call does not improve by being asked again.
+ * Pure except for the LambdaGateway it is given; every secret is masked in what it logs or returns.
+ */
+
+
+
+/** What API Gateway answers when the Lambda result is not a proxy result. */
+const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
+const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
+/**
+ * The API Gateway REST proxy event (payload version 1.0, resource `/{proxy+}`) for the smoke
+ * request: method, path and query of the smoke URL, its headers plus `host`. As the HTTP check
+ * does, a GET or HEAD carries no body.
+ */
+function apiGatewayEvent(smoke, options = {}) {
+    const url = new URL(smoke.url);
+    const method = smoke.method.toUpperCase();
+    const path = url.pathname || '/';
+    const root = path === '/';
+    const resource = root ? '/' : '/{proxy+}';
+    const headers = {};
+    if (!Object.keys(smoke.headers).some((name) => name.toLowerCase() === 'host'))
+        headers.host = url.host;
+    Object.assign(headers, smoke.headers);
+    const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+    const query = {};
+    const multiQuery = {};
+    for (const [name, value] of url.searchParams) {
+        query[name] = value; // API Gateway keeps the last value of a repeated parameter
+        (multiQuery[name] ??= []).push(value);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+    const body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : null;
+    return {
+        resource,
+        path,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: hasQuery ? query : null,
+        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+        pathParameters: root ? null : { proxy: path.slice(1) },
+        stageVariables: null,
+        requestContext: {
+            resourcePath: resource,
+            httpMethod: method,
+            path,
+            stage: options.stage ?? 'stage-deploy',
+            requestId: options.requestId ?? (0,external_node_crypto_.randomUUID)(),
+            protocol: 'HTTP/1.1',
+            domainName: url.hostname,
+            identity: { sourceIp: '127.0.0.1', ...(userAgent !== undefined && { userAgent }) },
+        },
+        body,
+        isBase64Encoded: false,
+    };
+}
+/** Read a handler's payload as API Gateway reads a Lambda proxy result. */
+function readProxyResult(payload) {
+    let result;
+    try {
+        result = JSON.parse(payload);
+    }
+    catch {
+        return { ok: false, reason: 'the payload is not JSON' };
+    }
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+        return { ok: false, reason: 'the payload is not an object with a statusCode' };
+    }
+    const { statusCode, body, isBase64Encoded } = result;
+    const status = typeof statusCode === 'string' && /^\d{3}$/.test(statusCode) ? Number(statusCode) : statusCode;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        return { ok: false, reason: 'the payload has no numeric statusCode' };
+    }
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+        return { ok: false, reason: 'the body is not a string' };
+    }
+    const text = typeof body === 'string' ? (isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+    return { ok: true, status, body: text };
+}
+/** `ReferenceError: gibberish is not defined`, from a FunctionError payload. */
+function describeFunctionError(payload) {
+    try {
+        const parsed = JSON.parse(payload);
+        if (parsed && typeof parsed === 'object') {
+            const type = typeof parsed.errorType === 'string' ? parsed.errorType : undefined;
+            const message = typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined;
+            if (type !== undefined || message !== undefined)
+                return [type, message].filter((p) => p !== undefined && p !== '').join(': ');
+        }
+    }
+    catch {
+        // not JSON: the payload as it is
+    }
+    return excerpt(payload).replace(/\s+/g, ' ').trim() || 'no details';
+}
+/** The first MAX_BODY_BYTES bytes of a body, as the HTTP check keeps them to judge. */
+function capped(body) {
+    const bytes = Buffer.from(body, 'utf8');
+    return bytes.length <= MAX_BODY_BYTES ? body : new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_BODY_BYTES));
+}
+function errorText(error) {
+    if (error instanceof Error)
+        return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+    return String(error);
+}
+/**
+ * Invoke `version` of the function once with the smoke request as an API Gateway proxy event,
+ * and judge the answer as the HTTP smoke check judges a response. A FunctionError, a payload
+ * that is not a proxy result (API Gateway's 502) or a failed Invoke call fails the check.
+ */
+async function invokeCheck(lambda, functionName, version, smoke, log, clock) {
+    const mask = (text) => maskSecrets(text, smoke.secrets);
+    const method = smoke.method.toUpperCase();
+    const url = new URL(smoke.url);
+    const target = `${url.pathname || '/'}${url.search}`;
+    const request = `${method} ${target}`;
+    const qualified = `${functionName}:${version}`;
+    const event = apiGatewayEvent(smoke);
+    const now = () => clock.now();
+    const started = now();
+    let status;
+    let body = '';
+    let ok = false;
+    let problem;
+    let label;
+    let detail;
+    try {
+        const answer = await lambda.invokeVersion(functionName, version, event);
+        const latency = formatMs(now() - started);
+        if (answer.functionError !== undefined) {
+            const error = describeFunctionError(answer.payload);
+            body = answer.payload;
+            problem = `FunctionError ${answer.functionError}: ${error}`;
+            label = `FunctionError (${error})`;
+            detail = problem;
+        }
+        else {
+            const read = readProxyResult(answer.payload);
+            if (read.ok) {
+                status = read.status;
+                body = capped(read.body);
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                problem = verdict.problem;
+                label = verdict.label;
+                detail = `${status} in ${latency}${problem !== undefined ? ` (${problem})` : ' ✓'}`;
+            }
+            else {
+                // API Gateway answers 502 to a result it cannot read; judged like any 502.
+                status = 502;
+                body = INTERNAL_SERVER_ERROR_BODY;
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                const malformed = `${MALFORMED_PROXY_RESPONSE}: ${read.reason}`;
+                problem = verdict.ok ? undefined : `${malformed} (${verdict.problem ?? 'failed'})`;
+                label = `502 (${MALFORMED_PROXY_RESPONSE})`;
+                detail = `502 in ${latency} (${malformed}${verdict.ok ? ') ✓' : `; ${verdict.problem ?? 'failed'})`}`;
+                if (!ok)
+                    body = answer.payload;
+            }
+        }
+    }
+    catch (error) {
+        problem = `Invoke failed: ${errorText(error)}`;
+        label = problem;
+        detail = `${problem} after ${formatMs(now() - started)}`;
+    }
+    const latencyMs = Math.round(now() - started);
+    const attempt = {
+        attempt: 1,
+        method,
+        url: mask(`${qualified} ${target}`),
+        latencyMs,
+        bodyExcerpt: excerpt(mask(body)),
+        ok,
+    };
+    if (status !== undefined)
+        attempt.status = status;
+    if (problem !== undefined)
+        attempt.problem = mask(problem);
+    const line = mask(`invoke: ${functionName} version ${version} (${request}) → ${detail}`);
+    if (ok)
+        log.info(line);
+    else
+        log.warn(line);
+    const summary = ok
+        ? `invoke ${qualified} (${request}) → ${status ?? ''} in ${formatMs(latencyMs)}`
+        : `invoke ${qualified} → ${label}`;
+    return { ok, attempts: [attempt], summary: mask(summary) };
+}
+
+;// CONCATENATED MODULE: ./src/release/traffic-plan.ts
+function trafficPlan(strategy) {
+    switch (strategy.kind) {
+        case 'all-at-once':
+            return [{ percent: 100, holdMs: 0 }];
+        case 'canary':
+            return [
+                { percent: strategy.percent, holdMs: strategy.waitMs },
+                { percent: 100, holdMs: 0 },
+            ];
+        case 'linear': {
+            const steps = [];
+            for (let percent = strategy.percent; percent < 100; percent += strategy.percent) {
+                steps.push({ percent: Math.round(percent * 1000) / 1000, holdMs: strategy.intervalMs });
+            }
+            steps.push({ percent: 100, holdMs: 0 });
+            return steps;
+        }
+    }
+}
+/** How long the plan holds traffic before the last step, in ms. */
+function plannedDurationMs(steps) {
+    return steps.reduce((sum, step) => sum + step.holdMs, 0);
+}
+/** `canary 10% for 5m, then 100%`, for the log. */
+function describePlan(steps, format) {
+    if (steps.length === 1)
+        return 'all at once';
+    return steps.map((s) => (s.percent === 100 ? '100%' : `${s.percent}% for ${format(s.holdMs)}`)).join(', then ');
+}
+
+;// CONCATENATED MODULE: ./src/release/budget.ts
+
+/** Slack on top of the planned time, for Lambda's own calls and slow answers. */
+const ROLLOUT_GRACE_MS = 10 * 60_000;
+function rolloutBudgetMs(steps, settings, progressive, graceMs = ROLLOUT_GRACE_MS) {
+    const smoke = settings.smoke;
+    const smokeMs = smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
+    return plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeMs + graceMs;
+}
+
+;// CONCATENATED MODULE: ./src/release/gates.ts
+
+/** An alarm in ALARM fails; so does an error rate above `maxErrorRate` (a fraction) once anything was invoked. */
+function judgeGates(reading, rules) {
+    const firing = reading.alarms.filter((a) => a.state === 'ALARM');
+    if (firing.length > 0) {
+        return { ok: false, reason: `alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}` };
+    }
+    const invocations = reading.invocations ?? 0;
+    const errors = reading.errors ?? 0;
+    if (rules.maxErrorRate !== undefined && invocations > 0 && errors / invocations > rules.maxErrorRate) {
+        return {
+            ok: false,
+            reason: `version ${rules.version}: ${errors} errors in ${invocations} invocations (${formatPercent(errors / invocations)}), ` +
+                `above max-error-rate ${formatPercent(rules.maxErrorRate)}`,
+        };
+    }
+    return { ok: true };
+}
+
+;// CONCATENATED MODULE: ./src/release/rollout.ts
+/**
+ * The rollout: move an alias to a new version safely, and put it back exactly as it was when
+ * anything fails. Shared by every command that moves an alias: the alias is always on a verified
+ * version or on the one it was on before.
+ *
+ * In order:
+ * 1. before any traffic: the invoke check (`smoke.invoke`), and the alarm gate (an alarm already
+ *    in ALARM refuses the shift, unless `force`);
+ * 2. the traffic plan's steps (routing weights on the alias), each held while the gates are
+ *    watched: the `alarms`, and the new version's own Errors/Invocations against `max-error-rate`;
+ * 3. the last step: the alias on the new version, no weights, the release history written;
+ * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
+ * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
+ */
+
+
+
+
+
+
+class RolloutFailure extends Error {
+}
+async function shiftAndVerify(request, deps) {
+    const { settings, before, toVersion, description } = request;
+    const { lambda, log, timeline } = deps;
+    const name = settings.functionName;
+    const progressive = request.progressive;
+    const wallClock = () => deps.clock.now();
+    const startedAt = wallClock();
+    const at = () => wallClock() - startedAt;
+    // A first release has no version to split traffic with: it goes all at once.
+    const steps = trafficPlan(request.traffic);
+    if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
+        log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
+    }
+    const alarms = progressive ? settings.alarms : [];
+    const watchAlarms = alarms.length > 0 && !deps.force;
+    const watchErrors = progressive && settings.maxErrorRate !== undefined;
+    const common = { traffic: [], gates: [], forced: alarms.length > 0 && deps.force === true };
+    if (common.forced) {
+        log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+    }
+    // 1. Before any traffic.
+    if (progressive && settings.smoke?.invoke) {
+        const smoke = settings.smoke;
+        const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log, deps.clock));
+        common.invoke = invoke;
+        if (!invoke.ok) {
+            timeline.markFailed('invoke');
+            return { ok: false, failure: `${invoke.summary}; version ${toVersion} never received traffic`, restored: { untouched: true }, ...common };
+        }
+    }
+    const readGates = async (windowStart) => {
+        if (!watchAlarms && !watchErrors)
+            return;
+        const reading = { atMs: at(), alarms: [] };
+        if (watchAlarms && deps.metrics)
+            reading.alarms = await deps.metrics.alarmStates(alarms);
+        if (watchErrors && deps.metrics) {
+            const metrics = await deps.metrics.versionMetrics(name, settings.alias, toVersion, new Date(windowStart), new Date(wallClock()));
+            reading.errors = metrics.errors;
+            reading.invocations = metrics.invocations;
+        }
+        common.gates.push(reading);
+        const verdict = judgeGates(reading, { version: toVersion, ...(settings.maxErrorRate !== undefined && { maxErrorRate: settings.maxErrorRate }) });
+        if (!verdict.ok)
+            throw new RolloutFailure(verdict.reason);
+    };
+    if (watchAlarms) {
+        try {
+            await readGates(wallClock());
+        }
+        catch (error) {
+            return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+        }
+    }
+    // 2–4. The shift, watched.
+    const budgetMs = rolloutBudgetMs(steps, settings, progressive, deps.rolloutGraceMs);
+    const deadline = startedAt + budgetMs;
+    const guard = () => {
+        if (deps.signal?.aborted)
+            throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
+        if (wallClock() > deadline)
+            throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
+    };
+    const hold = async (ms, label, windowStart) => {
+        const until = wallClock() + ms;
+        const interval = Math.max(1, Math.min(deps.gateIntervalMs ?? 10_000, ms));
+        while (wallClock() < until) {
+            guard();
+            try {
+                await deps.clock.sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
+            }
+            catch {
+                guard();
+                throw new RolloutFailure('cancelled');
+            }
+            guard();
+            await readGates(windowStart);
+            log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
+        }
+    };
+    deps.state?.save({
+        functionName: name,
+        alias: settings.alias,
+        ...(settings.region !== undefined && { region: settings.region }),
+        toVersion,
+        before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
+    });
+    if (steps.length > 1)
+        log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
+    let shifted;
+    let failure;
+    let smoke;
+    const shiftStart = wallClock();
+    try {
+        let revisionId = before?.revisionId;
+        for (const [index, step] of steps.entries()) {
+            guard();
+            const last = step.percent >= 100;
+            shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
+                if (before === undefined)
+                    return lambda.createAlias(name, settings.alias, toVersion, description);
+                return lambda.updateAlias(name, settings.alias, {
+                    ...(last
+                        ? { version: toVersion, weights: {}, description }
+                        : { version: before.version, weights: { [toVersion]: step.percent / 100 }, description: before.description }),
+                    ...(revisionId !== undefined && { revisionId }),
+                });
+            });
+            revisionId = shifted.revisionId;
+            common.traffic.push({ atMs: at(), percent: step.percent });
+            if (last) {
+                log.info(before === undefined
+                    ? `Created alias ${settings.alias} on version ${toVersion}.`
+                    : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`);
+            }
+            else {
+                log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
+                await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+            }
+        }
+        if (settings.smoke === undefined) {
+            log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
+        }
+        else {
+            const smokeSettings = settings.smoke;
+            try {
+                smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
+            }
+            catch (error) {
+                throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
+            }
+            if (!smoke.ok) {
+                timeline.markFailed('smoke');
+                throw new RolloutFailure(smoke.summary);
+            }
+        }
+        if (progressive && settings.bakeMs > 0) {
+            log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
+            await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+        }
+    }
+    catch (error) {
+        failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
+        if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
+            // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
+            deps.state?.clear();
+            return { ok: false, failure, restored: { untouched: true }, ...(smoke && { smoke }), ...common };
+        }
+    }
+    if (failure === undefined && shifted !== undefined) {
+        deps.state?.clear();
+        return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
+    }
+    const outcome = await restore(request, deps);
+    common.traffic.push({ atMs: at(), percent: 0 });
+    if ('restored' in outcome)
+        deps.state?.clear();
+    return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
+}
+/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
+async function restore(request, deps) {
+    const { settings, before } = request;
+    const { lambda, timeline } = deps;
+    const name = settings.functionName;
+    try {
+        if (before === undefined) {
+            await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
+            return { restored: { removed: true } };
+        }
+        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }));
+        return { restored: { to: before.version } };
+    }
+    catch (rollbackError) {
+        return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
+    }
+}
+/** Put an alias back from a saved rollout state (the signal handler and the post step). */
+async function restoreFromState(state, lambda, log) {
+    const alias = await lambda.getAlias(state.functionName, state.alias);
+    if (state.before === null) {
+        if (alias === undefined)
+            return 'nothing to do';
+        await lambda.deleteAlias(state.functionName, state.alias);
+        log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
+        return 'restored';
+    }
+    if (alias !== undefined && alias.version === state.before.version && sameWeights(alias.weights, state.before.weights)) {
+        return 'nothing to do';
+    }
+    await lambda.updateAlias(state.functionName, state.alias, {
+        version: state.before.version,
+        weights: state.before.weights,
+        description: state.before.description,
+    });
+    log.warn(`Put alias ${state.alias} of ${state.functionName} back on version ${state.before.version}: the release of version ${state.toVersion} did not finish.`);
+    return 'restored';
+}
+/**
+ * The one line a failed shift ends the step with, e.g.
+ * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
+ */
+function describeFailedShift(outcome, request) {
+    const { settings, toVersion } = request;
+    if (outcome.repair) {
+        return (`${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
+            `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
+    }
+    const restored = outcome.restored;
+    if (restored && 'untouched' in restored)
+        return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
+    if (restored && 'removed' in restored) {
+        return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
+    }
+    return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${restored?.to ?? '?'}`;
+}
+/** The AWS CLI command that puts the alias back by hand (deletes it when there was none before). */
+function repairCommand(target, before) {
+    const region = target.region !== undefined ? ` --region ${target.region}` : '';
+    if (!before)
+        return `aws lambda delete-alias --function-name ${target.functionName} --name ${target.alias}${region}`;
+    const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
+    return (`aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
+        `--function-version ${before.version} --routing-config '${routing}'${region}`);
+}
+function sameWeights(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+function progressLine(label, atMs, reading, alarms, version) {
+    const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
+    if (reading && alarms.length > 0)
+        parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
+    if (reading?.invocations !== undefined)
+        parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
+    return parts.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/release/carry-out.ts
+/**
+ * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: give $LATEST the
+ * settings and the code and publish it (when the target is new), then shift the alias with the
+ * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
+ */
+
+
+
+
+
+
+/** The fields every result of this start carries; the timings are read when it is called. */
+function common(start) {
+    const { settings, before, timeline } = start;
+    return {
+        command: start.command,
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        ...(start.commit !== '' && { commit: start.commit }),
+        ...(before !== undefined && { previousVersion: before.version }),
+        steps: timeline.steps,
+        durationMs: timeline.elapsedMs(),
+    };
+}
+/** Where the alias is, as read: what an outcome that changed nothing reports. */
+function asRead(start) {
+    return {
+        ...(start.before !== undefined && { version: start.before.version, aliasArn: start.before.arn }),
+        ...(start.live !== undefined && { codeSha256: start.live.codeSha256 }),
+    };
+}
+/** Nothing to do: the alias already runs what the command would release. */
+function unchanged(start, fields = {}) {
+    return { kind: 'unchanged', ...common(start), ...asRead(start), settingsChanged: [], ...fields };
+}
+/** A dry run renders the plan; a real run carries it out. */
+async function finish(plan, start, deps) {
+    if (deps.dryRun) {
+        const result = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
+        return result;
+    }
+    return carryOut(plan, start, deps);
+}
+async function carryOut(plan, start, deps) {
+    const { settings, before, timeline } = start;
+    const { lambda, log } = deps;
+    const name = settings.functionName;
+    await deps.beforeChange?.();
+    let to;
+    let settingsChanged = [];
+    let upload;
+    const target = plan.target;
+    if (target.kind === 'existing') {
+        if (target.reason === 'carries the settings') {
+            log.info(`Version ${target.version} already carries ${settings.stage}'s settings: promoting it as it is.`);
+        }
+        to = target;
+    }
+    else {
+        try {
+            if (target.change !== undefined) {
+                const change = target.change;
+                settingsChanged = target.settingsChanged;
+                log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
+                await timeline.step('settings', () => lambda.updateConfiguration(name, change));
+            }
+            let revisionId;
+            if (target.code.kind !== 'in-latest') {
+                const code = target.code;
+                const provided = await timeline.step('upload', () => provideCode(code, deps));
+                upload = provided.upload;
+                log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
+                const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source));
+                if (updated.codeSha256 !== target.codeSha256) {
+                    throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+                }
+                revisionId = updated.revisionId;
+            }
+            const published = await timeline.step('publish', () => lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }));
+            log.info(`Published version ${published.version} of ${name}.`);
+            to = { version: published.version, codeSha256: published.codeSha256 };
+        }
+        catch (error) {
+            return {
+                kind: 'not-shifted',
+                ...common(start),
+                ...asRead(start),
+                error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`,
+                settingsChanged,
+                ...(upload !== undefined && { upload }),
+            };
+        }
+        if (before !== undefined && to.version === before.version) {
+            // Lambda returned the version the alias already runs (nothing changed since it was published).
+            return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
+        }
+    }
+    const history = parseHistory(before?.description);
+    const request = {
+        settings,
+        before,
+        toVersion: to.version,
+        traffic: plan.traffic,
+        progressive: plan.progressive,
+        description: formatHistory(plan.history.kind === 'return'
+            ? returnTo(history, before?.version ?? '', to.version)
+            : recordRelease(history, before?.version, {
+                version: to.version,
+                commit: plan.history.commit,
+                releasedAt: Math.floor(deps.clock.now() / 1000),
+            })),
+    };
+    const outcome = await shiftAndVerify(request, { ...deps, timeline });
+    const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
+    if (outcome.ok) {
+        return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
+    }
+    const { restored, repair } = outcome;
+    const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks: checksOf(outcome) };
+    if (repair !== undefined)
+        return { kind: 'stranded', ...failure, repair };
+    if (restored !== undefined && 'untouched' in restored)
+        return { kind: 'not-shifted', ...failure, ...asRead(start) };
+    // Back where it was: the version and code it ran before (none after a first deploy).
+    return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+/** What the rollout's checks saw, as the result records it. */
+function checksOf(outcome) {
+    const { smoke, invoke, traffic, gates, forced } = outcome;
+    return { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
+}
+/**
+ * Where UpdateFunctionCode takes the code from: the zip itself, its content-addressed S3 object
+ * (uploaded first unless already there), or the source version's bytes downloaded from Lambda.
+ */
+async function provideCode(step, deps) {
+    const { log } = deps;
+    switch (step.kind) {
+        case 'direct':
+            return { source: { kind: 'zip-file', zipPath: step.zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+        case 's3': {
+            const { bucket, key, alreadyThere, sizeBytes } = step;
+            if (alreadyThere || step.zipPath === undefined) {
+                log.info(`s3://${bucket}/${key} is already there: not uploading it again.`);
+            }
+            else {
+                log.info(`Uploading ${formatSize(sizeBytes)} to s3://${bucket}/${key}.`);
+                await storeOf(deps).upload(bucket, key, step.zipPath);
+            }
+            return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes } };
+        }
+        case 'download': {
+            if (deps.workDir === undefined)
+                throw new Error('a work directory is needed to download code');
+            const zipPath = (0,external_node_path_.join)(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);
+            log.info(`Downloading the code of ${step.fromStage}'s version ${step.version} (${formatSize(step.sizeBytes)}).`);
+            const downloaded = await deps.lambda.downloadCode(step.functionName, step.version, zipPath);
+            if (downloaded !== step.codeSha256)
+                throw new Error(`the downloaded code hashes to ${downloaded}, not ${step.codeSha256}`);
+            if (step.via.kind === 's3') {
+                const { bucket, key } = step.via;
+                await storeOf(deps).upload(bucket, key, zipPath);
+                return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: false, sizeBytes: step.sizeBytes } };
+            }
+            return { source: { kind: 'zip-file', zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+        }
+    }
+}
+function storeOf(deps) {
+    if (deps.store === undefined)
+        throw new Error('an S3 store is needed for s3-bucket');
+    return deps.store;
+}
+
+;// CONCATENATED MODULE: ./src/release/change-check.ts
 /** Lambda's application log levels for the levels a stage may write (Zappa's and Lambda's own). */
 const APPLICATION_LEVEL = {
     TRACE: 'TRACE',
@@ -73104,11 +72889,11 @@ function configurationChange(desired, latest) {
     if (differences.some((d) => d.startsWith('environment.'))) {
         change.environment = { ...latest.environment, ...desired.environment };
     }
-    if (differences.includes('memory-size'))
+    if (differences.includes('memory-size') && desired.memorySize !== undefined)
         change.memorySize = desired.memorySize;
-    if (differences.includes('timeout'))
+    if (differences.includes('timeout') && desired.timeoutSeconds !== undefined)
         change.timeoutSeconds = desired.timeoutSeconds;
-    if (differences.includes('logging-config'))
+    if (differences.includes('logging-config') && desired.logging !== undefined)
         change.logging = desired.logging;
     return change;
 }
@@ -73126,112 +72911,36 @@ function isUnchanged(codeSha256, desired, version) {
     return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
 }
 
-;// CONCATENATED MODULE: ./src/release.ts
-/**
- * The parts every release command shares: what they depend on, publishing a version of $LATEST
- * with a stage's settings and a given code, and turning a shift's outcome into a result.
- */
+;// CONCATENATED MODULE: ./src/release/plan.ts
 
-
-
-
-/**
- * Give $LATEST the stage's settings (only those that differ, merged), then the code, each
- * waited for; then publish it with the code's CodeSha256 as precondition.
- */
-async function publishRelease(request, deps, timeline, progress) {
-    const { settings, desired, code } = request;
-    const { lambda, log } = deps;
-    const name = settings.functionName;
-    let current = request.latest;
-    const change = configurationChange(desired, current);
-    if (change !== undefined) {
-        progress.settingsChanged = settingsDifferences(desired, current);
-        log.info(`Updating settings of ${name}: ${progress.settingsChanged.join(', ')}.`);
-        current = await timeline.step('settings', () => lambda.updateConfiguration(name, change));
-    }
-    let upload = { kind: 'none', sizeBytes: code.sizeBytes };
-    if (current.codeSha256 !== code.codeSha256) {
-        const provided = await timeline.step('upload', () => code.provide());
-        upload = provided.upload;
-        progress.upload = upload;
-        log.info(`Updating code of ${name} to ${code.codeSha256} (${formatSize(code.sizeBytes)}).`);
-        current = await timeline.step('code', () => lambda.updateCode(name, provided.source));
-        if (current.codeSha256 !== code.codeSha256) {
-            throw new Error(`Lambda reports code ${current.codeSha256} after the update, not ${code.codeSha256}`);
-        }
-    }
-    const revisionId = current.revisionId;
-    const published = await timeline.step('publish', () => lambda.publishVersion(name, {
+/** A new version: $LATEST given the stage's settings (only those that differ) and the code, then published. */
+function publishTarget(desired, latest, code, description) {
+    const change = configurationChange(desired, latest);
+    return {
+        kind: 'publish',
         codeSha256: code.codeSha256,
-        description: request.description,
-        ...(revisionId !== undefined && { revisionId }),
-    }));
-    log.info(`Published version ${published.version} of ${name}.`);
-    return { published, upload, settingsChanged: progress.settingsChanged };
+        settingsChanged: settingsDifferences(desired, latest),
+        ...(change !== undefined && { change }),
+        code: latest.codeSha256 === code.codeSha256 ? { kind: 'in-latest' } : code.step,
+        description,
+    };
 }
-/**
- * A command's result, starting from where the alias was (`before`, the version it ran) and
- * filled in with what happened; the timings are read when the result is made.
- */
-function resultMaker(start, timeline) {
-    const { settings, before, live } = start;
-    return (fields) => ({
-        command: start.command,
-        status: 'unchanged',
+/** The plan for moving `settings`' alias (as read: `before`) to `target`. */
+function releasePlan(command, settings, before, target, history) {
+    const progressive = command !== 'rollback';
+    return {
+        command,
         stage: settings.stage,
         functionName: settings.functionName,
         alias: settings.alias,
-        commit: start.commit,
-        settingsChanged: [],
-        ...(before !== undefined && { aliasArn: before.arn, version: before.version, previousVersion: before.version }),
-        ...(live !== undefined && { codeSha256: live.codeSha256 }),
-        ...fields,
-        steps: timeline.steps,
-        durationMs: timeline.elapsedMs(),
-    });
-}
-/** The fields of a result after a shift: where the alias ended, and why when it went back. */
-function afterShift(outcome, request, target, success, live) {
-    const smoke = {
-        ...(outcome.smoke !== undefined && { smoke: outcome.smoke }),
-        ...(outcome.invoke !== undefined && { invoke: outcome.invoke }),
-        ...(outcome.traffic.length > 1 || outcome.gates.length > 0 ? { traffic: outcome.traffic, gates: outcome.gates } : {}),
+        ...(before !== undefined && { from: before.version }),
+        target,
+        // A first release has no version to split traffic with; a rollback is the emergency button.
+        traffic: before === undefined || !progressive ? { kind: 'all-at-once' } : settings.traffic,
+        progressive,
+        ...(settings.smoke !== undefined && { smoke: { method: settings.smoke.method, url: settings.smoke.url } }),
+        history,
     };
-    if (outcome.ok) {
-        return { status: success, version: request.toVersion, codeSha256: target.codeSha256, aliasArn: outcome.alias.arn, ...smoke };
-    }
-    const error = describeFailedShift(outcome, request);
-    if (outcome.repair !== undefined) {
-        // The alias could not be put back: say where it may really be.
-        return { status: 'failed', version: request.toVersion, codeSha256: target.codeSha256, error, repair: outcome.repair, ...smoke };
-    }
-    if (outcome.restored !== undefined && 'untouched' in outcome.restored) {
-        // A check before any traffic failed: nothing was shifted.
-        return { status: 'failed', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
-    }
-    // Back where it was: the version and code it ran before (none after a first deploy).
-    return { status: 'rolled-back', version: request.before?.version, codeSha256: live?.codeSha256, error, ...smoke };
-}
-/** The plan lines for the settings a release would change on $LATEST. */
-function planSettings(desired, latest) {
-    const differences = settingsDifferences(desired, latest);
-    return differences.length > 0 ? [`update the settings of $LATEST: ${differences.join(', ')}`] : [];
-}
-/** The plan lines for moving an alias and checking it. */
-function planShift(settings, before, to) {
-    return [
-        before === undefined ? `create alias ${settings.alias} on ${to}` : `shift alias ${settings.alias} from version ${before.version} to ${to}`,
-        settings.smoke !== undefined
-            ? `smoke-test ${settings.smoke.method} ${settings.smoke.url}; on failure, put the alias back`
-            : 'no smoke test (smoke.url is not set)',
-    ];
-}
-/** `12 KB`, `61.2 MB`. */
-function formatSize(bytes) {
-    if (bytes < 1024 * 1024)
-        return `${Math.max(1, Math.round(bytes / 1024))} KB`;
-    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 /** The version's description: what released it, so the console and `status` can tell. */
 function releaseDescription(stage, context, extra = '') {
@@ -73239,14 +72948,14 @@ function releaseDescription(stage, context, extra = '') {
     const run = context.runId ? ` run ${context.runId}` : '';
     return `stage-deploy ${stage}:${commit}${run}${extra}`.slice(0, 256);
 }
-/** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
-function artifactKey(settings, sha256Hex) {
-    return `${settings.s3Prefix}${(0,function_name/* functionBaseName */.J)(settings.functionName)}/${sha256Hex}.zip`;
+/** The short commit recorded in a stage's release history. */
+function shortCommit(commit) {
+    return commit.slice(0, 7);
 }
-/** Hex of a base64 CodeSha256. */
-function sha256HexOf(codeSha256) {
-    return Buffer.from(codeSha256, 'base64').toString('hex');
-}
+
+;// CONCATENATED MODULE: ./src/release/refusals.ts
+
+
 /** Bad input: the stage's function does not exist. */
 function missingFunction(settings) {
     return new InputError(`function: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
@@ -73254,27 +72963,22 @@ function missingFunction(settings) {
 /** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */
 function refuseSplit(subject, weights, advice) {
     if (Object.keys(weights).length > 0)
-        throw new InputError(`${subject} has a traffic split in flight (${describeWeights(weights)}); ${advice}`);
-}
-function describeWeights(weights) {
-    return Object.entries(weights)
-        .map(([version, weight]) => `version ${version} at ${Math.round(weight * 1000) / 10}%`)
-        .join(', ');
+        throw new InputError(`${subject} has a traffic split in flight (${formatWeights(weights)}); ${advice}`);
 }
 
-;// CONCATENATED MODULE: ./src/timeline.ts
+;// CONCATENATED MODULE: ./src/release/timeline.ts
 /** Records how long each step of a command took, for the log and the job summary. */
 class Timeline {
     clock;
     steps = [];
     startedAt;
-    constructor(clock = () => performance.now()) {
+    constructor(clock) {
         this.clock = clock;
-        this.startedAt = clock();
+        this.startedAt = clock.now();
     }
     /** Run `work` as the step `name`; a step that throws is recorded as failed and the error goes on. */
     async step(name, work) {
-        const start = this.clock();
+        const start = this.clock.now();
         let ok = false;
         try {
             const value = await work();
@@ -73282,7 +72986,7 @@ class Timeline {
             return value;
         }
         finally {
-            this.steps.push({ name, startMs: Math.round(start - this.startedAt), durationMs: Math.round(this.clock() - start), ok });
+            this.steps.push({ name, startMs: Math.round(start - this.startedAt), durationMs: Math.round(this.clock.now() - start), ok });
         }
     }
     /** Mark the outcome of the last step named `name` (a smoke check that answered but failed). */
@@ -73292,15 +72996,18 @@ class Timeline {
             step.ok = false;
     }
     elapsedMs() {
-        return Math.round(this.clock() - this.startedAt);
+        return Math.round(this.clock.now() - this.startedAt);
     }
 }
 
-;// CONCATENATED MODULE: ./src/deploy.ts
+;// CONCATENATED MODULE: ./src/commands/deploy.ts
 /**
  * deploy: publish the artifact with the stage's settings as a new version, shift the stage's
  * alias to it, smoke-test it, and put the alias back when the check fails.
+ * Read → check → plan → dry-run or carry out.
  */
+
+
 
 
 
@@ -73313,8 +73020,9 @@ async function deploy(settings, artifact, deps, context) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
     const name = settings.functionName;
-    // Read what is live; nothing below changes AWS until every check has passed.
+    // Read what is live.
     const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
+    // Check: nothing below changes AWS until every check has passed.
     if (latest === undefined)
         throw missingFunction(settings);
     if (before !== undefined) {
@@ -73325,96 +73033,41 @@ async function deploy(settings, artifact, deps, context) {
             'direct-upload limit; set s3-bucket to upload it through S3');
     }
     const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
-    const result = resultMaker({ command: 'deploy', settings, commit: context.commit, before, live }, timeline);
+    const start = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
     const desired = desiredSettings(settings);
     if (isUnchanged(artifact.codeSha256, desired, live)) {
         log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
-        return result({ status: 'unchanged', upload: { kind: 'none', sizeBytes: artifact.sizeBytes } });
+        return unchanged(start);
     }
-    if (deps.dryRun) {
-        const plan = [
-            ...planSettings(desired, latest),
-            ...(await planCode(settings, artifact, latest.codeSha256, deps)),
-            `publish a version of ${name} with CodeSha256 ${artifact.codeSha256}`,
-            ...planShift(settings, before, 'the new version'),
-        ];
-        return result({ status: 'unchanged', plan });
-    }
-    await deps.beforeChange?.();
-    const progress = { settingsChanged: [] };
-    let publication;
-    try {
-        publication = await publishRelease({
-            settings,
-            desired,
-            latest,
-            description: releaseDescription(settings.stage, context),
-            code: { codeSha256: artifact.codeSha256, sizeBytes: artifact.sizeBytes, provide: () => stageCode(settings, artifact, deps) },
-        }, deps, timeline, progress);
-    }
-    catch (error) {
-        return result({ status: 'failed', error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`, ...progress });
-    }
-    const { published, upload, settingsChanged } = publication;
-    if (before !== undefined && published.version === before.version) {
-        // Lambda returned the version the alias already runs (nothing changed since it was published).
-        return result({ status: 'unchanged', settingsChanged, upload });
-    }
-    const request = {
-        settings,
-        before,
-        toVersion: published.version,
-        description: formatHistory(recordRelease(parseHistory(before?.description), before?.version, {
-            version: published.version,
-            commit: context.commit.slice(0, 7),
-            releasedAt: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
-        })),
-    };
-    const outcome = await shiftAndVerify(request, { ...deps, timeline });
-    return result({
-        candidateVersion: published.version,
-        settingsChanged,
-        upload,
-        ...afterShift(outcome, request, published, 'deployed', live),
+    // Plan.
+    const code = { codeSha256: artifact.codeSha256, step: await codeStep(settings, artifact, latest.codeSha256, deps) };
+    const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, code, releaseDescription(settings.stage, context)), {
+        kind: 'record',
+        commit: shortCommit(context.commit),
     });
+    return finish(plan, start, deps);
 }
-/** What a deploy would do with the code. */
-async function planCode(settings, artifact, latestSha, deps) {
+/** How the artifact reaches $LATEST: directly, or through its content-addressed S3 object. */
+async function codeStep(settings, artifact, latestSha, deps) {
     if (latestSha === artifact.codeSha256)
-        return ['code: $LATEST holds it already, nothing to upload'];
+        return { kind: 'in-latest' };
     if (settings.s3Bucket === undefined)
-        return [`upload ${formatSize(artifact.sizeBytes)} directly to ${settings.functionName}`];
-    const key = artifactKey(settings, artifact.sha256Hex);
-    const there = deps.store !== undefined && (await deps.store.exists(settings.s3Bucket, key));
-    return [`${there ? 'take' : `upload ${formatSize(artifact.sizeBytes)} to`} s3://${settings.s3Bucket}/${key}${there ? ' (already there)' : ''}, then update the code`];
-}
-/** Where the code comes from for UpdateFunctionCode: the zip itself, or its content-addressed S3 object. */
-async function stageCode(settings, artifact, deps) {
-    if (settings.s3Bucket === undefined) {
-        return { source: { kind: 'zip-file', zipPath: artifact.zipPath }, upload: { kind: 'direct', sizeBytes: artifact.sizeBytes } };
-    }
+        return { kind: 'direct', zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
     if (deps.store === undefined)
         throw new Error('an S3 store is needed for s3-bucket');
-    const bucket = settings.s3Bucket;
     const key = artifactKey(settings, artifact.sha256Hex);
-    const alreadyThere = await deps.store.exists(bucket, key);
-    if (alreadyThere) {
-        deps.log.info(`s3://${bucket}/${key} is already there: not uploading it again.`);
-    }
-    else {
-        deps.log.info(`Uploading ${formatSize(artifact.sizeBytes)} to s3://${bucket}/${key}.`);
-        await deps.store.upload(bucket, key, artifact.zipPath);
-    }
-    return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes: artifact.sizeBytes } };
+    const alreadyThere = await deps.store.exists(settings.s3Bucket, key);
+    return { kind: 's3', bucket: settings.s3Bucket, key, alreadyThere, zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
 }
 
-;// CONCATENATED MODULE: ./src/promote.ts
+;// CONCATENATED MODULE: ./src/commands/promote.ts
 /**
  * promote: the target stage ends on a version whose CodeSha256 equals that of the version the
  * source stage runs, carrying the target stage's settings: that very version when its settings
  * already match, else the same code published again with the target's settings. Smoke-tested,
- * and put back like a deploy.
+ * and put back like a deploy. Read → check → plan → dry-run or carry out.
  */
+
 
 
 
@@ -73426,7 +73079,9 @@ async function promote(source, target, deps, context) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
     const name = target.functionName;
+    // Read both stages.
     const [sourceAlias, latest, before] = await timeline.step('read', () => Promise.all([lambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]));
+    // Check.
     if (sourceAlias === undefined) {
         throw new InputError(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
     }
@@ -73444,106 +73099,46 @@ async function promote(source, target, deps, context) {
         throw new InputError(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
     }
     const sourceRelease = parseHistory(sourceAlias.description).find((r) => r.version === sourceVersion.version);
-    const commit = sourceRelease?.commit || context.commit.slice(0, 7);
+    const commit = sourceRelease?.commit || shortCommit(context.commit);
     log.info(`Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
         `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
-    const result = resultMaker({ command: 'promote', settings: target, commit, before, live }, timeline);
+    const start = { command: 'promote', settings: target, commit, before, live, timeline };
     const desired = desiredSettings(target);
     if (isUnchanged(sourceVersion.codeSha256, desired, live)) {
         log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
-        return result({ status: 'unchanged' });
+        return unchanged(start);
     }
+    // Plan: reuse the very version when it carries the target's settings, else publish its code again.
     const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
-    const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
-    if (deps.dryRun) {
-        const plan = reuse
-            ? [`reuse version ${sourceVersion.version}: it carries ${target.stage}'s settings already`]
-            : [
-                ...planSettings(desired, latest),
-                latest.codeSha256 === sourceVersion.codeSha256
-                    ? 'code: $LATEST holds it already, nothing to upload'
-                    : `take the code of ${source.stage}'s version ${sourceVersion.version} (from S3 when the bucket holds it, else downloaded from Lambda)`,
-                `publish a version of ${name} with CodeSha256 ${sourceVersion.codeSha256}`,
-            ];
-        return result({ status: 'unchanged', plan: [...plan, ...planShift(target, before, reuse ? `version ${sourceVersion.version}` : 'the new version')] });
-    }
-    await deps.beforeChange?.();
-    let toVersion;
-    let upload = { kind: 'none', sizeBytes: sourceVersion.codeSize };
-    let settingsChanged = [];
-    if (reuse) {
-        log.info(`Version ${sourceVersion.version} already carries ${target.stage}'s settings: promoting it as it is.`);
-        toVersion = sourceVersion;
-    }
-    else {
-        const progress = { settingsChanged: [] };
-        try {
-            const publication = await publishRelease({
-                settings: target,
-                desired,
-                latest,
-                description: releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`),
-                code: {
-                    codeSha256: sourceVersion.codeSha256,
-                    sizeBytes: sourceVersion.codeSize,
-                    provide: () => sourceCode(source, target, sourceVersion, deps),
-                },
-            }, deps, timeline, progress);
-            toVersion = publication.published;
-            upload = publication.upload;
-            settingsChanged = publication.settingsChanged;
-        }
-        catch (error) {
-            return result({ status: 'failed', error: `${target.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`, ...progress });
-        }
-    }
-    if (before !== undefined && toVersion.version === before.version) {
-        return result({ status: 'unchanged', settingsChanged, upload });
-    }
-    const request = {
-        settings: target,
-        before,
-        toVersion: toVersion.version,
-        description: formatHistory(recordRelease(parseHistory(before?.description), before?.version, {
-            version: toVersion.version,
-            commit,
-            releasedAt: Math.floor((deps.now?.() ?? new Date()).getTime() / 1000),
-        })),
-    };
-    const outcome = await shiftAndVerify(request, { ...deps, timeline });
-    return result({
-        candidateVersion: toVersion.version,
-        settingsChanged,
-        upload,
-        ...afterShift(outcome, request, toVersion, 'promoted', live),
-    });
+    const planned = sameFunction && settingsDifferences(desired, sourceVersion).length === 0
+        ? { kind: 'existing', version: sourceVersion.version, codeSha256: sourceVersion.codeSha256, reason: 'carries the settings' }
+        : publishTarget(desired, latest, {
+            codeSha256: sourceVersion.codeSha256,
+            step: latest.codeSha256 === sourceVersion.codeSha256 ? { kind: 'in-latest' } : await promote_codeStep(source, target, sourceVersion, deps),
+        }, releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`));
+    return finish(releasePlan('promote', target, before, planned, { kind: 'record', commit }), start, deps);
 }
 /**
- * The source version's exact bytes, for UpdateFunctionCode: its content-addressed S3 object when
- * the target stage has a bucket holding it, else downloaded from the source version itself (and
- * put in the bucket when the target has one, since code above 50 MB must go through S3).
+ * Where the source version's exact bytes come from: the target's content-addressed S3 object
+ * when its bucket holds it, else downloaded from the source version itself (and put in the
+ * bucket when the target has one, since code above 50 MB must go through S3).
  */
-async function sourceCode(source, target, version, deps) {
+async function promote_codeStep(source, target, version, deps) {
     const sizeBytes = version.codeSize;
     const bucket = target.s3Bucket;
     const key = artifactKey(target, sha256HexOf(version.codeSha256));
     if (bucket !== undefined && deps.store !== undefined && (await deps.store.exists(bucket, key))) {
-        deps.log.info(`Taking the code from s3://${bucket}/${key}.`);
-        return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: true, sizeBytes } };
+        return { kind: 's3', bucket, key, alreadyThere: true, sizeBytes };
     }
-    if (deps.workDir === undefined)
-        throw new Error('a work directory is needed to download code');
-    const zipPath = (0,external_node_path_.join)(deps.workDir, `${sha256HexOf(version.codeSha256)}.zip`);
-    deps.log.info(`Downloading the code of ${source.stage}'s version ${version.version} (${formatSize(sizeBytes)}).`);
-    const downloaded = await deps.lambda.downloadCode(source.functionName, version.version, zipPath);
-    if (downloaded !== version.codeSha256) {
-        throw new Error(`the downloaded code hashes to ${downloaded}, not ${version.codeSha256}`);
-    }
-    if (bucket !== undefined && deps.store !== undefined) {
-        await deps.store.upload(bucket, key, zipPath);
-        return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: false, sizeBytes } };
-    }
-    return { source: { kind: 'zip-file', zipPath }, upload: { kind: 'direct', sizeBytes } };
+    return {
+        kind: 'download',
+        fromStage: source.stage,
+        functionName: source.functionName,
+        version: version.version,
+        codeSha256: version.codeSha256,
+        sizeBytes,
+        via: bucket !== undefined && deps.store !== undefined ? { kind: 's3', bucket, key } : { kind: 'direct' },
+    };
 }
 /** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */
 function stripQualifier(arn) {
@@ -73551,12 +73146,14 @@ function stripQualifier(arn) {
     return parts.length > 7 ? parts.slice(0, 7).join(':') : arn;
 }
 
-;// CONCATENATED MODULE: ./src/rollback.ts
+;// CONCATENATED MODULE: ./src/commands/rollback.ts
 /**
  * rollback: the alias returns to `to-version`, or to the release before its current one (from
  * the history recorded in the alias), and is smoke-tested; when the check fails the alias goes
  * back to where it was. The step says what it moved from and to.
+ * Read → check → plan → dry-run or carry out.
  */
+
 
 
 
@@ -73566,7 +73163,9 @@ async function rollback(settings, toVersion, deps) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
     const name = settings.functionName;
+    // Read.
     const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
+    // Check.
     if (before === undefined) {
         if ((await lambda.getVersion(name)) === undefined)
             throw missingFunction(settings);
@@ -73585,38 +73184,475 @@ async function rollback(settings, toVersion, deps) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
     }
     log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
+    // Plan: the version as it is, all at once, no gates.
     const commit = history.find((r) => r.version === target)?.commit ?? '';
-    const result = resultMaker({ command: 'rollback', settings, commit, before, live }, timeline);
-    if (deps.dryRun)
-        return result({ status: 'unchanged', candidateVersion: target, plan: planShift(settings, before, `version ${target}`) });
-    await deps.beforeChange?.();
-    const request = {
-        settings,
-        before,
-        toVersion: target,
-        description: formatHistory(historyAfterRollback(history, before.version, target)),
-        progressive: false,
+    const start = { command: 'rollback', settings, commit, before, live, timeline };
+    const plan = releasePlan('rollback', settings, before, { kind: 'existing', version: target, codeSha256: version.codeSha256, reason: 'rollback' }, { kind: 'return' });
+    return finish(plan, start, deps);
+}
+
+;// CONCATENATED MODULE: ./src/commands/status.ts
+/**
+ * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
+ * from which commit it was released, the releases before it, and any traffic split in flight.
+ */
+
+
+async function stageStatus(settings, ports) {
+    const { lambda, metrics, clock } = ports;
+    const base = {
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        ...(settings.region !== undefined && { region: settings.region }),
+        earlier: [],
+        weights: {},
     };
-    const outcome = await shiftAndVerify(request, { ...deps, timeline });
-    return result({
-        candidateVersion: target,
-        ...afterShift(outcome, request, version, 'rolled-back', live),
-        // A rollback whose check failed went back to where it was: nothing was rolled back.
-        status: outcome.ok ? 'rolled-back' : 'failed',
-    });
+    try {
+        const alias = await lambda.getAlias(settings.functionName, settings.alias);
+        if (alias === undefined) {
+            const fn = await lambda.getVersion(settings.functionName);
+            return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
+        }
+        const until = new Date(clock.now());
+        const [version, lastHour] = await Promise.all([
+            lambda.getVersion(settings.functionName, alias.version),
+            metrics
+                ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
+                .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
+        ]);
+        const history = parseHistory(alias.description);
+        const release = history.find((r) => r.version === alias.version);
+        return {
+            ...base,
+            version: alias.version,
+            aliasArn: alias.arn,
+            ...(version !== undefined && { codeSha256: version.codeSha256 }),
+            ...(release !== undefined && { release }),
+            earlier: history.filter((r) => r.version !== alias.version),
+            weights: alias.weights,
+            ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
+        };
+    }
+    catch (error) {
+        return { ...base, problem: errorMessage(error) };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/results.ts
+/** The `status` output of a result. */
+function statusOf(result) {
+    switch (result.kind) {
+        case 'released':
+            return result.command === 'deploy' ? 'deployed' : result.command === 'promote' ? 'promoted' : 'rolled-back';
+        case 'unchanged':
+        case 'dry-run':
+            return 'unchanged';
+        case 'reverted':
+            // A rollback whose check failed went back to where it was: nothing was rolled back.
+            return result.command === 'rollback' ? 'failed' : 'rolled-back';
+        case 'not-shifted':
+        case 'stranded':
+            return 'failed';
+    }
+}
+/** Whether the command did what it was asked: a release that had to be put back failed (the workflow turns red). */
+function isSuccess(result) {
+    return result.kind === 'released' || result.kind === 'unchanged' || result.kind === 'dry-run';
+}
+
+;// CONCATENATED MODULE: ./src/release/diagnosis.ts
+
+
+const MAX_EVENTS = 500;
+const MAX_LINES = 6;
+/** Lambda names a version's log streams `YYYY/MM/DD/[<version>]…`: one prefix per UTC day of the window. */
+function streamPrefixes(version, since, until) {
+    const prefixes = [];
+    const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+    while (day.getTime() <= until.getTime() && prefixes.length < 31) {
+        const yyyy = day.getUTCFullYear();
+        const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
+        const dd = String(day.getUTCDate()).padStart(2, '0');
+        prefixes.push(`${yyyy}/${mm}/${dd}/[${version}]`);
+        day.setUTCDate(day.getUTCDate() + 1);
+    }
+    return prefixes;
 }
 /**
- * The history after returning from `current` to `target`: the release rolled back from leaves
- * the list (so the next rollback goes further back, not forth), and `target` is first again.
+ * The few most telling lines of a version's output: uncaught exceptions and ERROR lines first
+ * (as `Type: message`), then timeouts and runtime errors, then failed REPORT lines; repeats are
+ * counted, not repeated.
  */
-function historyAfterRollback(history, current, target) {
-    const rest = history.filter((r) => r.version !== current && r.version !== target);
-    const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
-    return [known, ...rest];
+function tellingLines(events, max = MAX_LINES) {
+    const found = new Map();
+    events.forEach((event, index) => {
+        const judged = judge(event.message);
+        if (judged === undefined)
+            return;
+        const seen = found.get(judged.text);
+        if (seen)
+            seen.count++;
+        else
+            found.set(judged.text, { rank: judged.rank, count: 1, first: index });
+    });
+    return [...found.entries()]
+        .sort(([, a], [, b]) => a.rank - b.rank || a.first - b.first)
+        .slice(0, max)
+        .map(([text, { count }]) => (count > 1 ? `${text} (×${count})` : text));
+}
+function judge(message) {
+    const line = message.trim();
+    if (/^REPORT RequestId:/.test(line)) {
+        if (!/Status: error/.test(line))
+            return undefined;
+        const type = /Error Type: (\S+)/.exec(line)?.[1];
+        return { rank: 3, text: `REPORT Status: error${type ? ` (${type})` : ''}` };
+    }
+    if (/Task timed out after/.test(line))
+        return { rank: 1, text: (/Task timed out after [\d.]+ seconds/.exec(line)?.[0] ?? line).slice(0, 300) };
+    const isError = /\tERROR\t|Uncaught Exception|\bRuntime\.[A-Za-z]+/.test(line);
+    if (!isError)
+        return undefined;
+    // The runtime's form: `<time>\t<request id>\tERROR\t<kind>\t{"errorType":…,"errorMessage":…}`.
+    const json = line.slice(line.indexOf('{'));
+    try {
+        const parsed = JSON.parse(json);
+        if (parsed.errorType || parsed.errorMessage) {
+            return { rank: /Uncaught Exception/.test(line) ? 0 : 1, text: `${parsed.errorType ?? 'Error'}: ${parsed.errorMessage ?? ''}`.slice(0, 300) };
+        }
+    }
+    catch {
+        // Not JSON: the line itself, without the timestamp and request id.
+    }
+    const fields = line.split('\t');
+    const text = fields.length >= 4 ? fields.slice(3).join(' ').trim() : line;
+    return { rank: /Runtime\./.test(line) ? 2 : 1, text: text.slice(0, 300) };
+}
+async function diagnose(request, deps) {
+    const { settings, version, since, until } = request;
+    const logGroup = request.logGroup ?? (0,lambda/* functionLogGroup */.uy)(settings.functionName);
+    const diagnosis = { version, logGroup, lines: [], window: { since, until } };
+    // Logs first: by the time they have arrived, the metrics written with them have too.
+    await readLogs();
+    const readUntil = new Date(Math.max(until.getTime(), deps.clock.now()));
+    try {
+        const [fn, api] = await Promise.all([
+            deps.metrics.functionReport(settings.functionName, settings.alias, version, since, readUntil),
+            settings.api ? deps.metrics.apiReport(settings.api.id, settings.api.stage, since, readUntil) : Promise.resolve(undefined),
+        ]);
+        diagnosis.metrics = fn;
+        if (api && settings.api)
+            diagnosis.api = { ...api, ...settings.api };
+        if (fn.invocations === 0)
+            diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
+    }
+    catch (error) {
+        diagnosis.metricsNote = `the metrics could not be read: ${errorMessage(error)}`;
+    }
+    return diagnosis;
+    async function readLogs() {
+        const tries = deps.logTries ?? 4;
+        const prefixes = streamPrefixes(version, since, until);
+        try {
+            for (let attempt = 1; attempt <= tries; attempt++) {
+                const events = await deps.logs.recentEvents(logGroup, prefixes, since, MAX_EVENTS);
+                diagnosis.lines = tellingLines(events);
+                if (diagnosis.lines.length > 0)
+                    return;
+                if (attempt < tries)
+                    await deps.clock.sleep(deps.logRetryMs ?? 2000);
+                else {
+                    diagnosis.logsNote =
+                        events.length === 0
+                            ? `the logs were empty: no lines from version ${version} in ${logGroup} yet`
+                            : `version ${version} wrote ${events.length} log line${events.length > 1 ? 's' : ''} to ${logGroup}, none of them an error`;
+                }
+            }
+        }
+        catch (error) {
+            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${errorMessage(error)}`;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/housekeeping.ts
+/**
+ * After a successful release: old versions pruned (`keep-versions`, like Zappa's
+ * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
+ * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
+ */
+
+
+
+/**
+ * The published versions to delete: those beyond the newest `keep` that no alias refers to.
+ * An alias refers to its version, the versions in its routing weights, and the previous release
+ * recorded for its rollback; those are always kept, whatever their age.
+ */
+function versionsToDelete(versions, aliases, keep) {
+    const kept = new Set();
+    for (const alias of aliases) {
+        kept.add(alias.version);
+        for (const weighted of Object.keys(alias.weights))
+            kept.add(weighted);
+        const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
+        if (previous)
+            kept.add(previous.version);
+    }
+    const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    return published.slice(keep).filter((v) => !kept.has(v));
+}
+async function housekeeping(settings, gateways, log) {
+    const report = { deleted: [] };
+    const name = settings.functionName;
+    if (settings.keepVersions !== undefined) {
+        try {
+            const [versions, aliases] = await Promise.all([gateways.lambda.listVersions(name), gateways.lambda.listAliases(name)]);
+            for (const version of versionsToDelete(versions.map((v) => v.version), aliases, settings.keepVersions)) {
+                await gateways.lambda.deleteVersion(name, version);
+                report.deleted.push(version);
+            }
+            if (report.deleted.length > 0) {
+                log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
+            }
+        }
+        catch (error) {
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${errorMessage(error)}`);
+        }
+    }
+    if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
+        const logs = gateways.logs;
+        const days = settings.logRetentionDays;
+        let logGroup = (0,lambda/* functionLogGroup */.uy)(name);
+        try {
+            logGroup = (0,lambda/* functionLogGroup */.uy)(name, (await gateways.lambda.getVersion(name))?.logging);
+            const outcome = await logs.ensureRetention(logGroup, days);
+            report.retention = { logGroup, days, outcome };
+            if (outcome !== 'unchanged')
+                log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
+        }
+        catch (error) {
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${errorMessage(error)}`);
+        }
+    }
+    return report;
 }
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/stages/durations.ts
+
+const durations_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
+/**
+ * A value for an error message: strings JSON-quoted (`"5 minutes"`), numbers and booleans as
+ * written, lists and mappings as compact JSON (cut short when long).
+ */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+/**
+ * Milliseconds from `500ms`, `2s`, `1.5s`, `5m`, `1h`, or a number (or numeric string) of
+ * seconds. Anything else is an InputError naming `field` and the value.
+ */
+function parseDuration(value, field) {
+    let ms;
+    if (typeof value === 'number') {
+        if (Number.isFinite(value) && value >= 0)
+            ms = value * 1000;
+    }
+    else if (typeof value === 'string') {
+        const match = DURATION.exec(value.trim());
+        if (match) {
+            const unit = (match[2] ?? 's');
+            ms = Number(match[1]) * durations_UNIT_MS[unit];
+        }
+    }
+    if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
+        throw new InputError(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
+    }
+    return Math.round(ms);
+}
+
+;// CONCATENATED MODULE: ./src/stages/merge.ts
+/**
+ * Merging one stage: defaults ← its ancestors (extends) ← the stage ← the action's inputs, with a
+ * note of where each value was written so that messages point there. Also the extends check.
+ */
+
+
+function isPlain(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+const originKey = (path) => path.join('\u0000');
+/** Deep merge: mappings merge key by key, lists and scalars replace. Never mutates `source`. */
+function mergeInto(target, source, origin, origins, path = []) {
+    for (const [key, value] of Object.entries(source)) {
+        if (value === undefined || (path.length === 0 && key === 'extends'))
+            continue;
+        const at = [...path, key];
+        origins.set(originKey(at), origin);
+        if (isPlain(value)) {
+            const existing = target[key];
+            const next = isPlain(existing) ? existing : {};
+            target[key] = next;
+            mergeInto(next, value, origin, origins, at);
+        }
+        else {
+            target[key] = Array.isArray(value) ? [...value] : value;
+        }
+    }
+}
+/** The names of the merged values, for messages. */
+class Fields {
+    origins;
+    fallback;
+    constructor(origins, fallback) {
+        this.origins = origins;
+        this.fallback = fallback;
+    }
+    /** Where the value at `path` was written: `stages.dev.smoke.url`, `defaults.region`, or an input name. */
+    name(path, shown = path) {
+        const exact = this.origins.get(originKey(path));
+        if (exact?.kind === 'input')
+            return exact.name;
+        for (let n = path.length; n > 0; n--) {
+            const origin = this.origins.get(originKey(path.slice(0, n)));
+            if (origin?.kind === 'file')
+                return joinField(origin.prefix, shown);
+        }
+        return joinField(this.fallback, shown);
+    }
+    /** Throw `<field>: <value> <problem>`. */
+    fail(path, value, problem) {
+        throw new InputError(`${this.name(path)}: ${describeValue(value)} ${problem}`);
+    }
+    /** Where `value` was written (at `path`), for a setting's check. */
+    at(path, value) {
+        return { name: () => this.name(path), fail: (problem) => this.fail(path, value, problem) };
+    }
+    /** `value`, written at `path`, through `check`: its messages name where the value was written. */
+    check(path, value, check) {
+        return check(value, this.at(path, value));
+    }
+}
+/** `smoke.headers.x-a`, `alarms[1]`. */
+function renderPath(path) {
+    let out = '';
+    for (const segment of path) {
+        if (typeof segment === 'number')
+            out += `[${segment}]`;
+        else
+            out += out === '' ? segment : `.${segment}`;
+    }
+    return out;
+}
+function joinField(prefix, path) {
+    const rest = renderPath(path);
+    if (!prefix)
+        return rest;
+    return rest.startsWith('[') ? `${prefix}${rest}` : `${prefix}.${rest}`;
+}
+/** The stage and its ancestors, nearest first: `[prod, dev]` when prod extends dev. */
+function extendsChain(file, stage, fileName) {
+    const chain = [stage];
+    let current = stage;
+    for (;;) {
+        const parent = file.stages[current]?.extends;
+        if (parent === undefined)
+            return chain;
+        if (!Object.hasOwn(file.stages, parent)) {
+            throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} is not defined in ${fileName} (stages: ${stageList(file)})`);
+        }
+        const seen = chain.indexOf(parent);
+        if (seen >= 0) {
+            const cycle = [...chain.slice(seen), parent];
+            throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} makes a cycle (${cycle.join(' → ')})`);
+        }
+        chain.push(parent);
+        current = parent;
+    }
+}
+function stageList(file) {
+    const names = Object.keys(file.stages);
+    return names.length > 0 ? names.join(', ') : 'none';
+}
+/**
+ * Merge `stage` (trimmed, not empty): the file's defaults, ancestors and stage block when there
+ * is a file, then the inputs that are set.
+ */
+function mergeStage(file, fileName, stage, inputs) {
+    const merged = {};
+    const origins = new Map();
+    if (file) {
+        if (!Object.hasOwn(file.stages, stage)) {
+            throw new InputError(`stage: ${JSON.stringify(stage)} is not defined in ${fileName} (stages: ${stageList(file)})`);
+        }
+        const chain = extendsChain(file, stage, fileName);
+        mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins);
+        for (const name of chain.reverse()) {
+            mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins);
+        }
+        // An alias names one stage's release: it is never inherited (prod `extends: dev` must not
+        // move dev's alias). Only the stage's own block or the input sets it; else the stage name.
+        const aliasOrigin = origins.get(originKey(['alias']));
+        if (aliasOrigin?.kind === 'file' && aliasOrigin.prefix !== `stages.${stage}`) {
+            delete merged.alias;
+            origins.delete(originKey(['alias']));
+        }
+    }
+    const overrides = cleanOverrides(inputs);
+    if (!file && overrides.functionName === undefined) {
+        throw new InputError(`function-name: required when there is no stages file (add ${fileName} or set the function-name input)`);
+    }
+    const apply = (key, value, input) => {
+        if (value === undefined)
+            return;
+        merged[key] = value;
+        origins.set(originKey([key]), { kind: 'input', name: input });
+    };
+    apply('function', overrides.functionName, 'function-name');
+    apply('alias', overrides.alias, 'alias');
+    apply('region', overrides.region, 'region');
+    apply('s3-bucket', overrides.s3Bucket, 's3-bucket');
+    apply('log-level', overrides.logLevel, 'log-level');
+    if (overrides.smokeUrl !== undefined) {
+        if (!isPlain(merged.smoke)) {
+            merged.smoke = {};
+            origins.set(originKey(['smoke']), { kind: 'input', name: 'smoke-url' });
+        }
+        merged.smoke.url = overrides.smokeUrl;
+        origins.set(originKey(['smoke', 'url']), { kind: 'input', name: 'smoke-url' });
+    }
+    return { settings: merged, fields: new Fields(origins, file ? `stages.${stage}` : '') };
+}
+/** The inputs that are set: blank ones are not. */
+function cleanOverrides(overrides) {
+    const clean = (value) => {
+        const trimmed = value?.trim();
+        return trimmed ? trimmed : undefined;
+    };
+    const set = {};
+    for (const key of ['functionName', 'alias', 'region', 's3Bucket', 'logLevel', 'smokeUrl']) {
+        const value = clean(overrides[key]);
+        if (value !== undefined)
+            set[key] = value;
+    }
+    return set;
+}
+
 ;// CONCATENATED MODULE: ./node_modules/zod/v4/core/util.js
 
 // functions
@@ -83152,19 +83188,17 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/stages-file.ts
+;// CONCATENATED MODULE: ./src/stages/schema.ts
 /**
- * The stages file (`stage-deploy.yml`): parsing and validating it, and resolving one stage
- * (defaults ← ancestors via `extends` ← the stage ← the action's inputs) into StageSettings.
- * Pure code apart from loadStagesFile, which reads the file from disk.
+ * The schema of the stages file. Each setting is declared once, with its shape (checked by zod
+ * when the file is parsed) next to its range (checked when a stage is resolved, once defaults,
+ * extends and inputs are merged, so the message names where the value was written).
+ * Every message is "<field>: <value> is not <what>".
  */
 
 
 
 
-
-// ---------------------------------------------------------------------------------------------
-// Schema: the shape of the file. Every message is "<field>: <value> is not <what>".
 const DURATION_HINT = 'a duration (use 500ms, 2s or 5m)';
 const STATUS_HINT = 'a status (use 200, [200, 204] or "2xx")';
 const TRAFFIC_HINT = 'a traffic strategy (use all-at-once, "canary 10% 5m" or "linear 10% every 1m")';
@@ -83172,66 +83206,131 @@ const ERROR_RATE_HINT = 'an error rate (use 1% or 0.01)';
 const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'TRACE', 'WARN', 'FATAL'];
 const LOG_LEVEL_HINT = 'a log level (use DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE, WARN or FATAL)';
 const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
-const RETENTION_DAYS = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+const FUNCTION_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
+const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
+const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+/** A setting; without `check`, its value is taken as written (or checked in values.ts). */
+const setting = (shape, check = (value) => value) => ({ shape, check });
+/** The zod shape of a table of settings, in the order written (the order of "known keys"). */
+function shapes(settings) {
+    return Object.fromEntries(Object.entries(settings).map(([key, { shape }]) => [key, shape]));
+}
 const str = (what = 'a string') => schemas_string({ error: what });
 const num = (what = 'a number') => schemas_number({ error: what });
 /** Scalars become strings: `PORT: 8080` means "8080". */
 const scalarText = union([schemas_string(), schemas_number(), schemas_boolean()], { error: 'a string, number or boolean' })
     .transform((value) => String(value));
 const durationValue = union([schemas_string(), schemas_number()], { error: DURATION_HINT });
-const smokeSchema = strictObject({
-    url: str('an http(s) URL'),
-    method: str('an HTTP method'),
-    headers: record(schemas_string(), scalarText, { error: 'a mapping of header names to values' }),
-    body: str(),
-    'expect-status': union([schemas_number(), schemas_string(), array(union([schemas_number(), schemas_string()]))], {
-        error: STATUS_HINT,
+/** Milliseconds; a value that is not a duration fails in parseDuration's words. */
+const toMs = (value, at) => parseDuration(value, at.name());
+/** A whole number, 1 or more. */
+const countOf = (what) => (count, at) => Number.isInteger(count) && count >= 1 ? count : at.fail(`is not ${what} (use a whole number, 1 or more)`);
+const matching = (pattern, problem) => (text, at) => pattern.test(text) ? text : at.fail(problem);
+/** The settings under `smoke`. The URL, headers, body, status and expected body are checked in values.ts. */
+const SMOKE = {
+    url: setting(str('an http(s) URL')),
+    method: setting(str('an HTTP method'), (text, at) => {
+        const method = text.trim().toUpperCase();
+        if (HTTP_METHODS.includes(method))
+            return method;
+        return at.fail('is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)');
     }),
-    'expect-body': str('a string (a substring, or /regex/)'),
-    attempts: num('a number of attempts'),
-    interval: durationValue,
-    timeout: durationValue,
-    invoke: schemas_boolean({ error: 'true or false' }),
-}, { error: 'a mapping' })
-    .partial();
-const apiSchema = strictObject({ id: str('an API id'), stage: str('an API stage name') }, { error: 'a mapping' }).partial();
-const settingsShape = {
-    function: str('a function name or ARN'),
-    region: str('an AWS region'),
-    's3-bucket': str('an S3 bucket name'),
-    's3-prefix': str(),
-    api: apiSchema,
-    alias: str('an alias name'),
-    'log-level': str(LOG_LEVEL_HINT),
-    'log-retention-days': num('a number of days'),
-    'log-format': str('a log format (use json or text)'),
-    environment: record(schemas_string(), scalarText, { error: 'a mapping of variable names to values' }),
-    'memory-size': num('a memory size in MB'),
-    timeout: durationValue,
-    'keep-versions': num('a number of versions'),
-    traffic: str(TRAFFIC_HINT),
-    alarms: union([schemas_string(), array(schemas_string())], { error: 'a list of alarm names' }),
-    'max-error-rate': union([schemas_string(), schemas_number()], { error: ERROR_RATE_HINT }),
-    bake: durationValue,
-    smoke: smokeSchema,
+    headers: setting(record(schemas_string(), scalarText, { error: 'a mapping of header names to values' })),
+    body: setting(str()),
+    'expect-status': setting(union([schemas_number(), schemas_string(), array(union([schemas_number(), schemas_string()]))], { error: STATUS_HINT })),
+    'expect-body': setting(str('a string (a substring, or /regex/)')),
+    attempts: setting(num('a number of attempts'), countOf('a number of attempts')),
+    interval: setting(durationValue, toMs),
+    timeout: setting(durationValue, (value, at) => {
+        const ms = toMs(value, at);
+        return ms > 0 ? ms : at.fail(`is not a request timeout (use more than ${formatDuration(0)})`);
+    }),
+    invoke: setting(schemas_boolean({ error: 'true or false' })),
 };
+/** The settings under `api`; both are required when api is set (checked when resolving). */
+const API = { id: str('an API id'), stage: str('an API stage name') };
+const smokeSchema = strictObject(shapes(SMOKE), { error: 'a mapping' }).partial();
+const apiSchema = strictObject(API, { error: 'a mapping' }).partial();
+/**
+ * The settings of `defaults` and of each stage. Environment names, traffic, alarms and the error
+ * rate are checked in values.ts.
+ */
+const SETTINGS = {
+    function: setting(str('a function name or ARN'), (text, at) => {
+        const name = text.trim();
+        if (!name)
+            return at.fail('is not a function name or ARN');
+        return FUNCTION_RE.test(name) ? name : at.fail('is not a Lambda function name or ARN (without a version or alias)');
+    }),
+    region: setting(str('an AWS region'), matching(REGION_RE, 'is not an AWS region (like us-east-1)')),
+    's3-bucket': setting(str('an S3 bucket name'), matching(BUCKET_RE, 'is not an S3 bucket name')),
+    's3-prefix': setting(str()),
+    api: setting(apiSchema),
+    alias: setting(str('an alias name'), (alias, at) => alias.length <= 128 && ALIAS_RE.test(alias) ? alias : at.fail(`is not a Lambda alias name ${ALIAS_RULE}`)),
+    'log-level': setting(str(LOG_LEVEL_HINT), (text, at) => {
+        const level = text.trim().toUpperCase();
+        return LOG_LEVELS.includes(level) ? level : at.fail(`is not ${LOG_LEVEL_HINT}`);
+    }),
+    'log-retention-days': setting(num('a number of days'), (days, at) => lambda/* RETENTION_DAYS */.zh.includes(days)
+        ? days
+        : at.fail(`is not a CloudWatch Logs retention (use one of ${lambda/* RETENTION_DAYS */.zh.join(', ')})`)),
+    'log-format': setting(str('a log format (use json or text)'), (text, at) => {
+        const format = text.trim().toLowerCase();
+        return format === 'json' || format === 'text' ? format : at.fail('is not a log format (use json or text)');
+    }),
+    environment: setting(record(schemas_string(), scalarText, { error: 'a mapping of variable names to values' })),
+    'memory-size': setting(num('a memory size in MB'), (mb, at) => Number.isInteger(mb) && mb >= 128 && mb <= 10240
+        ? mb
+        : at.fail('is not a memory size (use a whole number of MB from 128 to 10240)')),
+    /** In whole seconds. */
+    timeout: setting(durationValue, (value, at) => {
+        const ms = toMs(value, at);
+        if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
+            return at.fail('is not a function timeout (use whole seconds from 1s to 900s)');
+        }
+        return ms / 1000;
+    }),
+    'keep-versions': setting(num('a number of versions'), countOf('a number of versions to keep')),
+    traffic: setting(str(TRAFFIC_HINT)),
+    alarms: setting(union([schemas_string(), array(schemas_string())], { error: 'a list of alarm names' })),
+    'max-error-rate': setting(union([schemas_string(), schemas_number()], { error: ERROR_RATE_HINT })),
+    bake: setting(durationValue, toMs),
+    smoke: setting(smokeSchema),
+};
+const settingsShape = shapes(SETTINGS);
 const defaultsSchema = strictObject(settingsShape, { error: 'a mapping of settings' }).partial();
 const stageSchema = strictObject({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
     .partial();
 /** `dev:` with nothing under it is a stage with the defaults. */
 const emptyIfNull = (value) => (value === null || value === undefined ? {} : value);
+/** The whole file: `defaults` and `stages`. */
 const fileSchema = strictObject({
     defaults: preprocess(emptyIfNull, defaultsSchema),
     stages: preprocess(emptyIfNull, record(schemas_string(), preprocess(emptyIfNull, stageSchema), {
         error: 'a mapping of stage names to settings',
     })),
 }, { error: 'a mapping with defaults and stages' });
+
+;// CONCATENATED MODULE: ./src/stages/parse.ts
+/**
+ * Reading the stages file: YAML (or JSON) into a structurally valid StagesFile, with messages that
+ * name the field and the value, and the key that was meant when one is misspelt.
+ * Pure code apart from loadStagesFile, which reads the file from disk.
+ */
+
+
+
+
+
+
+/** The stages file read when the `config` input is not set. */
+const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
 const TOP_KEYS = ['defaults', 'stages'];
-const SETTINGS_KEYS = Object.keys(settingsShape);
-const SMOKE_KEYS = Object.keys(smokeSchema.shape);
-const API_KEYS = Object.keys(apiSchema.shape);
+const SETTINGS_KEYS = Object.keys(SETTINGS);
+const SMOKE_KEYS = Object.keys(SMOKE);
+const API_KEYS = Object.keys(API);
 /** Names people reach for that are spelled differently here. */
 const SYNONYMS = {
     'function-name': 'function',
@@ -83255,8 +83354,6 @@ const SYNONYMS = {
     delay: 'interval',
     wait: 'interval',
 };
-// ---------------------------------------------------------------------------------------------
-// Parsing
 /** Parse and validate the text of a stages file (YAML or JSON). `fileName` is used in messages. */
 function parseStagesFile(text, fileName) {
     const raw = readYaml(text.replace(/^\uFEFF/, ''), fileName);
@@ -83402,16 +83499,6 @@ function levenshtein(a, b) {
     }
     return previous[b.length] ?? 0;
 }
-function renderPath(path) {
-    let out = '';
-    for (const segment of path) {
-        if (typeof segment === 'number')
-            out += `[${segment}]`;
-        else
-            out += out === '' ? segment : `.${segment}`;
-    }
-    return out;
-}
 function valueAt(root, path) {
     let value = root;
     for (const segment of path) {
@@ -83421,152 +83508,11 @@ function valueAt(root, path) {
     }
     return value;
 }
-/** The stage and its ancestors, nearest first: `[prod, dev]` when prod extends dev. */
-function extendsChain(file, stage, fileName) {
-    const chain = [stage];
-    let current = stage;
-    for (;;) {
-        const parent = file.stages[current]?.extends;
-        if (parent === undefined)
-            return chain;
-        if (!Object.hasOwn(file.stages, parent)) {
-            throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} is not defined in ${fileName} (stages: ${stageList(file)})`);
-        }
-        const seen = chain.indexOf(parent);
-        if (seen >= 0) {
-            const cycle = [...chain.slice(seen), parent];
-            throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} makes a cycle (${cycle.join(' → ')})`);
-        }
-        chain.push(parent);
-        current = parent;
-    }
-}
-function stageList(file) {
-    const names = listStages(file);
-    return names.length > 0 ? names.join(', ') : 'none';
-}
-function isPlain(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-const originKey = (path) => path.join('\u0000');
-/** Deep merge: mappings merge key by key, lists and scalars replace. Never mutates `source`. */
-function mergeInto(target, source, origin, origins, path = []) {
-    for (const [key, value] of Object.entries(source)) {
-        if (value === undefined || (path.length === 0 && key === 'extends'))
-            continue;
-        const at = [...path, key];
-        origins.set(originKey(at), origin);
-        if (isPlain(value)) {
-            const existing = target[key];
-            const next = isPlain(existing) ? existing : {};
-            target[key] = next;
-            mergeInto(next, value, origin, origins, at);
-        }
-        else {
-            target[key] = Array.isArray(value) ? [...value] : value;
-        }
-    }
-}
-class Fields {
-    origins;
-    fallback;
-    constructor(origins, fallback) {
-        this.origins = origins;
-        this.fallback = fallback;
-    }
-    /** Where the value at `path` was written: `stages.dev.smoke.url`, `defaults.region`, or an input name. */
-    name(path, shown = path) {
-        const exact = this.origins.get(originKey(path));
-        if (exact?.kind === 'input')
-            return exact.name;
-        for (let n = path.length; n > 0; n--) {
-            const origin = this.origins.get(originKey(path.slice(0, n)));
-            if (origin?.kind === 'file')
-                return joinField(origin.prefix, shown);
-        }
-        return joinField(this.fallback, shown);
-    }
-    /** Throw `<field>: <value> <problem>`. */
-    fail(path, value, problem) {
-        throw new InputError(`${this.name(path)}: ${describeValue(value)} ${problem}`);
-    }
-}
-function joinField(prefix, path) {
-    const rest = renderPath(path);
-    if (!prefix)
-        return rest;
-    return rest.startsWith('[') ? `${prefix}${rest}` : `${prefix}.${rest}`;
-}
-/** One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs. */
-function resolveStage(options) {
-    const { file, env } = options;
-    const fileName = options.fileName ?? 'stage-deploy.yml';
-    const stage = options.stage.trim();
-    if (stage === '')
-        throw new InputError('stage: required (the name of a stage, such as dev or prod)');
-    const merged = {};
-    const origins = new Map();
-    if (file) {
-        if (!Object.hasOwn(file.stages, stage)) {
-            throw new InputError(`stage: ${JSON.stringify(stage)} is not defined in ${fileName} (stages: ${stageList(file)})`);
-        }
-        const chain = extendsChain(file, stage, fileName);
-        mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins);
-        for (const name of chain.reverse()) {
-            mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins);
-        }
-        // An alias names one stage's release: it is never inherited (prod `extends: dev` must not
-        // move dev's alias). Only the stage's own block or the input sets it; else the stage name.
-        const aliasOrigin = origins.get(originKey(['alias']));
-        if (aliasOrigin?.kind === 'file' && aliasOrigin.prefix !== `stages.${stage}`) {
-            delete merged.alias;
-            origins.delete(originKey(['alias']));
-        }
-    }
-    const overrides = cleanOverrides(options.overrides);
-    if (!file && overrides.functionName === undefined) {
-        throw new InputError(`function-name: required when there is no stages file (add ${fileName} or set the function-name input)`);
-    }
-    const apply = (key, value, input) => {
-        if (value === undefined)
-            return;
-        merged[key] = value;
-        origins.set(originKey([key]), { kind: 'input', name: input });
-    };
-    apply('function', overrides.functionName, 'function-name');
-    apply('alias', overrides.alias, 'alias');
-    apply('region', overrides.region, 'region');
-    apply('s3-bucket', overrides.s3Bucket, 's3-bucket');
-    apply('log-level', overrides.logLevel, 'log-level');
-    if (overrides.smokeUrl !== undefined) {
-        if (!isPlain(merged.smoke)) {
-            merged.smoke = {};
-            origins.set(originKey(['smoke']), { kind: 'input', name: 'smoke-url' });
-        }
-        merged.smoke.url = overrides.smokeUrl;
-        origins.set(originKey(['smoke', 'url']), { kind: 'input', name: 'smoke-url' });
-    }
-    const fields = new Fields(origins, file ? `stages.${stage}` : '');
-    return buildSettings(merged, stage, fields, env, Boolean(file), options.unsetVariables ?? 'error');
-}
-function cleanOverrides(overrides) {
-    const clean = (value) => {
-        const trimmed = value?.trim();
-        return trimmed ? trimmed : undefined;
-    };
-    return {
-        functionName: clean(overrides.functionName),
-        alias: clean(overrides.alias),
-        region: clean(overrides.region),
-        s3Bucket: clean(overrides.s3Bucket),
-        logLevel: clean(overrides.logLevel),
-        smokeUrl: clean(overrides.smokeUrl),
-    };
-}
-const FUNCTION_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
-const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
-const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
-const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+;// CONCATENATED MODULE: ./src/stages/values.ts
+
+
+
 const ENV_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const RESERVED_ENV = new Set([
@@ -83589,133 +83535,10 @@ const RESERVED_ENV = new Set([
     'LAMBDA_TASK_ROOT',
     'LAMBDA_RUNTIME_DIR',
 ]);
-function buildSettings(s, stage, fields, env, hasFile, unsetVariables) {
-    // function
-    const functionName = s.function?.trim();
-    if (!functionName) {
-        if (s.function !== undefined)
-            fields.fail(['function'], s.function, 'is not a function name or ARN');
-        throw new InputError(`${fields.name(['function'])}: required (set function under defaults or stages.${stage}, or the function-name input)`);
-    }
-    if (!FUNCTION_RE.test(functionName)) {
-        fields.fail(['function'], s.function, 'is not a Lambda function name or ARN (without a version or alias)');
-    }
-    // alias: the stage name unless set
-    const alias = s.alias ?? stage;
-    if (alias.length > 128 || !ALIAS_RE.test(alias)) {
-        const rule = "(letters, digits, - and _, not only digits, at most 128 characters)";
-        if (s.alias === undefined) {
-            const field = hasFile ? `stages.${stage}.alias` : 'alias';
-            throw new InputError(`${field}: ${JSON.stringify(alias)} (the stage name) is not a Lambda alias name ${rule}; set alias`);
-        }
-        fields.fail(['alias'], alias, `is not a Lambda alias name ${rule}`);
-    }
-    const settings = {
-        stage,
-        functionName,
-        alias,
-        s3Prefix: s['s3-prefix'] ?? '',
-        logFormat: 'json',
-        environment: {},
-        traffic: { kind: 'all-at-once' },
-        alarms: [],
-        bakeMs: 0,
-    };
-    if (s.region !== undefined) {
-        if (!REGION_RE.test(s.region))
-            fields.fail(['region'], s.region, 'is not an AWS region (like us-east-1)');
-        settings.region = s.region;
-    }
-    if (s['s3-bucket'] !== undefined) {
-        if (!BUCKET_RE.test(s['s3-bucket']))
-            fields.fail(['s3-bucket'], s['s3-bucket'], 'is not an S3 bucket name');
-        settings.s3Bucket = s['s3-bucket'];
-    }
-    if (s.api !== undefined) {
-        const id = s.api.id?.trim();
-        const apiStage = s.api.stage?.trim();
-        if (!id)
-            throw new InputError(`${fields.name(['api', 'id'])}: required when api is set`);
-        if (!apiStage)
-            throw new InputError(`${fields.name(['api', 'stage'])}: required when api is set`);
-        settings.api = { id, stage: apiStage };
-    }
-    // logging
-    if (s['log-level'] !== undefined) {
-        const level = s['log-level'].trim().toUpperCase();
-        if (!LOG_LEVELS.includes(level))
-            fields.fail(['log-level'], s['log-level'], `is not ${LOG_LEVEL_HINT}`);
-        settings.logLevel = level;
-    }
-    if (s['log-format'] !== undefined) {
-        const format = s['log-format'].trim().toLowerCase();
-        if (format !== 'json' && format !== 'text') {
-            fields.fail(['log-format'], s['log-format'], 'is not a log format (use json or text)');
-        }
-        settings.logFormat = format;
-    }
-    if (s['log-retention-days'] !== undefined) {
-        const days = s['log-retention-days'];
-        if (!RETENTION_DAYS.includes(days)) {
-            fields.fail(['log-retention-days'], days, `is not a CloudWatch Logs retention (use one of ${RETENTION_DAYS.join(', ')})`);
-        }
-        settings.logRetentionDays = days;
-    }
-    // function configuration
-    for (const [name, value] of Object.entries(s.environment ?? {})) {
-        if (!ENV_NAME_RE.test(name)) {
-            throw new InputError(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
-        }
-        if (RESERVED_ENV.has(name)) {
-            throw new InputError(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
-        }
-        settings.environment[name] = value;
-    }
-    if (s['memory-size'] !== undefined) {
-        const mb = s['memory-size'];
-        if (!Number.isInteger(mb) || mb < 128 || mb > 10240) {
-            fields.fail(['memory-size'], mb, 'is not a memory size (use a whole number of MB from 128 to 10240)');
-        }
-        settings.memorySize = mb;
-    }
-    if (s.timeout !== undefined) {
-        const ms = parseDuration(s.timeout, fields.name(['timeout']));
-        if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
-            fields.fail(['timeout'], s.timeout, 'is not a function timeout (use whole seconds from 1s to 900s)');
-        }
-        settings.timeoutSeconds = ms / 1000;
-    }
-    if (s['keep-versions'] !== undefined) {
-        const keep = s['keep-versions'];
-        if (!Number.isInteger(keep) || keep < 1) {
-            fields.fail(['keep-versions'], keep, 'is not a number of versions to keep (use a whole number, 1 or more)');
-        }
-        settings.keepVersions = keep;
-    }
-    // release
-    if (s.traffic !== undefined)
-        settings.traffic = parseTraffic(s.traffic, fields);
-    if (s.alarms !== undefined) {
-        const alarms = typeof s.alarms === 'string' ? [s.alarms] : s.alarms;
-        alarms.forEach((alarm, index) => {
-            if (alarm.trim() === '') {
-                const path = typeof s.alarms === 'string' ? ['alarms'] : ['alarms', index];
-                throw new InputError(`${fields.name(['alarms'], path)}: "" is not an alarm name`);
-            }
-        });
-        settings.alarms = alarms.map((alarm) => alarm.trim());
-    }
-    if (s['max-error-rate'] !== undefined)
-        settings.maxErrorRate = parseErrorRate(s['max-error-rate'], fields);
-    if (s.bake !== undefined)
-        settings.bakeMs = parseDuration(s.bake, fields.name(['bake']));
-    if (s.smoke !== undefined)
-        settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
-    return settings;
-}
-function parseTraffic(value, fields) {
+/** `all-at-once`, `canary 10% 5m` or `linear 10% every 1m`. */
+function parseTraffic(value, at) {
     const text = value.trim();
-    const fail = (why) => fields.fail(['traffic'], value, why ? `is not a traffic strategy (${why})` : `is not ${TRAFFIC_HINT}`);
+    const fail = (why) => at.fail(why ? `is not a traffic strategy (${why})` : `is not ${TRAFFIC_HINT}`);
     if (/^all-at-once$/i.test(text))
         return { kind: 'all-at-once' };
     const canary = /^canary\s+(\d+(?:\.\d+)?)\s*%\s+(\S+)$/i.exec(text);
@@ -83742,7 +83565,8 @@ function parseTraffic(value, fields) {
         return fail('the linear step must be from 1 to 100 percent');
     return { kind: 'linear', percent, intervalMs: ms };
 }
-function parseErrorRate(value, fields) {
+/** A fraction from `1%` or `0.01`. */
+function parseErrorRate(value, at) {
     let rate;
     if (typeof value === 'number') {
         rate = value;
@@ -83756,24 +83580,57 @@ function parseErrorRate(value, fields) {
             rate = Number(text);
     }
     if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) {
-        return fields.fail(['max-error-rate'], value, `is not ${ERROR_RATE_HINT}`);
+        return at.fail(`is not ${ERROR_RATE_HINT}`);
     }
     return rate;
 }
-function buildSmoke(block, fields, env, unsetVariables) {
-    const url = block.url?.trim();
-    if (url === undefined) {
-        throw new InputError(`${fields.name(['smoke', 'url'])}: required when smoke is set (the URL to check)`);
+/** One alarm name or a list of them, none empty; trimmed. */
+function alarmNames(alarms, fields) {
+    const list = typeof alarms === 'string' ? [alarms] : alarms;
+    list.forEach((alarm, index) => {
+        if (alarm.trim() === '') {
+            const path = typeof alarms === 'string' ? ['alarms'] : ['alarms', index];
+            throw new InputError(`${fields.name(['alarms'], path)}: "" is not an alarm name`);
+        }
+    });
+    return list.map((alarm) => alarm.trim());
+}
+/** The function's variables: names a variable may have, and none that Lambda sets itself. */
+function environmentVariables(environment, fields) {
+    const variables = {};
+    for (const [name, value] of Object.entries(environment)) {
+        if (!ENV_NAME_RE.test(name)) {
+            throw new InputError(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
+        }
+        if (RESERVED_ENV.has(name)) {
+            throw new InputError(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
+        }
+        variables[name] = value;
     }
-    if (!isHttpUrl(url))
-        fields.fail(['smoke', 'url'], block.url, 'is not an http(s) URL');
-    const method = (block.method ?? 'GET').trim().toUpperCase();
-    if (!HTTP_METHODS.includes(method)) {
-        fields.fail(['smoke', 'method'], block.method, 'is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)');
+    return variables;
+}
+/** The smoke URL, trimmed: http or https, with a host. */
+function smokeUrl(value, at) {
+    const url = value.trim();
+    return isHttpUrl(url) ? url : at.fail('is not an http(s) URL');
+}
+function isHttpUrl(text) {
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
     }
+    catch {
+        return false;
+    }
+}
+/**
+ * The smoke headers, with `${VAR}` in their values taken from `env`; the values that came from
+ * `env` are the secrets. With `keep`, a variable that is not set is left as written.
+ */
+function smokeHeaders(written, fields, env, unsetVariables) {
     const headers = {};
     const secrets = [];
-    for (const [name, raw] of Object.entries(block.headers ?? {})) {
+    for (const [name, raw] of Object.entries(written)) {
         const path = ['smoke', 'headers', name];
         if (!HEADER_NAME_RE.test(name)) {
             throw new InputError(`${fields.name(path, ['smoke', 'headers'])}: ${JSON.stringify(name)} is not a header name`);
@@ -83794,56 +83651,10 @@ function buildSmoke(block, fields, env, unsetVariables) {
         }
         headers[name] = value;
     }
-    const smoke = {
-        url,
-        method,
-        headers,
-        secrets,
-        expectStatus: { codes: [], classes: [2], text: '2xx' },
-        attempts: 3,
-        intervalMs: 2000,
-        timeoutMs: 10_000,
-        invoke: block.invoke ?? false,
-    };
-    if (block.body !== undefined && block.body !== '') {
-        if (method === 'GET' || method === 'HEAD') {
-            throw new InputError(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
-        }
-        smoke.body = block.body;
-    }
-    else if (block.body === '' && method !== 'GET' && method !== 'HEAD') {
-        smoke.body = '';
-    }
-    if (block['expect-status'] !== undefined)
-        smoke.expectStatus = parseStatus(block['expect-status'], fields);
-    if (block['expect-body'] !== undefined)
-        smoke.expectBody = parseBody(block['expect-body'], fields);
-    if (block.attempts !== undefined) {
-        if (!Number.isInteger(block.attempts) || block.attempts < 1) {
-            fields.fail(['smoke', 'attempts'], block.attempts, 'is not a number of attempts (use a whole number, 1 or more)');
-        }
-        smoke.attempts = block.attempts;
-    }
-    if (block.interval !== undefined)
-        smoke.intervalMs = parseDuration(block.interval, fields.name(['smoke', 'interval']));
-    if (block.timeout !== undefined) {
-        smoke.timeoutMs = parseDuration(block.timeout, fields.name(['smoke', 'timeout']));
-        if (smoke.timeoutMs <= 0) {
-            fields.fail(['smoke', 'timeout'], block.timeout, `is not a request timeout (use more than ${formatDuration(0)})`);
-        }
-    }
-    return smoke;
+    return { headers, secrets };
 }
-function isHttpUrl(text) {
-    try {
-        const url = new URL(text);
-        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-    }
-    catch {
-        return false;
-    }
-}
-function parseStatus(value, fields) {
+/** `200`, `"2xx"` or a list of them. */
+function parseStatus(value, at) {
     const items = Array.isArray(value) ? value : [value];
     const codes = [];
     const classes = [];
@@ -83865,11 +83676,12 @@ function parseStatus(value, fields) {
         shown.push(String(code));
     }
     if (items.length === 0 || shown.length !== items.length) {
-        return fields.fail(['smoke', 'expect-status'], value, `is not ${STATUS_HINT}`);
+        return at.fail(`is not ${STATUS_HINT}`);
     }
     return { codes, classes, text: Array.isArray(value) ? `[${shown.join(', ')}]` : (shown[0] ?? '') };
 }
-function parseBody(value, fields) {
+/** A substring, or `/regex/flags`; an empty string expects nothing. */
+function parseBody(value, at) {
     const regex = /^\/(.+)\/([a-z]*)$/s.exec(value);
     if (regex) {
         const source = regex[1] ?? '';
@@ -83878,120 +83690,184 @@ function parseBody(value, fields) {
             new RegExp(source, flags);
         }
         catch (error) {
-            return fields.fail(['smoke', 'expect-body'], value, `is not a valid regular expression (${error.message})`);
+            return at.fail(`is not a valid regular expression (${error.message})`);
         }
         return { kind: 'regex', source, flags };
     }
     return value === '' ? undefined : { kind: 'substring', text: value };
 }
 
-;// CONCATENATED MODULE: ./src/status.ts
+;// CONCATENATED MODULE: ./src/stages/resolve.ts
 /**
- * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
- * from which commit it was released, the releases before it, and any traffic split in flight.
+ * Resolving one stage into StageSettings: merge it (merge.ts), then check every value, each
+ * setting's range (schema.ts) and the rest (values.ts), in messages that name where it was written.
  */
 
 
-async function stageStatus(settings, lambda, metrics, now = () => new Date()) {
-    const base = {
-        stage: settings.stage,
-        functionName: settings.functionName,
-        alias: settings.alias,
-        ...(settings.region !== undefined && { region: settings.region }),
-        earlier: [],
-        weights: {},
+
+
+
+/** One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs. */
+function resolveStage(options) {
+    const { file, env } = options;
+    const fileName = options.fileName ?? DEFAULT_CONFIG_FILE;
+    const stage = options.stage.trim();
+    if (stage === '')
+        throw new InputError('stage: required (the name of a stage, such as dev or prod)');
+    const { settings, fields } = mergeStage(file, fileName, stage, options.overrides);
+    return buildSettings(settings, stage, fields, env, Boolean(file), options.unsetVariables ?? 'error');
+}
+function buildSettings(s, stage, fields, env, hasFile, unsetVariables) {
+    if (s.function === undefined) {
+        throw new InputError(`${fields.name(['function'])}: required (set function under defaults or stages.${stage}, or the function-name input)`);
+    }
+    const functionName = fields.check(['function'], s.function, SETTINGS.function.check);
+    // alias: the stage name unless set
+    const alias = s.alias === undefined
+        ? SETTINGS.alias.check(stage, stageNameAt(stage, hasFile))
+        : fields.check(['alias'], s.alias, SETTINGS.alias.check);
+    const settings = {
+        stage,
+        functionName,
+        alias,
+        s3Prefix: s['s3-prefix'] ?? '',
+        logFormat: 'json',
+        environment: {},
+        traffic: { kind: 'all-at-once' },
+        alarms: [],
+        bakeMs: 0,
     };
-    try {
-        const alias = await lambda.getAlias(settings.functionName, settings.alias);
-        if (alias === undefined) {
-            const fn = await lambda.getVersion(settings.functionName);
-            return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
-        }
-        const until = now();
-        const [version, lastHour] = await Promise.all([
-            lambda.getVersion(settings.functionName, alias.version),
-            metrics
-                ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
-                .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
-        ]);
-        const history = parseHistory(alias.description);
-        const release = history.find((r) => r.version === alias.version);
-        return {
-            ...base,
-            version: alias.version,
-            aliasArn: alias.arn,
-            ...(version !== undefined && { codeSha256: version.codeSha256 }),
-            ...(release !== undefined && { release }),
-            earlier: history.filter((r) => r.version !== alias.version),
-            weights: alias.weights,
-            ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
-        };
+    if (s.region !== undefined)
+        settings.region = fields.check(['region'], s.region, SETTINGS.region.check);
+    const bucket = s['s3-bucket'];
+    if (bucket !== undefined)
+        settings.s3Bucket = fields.check(['s3-bucket'], bucket, SETTINGS['s3-bucket'].check);
+    if (s.api !== undefined) {
+        const id = s.api.id?.trim();
+        const apiStage = s.api.stage?.trim();
+        if (!id)
+            throw new InputError(`${fields.name(['api', 'id'])}: required when api is set`);
+        if (!apiStage)
+            throw new InputError(`${fields.name(['api', 'stage'])}: required when api is set`);
+        settings.api = { id, stage: apiStage };
     }
-    catch (error) {
-        return { ...base, problem: errorMessage(error) };
+    // logging
+    const level = s['log-level'];
+    if (level !== undefined)
+        settings.logLevel = fields.check(['log-level'], level, SETTINGS['log-level'].check);
+    const format = s['log-format'];
+    if (format !== undefined)
+        settings.logFormat = fields.check(['log-format'], format, SETTINGS['log-format'].check);
+    const days = s['log-retention-days'];
+    if (days !== undefined) {
+        settings.logRetentionDays = fields.check(['log-retention-days'], days, SETTINGS['log-retention-days'].check);
     }
+    // function configuration
+    settings.environment = environmentVariables(s.environment ?? {}, fields);
+    const mb = s['memory-size'];
+    if (mb !== undefined)
+        settings.memorySize = fields.check(['memory-size'], mb, SETTINGS['memory-size'].check);
+    if (s.timeout !== undefined)
+        settings.timeoutSeconds = fields.check(['timeout'], s.timeout, SETTINGS.timeout.check);
+    const keep = s['keep-versions'];
+    if (keep !== undefined)
+        settings.keepVersions = fields.check(['keep-versions'], keep, SETTINGS['keep-versions'].check);
+    // release
+    if (s.traffic !== undefined)
+        settings.traffic = fields.check(['traffic'], s.traffic, parseTraffic);
+    if (s.alarms !== undefined)
+        settings.alarms = alarmNames(s.alarms, fields);
+    const rate = s['max-error-rate'];
+    if (rate !== undefined)
+        settings.maxErrorRate = fields.check(['max-error-rate'], rate, parseErrorRate);
+    if (s.bake !== undefined)
+        settings.bakeMs = fields.check(['bake'], s.bake, SETTINGS.bake.check);
+    if (s.smoke !== undefined)
+        settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
+    return settings;
 }
-/** The status of several stages, as a Markdown table (the log prints the same table). */
-function renderStatusTable(stages) {
-    const lines = [
-        '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
-        '|---|---|---|---|---|---|---|---|---|',
-    ];
-    for (const s of stages) {
-        const cells = [
-            s.stage,
-            `\`${s.functionName}\`${s.region ? ` (${s.region})` : ''}`,
-            s.version !== undefined ? `${s.alias} → ${s.version}` : `${s.alias}: ${s.problem ?? '—'}`,
-            s.codeSha256 ? `\`${s.codeSha256.slice(0, 12)}…\`` : '—',
-            s.release?.commit ? `\`${s.release.commit}\`` : '—',
-            s.release?.releasedAt ? formatTime(s.release.releasedAt) : '—',
-            Object.keys(s.weights).length > 0
-                ? Object.entries(s.weights)
-                    .map(([v, w]) => `${v}: ${Math.round(w * 1000) / 10}%`)
-                    .join(', ')
-                : 'none',
-            s.earlier.length > 0 ? s.earlier.map((r) => r.version).join(', ') : '—',
-            s.lastHour
-                ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${s.lastHour.durationP95Ms === undefined ? '—' : `${Math.round(s.lastHour.durationP95Ms)} ms`}`
-                : (s.lastHourNote ?? '—'),
-        ];
-        lines.push(`| ${cells.join(' | ')} |`);
-    }
-    return lines.join('\n');
-}
-/** `2026-11-22 10:00 UTC` */
-function formatTime(epochSeconds) {
-    return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-;// CONCATENATED MODULE: ./src/run.ts
-/**
- * One run of the action: resolve the stage, check the input, build the adapters and carry out
- * the command. Returns what happened as data; never touches @actions/core (main.ts does).
- */
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-function environmentFromProcess(env = process.env) {
+/** For an alias that is the stage name because none is set: the message says so. */
+function stageNameAt(stage, hasFile) {
+    const field = hasFile ? `stages.${stage}.alias` : 'alias';
     return {
-        workspace: env.GITHUB_WORKSPACE || process.cwd(),
-        tempDir: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
-        env,
-        context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
+        name: () => field,
+        fail: (problem) => {
+            throw new InputError(`${field}: ${JSON.stringify(stage)} (the stage name) ${problem}; set alias`);
+        },
     };
 }
+function buildSmoke(block, fields, env, unsetVariables) {
+    if (block.url === undefined) {
+        throw new InputError(`${fields.name(['smoke', 'url'])}: required when smoke is set (the URL to check)`);
+    }
+    const url = fields.check(['smoke', 'url'], block.url, smokeUrl);
+    const method = SMOKE.method.check(block.method ?? 'GET', fields.at(['smoke', 'method'], block.method));
+    const { headers, secrets } = smokeHeaders(block.headers ?? {}, fields, env, unsetVariables);
+    const smoke = {
+        url,
+        method,
+        headers,
+        secrets,
+        expectStatus: { codes: [], classes: [2], text: '2xx' },
+        attempts: 3,
+        intervalMs: 2000,
+        timeoutMs: 10_000,
+        invoke: block.invoke ?? false,
+    };
+    if (block.body !== undefined && block.body !== '') {
+        if (method === 'GET' || method === 'HEAD') {
+            throw new InputError(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
+        }
+        smoke.body = block.body;
+    }
+    else if (block.body === '' && method !== 'GET' && method !== 'HEAD') {
+        smoke.body = '';
+    }
+    const status = block['expect-status'];
+    if (status !== undefined)
+        smoke.expectStatus = fields.check(['smoke', 'expect-status'], status, parseStatus);
+    const body = block['expect-body'];
+    const expectBody = body === undefined ? undefined : fields.check(['smoke', 'expect-body'], body, parseBody);
+    if (expectBody !== undefined)
+        smoke.expectBody = expectBody;
+    const { attempts, interval, timeout } = block;
+    if (attempts !== undefined)
+        smoke.attempts = fields.check(['smoke', 'attempts'], attempts, SMOKE.attempts.check);
+    if (interval !== undefined)
+        smoke.intervalMs = fields.check(['smoke', 'interval'], interval, SMOKE.interval.check);
+    if (timeout !== undefined)
+        smoke.timeoutMs = fields.check(['smoke', 'timeout'], timeout, SMOKE.timeout.check);
+    return smoke;
+}
+
+;// CONCATENATED MODULE: ./src/app.ts
+/**
+ * The composition root: resolves the stage, builds the adapters (AWS per region, HTTP smoke,
+ * GitHub deployments) and the clock, and carries out the command. Returns what happened as data;
+ * never touches @actions/core or process.env (src/action does, and passes them in).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Wall time and timers of the machine. */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, signal === undefined ? {} : { signal }),
+};
 /** The stages file, when there is one. */
 async function loadConfig(inputs, environment) {
     const path = (0,external_node_path_.isAbsolute)(inputs.config) ? inputs.config : (0,external_node_path_.resolve)(environment.workspace, inputs.config);
@@ -84009,17 +83885,17 @@ function resolveSettings(inputs, file, environment) {
         unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
     });
 }
-async function runCommand(inputs, file, settings, environment, log, controls = {}) {
+async function runCommand(inputs, file, settings, environment, ports) {
+    const { log, clock } = ports;
     const gateways = new GatewayCache(environment);
     if (inputs.command === 'status') {
         const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
         const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
-        const stages = await Promise.all(all.map(async (s) => stageStatus(s, gateways.region(s.region).lambda, await gateways.region(s.region).metrics())));
+        const stages = await Promise.all(all.map(async (s) => stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock })));
         return { kind: 'status', settings, stages };
     }
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
     let tracker;
-    let begun = false;
     const services = gateways.region(settings.region);
     // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
     const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
@@ -84029,22 +83905,23 @@ async function runCommand(inputs, file, settings, environment, log, controls = {
     const deps = {
         lambda: services.lambda,
         ...(settings.s3Bucket !== undefined && { store: await services.store() }),
-        smoke: new HttpSmokeChecker(),
+        smoke: new HttpSmokeChecker({ clock }),
         log,
+        clock,
         workDir,
         dryRun: inputs.dryRun,
         ...(metrics !== undefined && { metrics }),
         force: inputs.force,
-        ...(controls.signal !== undefined && { signal: controls.signal }),
-        ...(controls.state !== undefined && { state: controls.state }),
-        ...gateTiming(environment.env),
+        ...(ports.signal !== undefined && { signal: ports.signal }),
+        ...(ports.state !== undefined && { state: ports.state }),
+        ...(environment.timing.gateIntervalMs !== undefined && { gateIntervalMs: environment.timing.gateIntervalMs }),
         beforeChange: async () => {
-            begun = true;
             // GitHub's client is loaded only when a release is about to change something.
-            if (inputs.githubToken)
-                tracker = (await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(887)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
-            else
+            if (inputs.githubToken === undefined) {
                 log.info('No github-token: deployment statuses skipped.');
+                return;
+            }
+            tracker = (await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(887)]).then(__nccwpck_require__.bind(__nccwpck_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
             await tracker?.begin({
                 environment: settings.stage,
                 ref: environment.context.commit || 'HEAD',
@@ -84057,27 +83934,43 @@ async function runCommand(inputs, file, settings, environment, log, controls = {
     let result;
     try {
         result = await releaseCommand(inputs, file, settings, environment, deps);
-        if (inputs.force && settings.alarms.length > 0)
-            result.forced = true;
-        if (!isSuccess(result) && result.candidateVersion !== undefined && result.plan === undefined) {
-            const until = new Date();
-            result.diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, { logs: await services.logReader(), metrics: await services.metrics(), log, ...diagnosisTiming(environment.env) });
+        if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
+            if (result.candidateVersion !== undefined) {
+                const until = new Date(clock.now());
+                const diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, {
+                    logs: await services.logReader(),
+                    metrics: await services.metrics(),
+                    log,
+                    clock,
+                    ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+                });
+                result = { ...result, diagnosis };
+            }
         }
-        if (result.status === 'deployed' || result.status === 'promoted') {
-            result.housekeeping = await housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+        else if (result.kind === 'released' && result.command !== 'rollback') {
+            const report = await housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+            result = { ...result, housekeeping: report };
         }
         return { kind: 'release', settings, result };
     }
     finally {
-        if (begun && tracker !== undefined) {
+        if (tracker !== undefined) {
             await tracker.end({
                 state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
-                description: result?.error ?? (result ? `${result.status}: ${settings.alias} → version ${result.version ?? '—'}` : 'stage-deploy did not finish'),
+                description: deploymentDescription(result, settings),
                 ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
             });
         }
         await (0,promises_.rm)(workDir, { recursive: true, force: true });
     }
+}
+/** The GitHub deployment status's description: the failure, or where the alias ended. */
+function deploymentDescription(result, settings) {
+    if (result === undefined)
+        return 'stage-deploy did not finish';
+    if ('error' in result)
+        return result.error;
+    return `${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`;
 }
 async function releaseCommand(inputs, file, settings, environment, deps) {
     switch (inputs.command) {
@@ -84099,8 +83992,8 @@ async function releaseCommand(inputs, file, settings, environment, deps) {
         }
         case 'rollback':
             return rollback(settings, inputs.toVersion, deps);
-        default:
-            throw new Error(`unexpected command ${inputs.command}`);
+        case 'status':
+            throw new Error('status is not a release');
     }
 }
 /**
@@ -84137,17 +84030,22 @@ class GatewayCache {
         this.environment = environment;
     }
     region(region) {
-        if (region === undefined && !this.environment.env.AWS_REGION && !this.environment.env.AWS_DEFAULT_REGION) {
+        const env = this.environment.env;
+        if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
             throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
         }
         const key = region ?? '';
         let found = this.byRegion.get(key);
         if (found === undefined) {
-            found = new RegionServices({ ...(region !== undefined && { region }) });
+            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) });
             this.byRegion.set(key, found);
         }
         return found;
     }
+}
+/** An endpoint override (an emulator): S3 then needs path-style addressing on a host name. */
+function endpointOverridden(env) {
+    return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
 }
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
 async function checkAlarmsExist(settings, metrics) {
@@ -84161,23 +84059,153 @@ async function checkAlarmsExist(settings, metrics) {
     }
 }
 /**
- * How often the gates are read during a held step: every 10 s, or STAGE_DEPLOY_GATE_INTERVAL_MS
- * (for tests and the benchmark, which hold steps for seconds, not minutes).
+ * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
+ * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
+ * and the alias is put back where it was. It never fails the job: it reports.
  */
-function gateTiming(env) {
-    const value = Number(env.STAGE_DEPLOY_GATE_INTERVAL_MS);
-    return Number.isFinite(value) && value > 0 ? { gateIntervalMs: value } : {};
-}
-/** How long to wait for a failed version's logs to arrive: 4 tries 2 s apart, or STAGE_DEPLOY_LOG_RETRY_MS apart. */
-function diagnosisTiming(env) {
-    const value = Number(env.STAGE_DEPLOY_LOG_RETRY_MS);
-    return Number.isFinite(value) && value >= 0 && env.STAGE_DEPLOY_LOG_RETRY_MS !== undefined ? { logRetryMs: value } : {};
+async function cleanUp(savedState, log, lambdaFor = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda) {
+    if (!savedState)
+        return 'no shift in progress';
+    let state;
+    try {
+        state = JSON.parse(savedState);
+    }
+    catch {
+        log.warn('stage-deploy post: the saved rollout state cannot be read; check the alias by hand.');
+        return 'failed';
+    }
+    log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
+    try {
+        return await restoreFromState(state, lambdaFor(state.region), log);
+    }
+    catch (error) {
+        log.error(`stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
+            `Repair it by hand: ${repairCommand(state, state.before)}`);
+        return 'failed';
+    }
 }
 
-;// CONCATENATED MODULE: ./src/summary.ts
+;// CONCATENATED MODULE: ./src/report/diagnosis.ts
+
+/** The diagnosis as Markdown, for the job summary. */
+function renderDiagnosis(d) {
+    const lines = [`### What went wrong with version ${d.version}`, ''];
+    lines.push(`**What the function said** (\`${d.logGroup}\`, streams of version ${d.version}):`, '');
+    if (d.lines.length > 0)
+        lines.push('```text', ...d.lines, '```', '');
+    else
+        lines.push(`_${d.logsNote ?? 'nothing'}_`, '');
+    lines.push('**What the metrics said** (over the release):', '');
+    if (d.metrics) {
+        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
+        lines.push(`| version ${d.version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
+    }
+    if (d.api) {
+        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
+        lines.push(`| ${d.api.id} (${d.api.stage}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
+    }
+    if (d.metricsNote)
+        lines.push(`_${d.metricsNote}_`, '');
+    return lines.join('\n');
+}
+/** The diagnosis as log lines. */
+function diagnosisLog(d) {
+    const out = [`What version ${d.version} said in ${d.logGroup}:`];
+    if (d.lines.length > 0)
+        out.push(...d.lines.map((l) => `  ${l}`));
+    else
+        out.push(`  (${d.logsNote ?? 'nothing'})`);
+    if (d.metrics) {
+        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
+            `${d.metrics.throttles} throttles, p95 duration ${formatOptionalMs(d.metrics.durationP95Ms)}`);
+    }
+    if (d.api)
+        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${formatOptionalMs(d.api.latencyP95Ms)}`);
+    if (d.metricsNote)
+        out.push(d.metricsNote);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/status-table.ts
+
+/** The status of several stages, as a Markdown table (the log prints the same table). */
+function renderStatusTable(stages) {
+    const lines = [
+        '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
+        '|---|---|---|---|---|---|---|---|---|',
+    ];
+    for (const s of stages) {
+        const cells = [
+            s.stage,
+            `\`${s.functionName}\`${s.region ? ` (${s.region})` : ''}`,
+            s.version !== undefined ? `${s.alias} → ${s.version}` : `${s.alias}: ${s.problem ?? '—'}`,
+            s.codeSha256 ? `\`${s.codeSha256.slice(0, 12)}…\`` : '—',
+            s.release?.commit ? `\`${s.release.commit}\`` : '—',
+            s.release?.releasedAt ? formatTime(s.release.releasedAt) : '—',
+            Object.keys(s.weights).length > 0
+                ? Object.entries(s.weights)
+                    .map(([v, w]) => `${v}: ${formatPercent(w)}`)
+                    .join(', ')
+                : 'none',
+            s.earlier.length > 0 ? s.earlier.map((r) => r.version).join(', ') : '—',
+            s.lastHour
+                ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${formatOptionalMs(s.lastHour.durationP95Ms)}`
+                : (s.lastHourNote ?? '—'),
+        ];
+        lines.push(`| ${cells.join(' | ')} |`);
+    }
+    return lines.join('\n');
+}
+/** `2026-11-22 10:00 UTC` */
+function formatTime(epochSeconds) {
+    return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/report/plan.ts
+
+function planSteps(plan) {
+    const lines = [];
+    const target = plan.target;
+    let to;
+    if (target.kind === 'existing') {
+        if (target.reason === 'carries the settings')
+            lines.push(`reuse version ${target.version}: it carries ${plan.stage}'s settings already`);
+        to = `version ${target.version}`;
+    }
+    else {
+        if (target.settingsChanged.length > 0)
+            lines.push(`update the settings of $LATEST: ${target.settingsChanged.join(', ')}`);
+        lines.push(codeLine(target.code, plan.functionName));
+        lines.push(`publish a version of ${plan.functionName} with CodeSha256 ${target.codeSha256}`);
+        to = 'the new version';
+    }
+    lines.push(plan.from === undefined ? `create alias ${plan.alias} on ${to}` : `shift alias ${plan.alias} from version ${plan.from} to ${to}`);
+    lines.push(plan.smoke !== undefined ? `smoke-test ${plan.smoke.method} ${plan.smoke.url}; on failure, put the alias back` : 'no smoke test (smoke.url is not set)');
+    return lines;
+}
+function codeLine(code, functionName) {
+    switch (code.kind) {
+        case 'in-latest':
+            return 'code: $LATEST holds it already, nothing to upload';
+        case 'direct':
+            return `upload ${formatSize(code.sizeBytes)} directly to ${functionName}`;
+        case 's3':
+            return code.alreadyThere
+                ? `take s3://${code.bucket}/${code.key} (already there), then update the code`
+                : `upload ${formatSize(code.sizeBytes)} to s3://${code.bucket}/${code.key}, then update the code`;
+        case 'download':
+            return (`download the code of ${code.fromStage}'s version ${code.version} from Lambda (${formatSize(code.sizeBytes)})` +
+                (code.via.kind === 's3' ? `, put it in s3://${code.via.bucket}/${code.via.key}` : '') +
+                ', then update the code');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
 /**
- * The job summary, rendered from a command's result. Pure: main.ts writes it.
+ * The job summary, rendered from a command's result. Pure: src/action writes it.
  */
+
+
 
 
 const STATUS_BADGE = {
@@ -84187,7 +84215,24 @@ const STATUS_BADGE = {
     'rolled-back': '↩️ rolled back',
     failed: '❌ failed',
 };
-function renderSummary(result, context = {}) {
+function viewOf(result) {
+    const { kind: _kind, ...fields } = result;
+    const checks = 'checks' in result ? result.checks : undefined;
+    const view = {
+        ...('settingsChanged' in result ? {} : { settingsChanged: [] }),
+        ...fields,
+        status: statusOf(result),
+        ...(checks !== undefined && checks),
+        ...(result.kind === 'dry-run' && { plan: planSteps(result.plan) }),
+        ...(result.kind === 'dry-run' && result.plan.target.kind === 'existing' && { candidateVersion: result.plan.target.version }),
+        ...(result.kind === 'stranded' && { version: result.candidateVersion }),
+        // A release checked the version it shipped.
+        ...(result.kind === 'released' && { candidateVersion: result.version }),
+    };
+    return view;
+}
+function renderSummary(outcome, context = {}) {
+    const result = viewOf(outcome);
     const lines = [];
     const badge = result.plan !== undefined ? '🧪 dry run, nothing changed' : STATUS_BADGE[result.status];
     lines.push(`## stage-deploy ${result.command} · ${result.stage}: ${badge}`, '');
@@ -84322,13 +84367,6 @@ function describeUpload(upload) {
         return `s3://${upload.bucket}/${upload.key} (${size}${upload.alreadyThere ? ', already there' : ''})`;
     return `direct (${size})`;
 }
-function formatMs(ms) {
-    if (ms < 1000)
-        return `${Math.round(ms)} ms`;
-    if (ms < 60_000)
-        return `${(ms / 1000).toFixed(1)} s`;
-    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
 function escapeCell(text) {
     return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
 }
@@ -84337,10 +84375,168 @@ function codeCell(text) {
     return clean ? `\`${clean}\`` : '';
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/action/constants.ts
+/** Input and output names of action.yml, declared once. */
+const Inputs = {
+    Stage: 'stage',
+    Command: 'command',
+    Artifact: 'artifact',
+    Config: 'config',
+    PromoteFrom: 'promote-from',
+    ToVersion: 'to-version',
+    FunctionName: 'function-name',
+    Alias: 'alias',
+    Region: 'region',
+    S3Bucket: 's3-bucket',
+    LogLevel: 'log-level',
+    SmokeUrl: 'smoke-url',
+    GithubToken: 'github-token',
+    DryRun: 'dry-run',
+    Force: 'force',
+};
+const Outputs = {
+    Status: 'status',
+    Version: 'version',
+    PreviousVersion: 'previous-version',
+    CodeSha256: 'code-sha256',
+    AliasArn: 'alias-arn',
+};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+;// CONCATENATED MODULE: ./src/action/environment.ts
 /**
- * The action's entry: the only file that touches @actions/core. Reads the inputs, runs the
+ * What the run takes from the process: the workspace, the temp directory, the commit and run,
+ * the step's environment, and the two waits the test rings shorten. Read here, once.
+ */
+
+/**
+ * Test knobs, for the end-to-end ring and the benchmark, which hold canary steps for seconds,
+ * not minutes (documented in the README's Contributing section):
+ * - `STAGE_DEPLOY_GATE_INTERVAL_MS`: how often the gates are read while a step is held
+ *   (default 10 s; at least GATE_INTERVAL_FLOOR_MS, so CloudWatch is never polled in a tight loop);
+ * - `STAGE_DEPLOY_LOG_RETRY_MS`: the wait between tries to read a failed version's logs
+ *   (default 2 s; at least LOG_RETRY_FLOOR_MS).
+ */
+const GATE_INTERVAL_FLOOR_MS = 100;
+const LOG_RETRY_FLOOR_MS = 50;
+function environmentFromProcess(env = process.env, cwd = process.cwd()) {
+    const gateIntervalMs = knob(env.STAGE_DEPLOY_GATE_INTERVAL_MS, GATE_INTERVAL_FLOOR_MS);
+    const logRetryMs = knob(env.STAGE_DEPLOY_LOG_RETRY_MS, LOG_RETRY_FLOOR_MS);
+    return {
+        workspace: env.GITHUB_WORKSPACE || cwd,
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        env,
+        context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
+        timing: { ...(gateIntervalMs !== undefined && { gateIntervalMs }), ...(logRetryMs !== undefined && { logRetryMs }) },
+    };
+}
+/** A number of milliseconds, never below `floor`; undefined when unset or not a number. */
+function knob(text, floor) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? Math.max(floor, value) : undefined;
+}
+/** The workflow run's page, when the runner says where it is. */
+function runUrl(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+    return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/model/settings.ts
+/**
+ * What a run is asked to do: the action's inputs, and one stage's settings resolved from the
+ * stages file and the inputs.
+ */
+const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * All of the action's inputs, read in one place into one documented object. Pure: main.ts hands
+ * in a getter (core.getInput), tests hand in a plain map.
+ */
+
+
+
+
+function readInputs(get) {
+    const value = (name) => {
+        const text = get(name).trim();
+        return text === '' ? undefined : text;
+    };
+    const stage = value(Inputs.Stage);
+    if (stage === undefined)
+        throw new InputError(`${Inputs.Stage}: required (a stage of the stages file, e.g. dev)`);
+    const command = value(Inputs.Command) ?? 'deploy';
+    if (!COMMANDS.includes(command)) {
+        throw new InputError(`${Inputs.Command}: ${JSON.stringify(command)} is not a command (use ${COMMANDS.join(', ')})`);
+    }
+    const config = value(Inputs.Config);
+    const overrides = {};
+    const set = (key, name) => {
+        const text = value(name);
+        if (text !== undefined)
+            overrides[key] = text;
+    };
+    set('functionName', Inputs.FunctionName);
+    set('alias', Inputs.Alias);
+    set('region', Inputs.Region);
+    set('s3Bucket', Inputs.S3Bucket);
+    set('logLevel', Inputs.LogLevel);
+    set('smokeUrl', Inputs.SmokeUrl);
+    const inputs = {
+        stage,
+        command: command,
+        config: config ?? DEFAULT_CONFIG_FILE,
+        configRequired: config !== undefined,
+        overrides,
+        dryRun: readBoolean(Inputs.DryRun, value(Inputs.DryRun)),
+        force: readBoolean(Inputs.Force, value(Inputs.Force)),
+    };
+    const artifact = value(Inputs.Artifact);
+    if (artifact !== undefined)
+        inputs.artifact = artifact;
+    const promoteFrom = value(Inputs.PromoteFrom);
+    if (promoteFrom !== undefined)
+        inputs.promoteFrom = promoteFrom;
+    const toVersion = value(Inputs.ToVersion);
+    if (toVersion !== undefined)
+        inputs.toVersion = toVersion;
+    const githubToken = value(Inputs.GithubToken);
+    if (githubToken !== undefined)
+        inputs.githubToken = githubToken;
+    if (inputs.command === 'deploy' && inputs.artifact === undefined) {
+        throw new InputError(`${Inputs.Artifact}: required for command deploy (a .zip file or a directory)`);
+    }
+    if (inputs.command === 'promote') {
+        if (inputs.promoteFrom === undefined)
+            throw new InputError(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
+        if (inputs.promoteFrom === stage) {
+            throw new InputError(`${Inputs.PromoteFrom}: ${JSON.stringify(inputs.promoteFrom)} is the stage being promoted to; name another stage`);
+        }
+    }
+    if (inputs.toVersion !== undefined && !/^[0-9]+$/.test(inputs.toVersion)) {
+        throw new InputError(`${Inputs.ToVersion}: ${JSON.stringify(inputs.toVersion)} is not a version number (e.g. 7)`);
+    }
+    return inputs;
+}
+function readBoolean(name, text) {
+    if (text === undefined)
+        return false;
+    const lower = text.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw new InputError(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The action's entry, and the only code that touches @actions/core: reads the inputs, runs the
  * command, sets the outputs and the job summary, and fails the step when the release failed.
+ * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
  */
 
 
@@ -84387,25 +84583,26 @@ async function main() {
         const settings = resolveSettings(inputs, file, environment);
         for (const secret of settings.smoke?.secrets ?? [])
             core_setSecret(secret);
-        const outcome = await runCommand(inputs, file, settings, environment, log, { signal: cancel.signal, state: rolloutState });
+        const outcome = await runCommand(inputs, file, settings, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
         if (outcome.kind === 'status') {
             await reportStatus(outcome);
             return;
         }
-        const { result } = outcome;
-        if (result.plan !== undefined) {
-            info(`dry-run: nothing was changed. ${result.command} ${result.stage} would:`);
-            result.plan.forEach((step, i) => info(`  ${i + 1}. ${step}`));
+        const view = viewOf(outcome.result);
+        if (view.plan !== undefined) {
+            info(`dry-run: nothing was changed. ${view.command} ${view.stage} would:`);
+            view.plan.forEach((step, i) => info(`  ${i + 1}. ${step}`));
         }
-        setOutputs(result);
-        await writeSummary(renderSummary(result, { ...(settings.region !== undefined && { region: settings.region }), ...runUrl() }));
-        if (result.diagnosis)
-            diagnosisLog(result.diagnosis).forEach((line) => info(line));
-        if (isSuccess(result))
-            info(closingLine(result));
+        setOutputs(view);
+        const url = runUrl();
+        await writeSummary(renderSummary(outcome.result, { ...(settings.region !== undefined && { region: settings.region }), ...(url !== undefined && { runUrl: url }) }));
+        if (view.diagnosis)
+            diagnosisLog(view.diagnosis).forEach((line) => info(line));
+        if (isSuccess(outcome.result))
+            info(closingLine(view));
         else {
             // One annotation, titled with the stage and the versions, and the step fails.
-            error(result.error ?? `${result.stage}: ${result.status}`, { title: failureTitle(result) });
+            error(view.error ?? `${view.stage}: ${view.status}`, { title: failureTitle(outcome.result) });
             process.exitCode = ExitCode.Failure;
         }
     }
@@ -84453,7 +84650,8 @@ function setOutputs(result) {
     setOutput(Outputs.AliasArn, result.aliasArn ?? '');
 }
 /** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
-function failureTitle(result) {
+function failureTitle(outcome) {
+    const result = viewOf(outcome);
     const to = result.candidateVersion ?? '—';
     if (result.status === 'rolled-back')
         return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;
@@ -84465,10 +84663,6 @@ function closingLine(result) {
     if (result.status === 'unchanged')
         return `${result.stage}: unchanged, alias ${result.alias} stays on version ${result.version ?? '—'}.`;
     return `${result.stage}: ${result.status}, alias ${result.alias} ${result.previousVersion ?? '(new)'} → ${result.version}.`;
-}
-function runUrl() {
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = process.env;
-    return server && repo && run ? { runUrl: `${server}/${repo}/actions/runs/${run}` } : {};
 }
 
 ;// CONCATENATED MODULE: ./src/index.ts
