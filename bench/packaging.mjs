@@ -1,4 +1,4 @@
-// Packaging a directory: the action's own packer (src/artifact.ts, `prepareArtifact`) against
+// Packaging a directory: the action's own packer (src/artifact/package.ts, `prepareArtifact`) against
 // `zip -qrX` on the same 5,000-file, ~60 MB tree, and whether two copies of the tree with other
 // timestamps, another creation order and another time zone give byte-identical zips.
 //

@@ -84291,7 +84291,7 @@ function renderSummary(outcome, context = {}) {
         lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
         for (const a of result.smoke.attempts) {
             const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
-            lines.push(`| ${a.attempt} | ${a.method} ${escapeCell(a.url)} | ${escapeCell(status)} | ${Math.round(a.latencyMs)} ms | ${codeCell(a.bodyExcerpt.slice(0, 120))} |`);
+            lines.push(`| ${a.attempt} | ${a.method} ${escapeCell(a.url)} | ${escapeCell(status)} | ${formatMs(a.latencyMs)} | ${codeCell(a.bodyExcerpt.slice(0, 120))} |`);
         }
         lines.push('', '</details>', '');
     }

@@ -120,7 +120,7 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
     for (const a of result.smoke.attempts) {
       const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
       lines.push(
-        `| ${a.attempt} | ${a.method} ${escapeCell(a.url)} | ${escapeCell(status)} | ${Math.round(a.latencyMs)} ms | ${codeCell(a.bodyExcerpt.slice(0, 120))} |`,
+        `| ${a.attempt} | ${a.method} ${escapeCell(a.url)} | ${escapeCell(status)} | ${formatMs(a.latencyMs)} | ${codeCell(a.bodyExcerpt.slice(0, 120))} |`,
       );
     }
     lines.push('', '</details>', '');

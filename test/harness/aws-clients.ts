@@ -1,13 +1,8 @@
 /**
- * The one place that builds AWS SDK clients. Credentials and (when not given) the region come
- * from the SDK's default chain; retries are the SDK's own (`standard` mode).
- *
- * Endpoints: the SDK (@smithy/core endpoints middleware, `getEndpointUrlConfig`) already reads
- * `AWS_ENDPOINT_URL` and the per-service `AWS_ENDPOINT_URL_LAMBDA` / `AWS_ENDPOINT_URL_S3` /
- * `AWS_ENDPOINT_URL_CLOUDWATCH_LOGS` / `AWS_ENDPOINT_URL_CLOUDWATCH` (and `endpoint_url` in the
- * shared config file, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`), so no endpoint is passed here. The one thing the SDK
- * does not do for an emulator is path-style S3 addressing on a host name (it does so by itself
- * only for an IP address), so that is forced whenever an endpoint override is in the environment.
+ * AWS SDK clients for the tests and the benchmark: all four at once, built with the action's own
+ * client options (src/aws/client-config.ts). The action itself builds only what a run needs
+ * (src/aws/services.ts). Endpoints come from AWS_ENDPOINT_URL, which the SDK reads by itself;
+ * S3 is path-style by default here, as an emulator on a host name needs.
  */
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';

@@ -52,7 +52,7 @@ describe('the job summary', () => {
     expect(text).toContain('| Upload | direct (2 KB) |');
     expect(text).toContain('| Settings changed | `environment.TABLE` |');
     expect(text).toContain('| 1 | GET https://dev.example.com/health | ❌ 502 | 41 ms | `{"message": "Internal server error"}` |');
-    expect(text).toContain('| 2 | GET https://dev.example.com/health | no answer (timed out) | 10000 ms |  |');
+    expect(text).toContain('| 2 | GET https://dev.example.com/health | no answer (timed out) | 10 s |  |');
     expect(text).toContain('| smoke | +400 ms | 10 s | ❌ |');
     expect(text).toContain('| Duration | 13 s |');
     expect(text).toContain('[Workflow run](https://github.com/acme/notes/actions/runs/1)');
