@@ -15,11 +15,14 @@ import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
 import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
 import { readInputs } from './inputs.js';
+import * as output from './output.js';
 
+// Every line for the log goes through ./output.js, so that no text the action prints (much of it
+// not the action's own) can be taken by the runner for a workflow command.
 const log: Log = {
-  info: (message) => core.info(message),
-  warn: (message) => core.warning(message),
-  error: (message) => core.error(message),
+  info: (message) => output.info(message),
+  warn: (message) => output.warn(message),
+  error: (message) => output.error(message),
 };
 
 const State = { IsPost: 'isPost', Rollout: 'rollout' } as const;
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
   // A cancelled job gets SIGINT (then SIGTERM): a shift in progress puts the alias back first.
   const cancel = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
-    core.warning(`${signal} received: stopping, and putting the alias back if a shift is in progress.`);
+    output.warn(`${signal} received: stopping, and putting the alias back if a shift is in progress.`);
     cancel.abort(signal);
   };
   process.on('SIGINT', onSignal);
@@ -60,19 +63,19 @@ async function main(): Promise<void> {
     }
     const view = viewOf(outcome.result);
     if (view.plan !== undefined) {
-      core.info(`dry-run: nothing was changed. ${view.command} ${view.stage} would:`);
-      view.plan.forEach((step, i) => core.info(`  ${i + 1}. ${step}`));
+      output.info(`dry-run: nothing was changed. ${view.command} ${view.stage} would:`);
+      view.plan.forEach((step, i) => output.info(`  ${i + 1}. ${step}`));
     }
     setOutputs(view);
     const url = runUrl();
     await writeSummary(
       renderSummary(outcome.result, { ...(settings.region !== undefined && { region: settings.region }), ...(url !== undefined && { runUrl: url }) }),
     );
-    if (view.diagnosis) diagnosisLog(view.diagnosis).forEach((line) => core.info(line));
-    if (isSuccess(outcome.result)) core.info(closingLine(view));
+    if (view.diagnosis) diagnosisLog(view.diagnosis).forEach((line) => output.info(line));
+    if (isSuccess(outcome.result)) output.info(closingLine(view));
     else {
       // One annotation, titled with the stage and the versions, and the step fails.
-      core.error(view.error ?? `${view.stage}: ${view.status}`, { title: failureTitle(outcome.result) });
+      output.error(view.error ?? `${view.stage}: ${view.status}`, failureTitle(outcome.result));
       process.exitCode = core.ExitCode.Failure;
     }
   } catch (error) {
@@ -86,12 +89,12 @@ async function main(): Promise<void> {
 
 async function post(): Promise<void> {
   const outcome = await cleanUp(core.getState(State.Rollout), log);
-  if (outcome === 'no shift in progress') core.info('stage-deploy post: no shift was left in progress.');
+  if (outcome === 'no shift in progress') output.info('stage-deploy post: no shift was left in progress.');
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
   const table = renderStatusTable(outcome.stages);
-  core.info(table);
+  output.info(table);
   const own = outcome.stages[0];
   core.setOutput(Outputs.Status, 'unchanged');
   core.setOutput(Outputs.Version, own?.version ?? '');
@@ -107,7 +110,7 @@ async function writeSummary(markdown: string): Promise<void> {
   try {
     await core.summary.addRaw(markdown).write();
   } catch (error) {
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    output.warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
