@@ -1,3 +1,5 @@
+import type { StrayOptions } from './runner-commands.mjs';
+
 export const ACTION_ENTRY: string;
 export function parseOutputFile(text: string): Record<string, string>;
 export interface ActionRun {
@@ -20,6 +22,11 @@ export function runAction(options: {
   state?: Record<string, string>;
   onLine?: (line: string) => void;
   killWhen?: { pattern: RegExp; signal: NodeJS.Signals };
+  /**
+   * What the step may emit as workflow commands; by default the run throws if stdout or stderr holds
+   * any but error, warning, notice, debug, group, endgroup and `add-mask` of a value in `env`.
+   */
+  commands?: false | StrayOptions;
 }): Promise<ActionRun>;
 export interface Annotation {
   kind: 'error' | 'warning' | 'notice';

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { assertNoStrayCommands } from './runner-commands.mjs';
+
 export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter … delimiter` blocks, or `name=value` lines). */
@@ -31,9 +33,15 @@ export function parseOutputFile(text) {
 /**
  * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string,
  *   state?: Record<string, string>, onLine?: (line: string) => void,
- *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals } }} options
+ *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals },
+ *   commands?: false | { masks?: string[], allow?: string[] } }} options
  *   state: the saved state a post step gets (STATE_* variables, as the runner passes them);
- *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches.
+ *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches;
+ *   commands: what the step may emit as workflow commands. By default every run asserts that a
+ *   runner (./runner-commands.mjs) would find none in stdout or stderr but the action's own
+ *   (error, warning, notice, debug, group, endgroup) and `add-mask` of a value the test put in
+ *   `env` (the smoke headers' secrets come from there); `masks`/`allow` replace those lists;
+ *   `false` turns the check off (no test does).
  */
 export async function runAction(options) {
   const files = mkdtempSync(join(tmpdir(), 'runner-'));
@@ -97,6 +105,9 @@ export async function runAction(options) {
     state: parseOutputFile(readFileSync(stateFile, 'utf8')),
   };
   rmSync(files, { recursive: true, force: true });
+  if (options.commands !== false) {
+    assertNoStrayCommands(result, { masks: Object.values(options.env ?? {}), ...options.commands });
+  }
   return result;
 }
 
