@@ -19,7 +19,8 @@ export function runAction(options: {
   entry?: string;
   state?: Record<string, string>;
   onLine?: (line: string) => void;
-  killWhen?: { pattern: RegExp; signal: NodeJS.Signals };
+  /** Send `signal` once a line of stdout matches `pattern` (`afterMs` later, when given). */
+  killWhen?: { pattern: RegExp; signal: NodeJS.Signals; afterMs?: number };
 }): Promise<ActionRun>;
 export interface Annotation {
   kind: 'error' | 'warning' | 'notice';

@@ -31,9 +31,10 @@ export function parseOutputFile(text) {
 /**
  * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string,
  *   state?: Record<string, string>, onLine?: (line: string) => void,
- *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals } }} options
+ *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals, afterMs?: number } }} options
  *   state: the saved state a post step gets (STATE_* variables, as the runner passes them);
- *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches.
+ *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches
+ *   (`afterMs` later, when given).
  */
 export async function runAction(options) {
   const files = mkdtempSync(join(tmpdir(), 'runner-'));
@@ -77,7 +78,9 @@ export async function runAction(options) {
         options.onLine?.(line);
         if (!killed && options.killWhen?.pattern.test(line)) {
           killed = true;
-          child.kill(options.killWhen.signal);
+          const { signal, afterMs } = options.killWhen;
+          if (afterMs === undefined) child.kill(signal);
+          else setTimeout(() => child.kill(signal), afterMs);
         }
       }
     });
