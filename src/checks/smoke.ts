@@ -2,6 +2,7 @@ import type { BodyExpectation, SmokeSettings, StatusExpectation } from '../model
 import type { Clock, Log, SmokeChecker } from '../model/ports.js';
 import type { SmokeAttempt, SmokeResult } from '../model/results.js';
 import { formatDuration, formatMs } from '../report/format.js';
+import { bodyRegexMatches } from './body-regex.js';
 
 /** How much of a body is kept to judge `expect-body`. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -46,8 +47,14 @@ function describeBodyExpectation(expect: BodyExpectation): string {
 
 function bodyMatches(body: string, expect: BodyExpectation): boolean {
   if (expect.kind === 'substring') return body.includes(expect.text);
-  return new RegExp(expect.source, expect.flags).test(body);
+  return bodyRegexMatches(expect.source, expect.flags, body);
 }
+
+/** Same-origin redirects followed per attempt; the answer after the last is judged as it is. */
+export const MAX_REDIRECTS = 3;
+/** setTimeout's limit (2^31-1 ms); longer timers fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 /** What one try ended with, before it is turned into a SmokeAttempt and words. */
 interface Outcome {
@@ -61,6 +68,15 @@ interface Outcome {
   label: string;
   /** For the attempt's log line, after the arrow. */
   detail: string;
+  /** Set when no further attempt may start: the run was cancelled, or the smoke phase's time ran out. */
+  stop?: 'cancelled' | 'deadline';
+}
+
+/** Why an attempt's signal fired: checked in this order, as a cancel also aborts the others. */
+interface Signals {
+  cancel: AbortSignal | undefined;
+  deadline: AbortSignal;
+  deadlineMs: number;
 }
 
 export class HttpSmokeChecker implements SmokeChecker {
@@ -72,16 +88,24 @@ export class HttpSmokeChecker implements SmokeChecker {
     this.clock = deps.clock;
   }
 
-  async check(smoke: SmokeSettings, log: Log): Promise<SmokeResult> {
+  /**
+   * Up to `attempts` tries, `interval` apart, each cut off at `timeout`. The whole phase has a
+   * deadline of attempts × (timeout + interval); `signal` (the run's cancel) stops the request in
+   * flight and the wait between tries at once.
+   */
+  async check(smoke: SmokeSettings, log: Log, signal?: AbortSignal): Promise<SmokeResult> {
     const mask = (text: string): string => maskSecrets(text, smoke.secrets);
     const method = smoke.method.toUpperCase();
     const url = mask(smoke.url);
     const total = Math.max(1, Math.floor(smoke.attempts));
     const attempts: SmokeAttempt[] = [];
     const labels: string[] = [];
+    const deadlineMs = total * (smoke.timeoutMs + smoke.intervalMs);
+    const signals: Signals = { cancel: signal, deadline: AbortSignal.timeout(Math.min(Math.max(1, deadlineMs), MAX_TIMER_MS)), deadlineMs };
+    const phase = signal === undefined ? signals.deadline : AbortSignal.any([signal, signals.deadline]);
 
     for (let n = 1; n <= total; n++) {
-      const outcome = await this.tryOnce(smoke, method);
+      const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase);
       const attempt: SmokeAttempt = {
         attempt: n,
         method,
@@ -103,7 +127,19 @@ export class HttpSmokeChecker implements SmokeChecker {
           summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatMs(outcome.latencyMs)})`),
         };
       }
-      if (n < total) await this.clock.sleep(smoke.intervalMs);
+      if (outcome.stop !== undefined) {
+        return { ok: false, attempts, summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`) };
+      }
+      if (n < total) {
+        try {
+          await this.clock.sleep(smoke.intervalMs, phase);
+        } catch {
+          const why = stopped(signals, 0);
+          attempts.push({ attempt: n + 1, method, url, latencyMs: 0, bodyExcerpt: '', ok: false, problem: mask(why.problem ?? why.label) });
+          log.info(mask(`smoke ${n + 1}/${total}: ${method} ${url} → ${why.detail}`));
+          return { ok: false, attempts, summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`) };
+        }
+      }
     }
 
     const distinct = new Set(labels);
@@ -111,23 +147,59 @@ export class HttpSmokeChecker implements SmokeChecker {
     return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
   }
 
-  private async tryOnce(smoke: SmokeSettings, method: string): Promise<Outcome> {
+  /**
+   * One attempt: the request, same-origin redirects (at most MAX_REDIRECTS), the body, all
+   * within `timeout`. A redirect to another origin is not followed (the stage's headers carry
+   * secrets): that 3xx is the answer.
+   */
+  private async tryOnce(smoke: SmokeSettings, method: string, signals: Signals, phase: AbortSignal): Promise<Outcome> {
     const timeoutText = formatDuration(smoke.timeoutMs);
-    const init: RequestInit = {
-      method,
-      headers: smoke.headers,
-      redirect: 'follow',
-      signal: AbortSignal.timeout(smoke.timeoutMs),
-    };
-    if (smoke.body !== undefined && method !== 'GET' && method !== 'HEAD') init.body = smoke.body;
+    const timeout = AbortSignal.timeout(smoke.timeoutMs);
+    const attemptSignal = AbortSignal.any([phase, timeout]);
+    let currentMethod = method;
+    let body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : undefined;
+    let url = new URL(smoke.url);
+    let note: string | undefined;
+    let refused = false;
 
     const started = this.clock.now();
     let response: Response;
     try {
-      response = await this.fetch(smoke.url, init);
+      for (let hops = 0; ; hops++) {
+        const init: RequestInit = { method: currentMethod, headers: smoke.headers, redirect: 'manual', signal: attemptSignal };
+        if (body !== undefined) init.body = body;
+        response = await this.fetch(url.href, init);
+        if (!REDIRECT_STATUSES.has(response.status)) break;
+        const location = response.headers.get('location');
+        if (location === null) break;
+        let next: URL;
+        try {
+          next = new URL(location, url);
+        } catch {
+          note = `redirect to an invalid Location ${JSON.stringify(location)} not followed`;
+          break;
+        }
+        if (next.origin !== url.origin) {
+          note = `redirect to another origin (${next.origin}) not followed: the smoke headers go to ${url.origin} only`;
+          break;
+        }
+        if (hops >= MAX_REDIRECTS) {
+          note = `more than ${MAX_REDIRECTS} redirects`;
+          refused = true;
+          break;
+        }
+        await response.body?.cancel().catch(() => undefined);
+        // As fetch does: 303 (and 301/302 after a POST) become a GET without a body.
+        if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+          if (currentMethod !== 'HEAD') currentMethod = 'GET';
+          body = undefined;
+        }
+        url = next;
+      }
     } catch (err) {
       const latencyMs = this.clock.now() - started;
-      if (isTimeout(err)) {
+      if (phase.aborted) return stopped(signals, latencyMs);
+      if (timeout.aborted || isTimeout(err)) {
         return {
           latencyMs,
           body: '',
@@ -149,22 +221,39 @@ export class HttpSmokeChecker implements SmokeChecker {
     }
 
     const status = response.status;
-    let body: string;
+    let text: string;
     try {
-      body = await readCapped(response, MAX_BODY_BYTES);
+      text = await readCapped(response, MAX_BODY_BYTES);
     } catch (err) {
       const latencyMs = this.clock.now() - started;
-      const reason = isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
+      if (phase.aborted) return { ...stopped(signals, latencyMs), status };
+      const reason = timeout.aborted || isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
       return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
     }
     const latencyMs = this.clock.now() - started;
     const timing = `${status} in ${formatMs(latencyMs)}`;
-    const verdict = judgeResponse(status, body, smoke);
-    if (verdict.problem !== undefined) {
-      return { status, latencyMs, body, ok: false, problem: verdict.problem, label: verdict.label, detail: `${timing} (${verdict.problem})` };
+    if (refused) {
+      const problem = note ?? 'too many redirects';
+      return { status, latencyMs, body: text, ok: false, problem, label: `${status} (${problem})`, detail: `${timing} (${problem})` };
     }
-    return { status, latencyMs, body, ok: true, label: verdict.label, detail: `${timing} ✓` };
+    const verdict = judgeResponse(status, text, smoke);
+    if (verdict.problem !== undefined) {
+      const problem = note === undefined ? verdict.problem : `${verdict.problem}; ${note}`;
+      return { status, latencyMs, body: text, ok: false, problem, label: verdict.label, detail: `${timing} (${problem})` };
+    }
+    return { status, latencyMs, body: text, ok: true, label: verdict.label, detail: note === undefined ? `${timing} ✓` : `${timing} ✓ (${note})` };
   }
+}
+
+/** The outcome of an attempt cut short by the cancel or the smoke phase's deadline. */
+function stopped(signals: Signals, latencyMs: number): Outcome {
+  if (signals.cancel?.aborted) {
+    const reason = signals.cancel.reason;
+    const why = `cancelled (${typeof reason === 'string' ? reason : 'signal'})`;
+    return { latencyMs, body: '', ok: false, problem: why, label: why, detail: `no answer: ${why}`, stop: 'cancelled' };
+  }
+  const why = `the smoke test's time limit of ${formatDuration(signals.deadlineMs)} ran out`;
+  return { latencyMs, body: '', ok: false, problem: why, label: 'no answer', detail: `no answer: ${why}`, stop: 'deadline' };
 }
 
 /** How an answer fares against `expect-status` and `expect-body`. */

@@ -77,7 +77,8 @@ export interface ArtifactStore {
 }
 
 export interface SmokeChecker {
-  check(smoke: SmokeSettings, log: Log): Promise<SmokeResult>;
+  /** `signal` (the run's cancel) aborts the request in flight and the waits between attempts. */
+  check(smoke: SmokeSettings, log: Log, signal?: AbortSignal): Promise<SmokeResult>;
 }
 
 /** Where the release logic writes what it does; main.ts maps it onto @actions/core. */

@@ -130,8 +130,11 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   // 2–4. The shift, watched.
   const budgetMs = rolloutBudgetMs(steps, settings, progressive, deps.rolloutGraceMs);
   const deadline = startedAt + budgetMs;
-  const guard = () => {
+  const cancelled = () => {
     if (deps.signal?.aborted) throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
+  };
+  const guard = () => {
+    cancelled();
     if (wallClock() > deadline) throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
   };
   const hold = async (ms: number, label: string, windowStart: number) => {
@@ -197,10 +200,14 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     } else {
       const smokeSettings = settings.smoke;
       try {
-        smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log));
+        smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log, deps.signal));
       } catch (error) {
+        cancelled();
         throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
       }
+      // A cancel during the smoke test ends the release failed, whatever the last answer was.
+      if (deps.signal?.aborted) timeline.markFailed('smoke');
+      cancelled();
       if (!smoke.ok) {
         timeline.markFailed('smoke');
         throw new RolloutFailure(smoke.summary);
@@ -210,6 +217,8 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
       await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
     }
+    // The last word: a cancel that came while nothing was waiting still rolls back.
+    cancelled();
   } catch (error) {
     failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
     if (shifted === undefined && before !== undefined && common.traffic.length === 0) {

@@ -59,6 +59,30 @@ const scalarText = z
 const durationValue = z.union([z.string(), z.number()], { error: DURATION_HINT });
 /** Milliseconds; a value that is not a duration fails in parseDuration's words. */
 const toMs = (value: string | number, at: At): number => parseDuration(value, at.name());
+/** The most smoke attempts: 20 × (5 min + 5 min) keeps the smoke phase under 3.5 hours. */
+export const MAX_SMOKE_ATTEMPTS = 20;
+/** The longest wait between smoke attempts, and the longest smoke request. */
+export const MAX_SMOKE_INTERVAL_MS = 5 * 60_000;
+export const MAX_SMOKE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * The longest bake and the longest canary wait or linear interval: a GitHub-hosted job ends at
+ * 6 hours, and timers past 2^31-1 ms (about 24.8 days) would fire at once.
+ */
+export const MAX_WAIT_MS = 6 * 3_600_000;
+
+/** Milliseconds from `min` to `max`, with "<field>: <value> is not <what> (use …)" beyond. */
+const durationWithin =
+  (what: string, min: number, max: number, minExclusive = false) =>
+  (value: string | number, at: At): number => {
+    const ms = toMs(value, at);
+    const low = minExclusive ? ms <= min : ms < min;
+    if (low || ms > max) {
+      const from = minExclusive ? `more than ${formatDuration(min)}` : `from ${formatDuration(min)}`;
+      return at.fail(`is not ${what} (use ${from} up to ${formatDuration(max)})`);
+    }
+    return ms;
+  };
+
 /** A whole number, 1 or more. */
 const countOf =
   (what: string) =>
@@ -83,12 +107,13 @@ export const SMOKE = {
     z.union([z.number(), z.string(), z.array(z.union([z.number(), z.string()]))], { error: STATUS_HINT }),
   ),
   'expect-body': setting(str('a string (a substring, or /regex/)')),
-  attempts: setting(num('a number of attempts'), countOf('a number of attempts')),
-  interval: setting(durationValue, toMs),
-  timeout: setting(durationValue, (value, at) => {
-    const ms = toMs(value, at);
-    return ms > 0 ? ms : at.fail(`is not a request timeout (use more than ${formatDuration(0)})`);
-  }),
+  attempts: setting(num('a number of attempts'), (count, at) =>
+    Number.isInteger(count) && count >= 1 && count <= MAX_SMOKE_ATTEMPTS
+      ? count
+      : at.fail(`is not a number of attempts (use a whole number from 1 to ${MAX_SMOKE_ATTEMPTS})`),
+  ),
+  interval: setting(durationValue, durationWithin('a wait between attempts', 0, MAX_SMOKE_INTERVAL_MS)),
+  timeout: setting(durationValue, durationWithin('a request timeout', 0, MAX_SMOKE_TIMEOUT_MS, true)),
   invoke: setting(z.boolean({ error: 'true or false' })),
 };
 
@@ -146,7 +171,7 @@ export const SETTINGS = {
   traffic: setting(str(TRAFFIC_HINT)),
   alarms: setting(z.union([z.string(), z.array(z.string())], { error: 'a list of alarm names' })),
   'max-error-rate': setting(z.union([z.string(), z.number()], { error: ERROR_RATE_HINT })),
-  bake: setting(durationValue, toMs),
+  bake: setting(durationValue, durationWithin('a bake time', 0, MAX_WAIT_MS)),
   smoke: setting(smokeSchema),
 };
 

@@ -4,10 +4,12 @@
  * variables Lambda reserves, header names and `${VAR}` in header values.
  */
 import type { Fields, Segment } from './merge.js';
-import { ERROR_RATE_HINT, STATUS_HINT, TRAFFIC_HINT, type At } from './schema.js';
+import { ERROR_RATE_HINT, MAX_WAIT_MS, STATUS_HINT, TRAFFIC_HINT, type At } from './schema.js';
 import { parseDuration } from './durations.js';
+import { BODY_FLAGS, compileBodyRegex } from '../checks/body-regex.js';
 import { InputError } from '../model/errors.js';
 import type { BodyExpectation, StatusExpectation, TrafficStrategy } from '../model/settings.js';
+import { formatDuration } from '../report/format.js';
 
 const ENV_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_]*$/;
 const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -49,6 +51,7 @@ export function parseTraffic(value: string, at: At): TrafficStrategy {
     return fail();
   }
   if (ms <= 0) return fail('the wait must be longer than 0s');
+  if (ms > MAX_WAIT_MS) return fail(`the wait must be at most ${formatDuration(MAX_WAIT_MS)}`);
   if (canary) {
     if (percent < 1 || percent > 99) return fail('the canary percent must be from 1 to 99');
     return { kind: 'canary', percent, waitMs: ms };
@@ -103,10 +106,24 @@ export function environmentVariables(environment: Record<string, string>, fields
   return variables;
 }
 
-/** The smoke URL, trimmed: http or https, with a host. */
+/** Any C0 or C1 control character, or DEL: never in a URL the smoke test sends. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * The smoke URL, trimmed: http or https, with a host, no control characters (\r, \n, \t, \0,
+ * any C0/C1) and no user:password (it would travel in the clear and land in every log line).
+ * Messages show the value JSON-quoted, so a control character is never printed raw.
+ */
 export function smokeUrl(value: string, at: At): string {
   const url = value.trim();
-  return isHttpUrl(url) ? url : at.fail('is not an http(s) URL');
+  if (CONTROL_RE.test(value)) return at.fail('is not a smoke URL (it contains a control character)');
+  if (!isHttpUrl(url)) return at.fail('is not an http(s) URL');
+  const parsed = new URL(url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    return at.fail('is not a smoke URL (it has a user name or password: send credentials in smoke.headers from ${VAR})');
+  }
+  return url;
 }
 
 function isHttpUrl(text: string): boolean {
@@ -177,16 +194,24 @@ export function parseStatus(value: number | string | (number | string)[], at: At
   return { codes, classes, text: Array.isArray(value) ? `[${shown.join(', ')}]` : (shown[0] ?? '') };
 }
 
-/** A substring, or `/regex/flags`; an empty string expects nothing. */
+/**
+ * A substring, or `/regex/flags`; an empty string expects nothing. Regexes run on RE2 (re2js),
+ * in time linear in the body: no backreferences, no lookaround; flags i, m and s only.
+ */
 export function parseBody(value: string, at: At): BodyExpectation | undefined {
   const regex = /^\/(.+)\/([a-z]*)$/s.exec(value);
   if (regex) {
     const source = regex[1] ?? '';
     const flags = regex[2] ?? '';
+    const unknown = [...flags].filter((flag) => !Object.hasOwn(BODY_FLAGS, flag));
+    if (unknown.length > 0) {
+      return at.fail(`is not a valid regular expression (unsupported flag ${unknown.map((f) => JSON.stringify(f)).join(', ')}: use i, m or s)`);
+    }
     try {
-      new RegExp(source, flags);
+      compileBodyRegex(source, flags);
     } catch (error) {
-      return at.fail(`is not a valid regular expression (${(error as Error).message})`);
+      const why = (error as Error).message.replace(/^error parsing regexp: /, '');
+      return at.fail(`is not a valid regular expression (${why}; expect-body uses RE2: no backreferences or lookaround)`);
     }
     return { kind: 'regex', source, flags };
   }

@@ -267,12 +267,12 @@ const CASES: Case[] = [
   {
     name: 'negative attempts',
     stages: stagesFile({ dev: smoke(`${SMOKE_URL}\nattempts: -1`) }),
-    message: 'stages.dev.smoke.attempts: -1 is not a number of attempts (use a whole number, 1 or more)',
+    message: 'stages.dev.smoke.attempts: -1 is not a number of attempts (use a whole number from 1 to 20)',
   },
   {
     name: 'zero attempts',
     stages: stagesFile({ dev: smoke(`${SMOKE_URL}\nattempts: 0`) }),
-    message: 'stages.dev.smoke.attempts: 0 is not a number of attempts (use a whole number, 1 or more)',
+    message: 'stages.dev.smoke.attempts: 0 is not a number of attempts (use a whole number from 1 to 20)',
   },
   {
     name: 'a smoke URL that is not http(s)',
@@ -297,7 +297,42 @@ const CASES: Case[] = [
   {
     name: 'an invalid expect-body regex',
     stages: stagesFile({ dev: smoke(`${SMOKE_URL}\nexpect-body: "/([a-z/"`) }),
-    message: /^stages\.dev\.smoke\.expect-body: "\/\(\[a-z\/" is not a valid regular expression \(Invalid regular expression: .+\)$/,
+    message: /^stages\.dev\.smoke\.expect-body: "\/\(\[a-z\/" is not a valid regular expression \(missing closing \]: .+; expect-body uses RE2: no backreferences or lookaround\)$/,
+  },
+  {
+    name: 'an expect-body regex with a lookahead (not linear time)',
+    stages: stagesFile({ dev: smoke(`${SMOKE_URL}\nexpect-body: "/(?=ok)o/"`) }),
+    message: 'stages.dev.smoke.expect-body: "/(?=ok)o/" is not a valid regular expression (invalid or unsupported Perl syntax: `(?=`; expect-body uses RE2: no backreferences or lookaround)',
+  },
+  {
+    name: 'too many smoke attempts (21)',
+    stages: stagesFile({ dev: smoke(`${SMOKE_URL}\nattempts: 21`) }),
+    message: 'stages.dev.smoke.attempts: 21 is not a number of attempts (use a whole number from 1 to 20)',
+  },
+  {
+    name: 'a smoke interval past 5m (1200h)',
+    stages: stagesFile({ dev: smoke(`${SMOKE_URL}\ninterval: 1200h`) }),
+    message: 'stages.dev.smoke.interval: "1200h" is not a wait between attempts (use from 0s up to 5m)',
+  },
+  {
+    name: 'a smoke timeout past 5m (1200h)',
+    stages: stagesFile({ dev: smoke(`${SMOKE_URL}\ntimeout: 1200h`) }),
+    message: 'stages.dev.smoke.timeout: "1200h" is not a request timeout (use more than 0s up to 5m)',
+  },
+  {
+    name: 'a bake past 6h',
+    stages: stagesFile({ dev: 'bake: 1200h' }),
+    message: 'stages.dev.bake: "1200h" is not a bake time (use from 0s up to 6h)',
+  },
+  {
+    name: 'a smoke URL with a user name and password',
+    stages: stagesFile({ dev: smoke('url: https://user:pass@dev.api.example.com/health') }),
+    message: 'stages.dev.smoke.url: "https://user:pass@dev.api.example.com/health" is not a smoke URL (it has a user name or password: send credentials in smoke.headers from ${VAR})',
+  },
+  {
+    name: 'a smoke URL with a line break',
+    stages: stagesFile({ dev: smoke('url: "https://dev.api.example.com/health\\r\\nX-Injected: 1"') }),
+    message: 'stages.dev.smoke.url: "https://dev.api.example.com/health\\r\\nX-Injected: 1" is not a smoke URL (it contains a control character)',
   },
 
   // --- the inputs ---------------------------------------------------------------------------

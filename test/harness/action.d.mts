@@ -21,7 +21,8 @@ export function runAction(options: {
   entry?: string;
   state?: Record<string, string>;
   onLine?: (line: string) => void;
-  killWhen?: { pattern: RegExp; signal: NodeJS.Signals };
+  /** Send `signal` once a line of stdout matches `pattern` (`afterMs` later, when given). */
+  killWhen?: { pattern: RegExp; signal: NodeJS.Signals; afterMs?: number };
   /**
    * What the step may emit as workflow commands; by default the run throws if stdout or stderr holds
    * any but error, warning, notice, debug, group, endgroup and `add-mask` of a value in `env`.

@@ -33,10 +33,11 @@ export function parseOutputFile(text) {
 /**
  * @param {{ inputs: Record<string, string>, env?: Record<string, string>, workspace: string, entry?: string,
  *   state?: Record<string, string>, onLine?: (line: string) => void,
- *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals },
+ *   killWhen?: { pattern: RegExp, signal: NodeJS.Signals, afterMs?: number },
  *   commands?: false | { masks?: string[], allow?: string[] } }} options
  *   state: the saved state a post step gets (STATE_* variables, as the runner passes them);
- *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches;
+ *   onLine: called with each line of stdout as it comes; killWhen: send the signal once a line matches
+ *   (`afterMs` later, when given);
  *   commands: what the step may emit as workflow commands. By default every run asserts that a
  *   runner (./runner-commands.mjs) would find none in stdout or stderr but the action's own
  *   (error, warning, notice, debug, group, endgroup) and `add-mask` of a value the test put in
@@ -85,7 +86,9 @@ export async function runAction(options) {
         options.onLine?.(line);
         if (!killed && options.killWhen?.pattern.test(line)) {
           killed = true;
-          child.kill(options.killWhen.signal);
+          const { signal, afterMs } = options.killWhen;
+          if (afterMs === undefined) child.kill(signal);
+          else setTimeout(() => child.kill(signal), afterMs);
         }
       }
     });

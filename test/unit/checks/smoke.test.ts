@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpSmokeChecker, maskSecrets } from '../../../src/checks/smoke.js';
 import type { SmokeSettings } from '../../../src/model/settings.js';
@@ -197,6 +198,159 @@ describe('HttpSmokeChecker', () => {
     );
     expect(wrong.ok).toBe(false);
     expect(wrong.attempts[0]!.problem).toBe('expected 200');
+  });
+
+  it('follows a same-origin redirect (relative or absolute), sending the headers there, and judges the final answer', async () => {
+    const server = await serve((r, res) => {
+      if (r.url === '/old') {
+        res.writeHead(302, { location: `${server.url}/newer` });
+        res.end();
+      } else if (r.url === '/newer') {
+        res.writeHead(307, { location: '/newest' });
+        res.end();
+      } else reply(res, 200, 'moved here');
+    });
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/old`, { attempts: 1, headers: { 'x-api-key': 'k-1' }, secrets: ['k-1'] }), recorder());
+    expect(result.ok).toBe(true);
+    expect(result.attempts[0]).toMatchObject({ status: 200, bodyExcerpt: 'moved here' });
+    expect(server.received.map((r) => [r.url, r.headers['x-api-key']])).toEqual([
+      ['/old', 'k-1'],
+      ['/newer', 'k-1'],
+      ['/newest', 'k-1'],
+    ]);
+  });
+
+  it('does not follow a redirect to another origin: the secret header never reaches it, and the 3xx is the answer', async () => {
+    const other = await serve((_r, res) => reply(res, 200, 'ok from elsewhere'));
+    const server = await serve((_r, res) => {
+      res.writeHead(302, { location: `${other.url}/steal` });
+      res.end('go away');
+    });
+    const { checker: c } = checker();
+    const log = recorder();
+    const smoke = settings(`${server.url}/health`, { attempts: 2, headers: { authorization: 'Bearer t-2' }, secrets: ['t-2'] });
+    const result = await c.check(smoke, log);
+
+    expect(other.received).toEqual([]);
+    expect(server.received).toHaveLength(2);
+    expect(result.ok).toBe(false);
+    expect(result.attempts[0]).toMatchObject({
+      status: 302,
+      problem: `expected 2xx; redirect to another origin (${other.url}) not followed: the smoke headers go to ${server.url} only`,
+    });
+    expect(result.summary).toBe(`GET ${server.url}/health → 302 on 2 of 2 attempts`);
+    expect(log.lines.join('\n')).not.toContain('t-2');
+  });
+
+  it('accepts a cross-origin 3xx that expect-status allows, without following it', async () => {
+    const other = await serve((_r, res) => reply(res, 200, 'elsewhere'));
+    const server = await serve((_r, res) => {
+      res.writeHead(301, { location: `${other.url}/` });
+      res.end();
+    });
+    const { checker: c } = checker();
+    const log = recorder();
+    const result = await c.check(settings(`${server.url}/`, { attempts: 1, expectStatus: { codes: [301], classes: [], text: '301' } }), log);
+    expect(result.ok).toBe(true);
+    expect(other.received).toEqual([]);
+    expect(log.lines[0]).toContain(`redirect to another origin (${other.url}) not followed`);
+  });
+
+  it('follows at most 3 same-origin redirects, then fails the attempt', async () => {
+    const server = await serve((r, res) => {
+      const n = Number(r.url.slice(1)) || 0;
+      res.writeHead(302, { location: `/${n + 1}` });
+      res.end();
+    });
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/0`, { attempts: 1, expectStatus: { codes: [302], classes: [], text: '302' } }), recorder());
+    expect(result.ok).toBe(false);
+    expect(server.received.map((r) => r.url)).toEqual(['/0', '/1', '/2', '/3']);
+    expect(result.attempts[0]).toMatchObject({ status: 302, problem: 'more than 3 redirects' });
+  });
+
+  it('turns a 303 after a POST into a GET without the body', async () => {
+    const server = await serve((r, res) => {
+      if (r.url === '/submit') {
+        res.writeHead(303, { location: '/done' });
+        res.end();
+      } else reply(res, 200, 'done');
+    });
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/submit`, { attempts: 1, method: 'POST', body: '{"a":1}' }), recorder());
+    expect(result.ok).toBe(true);
+    expect(server.received.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', '/submit', '{"a":1}'],
+      ['GET', '/done', ''],
+    ]);
+  });
+
+  it('runs a catastrophic regex in linear time (RE2): /^(a+)+$/ against 40 a and a b returns promptly', async () => {
+    const body = `${'a'.repeat(40)}b`;
+    const server = await serve((_r, res) => reply(res, 200, body));
+    const { checker: c } = checker();
+    const started = performance.now();
+    const result = await c.check(
+      settings(`${server.url}/`, { attempts: 1, expectBody: { kind: 'regex', source: '^(a+)+$', flags: '' } }),
+      recorder(),
+    );
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(result.ok).toBe(false);
+    expect(result.attempts[0]!.problem).toBe('body did not match /^(a+)+$/');
+  });
+
+  it('stops a slow request at once when the run is cancelled, and tries no more', async () => {
+    const server = await serve(() => undefined); // never replies
+    const { checker: c, waits } = checker();
+    const log = recorder();
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort('SIGTERM'), 100);
+    const started = performance.now();
+    const result = await c.check(settings(`${server.url}/slow`, { attempts: 3, timeoutMs: 30_000 }), log, cancel.signal);
+
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result.ok).toBe(false);
+    expect(result.attempts).toHaveLength(1);
+    expect(result.attempts[0]!.problem).toBe('cancelled (SIGTERM)');
+    expect(result.summary).toBe(`GET ${server.url}/slow → cancelled (SIGTERM) on attempt 1 of 3`);
+    expect(waits).toEqual([]);
+  });
+
+  it('stops the wait between attempts when the run is cancelled', async () => {
+    const server = await serve((_r, res) => reply(res, 503));
+    const c = new HttpSmokeChecker({ clock: { now: () => performance.now(), sleep: (ms, signal) => delay(ms, undefined, signal ? { signal } : {}) } });
+    const log = recorder();
+    const cancel = new AbortController();
+    setTimeout(() => cancel.abort('SIGINT'), 200);
+    const started = performance.now();
+    const result = await c.check(settings(`${server.url}/`, { attempts: 3, intervalMs: 60_000 }), log, cancel.signal);
+
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(result.ok).toBe(false);
+    expect(server.received).toHaveLength(1);
+    expect(result.attempts.map((a) => a.problem)).toEqual(['expected 2xx', 'cancelled (SIGINT)']);
+    expect(result.summary).toBe(`GET ${server.url}/ → cancelled (SIGINT) before attempt 2 of 3`);
+  });
+
+  it('does not start when the run is already cancelled', async () => {
+    const server = await serve((_r, res) => reply(res, 200));
+    const { checker: c } = checker();
+    const result = await c.check(settings(`${server.url}/`), recorder(), AbortSignal.abort('SIGTERM'));
+    expect(result.ok).toBe(false);
+    expect(server.received).toEqual([]);
+  });
+
+  it('ends the smoke phase at its deadline, attempts × (timeout + interval), however the time is spent', async () => {
+    const server = await serve((_r, res) => reply(res, 503));
+    // A clock whose sleep overruns the interval (10 s instead of 100 ms): the deadline, 2 × (200ms + 100ms), cuts it.
+    const c = new HttpSmokeChecker({ clock: { now: () => performance.now(), sleep: (_ms, signal) => delay(10_000, undefined, signal ? { signal } : {}) } });
+    const started = performance.now();
+    const result = await c.check(settings(`${server.url}/`, { attempts: 2, intervalMs: 100, timeoutMs: 200 }), recorder());
+    expect(performance.now() - started).toBeLessThan(3000);
+    expect(result.ok).toBe(false);
+    expect(result.attempts.map((a) => a.problem)).toEqual(['expected 2xx', "the smoke test's time limit of 600ms ran out"]);
+    expect(result.summary).toBe(`GET ${server.url}/ → no answer before attempt 2 of 2`);
   });
 
   it('follows redirects like a normal client', async () => {

@@ -4,8 +4,9 @@ import { restoreFromState, shiftAndVerify, type ShiftRequest } from '../../../sr
 import { Timeline } from '../../../src/release/timeline.js';
 import type { AlarmState, VersionMetrics } from '../../../src/model/lambda.js';
 import { FakeClock, FakeLambda, FakeSmoke, RecordingLog, stageSettings } from '../fakes.js';
-import type { StageSettings } from '../../../src/model/settings.js';
-import type { MetricsGateway, RolloutState } from '../../../src/model/ports.js';
+import type { SmokeSettings, StageSettings } from '../../../src/model/settings.js';
+import type { SmokeResult } from '../../../src/model/results.js';
+import type { Log, MetricsGateway, RolloutState } from '../../../src/model/ports.js';
 import { releasePlan } from '../../../src/release/plan.js';
 
 /** Alarms and metrics that a test scripts over (fake) time. */
@@ -179,6 +180,40 @@ describe('a progressive rollout', () => {
     expect(w.lambda.aliases.get('prod')).toMatchObject({ version: '1', weights: {} });
     expect(w.saved[0]).toMatchObject({ functionName: 'notes-api', alias: 'prod', toVersion: '2', before: { version: '1', weights: {} } });
     expect(w.saved.at(-1)).toBeNull();
+  });
+
+  it('a cancel during the smoke test rolls back even when the answer was good, and the check gets the signal', async () => {
+    const w = world({ alarms: [] });
+    const seen: (AbortSignal | undefined)[] = [];
+    w.deps.smoke = {
+      check: async (smoke: SmokeSettings, _log: Log, signal?: AbortSignal): Promise<SmokeResult> => {
+        seen.push(signal);
+        w.controller.abort('SIGTERM');
+        return { ok: true, attempts: [], summary: `GET ${smoke.url} → 200 on attempt 1 of 1 (5 ms)` };
+      },
+    } as FakeSmoke;
+    const outcome = await shiftAndVerify(w.request, w.deps);
+    expect(seen).toEqual([w.controller.signal]);
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) {
+      expect(outcome.failure).toBe('cancelled (SIGTERM)');
+      expect(outcome.restored).toEqual({ to: '1' });
+    }
+    expect(w.lambda.aliases.get('prod')).toMatchObject({ version: '1', weights: {} });
+  });
+
+  it('a cancel after the smoke test and the bake still rolls back', async () => {
+    const w = world({ alarms: [], bakeMs: 0 });
+    w.deps.smoke = {
+      check: async (smoke: SmokeSettings): Promise<SmokeResult> => {
+        queueMicrotask(() => w.controller.abort('SIGINT'));
+        await Promise.resolve();
+        return { ok: true, attempts: [], summary: `GET ${smoke.url} → 200` };
+      },
+    } as FakeSmoke;
+    const outcome = await shiftAndVerify(w.request, w.deps);
+    expect(outcome.ok).toBe(false);
+    expect(w.lambda.aliases.get('prod')?.version).toBe('1');
   });
 
   it('a rollout that overruns its time limit rolls back', async () => {

@@ -115,16 +115,36 @@ describe('smoke: ranges', () => {
     });
     expectInputError(
       () => resolve(smokeWith('attempts: 0'), 'dev'),
-      'stages.dev.smoke.attempts: 0 is not a number of attempts (use a whole number, 1 or more)',
+      'stages.dev.smoke.attempts: 0 is not a number of attempts (use a whole number from 1 to 20)',
     );
     expectInputError(
       () => resolve(smokeWith('attempts: 1.5'), 'dev'),
-      'stages.dev.smoke.attempts: 1.5 is not a number of attempts (use a whole number, 1 or more)',
+      'stages.dev.smoke.attempts: 1.5 is not a number of attempts (use a whole number from 1 to 20)',
     );
     expectInputError(
       () => resolve(smokeWith('interval: 5 minutes'), 'dev'),
       'stages.dev.smoke.interval: "5 minutes" is not a duration (use 500ms, 2s or 5m)',
     );
-    expectInputError(() => resolve(smokeWith('timeout: 0s'), 'dev'), 'stages.dev.smoke.timeout: "0s" is not a request timeout (use more than 0s)');
+    expectInputError(() => resolve(smokeWith('timeout: 0s'), 'dev'), 'stages.dev.smoke.timeout: "0s" is not a request timeout (use more than 0s up to 5m)');
+  });
+
+  it('bounds attempts, interval and timeout from above (a timer past 2^31-1 ms would fire at once)', () => {
+    expect(resolve(smokeWith('attempts: 20, interval: 5m, timeout: 5m'), 'dev').smoke).toMatchObject({ attempts: 20, intervalMs: 300_000, timeoutMs: 300_000 });
+    expectInputError(
+      () => resolve(smokeWith('attempts: 21'), 'dev'),
+      'stages.dev.smoke.attempts: 21 is not a number of attempts (use a whole number from 1 to 20)',
+    );
+    expectInputError(
+      () => resolve(smokeWith('interval: 1200h'), 'dev'),
+      'stages.dev.smoke.interval: "1200h" is not a wait between attempts (use from 0s up to 5m)',
+    );
+    expectInputError(
+      () => resolve(smokeWith('interval: 301s'), 'dev'),
+      'stages.dev.smoke.interval: "301s" is not a wait between attempts (use from 0s up to 5m)',
+    );
+    expectInputError(
+      () => resolve(smokeWith('timeout: 1200h'), 'dev'),
+      'stages.dev.smoke.timeout: "1200h" is not a request timeout (use more than 0s up to 5m)',
+    );
   });
 });

@@ -23,8 +23,15 @@ describe('traffic, alarms and error rate', () => {
     ['canary 0% 5m', 'stages.dev.traffic: "canary 0% 5m" is not a traffic strategy (the canary percent must be from 1 to 99)'],
     ['linear 101% every 1m', 'stages.dev.traffic: "linear 101% every 1m" is not a traffic strategy (the linear step must be from 1 to 100 percent)'],
     ['canary 10% 0s', 'stages.dev.traffic: "canary 10% 0s" is not a traffic strategy (the wait must be longer than 0s)'],
+    ['canary 10% 1200h', 'stages.dev.traffic: "canary 10% 1200h" is not a traffic strategy (the wait must be at most 6h)'],
+    ['linear 10% every 7h', 'stages.dev.traffic: "linear 10% every 7h" is not a traffic strategy (the wait must be at most 6h)'],
   ])('rejects traffic %j', (traffic, message) => {
     expectInputError(() => resolve(devWith(`{ traffic: "${traffic}" }`), 'dev'), message);
+  });
+
+  it('bounds bake at 6h (a timer past 2^31-1 ms would fire at once)', () => {
+    expect(resolve(devWith('{ bake: 6h }'), 'dev').bakeMs).toBe(21_600_000);
+    expectInputError(() => resolve(devWith('{ bake: 1200h }'), 'dev'), 'stages.dev.bake: "1200h" is not a bake time (use from 0s up to 6h)');
   });
 
   it('reads alarms, max-error-rate and bake', () => {
@@ -63,6 +70,36 @@ describe('smoke: url, status and body', () => {
   });
 
   it.each([
+    ['a line feed', 'https://x.example/a\nHost: evil', '"https://x.example/a\\nHost: evil"'],
+    ['a carriage return', 'https://x.example/a\rb', '"https://x.example/a\\rb"'],
+    ['a tab', 'https://x.exa\tmple/', '"https://x.exa\\tmple/"'],
+    ['a NUL', 'https://x.example/\u0000', '"https://x.example/\\u0000"'],
+    ['an escape (C0)', 'https://x.example/\u001b[2J', '"https://x.example/\\u001b[2J"'],
+    ['a C1 control', 'https://x.example/\u0085', '"https://x.example/\u0085"'],
+    ['DEL', 'https://x.example/\u007f', '"https://x.example/\u007f"'],
+  ])('refuses a url with %s, naming the field and the value escaped', (_what, url, shown) => {
+    const run = () => resolve(devWith(`{ smoke: { url: ${JSON.stringify(url)} } }`), 'dev');
+    expectInputError(run, `stages.dev.smoke.url: ${shown} is not a smoke URL (it contains a control character)`);
+  });
+
+  it('refuses a url with a user name or password', () => {
+    const why = 'is not a smoke URL (it has a user name or password: send credentials in smoke.headers from ${VAR})';
+    expectInputError(() => resolve(devWith('{ smoke: { url: "https://user:pass@x.example/h" } }'), 'dev'), `stages.dev.smoke.url: "https://user:pass@x.example/h" ${why}`);
+    expectInputError(() => resolve(devWith('{ smoke: { url: "https://user@x.example/h" } }'), 'dev'), `stages.dev.smoke.url: "https://user@x.example/h" ${why}`);
+  });
+
+  it('checks the smoke-url input the same way, naming the input', () => {
+    expectInputError(
+      () => resolve(devWith('{ smoke: { url: "https://x.example/" } }'), 'dev', { smokeUrl: 'https://x.example/a\rb' }),
+      'smoke-url: "https://x.example/a\\rb" is not a smoke URL (it contains a control character)',
+    );
+    expectInputError(
+      () => resolve(devWith('{}'), 'dev', { smokeUrl: 'https://u:p@x.example/' }),
+      'smoke-url: "https://u:p@x.example/" is not a smoke URL (it has a user name or password: send credentials in smoke.headers from ${VAR})',
+    );
+  });
+
+  it.each([
     ['200', { codes: [200], classes: [], text: '200' }],
     ['"204"', { codes: [204], classes: [], text: '204' }],
     ['[200, 204]', { codes: [200, 204], classes: [], text: '[200, 204]' }],
@@ -96,14 +133,38 @@ describe('smoke: url, status and body', () => {
       flags: 'i',
     });
     expect(resolve(smokeWith("expect-body: '/a/b/'"), 'dev').smoke?.expectBody).toEqual({ kind: 'regex', source: 'a/b', flags: '' });
+    const re2 = 'expect-body uses RE2: no backreferences or lookaround';
     expectInputError(
       () => resolve(smokeWith("expect-body: '/(/'"), 'dev'),
-      'stages.dev.smoke.expect-body: "/(/" is not a valid regular expression (Invalid regular expression: /(/: Unterminated group)',
+      `stages.dev.smoke.expect-body: "/(/" is not a valid regular expression (missing closing ): \`(\`; ${re2})`,
     );
     expectInputError(
       () => resolve(smokeWith("expect-body: '/a/q'"), 'dev'),
-      `stages.dev.smoke.expect-body: "/a/q" is not a valid regular expression (Invalid flags supplied to RegExp constructor 'q')`,
+      'stages.dev.smoke.expect-body: "/a/q" is not a valid regular expression (unsupported flag "q": use i, m or s)',
     );
+    expectInputError(
+      () => resolve(smokeWith("expect-body: '/a/gy'"), 'dev'),
+      'stages.dev.smoke.expect-body: "/a/gy" is not a valid regular expression (unsupported flag "g", "y": use i, m or s)',
+    );
+  });
+
+  it('keeps the flags i, m and s', () => {
+    expect(resolve(smokeWith("expect-body: '/^ok.$/ims'"), 'dev').smoke?.expectBody).toEqual({ kind: 'regex', source: '^ok.$', flags: 'ims' });
+  });
+
+  it.each([
+    ['a backreference', '/(a)\\1/', 'invalid escape sequence: `\\1`'],
+    ['a lookahead', '/(?=a)b/', 'invalid or unsupported Perl syntax: `(?=`'],
+    ['a negative lookahead', '/(?!a)b/', 'invalid or unsupported Perl syntax: `(?!`'],
+  ])('refuses %s, which RE2 cannot run in linear time', (_what, pattern, why) => {
+    expectInputError(
+      () => resolve(smokeWith(`expect-body: '${pattern}'`), 'dev'),
+      `stages.dev.smoke.expect-body: ${JSON.stringify(pattern)} is not a valid regular expression (${why}; expect-body uses RE2: no backreferences or lookaround)`,
+    );
+  });
+
+  it('accepts a pattern that backtracks catastrophically in JavaScript: RE2 runs it in linear time', () => {
+    expect(resolve(smokeWith("expect-body: '/^(a+)+$/'"), 'dev').smoke?.expectBody).toEqual({ kind: 'regex', source: '^(a+)+$', flags: '' });
   });
 });
 
