@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 
-import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type RunOutcome } from '../app.js';
+import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
 import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
@@ -15,6 +15,7 @@ import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
 import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
 import { readInputs } from './inputs.js';
+import { discardKey, StateSigner, verifyState } from './state.js';
 
 const log: Log = {
   info: (message) => core.info(message),
@@ -22,7 +23,7 @@ const log: Log = {
   error: (message) => core.error(message),
 };
 
-const State = { IsPost: 'isPost', Rollout: 'rollout' } as const;
+const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' } as const;
 
 /** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
 export async function run(): Promise<void> {
@@ -30,10 +31,23 @@ export async function run(): Promise<void> {
   else await main();
 }
 
-/** A shift in progress is remembered in the step's state, where the post step finds it. */
+/**
+ * A shift in progress is remembered in the step's state, where the post step finds it, signed
+ * (state.ts): the key id and the MAC are saved beside it, the key stays in a file under RUNNER_TEMP.
+ */
+const signer = new StateSigner(() => environmentFromProcess().tempDir);
 const rolloutState: RolloutStateStore = {
-  save: (state) => core.saveState(State.Rollout, JSON.stringify(state)),
-  clear: () => core.saveState(State.Rollout, ''),
+  save: (state) => {
+    const payload = JSON.stringify(state);
+    const { keyId, mac } = signer.sign(payload);
+    core.saveState(State.RolloutKey, keyId);
+    core.saveState(State.RolloutMac, mac);
+    core.saveState(State.Rollout, payload);
+  },
+  clear: () => {
+    core.saveState(State.Rollout, '');
+    core.saveState(State.RolloutMac, '');
+  },
 };
 
 async function main(): Promise<void> {
@@ -84,9 +98,35 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The post step acts only on what its own main step left: a state whose MAC verifies with the key
+ * its main step kept, naming the alias of the stage its own inputs resolve to (cleanUp then checks
+ * that the alias is as the shift left it). Anything else: a warning, and nothing changes.
+ */
 async function post(): Promise<void> {
-  const outcome = await cleanUp(core.getState(State.Rollout), log);
-  if (outcome === 'no shift in progress') core.info('stage-deploy post: no shift was left in progress.');
+  const saved = core.getState(State.Rollout);
+  if (!saved) {
+    core.info('stage-deploy post: no shift was left in progress.');
+    return;
+  }
+  const environment = environmentFromProcess();
+  const keyId = core.getState(State.RolloutKey);
+  const verified = verifyState(environment.tempDir, { keyId, payload: saved, mac: core.getState(State.RolloutMac) });
+  discardKey(environment.tempDir, keyId);
+  if (!verified.ok) {
+    core.warning(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
+    return;
+  }
+  let target: CleanUpTarget;
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const settings = resolveSettings(inputs, await loadConfig(inputs, environment), environment);
+    target = { functionName: settings.functionName, alias: settings.alias, ...(settings.region !== undefined && { region: settings.region }) };
+  } catch (error) {
+    core.warning(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
+    return;
+  }
+  await cleanUp(saved, target, log);
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
