@@ -112,11 +112,12 @@ async function post(): Promise<void> {
   const environment = environmentFromProcess();
   const keyId = core.getState(State.RolloutKey);
   const verified = verifyState(environment.tempDir, { keyId, payload: saved, mac: core.getState(State.RolloutMac) });
-  discardKey(environment.tempDir, keyId);
   if (!verified.ok) {
+    // The key file stays: a forged state naming another step's key id must not spoil that step's post.
     core.warning(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
     return;
   }
+  discardKey(environment.tempDir, keyId);
   let target: CleanUpTarget;
   try {
     const inputs = readInputs((name) => core.getInput(name));
