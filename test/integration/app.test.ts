@@ -206,7 +206,7 @@ describe("app: a stage's life through runCommand", () => {
     expect(log.lines).toContain('No github-token: deployment statuses skipped.');
     // The post step's state: saved before the alias moved (a first release: nothing before), cleared after.
     expect(state.calls).toEqual([
-      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '1', before: null }],
+      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '1', toDescription: expect.any(String), before: null }],
       ['clear'],
     ]);
     // A good first attempt sleeps on nothing.
@@ -273,7 +273,7 @@ describe("app: a stage's life through runCommand", () => {
     expect(result.diagnosis).toMatchObject({ version: '2', logGroup: `/aws/lambda/${FN}` });
     expect(result.diagnosis?.lines[0]).toContain('ReferenceError: gibberish is not defined');
     expect(state.calls).toEqual([
-      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', before: { version: '1', weights: {}, description: expect.any(String) } }],
+      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', toDescription: expect.any(String), before: { version: '1', weights: {}, description: expect.any(String) } }],
       ['clear'],
     ]);
   });
