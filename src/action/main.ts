@@ -106,7 +106,7 @@ async function main(): Promise<void> {
 async function post(): Promise<void> {
   const saved = core.getState(State.Rollout);
   if (!saved) {
-    core.info('stage-deploy post: no shift was left in progress.');
+    log.info('stage-deploy post: no shift was left in progress.');
     return;
   }
   const environment = environmentFromProcess();
@@ -114,7 +114,7 @@ async function post(): Promise<void> {
   const verified = verifyState(environment.tempDir, { keyId, payload: saved, mac: core.getState(State.RolloutMac) });
   if (!verified.ok) {
     // The key file stays: a forged state naming another step's key id must not spoil that step's post.
-    core.warning(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
+    log.warn(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
     return;
   }
   discardKey(environment.tempDir, keyId);
@@ -124,7 +124,7 @@ async function post(): Promise<void> {
     const settings = resolveSettings(inputs, await loadConfig(inputs, environment), environment);
     target = { functionName: settings.functionName, alias: settings.alias, ...(settings.region !== undefined && { region: settings.region }) };
   } catch (error) {
-    core.warning(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
+    log.warn(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
     return;
   }
   await cleanUp(saved, target, log);
