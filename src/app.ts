@@ -21,6 +21,7 @@ import type { ActionInputs, RunContext, StageSettings } from './model/settings.j
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
 import { housekeeping } from './release/housekeeping.js';
+import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
 import { resolveStage } from './stages/resolve.js';
@@ -279,25 +280,44 @@ async function checkAlarmsExist(settings: StageSettings, metrics: MetricsGateway
   }
 }
 
-export type CleanUpOutcome = 'no shift in progress' | 'restored' | 'nothing to do' | 'failed';
+export type CleanUpOutcome = 'no shift in progress' | 'restored' | 'nothing to do' | 'refused' | 'failed';
+
+/** The alias the post step's own stage names (re-resolved from its own inputs). */
+export interface CleanUpTarget {
+  functionName: string;
+  alias: string;
+  region?: string;
+}
 
 /**
  * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
  * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
- * and the alias is put back where it was. It never fails the job: it reports.
+ * and the alias is put back where it was. It acts only on its own stage's alias (`target`, from
+ * its own inputs), and only when the alias is as the shift left it (release/leftover.ts); src/action
+ * has already checked the state's MAC. It never fails the job: it reports.
  */
 export async function cleanUp(
   savedState: string,
+  target: CleanUpTarget,
   log: Log,
   lambdaFor: (region: string | undefined) => LambdaGateway = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda,
 ): Promise<CleanUpOutcome> {
   if (!savedState) return 'no shift in progress';
   let state: RolloutState;
   try {
-    state = JSON.parse(savedState) as RolloutState;
+    const parsed: unknown = JSON.parse(savedState);
+    if (!isRolloutState(parsed)) throw new Error('not a rollout state');
+    state = parsed;
   } catch {
-    log.warn('stage-deploy post: the saved rollout state cannot be read; check the alias by hand.');
+    log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the alias by hand.');
     return 'failed';
+  }
+  if (state.functionName !== target.functionName || state.alias !== target.alias || (state.region ?? '') !== (target.region ?? '')) {
+    log.warn(
+      `stage-deploy post: the saved rollout state names alias ${state.alias} of ${state.functionName}${state.region ? ` in ${state.region}` : ''}, ` +
+        `not this step's alias ${target.alias} of ${target.functionName}${target.region ? ` in ${target.region}` : ''}; nothing was changed.`,
+    );
+    return 'refused';
   }
   log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
   try {

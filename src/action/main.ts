@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 
-import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type RunOutcome } from '../app.js';
+import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
 import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
@@ -16,6 +16,7 @@ import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
 import { readInputs } from './inputs.js';
 import * as output from './output.js';
+import { discardKey, StateSigner, verifyState } from './state.js';
 
 // Every line for the log goes through ./output.js, so that no text the action prints (much of it
 // not the action's own) can be taken by the runner for a workflow command.
@@ -25,7 +26,7 @@ const log: Log = {
   error: (message) => output.error(message),
 };
 
-const State = { IsPost: 'isPost', Rollout: 'rollout' } as const;
+const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' } as const;
 
 /** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
 export async function run(): Promise<void> {
@@ -33,10 +34,23 @@ export async function run(): Promise<void> {
   else await main();
 }
 
-/** A shift in progress is remembered in the step's state, where the post step finds it. */
+/**
+ * A shift in progress is remembered in the step's state, where the post step finds it, signed
+ * (state.ts): the key id and the MAC are saved beside it, the key stays in a file under RUNNER_TEMP.
+ */
+const signer = new StateSigner(() => environmentFromProcess().tempDir);
 const rolloutState: RolloutStateStore = {
-  save: (state) => core.saveState(State.Rollout, JSON.stringify(state)),
-  clear: () => core.saveState(State.Rollout, ''),
+  save: (state) => {
+    const payload = JSON.stringify(state);
+    const { keyId, mac } = signer.sign(payload);
+    core.saveState(State.RolloutKey, keyId);
+    core.saveState(State.RolloutMac, mac);
+    core.saveState(State.Rollout, payload);
+  },
+  clear: () => {
+    core.saveState(State.Rollout, '');
+    core.saveState(State.RolloutMac, '');
+  },
 };
 
 async function main(): Promise<void> {
@@ -87,9 +101,36 @@ async function main(): Promise<void> {
   }
 }
 
+/**
+ * The post step acts only on what its own main step left: a state whose MAC verifies with the key
+ * its main step kept, naming the alias of the stage its own inputs resolve to (cleanUp then checks
+ * that the alias is as the shift left it). Anything else: a warning, and nothing changes.
+ */
 async function post(): Promise<void> {
-  const outcome = await cleanUp(core.getState(State.Rollout), log);
-  if (outcome === 'no shift in progress') output.info('stage-deploy post: no shift was left in progress.');
+  const saved = core.getState(State.Rollout);
+  if (!saved) {
+    log.info('stage-deploy post: no shift was left in progress.');
+    return;
+  }
+  const environment = environmentFromProcess();
+  const keyId = core.getState(State.RolloutKey);
+  const verified = verifyState(environment.tempDir, { keyId, payload: saved, mac: core.getState(State.RolloutMac) });
+  if (!verified.ok) {
+    // The key file stays: a forged state naming another step's key id must not spoil that step's post.
+    log.warn(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
+    return;
+  }
+  discardKey(environment.tempDir, keyId);
+  let target: CleanUpTarget;
+  try {
+    const inputs = readInputs((name) => core.getInput(name));
+    const settings = resolveSettings(inputs, await loadConfig(inputs, environment), environment);
+    target = { functionName: settings.functionName, alias: settings.alias, ...(settings.region !== undefined && { region: settings.region }) };
+  } catch (error) {
+    log.warn(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
+    return;
+  }
+  await cleanUp(saved, target, log);
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {

@@ -145,6 +145,11 @@ export interface RolloutState {
   alias: string;
   region?: string;
   toVersion: string;
+  /**
+   * The description the shift's last step (or the creation of the alias) writes: with it the post
+   * step recognises an alias its own main step left, and acts on nothing else.
+   */
+  toDescription: string;
   /** The alias before the shift; null when the shift creates it. */
   before: { version: string; weights: Record<string, number>; description: string } | null;
 }

@@ -21,6 +21,7 @@ import type { StageSettings, TrafficStrategy } from '../model/settings.js';
 import { formatDuration } from '../report/format.js';
 import { rolloutBudgetMs } from './budget.js';
 import { judgeGates } from './gates.js';
+import { judgeLeftover } from './leftover.js';
 import type { Timeline } from './timeline.js';
 import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
 
@@ -159,6 +160,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     alias: settings.alias,
     ...(settings.region !== undefined && { region: settings.region }),
     toVersion,
+    toDescription: description,
     before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
   });
   if (steps.length > 1) log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
@@ -260,27 +262,41 @@ async function restore(
   }
 }
 
-/** Put an alias back from a saved rollout state (the signal handler and the post step). */
-export async function restoreFromState(state: RolloutState, lambda: LambdaGateway, log: Log): Promise<'restored' | 'nothing to do'> {
+/**
+ * Put an alias back from a saved rollout state (the post step), only when the alias is as this
+ * shift left it (leftover.ts); anything else is left alone with a warning.
+ */
+export async function restoreFromState(state: RolloutState, lambda: LambdaGateway, log: Log): Promise<'restored' | 'nothing to do' | 'refused'> {
   const alias = await lambda.getAlias(state.functionName, state.alias);
-  if (state.before === null) {
-    if (alias === undefined) return 'nothing to do';
-    await lambda.deleteAlias(state.functionName, state.alias);
-    log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
-    return 'restored';
+  const verdict = judgeLeftover(state, alias);
+  switch (verdict.action) {
+    case 'none':
+      return 'nothing to do';
+    case 'refuse':
+      log.warn(
+        `stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ${verdict.reason}. ` +
+          `Check it by hand; if it is wrong: ${repairCommand(state, state.before)}`,
+      );
+      return 'refused';
+    case 'delete':
+      await lambda.deleteAlias(state.functionName, state.alias);
+      log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
+      return 'restored';
+    case 'restore': {
+      const before = state.before;
+      if (before === null) return 'nothing to do';
+      await lambda.updateAlias(state.functionName, state.alias, {
+        version: before.version,
+        weights: before.weights,
+        description: before.description,
+        ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
+      });
+      log.warn(
+        `Put alias ${state.alias} of ${state.functionName} back on version ${before.version}: the release of version ${state.toVersion} did not finish.`,
+      );
+      return 'restored';
+    }
   }
-  if (alias !== undefined && alias.version === state.before.version && sameWeights(alias.weights, state.before.weights)) {
-    return 'nothing to do';
-  }
-  await lambda.updateAlias(state.functionName, state.alias, {
-    version: state.before.version,
-    weights: state.before.weights,
-    description: state.before.description,
-  });
-  log.warn(
-    `Put alias ${state.alias} of ${state.functionName} back on version ${state.before.version}: the release of version ${state.toVersion} did not finish.`,
-  );
-  return 'restored';
 }
 
 /**
@@ -315,11 +331,6 @@ export function repairCommand(
     `aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
     `--function-version ${before.version} --routing-config '${routing}'${region}`
   );
-}
-
-function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 }
 
 function progressLine(label: string, atMs: number, reading: GateReading | undefined, alarms: string[], version: string): string {

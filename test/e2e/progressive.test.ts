@@ -205,12 +205,24 @@ describe('progressive delivery', () => {
 
   it('a main step killed mid-shift leaves a split that the post step removes', async () => {
     const { name, config } = await setUp('traffic: canary 50% 20s');
-    const result = await deploy(config, 'prod', handler('two'), { killWhen: { pattern: /^Step 1\/2/, signal: 'SIGKILL' } });
+    // The post step finds the state's key where its main step left it: RUNNER_TEMP, shared as on a runner.
+    const runnerTemp = mkdtempSync(join(tmpdir(), 'e2e-progressive-runner-'));
+    stops.push(async () => rmSync(runnerTemp, { recursive: true, force: true }));
+    const result = await deploy(config, 'prod', handler('two'), {
+      killWhen: { pattern: /^Step 1\/2/, signal: 'SIGKILL' },
+      env: { ...awsEnv(proxy.endpoint), STAGE_DEPLOY_GATE_INTERVAL_MS: '300', RUNNER_TEMP: runnerTemp },
+    });
     expect(result.code).not.toBe(0);
     expect(await alias(name)).toEqual({ version: '1', weights: { '2': 0.5 } });
     expect(JSON.parse(result.state.rollout ?? '{}')).toMatchObject({ functionName: name, alias: 'prod', toVersion: '2', before: { version: '1' } });
 
-    const post = await runAction({ inputs: {}, workspace, env: awsEnv(proxy.endpoint), state: result.state });
+    // The post step gets the step's inputs again (it reads the stage, not the artifact).
+    const post = await runAction({
+      inputs: { stage: 'prod', config, artifact: 'build/unused.zip' },
+      workspace,
+      env: { ...awsEnv(proxy.endpoint), RUNNER_TEMP: runnerTemp },
+      state: result.state,
+    });
     expect(post.code).toBe(0);
     expect(post.stdout).toContain(`::warning::Put alias prod of ${name} back on version 1: the release of version 2 did not finish.`);
     expect(await alias(name)).toEqual({ version: '1', weights: {} });

@@ -206,7 +206,7 @@ describe("app: a stage's life through runCommand", () => {
     expect(log.lines).toContain('No github-token: deployment statuses skipped.');
     // The post step's state: saved before the alias moved (a first release: nothing before), cleared after.
     expect(state.calls).toEqual([
-      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '1', before: null }],
+      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '1', toDescription: expect.any(String), before: null }],
       ['clear'],
     ]);
     // A good first attempt sleeps on nothing.
@@ -273,7 +273,7 @@ describe("app: a stage's life through runCommand", () => {
     expect(result.diagnosis).toMatchObject({ version: '2', logGroup: `/aws/lambda/${FN}` });
     expect(result.diagnosis?.lines[0]).toContain('ReferenceError: gibberish is not defined');
     expect(state.calls).toEqual([
-      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', before: { version: '1', weights: {}, description: expect.any(String) } }],
+      ['save', { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', toDescription: expect.any(String), before: { version: '1', weights: {}, description: expect.any(String) } }],
       ['clear'],
     ]);
   });
@@ -339,26 +339,38 @@ describe("app: a stage's life through runCommand", () => {
     expect(outcome.stages.every((s) => s.problem === undefined)).toBe(true);
   });
 
+  const prodTarget = { functionName: FN, alias: 'prod', region: 'us-east-1' };
+
   it('cleanUp puts the alias back from the state a dead run saved', async () => {
     expect(canaryState).toBeDefined();
     const saved = canaryState as RolloutState;
     // As if the run died mid-canary: prod back on the old version with 10% on the new one.
     await lambda.send(
-      new UpdateAliasCommand({ FunctionName: FN, Name: 'prod', FunctionVersion: saved.before?.version, RoutingConfig: { AdditionalVersionWeights: { [saved.toVersion]: 0.1 } }, Description: 'half-way' }),
+      new UpdateAliasCommand({
+        FunctionName: FN,
+        Name: 'prod',
+        FunctionVersion: saved.before?.version,
+        RoutingConfig: { AdditionalVersionWeights: { [saved.toVersion]: 0.1 } },
+        Description: saved.before?.description,
+      }),
     );
     const log = recordingLog();
-    const outcome = await cleanUp(JSON.stringify(saved), log);
+    const outcome = await cleanUp(JSON.stringify(saved), prodTarget, log);
     expect(outcome).toBe('restored');
     expect(await aliasOf('prod')).toEqual({ version: prodVersion, weights: {}, description: saved.before?.description });
     expect(log.lines.some((l) => l.includes(`did not finish shifting alias prod of ${FN} to version 4`))).toBe(true);
     // Run again, there is nothing left to undo.
-    expect(await cleanUp(JSON.stringify(saved), recordingLog())).toBe('nothing to do');
+    expect(await cleanUp(JSON.stringify(saved), prodTarget, recordingLog())).toBe('nothing to do');
+    // Another stage's post step does not act on it.
+    const other = recordingLog();
+    expect(await cleanUp(JSON.stringify(saved), { ...prodTarget, alias: 'dev' }, other)).toBe('refused');
+    expect(other.lines.join('\n')).toContain("not this step's alias dev");
   });
 
   it("cleanUp with no saved state (main finished) says so and touches nothing", async () => {
     const before = await snapshotFunction(moto.endpoint, FN);
     const log = recordingLog();
-    expect(await cleanUp('', log)).toBe('no shift in progress');
+    expect(await cleanUp('', prodTarget, log)).toBe('no shift in progress');
     expect(log.lines).toEqual([]);
     expect(await snapshotFunction(moto.endpoint, FN)).toEqual(before);
   });

@@ -4,13 +4,15 @@
  * `await run()`. Against moto (behind the proxy that keeps LoggingConfig) and a local endpoint
  * that runs whichever version the alias points at. The e2e ring does the same through dist/.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 
 import { run } from '../../../src/action/main.js';
+import { keyFile, macOf } from '../../../src/action/state.js';
 import { annotations, parseOutputFile } from '../../harness/action.mjs';
 import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
 import { startEndpoint } from '../../harness/endpoint.mjs';
@@ -184,18 +186,35 @@ describe('run(): the main step', () => {
 });
 
 describe('run(): the post step', () => {
+  /** A state as the main step signs it: key in a 0600 file under RUNNER_TEMP, id and MAC beside it. */
+  function signedState(saved: object): Record<string, string> {
+    const keyId = randomBytes(16).toString('hex');
+    const key = randomBytes(32);
+    writeFileSync(keyFile(runnerDir, keyId), key, { mode: 0o600 });
+    const payload = JSON.stringify(saved);
+    return { STATE_isPost: 'true', STATE_rollout: payload, STATE_rolloutKey: keyId, STATE_rolloutMac: macOf(key, keyId, payload) };
+  }
+
   it('with a rollout left in progress, puts the alias back', async () => {
     const { description } = await aliasOf('dev');
     await lambda.send(
-      new UpdateAliasCommand({ FunctionName: FN, Name: 'dev', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } }, Description: 'mid-shift' }),
+      new UpdateAliasCommand({ FunctionName: FN, Name: 'dev', FunctionVersion: '1', RoutingConfig: { AdditionalVersionWeights: { '2': 0.25 } }, Description: description }),
     );
-    const saved = { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', before: { version: '1', weights: {}, description } };
-    const result = await step({}, { STATE_isPost: 'true', STATE_rollout: JSON.stringify(saved) });
+    const saved = { functionName: FN, alias: 'dev', region: 'us-east-1', toVersion: '2', toDescription: 'next', before: { version: '1', weights: {}, description } };
+    const state = signedState(saved);
 
+    // Unsigned, the same state changes nothing.
+    const unsigned = await step({ stage: 'dev', config: CONFIG, artifact: 'build/unused.zip' }, { STATE_isPost: 'true', STATE_rollout: JSON.stringify(saved) });
+    expect(unsigned.stdout).toContain("::warning::stage-deploy post: the saved rollout state is not one this step's main step signed (no key id was saved with it)");
+    expect(await aliasOf('dev')).toEqual({ version: '1', weights: { '2': 0.25 }, description });
+    restoreEnv?.();
+
+    const result = await step({ stage: 'dev', config: CONFIG, artifact: 'build/unused.zip' }, state);
     expect(result.exitCode).toBeUndefined();
     expect(result.stdout).toContain(`stage-deploy post: the main step did not finish shifting alias dev of ${FN} to version 2.`);
     expect(await aliasOf('dev')).toEqual({ version: '1', weights: {}, description });
     expect(result.outputs).toEqual({});
+    expect(existsSync(keyFile(runnerDir, state.STATE_rolloutKey ?? ''))).toBe(false);
   });
 
   it('with nothing left in progress, says so and touches nothing', async () => {

@@ -246,6 +246,7 @@ describe('restoring from a saved state (the post step)', () => {
     functionName: 'notes-api',
     alias: 'prod',
     toVersion: '2',
+    toDescription: 'new',
     before: { version: '1', weights: {}, description: 'old' },
     ...over,
   });
@@ -268,8 +269,19 @@ describe('restoring from a saved state (the post step)', () => {
 
   it('removes an alias whose first release did not finish', async () => {
     const lambda = new FakeLambda();
-    lambda.aliases.set('prod', { name: 'prod', arn: 'a', version: '2', description: '', weights: {} });
+    lambda.aliases.set('prod', { name: 'prod', arn: 'a', version: '2', description: 'new', weights: {} });
     expect(await restoreFromState(state({ before: null }), lambda, new RecordingLog())).toBe('restored');
     expect(lambda.aliases.has('prod')).toBe(false);
+  });
+
+  it('leaves an alias it did not create, or one moved since, alone with a warning', async () => {
+    const lambda = new FakeLambda();
+    lambda.aliases.set('prod', { name: 'prod', arn: 'a', version: '2', description: 'someone else', weights: {} });
+    const log = new RecordingLog();
+    expect(await restoreFromState(state({ before: null }), lambda, log)).toBe('refused');
+    expect(await restoreFromState(state(), lambda, log)).toBe('refused');
+    expect(lambda.calls).toEqual(['getAlias', 'getAlias']);
+    expect(lambda.aliases.get('prod')).toMatchObject({ version: '2', description: 'someone else' });
+    expect(log.lines[0]).toContain('left alone: it is on version 2, not as the first release of version 2 created it');
   });
 });
