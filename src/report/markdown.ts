@@ -46,9 +46,20 @@ export function oneLine(text: string): string {
 /** At most `max` characters (code points), with `…` when cut. */
 export function capChars(text: string, max = LINE_CAP): string {
   if (text.length <= max) return text;
-  const chars = Array.from(text);
-  if (chars.length <= max) return text;
+  const chars = Array.from(text.slice(0, 2 * max + 2));
+  if (chars.length <= max && text.length <= 2 * max + 2) return text;
   return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+
+/**
+ * {@link oneLine} then {@link capChars}, looking at no more of `text` than it could need: a 5 MB
+ * body costs what its first few kilobytes cost.
+ */
+export function clip(text: string, max = LINE_CAP): string {
+  const room = 8 * max + 64;
+  if (text.length <= room) return capChars(oneLine(text), max);
+  const line = oneLine(text.slice(0, room));
+  return Array.from(line).length < max ? `${line}…` : capChars(line, max);
 }
 
 const ENTITY: Record<string, string> = {
@@ -81,7 +92,7 @@ const BARE_URL = /(?:https?|ftp):\/\/[^\s<>`|]*|www\.[^\s<>`|]*/gi;
  * image, mention, issue reference, math; `|` does not end a cell).
  */
 export function inline(text: string, max = LINE_CAP): string {
-  const line = capChars(oneLine(text), max);
+  const line = clip(text, max);
   let out = '';
   let at = 0;
   for (const match of line.matchAll(BARE_URL)) {
@@ -113,7 +124,7 @@ function longestBacktickRun(text: string): number {
  * than any backtick run inside. `cell`: it sits in a table row, where `|` is written `\|`.
  */
 export function codeSpan(text: string, options: { cell?: boolean; max?: number } = {}): string {
-  let content = capChars(oneLine(text), options.max ?? LINE_CAP);
+  let content = clip(text, options.max ?? LINE_CAP);
   if (content === '') return '';
   if (options.cell) content = content.replace(/\|/g, '\\|');
   const fence = '`'.repeat(longestBacktickRun(content) + 1);
@@ -137,8 +148,14 @@ export function codeBlock(lines: readonly string[], info = '', options: { maxLin
   const maxLineChars = options.maxLineChars ?? LINE_CAP;
   const content: string[] = [];
   let total = 0;
-  for (const line of lines) {
-    for (const part of line.split(LINE_BREAK)) {
+  for (const [index, line] of lines.entries()) {
+    if (content.length >= maxLines) {
+      // What is not shown is counted, not read: one line each.
+      total += lines.length - index;
+      break;
+    }
+    // Only as much of a line as could be shown is split.
+    for (const part of line.slice(0, (maxLines - content.length) * (maxLineChars + 2)).split(LINE_BREAK)) {
       total++;
       if (content.length < maxLines) content.push(capChars(part.replace(CONTROL, ''), maxLineChars));
     }
@@ -149,7 +166,7 @@ export function codeBlock(lines: readonly string[], info = '', options: { maxLin
 
 /** Text for a Mermaid chart (titles, sections, labels): letters, digits, spaces and `._-`, the rest `_`. */
 export function mermaidText(text: string, max = 60): string {
-  return capChars(oneLine(text), max).replace(/[^\p{L}\p{N} ._-]/gu, '_');
+  return clip(text, max).replace(/[^\p{L}\p{N} ._-]/gu, '_');
 }
 
 /**
@@ -157,7 +174,7 @@ export function mermaidText(text: string, max = 60): string {
  * control characters, and no `@mention` (a zero-width space after every `@`).
  */
 export function plainText(text: string): string {
-  return oneLine(text).replace(/@/g, '@\u200B');
+  return clip(text, 1000).replace(/@/g, '@\u200B');
 }
 
 /** A whole summary under `budget` bytes (UTF-8): cut at a line, what was open closed, and a note. */
