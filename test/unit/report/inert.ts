@@ -32,6 +32,7 @@ export const HOSTILE = HOSTILE_LINES.map((line, i) => line + ['\n', '\r\n', '\r'
 const OWN_TAGS = /<details( open)?><summary>[A-Za-z ]+<\/summary>|<\/details>/g;
 const OWN_HEADINGS = [/^## stage-deploy /, /^### What went wrong with version /];
 const OWN_MARKERS = ['> [!CAUTION]', '> [!WARNING]'];
+const OWN_LINK = /^\[Workflow run\]\(https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/actions\/runs\/\d+(\/attempts\/\d+)?\)$/;
 
 /** The lines of `markdown` outside fenced code blocks; throws if a fence never closes. */
 export function proseLines(markdown: string): string[] {
@@ -92,6 +93,8 @@ export function liveParts(markdown: string): string[] {
   const found: string[] = [];
   let tableCells: number | undefined;
   for (const raw of proseLines(markdown)) {
+    // Our one link, to the workflow run (the runner's own URL).
+    if (OWN_LINK.test(raw)) continue;
     const line = withoutCodeSpans(raw).replace(OWN_TAGS, '');
     const bare = OWN_MARKERS.reduce((l, m) => (l.startsWith(m) ? l.slice(m.length) : l), line);
     if (/<[A-Za-z/!?]/.test(bare)) found.push(`tag: ${raw}`);
