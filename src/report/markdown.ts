@@ -58,7 +58,8 @@ export function capChars(text: string, max = LINE_CAP): string {
 export function clip(text: string, max = LINE_CAP): string {
   const room = 8 * max + 64;
   if (text.length <= room) return capChars(oneLine(text), max);
-  const line = oneLine(text.slice(0, room));
+  // Not half of a surrogate pair at the cut.
+  const line = oneLine(text.slice(0, room).replace(/[\uD800-\uDBFF]$/, ''));
   return Array.from(line).length < max ? `${line}…` : capChars(line, max);
 }
 
