@@ -23,6 +23,7 @@ import { diagnose } from './release/diagnosis.js';
 import { housekeeping } from './release/housekeeping.js';
 import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
+import { plainText } from './report/markdown.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
 import { resolveStage } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
@@ -126,7 +127,7 @@ export async function runCommand(
       await tracker?.begin({
         environment: settings.stage,
         ref: environment.context.commit || 'HEAD',
-        description: `stage-deploy ${inputs.command} to ${settings.stage}`,
+        description: plainText(`stage-deploy ${inputs.command} to ${settings.stage}`),
         ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
         payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
       });
@@ -171,11 +172,14 @@ export async function runCommand(
   }
 }
 
-/** The GitHub deployment status's description: the failure, or where the alias ended. */
+/**
+ * The GitHub deployment status's description: the failure, or where the alias ended. Plain text
+ * (the tracker cuts it to GitHub's 140 characters): one line, no control characters, no mention.
+ */
 function deploymentDescription(result: ReleaseResult | undefined, settings: StageSettings): string {
   if (result === undefined) return 'stage-deploy did not finish';
-  if ('error' in result) return result.error;
-  return `${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`;
+  if ('error' in result) return plainText(result.error);
+  return plainText(`${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`);
 }
 
 async function releaseCommand(

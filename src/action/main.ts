@@ -10,7 +10,7 @@ import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
 import { diagnosisLog } from '../report/diagnosis.js';
-import { renderStatusTable } from '../report/status-table.js';
+import { renderStatusSummary, renderStatusTable } from '../report/status-table.js';
 import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
 import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
@@ -134,15 +134,14 @@ async function post(): Promise<void> {
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
-  const table = renderStatusTable(outcome.stages);
-  output.info(table);
+  output.info(renderStatusTable(outcome.stages, { forLog: true }));
   const own = outcome.stages[0];
   core.setOutput(Outputs.Status, 'unchanged');
   core.setOutput(Outputs.Version, own?.version ?? '');
   core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
   core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
   core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
-  return writeSummary(`## stage-deploy status\n\n${table}\n`);
+  return writeSummary(renderStatusSummary(outcome.stages));
 }
 
 /** The job summary is a report: failing to write it never fails a release. */

@@ -1,22 +1,27 @@
 import type { Diagnosis } from '../model/results.js';
 import { formatOptionalMs } from './format.js';
+import { codeBlock, codeSpan, inline } from './markdown.js';
 
-/** The diagnosis as Markdown, for the job summary. */
+/** Lines of what the function said, at most, in the summary. */
+export const DIAGNOSIS_LINE_CAP = 20;
+
+/** The diagnosis as Markdown, for the job summary: the function's own words in a code block, the rest escaped. */
 export function renderDiagnosis(d: Diagnosis): string {
-  const lines = [`### What went wrong with version ${d.version}`, ''];
-  lines.push(`**What the function said** (\`${d.logGroup}\`, streams of version ${d.version}):`, '');
-  if (d.lines.length > 0) lines.push('```text', ...d.lines, '```', '');
-  else lines.push(`_${d.logsNote ?? 'nothing'}_`, '');
+  const version = inline(d.version, 40);
+  const lines = [`### What went wrong with version ${version}`, ''];
+  lines.push(`**What the function said** (${codeSpan(d.logGroup)}, streams of version ${version}):`, '');
+  if (d.lines.length > 0) lines.push(codeBlock(d.lines, 'text', { maxLines: DIAGNOSIS_LINE_CAP }), '');
+  else lines.push(`_${inline(d.logsNote ?? 'nothing')}_`, '');
   lines.push('**What the metrics said** (over the release):', '');
   if (d.metrics) {
     lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
-    lines.push(`| version ${d.version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
+    lines.push(`| version ${version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
   }
   if (d.api) {
     lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
-    lines.push(`| ${d.api.id} (${d.api.stage}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
+    lines.push(`| ${inline(d.api.id)} (${inline(d.api.stage)}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
   }
-  if (d.metricsNote) lines.push(`_${d.metricsNote}_`, '');
+  if (d.metricsNote) lines.push(`_${inline(d.metricsNote)}_`, '');
   return lines.join('\n');
 }
 

@@ -1,32 +1,64 @@
 import type { StageStatus } from '../model/results.js';
 import { formatOptionalMs, formatPercent } from './format.js';
+import { capChars, codeSpan, fitSummary, inline, oneLine } from './markdown.js';
 
-/** The status of several stages, as a Markdown table (the log prints the same table). */
-export function renderStatusTable(stages: StageStatus[]): string {
+/** Stages shown at most. */
+export const STATUS_ROW_CAP = 50;
+
+interface CellText {
+  text: (text: string) => string;
+  code: (text: string) => string;
+}
+
+/** For the summary: every value escaped. */
+const MARKDOWN: CellText = { text: (t) => inline(t), code: (t) => codeSpan(t, { cell: true }) };
+/** For the log, which shows text as it is: one line, capped, `|` kept from splitting the row. */
+const PLAIN: CellText = {
+  text: (t) => capChars(oneLine(t)).replace(/\|/g, '\\|'),
+  code: (t) => {
+    const line = capChars(oneLine(t)).replace(/\|/g, '\\|');
+    return line ? `\`${line}\`` : '';
+  },
+};
+
+/** The `status` command's job summary. */
+export function renderStatusSummary(stages: StageStatus[]): string {
+  return fitSummary(`## stage-deploy status\n\n${renderStatusTable(stages)}\n`);
+}
+
+/**
+ * The status of several stages, as a Markdown table; `forLog`: the same table for the log, with
+ * values as they are (one line each, capped) instead of escaped for Markdown.
+ */
+export function renderStatusTable(stages: StageStatus[], options: { forLog?: boolean } = {}): string {
+  const { text, code } = options.forLog ? PLAIN : MARKDOWN;
   const lines = [
     '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
     '|---|---|---|---|---|---|---|---|---|',
   ];
-  for (const s of stages) {
+  for (const s of stages.slice(0, STATUS_ROW_CAP)) {
     const cells = [
-      s.stage,
-      `\`${s.functionName}\`${s.region ? ` (${s.region})` : ''}`,
-      s.version !== undefined ? `${s.alias} → ${s.version}` : `${s.alias}: ${s.problem ?? '—'}`,
-      s.codeSha256 ? `\`${s.codeSha256.slice(0, 12)}…\`` : '—',
-      s.release?.commit ? `\`${s.release.commit}\`` : '—',
+      text(s.stage),
+      `${code(s.functionName)}${s.region ? ` (${text(s.region)})` : ''}`,
+      text(s.version !== undefined ? `${s.alias} → ${s.version}` : `${s.alias}: ${s.problem ?? '—'}`),
+      s.codeSha256 ? code(`${s.codeSha256.slice(0, 12)}…`) : '—',
+      s.release?.commit ? code(s.release.commit) : '—',
       s.release?.releasedAt ? formatTime(s.release.releasedAt) : '—',
       Object.keys(s.weights).length > 0
-        ? Object.entries(s.weights)
-            .map(([v, w]) => `${v}: ${formatPercent(w)}`)
-            .join(', ')
+        ? text(
+            Object.entries(s.weights)
+              .map(([v, w]) => `${v}: ${formatPercent(w)}`)
+              .join(', '),
+          )
         : 'none',
-      s.earlier.length > 0 ? s.earlier.map((r) => r.version).join(', ') : '—',
+      s.earlier.length > 0 ? text(s.earlier.map((r) => r.version).join(', ')) : '—',
       s.lastHour
         ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${formatOptionalMs(s.lastHour.durationP95Ms)}`
-        : (s.lastHourNote ?? '—'),
+        : text(s.lastHourNote ?? '—'),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
   }
+  if (stages.length > STATUS_ROW_CAP) lines.push('', `_… and ${stages.length - STATUS_ROW_CAP} more stages_`);
   return lines.join('\n');
 }
 

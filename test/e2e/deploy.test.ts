@@ -174,7 +174,7 @@ stages:
     expect(run.summary).toContain('1 → 2 → 1 (rolled back)');
     // Why, at a glance: the status codes seen, the function's own error line, the metrics.
     expect(run.summary).toContain('<details open><summary>Smoke attempts</summary>');
-    expect(run.summary).toMatch(/\| 1 \| GET http:\/\/127\.0\.0\.1:\d+\/notes\/health \| ❌ 502 \|/);
+    expect(run.summary).toMatch(/\| 1 \| GET `http:\/\/127\.0\.0\.1:\d+\/notes\/health` \| ❌ 502 \|/);
     expect(run.summary).toContain('### What went wrong with version 2');
     expect(run.summary).toContain('```text\nReferenceError: gibberish is not defined (×3)\nREPORT Status: error (Runtime.Unknown) (×3)\n```');
     expect(run.summary).toMatch(/\| version 2 \| 3 \| 3 \| 0 \|/);

@@ -45,14 +45,14 @@ describe('the job summary', () => {
     // The steps as a Mermaid gantt chart, above the table, the failed smoke test in red.
     expect(text).toContain('```mermaid\ngantt\n  title deploy dev: rolled-back\n  dateFormat x\n  axisFormat %M:%S\n  section dev\n  publish (300 ms) :done, 10, 310\n  smoke (10 s) :crit, 400, 10500\n```');
     expect(text.indexOf('```mermaid')).toBeLessThan(text.indexOf('| Version |'));
-    expect(text).toContain('> **GET https://dev.example.com/health → 502 on 2 of 2 attempts; dev rolled back from 8 to 7**');
+    expect(text).toContain('> **GET `https://dev.example.com/health` → 502 on 2 of 2 attempts; dev rolled back from 8 to 7**');
     expect(text).toContain('| Function | `notes-api` (us-east-1) |');
     expect(text).toContain('| Version | 7 → 8 → 7 (rolled back) |');
     expect(text).toContain('| Commit | `a1b2c3d4e5f6` |');
     expect(text).toContain('| Upload | direct (2 KB) |');
     expect(text).toContain('| Settings changed | `environment.TABLE` |');
-    expect(text).toContain('| 1 | GET https://dev.example.com/health | ❌ 502 | 41 ms | `{"message": "Internal server error"}` |');
-    expect(text).toContain('| 2 | GET https://dev.example.com/health | no answer (timed out) | 10 s |  |');
+    expect(text).toContain('| 1 | GET `https://dev.example.com/health` | ❌ 502 | 41 ms | `{"message": "Internal server error"}` |');
+    expect(text).toContain('| 2 | GET `https://dev.example.com/health` | no answer (timed out) | 10 s |  |');
     expect(text).toContain('| smoke | +400 ms | 10 s | ❌ |');
     expect(text).toContain('| Duration | 13 s |');
     expect(text).toContain('[Workflow run](https://github.com/acme/notes/actions/runs/1)');
