@@ -4,6 +4,7 @@
  * variables Lambda reserves, header names and `${VAR}` in header values.
  */
 import type { Fields, Segment } from './merge.js';
+import { isReservedKey, reservedKeyProblem } from './merge.js';
 import { ERROR_RATE_HINT, STATUS_HINT, TRAFFIC_HINT, type At } from './schema.js';
 import { parseDuration } from './durations.js';
 import { InputError } from '../model/errors.js';
@@ -90,6 +91,7 @@ export function alarmNames(alarms: string | string[], fields: Fields): string[] 
 export function environmentVariables(environment: Record<string, string>, fields: Fields): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
+    if (isReservedKey(name)) throw new InputError(`${fields.name(['environment', name])}: ${reservedKeyProblem(name)}`);
     if (!ENV_NAME_RE.test(name)) {
       throw new InputError(
         `${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`,
