@@ -52,7 +52,10 @@ function mergeInto(target: Plain, source: Plain, origin: Origin, origins: Map<st
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined || (path.length === 0 && key === 'extends')) continue;
     // parseStagesFile refuses these; a merge must never write through them onto a prototype.
-    if (isReservedKey(key)) throw new InputError(`${renderPath([...path, key])}: ${reservedKeyProblem(key)}`);
+    if (isReservedKey(key)) {
+      const field = origin.kind === 'file' ? joinField(origin.prefix, [...path, key]) : origin.name;
+      throw new InputError(`${field}: ${reservedKeyProblem(key)}`);
+    }
     const at = [...path, key];
     origins.set(originKey(at), origin);
     if (isPlain(value)) {

@@ -5,7 +5,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from './durations.js';
 import { checkExtends, excerpt, isReservedKey, renderPath, reservedKeyProblem, type Segment } from './merge.js';
@@ -165,8 +165,13 @@ function tooBig(named: string): InputError {
 }
 
 function readYaml(text: string, fileName: string): unknown {
-  const doc = parseDocument(text, { merge: true });
-  const error = doc.errors[0];
+  // uniqueKeys off: the parser's own check scans every earlier key of a mapping for each key
+  // (quadratic in the number of stages); duplicateKey does the same check with a set.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { merge: true, uniqueKeys: false, lineCounter });
+  const parseError = doc.errors[0];
+  const duplicate = duplicateKey(doc, lineCounter);
+  const error = parseError && (!duplicate || parseError.pos[0] <= duplicate.offset) ? parseError : duplicate;
   if (error) {
     const trimmed = text.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -190,6 +195,26 @@ function readYaml(text: string, fileName: string): unknown {
 }
 
 /** The issue's messages (one per unknown key), at most `limit` of them. */
+/** The first key (in the text) written twice in one mapping, as the parser reports one. */
+function duplicateKey(
+  doc: Document,
+  lineCounter: LineCounter,
+): { message: string; offset: number; linePos: [{ line: number; col: number }] } | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const start = pair.key.range?.[0];
+        if (seen.has(pair.key.value) && start !== undefined && (first === undefined || start < first)) first = start;
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return first === undefined ? undefined : { message: 'Map keys must be unique', offset: first, linePos: [lineCounter.linePos(first)] };
+}
+
 function issueMessages(issue: z.core.$ZodIssue, raw: unknown, fileName: string, limit = Infinity): string[] {
   const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
   if (issue.code === 'unrecognized_keys') {

@@ -230,6 +230,25 @@ describe('reserved names: __proto__, constructor, prototype', () => {
   });
 });
 
+describe('duplicate keys (checked with a set, not by the parser\'s scan of every earlier key)', () => {
+  it('reports the first duplicate among 5,000 stages with its line', () => {
+    const stages = Array.from({ length: 5_000 }, (_, i) => `  s${i}: {}`);
+    stages.push('  s4321: { timeout: 3 }', '  s7: {}');
+    expectInputError(() => parseStagesFile(`stages:\n${stages.join('\n')}\n`, 'f.yml'), 'f.yml: YAML syntax error at line 5002, column 3: Map keys must be unique');
+  });
+
+  it('reports whichever comes first, a duplicate or a syntax error', () => {
+    expectInputError(
+      () => parseStagesFile('stages:\n  dev: {}\n  dev: {}\n  prod: [\n', 'f.yml'),
+      'f.yml: YAML syntax error at line 3, column 3: Map keys must be unique',
+    );
+    expectInputError(
+      () => parseStagesFile('stages: { dev: {}, prod: {}, dev: {} }\n', 'f.yml'),
+      'f.yml: YAML syntax error at line 1, column 30: Map keys must be unique',
+    );
+  });
+});
+
 describe('messages stay short', () => {
   it('quotes at most a short excerpt of what the YAML parser said', () => {
     const alias = 'a'.repeat(5_000);
