@@ -17,6 +17,7 @@ export const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
 
 /** The largest stages file read (1 MiB): a stages file is a few kilobytes; more is a mistake. */
 export const MAX_STAGES_FILE_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 64 * 1024;
 /** A message quoting what a parser said about the file keeps at most this many characters of it. */
 const PARSER_MESSAGE_CHARS = 200;
 /** Did-you-mean compares a misspelt key with at most this many known keys. */
@@ -136,15 +137,18 @@ export async function loadStagesFile(path: string, required: boolean, shownAs = 
   });
   try {
     refuseNonFile(await handle.stat(), named);
-    const buffer = Buffer.alloc(MAX_STAGES_FILE_BYTES + 1);
+    // At most one byte over the cap is read, whatever the size said (a file can grow).
+    const chunks: Buffer[] = [];
     let length = 0;
-    while (length < buffer.length) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    while (length <= MAX_STAGES_FILE_BYTES) {
+      const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, MAX_STAGES_FILE_BYTES + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
     }
     if (length > MAX_STAGES_FILE_BYTES) throw tooBig(named);
-    text = buffer.toString('utf8', 0, length);
+    text = Buffer.concat(chunks, length).toString('utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;
     throw cannotRead(error);
