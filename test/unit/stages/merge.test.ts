@@ -1,7 +1,8 @@
 /** Merging a stage (src/stages/merge.ts): defaults ← extends ← the stage ← the inputs, and where each value was written. */
 import { describe, expect, it } from 'vitest';
 import { expectInputError, EXAMPLE, ENV, resolve } from './fixtures.js';
-import { checkExtends } from '../../../src/stages/merge.js';
+import { checkExtends, Fields } from '../../../src/stages/merge.js';
+import { environmentVariables } from '../../../src/stages/values.js';
 import { parseStagesFile } from '../../../src/stages/parse.js';
 import { resolveStage } from '../../../src/stages/resolve.js';
 import type { StagesFile } from '../../../src/stages/schema.js';
@@ -230,6 +231,18 @@ describe('reserved names in a merge', () => {
   it('refuses constructor as an environment variable in a file built by hand', () => {
     const file: StagesFile = { defaults: { function: 'fn' }, stages: { dev: { environment: { constructor: 'x' } } } };
     expectInputError(() => resolveStage({ file, stage: 'dev', overrides: {}, env: {} }), `stages.dev.environment.constructor: ${reserved('constructor')}`);
+  });
+});
+
+describe('environmentVariables guards reserved names too', () => {
+  it('refuses constructor and prototype given to it directly', () => {
+    const fields = new Fields(new Map(), 'stages.dev');
+    for (const name of ['constructor', 'prototype']) {
+      expectInputError(
+        () => environmentVariables({ A: '1', [name]: 'x' }, fields),
+        `stages.dev.environment.${name}: ${JSON.stringify(name)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`,
+      );
+    }
   });
 });
 
