@@ -20,7 +20,10 @@ export interface PrepareArtifactOptions {
   workDir: string;
   /** The input's name, for messages; default `artifact`. */
   field?: string;
-  /** The directory a relative path is resolved against (the workspace); default the current one. */
+  /**
+   * The directory a relative path is resolved against (the workspace); default the current one.
+   * When given, the artifact must resolve (symlinks followed) inside it.
+   */
   baseDir?: string;
 }
 
@@ -74,6 +77,7 @@ export async function prepareArtifact(path: string, options: PrepareArtifactOpti
     }
     throw err;
   }
+  if (options.baseDir !== undefined) await refuseOutside(path, absolute, options.baseDir, field);
 
   if (stats.isDirectory()) return zipDirectory(path, absolute, options.workDir, field);
   if (!stats.isFile()) throw new InputError(`${field}: "${path}" is neither a zip file nor a directory`);
@@ -81,6 +85,22 @@ export async function prepareArtifact(path: string, options: PrepareArtifactOpti
   if (!(await looksLikeZip(absolute))) throw new InputError(`${field}: "${path}" is not a zip file`);
   const hashed = await hashFile(absolute);
   return { zipPath: absolute, ...hashed, source: { kind: 'zip', path } };
+}
+
+/**
+ * The artifact, symlinks followed, must stay inside the workspace: a path out of it, or a link
+ * (the directory itself, or one on the way) that leads out of it, is refused before anything is read.
+ */
+async function refuseOutside(path: string, absolute: string, baseDir: string, field: string): Promise<void> {
+  const [real, workspace] = await Promise.all([realpath(absolute), realpath(resolve(baseDir))]);
+  if (isInsideDir(real, workspace)) return;
+  const link = await lstat(absolute);
+  const what = link.isSymbolicLink() ? 'is a symlink pointing outside the workspace' : 'is outside the workspace';
+  throw new InputError(`${field}: "${path}" ${what} (${real}); the artifact must be in the workspace`);
+}
+
+function isInsideDir(real: string, dir: string): boolean {
+  return real === dir || real.startsWith(dir.endsWith(sep) ? dir : dir + sep);
 }
 
 /** A zip starts with a local file header (`PK\3\4`), or, when empty, the end record (`PK\5\6`). */
@@ -221,7 +241,7 @@ async function readAll(files: FileEntry[], failed: Promise<never>): Promise<Buff
 async function collectFiles(userPath: string, root: string, field: string): Promise<FileEntry[]> {
   const realRoot = await realpath(root);
   const display = (rel: string): string => joinDisplay(userPath, rel);
-  const isInside = (real: string): boolean => real === realRoot || real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep);
+  const isInside = (real: string): boolean => isInsideDir(real, realRoot);
 
   const pending: Array<{ rel: string; readPath: string; known?: Stats }> = [];
 

@@ -15,12 +15,47 @@ function isPlain(value: unknown): value is Plain {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Keys that name an object's machinery in JavaScript: refused as stage names, extends targets and keys. */
+const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isReservedKey(key: string): boolean {
+  return RESERVED_KEYS.has(key);
+}
+
+/** `"__proto__" is a reserved name ...`, for a key written where a name goes. */
+export function reservedKeyProblem(key: string): string {
+  return `${JSON.stringify(key)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`;
+}
+
+/** At most this many names in a list in a message; the rest are counted. */
+const LISTED_NAMES = 5;
+/** A name longer than this is cut short in a message. */
+const NAME_EXCERPT = 60;
+
+/** A name from the file for a message: cut short when long. */
+export function excerpt(name: string, max = NAME_EXCERPT): string {
+  return name.length > max ? `${name.slice(0, max - 3)}...` : name;
+}
+
+/** `a, b, c, d, e and 1995 more`. */
+export function listNames(names: readonly string[], separator = ', '): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, LISTED_NAMES).map((name) => excerpt(name));
+  const more = names.length - shown.length;
+  return more > 0 ? `${shown.join(separator)} and ${more} more` : shown.join(separator);
+}
+
 const originKey = (path: readonly Segment[]) => path.join('\u0000');
 
 /** Deep merge: mappings merge key by key, lists and scalars replace. Never mutates `source`. */
 function mergeInto(target: Plain, source: Plain, origin: Origin, origins: Map<string, Origin>, path: string[] = []): void {
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined || (path.length === 0 && key === 'extends')) continue;
+    // parseStagesFile refuses these; a merge must never write through them onto a prototype.
+    if (isReservedKey(key)) {
+      const field = origin.kind === 'file' ? joinField(origin.prefix, [...path, key]) : origin.name;
+      throw new InputError(`${field}: ${reservedKeyProblem(key)}`);
+    }
     const at = [...path, key];
     origins.set(originKey(at), origin);
     if (isPlain(value)) {
@@ -73,7 +108,7 @@ export function renderPath(path: readonly Segment[]): string {
   let out = '';
   for (const segment of path) {
     if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out === '' ? segment : `.${segment}`;
+    else out += out === '' ? excerpt(segment) : `.${excerpt(segment)}`;
   }
   return out;
 }
@@ -81,34 +116,75 @@ export function renderPath(path: readonly Segment[]): string {
 function joinField(prefix: string, path: readonly Segment[]): string {
   const rest = renderPath(path);
   if (!prefix) return rest;
-  return rest.startsWith('[') ? `${prefix}${rest}` : `${prefix}.${rest}`;
+  const head = excerpt(prefix, NAME_EXCERPT + 'stages.'.length);
+  return rest.startsWith('[') ? `${head}${rest}` : `${head}.${rest}`;
 }
 
 /** The stage and its ancestors, nearest first: `[prod, dev]` when prod extends dev. */
 export function extendsChain(file: StagesFile, stage: string, fileName: string): string[] {
   const chain = [stage];
+  const position = new Map([[stage, 0]]);
   let current = stage;
   for (;;) {
-    const parent = file.stages[current]?.extends;
+    const parent = parentOf(file, current, fileName);
     if (parent === undefined) return chain;
-    if (!Object.hasOwn(file.stages, parent)) {
-      throw new InputError(
-        `stages.${current}.extends: ${JSON.stringify(parent)} is not defined in ${fileName} (stages: ${stageList(file)})`,
-      );
-    }
-    const seen = chain.indexOf(parent);
-    if (seen >= 0) {
-      const cycle = [...chain.slice(seen), parent];
-      throw new InputError(`stages.${current}.extends: ${JSON.stringify(parent)} makes a cycle (${cycle.join(' → ')})`);
-    }
+    const seen = position.get(parent);
+    if (seen !== undefined) throw cycleError(current, parent, [...chain.slice(seen), parent]);
+    position.set(parent, chain.length);
     chain.push(parent);
     current = parent;
   }
 }
 
+/**
+ * Check every stage's extends (defined, no cycle) in time linear in the number of stages: each
+ * stage is walked once, a walk stopping at a stage already known good. The first stage (in file
+ * order) whose chain is broken gets the message extendsChain gives for it (a missing parent is
+ * named from the stage that extends it, whichever stage the walk started from).
+ */
+export function checkExtends(file: StagesFile, fileName: string): void {
+  const good = new Set<string>();
+  for (const stage of Object.keys(file.stages)) {
+    const path: string[] = [];
+    const onPath = new Set<string>();
+    let current: string | undefined = stage;
+    while (current !== undefined && !good.has(current)) {
+      if (onPath.has(current)) {
+        extendsChain(file, stage, fileName); // throws the cycle message
+        break;
+      }
+      onPath.add(current);
+      path.push(current);
+      current = parentOf(file, current, fileName);
+    }
+    for (const name of path) good.add(name);
+  }
+}
+
+/** The stage `current` extends, if any; a parent that is not defined (or a reserved name) is an InputError. */
+function parentOf(file: StagesFile, current: string, fileName: string): string | undefined {
+  const parent = Object.hasOwn(file.stages, current) ? file.stages[current]?.extends : undefined;
+  if (parent === undefined) return undefined;
+  if (isReservedKey(parent)) throw new InputError(`stages.${excerpt(current)}.extends: ${reservedKeyProblem(parent)}`);
+  if (!Object.hasOwn(file.stages, parent)) {
+    throw new InputError(
+      `stages.${excerpt(current)}.extends: ${JSON.stringify(excerpt(parent))} is not defined in ${fileName} (stages: ${stageList(file)})`,
+    );
+  }
+  return parent;
+}
+
+function cycleError(current: string, parent: string, cycle: readonly string[]): InputError {
+  // A long cycle shows its first names and how many more, then where it closes.
+  const shown =
+    cycle.length > LISTED_NAMES + 1
+      ? `${cycle.slice(0, LISTED_NAMES).map((name) => excerpt(name)).join(' → ')} → … ${cycle.length - LISTED_NAMES - 1} more → ${excerpt(parent)}`
+      : cycle.map((name) => excerpt(name)).join(' → ');
+  return new InputError(`stages.${excerpt(current)}.extends: ${JSON.stringify(excerpt(parent))} makes a cycle (${shown})`);
+}
+
 function stageList(file: StagesFile): string {
-  const names = Object.keys(file.stages);
-  return names.length > 0 ? names.join(', ') : 'none';
+  return listNames(Object.keys(file.stages));
 }
 
 /** One stage's settings, merged but not yet checked, and where each was written. */
@@ -131,7 +207,8 @@ export function mergeStage(
   const origins = new Map<string, Origin>();
   if (file) {
     if (!Object.hasOwn(file.stages, stage)) {
-      throw new InputError(`stage: ${JSON.stringify(stage)} is not defined in ${fileName} (stages: ${stageList(file)})`);
+      if (isReservedKey(stage)) throw new InputError(`stage: ${reservedKeyProblem(stage)}`);
+      throw new InputError(`stage: ${JSON.stringify(excerpt(stage))} is not defined in ${fileName} (stages: ${stageList(file)})`);
     }
     const chain = extendsChain(file, stage, fileName);
     mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins);

@@ -3,16 +3,25 @@
  * name the field and the value, and the key that was meant when one is misspelt.
  * Pure code apart from loadStagesFile, which reads the file from disk.
  */
-import { readFile } from 'node:fs/promises';
-import { parseDocument } from 'yaml';
+import { constants, type Stats } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { describeValue } from './durations.js';
-import { extendsChain, renderPath, type Segment } from './merge.js';
+import { checkExtends, excerpt, isReservedKey, renderPath, reservedKeyProblem, type Segment } from './merge.js';
 import { API, fileSchema, SETTINGS, SMOKE, type StagesFile } from './schema.js';
 import { InputError } from '../model/errors.js';
 
 /** The stages file read when the `config` input is not set. */
 export const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
+
+/** The largest stages file read (1 MiB): a stages file is a few kilobytes; more is a mistake. */
+export const MAX_STAGES_FILE_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 64 * 1024;
+/** A message quoting what a parser said about the file keeps at most this many characters of it. */
+const PARSER_MESSAGE_CHARS = 200;
+/** Did-you-mean compares a misspelt key with at most this many known keys. */
+const SUGGEST_CANDIDATES = 50;
 
 const TOP_KEYS = ['defaults', 'stages'];
 const SETTINGS_KEYS = Object.keys(SETTINGS);
@@ -45,16 +54,50 @@ const SYNONYMS: Record<string, string> = {
 /** Parse and validate the text of a stages file (YAML or JSON). `fileName` is used in messages. */
 export function parseStagesFile(text: string, fileName: string): StagesFile {
   const raw = readYaml(text.replace(/^\uFEFF/, ''), fileName);
+  refuseReservedKeys(raw);
   const result = fileSchema.safeParse(raw ?? {});
   if (!result.success) {
-    const messages = result.error.issues.flatMap((issue) => issueMessages(issue, raw, fileName));
-    const more = messages.length - 1;
-    const first = messages[0] ?? `${fileName}: not a valid stages file`;
+    // Only the first problem is put into words; the others are counted (a file with thousands of
+    // bad stages costs one message, not thousands of did-you-means).
+    const issues = result.error.issues;
+    const total = issues.reduce((n, issue) => n + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
+    let first: string | undefined;
+    for (const issue of issues) {
+      first = issueMessages(issue, raw, fileName, 1)[0];
+      if (first !== undefined) break;
+    }
+    const more = total - 1;
+    first ??= `${fileName}: not a valid stages file`;
     throw new InputError(more > 0 ? `${first} (and ${more} more problem${more === 1 ? '' : 's'})` : first);
   }
   const file: StagesFile = { defaults: result.data.defaults, stages: result.data.stages };
-  for (const name of Object.keys(file.stages)) extendsChain(file, name, fileName);
+  checkExtends(file, fileName);
   return file;
+}
+
+/**
+ * `__proto__`, `constructor` and `prototype` as a key anywhere in the file (a stage name, an
+ * environment variable, a header) are refused by name: a parser drops `__proto__` without a word,
+ * and a merge through it would write onto Object.prototype.
+ */
+function refuseReservedKeys(raw: unknown): void {
+  const seen = new Set<object>();
+  const stack: Array<{ value: unknown; path: Segment[] }> = [{ value: raw, path: [] }];
+  for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+    const { value, path } = item;
+    if (value === null || typeof value !== 'object' || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((element: unknown, i) => stack.push({ value: element, path: [...path, i] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (isReservedKey(key)) {
+        throw new InputError(`${renderPath([...path, key])}: ${reservedKeyProblem(key)}`);
+      }
+      stack.push({ value: (value as Record<string, unknown>)[key], path: [...path, key] });
+    }
+  }
 }
 
 /** The stage names in the file, in the order written. */
@@ -64,27 +107,75 @@ export function listStages(file: StagesFile): string[] {
 
 /**
  * Read the stages file. A file that does not exist is `undefined` unless `required` (the user
- * named `config` explicitly), then it is an InputError.
+ * named `config` explicitly), then it is an InputError. Only a regular file up to
+ * MAX_STAGES_FILE_BYTES is read: a FIFO, a device or a directory is refused without being opened
+ * for reading (a FIFO would block, `/dev/zero` would never end), and the opened handle is checked
+ * again, so a file swapped for something else in between is refused too.
  */
 export async function loadStagesFile(path: string, required: boolean, shownAs = path): Promise<StagesFile | undefined> {
-  let text: string;
+  const named = `config: ${JSON.stringify(shownAs)}`;
+  const cannotRead = (error: unknown): InputError => {
+    const code = (error as NodeJS.ErrnoException).code;
+    return new InputError(`${named} cannot be read (${code ?? String(error)})`);
+  };
   try {
-    text = await readFile(path, 'utf8');
+    refuseNonFile(await stat(path), named);
   } catch (error) {
+    if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') {
       if (!required) return undefined;
-      throw new InputError(`config: ${JSON.stringify(shownAs)} does not exist`);
+      throw new InputError(`${named} does not exist`);
     }
-    if (code === 'EISDIR') throw new InputError(`config: ${JSON.stringify(shownAs)} is a directory, not a stages file`);
-    throw new InputError(`config: ${JSON.stringify(shownAs)} cannot be read (${code ?? String(error)})`);
+    throw cannotRead(error);
+  }
+
+  let text: string;
+  // O_NONBLOCK: should a FIFO be put in the file's place after the check, opening it does not wait.
+  const handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0)).catch((error: unknown) => {
+    throw cannotRead(error);
+  });
+  try {
+    refuseNonFile(await handle.stat(), named);
+    // At most one byte over the cap is read, whatever the size said (a file can grow).
+    const chunks: Buffer[] = [];
+    let length = 0;
+    while (length <= MAX_STAGES_FILE_BYTES) {
+      const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, MAX_STAGES_FILE_BYTES + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+    }
+    if (length > MAX_STAGES_FILE_BYTES) throw tooBig(named);
+    text = Buffer.concat(chunks, length).toString('utf8');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw cannotRead(error);
+  } finally {
+    await handle.close();
   }
   return parseStagesFile(text, shownAs);
 }
 
+function refuseNonFile(stats: Stats, named: string): void {
+  if (stats.isDirectory()) throw new InputError(`${named} is a directory, not a stages file`);
+  if (!stats.isFile()) throw new InputError(`${named} is not a regular file (a FIFO, socket or device is not read)`);
+  if (stats.size > MAX_STAGES_FILE_BYTES) throw tooBig(named);
+}
+
+function tooBig(named: string): InputError {
+  return new InputError(`${named} is larger than ${MAX_STAGES_FILE_BYTES / (1 << 20)} MiB, too large for a stages file`);
+}
+
 function readYaml(text: string, fileName: string): unknown {
-  const doc = parseDocument(text, { merge: true });
-  const error = doc.errors[0];
+  // uniqueKeys off: the parser's own check scans every earlier key of a mapping for each key
+  // (quadratic in the number of stages); duplicateKey does the same check with a set.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { merge: true, uniqueKeys: false, lineCounter });
+  const parseError = doc.errors[0];
+  const duplicate = duplicateKey(doc, lineCounter);
+  const error = parseError && (!duplicate || parseError.pos[0] <= duplicate.offset) ? parseError : duplicate;
   if (error) {
     const trimmed = text.trim();
     if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -94,7 +185,8 @@ function readYaml(text: string, fileName: string): unknown {
         // Not JSON either: report what YAML said.
       }
     }
-    const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, '');
+    // The parser's words can quote the file (an alias, a tag): keep them short.
+    const message = excerpt((error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, ''), PARSER_MESSAGE_CHARS);
     const where = error.linePos?.[0];
     const at = where ? ` at line ${where.line}, column ${where.col}` : '';
     throw new InputError(`${fileName}: YAML syntax error${at}: ${message}`);
@@ -102,17 +194,38 @@ function readYaml(text: string, fileName: string): unknown {
   try {
     return doc.toJS() as unknown;
   } catch (err) {
-    throw new InputError(`${fileName}: ${(err as Error).message.split('\n')[0] ?? 'cannot be read as YAML'}`);
+    throw new InputError(`${fileName}: ${excerpt((err as Error).message.split('\n')[0] ?? 'cannot be read as YAML', PARSER_MESSAGE_CHARS)}`);
   }
 }
 
-function issueMessages(issue: z.core.$ZodIssue, raw: unknown, fileName: string): string[] {
+/** The issue's messages (one per unknown key), at most `limit` of them. */
+/** The first key (in the text) written twice in one mapping, as the parser reports one. */
+function duplicateKey(
+  doc: Document,
+  lineCounter: LineCounter,
+): { message: string; offset: number; linePos: [{ line: number; col: number }] } | undefined {
+  let first: number | undefined;
+  visit(doc, {
+    Map(_key, map) {
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        const start = pair.key.range?.[0];
+        if (seen.has(pair.key.value) && start !== undefined && (first === undefined || start < first)) first = start;
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return first === undefined ? undefined : { message: 'Map keys must be unique', offset: first, linePos: [lineCounter.linePos(first)] };
+}
+
+function issueMessages(issue: z.core.$ZodIssue, raw: unknown, fileName: string, limit = Infinity): string[] {
   const path = issue.path.filter((p): p is Segment => typeof p === 'string' || typeof p === 'number');
   if (issue.code === 'unrecognized_keys') {
     // At the top of the file, name the file: `stage:` alone would read like the `stage` input.
-    return issue.keys.map((key) =>
+    return issue.keys.slice(0, limit).map((key) =>
       path.length === 0
-        ? `${fileName}: ${JSON.stringify(key)} is an ${unknownKeyHint(path, key)}`
+        ? `${fileName}: ${JSON.stringify(excerpt(key))} is an ${unknownKeyHint(path, key)}`
         : `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`,
     );
   }
@@ -157,16 +270,18 @@ function suggest(key: string, known: readonly string[]): string | undefined {
   if (known.includes(normal)) return normal;
   const synonym = SYNONYMS[normal];
   if (synonym && known.includes(synonym)) return synonym;
+  const limit = Math.max(1, Math.floor(Math.max(normal.length, 3) / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of known) {
+  for (const candidate of known.slice(0, SUGGEST_CANDIDATES)) {
+    // The distance is at least the difference in length: skip what cannot be close enough.
+    if (Math.abs(candidate.length - normal.length) > limit) continue;
     const distance = levenshtein(normal, candidate);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const limit = Math.max(1, Math.floor(Math.max(normal.length, 3) / 3));
   return bestDistance <= limit ? best : undefined;
 }
 

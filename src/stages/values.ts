@@ -3,7 +3,7 @@
  * rate, alarm names, the smoke URL, the expected status and body, variable names and the
  * variables Lambda reserves, header names and `${VAR}` in header values.
  */
-import type { Fields, Segment } from './merge.js';
+import { isReservedKey, reservedKeyProblem, type Fields, type Segment } from './merge.js';
 import { ERROR_RATE_HINT, MAX_WAIT_MS, STATUS_HINT, TRAFFIC_HINT, type At } from './schema.js';
 import { parseDuration } from './durations.js';
 import { BODY_FLAGS, compileBodyRegex } from '../checks/body-regex.js';
@@ -93,6 +93,7 @@ export function alarmNames(alarms: string | string[], fields: Fields): string[] 
 export function environmentVariables(environment: Record<string, string>, fields: Fields): Record<string, string> {
   const variables: Record<string, string> = {};
   for (const [name, value] of Object.entries(environment)) {
+    if (isReservedKey(name)) throw new InputError(`${fields.name(['environment', name])}: ${reservedKeyProblem(name)}`);
     if (!ENV_NAME_RE.test(name)) {
       throw new InputError(
         `${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`,

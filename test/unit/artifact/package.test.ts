@@ -206,6 +206,55 @@ describe('prepareArtifact: a directory', () => {
     expect(err.message).toContain('secret.txt');
   });
 
+  describe('inside the workspace (baseDir)', () => {
+    let workspace: string;
+    let outside: string;
+    beforeEach(async () => {
+      workspace = join(scratch, 'workspace');
+      outside = join(scratch, 'elsewhere');
+      await writeTree(outside, Object.keys(TREE), new Date());
+      await mkdir(workspace);
+    });
+
+    it('refuses a directory root that is a symlink to outside the workspace, naming the input and value', async () => {
+      await symlink(outside, join(workspace, 'app'));
+      const err = await refused(prepareArtifact('app', { workDir, baseDir: workspace }));
+      expect(err.message).toBe(
+        `artifact: "app" is a symlink pointing outside the workspace (${outside}); the artifact must be in the workspace`,
+      );
+    });
+
+    it('refuses a path that leads out of the workspace (.., absolute, a zip behind a link)', async () => {
+      const zip = join(outside, 'f.zip');
+      execFileSync('zip', ['-q', '-j', zip, join(outside, 'index.js')]);
+      const up = await refused(prepareArtifact('../elsewhere', { workDir, baseDir: workspace, field: 'code' }));
+      expect(up.message).toBe(`code: "../elsewhere" is outside the workspace (${outside}); the artifact must be in the workspace`);
+      const absolute = await refused(prepareArtifact(zip, { workDir, baseDir: workspace }));
+      expect(absolute.message).toContain(`artifact: "${zip}" is outside the workspace`);
+      await symlink(zip, join(workspace, 'f.zip'));
+      const linked = await refused(prepareArtifact('f.zip', { workDir, baseDir: workspace }));
+      expect(linked.message).toContain('artifact: "f.zip" is a symlink pointing outside the workspace');
+      await symlink(outside, join(workspace, 'via'));
+      const through = await refused(prepareArtifact('via/lib', { workDir, baseDir: workspace }));
+      expect(through.message).toContain('artifact: "via/lib" is outside the workspace');
+    });
+
+    it('packs a directory reached through a symlink that stays in the workspace', async () => {
+      await writeTree(join(workspace, 'real'), Object.keys(TREE), new Date());
+      await symlink('real', join(workspace, 'app'));
+      const viaLink = await prepareArtifact('app', { workDir, baseDir: workspace });
+      const direct = await prepareArtifact('real', { workDir, baseDir: workspace });
+      expect(viaLink.codeSha256).toBe(direct.codeSha256);
+    });
+
+    it('still refuses a symlink inside the directory that leaves it', async () => {
+      await writeTree(join(workspace, 'app'), Object.keys(TREE), new Date());
+      await symlink(join(outside, 'index.js'), join(workspace, 'app', 'leak.js'));
+      const err = await refused(prepareArtifact('app', { workDir, baseDir: workspace }));
+      expect(err.message).toBe(`artifact: "app/leak.js" is a symlink pointing outside the directory (${outside}/index.js)`);
+    });
+  });
+
   it('refuses a broken symlink', async () => {
     const src = join(scratch, 'dist');
     await writeTree(src, Object.keys(TREE), new Date());

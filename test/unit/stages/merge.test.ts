@@ -1,6 +1,8 @@
 /** Merging a stage (src/stages/merge.ts): defaults ← extends ← the stage ← the inputs, and where each value was written. */
 import { describe, expect, it } from 'vitest';
 import { expectInputError, EXAMPLE, ENV, resolve } from './fixtures.js';
+import { checkExtends, Fields } from '../../../src/stages/merge.js';
+import { environmentVariables } from '../../../src/stages/values.js';
 import { parseStagesFile } from '../../../src/stages/parse.js';
 import { resolveStage } from '../../../src/stages/resolve.js';
 import type { StagesFile } from '../../../src/stages/schema.js';
@@ -204,5 +206,104 @@ describe('where a value was written', () => {
       () => resolve(EXAMPLE, 'prod', {}, {}),
       "stages.dev.smoke.headers.x-api-key: ${SMOKE_API_KEY} is not set in the step's environment",
     );
+  });
+});
+
+describe('reserved names in a merge', () => {
+  const reserved = (key: string) => `${JSON.stringify(key)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`;
+
+  it('names the stage input when it is __proto__, constructor or prototype', () => {
+    for (const stage of ['__proto__', 'constructor', 'prototype']) {
+      expectInputError(() => resolve(EXAMPLE, stage), `stage: ${reserved(stage)}`);
+    }
+  });
+
+  it('refuses a __proto__ key in a file built by hand instead of merging through it', () => {
+    const environment = JSON.parse('{"__proto__": {"polluted": "yes"}}') as Record<string, string>;
+    const file: StagesFile = { defaults: { function: 'fn', environment }, stages: { dev: {} } };
+    expectInputError(
+      () => resolveStage({ file, stage: 'dev', overrides: {}, env: {} }),
+      `defaults.environment.__proto__: ${reserved('__proto__')}`,
+    );
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses constructor as an environment variable in a file built by hand', () => {
+    const file: StagesFile = { defaults: { function: 'fn' }, stages: { dev: { environment: { constructor: 'x' } } } };
+    expectInputError(() => resolveStage({ file, stage: 'dev', overrides: {}, env: {} }), `stages.dev.environment.constructor: ${reserved('constructor')}`);
+  });
+});
+
+describe('environmentVariables guards reserved names too', () => {
+  it('refuses constructor and prototype given to it directly', () => {
+    const fields = new Fields(new Map(), 'stages.dev');
+    for (const name of ['constructor', 'prototype']) {
+      expectInputError(
+        () => environmentVariables({ A: '1', [name]: 'x' }, fields),
+        `stages.dev.environment.${name}: ${JSON.stringify(name)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`,
+      );
+    }
+  });
+});
+
+describe('thousands of stages', () => {
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `s${i}`);
+  /** Stage i extends stage i+1: one chain through every stage. */
+  const chainFile = (n: number): StagesFile => ({
+    defaults: { function: 'fn' },
+    stages: Object.fromEntries(names(n).map((name, i) => [name, i + 1 < n ? { extends: `s${i + 1}` } : {}])),
+  });
+
+  /** How many times the check looks a stage up (a Proxy over `stages` counts the lookups). */
+  function lookups(file: StagesFile): number {
+    let count = 0;
+    const stages = new Proxy(file.stages, {
+      get: (target, key, receiver) => (count++, Reflect.get(target, key, receiver) as unknown),
+      getOwnPropertyDescriptor: (target, key) => (count++, Reflect.getOwnPropertyDescriptor(target, key)),
+      has: (target, key) => (count++, Reflect.has(target, key)),
+    });
+    checkExtends({ ...file, stages }, 'f.yml');
+    return count;
+  }
+
+  it('checks extends with a number of lookups linear in the stages (one long chain)', () => {
+    const small = lookups(chainFile(500));
+    const large = lookups(chainFile(5_000));
+    expect(large).toBeLessThanOrEqual(10 * small + 100); // quadratic would be 100 times
+    expect(large).toBeLessThan(10 * 5_000);
+  });
+
+  it('parses and resolves 5,000 stages, the first and the last of one chain', () => {
+    const yaml = `defaults: { function: fn }\nstages:\n${names(5_000)
+      .map((name, i) => `  ${name}: ${i + 1 < 5_000 ? `{ extends: s${i + 1}, memory-size: ${128 + (i % 8)} }` : '{ timeout: 9 }'}`)
+      .join('\n')}\n`;
+    const file = parseStagesFile(yaml, 'f.yml');
+    expect(resolveStage({ file, stage: 's0', overrides: {}, env: {} })).toMatchObject({ memorySize: 128, timeoutSeconds: 9 });
+    expect(resolveStage({ file, stage: 's4999', overrides: {}, env: {} })).toMatchObject({ timeoutSeconds: 9 });
+  });
+
+  it('lists at most five stage names in a message, then how many more', () => {
+    const file = chainFile(2_000);
+    expectInputError(
+      () => resolveStage({ file, stage: 'qa', overrides: {}, env: {} }),
+      'stage: "qa" is not defined in stage-deploy.yml (stages: s0, s1, s2, s3, s4 and 1995 more)',
+    );
+    const orphan: StagesFile = { defaults: {}, stages: { ...file.stages, 'a-prod': { extends: 'nope' } } };
+    expectInputError(
+      () => checkExtends(orphan, 'f.yml'),
+      'stages.a-prod.extends: "nope" is not defined in f.yml (stages: s0, s1, s2, s3, s4 and 1996 more)',
+    );
+  });
+
+  it('shows a long cycle by its first five names and a count', () => {
+    const file = chainFile(3_000);
+    file.stages.s2999 = { extends: 's0' };
+    expectInputError(() => checkExtends(file, 'f.yml'), 'stages.s2999.extends: "s0" makes a cycle (s0 → s1 → s2 → s3 → s4 → … 2995 more → s0)');
+  });
+
+  it('cuts a long stage name short in messages', () => {
+    const long = 'x'.repeat(5_000);
+    const file: StagesFile = { defaults: {}, stages: { [long]: { extends: 'nope' } } };
+    expectInputError(() => checkExtends(file, 'f.yml'), `stages.${'x'.repeat(57)}....extends: "nope" is not defined in f.yml (stages: ${'x'.repeat(57)}...)`);
   });
 });

@@ -1,10 +1,11 @@
 /** parseStagesFile, listStages and loadStagesFile (src/stages/parse.ts): reading the file and the messages of its shape. */
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm, symlink, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInputError, EXAMPLE, resolve, devWith, smokeWith } from './fixtures.js';
-import { listStages, loadStagesFile, parseStagesFile } from '../../../src/stages/parse.js';
+import { listStages, loadStagesFile, MAX_STAGES_FILE_BYTES, parseStagesFile } from '../../../src/stages/parse.js';
 import { resolveStage } from '../../../src/stages/resolve.js';
 import { InputError } from '../../../src/model/errors.js';
 
@@ -154,5 +155,122 @@ describe('loadStagesFile', () => {
     const path = join(dir, 'broken.yml');
     await writeFile(path, 'stages: { dev: [ }\n');
     await expect(loadStagesFile(path, true)).rejects.toThrowError(`${path}: YAML syntax error`);
+  });
+});
+
+describe('loadStagesFile: only a regular file of a sane size', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'stages-file-kind-'));
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a FIFO without opening it (it would wait for a writer for ever)', async () => {
+    const path = join(dir, 'fifo.yml');
+    execFileSync('mkfifo', [path]);
+    await expect(loadStagesFile(path, true)).rejects.toThrowError(
+      new InputError(`config: ${JSON.stringify(path)} is not a regular file (a FIFO, socket or device is not read)`),
+    );
+  }, 5_000);
+
+  it('refuses a device (/dev/zero never ends), also through a symlink', async () => {
+    await expect(loadStagesFile('/dev/zero', true, 'zero.yml')).rejects.toThrowError(
+      'config: "zero.yml" is not a regular file (a FIFO, socket or device is not read)',
+    );
+    await symlink('/dev/zero', join(dir, 'linked.yml'));
+    await expect(loadStagesFile(join(dir, 'linked.yml'), true, 'linked.yml')).rejects.toThrowError(
+      'config: "linked.yml" is not a regular file',
+    );
+  }, 5_000);
+
+  it('reads a file of exactly the cap, refuses one byte more', async () => {
+    const exact = join(dir, 'exact.yml');
+    const body = 'stages:\n  dev: {}\n';
+    await writeFile(exact, body + '#'.repeat(MAX_STAGES_FILE_BYTES - body.length));
+    const file = await loadStagesFile(exact, true);
+    expect(file && listStages(file)).toEqual(['dev']);
+    const over = join(dir, 'over.yml');
+    await writeFile(over, body + '#'.repeat(MAX_STAGES_FILE_BYTES - body.length + 1));
+    await expect(loadStagesFile(over, true, 'over.yml')).rejects.toThrowError(
+      new InputError('config: "over.yml" is larger than 1 MiB, too large for a stages file'),
+    );
+  });
+});
+
+describe('reserved names: __proto__, constructor, prototype', () => {
+  const reserved = (key: string) => `${JSON.stringify(key)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`;
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses %s as a stage name, in YAML and in JSON', (name) => {
+    expectInputError(() => parseStagesFile(`stages:\n  ${name}:\n    function: f\n  dev: {}\n`, 'f.yml'), `stages.${name}: ${reserved(name)}`);
+    const json = `{"stages": {"dev": {}, "${name}": {"function": "f"}}}`;
+    expectInputError(() => parseStagesFile(json, 'f.json'), `stages.${name}: ${reserved(name)}`);
+  });
+
+  it('refuses them as environment variables, header names and keys under defaults', () => {
+    expectInputError(
+      () => parseStagesFile(devWith('{ environment: { A: x, __proto__: y } }'), 'f.yml'),
+      `stages.dev.environment.__proto__: ${reserved('__proto__')}`,
+    );
+    expectInputError(
+      () => parseStagesFile('defaults:\n  environment:\n    constructor: y\nstages:\n  dev: {}\n', 'f.yml'),
+      `defaults.environment.constructor: ${reserved('constructor')}`,
+    );
+    expectInputError(() => parseStagesFile(smokeWith('headers: { __proto__: x }'), 'f.yml'), `stages.dev.smoke.headers.__proto__: ${reserved('__proto__')}`);
+    expectInputError(() => parseStagesFile('defaults:\n  __proto__: { function: f }\n', 'f.yml'), `defaults.__proto__: ${reserved('__proto__')}`);
+    expect(({} as Record<string, unknown>).function).toBeUndefined(); // nothing written onto Object.prototype
+  });
+
+  it('refuses them as an extends target', () => {
+    for (const name of ['__proto__', 'constructor', 'prototype']) {
+      expectInputError(() => parseStagesFile(`stages:\n  dev: { extends: ${name} }\n`, 'f.yml'), `stages.dev.extends: ${reserved(name)}`);
+    }
+  });
+});
+
+describe('duplicate keys (checked with a set, not by the parser\'s scan of every earlier key)', () => {
+  it('reports the first duplicate among 5,000 stages with its line', () => {
+    const stages = Array.from({ length: 5_000 }, (_, i) => `  s${i}: {}`);
+    stages.push('  s4321: { timeout: 3 }', '  s7: {}');
+    expectInputError(() => parseStagesFile(`stages:\n${stages.join('\n')}\n`, 'f.yml'), 'f.yml: YAML syntax error at line 5002, column 3: Map keys must be unique');
+  });
+
+  it('reports whichever comes first, a duplicate or a syntax error', () => {
+    expectInputError(
+      () => parseStagesFile('stages:\n  dev: {}\n  dev: {}\n  prod: [\n', 'f.yml'),
+      'f.yml: YAML syntax error at line 3, column 3: Map keys must be unique',
+    );
+    expectInputError(
+      () => parseStagesFile('stages: { dev: {}, prod: {}, dev: {} }\n', 'f.yml'),
+      'f.yml: YAML syntax error at line 1, column 30: Map keys must be unique',
+    );
+  });
+});
+
+describe('messages stay short', () => {
+  it('quotes at most a short excerpt of what the YAML parser said', () => {
+    const alias = 'a'.repeat(5_000);
+    let message = '';
+    try {
+      parseStagesFile(`stages:\n  dev: *${alias}\n`, 'f.yml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^f\.yml: /);
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it('cuts a long unknown key short and counts the other problems instead of wording each', () => {
+    const keys = Array.from({ length: 3_000 }, (_, i) => `  key${i}${'x'.repeat(200)}: 1`).join('\n');
+    let message = '';
+    try {
+      parseStagesFile(`defaults:\n${keys}\nstages:\n  dev: {}\n`, 'f.yml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^defaults\.key0x+\.\.\.: unknown key \(known keys: .*\) \(and 2999 more problems\)$/);
+    expect(message.length).toBeLessThan(400);
   });
 });
