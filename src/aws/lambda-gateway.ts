@@ -59,6 +59,7 @@ import type {
   InvokeResult,
   LoggingSettings,
 } from '../model/lambda.js';
+import { AliasConflictError } from '../model/errors.js';
 import type { LambdaGateway } from '../model/ports.js';
 
 export interface WaiterOptions {
@@ -87,6 +88,23 @@ const DEFAULT_WAITER: Required<WaiterOptions> = {
 
 function isNotFound(error: unknown): boolean {
   return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+
+/**
+ * An alias write Lambda refused because the alias changed under the caller, as AliasConflictError:
+ * PreconditionFailedException (the RevisionId sent is not the alias's), or
+ * ResourceConflictException on CreateAlias (the alias exists: another run created it first).
+ * Anything else is returned as it is.
+ */
+function aliasConflict(error: unknown, functionName: string, alias: string, operation: 'CreateAlias' | 'UpdateAlias'): unknown {
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'PreconditionFailedException') {
+    return new AliasConflictError('moved', `alias ${alias} of ${functionName} changed since it was read (${operation}: ${error.message})`, { cause: error });
+  }
+  if (error.name === 'ResourceConflictException' && operation === 'CreateAlias') {
+    return new AliasConflictError('exists', `alias ${alias} of ${functionName} already exists (${operation}: ${error.message})`, { cause: error });
+  }
+  return error;
 }
 
 function toVersionState(config: FunctionConfiguration): FunctionVersionState {
@@ -210,15 +228,19 @@ export class SdkLambdaGateway implements LambdaGateway {
   }
 
   async createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState> {
-    const created = await this.client.send(
-      new CreateAliasCommand({
-        FunctionName: functionName,
-        Name: alias,
-        FunctionVersion: version,
-        Description: description,
-      }),
-    );
-    return toAliasState(created);
+    try {
+      const created = await this.client.send(
+        new CreateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: version,
+          Description: description,
+        }),
+      );
+      return toAliasState(created);
+    } catch (error) {
+      throw aliasConflict(error, functionName, alias, 'CreateAlias');
+    }
   }
 
   async updateAlias(
@@ -226,18 +248,22 @@ export class SdkLambdaGateway implements LambdaGateway {
     alias: string,
     target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
   ): Promise<AliasState> {
-    const updated = await this.client.send(
-      new UpdateAliasCommand({
-        FunctionName: functionName,
-        Name: alias,
-        FunctionVersion: target.version,
-        // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
-        RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
-        ...(target.description !== undefined && { Description: target.description }),
-        ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
-      }),
-    );
-    return toAliasState(updated);
+    try {
+      const updated = await this.client.send(
+        new UpdateAliasCommand({
+          FunctionName: functionName,
+          Name: alias,
+          FunctionVersion: target.version,
+          // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+          RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+          ...(target.description !== undefined && { Description: target.description }),
+          ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+        }),
+      );
+      return toAliasState(updated);
+    } catch (error) {
+      throw aliasConflict(error, functionName, alias, 'UpdateAlias');
+    }
   }
 
   async deleteAlias(functionName: string, alias: string): Promise<void> {

@@ -8,3 +8,19 @@ export class InputError extends Error {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * Lambda refused an alias write because the alias is not as this run last saw it: another
+ * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
+ * The adapter maps PreconditionFailedException / ResourceConflictException to it.
+ */
+export class AliasConflictError extends Error {
+  override name = 'AliasConflictError';
+  constructor(
+    readonly conflict: 'moved' | 'exists',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

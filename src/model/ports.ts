@@ -34,10 +34,11 @@ export interface LambdaGateway {
     functionName: string,
     options: { codeSha256: string; description: string; revisionId?: string },
   ): Promise<FunctionVersionState>;
+  /** Throws AliasConflictError (`exists`) when the alias already exists. */
   createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState>;
   /**
    * Point the alias at `version` with the given weights (none: all traffic on `version`).
-   * With `revisionId`, fails if the alias changed since it was read.
+   * With `revisionId`, fails with AliasConflictError (`moved`) if the alias changed since it was read.
    */
   updateAlias(
     functionName: string,

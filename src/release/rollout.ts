@@ -13,7 +13,7 @@
  * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
  */
 import { invokeCheck } from '../checks/invoke.js';
-import { errorMessage } from '../model/errors.js';
+import { AliasConflictError, errorMessage } from '../model/errors.js';
 import type { AliasState } from '../model/lambda.js';
 import type { Clock, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore, SmokeChecker } from '../model/ports.js';
 import type { CheckRecord, GateReading, SmokeResult } from '../model/results.js';
@@ -21,6 +21,7 @@ import type { StageSettings, TrafficStrategy } from '../model/settings.js';
 import { formatDuration } from '../report/format.js';
 import { rolloutBudgetMs } from './budget.js';
 import { judgeGates } from './gates.js';
+import { parseHistory } from './history.js';
 import { judgeLeftover } from './leftover.js';
 import type { Timeline } from './timeline.js';
 import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
@@ -46,9 +47,11 @@ export type ShiftOutcome =
       failure: string;
       /**
        * Where the alias ended: never moved (`untouched`, a check before any traffic failed), put
-       * back on the version it was on, or removed (it was created by this shift).
+       * back on the version it was on, removed (it was created by this shift), or left as another
+       * release made it (`superseded`: a write of this run was refused because the alias had moved
+       * under it; `note` says what was found and what was left).
        */
-      restored?: { untouched: true } | { to: string } | { removed: true };
+      restored?: { untouched: true } | { to: string } | { removed: true } | Superseded;
       /** Set when putting it back failed: the alias may still be on `toVersion`. */
       repair?: { error: string; command: string };
     } & CheckRecord);
@@ -74,6 +77,15 @@ export interface ShiftDeps {
 }
 
 class RolloutFailure extends Error {}
+
+/** Another release moved (or created, or removed) the alias while this run worked on it: nothing of it is overwritten. */
+export interface Superseded {
+  superseded: true;
+  /** The alias as read after the refusal; undefined when it is gone. */
+  found?: AliasState;
+  /** e.g. `another release moved alias dev to version 9 (commit abc1234) while this run checked version 8; version 8 is not live, nothing was put back` */
+  note: string;
+}
 
 export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Promise<ShiftOutcome> {
   const { settings, before, toVersion, description } = request;
@@ -222,6 +234,14 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     // The last word: a cancel that came while nothing was waiting still rolls back.
     cancelled();
   } catch (error) {
+    if (error instanceof AliasConflictError) {
+      // Another release wrote the alias since this run read (or last wrote) it: leave it as it is.
+      const doing = before === undefined ? 'created it for' : 'shifted to';
+      const restored = await superseded(request, deps, error.conflict === 'exists' ? 'created' : 'moved', doing);
+      deps.state?.clear();
+      common.traffic.push({ atMs: at(), percent: 0 });
+      return { ok: false, failure: before === undefined ? 'creating the alias was refused' : 'the shift was refused', restored, ...(smoke && { smoke }), ...common };
+    }
     failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
     if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
       // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
@@ -234,32 +254,106 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     deps.state?.clear();
     return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
   }
-  const outcome = await restore(request, deps);
+  const outcome = await restore(request, deps, shifted);
   common.traffic.push({ atMs: at(), percent: 0 });
   if ('restored' in outcome) deps.state?.clear();
   return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
 }
 
-/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
+/**
+ * Put the alias back as it was before the shift (delete it when the shift created it): one call,
+ * conditional on the alias being as this run last wrote it (`written`). When another release
+ * moved it meanwhile, Lambda refuses and the alias is left as that release made it.
+ */
 async function restore(
   request: ShiftRequest,
   deps: ShiftDeps,
-): Promise<{ restored: { to: string } | { removed: true } } | { repair: { error: string; command: string } }> {
+  written: AliasState | undefined,
+): Promise<{ restored: { to: string } | { removed: true } | Superseded } | { repair: { error: string; command: string } }> {
   const { settings, before } = request;
   const { lambda, timeline } = deps;
   const name = settings.functionName;
   try {
     if (before === undefined) {
+      // DeleteAlias takes no RevisionId: read first, and remove only the alias as this run left it.
+      const now = await lambda.getAlias(name, settings.alias);
+      if (now === undefined) return { restored: { removed: true } };
+      if (!asWritten(now, written, request)) return { restored: await superseded(request, deps, 'moved', 'checked', now) };
       await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
       return { restored: { removed: true } };
     }
     await timeline.step('rollback', () =>
-      lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }),
+      lambda.updateAlias(name, settings.alias, {
+        version: before.version,
+        weights: before.weights,
+        description: before.description,
+        ...(written?.revisionId !== undefined && { revisionId: written.revisionId }),
+      }),
     );
     return { restored: { to: before.version } };
   } catch (rollbackError) {
+    if (rollbackError instanceof AliasConflictError) return { restored: await superseded(request, deps, 'moved', 'checked') };
     return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
   }
+}
+
+/** True when the alias is as this run last wrote it (by RevisionId when both have one). */
+function asWritten(alias: AliasState, written: AliasState | undefined, request: ShiftRequest): boolean {
+  if (written === undefined) return alias.version === request.toVersion && alias.description === request.description;
+  if (alias.revisionId !== undefined && written.revisionId !== undefined) return alias.revisionId === written.revisionId;
+  return alias.version === written.version && alias.description === written.description && sameWeights(alias.weights, written.weights);
+}
+
+function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+/** Re-read the alias after a refused write and say what another release left there; nothing is written. */
+async function superseded(
+  request: ShiftRequest,
+  deps: ShiftDeps,
+  conflict: 'moved' | 'created',
+  doing: 'checked' | 'shifted to' | 'created it for',
+  read?: AliasState,
+): Promise<Superseded> {
+  const { settings, toVersion } = request;
+  let found = read;
+  if (found === undefined) {
+    try {
+      found = await deps.lambda.getAlias(settings.functionName, settings.alias);
+    } catch (error) {
+      deps.log.warn(`Could not read alias ${settings.alias} again after the conflict: ${errorMessage(error)}`);
+    }
+  }
+  const note = conflictNote(settings.alias, toVersion, found, conflict, doing);
+  deps.log.warn(`Alias ${settings.alias} of ${settings.functionName}: ${note}.`);
+  return { superseded: true, ...(found !== undefined && { found }), note };
+}
+
+/**
+ * What another release left on the alias, e.g. `another release moved alias dev to version 9
+ * (commit abc1234) while this run checked version 8; version 8 is not live, nothing was put back`.
+ */
+export function conflictNote(
+  alias: string,
+  toVersion: string,
+  found: AliasState | undefined,
+  conflict: 'moved' | 'created',
+  doing: 'checked' | 'shifted to' | 'created it for',
+): string {
+  const left = conflict === 'created' ? 'nothing was removed' : 'nothing was put back';
+  if (found === undefined) return `another release removed alias ${alias} while this run ${doing} version ${toVersion}; ${left}`;
+  const release = parseHistory(found.description).find((r) => r.version === found.version);
+  const commit = release !== undefined && release.commit !== '' ? `, commit ${release.commit.slice(0, 7)}` : '';
+  const split = Object.entries(found.weights)
+    .filter(([, weight]) => weight > 0)
+    .map(([version, weight]) => `${Math.round(weight * 100)}% on version ${version}`);
+  const where = `version ${found.version}${split.length > 0 ? ` with ${split.join(', ')}` : ''}${commit}`;
+  const ours = found.version === toVersion ? 100 - Object.values(found.weights).reduce((sum, w) => sum + Math.round(w * 100), 0) : Math.round((found.weights[toVersion] ?? 0) * 100);
+  const live = ours > 0 ? `version ${toVersion} still takes ${ours}% of ${alias} (left as found: check it)` : `version ${toVersion} is not live`;
+  const what = conflict === 'created' ? `another release created alias ${alias} (on ${where})` : `another release moved alias ${alias} to ${where}`;
+  return `${what} while this run ${doing} version ${toVersion}; ${live}, ${left}`;
 }
 
 /**
@@ -285,12 +379,23 @@ export async function restoreFromState(state: RolloutState, lambda: LambdaGatewa
     case 'restore': {
       const before = state.before;
       if (before === null) return 'nothing to do';
-      await lambda.updateAlias(state.functionName, state.alias, {
-        version: before.version,
-        weights: before.weights,
-        description: before.description,
-        ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
-      });
+      try {
+        await lambda.updateAlias(state.functionName, state.alias, {
+          version: before.version,
+          weights: before.weights,
+          description: before.description,
+          // As just read and judged: another release that moves it in between wins.
+          ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
+        });
+      } catch (error) {
+        if (!(error instanceof AliasConflictError)) throw error;
+        const now = await lambda.getAlias(state.functionName, state.alias);
+        log.warn(
+          `stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ` +
+            `${conflictNote(state.alias, state.toVersion, now, 'moved', 'checked')}.`,
+        );
+        return 'refused';
+      }
       log.warn(
         `Put alias ${state.alias} of ${state.functionName} back on version ${before.version}: the release of version ${state.toVersion} did not finish.`,
       );
@@ -312,6 +417,7 @@ export function describeFailedShift(outcome: Extract<ShiftOutcome, { ok: false }
     );
   }
   const restored = outcome.restored;
+  if (restored && 'superseded' in restored) return `${outcome.failure}; ${restored.note}`;
   if (restored && 'untouched' in restored) return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
   if (restored && 'removed' in restored) {
     return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;

@@ -12,6 +12,7 @@ import type {
   InvokeResult
 } from '../../src/model/lambda.js';
 import type { SmokeSettings, StageSettings } from '../../src/model/settings.js';
+import { AliasConflictError } from '../../src/model/errors.js';
 import type { ArtifactStore, Clock, LambdaGateway, Log, SmokeChecker } from '../../src/model/ports.js';
 import type { SmokeResult } from '../../src/model/results.js';
 
@@ -96,6 +97,7 @@ export class FakeLambda implements LambdaGateway {
 
   async createAlias(_functionName: string, alias: string, version: string, description: string) {
     this.check('createAlias');
+    if (this.aliases.has(alias)) throw new AliasConflictError('exists', `ResourceConflictException: alias ${alias} already exists`);
     const state: AliasState = { name: alias, arn: `${this.latest.functionArn}:${alias}`, version, description, weights: {}, revisionId: 'a1' };
     this.aliases.set(alias, state);
     return { ...state };
@@ -109,7 +111,9 @@ export class FakeLambda implements LambdaGateway {
     this.check('updateAlias');
     const current = this.aliases.get(alias);
     if (!current) throw new Error('ResourceNotFound: alias');
-    if (target.revisionId !== undefined && target.revisionId !== current.revisionId) throw new Error('PreconditionFailed: RevisionId');
+    if (target.revisionId !== undefined && target.revisionId !== current.revisionId) {
+      throw new AliasConflictError('moved', 'PreconditionFailedException: The Revision Id provided does not match the latest Revision Id.');
+    }
     const state: AliasState = {
       ...current,
       version: target.version,
