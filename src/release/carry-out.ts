@@ -12,6 +12,7 @@ import type { CheckRecord, DryRun, ReleaseResult, Unchanged, UploadRecord } from
 import type { ReleaseCommand, StageSettings } from '../model/settings.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
 import { formatSize } from '../report/format.js';
+import { describeDifferences, desiredSettings } from './change-check.js';
 import type { ReleaseDeps } from './deps.js';
 import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
 import { describeFailedShift, shiftAndVerify, type ShiftOutcome, type ShiftRequest } from './rollout.js';
@@ -105,6 +106,10 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
         lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }),
       );
       log.info(`Published version ${published.version} of ${name}.`);
+      // What takes traffic is what was meant: another release of the same function (another
+      // stage) may have changed $LATEST between this run's update and its PublishVersion.
+      const drift = publishedDrift(settings, target.codeSha256, published);
+      if (drift !== undefined) throw new Error(drift);
       to = { version: published.version, codeSha256: published.codeSha256 };
     } catch (error) {
       return {
@@ -148,8 +153,25 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
   const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks: checksOf(outcome) };
   if (repair !== undefined) return { kind: 'stranded', ...failure, repair };
   if (restored !== undefined && 'untouched' in restored) return { kind: 'not-shifted', ...failure, ...asRead(start) };
+  if (restored !== undefined && 'superseded' in restored) {
+    // Another release moved the alias: this one is not live, and the alias is where that one left it.
+    const found = restored.found;
+    return { kind: 'not-shifted', ...failure, ...(found !== undefined && { version: found.version, aliasArn: found.arn }) };
+  }
   // Back where it was: the version and code it ran before (none after a first deploy).
   return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+
+/**
+ * Why the version PublishVersion answered with is not the one this run meant (another code, or
+ * other settings than the stage's), e.g. `another release of notes-api changed $LATEST at the
+ * same time: version 5 has environment.TABLE=notes-prod, not notes-dev`; undefined when it is.
+ */
+export function publishedDrift(settings: StageSettings, codeSha256: string, published: FunctionVersionState): string | undefined {
+  const differences = describeDifferences(desiredSettings(settings), published);
+  if (published.codeSha256 !== codeSha256) differences.unshift(`code ${published.codeSha256}, not ${codeSha256}`);
+  if (differences.length === 0) return undefined;
+  return `another release of ${settings.functionName} changed $LATEST at the same time: version ${published.version} has ${differences.join('; ')}`;
 }
 
 /** What the rollout's checks saw, as the result records it. */

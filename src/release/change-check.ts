@@ -104,3 +104,26 @@ function sameLogging(desired: NonNullable<DesiredSettings['logging']>, live: Log
 export function isUnchanged(codeSha256: string, desired: DesiredSettings, version: FunctionVersionState | undefined): boolean {
   return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
 }
+
+/**
+ * Each difference of `version` from `desired`, with both values, e.g.
+ * `environment.TABLE=notes-prod, not notes-dev`, `memory-size=256, not 128` (values cut at 40 characters).
+ */
+export function describeDifferences(desired: DesiredSettings, version: FunctionVersionState): string[] {
+  const show = (value: string | number | undefined): string => {
+    if (value === undefined) return '(unset)';
+    const text = String(value);
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  };
+  const logging = (l: LoggingSettings | Omit<LoggingSettings, 'logGroup'> | undefined): string =>
+    [l?.logFormat ?? 'Text', l?.applicationLogLevel, l?.systemLogLevel].filter((p) => p !== undefined).join('/');
+  return settingsDifferences(desired, version).map((name) => {
+    if (name.startsWith('environment.')) {
+      const variable = name.slice('environment.'.length);
+      return `${name}=${show(version.environment[variable])}, not ${show(desired.environment[variable])}`;
+    }
+    if (name === 'memory-size') return `memory-size=${show(version.memorySize)}, not ${show(desired.memorySize)}`;
+    if (name === 'timeout') return `timeout=${show(version.timeoutSeconds)}, not ${show(desired.timeoutSeconds)}`;
+    return `logging-config=${logging(version.logging)}, not ${logging(desired.logging)}`;
+  });
+}
