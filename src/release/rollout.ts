@@ -345,14 +345,14 @@ export function conflictNote(
   const left = conflict === 'created' ? 'nothing was removed' : 'nothing was put back';
   if (found === undefined) return `another release removed alias ${alias} while this run ${doing} version ${toVersion}; ${left}`;
   const release = parseHistory(found.description).find((r) => r.version === found.version);
-  const commit = release !== undefined && release.commit !== '' ? `, commit ${release.commit.slice(0, 7)}` : '';
+  const commit = release !== undefined && release.commit !== '' ? ` (commit ${release.commit.slice(0, 7)})` : '';
   const split = Object.entries(found.weights)
     .filter(([, weight]) => weight > 0)
     .map(([version, weight]) => `${Math.round(weight * 100)}% on version ${version}`);
   const where = `version ${found.version}${split.length > 0 ? ` with ${split.join(', ')}` : ''}${commit}`;
   const ours = found.version === toVersion ? 100 - Object.values(found.weights).reduce((sum, w) => sum + Math.round(w * 100), 0) : Math.round((found.weights[toVersion] ?? 0) * 100);
   const live = ours > 0 ? `version ${toVersion} still takes ${ours}% of ${alias} (left as found: check it)` : `version ${toVersion} is not live`;
-  const what = conflict === 'created' ? `another release created alias ${alias} (on ${where})` : `another release moved alias ${alias} to ${where}`;
+  const what = conflict === 'created' ? `another release created alias ${alias} on ${where}` : `another release moved alias ${alias} to ${where}`;
   return `${what} while this run ${doing} version ${toVersion}; ${live}, ${left}`;
 }
 
