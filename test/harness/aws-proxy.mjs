@@ -2,6 +2,9 @@
 // the Lambda behaviours moto lacks (updates that stay InProgress or fail, RevisionId and
 // CodeSha256 preconditions, LoggingConfig, injected errors). For integration tests, the demo and
 // the bench; plain JavaScript (node:http only); types in aws-proxy.d.mts.
+// With enforceRevisionId, a stale RevisionId on UpdateAlias, PublishVersion or a $LATEST update is
+// answered 412 PreconditionFailedException, as Lambda does; a CreateAlias of an existing alias is
+// always 409 ResourceConflictException (moto says ConflictException).
 //
 // Requests are forwarded as they came (method, path, query, headers, body) to moto and the answer
 // is relayed. Bodies are streamed, except Lambda calls and the small JSON-RPC (X-Amz-Target) and
@@ -538,7 +541,8 @@ export async function startProxy({ target }) {
         `/2015-03-31/functions/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`,
         clientHeaders,
       );
-      if (found.status !== 200) return undefined;
+      // moto answers GetAlias with 201 (Lambda: 200).
+      if (found.status < 200 || found.status >= 300) return undefined;
       state.aliasRevs.set(alias, found.json?.RevisionId ?? nextRevision());
     }
     return state.aliasRevs.get(alias);
@@ -958,6 +962,14 @@ export async function startProxy({ target }) {
     });
 
     const ok = answer.status >= 200 && answer.status < 300;
+    // moto refuses a CreateAlias of an existing alias with 409 ConflictException; Lambda names it
+    // ResourceConflictException (what a first deploy that lost the race sees).
+    if (rewrite && operation === 'CreateAlias' && answer.status === 409) {
+      const message = (answer.body !== undefined && parseJson(answer.body)?.message) || `Alias already exists: ${alias ?? parsed?.Name ?? ''}`;
+      if (answer.stream) answer.stream.resume();
+      send(errorAnswer('lambda', method, { status: 409, type: 'ResourceConflictException', message }));
+      return;
+    }
     if (rewrite && ok && (bufferAnswer || operation === 'DeleteAlias' || operation === 'DeleteFunction')) {
       const json = bufferAnswer ? parseJson(answer.body) : undefined;
       lambdaAfter(operation, fn.name, qualifier, alias, parsed, json);

@@ -505,9 +505,14 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
     expect(canary).toMatchObject({ version: '1', weights: { '2': 0.1 }, description: 'canary of 2' });
     expect(canary.revisionId).not.toBe(created.revisionId);
 
+    // A conflict is told apart: AliasConflictError (moved), with Lambda's error as its cause.
     await expect(
       viaProxy.updateAlias(fn.name, 'live', { version: '2', revisionId: created.revisionId! }),
-    ).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
+    ).rejects.toMatchObject({
+      name: 'AliasConflictError',
+      conflict: 'moved',
+      cause: { name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } },
+    });
     const current = await viaProxy.getAlias(fn.name, 'live');
     expect(current).toMatchObject({ version: '1', weights: { '2': 0.1 }, revisionId: canary.revisionId });
 
@@ -531,6 +536,20 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
       [412, { FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: created.revisionId }],
       [201, { FunctionVersion: '2', RoutingConfig: { AdditionalVersionWeights: {} }, RevisionId: canary.revisionId }],
     ]);
+  });
+
+  it('createAlias of an alias that exists fails with AliasConflictError (exists); other alias errors pass as they are', async () => {
+    const fn = await freshFunction();
+    await viaProxy.publishVersion(fn.name, { codeSha256: fn.sha, description: 'one' });
+    await viaProxy.createAlias(fn.name, 'live', '1', 'the first run');
+    await expect(viaProxy.createAlias(fn.name, 'live', '1', 'the second run')).rejects.toMatchObject({
+      name: 'AliasConflictError',
+      conflict: 'exists',
+      cause: { name: 'ResourceConflictException', $metadata: { httpStatusCode: 409 } },
+    });
+    expect((await viaProxy.getAlias(fn.name, 'live'))?.description).toBe('the first run');
+    await expect(viaProxy.updateAlias(fn.name, 'no-such-alias', { version: '1' })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+    expect(ofOperation('CreateAlias').map((call) => call.status)).toEqual([201, 409]);
   });
 
   it('rethrows errors other than ResourceNotFoundException instead of answering undefined', async () => {

@@ -19,6 +19,7 @@ import {
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
   PublishVersionCommand,
+  UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import {
@@ -244,6 +245,64 @@ describe('behaviours', () => {
     proxy.clearBehaviours();
     const plain = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v2.Version }));
     expect(plain.LoggingConfig).toBeUndefined();
+  });
+
+  it('enforceRevisionId: UpdateAlias and PublishVersion with a stale RevisionId answer 412 PreconditionFailedException; CreateAlias of an existing alias 409', async () => {
+    const name = await freshFunction();
+    proxy.enforceRevisionId();
+    const lambda = clients.lambda;
+    await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'one' }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 9 }));
+    const two = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'two' }));
+    const created = await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
+    const first = created.RevisionId!;
+    expect(first).toBe(proxy.revisionIdOf(name, 'live'));
+
+    // Another run moves the alias: its revision changes, the first one is stale.
+    const moved = await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2', RevisionId: first }));
+    expect(moved.RevisionId).not.toBe(first);
+    const stale = lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1', RevisionId: first }));
+    await expect(stale).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
+    // Refused before moto saw it: the alias stays where the other run put it.
+    const after = await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+    expect(after).toMatchObject({ FunctionVersion: '2', RevisionId: moved.RevisionId });
+    // Without a RevisionId the write is unconditional, as on Lambda.
+    await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2' }));
+
+    // PublishVersion with a RevisionId of $LATEST that has changed since.
+    const latest = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 10 }));
+    await expect(
+      lambda.send(new PublishVersionCommand({ FunctionName: name, RevisionId: latest.RevisionId! })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
+
+    // A second CreateAlias of the same alias: another first deploy lost the race.
+    await expect(
+      lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: two.Version! })),
+    ).rejects.toMatchObject({ name: 'ResourceConflictException', $metadata: { httpStatusCode: 409 } });
+    expect(summary().filter((line) => /Alias|PublishVersion/.test(line) && !line.includes('GetAlias'))).toEqual([
+      'lambda POST PublishVersion 201',
+      'lambda POST PublishVersion 201',
+      'lambda POST CreateAlias 201',
+      'lambda PUT UpdateAlias 201',
+      'lambda PUT UpdateAlias 412',
+      'lambda PUT UpdateAlias 201',
+      'lambda POST PublishVersion 412',
+      'lambda POST CreateAlias 409',
+    ]);
+  });
+
+  it('enforceRevisionId: an alias the proxy never saw is checked against the revision moto reports', async () => {
+    const name = await freshFunction();
+    const lambda = clients.lambda;
+    await lambda.send(new PublishVersionCommand({ FunctionName: name }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
+    proxy.enforceRevisionId();
+    await expect(
+      lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1', RevisionId: 'not-the-revision' })),
+    ).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
+    const current = await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'live' }));
+    await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1', RevisionId: current.RevisionId! }));
   });
 
   it('holdInProgress: $LATEST reports InProgress until the hold is over, and when that was', async () => {
