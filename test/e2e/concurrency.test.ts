@@ -181,7 +181,7 @@ function start(step: Step, onLine?: (line: string) => void): Promise<ActionRun> 
   return runAction({
     inputs: step.inputs,
     workspace,
-    env: { ...awsEnv(proxy.endpoint), GITHUB_SHA: step.sha, STAGE_DEPLOY_GATE_INTERVAL_MS: '200' },
+    env: { ...awsEnv(proxy.endpoint), GITHUB_SHA: step.sha, STAGE_DEPLOY_GATE_INTERVAL_MS: '200', STAGE_DEPLOY_LOG_RETRY_MS: '50' },
     ...(onLine && { onLine }),
   });
 }
@@ -272,21 +272,36 @@ describe.each(OFFSETS)('two runs at once, the second %i ms after the first', (of
   it('failing deploy × good deploy: the broken release never stays, the good one is not undone', async () => {
     const f = await fixture('fg');
     await seed(f, 'dev', good(f.fn, 'seed-dev'));
-    const a = deployStep(f, 'A deploy dev (broken)', 'dev', broken(f.fn, 'bad'), 'aaaaaaa000000000000000000000000000000000');
-    const b = deployStep(f, 'B deploy dev (good)', 'dev', good(f.fn, 'good'), 'bbbbbbb000000000000000000000000000000000');
-    const { runs, violations } = await race(f, a, b, offset, [
-      { stage: 'dev', allowedCode: [f.zip(good(f.fn, 'good')).sha], settings: SETTINGS.dev! },
-    ]);
-    expect(runs[0]!.code).not.toBe(0);
+    const bad = deployStep(f, 'deploy dev (broken)', 'dev', broken(f.fn, 'bad'), 'aaaaaaa000000000000000000000000000000000');
+    const fine = deployStep(f, 'deploy dev (good)', 'dev', good(f.fn, 'good'), 'bbbbbbb000000000000000000000000000000000');
+    // At 150 ms the good deploy goes first and the broken one starts 150 ms after the good one
+    // begins its code update: it reads the alias before the good release is shifted to.
+    const goodFirst = offset === 150;
+    const [a, b] = goodFirst ? [fine, bad] : [bad, fine];
+    a.label = `A ${a.label}`;
+    b.label = `B ${b.label}`;
+    const { runs, violations } = await race(
+      f,
+      a,
+      b,
+      offset,
+      [{ stage: 'dev', allowedCode: [f.zip(good(f.fn, 'good')).sha], settings: SETTINGS.dev! }],
+      goodFirst ? /^Updating code of / : undefined,
+    );
+    expect(runs.find((r) => r.label.endsWith('(broken)'))!.code).not.toBe(0);
     expect(violations).toEqual([]);
   });
 
   it('first deploy × first deploy: both create the alias', async () => {
     const f = await fixture('ff');
-    const a = deployStep(f, 'A first deploy dev', 'dev', good(f.fn, 'a'), 'aaaaaaa000000000000000000000000000000000');
-    const b = deployStep(f, 'B first deploy dev', 'dev', good(f.fn, 'b'), 'bbbbbbb000000000000000000000000000000000');
+    // Half the offsets ship the same build twice: both publish the same version and both reach
+    // CreateAlias; the other half ship different builds.
+    const codeA = good(f.fn, 'a');
+    const codeB = offset === 50 ? good(f.fn, 'b') : codeA;
+    const a = deployStep(f, 'A first deploy dev', 'dev', codeA, 'aaaaaaa000000000000000000000000000000000');
+    const b = deployStep(f, 'B first deploy dev', 'dev', codeB, 'bbbbbbb000000000000000000000000000000000');
     const { violations } = await race(f, a, b, offset, [
-      { stage: 'dev', allowedCode: [f.zip(good(f.fn, 'a')).sha, f.zip(good(f.fn, 'b')).sha], settings: SETTINGS.dev! },
+      { stage: 'dev', allowedCode: [f.zip(codeA).sha, f.zip(codeB).sha], settings: SETTINGS.dev! },
     ]);
     expect(violations).toEqual([]);
   });

@@ -53,7 +53,9 @@ export function isGreen(run: RingRun): boolean {
  * 3. its history (the description) starts with the version it is on;
  * 4. every green step's release is on the alias, or listed in its history (it was live and a
  *    later release replaced it): no green step whose release was silently overwritten;
- * 5. a release that a green rollback moved away from is not in the history any more.
+ * 5. a release that a green rollback moved away from is not in the history any more;
+ * 6. when a step ended green, the alias ends on the release of a green step (a green step's
+ *    release undone by the other run's restore is the lost update this catches).
  */
 export function ringViolations(runs: RingRun[], finals: FinalAlias[], expectations: StageExpectation[]): string[] {
   const found: string[] = [];
@@ -102,6 +104,11 @@ export function ringViolations(runs: RingRun[], finals: FinalAlias[], expectatio
       if (from && history.includes(from) && !reReleased) {
         found.push(`${where}: ${run.label} rolled back from ${from}, yet ${from} is still in the history [${history.join(', ')}]`);
       }
+    }
+
+    const greenReleases = greens.map((g) => g.outputs.version);
+    if (greens.length > 0 && !greenReleases.includes(final.version)) {
+      found.push(`${where}: the alias ends on ${final.version ?? 'nothing'}, which no green step released (green: ${greens.map((g) => `${g.label} → ${g.outputs.version}`).join(', ')})`);
     }
   }
   return found;
