@@ -91,7 +91,7 @@ async function fixture(pair: string, stagesExtra: { defaults?: string; prod?: st
     const path = makeZip(build, { 'index.mjs': code });
     return { path, sha: codeSha256(path) };
   };
-  await createFunction(proxy.endpoint, { name: fn, zipPath: zip(good(fn, 'seed')).path, environment: SETTINGS.dev });
+  await createFunction(proxy.endpoint, { name: fn, zipPath: zip(good(fn, 'seed')).path, environment: SETTINGS.dev! });
   const endpoints: Fixture['endpoints'] = {};
   for (const stage of ['dev', 'prod']) {
     endpoints[stage] = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: fn, alias: stage, codeRoots: [build] });
