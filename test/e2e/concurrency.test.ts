@@ -338,3 +338,29 @@ describe.each(OFFSETS)('two runs at once, the second %i ms after the first', (of
     expect(violations).toEqual([]);
   });
 });
+
+// The case the restore's RevisionId exists for: a broken release is live and its (slow) smoke test
+// is still running when a good release of the same stage shifts the alias; then the broken one's
+// check fails and it puts the alias back. Without the condition, that restore would put the alias
+// on the version before both and silently undo the good, green release.
+it('a failing release restores while a good one has shifted since: the good one stays live', async () => {
+  const f = await fixture('fr');
+  // One slow attempt: the broken version answers after 2.5 s, by which time the good release is live.
+  const path = join(workspace, f.config);
+  writeFileSync(path, readFileSync(path, 'utf8').replaceAll('attempts: 2, interval: 100ms', 'attempts: 1, timeout: 10s'));
+  await seed(f, 'dev', good(f.fn, 'seed-dev'));
+  const slowBroken = `// ${f.fn} slow\nexport const handler = async () => { await new Promise((r) => setTimeout(r, 2500)); throw new Error('slow and broken'); };\n`;
+  const a = deployStep(f, 'A deploy dev (slow, broken)', 'dev', slowBroken, 'aaaaaaa000000000000000000000000000000000');
+  const b = deployStep(f, 'B deploy dev (good)', 'dev', good(f.fn, 'good'), 'bbbbbbb000000000000000000000000000000000');
+  const { runs, violations } = await race(
+    f,
+    a,
+    b,
+    0,
+    [{ stage: 'dev', allowedCode: [f.zip(good(f.fn, 'good')).sha], settings: SETTINGS.dev! }],
+    /^Shifted alias dev /,
+  );
+  expect(runs[0]!.code).not.toBe(0);
+  expect(runs[1]!.outputs.status).toBe('deployed');
+  expect(violations).toEqual([]);
+});
