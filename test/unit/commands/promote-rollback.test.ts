@@ -173,14 +173,23 @@ describe('rollback', () => {
     await expect(rollback(dev, undefined, w.deps)).rejects.toThrow('stage: "dev" has no release to roll back (alias dev of notes-api does not exist)');
   });
 
-  it('history after a rollback: the release left drops out, the target comes first', () => {
+  it('history after a rollback: a new entry for the target, marked with the release left; nothing dropped', () => {
     const h = [
       { version: '3', commit: 'c3', releasedAt: 3 },
       { version: '2', commit: 'c2', releasedAt: 2 },
       { version: '1', commit: 'c1', releasedAt: 1 },
     ];
-    expect(returnTo(h, '3', '1').map((r) => r.version)).toEqual(['1', '2']);
-    expect(returnTo(h, '3', '7')).toEqual([{ version: '7', commit: '', releasedAt: 0 }, h[1], h[2]]);
+    expect(returnTo(h, { version: '3', weights: {} }, { version: '1', commit: 'c1', releasedAt: 9 })).toEqual([
+      { version: '1', commit: 'c1', releasedAt: 9, rolledBackFrom: '3' },
+      ...h,
+    ]);
+    // Staying on the primary of a split: the version the split was shifting to is the one left.
+    expect(returnTo(h, { version: '3', weights: { '4': 0.1 } }, { version: '3', commit: 'c3', releasedAt: 9 })[0]).toEqual({
+      version: '3',
+      commit: 'c3',
+      releasedAt: 9,
+      rolledBackFrom: '4',
+    });
   });
 });
 
