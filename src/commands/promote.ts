@@ -55,7 +55,7 @@ export async function promote(source: StageSettings, target: StageSettings, deps
     if (version === sourceVersion.version) badCommit = true;
     log.warn(`${source.stage}'s release history: ${message}`);
   }).find((r) => r.version === sourceVersion.version);
-  const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(`the run's commit: ${message}`));
+  const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
   log.info(
     `Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
       `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,
