@@ -13,8 +13,8 @@ import type { RunContext, StageSettings } from '../model/settings.js';
 import { finish, unchanged, type ReleaseStart } from '../release/carry-out.js';
 import { desiredSettings, isUnchanged, settingsDifferences } from '../release/change-check.js';
 import type { ReleaseDeps } from '../release/deps.js';
-import { parseHistory } from '../release/history.js';
-import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
+import { parseHistory, recordedCommit } from '../release/history.js';
+import { publishTarget, releaseDescription, releasePlan } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 
@@ -48,8 +48,14 @@ export async function promote(source: StageSettings, target: StageSettings, deps
   if (sourceVersion === undefined) {
     throw new InputError(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
   }
-  const sourceRelease = parseHistory(sourceAlias.description).find((r) => r.version === sourceVersion.version);
-  const commit = sourceRelease?.commit || shortCommit(context.commit);
+  // The commit comes from the source's history, checked on the way in: one that is no SHA is
+  // dropped (recorded as unknown) with a warning, and never takes the target's history with it.
+  let badCommit = false;
+  const sourceRelease = parseHistory(sourceAlias.description, (message, version) => {
+    if (version === sourceVersion.version) badCommit = true;
+    log.warn(`${source.stage}'s release history: ${message}`);
+  }).find((r) => r.version === sourceVersion.version);
+  const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
   log.info(
     `Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
       `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,

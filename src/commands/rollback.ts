@@ -1,7 +1,12 @@
 /**
  * rollback: the alias returns to `to-version`, or to the release before its current one (from
- * the history recorded in the alias), and is smoke-tested; when the check fails the alias goes
- * back to where it was. The step says what it moved from and to.
+ * the history recorded in the alias, history.ts's rules), and is smoke-tested; when the check
+ * fails the alias goes back to where it was. The step says what it moved from and to.
+ * - With a traffic split in flight (a canary stopped mid-shift), a plain rollback clears the
+ *   split and stays on the alias's primary version: the stable release.
+ * - A `to-version` published with other settings than the stage's (another stage's version) is
+ *   refused before anything changes, naming the settings; `force: true` goes anyway, with a warning.
+ * - The rollback is recorded as a new history entry; nothing is dropped from the history.
  * Read → check → plan → dry-run or carry out.
  */
 import { InputError } from '../model/errors.js';
@@ -9,7 +14,8 @@ import type { ReleaseResult } from '../model/results.js';
 import type { StageSettings } from '../model/settings.js';
 import { finish, type ReleaseStart } from '../release/carry-out.js';
 import type { ReleaseDeps } from '../release/deps.js';
-import { parseHistory } from '../release/history.js';
+import { desiredSettings, settingsDifferences } from '../release/change-check.js';
+import { parseHistory, rollbackTarget } from '../release/history.js';
 import { releasePlan } from '../release/plan.js';
 import { missingFunction } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
@@ -27,19 +33,33 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
     if ((await lambda.getVersion(name)) === undefined) throw missingFunction(settings);
     throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
   }
-  const history = parseHistory(before.description);
-  const target = toVersion ?? history.find((r) => r.version !== before.version)?.version;
+  const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
+  const split = Object.keys(before.weights).length > 0;
+  // A split in flight: the primary is the stable release, and the plain rollback stays on it.
+  const target = toVersion ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
   if (target === undefined) {
     throw new InputError(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
   }
-  if (target === before.version && Object.keys(before.weights).length === 0) {
+  if (target === before.version && !split) {
     throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
   }
   const [version, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
   if (version === undefined) {
     throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
   }
-  log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
+  if (toVersion !== undefined) {
+    const differences = settingsDifferences(desiredSettings(settings), version);
+    if (differences.length > 0) {
+      const what = `to-version: ${JSON.stringify(target)} was published with other settings than ${settings.stage}'s: ${differences.join(', ')}`;
+      if (deps.force !== true) throw new InputError(`${what}; force: true rolls back anyway`);
+      log.warn(`${what}. Rolling back anyway (force: true): ${settings.stage} will run version ${target} with its settings, not ${settings.stage}'s.`);
+    }
+  }
+  log.info(
+    split && target === before.version
+      ? `Rolling ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
+      : `Rolling ${settings.stage} back from version ${before.version} to ${target}.`,
+  );
 
   // Plan: the version as it is, all at once, no gates.
   const commit = history.find((r) => r.version === target)?.commit ?? '';

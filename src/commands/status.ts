@@ -6,7 +6,7 @@ import { errorMessage } from '../model/errors.js';
 import type { Clock, LambdaGateway, ReportMetrics } from '../model/ports.js';
 import type { StageStatus } from '../model/results.js';
 import type { StageSettings } from '../model/settings.js';
-import { parseHistory } from '../release/history.js';
+import { parseHistory, rollbackChain } from '../release/history.js';
 
 export async function stageStatus(
   settings: StageSettings,
@@ -42,7 +42,8 @@ export async function stageStatus(
       aliasArn: alias.arn,
       ...(version !== undefined && { codeSha256: version.codeSha256 }),
       ...(release !== undefined && { release }),
-      earlier: history.filter((r) => r.version !== alias.version),
+      // The releases successive rollbacks would go to (the history also records the rollbacks themselves).
+      earlier: rollbackChain(history, alias.version),
       weights: alias.weights,
       ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
     };

@@ -232,7 +232,8 @@ export interface StageStatus {
  * read it back, so rollback and status need no other storage.
  *
  * Form: `stage-deploy {"r":[["8","abc1234",1763780000],["7","",0]]}`, newest first: version,
- * short commit (empty when unknown), release time in epoch seconds (0 when unknown).
+ * short commit (empty when unknown), release time in epoch seconds (0 when unknown), and for a
+ * rollback's own entry the version it rolled back from (release/history.ts has the rules).
  */
 
 export interface Release {

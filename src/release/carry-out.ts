@@ -127,7 +127,9 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     }
   }
 
-  const history = parseHistory(before?.description);
+  const warnHistory = (message: string) => log.warn(`${settings.stage}'s release history: ${message}`);
+  const history = parseHistory(before?.description, warnHistory);
+  const releasedAt = Math.floor(deps.clock.now() / 1000);
   const request: ShiftRequest = {
     settings,
     before,
@@ -136,12 +138,9 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     progressive: plan.progressive,
     description: formatHistory(
       plan.history.kind === 'return'
-        ? returnTo(history, before?.version ?? '', to.version)
-        : recordRelease(history, before?.version, {
-            version: to.version,
-            commit: plan.history.commit,
-            releasedAt: Math.floor(deps.clock.now() / 1000),
-          }),
+        ? returnTo(history, before, { version: to.version, commit: start.commit, releasedAt })
+        : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }),
+      warnHistory,
     ),
   };
   const outcome = await shiftAndVerify(request, { ...deps, timeline });

@@ -3,7 +3,7 @@
  * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
  * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
  */
-import { parseHistory } from './history.js';
+import { parseHistory, rollbackTarget } from './history.js';
 import { type AliasState, functionLogGroup } from '../model/lambda.js';
 import type { StageSettings } from '../model/settings.js';
 import type { LambdaGateway, Log, LogGroupGateway } from '../model/ports.js';
@@ -20,8 +20,12 @@ export function versionsToDelete(versions: string[], aliases: AliasState[], keep
   for (const alias of aliases) {
     kept.add(alias.version);
     for (const weighted of Object.keys(alias.weights)) kept.add(weighted);
-    const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
+    const history = parseHistory(alias.description);
+    const previous = history.find((r) => r.version !== alias.version);
     if (previous) kept.add(previous.version);
+    // Where a plain rollback goes, which after a rollback is not the entry just before.
+    const target = rollbackTarget(history, alias.version);
+    if (target) kept.add(target.version);
   }
   const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
   return published.slice(keep).filter((v) => !kept.has(v));

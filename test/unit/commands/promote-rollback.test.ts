@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { deploy } from '../../../src/commands/deploy.js';
 import { promote } from '../../../src/commands/promote.js';
-import { parseHistory, returnTo } from '../../../src/release/history.js';
+import { formatHistory, parseHistory, returnTo } from '../../../src/release/history.js';
 import { rollback } from '../../../src/commands/rollback.js';
 import { stageStatus } from '../../../src/commands/status.js';
 import { FakeClock, FakeLambda, FakeSmoke, FakeStore, RecordingLog, fakeArtifact, stageSettings } from '../fakes.js';
@@ -116,6 +116,38 @@ describe('promote', () => {
     expect(w.lambda.aliases.get('prod')?.version).toBe('2');
   });
 
+  it('drops a source commit that is no SHA, with a warning, and keeps the target\'s history', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await promote(dev, prod, w.deps, ctx('c1'));
+    await deployed(w, dev, 'bbb', 'c2');
+    // Something else wrote dev's history: a 220-character "commit".
+    const devAlias = w.lambda.aliases.get('dev');
+    if (devAlias) devAlias.description = `stage-deploy {"r":[["3","${'z'.repeat(220)}",3],["1","c1",1]]}`;
+    w.log.lines = [];
+    const result = await promote(dev, prod, w.deps, ctx('feedbeef'));
+    expect(result.kind).toBe('released');
+    expect(viewOf(result).commit).toBeUndefined();
+    expect(w.log.lines).toContain(
+      "warn: dev's release history: the commit recorded for version 3 is not a commit SHA (220 characters, expected at most 40 hex digits): recorded as unknown.",
+    );
+    const history = parseHistory(w.lambda.aliases.get('prod')?.description);
+    expect(history.map((r) => [r.version, r.commit])).toEqual([
+      ['4', ''],
+      ['2', 'c1'],
+    ]);
+    expect(w.lambda.aliases.get('prod')?.description.length).toBeLessThanOrEqual(256);
+  });
+
+  it('records the run\'s commit only when it is a SHA', async () => {
+    const w = world();
+    w.lambda.codeBySource.set('/tmp/aaa.zip', 'aaa=');
+    const result = await deploy(dev, artifact('aaa'), w.deps, ctx('not a sha'));
+    expect(result.kind).toBe('released');
+    expect(parseHistory(w.lambda.aliases.get('dev')?.description)).toEqual([{ version: '1', commit: '', releasedAt: Math.floor(w.clock.now() / 1000) }]);
+    expect(w.log.lines.some((l) => l.startsWith("warn: dev's release history: the commit recorded for version 1 is not a commit SHA"))).toBe(true);
+  });
+
   it('refuses a source with no release, or with a split in flight, before any change', async () => {
     const w = world();
     await expect(promote(dev, prod, w.deps, ctx('x'))).rejects.toThrow(
@@ -168,19 +200,105 @@ describe('rollback', () => {
     expect(w.lambda.aliases.get('dev')?.version).toBe('2');
   });
 
+  it('deploy 1, 2, 3; rollback → 2; rollback → 1; deploy 4; rollback → 1, and the history keeps every release', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    await deployed(w, dev, 'ccc', 'c3');
+    expect(viewOf(await rollback(dev, undefined, w.deps))).toMatchObject({ previousVersion: '3', version: '2' });
+    expect(viewOf(await rollback(dev, undefined, w.deps))).toMatchObject({ previousVersion: '2', version: '1' });
+    await deployed(w, dev, 'ddd', 'c4');
+    w.clock.advance(60_000);
+    const last = await rollback(dev, undefined, w.deps);
+    expect(viewOf(last)).toMatchObject({ previousVersion: '4', version: '1', commit: 'c1' });
+    const history = parseHistory(w.lambda.aliases.get('dev')?.description);
+    expect(history.map((r) => [r.version, r.rolledBackFrom])).toEqual([
+      ['1', '4'],
+      ['4', undefined],
+      ['1', '2'],
+      ['2', '3'],
+      ['3', undefined],
+      ['2', undefined],
+      ['1', undefined],
+    ]);
+    // The rollback entry: the commit of the version returned to, the time of the rollback.
+    expect(history[0]).toMatchObject({ commit: 'c1', releasedAt: Math.floor(w.clock.now() / 1000) });
+  });
+
+  it('with a split in flight (a canary stopped mid-shift), stays on the stable primary and clears the split', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await deployed(w, dev, 'bbb', 'c2');
+    await deployed(w, dev, 'ccc', 'c3');
+    // As a canary of version 3 killed at 10% leaves it: the primary still 2, the description as before the shift.
+    const alias = w.lambda.aliases.get('dev');
+    if (alias) {
+      alias.version = '2';
+      alias.weights = { '3': 0.1 };
+      alias.description = formatHistory([
+        { version: '2', commit: 'c2', releasedAt: 2 },
+        { version: '1', commit: 'c1', releasedAt: 1 },
+      ]);
+    }
+    const result = await rollback(dev, undefined, w.deps);
+    expect(result.kind).toBe('released');
+    expect(viewOf(result)).toMatchObject({ status: 'rolled-back', previousVersion: '2', version: '2', codeSha256: 'bbb=' });
+    expect(w.log.lines).toContain('info: Rolling dev back to version 2: clearing the traffic split (3).');
+    expect(w.lambda.aliases.get('dev')).toMatchObject({ version: '2', weights: {} });
+    const history = parseHistory(w.lambda.aliases.get('dev')?.description);
+    expect(history.map((r) => [r.version, r.rolledBackFrom])).toEqual([
+      ['2', '3'],
+      ['2', undefined],
+      ['1', undefined],
+    ]);
+    // The next plain rollback goes on to 1, not to the canary.
+    expect(viewOf(await rollback(dev, undefined, w.deps))).toMatchObject({ previousVersion: '2', version: '1' });
+  });
+
+  it('refuses a to-version published with other settings, naming them, before any change; force: true goes, loudly', async () => {
+    const w = world();
+    await deployed(w, dev, 'aaa', 'c1');
+    await promote(dev, prod, w.deps, ctx('c1'));
+    await deployed(w, dev, 'bbb', 'c2');
+    await promote(dev, prod, w.deps, ctx('c2'));
+    expect(w.lambda.aliases.get('prod')?.version).toBe('4');
+    w.lambda.calls = [];
+    await expect(rollback(prod, '3', w.deps)).rejects.toThrow(
+      new InputError(`to-version: "3" was published with other settings than prod's: environment.TABLE; force: true rolls back anyway`),
+    );
+    expect(w.lambda.calls.every((c) => c.startsWith('get'))).toBe(true);
+    expect(w.lambda.aliases.get('prod')?.version).toBe('4');
+    // prod's own earlier release carries prod's settings: no refusal.
+    expect(viewOf(await rollback(prod, '2', { ...w.deps, dryRun: true }))).toMatchObject({ status: 'unchanged' });
+    const forced = await rollback(prod, '3', { ...w.deps, force: true });
+    expect(viewOf(forced)).toMatchObject({ status: 'rolled-back', version: '3' });
+    expect(w.log.lines).toContain(
+      `warn: to-version: "3" was published with other settings than prod's: environment.TABLE. Rolling back anyway (force: true): prod will run version 3 with its settings, not prod's.`,
+    );
+  });
+
   it('refuses a stage never released', async () => {
     const w = world();
     await expect(rollback(dev, undefined, w.deps)).rejects.toThrow('stage: "dev" has no release to roll back (alias dev of notes-api does not exist)');
   });
 
-  it('history after a rollback: the release left drops out, the target comes first', () => {
+  it('history after a rollback: a new entry for the target, marked with the release left; nothing dropped', () => {
     const h = [
       { version: '3', commit: 'c3', releasedAt: 3 },
       { version: '2', commit: 'c2', releasedAt: 2 },
       { version: '1', commit: 'c1', releasedAt: 1 },
     ];
-    expect(returnTo(h, '3', '1').map((r) => r.version)).toEqual(['1', '2']);
-    expect(returnTo(h, '3', '7')).toEqual([{ version: '7', commit: '', releasedAt: 0 }, h[1], h[2]]);
+    expect(returnTo(h, { version: '3', weights: {} }, { version: '1', commit: 'c1', releasedAt: 9 })).toEqual([
+      { version: '1', commit: 'c1', releasedAt: 9, rolledBackFrom: '3' },
+      ...h,
+    ]);
+    // Staying on the primary of a split: the version the split was shifting to is the one left.
+    expect(returnTo(h, { version: '3', weights: { '4': 0.1 } }, { version: '3', commit: 'c3', releasedAt: 9 })[0]).toEqual({
+      version: '3',
+      commit: 'c3',
+      releasedAt: 9,
+      rolledBackFrom: '4',
+    });
   });
 });
 

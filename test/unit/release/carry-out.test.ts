@@ -66,7 +66,12 @@ describe('carrying out a plan', () => {
     expect(result.checks.invoke).toBeUndefined();
     expect(w.lambda.invocations).toEqual([]);
     expect(w.clock.sleeps).toEqual([]);
-    expect(parseHistory(w.lambda.aliases.get('dev')?.description).map((r) => r.version)).toEqual(['1']);
+    // History only grows: the rollback is a new entry, marked with the release it left.
+    expect(parseHistory(w.lambda.aliases.get('dev')?.description).map((r) => [r.version, r.rolledBackFrom])).toEqual([
+      ['1', '2'],
+      ['2', undefined],
+      ['1', undefined],
+    ]);
   });
 });
 

@@ -30,6 +30,17 @@ describe('keep-versions', () => {
     expect(versionsToDelete(range(1, 10), aliases, 3)).toEqual(['7', '6', '5', '1']);
   });
 
+  it('after a rollback, keeps where the next rollback goes, not only the entry before', () => {
+    // deploy 1, 2, 3; rollback → 2 (from 3): the next rollback goes to 1.
+    const description = formatHistory([
+      { version: '2', commit: 'c', releasedAt: 4, rolledBackFrom: '3' },
+      { version: '3', commit: 'c', releasedAt: 3 },
+      { version: '2', commit: 'c', releasedAt: 2 },
+      { version: '1', commit: 'c', releasedAt: 1 },
+    ]);
+    expect(versionsToDelete(range(1, 10), [alias('prod', '2', { description })], 3)).not.toContain('1');
+  });
+
   it('orders versions by number, not as text, and never touches $LATEST', () => {
     expect(versionsToDelete(['$LATEST', '9', '10', '11', '100'], [alias('dev', '100')], 2)).toEqual(['10', '9']);
   });
