@@ -71136,6 +71136,19 @@ class InputError extends Error {
 function errorMessage(error) {
     return error instanceof Error ? error.message : String(error);
 }
+/**
+ * Lambda refused an alias write because the alias is not as this run last saw it: another
+ * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
+ * The adapter maps PreconditionFailedException / ResourceConflictException to it.
+ */
+class AliasConflictError extends Error {
+    conflict;
+    name = 'AliasConflictError';
+    constructor(conflict, message, options) {
+        super(message, options);
+        this.conflict = conflict;
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/artifact/package.ts
 /**
@@ -71483,6 +71496,7 @@ function s3Config(options = {}) {
 
 
 
+
 /**
  * Poll every 0.25–0.5 s: a deploy moves on within half a second of Lambda finishing an update
  * (the benchmark measures it), at two GetFunction calls a second at most, well inside Lambda's
@@ -71495,6 +71509,23 @@ const DEFAULT_WAITER = {
 };
 function lambda_gateway_isNotFound(error) {
     return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+/**
+ * An alias write Lambda refused because the alias changed under the caller, as AliasConflictError:
+ * PreconditionFailedException (the RevisionId sent is not the alias's), or
+ * ResourceConflictException on CreateAlias (the alias exists: another run created it first).
+ * Anything else is returned as it is.
+ */
+function aliasConflict(error, functionName, alias, operation) {
+    if (!(error instanceof Error))
+        return error;
+    if (error.name === 'PreconditionFailedException') {
+        return new AliasConflictError('moved', `alias ${alias} of ${functionName} changed since it was read (${operation}: ${error.message})`, { cause: error });
+    }
+    if (error.name === 'ResourceConflictException' && operation === 'CreateAlias') {
+        return new AliasConflictError('exists', `alias ${alias} of ${functionName} already exists (${operation}: ${error.message})`, { cause: error });
+    }
+    return error;
 }
 function toVersionState(config) {
     return {
@@ -71601,25 +71632,35 @@ class SdkLambdaGateway {
         return toVersionState(config);
     }
     async createAlias(functionName, alias, version, description) {
-        const created = await this.client.send(new dist_cjs/* CreateAliasCommand */.W_e({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: version,
-            Description: description,
-        }));
-        return toAliasState(created);
+        try {
+            const created = await this.client.send(new dist_cjs/* CreateAliasCommand */.W_e({
+                FunctionName: functionName,
+                Name: alias,
+                FunctionVersion: version,
+                Description: description,
+            }));
+            return toAliasState(created);
+        }
+        catch (error) {
+            throw aliasConflict(error, functionName, alias, 'CreateAlias');
+        }
     }
     async updateAlias(functionName, alias, target) {
-        const updated = await this.client.send(new dist_cjs/* UpdateAliasCommand */.lqC({
-            FunctionName: functionName,
-            Name: alias,
-            FunctionVersion: target.version,
-            // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
-            RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
-            ...(target.description !== undefined && { Description: target.description }),
-            ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
-        }));
-        return toAliasState(updated);
+        try {
+            const updated = await this.client.send(new dist_cjs/* UpdateAliasCommand */.lqC({
+                FunctionName: functionName,
+                Name: alias,
+                FunctionVersion: target.version,
+                // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+                RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+                ...(target.description !== undefined && { Description: target.description }),
+                ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+            }));
+            return toAliasState(updated);
+        }
+        catch (error) {
+            throw aliasConflict(error, functionName, alias, 'UpdateAlias');
+        }
     }
     async deleteAlias(functionName, alias) {
         await this.client.send(new dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
@@ -79003,64 +79044,272 @@ function sha256HexOf(codeSha256) {
     return Buffer.from(codeSha256, 'base64').toString('hex');
 }
 
+;// CONCATENATED MODULE: ./src/release/change-check.ts
+/** Lambda's application log levels for the levels a stage may write (Zappa's and Lambda's own). */
+const APPLICATION_LEVEL = {
+    TRACE: 'TRACE',
+    DEBUG: 'DEBUG',
+    INFO: 'INFO',
+    WARN: 'WARN',
+    WARNING: 'WARN',
+    ERROR: 'ERROR',
+    CRITICAL: 'FATAL',
+    FATAL: 'FATAL',
+};
+/** Lambda's system log level allows DEBUG, INFO and WARN only: above WARN, WARN is the quietest. */
+const SYSTEM_LEVEL = {
+    TRACE: 'DEBUG',
+    DEBUG: 'DEBUG',
+    INFO: 'INFO',
+    WARN: 'WARN',
+    WARNING: 'WARN',
+    ERROR: 'WARN',
+    CRITICAL: 'WARN',
+    FATAL: 'WARN',
+};
+/**
+ * The LoggingConfig for a stage: JSON with the application and system levels, so the platform
+ * drops what is below the level; or, with `log-format: text`, plain Text (LOG_LEVEL only).
+ */
+function loggingFor(level, format) {
+    if (level === undefined)
+        return undefined;
+    if (format === 'text')
+        return { logFormat: 'Text' };
+    return { logFormat: 'JSON', applicationLogLevel: APPLICATION_LEVEL[level], systemLogLevel: SYSTEM_LEVEL[level] };
+}
+function desiredSettings(settings) {
+    const logging = loggingFor(settings.logLevel, settings.logFormat);
+    return {
+        environment: {
+            ...settings.environment,
+            // LOG_LEVEL from log-level wins over an environment entry of the same name.
+            ...(settings.logLevel !== undefined && { LOG_LEVEL: settings.logLevel }),
+        },
+        ...(settings.memorySize !== undefined && { memorySize: settings.memorySize }),
+        ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+        ...(logging !== undefined && { logging }),
+    };
+}
+/** Names of the settings in which `version` differs from `desired`, e.g. `environment.TABLE`, `memory-size`. */
+function settingsDifferences(desired, version) {
+    const differences = [];
+    for (const [name, value] of Object.entries(desired.environment)) {
+        if (version.environment[name] !== value)
+            differences.push(`environment.${name}`);
+    }
+    if (desired.memorySize !== undefined && desired.memorySize !== version.memorySize)
+        differences.push('memory-size');
+    if (desired.timeoutSeconds !== undefined && desired.timeoutSeconds !== version.timeoutSeconds)
+        differences.push('timeout');
+    if (desired.logging !== undefined && !sameLogging(desired.logging, version.logging))
+        differences.push('logging-config');
+    return differences;
+}
+/**
+ * The change to make to $LATEST so that it carries the desired settings: `environment` merged
+ * into its existing variables (never removing one), and only the fields that differ.
+ * Undefined when $LATEST already carries them.
+ */
+function configurationChange(desired, latest) {
+    const differences = settingsDifferences(desired, latest);
+    if (differences.length === 0)
+        return undefined;
+    const change = {};
+    if (differences.some((d) => d.startsWith('environment.'))) {
+        change.environment = { ...latest.environment, ...desired.environment };
+    }
+    if (differences.includes('memory-size') && desired.memorySize !== undefined)
+        change.memorySize = desired.memorySize;
+    if (differences.includes('timeout') && desired.timeoutSeconds !== undefined)
+        change.timeoutSeconds = desired.timeoutSeconds;
+    if (differences.includes('logging-config') && desired.logging !== undefined)
+        change.logging = desired.logging;
+    return change;
+}
+/** A version without a LoggingConfig logs as Text, Lambda's default. */
+function sameLogging(desired, live) {
+    const format = live?.logFormat ?? 'Text';
+    if (desired.logFormat !== format)
+        return false;
+    if (desired.logFormat === 'Text')
+        return true;
+    return desired.applicationLogLevel === live?.applicationLogLevel && desired.systemLogLevel === live?.systemLogLevel;
+}
+/** True when `version` already runs exactly this code with the stage's settings. */
+function isUnchanged(codeSha256, desired, version) {
+    return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
+}
+/**
+ * Each difference of `version` from `desired`, with both values, e.g.
+ * `environment.TABLE=notes-prod, not notes-dev`, `memory-size=256, not 128` (values cut at 40 characters).
+ */
+function describeDifferences(desired, version) {
+    const show = (value) => {
+        if (value === undefined)
+            return '(unset)';
+        const text = String(value);
+        return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+    };
+    const logging = (l) => [l?.logFormat ?? 'Text', l?.applicationLogLevel, l?.systemLogLevel].filter((p) => p !== undefined).join('/');
+    return settingsDifferences(desired, version).map((name) => {
+        if (name.startsWith('environment.')) {
+            const variable = name.slice('environment.'.length);
+            return `${name}=${show(version.environment[variable])}, not ${show(desired.environment[variable])}`;
+        }
+        if (name === 'memory-size')
+            return `memory-size=${show(version.memorySize)}, not ${show(desired.memorySize)}`;
+        if (name === 'timeout')
+            return `timeout=${show(version.timeoutSeconds)}, not ${show(desired.timeoutSeconds)}`;
+        return `logging-config=${logging(version.logging)}, not ${logging(desired.logging)}`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/release/history.ts
 /** Lambda's limit on an alias description. */
 const ALIAS_DESCRIPTION_LIMIT = 256;
 const PREFIX = 'stage-deploy ';
-/** Releases recorded in an alias description, newest first; [] for any other description. */
-function parseHistory(description) {
+const VERSION = /^[0-9]{1,10}$/;
+const SHA = /^[0-9a-f]{1,40}$/i;
+/** The newest time accepted (year 2100), in epoch seconds. */
+const LATEST_TIME = 4_102_444_800;
+/**
+ * The commit as recorded: the first 7 characters of a hex SHA (at most 40), '' for '' and,
+ * with a warning, for anything else. The value itself is never echoed: it may be anything.
+ */
+function recordedCommit(commit, warn, what = 'a commit', version) {
+    if (commit === '')
+        return '';
+    if (SHA.test(commit))
+        return commit.slice(0, 7).toLowerCase();
+    warn?.(`${what} is not a commit SHA (${commit.length} characters, expected at most 40 hex digits): recorded as unknown.`, version);
+    return '';
+}
+/**
+ * Releases recorded in an alias description, newest first; [] for any other description.
+ * Malformed entries (a version that is no number of at most 10 digits, wrong types, absurd
+ * lengths) are dropped, and a commit that is no SHA is read as unknown, each with a warning.
+ */
+function parseHistory(description, warn) {
     if (!description?.startsWith(PREFIX))
         return [];
+    let data;
     try {
-        const data = JSON.parse(description.slice(PREFIX.length));
-        if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
-            return [];
-        const releases = [];
-        for (const entry of data.r) {
-            if (!Array.isArray(entry) || typeof entry[0] !== 'string')
-                continue;
-            releases.push({
-                version: entry[0],
-                commit: typeof entry[1] === 'string' ? entry[1] : '',
-                releasedAt: typeof entry[2] === 'number' ? entry[2] : 0,
-            });
-        }
-        return releases;
+        data = JSON.parse(description.slice(PREFIX.length));
     }
     catch {
+        warn?.('the release history is not valid JSON: read as empty.');
         return [];
     }
-}
-/** The description that records `releases` (newest first), dropping the oldest to fit Lambda's limit. */
-function formatHistory(releases) {
-    const entries = releases.map((r) => [r.version, r.commit, r.releasedAt]);
-    for (let count = entries.length; count >= 0; count--) {
-        const text = PREFIX + JSON.stringify({ r: entries.slice(0, count) });
-        if (text.length <= ALIAS_DESCRIPTION_LIMIT)
-            return text;
+    if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
+        return [];
+    const releases = [];
+    let dropped = 0;
+    for (const entry of data.r) {
+        const parsed = parseEntry(entry, warn);
+        if (parsed === undefined)
+            dropped++;
+        else
+            releases.push(parsed);
     }
-    return PREFIX + '{"r":[]}';
+    if (dropped > 0)
+        warn?.(`${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'} of the release history dropped.`);
+    return releases;
+}
+function parseEntry(entry, warn) {
+    if (!Array.isArray(entry) || entry.length > 4)
+        return undefined;
+    const [version, commit, time, from] = entry;
+    if (typeof version !== 'string' || !VERSION.test(version))
+        return undefined;
+    if (commit !== undefined && typeof commit !== 'string')
+        return undefined;
+    if (from !== undefined && (typeof from !== 'string' || !VERSION.test(from)))
+        return undefined;
+    const releasedAt = typeof time === 'number' && Number.isInteger(time) && time >= 0 && time <= LATEST_TIME ? time : 0;
+    return {
+        version,
+        commit: recordedCommit(commit ?? '', warn, `the commit recorded for version ${version}`, version),
+        releasedAt,
+        ...(from !== undefined && { rolledBackFrom: from }),
+    };
+}
+/** The version a plain rollback goes to from `current` (see the rules above); undefined when none is left. */
+function rollbackTarget(history, current) {
+    const rolledBackFrom = new Set();
+    for (const entry of history) {
+        if (entry.version !== current && !rolledBackFrom.has(entry.version))
+            return entry;
+        if (entry.rolledBackFrom !== undefined)
+            rolledBackFrom.add(entry.rolledBackFrom);
+    }
+    return undefined;
+}
+/** The versions successive plain rollbacks from `current` would go to, in order (at most `limit`). */
+function rollbackChain(history, current, limit = 5) {
+    const chain = [];
+    let entries = history;
+    let at = current;
+    while (chain.length < limit) {
+        const next = rollbackTarget(entries, at);
+        if (next === undefined)
+            break;
+        chain.push(next);
+        entries = returnTo(entries, { version: at, weights: {} }, next);
+        at = next.version;
+    }
+    return chain;
+}
+/**
+ * The description that records `releases` (newest first): commits checked (a bad one recorded
+ * as empty, with a warning), the oldest entries dropped to fit Lambda's limit, but never the
+ * current entry nor the one a plain rollback from it would go to.
+ */
+function formatHistory(releases, warn) {
+    const clean = releases
+        .filter((r) => VERSION.test(r.version) && (r.rolledBackFrom === undefined || VERSION.test(r.rolledBackFrom)))
+        .map((r) => ({ ...r, commit: recordedCommit(r.commit, warn, `the commit recorded for version ${r.version}`, r.version) }));
+    const text = (entries) => PREFIX + JSON.stringify({ r: entries.map((r) => [r.version, r.commit, r.releasedAt, ...(r.rolledBackFrom !== undefined ? [r.rolledBackFrom] : [])]) });
+    const first = clean[0];
+    if (first === undefined)
+        return text([]);
+    const target = rollbackTarget(clean, first.version);
+    const needed = target === undefined ? 1 : clean.indexOf(target) + 1;
+    for (let count = clean.length; count >= needed; count--) {
+        const candidate = text(clean.slice(0, count));
+        if (candidate.length <= ALIAS_DESCRIPTION_LIMIT)
+            return candidate;
+    }
+    // The entries between the two only mark versions to skip: without them, the walk still finds the target.
+    // Checked versions, 7-character commits and bounded times: two entries always fit.
+    return text(target === undefined ? [first] : [first, target]);
 }
 /**
  * The history after a shift to `release`: it goes first; the release it replaces is kept next
  * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
- * always knows where to go.
+ * always knows where to go. Nothing is removed.
  */
 function recordRelease(previous, replacedVersion, release) {
     const earlier = [...previous];
     if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
         earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
     }
-    return [release, ...earlier.filter((r) => r.version !== release.version)];
+    return [release, ...earlier];
 }
 /**
- * The history after returning from `current` to `target`: the release rolled back from leaves
- * the list (so the next rollback goes further back, not forth), and `target` is first again.
+ * The history after a rollback from the alias as it was (`from`) to `release`: a new entry for
+ * the version returned to (its commit, the time of the rollback), marked with the version rolled
+ * back from: the alias's version, or, when the rollback stays on it and only clears a traffic
+ * split, the version the split was shifting to. Nothing is removed, so the release left stays on
+ * record; the marker makes the next plain rollback go further back, not forth.
  */
-function returnTo(history, current, target) {
-    const rest = history.filter((r) => r.version !== current && r.version !== target);
-    const known = history.find((r) => r.version === target) ?? { version: target, commit: '', releasedAt: 0 };
-    return [known, ...rest];
+function returnTo(history, from, release) {
+    const earlier = [...history];
+    if (from !== undefined && earlier[0]?.version !== from.version) {
+        earlier.unshift({ version: from.version, commit: '', releasedAt: 0 });
+    }
+    const left = from === undefined ? undefined : from.version !== release.version ? from.version : Object.keys(from.weights)[0];
+    return [{ ...release, ...(left !== undefined && left !== release.version && VERSION.test(left) && { rolledBackFrom: left }) }, ...earlier];
 }
 
 ;// CONCATENATED MODULE: ./src/checks/invoke.ts
@@ -79407,6 +79656,7 @@ function sameWeights(a, b) {
 
 
 
+
 class RolloutFailure extends Error {
 }
 async function shiftAndVerify(request, deps) {
@@ -79562,6 +79812,14 @@ async function shiftAndVerify(request, deps) {
         cancelled();
     }
     catch (error) {
+        if (error instanceof AliasConflictError) {
+            // Another release wrote the alias since this run read (or last wrote) it: leave it as it is.
+            const doing = before === undefined ? 'created it for' : 'shifted to';
+            const restored = await superseded(request, deps, error.conflict === 'exists' ? 'created' : 'moved', doing);
+            deps.state?.clear();
+            common.traffic.push({ atMs: at(), percent: 0 });
+            return { ok: false, failure: before === undefined ? 'creating the alias was refused' : 'the shift was refused', restored, ...(smoke && { smoke }), ...common };
+        }
         failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
         if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
             // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
@@ -79573,28 +79831,92 @@ async function shiftAndVerify(request, deps) {
         deps.state?.clear();
         return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
     }
-    const outcome = await restore(request, deps);
+    const outcome = await restore(request, deps, shifted);
     common.traffic.push({ atMs: at(), percent: 0 });
     if ('restored' in outcome)
         deps.state?.clear();
     return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
 }
-/** Put the alias back as it was before the shift (delete it when the shift created it): one call. */
-async function restore(request, deps) {
+/**
+ * Put the alias back as it was before the shift (delete it when the shift created it): one call,
+ * conditional on the alias being as this run last wrote it (`written`). When another release
+ * moved it meanwhile, Lambda refuses and the alias is left as that release made it.
+ */
+async function restore(request, deps, written) {
     const { settings, before } = request;
     const { lambda, timeline } = deps;
     const name = settings.functionName;
     try {
         if (before === undefined) {
+            // DeleteAlias takes no RevisionId: read first, and remove only the alias as this run left it.
+            const now = await lambda.getAlias(name, settings.alias);
+            if (now === undefined)
+                return { restored: { removed: true } };
+            if (!asWritten(now, written, request))
+                return { restored: await superseded(request, deps, 'moved', 'checked', now) };
             await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
             return { restored: { removed: true } };
         }
-        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, { version: before.version, weights: before.weights, description: before.description }));
+        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, {
+            version: before.version,
+            weights: before.weights,
+            description: before.description,
+            ...(written?.revisionId !== undefined && { revisionId: written.revisionId }),
+        }));
         return { restored: { to: before.version } };
     }
     catch (rollbackError) {
+        if (rollbackError instanceof AliasConflictError)
+            return { restored: await superseded(request, deps, 'moved', 'checked') };
         return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
     }
+}
+/** True when the alias is as this run last wrote it (by RevisionId when both have one). */
+function asWritten(alias, written, request) {
+    if (written === undefined)
+        return alias.version === request.toVersion && alias.description === request.description;
+    if (alias.revisionId !== undefined && written.revisionId !== undefined)
+        return alias.revisionId === written.revisionId;
+    return alias.version === written.version && alias.description === written.description && rollout_sameWeights(alias.weights, written.weights);
+}
+function rollout_sameWeights(a, b) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+/** Re-read the alias after a refused write and say what another release left there; nothing is written. */
+async function superseded(request, deps, conflict, doing, read) {
+    const { settings, toVersion } = request;
+    let found = read;
+    if (found === undefined) {
+        try {
+            found = await deps.lambda.getAlias(settings.functionName, settings.alias);
+        }
+        catch (error) {
+            deps.log.warn(`Could not read alias ${settings.alias} again after the conflict: ${errorMessage(error)}`);
+        }
+    }
+    const note = conflictNote(settings.alias, toVersion, found, conflict, doing);
+    deps.log.warn(`Alias ${settings.alias} of ${settings.functionName}: ${note}.`);
+    return { superseded: true, ...(found !== undefined && { found }), note };
+}
+/**
+ * What another release left on the alias, e.g. `another release moved alias dev to version 9
+ * (commit abc1234) while this run checked version 8; version 8 is not live, nothing was put back`.
+ */
+function conflictNote(alias, toVersion, found, conflict, doing) {
+    const left = conflict === 'created' ? 'nothing was removed' : 'nothing was put back';
+    if (found === undefined)
+        return `another release removed alias ${alias} while this run ${doing} version ${toVersion}; ${left}`;
+    const release = parseHistory(found.description).find((r) => r.version === found.version);
+    const commit = release !== undefined && release.commit !== '' ? ` (commit ${release.commit.slice(0, 7)})` : '';
+    const split = Object.entries(found.weights)
+        .filter(([, weight]) => weight > 0)
+        .map(([version, weight]) => `${Math.round(weight * 100)}% on version ${version}`);
+    const where = `version ${found.version}${split.length > 0 ? ` with ${split.join(', ')}` : ''}${commit}`;
+    const ours = found.version === toVersion ? 100 - Object.values(found.weights).reduce((sum, w) => sum + Math.round(w * 100), 0) : Math.round((found.weights[toVersion] ?? 0) * 100);
+    const live = ours > 0 ? `version ${toVersion} still takes ${ours}% of ${alias} (left as found: check it)` : `version ${toVersion} is not live`;
+    const what = conflict === 'created' ? `another release created alias ${alias} on ${where}` : `another release moved alias ${alias} to ${where}`;
+    return `${what} while this run ${doing} version ${toVersion}; ${live}, ${left}`;
 }
 /**
  * Put an alias back from a saved rollout state (the post step), only when the alias is as this
@@ -79618,12 +79940,23 @@ async function restoreFromState(state, lambda, log) {
             const before = state.before;
             if (before === null)
                 return 'nothing to do';
-            await lambda.updateAlias(state.functionName, state.alias, {
-                version: before.version,
-                weights: before.weights,
-                description: before.description,
-                ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
-            });
+            try {
+                await lambda.updateAlias(state.functionName, state.alias, {
+                    version: before.version,
+                    weights: before.weights,
+                    description: before.description,
+                    // As just read and judged: another release that moves it in between wins.
+                    ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
+                });
+            }
+            catch (error) {
+                if (!(error instanceof AliasConflictError))
+                    throw error;
+                const now = await lambda.getAlias(state.functionName, state.alias);
+                log.warn(`stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ` +
+                    `${conflictNote(state.alias, state.toVersion, now, 'moved', 'checked')}.`);
+                return 'refused';
+            }
             log.warn(`Put alias ${state.alias} of ${state.functionName} back on version ${before.version}: the release of version ${state.toVersion} did not finish.`);
             return 'restored';
         }
@@ -79640,6 +79973,8 @@ function describeFailedShift(outcome, request) {
             `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
     }
     const restored = outcome.restored;
+    if (restored && 'superseded' in restored)
+        return `${outcome.failure}; ${restored.note}`;
     if (restored && 'untouched' in restored)
         return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
     if (restored && 'removed' in restored) {
@@ -79671,6 +80006,7 @@ function progressLine(label, atMs, reading, alarms, version) {
  * settings and the code and publish it (when the target is new), then shift the alias with the
  * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
  */
+
 
 
 
@@ -79747,6 +80083,11 @@ async function carryOut(plan, start, deps) {
             }
             const published = await timeline.step('publish', () => lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }));
             log.info(`Published version ${published.version} of ${name}.`);
+            // What takes traffic is what was meant: another release of the same function (another
+            // stage) may have changed $LATEST between this run's update and its PublishVersion.
+            const drift = publishedDrift(settings, target.codeSha256, published);
+            if (drift !== undefined)
+                throw new Error(drift);
             to = { version: published.version, codeSha256: published.codeSha256 };
         }
         catch (error) {
@@ -79764,7 +80105,9 @@ async function carryOut(plan, start, deps) {
             return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
         }
     }
-    const history = parseHistory(before?.description);
+    const warnHistory = (message) => log.warn(`${settings.stage}'s release history: ${message}`);
+    const history = parseHistory(before?.description, warnHistory);
+    const releasedAt = Math.floor(deps.clock.now() / 1000);
     const request = {
         settings,
         before,
@@ -79772,12 +80115,8 @@ async function carryOut(plan, start, deps) {
         traffic: plan.traffic,
         progressive: plan.progressive,
         description: formatHistory(plan.history.kind === 'return'
-            ? returnTo(history, before?.version ?? '', to.version)
-            : recordRelease(history, before?.version, {
-                version: to.version,
-                commit: plan.history.commit,
-                releasedAt: Math.floor(deps.clock.now() / 1000),
-            })),
+            ? returnTo(history, before, { version: to.version, commit: start.commit, releasedAt })
+            : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
     };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
     const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
@@ -79790,8 +80129,26 @@ async function carryOut(plan, start, deps) {
         return { kind: 'stranded', ...failure, repair };
     if (restored !== undefined && 'untouched' in restored)
         return { kind: 'not-shifted', ...failure, ...asRead(start) };
+    if (restored !== undefined && 'superseded' in restored) {
+        // Another release moved the alias: this one is not live, and the alias is where that one left it.
+        const found = restored.found;
+        return { kind: 'not-shifted', ...failure, ...(found !== undefined && { version: found.version, aliasArn: found.arn }) };
+    }
     // Back where it was: the version and code it ran before (none after a first deploy).
     return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+/**
+ * Why the version PublishVersion answered with is not the one this run meant (another code, or
+ * other settings than the stage's), e.g. `another release of notes-api changed $LATEST at the
+ * same time: version 5 has environment.TABLE=notes-prod, not notes-dev`; undefined when it is.
+ */
+function publishedDrift(settings, codeSha256, published) {
+    const differences = describeDifferences(desiredSettings(settings), published);
+    if (published.codeSha256 !== codeSha256)
+        differences.unshift(`code ${published.codeSha256}, not ${codeSha256}`);
+    if (differences.length === 0)
+        return undefined;
+    return `another release of ${settings.functionName} changed $LATEST at the same time: version ${published.version} has ${differences.join('; ')}`;
 }
 /** What the rollout's checks saw, as the result records it. */
 function checksOf(outcome) {
@@ -79839,103 +80196,6 @@ function storeOf(deps) {
     if (deps.store === undefined)
         throw new Error('an S3 store is needed for s3-bucket');
     return deps.store;
-}
-
-;// CONCATENATED MODULE: ./src/release/change-check.ts
-/** Lambda's application log levels for the levels a stage may write (Zappa's and Lambda's own). */
-const APPLICATION_LEVEL = {
-    TRACE: 'TRACE',
-    DEBUG: 'DEBUG',
-    INFO: 'INFO',
-    WARN: 'WARN',
-    WARNING: 'WARN',
-    ERROR: 'ERROR',
-    CRITICAL: 'FATAL',
-    FATAL: 'FATAL',
-};
-/** Lambda's system log level allows DEBUG, INFO and WARN only: above WARN, WARN is the quietest. */
-const SYSTEM_LEVEL = {
-    TRACE: 'DEBUG',
-    DEBUG: 'DEBUG',
-    INFO: 'INFO',
-    WARN: 'WARN',
-    WARNING: 'WARN',
-    ERROR: 'WARN',
-    CRITICAL: 'WARN',
-    FATAL: 'WARN',
-};
-/**
- * The LoggingConfig for a stage: JSON with the application and system levels, so the platform
- * drops what is below the level; or, with `log-format: text`, plain Text (LOG_LEVEL only).
- */
-function loggingFor(level, format) {
-    if (level === undefined)
-        return undefined;
-    if (format === 'text')
-        return { logFormat: 'Text' };
-    return { logFormat: 'JSON', applicationLogLevel: APPLICATION_LEVEL[level], systemLogLevel: SYSTEM_LEVEL[level] };
-}
-function desiredSettings(settings) {
-    const logging = loggingFor(settings.logLevel, settings.logFormat);
-    return {
-        environment: {
-            ...settings.environment,
-            // LOG_LEVEL from log-level wins over an environment entry of the same name.
-            ...(settings.logLevel !== undefined && { LOG_LEVEL: settings.logLevel }),
-        },
-        ...(settings.memorySize !== undefined && { memorySize: settings.memorySize }),
-        ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
-        ...(logging !== undefined && { logging }),
-    };
-}
-/** Names of the settings in which `version` differs from `desired`, e.g. `environment.TABLE`, `memory-size`. */
-function settingsDifferences(desired, version) {
-    const differences = [];
-    for (const [name, value] of Object.entries(desired.environment)) {
-        if (version.environment[name] !== value)
-            differences.push(`environment.${name}`);
-    }
-    if (desired.memorySize !== undefined && desired.memorySize !== version.memorySize)
-        differences.push('memory-size');
-    if (desired.timeoutSeconds !== undefined && desired.timeoutSeconds !== version.timeoutSeconds)
-        differences.push('timeout');
-    if (desired.logging !== undefined && !sameLogging(desired.logging, version.logging))
-        differences.push('logging-config');
-    return differences;
-}
-/**
- * The change to make to $LATEST so that it carries the desired settings: `environment` merged
- * into its existing variables (never removing one), and only the fields that differ.
- * Undefined when $LATEST already carries them.
- */
-function configurationChange(desired, latest) {
-    const differences = settingsDifferences(desired, latest);
-    if (differences.length === 0)
-        return undefined;
-    const change = {};
-    if (differences.some((d) => d.startsWith('environment.'))) {
-        change.environment = { ...latest.environment, ...desired.environment };
-    }
-    if (differences.includes('memory-size') && desired.memorySize !== undefined)
-        change.memorySize = desired.memorySize;
-    if (differences.includes('timeout') && desired.timeoutSeconds !== undefined)
-        change.timeoutSeconds = desired.timeoutSeconds;
-    if (differences.includes('logging-config') && desired.logging !== undefined)
-        change.logging = desired.logging;
-    return change;
-}
-/** A version without a LoggingConfig logs as Text, Lambda's default. */
-function sameLogging(desired, live) {
-    const format = live?.logFormat ?? 'Text';
-    if (desired.logFormat !== format)
-        return false;
-    if (desired.logFormat === 'Text')
-        return true;
-    return desired.applicationLogLevel === live?.applicationLogLevel && desired.systemLogLevel === live?.systemLogLevel;
-}
-/** True when `version` already runs exactly this code with the stage's settings. */
-function isUnchanged(codeSha256, desired, version) {
-    return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
 }
 
 ;// CONCATENATED MODULE: ./src/release/plan.ts
@@ -80125,8 +80385,15 @@ async function promote(source, target, deps, context) {
     if (sourceVersion === undefined) {
         throw new InputError(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
     }
-    const sourceRelease = parseHistory(sourceAlias.description).find((r) => r.version === sourceVersion.version);
-    const commit = sourceRelease?.commit || shortCommit(context.commit);
+    // The commit comes from the source's history, checked on the way in: one that is no SHA is
+    // dropped (recorded as unknown) with a warning, and never takes the target's history with it.
+    let badCommit = false;
+    const sourceRelease = parseHistory(sourceAlias.description, (message, version) => {
+        if (version === sourceVersion.version)
+            badCommit = true;
+        log.warn(`${source.stage}'s release history: ${message}`);
+    }).find((r) => r.version === sourceVersion.version);
+    const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
     log.info(`Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
         `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
     const start = { command: 'promote', settings: target, commit, before, live, timeline };
@@ -80176,10 +80443,16 @@ function stripQualifier(arn) {
 ;// CONCATENATED MODULE: ./src/commands/rollback.ts
 /**
  * rollback: the alias returns to `to-version`, or to the release before its current one (from
- * the history recorded in the alias), and is smoke-tested; when the check fails the alias goes
- * back to where it was. The step says what it moved from and to.
+ * the history recorded in the alias, history.ts's rules), and is smoke-tested; when the check
+ * fails the alias goes back to where it was. The step says what it moved from and to.
+ * - With a traffic split in flight (a canary stopped mid-shift), a plain rollback clears the
+ *   split and stays on the alias's primary version: the stable release.
+ * - A `to-version` published with other settings than the stage's (another stage's version) is
+ *   refused before anything changes, naming the settings; `force: true` goes anyway, with a warning.
+ * - The rollback is recorded as a new history entry; nothing is dropped from the history.
  * Read → check → plan → dry-run or carry out.
  */
+
 
 
 
@@ -80198,19 +80471,32 @@ async function rollback(settings, toVersion, deps) {
             throw missingFunction(settings);
         throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
     }
-    const history = parseHistory(before.description);
-    const target = toVersion ?? history.find((r) => r.version !== before.version)?.version;
+    const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
+    const split = Object.keys(before.weights).length > 0;
+    // A split in flight: the primary is the stable release, and the plain rollback stays on it.
+    const target = toVersion ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
     if (target === undefined) {
         throw new InputError(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
     }
-    if (target === before.version && Object.keys(before.weights).length === 0) {
+    if (target === before.version && !split) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
     }
     const [version, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
     if (version === undefined) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
     }
-    log.info(`Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
+    if (toVersion !== undefined) {
+        const differences = settingsDifferences(desiredSettings(settings), version);
+        if (differences.length > 0) {
+            const what = `to-version: ${JSON.stringify(target)} was published with other settings than ${settings.stage}'s: ${differences.join(', ')}`;
+            if (deps.force !== true)
+                throw new InputError(`${what}; force: true rolls back anyway`);
+            log.warn(`${what}. Rolling back anyway (force: true): ${settings.stage} will run version ${target} with its settings, not ${settings.stage}'s.`);
+        }
+    }
+    log.info(split && target === before.version
+        ? `Rolling ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
+        : `Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
     // Plan: the version as it is, all at once, no gates.
     const commit = history.find((r) => r.version === target)?.commit ?? '';
     const start = { command: 'rollback', settings, commit, before, live, timeline };
@@ -80256,7 +80542,8 @@ async function stageStatus(settings, ports) {
             aliasArn: alias.arn,
             ...(version !== undefined && { codeSha256: version.codeSha256 }),
             ...(release !== undefined && { release }),
-            earlier: history.filter((r) => r.version !== alias.version),
+            // The releases successive rollbacks would go to (the history also records the rollbacks themselves).
+            earlier: rollbackChain(history, alias.version),
             weights: alias.weights,
             ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
         };
@@ -80423,9 +80710,14 @@ function versionsToDelete(versions, aliases, keep) {
         kept.add(alias.version);
         for (const weighted of Object.keys(alias.weights))
             kept.add(weighted);
-        const previous = parseHistory(alias.description).find((r) => r.version !== alias.version);
+        const history = parseHistory(alias.description);
+        const previous = history.find((r) => r.version !== alias.version);
         if (previous)
             kept.add(previous.version);
+        // Where a plain rollback goes, which after a rollback is not the entry just before.
+        const target = rollbackTarget(history, alias.version);
+        if (target)
+            kept.add(target.version);
     }
     const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
     return published.slice(keep).filter((v) => !kept.has(v));
@@ -91702,7 +91994,12 @@ function planSteps(plan) {
         lines.push(`publish a version of ${plan.functionName} with CodeSha256 ${target.codeSha256}`);
         to = 'the new version';
     }
-    lines.push(plan.from === undefined ? `create alias ${plan.alias} on ${to}` : `shift alias ${plan.alias} from version ${plan.from} to ${to}`);
+    if (plan.from === undefined)
+        lines.push(`create alias ${plan.alias} on ${to}`);
+    else if (target.kind === 'existing' && target.version === plan.from)
+        lines.push(`clear the traffic split of alias ${plan.alias}: it stays on version ${plan.from}`);
+    else
+        lines.push(`shift alias ${plan.alias} from version ${plan.from} to ${to}`);
     lines.push(plan.smoke !== undefined ? `smoke-test ${plan.smoke.method} ${plan.smoke.url}; on failure, put the alias back` : 'no smoke test (smoke.url is not set)');
     return lines;
 }

@@ -15,7 +15,9 @@ export function planSteps(plan: ReleasePlan): string[] {
     lines.push(`publish a version of ${plan.functionName} with CodeSha256 ${target.codeSha256}`);
     to = 'the new version';
   }
-  lines.push(plan.from === undefined ? `create alias ${plan.alias} on ${to}` : `shift alias ${plan.alias} from version ${plan.from} to ${to}`);
+  if (plan.from === undefined) lines.push(`create alias ${plan.alias} on ${to}`);
+  else if (target.kind === 'existing' && target.version === plan.from) lines.push(`clear the traffic split of alias ${plan.alias}: it stays on version ${plan.from}`);
+  else lines.push(`shift alias ${plan.alias} from version ${plan.from} to ${to}`);
   lines.push(plan.smoke !== undefined ? `smoke-test ${plan.smoke.method} ${plan.smoke.url}; on failure, put the alias back` : 'no smoke test (smoke.url is not set)');
   return lines;
 }
