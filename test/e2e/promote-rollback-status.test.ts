@@ -53,6 +53,8 @@ async function answer(url: string) {
 beforeAll(async () => {
   moto = await startMoto();
   proxy = await startProxy({ target: moto.endpoint });
+  // Lambda keeps a version's LoggingConfig (moto drops it): the published version is checked against it.
+  proxy.keepLoggingConfig();
   github = await startGitHubApi();
   lambda = lambdaClient(moto.endpoint);
   workspace = mkdtempSync(join(tmpdir(), 'e2e-story-'));

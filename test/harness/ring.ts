@@ -98,11 +98,11 @@ export function ringViolations(runs: RingRun[], finals: FinalAlias[], expectatio
       }
     }
 
-    for (const run of greens.filter((r) => r.command === 'rollback')) {
-      const from = run.outputs['previous-version'];
-      const reReleased = greens.some((g) => g !== run && g.command !== 'rollback' && g.outputs.version === from);
-      if (from && history.includes(from) && !reReleased) {
-        found.push(`${where}: ${run.label} rolled back from ${from}, yet ${from} is still in the history [${history.join(', ')}]`);
+    // History only grows: a green rollback that is live is the newest entry, marked with the version it left.
+    const newest = parseHistory(final.description)[0];
+    for (const run of greens.filter((r) => r.command === 'rollback' && r.outputs.version === final.version)) {
+      if (newest === undefined || newest.version !== final.version || newest.rolledBackFrom === undefined) {
+        found.push(`${where}: ${run.label} is live on ${final.version ?? '-'}, but the history does not record it as a rollback (${final.description})`);
       }
     }
 
