@@ -71602,9 +71602,10 @@ class SdkLambdaGateway {
             throw error;
         }
     }
-    async updateConfiguration(functionName, change) {
+    async updateConfiguration(functionName, change, revisionId) {
         const input = {
             FunctionName: functionName,
+            ...(revisionId !== undefined && { RevisionId: revisionId }),
             // Always with Variables: an Environment without them means "no change" to Lambda but is
             // an error to moto. The map replaces the function's variables; merging is the caller's.
             ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
@@ -71615,10 +71616,12 @@ class SdkLambdaGateway {
         await this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
         return this.waitForUpdate(functionName, 'configuration');
     }
-    async updateCode(functionName, code) {
-        const input = code.kind === 'zip-file'
-            ? { FunctionName: functionName, ZipFile: await (0,promises_.readFile)(code.zipPath) }
-            : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
+    async updateCode(functionName, code, revisionId) {
+        const input = {
+            FunctionName: functionName,
+            ...(code.kind === 'zip-file' ? { ZipFile: await (0,promises_.readFile)(code.zipPath) } : { S3Bucket: code.bucket, S3Key: code.key }),
+            ...(revisionId !== undefined && { RevisionId: revisionId }),
+        };
         await this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
         return this.waitForUpdate(functionName, 'code');
     }
@@ -80063,19 +80066,23 @@ async function carryOut(plan, start, deps) {
     }
     else {
         try {
+            // Each write to $LATEST is conditional on the revision read or last written: a change another
+            // run makes in between fails this release instead of being overwritten or published.
+            let revisionId = target.revisionId;
             if (target.change !== undefined) {
                 const change = target.change;
+                const read = revisionId;
                 settingsChanged = target.settingsChanged;
                 log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
-                await timeline.step('settings', () => lambda.updateConfiguration(name, change));
+                revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
             }
-            let revisionId;
             if (target.code.kind !== 'in-latest') {
                 const code = target.code;
                 const provided = await timeline.step('upload', () => provideCode(code, deps));
                 upload = provided.upload;
                 log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
-                const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source));
+                const read = revisionId;
+                const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source, read));
                 if (updated.codeSha256 !== target.codeSha256) {
                     throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
                 }
@@ -80209,6 +80216,7 @@ function publishTarget(desired, latest, code, description) {
         settingsChanged: settingsDifferences(desired, latest),
         ...(change !== undefined && { change }),
         code: latest.codeSha256 === code.codeSha256 ? { kind: 'in-latest' } : code.step,
+        ...(latest.revisionId !== undefined && { revisionId: latest.revisionId }),
         description,
     };
 }

@@ -189,9 +189,10 @@ export class SdkLambdaGateway implements LambdaGateway {
     }
   }
 
-  async updateConfiguration(functionName: string, change: ConfigurationChange): Promise<FunctionVersionState> {
+  async updateConfiguration(functionName: string, change: ConfigurationChange, revisionId?: string): Promise<FunctionVersionState> {
     const input: UpdateFunctionConfigurationRequest = {
       FunctionName: functionName,
+      ...(revisionId !== undefined && { RevisionId: revisionId }),
       // Always with Variables: an Environment without them means "no change" to Lambda but is
       // an error to moto. The map replaces the function's variables; merging is the caller's.
       ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
@@ -203,11 +204,12 @@ export class SdkLambdaGateway implements LambdaGateway {
     return this.waitForUpdate(functionName, 'configuration');
   }
 
-  async updateCode(functionName: string, code: CodeSource): Promise<FunctionVersionState> {
-    const input: UpdateFunctionCodeRequest =
-      code.kind === 'zip-file'
-        ? { FunctionName: functionName, ZipFile: await readFile(code.zipPath) }
-        : { FunctionName: functionName, S3Bucket: code.bucket, S3Key: code.key };
+  async updateCode(functionName: string, code: CodeSource, revisionId?: string): Promise<FunctionVersionState> {
+    const input: UpdateFunctionCodeRequest = {
+      FunctionName: functionName,
+      ...(code.kind === 'zip-file' ? { ZipFile: await readFile(code.zipPath) } : { S3Bucket: code.bucket, S3Key: code.key }),
+      ...(revisionId !== undefined && { RevisionId: revisionId }),
+    };
     await this.client.send(new UpdateFunctionCodeCommand(input));
     return this.waitForUpdate(functionName, 'code');
   }

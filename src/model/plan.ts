@@ -36,6 +36,8 @@ export type PlanTarget =
       settingsChanged: string[];
       change?: ConfigurationChange;
       code: CodeStep;
+      /** $LATEST's revision as read: every write to it is conditional on it (another run's change fails it). */
+      revisionId?: string;
       /** The version's description: what released it. */
       description: string;
     };

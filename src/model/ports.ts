@@ -26,9 +26,9 @@ export interface LambdaGateway {
   /** undefined when the alias does not exist. */
   getAlias(functionName: string, alias: string): Promise<AliasState | undefined>;
   /** Apply the change to $LATEST and wait until Lambda reports the update done. */
-  updateConfiguration(functionName: string, change: ConfigurationChange): Promise<FunctionVersionState>;
+  updateConfiguration(functionName: string, change: ConfigurationChange, revisionId?: string): Promise<FunctionVersionState>;
   /** Replace $LATEST's code and wait until Lambda reports the update done. */
-  updateCode(functionName: string, code: CodeSource): Promise<FunctionVersionState>;
+  updateCode(functionName: string, code: CodeSource, revisionId?: string): Promise<FunctionVersionState>;
   /** Publish $LATEST; fails when its code is not `codeSha256`. */
   publishVersion(
     functionName: string,

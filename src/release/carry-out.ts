@@ -84,19 +84,23 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     to = target;
   } else {
     try {
+      // Each write to $LATEST is conditional on the revision read or last written: a change another
+      // run makes in between fails this release instead of being overwritten or published.
+      let revisionId = target.revisionId;
       if (target.change !== undefined) {
         const change = target.change;
+        const read = revisionId;
         settingsChanged = target.settingsChanged;
         log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
-        await timeline.step('settings', () => lambda.updateConfiguration(name, change));
+        revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
       }
-      let revisionId: string | undefined;
       if (target.code.kind !== 'in-latest') {
         const code = target.code;
         const provided = await timeline.step('upload', () => provideCode(code, deps));
         upload = provided.upload;
         log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
-        const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source));
+        const read = revisionId;
+        const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source, read));
         if (updated.codeSha256 !== target.codeSha256) {
           throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
         }

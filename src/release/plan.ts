@@ -21,6 +21,7 @@ export function publishTarget(
     settingsChanged: settingsDifferences(desired, latest),
     ...(change !== undefined && { change }),
     code: latest.codeSha256 === code.codeSha256 ? { kind: 'in-latest' } : code.step,
+    ...(latest.revisionId !== undefined && { revisionId: latest.revisionId }),
     description,
   };
 }

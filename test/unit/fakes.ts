@@ -60,8 +60,16 @@ export class FakeLambda implements LambdaGateway {
     return found && { ...found, weights: { ...found.weights } };
   }
 
-  async updateConfiguration(_functionName: string, change: ConfigurationChange) {
+  /** Lambda's RevisionId precondition on $LATEST's writes. */
+  private checkRevision(revisionId: string | undefined): void {
+    if (revisionId !== undefined && revisionId !== this.latest.revisionId) {
+      throw new Error(`PreconditionFailedException: revision ${revisionId} is not ${this.latest.revisionId ?? 'current'}`);
+    }
+  }
+
+  async updateConfiguration(_functionName: string, change: ConfigurationChange, revisionId?: string) {
     this.check('updateConfiguration');
+    this.checkRevision(revisionId);
     this.latest = {
       ...this.latest,
       ...(change.environment && { environment: { ...change.environment } }),
@@ -73,8 +81,9 @@ export class FakeLambda implements LambdaGateway {
     return { ...this.latest };
   }
 
-  async updateCode(_functionName: string, code: CodeSource) {
+  async updateCode(_functionName: string, code: CodeSource, revisionId?: string) {
     this.check('updateCode');
+    this.checkRevision(revisionId);
     const source = code.kind === 'zip-file' ? code.zipPath : `s3://${code.bucket}/${code.key}`;
     const sha = this.codeBySource.get(source);
     if (sha === undefined) throw new Error(`fake: no code registered for ${source}`);
@@ -84,6 +93,7 @@ export class FakeLambda implements LambdaGateway {
 
   async publishVersion(_functionName: string, options: { codeSha256: string; description: string; revisionId?: string }) {
     this.check('publishVersion');
+    this.checkRevision(options.revisionId);
     if (options.codeSha256 !== this.latest.codeSha256) throw new Error('PreconditionFailed: CodeSha256 does not match');
     const last = this.versions.at(-1);
     const config = (v: FunctionVersionState) => JSON.stringify([v.codeSha256, v.environment, v.memorySize, v.timeoutSeconds, v.logging]);

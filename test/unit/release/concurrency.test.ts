@@ -219,3 +219,27 @@ describe('what is published is checked before it takes traffic', () => {
     expect(result.kind).toBe('released');
   });
 });
+
+describe("$LATEST's writes are conditional on the revision read", () => {
+  it("fails the release, publishing nothing, when another run changed $LATEST's settings after it was read", async () => {
+    const lambda = new FakeLambda();
+    lambda.codeBySource.set('/tmp/aaa.zip', 'aaa=');
+    const settings = stageSettings('dev', { environment: { TABLE: 'notes-dev' } });
+    const result = await deploy(settings, fakeArtifact('aaa'), {
+      lambda,
+      smoke: new SmokeMeanwhile(() => undefined, true),
+      log: new RecordingLog(),
+      clock: new FakeClock(),
+      // Just before the first write: prod's release of the same function changes $LATEST.
+      beforeChange: async () => {
+        lambda.latest = { ...lambda.latest, environment: { TABLE: 'notes-prod' }, revisionId: 'prod-run' };
+      },
+    }, { commit: '', runId: '' });
+    expect(result.kind).toBe('not-shifted');
+    expect('error' in result && result.error).toMatch(/^dev: publishing failed, nothing was shifted: PreconditionFailedException/);
+    // prod's change is not overwritten, and nothing was published or shifted.
+    expect(lambda.latest.environment).toEqual({ TABLE: 'notes-prod' });
+    expect(lambda.versions).toEqual([]);
+    expect(lambda.aliases.size).toBe(0);
+  });
+});
