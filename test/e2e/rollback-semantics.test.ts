@@ -9,19 +9,18 @@
  *   history, and drops the bad commit with a warning.
  * No test may leave an alias with routing weights.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetAliasCommand, LambdaClient, UpdateAliasCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { annotations, runAction } from '../harness/action.mjs';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
+import { type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { createFunction, makeZip, snapshotFunction } from '../harness/lambda-fixtures.mjs';
-import { awsEnv, startMoto } from '../harness/moto.mjs';
+import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
+import { awsEnv, type startMoto } from '../harness/moto.mjs';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const handler = (release: string) =>
   `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok', release: '${release}', table: process.env.TABLE }) });\n`;
 
@@ -29,23 +28,15 @@ let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: AwsProxy;
 let workspace: string;
 let lambda: LambdaClient;
-const stops: (() => Promise<void>)[] = [];
+let stops: AwsStack['stops'];
+let stack: AwsStack | undefined;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  workspace = mkdtempSync(join(tmpdir(), 'e2e-rollback-'));
-  mkdirSync(join(workspace, 'build'));
-  lambda = new LambdaClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  stack = await startAwsStack('e2e-rollback-');
+  ({ moto, proxy, workspace, lambda, stops } = stack);
 });
 
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  lambda?.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 function run(inputs: Record<string, string>, extra: Partial<Parameters<typeof runAction>[0]> = {}, sha = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678') {
   return runAction({

@@ -5,27 +5,26 @@
  * The smoke URL is a local server of the test's own (the smoke test only needs an HTTP answer).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetAliasCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { annotations, runAction } from '../harness/action.mjs';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
+import { type AwsProxy } from '../harness/aws-proxy.mjs';
 import { createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
-import { awsEnv, startMoto } from '../harness/moto.mjs';
+import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
+import { awsEnv } from '../harness/moto.mjs';
 
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const handler = (release: string) => `export const handler = async () => ({ statusCode: 200, body: '${release}' });\n`;
 const SECRET = 'e2e-secret-4f1c9a';
 
-let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: AwsProxy;
 let workspace: string;
 let lambda: LambdaClient;
-const stops: (() => Promise<void>)[] = [];
+let stops: AwsStack['stops'];
+let stack: AwsStack | undefined;
 let fnCount = 0;
 
 interface Seen {
@@ -57,20 +56,11 @@ async function serve(handle: (req: IncomingMessage, res: ServerResponse) => void
 }
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  workspace = mkdtempSync(join(tmpdir(), 'e2e-smoke-safety-'));
-  mkdirSync(join(workspace, 'build'));
-  lambda = new LambdaClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  stack = await startAwsStack('e2e-smoke-safety-');
+  ({ proxy, workspace, lambda, stops } = stack);
 });
 
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  lambda?.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  if (workspace) rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 /** A function with version 1 live on `prod`, and a stages file whose prod stage has `smoke`. */
 async function setUp(smoke: string) {

@@ -5,17 +5,17 @@
  * runner (test/harness/runner-commands.mjs, actions/runner's parsing rules) finds none of them in
  * the step's output; the step's own outputs and state are what they would be anyway.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UpdateAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
-import { startProxy, type AwsProxy } from '../harness/aws-proxy.mjs';
+import { type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
-import { createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
-import { awsEnv, startMoto } from '../harness/moto.mjs';
+import { createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
+import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
+import { awsEnv, type startMoto } from '../harness/moto.mjs';
 import { ACTION_OWN_COMMANDS, runnerCommands, strayCommands } from '../harness/runner-commands.mjs';
 
 /** Each form the runner would act on, where it would act on it (a line's start, or anywhere). */
@@ -49,24 +49,15 @@ let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: AwsProxy;
 let workspace: string;
 let lambda: LambdaClient;
-const stops: (() => Promise<void>)[] = [];
+let stops: AwsStack['stops'];
+let stack: AwsStack | undefined;
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  proxy.keepLoggingConfig();
-  workspace = mkdtempSync(join(tmpdir(), 'e2e-untrusted-'));
-  mkdirSync(join(workspace, 'build'));
-  lambda = lambdaClient(moto.endpoint);
+  stack = await startAwsStack('e2e-untrusted-', { keepLoggingConfig: true });
+  ({ moto, proxy, workspace, lambda, stops } = stack);
 });
 
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  lambda?.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  rmSync(workspace, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 beforeEach(() => {
   proxy.clearBehaviours();
