@@ -74,6 +74,11 @@ export interface AwsProxy {
   keepLoggingConfig(on?: boolean): void;
   /** Answer the next `times` calls of `operation` with an error, without forwarding them. */
   failOperation(operation: string, options?: FailOperationOptions): void;
+  /**
+   * Answer S3 as it answers a caller without s3:ListBucket on the bucket: HeadObject of a missing
+   * key gets 403 with no body (GetObject: 403 AccessDenied) instead of 404. Existing keys answer as usual.
+   */
+  denyListBucket(on?: boolean): void;
   /** Switch every behaviour off and forget the per-function state. */
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */

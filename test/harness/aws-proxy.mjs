@@ -375,6 +375,8 @@ export async function startProxy({ target }) {
     /** operation → { status, type, message, remaining } */
     failures: new Map(),
   };
+  /** denyListBucket(): S3 answers as to a caller without s3:ListBucket on the bucket. */
+  let withoutListBucket = false;
   let revisionCounter = 0;
   const nextRevision = () => {
     revisionCounter += 1;
@@ -961,6 +963,18 @@ export async function startProxy({ target }) {
       buffer: bufferAnswer,
     });
 
+    // Without s3:ListBucket, S3 does not tell a missing key from a forbidden one. The HeadObject
+    // API reference (https://docs.aws.amazon.com/AmazonS3/latest/API/API_HeadObject.html): "If the
+    // object you request doesn't exist, the error that Amazon S3 returns depends on whether you also
+    // have the s3:ListBucket permission. [...] If you don't have the s3:ListBucket permission, Amazon
+    // S3 returns an HTTP status code 403 Forbidden error." A HEAD answer has no body ("if the HEAD
+    // request generates an error, it returns a generic code"); GetObject (API_GetObject.html says the
+    // same) answers 403 with <Code>AccessDenied</Code>. moto answers 404 for a missing key.
+    if (withoutListBucket && service === 's3' && answer.status === 404 && (operation === 'HeadObject' || operation === 'GetObject')) {
+      if (answer.stream) answer.stream.resume();
+      send(errorAnswer('s3', method, { status: 403, type: 'AccessDenied', message: 'Access Denied' }));
+      return;
+    }
     const ok = answer.status >= 200 && answer.status < 300;
     // moto refuses a CreateAlias of an existing alias with 409 ConflictException; Lambda names it
     // ResourceConflictException (what a first deploy that lost the race sees).
@@ -1050,7 +1064,11 @@ export async function startProxy({ target }) {
     failOperation(operation, { status = 500, type = 'ServiceException', message = 'Injected failure', times = 1 } = {}) {
       behaviour.failures.set(operation, { status, type, message, remaining: times });
     },
+    denyListBucket(on = true) {
+      withoutListBucket = Boolean(on);
+    },
     clearBehaviours() {
+      withoutListBucket = false;
       behaviour.holdMs = 0;
       behaviour.failNext = undefined;
       behaviour.revisions = false;
