@@ -110,10 +110,10 @@ describe('S3ArtifactStore', () => {
     expect(await objectSha256(BUCKET, key)).toEqual({ sha256: await fileSha256(path), size: 22 });
   });
 
-  it('rethrows errors other than not-found', async () => {
-    const denied = Object.assign(new Error('Forbidden'), { name: 'Forbidden', $metadata: { httpStatusCode: 403 } });
-    const stub = { send: async () => Promise.reject(denied) } as unknown as S3Client;
-    await expect(new S3ArtifactStore(stub).exists(BUCKET, 'k')).rejects.toBe(denied);
+  it('rethrows errors other than not-found and forbidden', async () => {
+    const failed = Object.assign(new Error('We encountered an internal error.'), { name: 'InternalError', $metadata: { httpStatusCode: 500 } });
+    const stub = { send: async () => Promise.reject(failed) } as unknown as S3Client;
+    await expect(new S3ArtifactStore(stub).exists(BUCKET, 'k')).rejects.toBe(failed);
   });
 
   it('fails the upload when the file is missing', async () => {
