@@ -95,7 +95,7 @@ export function checkEnvironment(settings: StageSettings, environment: Record<st
     .map((v) => `${v.name} ${v.bytes.toLocaleString('en-US')} bytes`);
   const named = new Set([...Object.keys(settings.environment), ...(settings.logLevel !== undefined ? ['LOG_LEVEL'] : [])]);
   const keptNames = Object.keys(environment).filter((name) => !named.has(name));
-  const keptText = keptNames.length === 0 ? '' : `, including ${keptNames.length} variable${keptNames.length === 1 ? '' : 's'} already on ${settings.functionName} that are kept`;
+  const keptText = keptNames.length === 0 ? '' : `, including ${keptNames.length === 1 ? '1 variable' : `${keptNames.length} variables`} already on ${settings.functionName} that stage-deploy keeps`;
   throw new InputError(
     `environment: stage ${JSON.stringify(settings.stage)} would give ${settings.functionName} ${bytes.toLocaleString('en-US')} bytes of ` +
       `environment variables (measured as Lambda does: the JSON of the map${keptText}), above Lambda's 4 KB ` +
