@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { type Artifact } from '../model/lambda.js';
 import { InputError } from '../model/errors.js';
+import { zipContents } from './zip-size.js';
 
 export interface PrepareArtifactOptions {
   /** A directory of the caller's (a temp dir) where a zip made from a directory is written. */
@@ -84,7 +85,11 @@ export async function prepareArtifact(path: string, options: PrepareArtifactOpti
 
   if (!(await looksLikeZip(absolute))) throw new InputError(`${field}: "${path}" is not a zip file`);
   const hashed = await hashFile(absolute);
-  return { zipPath: absolute, ...hashed, source: { kind: 'zip', path } };
+  // Lambda's 250 MB unzipped limit is checked against what the zip's central directory records.
+  const contents = await zipContents(absolute).catch((err: unknown) => {
+    throw new InputError(`${field}: "${path}" is not a readable zip file (${err instanceof Error ? err.message : String(err)})`);
+  });
+  return { zipPath: absolute, ...hashed, unzippedBytes: contents.unzippedBytes, source: { kind: 'zip', path } };
 }
 
 /**
@@ -168,6 +173,7 @@ async function zipDirectory(userPath: string, root: string, workDir: string, fie
     codeSha256: digest.toString('base64'),
     sha256Hex: digest.toString('hex'),
     sizeBytes: size,
+    unzippedBytes: files.reduce((sum, file) => sum + file.size, 0),
     source: { kind: 'directory', path: userPath },
   };
 }

@@ -274,12 +274,24 @@ export class SdkLambdaGateway implements LambdaGateway {
 
   async downloadCode(functionName: string, version: string, toPath: string): Promise<string> {
     const answer = await this.client.send(new GetFunctionCommand({ FunctionName: functionName, Qualifier: version }));
-    // A presigned URL: a secret for its lifetime. It never goes into a message.
+    // A presigned URL: a secret for its lifetime. It never goes into a message: only its host does.
     const location = answer.Code?.Location;
     if (!location) throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
-    const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+    const what = `the code of ${functionName}'s version ${version}`;
+    const host = hostOf(location);
+    // The cause is kept as text, scrubbed: the original error may carry the URL.
+    const failed = (reason: string) => new Error(`could not download ${what} from ${host}: ${scrubLocation(reason, location)}`);
+    let response: Response;
+    try {
+      response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+    } catch (error) {
+      throw failed(errorChain(error));
+    }
     if (!response.ok || !response.body) {
-      throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
+      // S3 answers an expired or refused presigned URL with 403 and an XML <Code>: name it, nothing more.
+      const body = await response.text().catch(() => '');
+      const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(body)?.[1];
+      throw failed(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${code ? ` (${code})` : ''}`);
     }
     const hash = createHash('sha256');
     const hashing = new Transform({
@@ -288,7 +300,11 @@ export class SdkLambdaGateway implements LambdaGateway {
         done(null, chunk);
       },
     });
-    await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, createWriteStream(toPath));
+    try {
+      await pipeline(Readable.fromWeb(response.body as WebReadableStream<Uint8Array>), hashing, createWriteStream(toPath));
+    } catch (error) {
+      throw failed(`the transfer broke off: ${errorChain(error)}`);
+    }
     return hash.digest('base64');
   }
 
@@ -383,6 +399,51 @@ export class SdkLambdaGateway implements LambdaGateway {
     }
     return toVersionState(config);
   }
+}
+
+/** The host (and port) of a URL, the only part of a presigned URL that may be shown. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host || 'an unknown host';
+  } catch {
+    return 'an unparsable code location';
+  }
+}
+
+/**
+ * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
+ * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
+ */
+function errorChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof Error) {
+      const code = (current as NodeJS.ErrnoException).code;
+      const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+      if (text !== '' && !parts.includes(text)) parts.push(text);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
+/** `text` without the presigned URL: the whole URL, its path and its query are replaced by its host. */
+function scrubLocation(text: string, location: string): string {
+  let out = text;
+  try {
+    const url = new URL(location);
+    for (const secret of [location, url.href, `${url.pathname}${url.search}`, url.search.slice(1)]) {
+      if (secret.length > 1) out = out.split(secret).join(url.host);
+    }
+  } catch {
+    out = out.split(location).join('(code location)');
+  }
+  // Belt and braces: no signature parameter, whatever form it took.
+  return out.replace(/X-Amz-[A-Za-z-]+=[^\s&"']*/gi, 'X-Amz-…');
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

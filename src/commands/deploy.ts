@@ -4,21 +4,20 @@
  * Read → check → plan → dry-run or carry out.
  */
 import { artifactKey } from '../artifact/s3-key.js';
-import { InputError } from '../model/errors.js';
 import type { Artifact } from '../model/lambda.js';
 import type { CodeStep } from '../model/plan.js';
 import type { ReleaseResult } from '../model/results.js';
 import type { RunContext, StageSettings } from '../model/settings.js';
-import { formatSize } from '../report/format.js';
 import { finish, unchanged, type ReleaseStart } from '../release/carry-out.js';
 import { desiredSettings, isUnchanged } from '../release/change-check.js';
 import type { ReleaseDeps } from '../release/deps.js';
+import { checkDirectUpload, checkUnzipped } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 
-/** Lambda refuses a zip above this size in the request itself; larger code goes through S3. */
-export const DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
+/** Lambda refuses a zip above this size in the request itself; larger code goes through S3 (see release/limits.ts). */
+export { DIRECT_UPLOAD_LIMIT_BYTES } from '../release/limits.js';
 
 export async function deploy(settings: StageSettings, artifact: Artifact, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
@@ -33,12 +32,11 @@ export async function deploy(settings: StageSettings, artifact: Artifact, deps: 
   if (before !== undefined) {
     refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
   }
-  if (settings.s3Bucket === undefined && artifact.sizeBytes > DIRECT_UPLOAD_LIMIT_BYTES) {
-    throw new InputError(
-      `artifact: ${JSON.stringify(artifact.source.path)} is ${formatSize(artifact.sizeBytes)}, above Lambda's 50 MB ` +
-        'direct-upload limit; set s3-bucket to upload it through S3',
-    );
+  // Lambda's limits on the code (release/limits.ts): the direct upload's request, the unzipped size.
+  if (settings.s3Bucket === undefined) {
+    checkDirectUpload('artifact', JSON.stringify(artifact.source.path), artifact.sizeBytes, 'set s3-bucket to upload it through S3');
   }
+  if (artifact.unzippedBytes !== undefined) checkUnzipped('artifact', JSON.stringify(artifact.source.path), artifact.unzippedBytes);
   const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
   const start: ReleaseStart = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
 

@@ -14,6 +14,7 @@ import { finish, unchanged, type ReleaseStart } from '../release/carry-out.js';
 import { desiredSettings, isUnchanged, settingsDifferences } from '../release/change-check.js';
 import type { ReleaseDeps } from '../release/deps.js';
 import { parseHistory, recordedCommit } from '../release/history.js';
+import { checkDirectUpload } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
@@ -96,6 +97,15 @@ async function codeStep(source: StageSettings, target: StageSettings, version: F
   const key = artifactKey(target, sha256HexOf(version.codeSha256));
   if (bucket !== undefined && deps.store !== undefined && (await deps.store.exists(bucket, key))) {
     return { kind: 's3', bucket, key, alreadyThere: true, sizeBytes };
+  }
+  if (bucket === undefined || deps.store === undefined) {
+    // Without a bucket the downloaded bytes go in the UpdateFunctionCode request itself.
+    checkDirectUpload(
+      's3-bucket',
+      `not set for stage ${JSON.stringify(target.stage)}, and the code of version ${version.version} that ${source.stage} runs`,
+      sizeBytes,
+      `set s3-bucket for ${target.stage} to promote it through S3`,
+    );
   }
   return {
     kind: 'download',

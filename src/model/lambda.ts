@@ -11,6 +11,8 @@ export interface Artifact {
   /** Hex of the same digest, for S3 keys. */
   sha256Hex: string;
   sizeBytes: number;
+  /** The sum of the entries' uncompressed sizes (Lambda's 250 MB unzipped limit); unknown when not measured. */
+  unzippedBytes?: number;
   /** What the user named: a zip file or a directory. */
   source: { kind: 'zip' | 'directory'; path: string };
 }

@@ -1,6 +1,7 @@
 /**
- * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: give $LATEST the
- * settings and the code and publish it (when the target is new), then shift the alias with the
+ * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: fetch the code
+ * (download or upload it) before any write, give $LATEST the settings and the code and publish it
+ * (when the target is new), then shift the alias with the
  * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
  */
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { formatSize } from '../report/format.js';
 import { describeDifferences, desiredSettings } from './change-check.js';
 import type { ReleaseDeps } from './deps.js';
 import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
+import { checkPlanLimits } from './limits.js';
 import { describeFailedShift, shiftAndVerify, type ShiftOutcome, type ShiftRequest } from './rollout.js';
 import type { Timeline } from './timeline.js';
 
@@ -60,6 +62,8 @@ export function unchanged(start: ReleaseStart, fields: Partial<Pick<Unchanged, '
 
 /** A dry run renders the plan; a real run carries it out. */
 export async function finish(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDeps): Promise<ReleaseResult> {
+  // Lambda's limits on what the plan would write (limits.ts): refused here, dry run or not, before any change.
+  checkPlanLimits(plan, start.settings);
   if (deps.dryRun) {
     const result: DryRun = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
     return result;
@@ -87,6 +91,14 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
       // Each write to $LATEST is conditional on the revision read or last written: a change another
       // run makes in between fails this release instead of being overwritten or published.
       let revisionId = target.revisionId;
+      // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
+      // $LATEST, so a download that fails leaves $LATEST as it was.
+      let provided: { source: CodeSource; upload: UploadRecord } | undefined;
+      if (target.code.kind !== 'in-latest') {
+        const code = target.code;
+        provided = await timeline.step('upload', () => provideCode(code, deps));
+        upload = provided.upload;
+      }
       if (target.change !== undefined) {
         const change = target.change;
         const read = revisionId;
@@ -94,13 +106,11 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
         log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
         revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
       }
-      if (target.code.kind !== 'in-latest') {
-        const code = target.code;
-        const provided = await timeline.step('upload', () => provideCode(code, deps));
-        upload = provided.upload;
-        log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
+      if (provided !== undefined) {
+        const source = provided.source;
+        log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
         const read = revisionId;
-        const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source, read));
+        const updated = await timeline.step('code', () => lambda.updateCode(name, source, read));
         if (updated.codeSha256 !== target.codeSha256) {
           throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
         }

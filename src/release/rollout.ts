@@ -23,6 +23,7 @@ import { rolloutBudgetMs } from './budget.js';
 import { judgeGates } from './gates.js';
 import { parseHistory } from './history.js';
 import { judgeLeftover } from './leftover.js';
+import { checkRouting } from './limits.js';
 import type { Timeline } from './timeline.js';
 import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
 
@@ -167,6 +168,9 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     }
   };
 
+  // Lambda routes an alias to at most two published versions (limits.ts): asserted for every split
+  // step before the first alias write.
+  if (before !== undefined) for (const step of steps) if (step.percent < 100) checkRouting(before.version, { [toVersion]: step.percent / 100 });
   deps.state?.save({
     functionName: name,
     alias: settings.alias,

@@ -79,6 +79,19 @@ export interface AwsProxy {
    * key gets 403 with no body (GetObject: 403 AccessDenied) instead of 404. Existing keys answer as usual.
    */
   denyListBucket(on?: boolean): void;
+  /**
+   * The presigned code URL (GetFunction's Code.Location, served by the proxy at /__code/) answers
+   * `status` with S3's XML error instead of the code; default 403 AccessDenied "Request has expired".
+   */
+  failCodeDownload(status?: number, options?: { code?: string; message?: string }): void;
+  /** GetFunction's Code.Location points at `origin` (e.g. `http://127.0.0.1:<closed port>`) instead of the proxy; undefined restores it. */
+  codeLocationAt(origin: string | undefined): void;
+  /**
+   * Refuse what Lambda refuses and moto accepts: environment variables above 4 KB (400
+   * InvalidParameterValueException), a description above 256 characters (400 ValidationException),
+   * an UpdateFunctionCode request of 69,905,067 bytes or more (413 RequestEntityTooLargeException).
+   */
+  enforceLambdaLimits(on?: boolean): void;
   /** Switch every behaviour off and forget the per-function state. */
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */

@@ -352,6 +352,18 @@ const REWRITABLE = new Set([
   'CreateAlias',
   'UpdateAlias',
 ]);
+/** Lambda quotas: 4 KB of environment variables (the JSON of the map, as Lambda measures it). */
+const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+/** Description length on aliases, versions and functions (API reference). */
+const LAMBDA_DESCRIPTION_LIMIT = 256;
+/** UpdateFunctionCode refuses a request body of this many bytes or more. */
+const LAMBDA_UPDATE_CODE_REQUEST_LIMIT = 69_905_067;
+
+/** S3's XML error document, as a presigned GET that failed gets it. */
+function codeDownloadError({ code, message }) {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message><RequestId>${randomUUID()}</RequestId></Error>`;
+}
+
 const REVISION_CHECKED = new Set(['UpdateFunctionConfiguration', 'UpdateFunctionCode', 'PublishVersion', 'UpdateAlias']);
 
 /**
@@ -374,6 +386,12 @@ export async function startProxy({ target }) {
     logging: false,
     /** operation → { status, type, message, remaining } */
     failures: new Map(),
+    /** failCodeDownload: { status, code, message } answered at /__code/ instead of the code. */
+    codeDownloadFailure: undefined,
+    /** codeLocationAt: the origin GetFunction's Code.Location points at instead of this proxy. */
+    codeLocationOrigin: undefined,
+    /** enforceLambdaLimits: the 4 KB environment, 256-character descriptions, UpdateFunctionCode's request size. */
+    limits: false,
   };
   /** denyListBucket(): S3 answers as to a caller without s3:ListBucket on the bucket. */
   let withoutListBucket = false;
@@ -551,6 +569,56 @@ export async function startProxy({ target }) {
   }
 
   /**
+   * Lambda's fixed limits, which moto does not check (enforceLambdaLimits). Returns the answer
+   * Lambda gives, or undefined.
+   * - Environment variables: 4 KB in aggregate ("Lambda quotas",
+   *   https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). Lambda measures the
+   *   JSON of the Variables map and answers 400 InvalidParameterValueException "Lambda was unable to
+   *   configure your environment variables because the environment variables you have provided
+   *   exceeded the 4KB limit. String measured: {…}" (CreateFunction, UpdateFunctionConfiguration).
+   * - Description: at most 256 characters on CreateAlias/UpdateAlias (API reference, "Length
+   *   Constraints: Minimum length of 0. Maximum length of 256"), PublishVersion, CreateFunction and
+   *   UpdateFunctionConfiguration; 400 ValidationException "1 validation error detected: Value '…'
+   *   at 'description' failed to satisfy constraint: Member must have length less than or equal to 256".
+   * - UpdateFunctionCode's request body (the zip in base64): 413 RequestEntityTooLargeException
+   *   "Request must be smaller than 69905067 bytes for the UpdateFunctionCode operation".
+   */
+  function lambdaLimits(operation, body, requestBytes) {
+    if (operation === 'UpdateFunctionCode' && requestBytes >= LAMBDA_UPDATE_CODE_REQUEST_LIMIT) {
+      return errorAnswer('lambda', 'PUT', {
+        status: 413,
+        type: 'RequestEntityTooLargeException',
+        message: `Request must be smaller than ${LAMBDA_UPDATE_CODE_REQUEST_LIMIT} bytes for the UpdateFunctionCode operation`,
+      });
+    }
+    if (!body || typeof body !== 'object') return undefined;
+    const variables = body.Environment?.Variables;
+    if ((operation === 'UpdateFunctionConfiguration' || operation === 'CreateFunction') && variables && typeof variables === 'object') {
+      const measured = JSON.stringify(variables);
+      if (Buffer.byteLength(measured, 'utf8') > LAMBDA_ENVIRONMENT_LIMIT) {
+        return errorAnswer('lambda', 'PUT', {
+          status: 400,
+          type: 'InvalidParameterValueException',
+          message:
+            'Lambda was unable to configure your environment variables because the environment variables you have provided ' +
+            `exceeded the 4KB limit. String measured: ${measured}`,
+        });
+      }
+    }
+    const described = ['CreateAlias', 'UpdateAlias', 'PublishVersion', 'CreateFunction', 'UpdateFunctionConfiguration'];
+    if (described.includes(operation) && typeof body.Description === 'string' && body.Description.length > LAMBDA_DESCRIPTION_LIMIT) {
+      return errorAnswer('lambda', 'PUT', {
+        status: 400,
+        type: 'ValidationException',
+        message:
+          `1 validation error detected: Value '${body.Description}' at 'description' failed to satisfy constraint: ` +
+          `Member must have length less than or equal to ${LAMBDA_DESCRIPTION_LIMIT}`,
+      });
+    }
+    return undefined;
+  }
+
+  /**
    * Checks a Lambda call before it is forwarded. Returns an answer to send instead, or undefined.
    */
   async function lambdaPreconditions(operation, name, alias, body, clientHeaders) {
@@ -599,6 +667,11 @@ export async function startProxy({ target }) {
 
   /** Answer GET /__code/<sha256 hex> with the code, from memory or from moto's S3. */
   async function serveCode(hex, res) {
+    if (behaviour.codeDownloadFailure) {
+      res.writeHead(behaviour.codeDownloadFailure.status, { 'content-type': 'application/xml' });
+      res.end(codeDownloadError(behaviour.codeDownloadFailure));
+      return;
+    }
     const bytes = await codeBytes(Buffer.from(hex, 'hex').toString('base64'));
     if (!bytes) {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -750,7 +823,7 @@ export async function startProxy({ target }) {
     if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
     if (operation === 'GetFunction' && answerJson?.Code && codeBySha.has(answerJson.Configuration?.CodeSha256)) {
       const hex = Buffer.from(answerJson.Configuration.CodeSha256, 'base64').toString('hex');
-      answerJson.Code.Location = `${ownEndpoint}/__code/${hex}?X-Amz-Signature=presigned-secret`;
+      answerJson.Code.Location = `${behaviour.codeLocationOrigin ?? ownEndpoint}/__code/${hex}?X-Amz-Signature=presigned-secret`;
     }
     if (operation === 'ListVersionsByFunction' && Array.isArray(answerJson?.Versions)) {
       answerJson.Versions = answerJson.Versions.filter((v) => !deletedVersions.has(`${name}:${v.Version}`));
@@ -842,7 +915,7 @@ export async function startProxy({ target }) {
     const cbor = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(pathname);
     const code = method === 'GET' && /^\/__code\/([0-9a-f]{64})$/.exec(pathname);
     if (code) {
-      calls.push({ service: 'lambda', operation: 'DownloadCode', method, path: pathname, query: '', status: 200, startedAt, durationMs: 0 });
+      calls.push({ service: 'lambda', operation: 'DownloadCode', method, path: pathname, query: '', status: behaviour.codeDownloadFailure?.status ?? 200, startedAt, durationMs: 0 });
       await serveCode(code[1], res);
       return;
     }
@@ -922,6 +995,13 @@ export async function startProxy({ target }) {
       }
       if (deletedVersions.has(key)) {
         send(errorAnswer('lambda', method, { status: 404, type: 'ResourceNotFoundException', message: `Function not found: ${fn.name}:${qualifier}` }));
+        return;
+      }
+    }
+    if (fn && behaviour.limits) {
+      const refused = lambdaLimits(operation, parsed, body?.length ?? 0);
+      if (refused) {
+        send(refused);
         return;
       }
     }
@@ -1067,8 +1147,25 @@ export async function startProxy({ target }) {
     denyListBucket(on = true) {
       withoutListBucket = Boolean(on);
     },
+    // The presigned code URL GetFunction gives is valid for up to 10 minutes (FunctionCodeLocation,
+    // Lambda API reference) and is an S3 URL: expired or refused, S3 answers 403 with an XML error
+    // (AccessDenied, "Request has expired"; "Download and upload objects with presigned URLs",
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-presigned-url.html).
+    failCodeDownload(status = 403, { code = status === 403 ? 'AccessDenied' : 'InternalError', message = status === 403 ? 'Request has expired' : 'We encountered an internal error. Please try again.' } = {}) {
+      behaviour.codeDownloadFailure = { status, code, message };
+    },
+    // Code.Location names another origin (e.g. one nothing listens on, as a host the runner cannot reach).
+    codeLocationAt(origin) {
+      behaviour.codeLocationOrigin = origin === undefined ? undefined : String(origin).replace(/\/+$/, '');
+    },
+    enforceLambdaLimits(on = true) {
+      behaviour.limits = Boolean(on);
+    },
     clearBehaviours() {
       withoutListBucket = false;
+      behaviour.codeDownloadFailure = undefined;
+      behaviour.codeLocationOrigin = undefined;
+      behaviour.limits = false;
       behaviour.holdMs = 0;
       behaviour.failNext = undefined;
       behaviour.revisions = false;

@@ -57,7 +57,7 @@ describe('deploy', () => {
       { version: '1', commit: 'a1b2c3d', releasedAt: Date.parse('2026-11-22T10:00:00Z') / 1000 },
     ]);
     expect(smoke.checks).toHaveLength(1);
-    expect(result.steps.map((s) => s.name)).toEqual(['read', 'settings', 'upload', 'code', 'publish', 'shift', 'smoke']);
+    expect(result.steps.map((s) => s.name)).toEqual(['read', 'upload', 'settings', 'code', 'publish', 'shift', 'smoke']);
   });
 
   it('unchanged: same code and settings as the alias runs → nothing published, nothing shifted', async () => {
