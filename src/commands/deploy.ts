@@ -16,6 +16,7 @@ import type { ReleaseDeps } from '../release/deps.js';
 import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
+import { refuseUnsplittable } from '../release/weighted-alias.js';
 
 /** Lambda refuses a zip above this size in the request itself; larger code goes through S3. */
 export const DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
@@ -54,6 +55,8 @@ export async function deploy(settings: StageSettings, artifact: Artifact, deps: 
     kind: 'record',
     commit: shortCommit(context.commit),
   });
+  // A canary or linear split between the live version and the new one must be one Lambda allows.
+  refuseUnsplittable(plan, live, latest);
   return finish(plan, start, deps);
 }
 

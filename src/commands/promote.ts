@@ -17,6 +17,7 @@ import { parseHistory, recordedCommit } from '../release/history.js';
 import { publishTarget, releaseDescription, releasePlan } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
+import { refuseUnsplittable } from '../release/weighted-alias.js';
 
 export async function promote(source: StageSettings, target: StageSettings, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
@@ -82,7 +83,10 @@ export async function promote(source: StageSettings, target: StageSettings, deps
           },
           releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`),
         );
-  return finish(releasePlan('promote', target, before, planned, { kind: 'record', commit }), start, deps);
+  const plan = releasePlan('promote', target, before, planned, { kind: 'record', commit });
+  // A canary or linear split between the live version and the promoted one must be one Lambda allows.
+  refuseUnsplittable(plan, live, planned.kind === 'existing' ? sourceVersion : latest);
+  return finish(plan, start, deps);
 }
 
 /**
