@@ -6,6 +6,8 @@ import { deploy } from '../../../src/commands/deploy.js';
 import { promote } from '../../../src/commands/promote.js';
 import { InputError } from '../../../src/model/errors.js';
 import type { StageSettings, TrafficStrategy } from '../../../src/model/settings.js';
+import { shiftAndVerify } from '../../../src/release/rollout.js';
+import { Timeline } from '../../../src/release/timeline.js';
 import { isUnpublished, weightedAliasConflict } from '../../../src/release/weighted-alias.js';
 import { FakeClock, FakeLambda, FakeSmoke, fakeArtifact, RecordingLog, stageSettings } from '../fakes.js';
 
@@ -164,5 +166,23 @@ describe('deploy and promote refuse an unsplittable canary before anything chang
     );
     expect(lambda.calls).not.toContain('updateAlias');
     expect(lambda.aliases.get('prod')).toMatchObject({ version: '1', weights: {} });
+  });
+});
+
+describe('the rollout never asks for a weight on $LATEST', () => {
+  it('an alias on $LATEST with a canary: no alias write, the alias untouched, the reason given', async () => {
+    const lambda = new FakeLambda();
+    lambda.versions.push({ ...lambda.latest, version: '1' });
+    lambda.aliases.set('prod', { name: 'prod', arn: 'arn:prod', version: '$LATEST', description: '', weights: {}, revisionId: 'a0' });
+    const clock = new FakeClock();
+    const stage = settings({ traffic: canary });
+    const outcome = await shiftAndVerify(
+      { settings: stage, before: lambda.aliases.get('prod'), toVersion: '1', traffic: canary, progressive: true, description: 'stage-deploy' },
+      { lambda, smoke: new FakeSmoke([true]), log: new RecordingLog(), timeline: new Timeline(clock), clock },
+    );
+    expect(outcome).toMatchObject({ ok: false, restored: { untouched: true } });
+    expect(!outcome.ok && outcome.failure).toContain('the alias runs $LATEST, which cannot take a share of traffic');
+    expect(lambda.calls.filter((c) => c.endsWith('Alias') && c !== 'getAlias')).toEqual([]);
+    expect(lambda.aliases.get('prod')).toMatchObject({ version: '$LATEST', weights: {} });
   });
 });
