@@ -125,6 +125,9 @@ function toVersionState(config: FunctionConfiguration): FunctionVersionState {
     ...(config.Handler !== undefined && { handler: config.Handler }),
     ...(config.Runtime !== undefined && { runtime: config.Runtime }),
     ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+    // What a weighted alias requires both its versions to share (weighted-alias.ts).
+    ...(config.Role !== undefined && { role: config.Role }),
+    ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
   };
 }
 

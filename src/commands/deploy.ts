@@ -15,6 +15,7 @@ import { checkDirectUpload, checkUnzipped } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
+import { refuseUnsplittable } from '../release/weighted-alias.js';
 
 /** Lambda refuses a zip above this size in the request itself; larger code goes through S3 (see release/limits.ts). */
 export { DIRECT_UPLOAD_LIMIT_BYTES } from '../release/limits.js';
@@ -52,6 +53,8 @@ export async function deploy(settings: StageSettings, artifact: Artifact, deps: 
     kind: 'record',
     commit: shortCommit(context.commit),
   });
+  // A canary or linear split between the live version and the new one must be one Lambda allows.
+  refuseUnsplittable(plan, live, latest);
   return finish(plan, start, deps);
 }
 

@@ -18,6 +18,7 @@ import { checkDirectUpload } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan } from '../release/plan.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
+import { refuseUnsplittable } from '../release/weighted-alias.js';
 
 export async function promote(source: StageSettings, target: StageSettings, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
@@ -83,7 +84,10 @@ export async function promote(source: StageSettings, target: StageSettings, deps
           },
           releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`),
         );
-  return finish(releasePlan('promote', target, before, planned, { kind: 'record', commit }), start, deps);
+  const plan = releasePlan('promote', target, before, planned, { kind: 'record', commit });
+  // A canary or linear split between the live version and the promoted one must be one Lambda allows.
+  refuseUnsplittable(plan, live, planned.kind === 'existing' ? sourceVersion : latest);
+  return finish(plan, start, deps);
 }
 
 /**

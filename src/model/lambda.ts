@@ -47,6 +47,10 @@ export interface FunctionVersionState {
   runtime?: string;
   /** Lambda's LoggingConfig of this version; undefined when Lambda reports none. */
   logging?: LoggingSettings;
+  /** The execution role (`Role`): both versions of a weighted alias must share it. */
+  role?: string;
+  /** The dead-letter queue or topic (`DeadLetterConfig.TargetArn`); undefined: none. Both versions of a weighted alias must share it. */
+  deadLetterTarget?: string;
 }
 
 export interface AliasState {

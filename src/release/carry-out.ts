@@ -19,6 +19,7 @@ import { formatHistory, parseHistory, recordRelease, returnTo } from './history.
 import { checkPlanLimits } from './limits.js';
 import { describeFailedShift, shiftAndVerify, type ShiftOutcome, type ShiftRequest } from './rollout.js';
 import type { Timeline } from './timeline.js';
+import { weightedAliasConflict } from './weighted-alias.js';
 
 /** What a command read before deciding: the stage, the alias as it was and the version it ran. */
 export interface ReleaseStart {
@@ -87,6 +88,8 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     }
     to = target;
   } else {
+    /** Set when the published version cannot share the alias with the live one (weighted-alias.ts). */
+    let unsplittable: string | undefined;
     try {
       // Each write to $LATEST is conditional on the revision read or last written: a change another
       // run makes in between fails this release instead of being overwritten or published.
@@ -124,6 +127,7 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
       // stage) may have changed $LATEST between this run's update and its PublishVersion.
       const drift = publishedDrift(settings, target.codeSha256, published);
       if (drift !== undefined) throw new Error(drift);
+      unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
       to = { version: published.version, codeSha256: published.codeSha256 };
     } catch (error) {
       return {
@@ -138,6 +142,18 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     if (before !== undefined && to.version === before.version) {
       // Lambda returned the version the alias already runs (nothing changed since it was published).
       return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
+    }
+    if (unsplittable !== undefined) {
+      // The role or dead-letter queue of $LATEST changed since it was read (the commands check
+      // what they read): Lambda would refuse the first weighted step, so the alias is not touched.
+      return {
+        kind: 'not-shifted',
+        ...common(start),
+        ...asRead(start),
+        error: `${settings.stage}: version ${to.version} was published but not shifted: ${unsplittable}`,
+        settingsChanged,
+        ...(upload !== undefined && { upload }),
+      };
     }
   }
 

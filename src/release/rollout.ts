@@ -26,6 +26,7 @@ import { judgeLeftover } from './leftover.js';
 import { checkRouting } from './limits.js';
 import type { Timeline } from './timeline.js';
 import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
+import { weightedAliasConflict } from './weighted-alias.js';
 
 export interface ShiftRequest {
   settings: StageSettings;
@@ -108,6 +109,13 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   const common: CheckRecord = { traffic: [], gates: [], forced: alarms.length > 0 && deps.force === true };
   if (common.forced) {
     log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+  }
+
+  // Never a weight on $LATEST, nor a split with it: a weighted alias joins two published versions
+  // (weighted-alias.ts). The commands refuse such a plan; this is the last word before any write.
+  if (steps.length > 1 && before !== undefined) {
+    const unsplittable = weightedAliasConflict(request.traffic, { version: before.version }, { version: toVersion });
+    if (unsplittable !== undefined) return { ok: false, failure: unsplittable, restored: { untouched: true }, ...common };
   }
 
   // 1. Before any traffic.

@@ -2,6 +2,8 @@
  * Progressive delivery end to end, through `node dist/index.js` (and its post step), with short
  * real durations: against moto, behind the proxy that answers Invoke by running the version's
  * handler, and a local endpoint that serves whichever version the alias routes a request to.
+ * The error-rate gate reads the new version's own series (ExecutedVersion), never the alias-wide
+ * one that mixes both versions: one test per direction would fail on an alias-wide reading.
  * No test may leave an alias with routing weights.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -101,6 +103,32 @@ function deploy(config: string, stage: string, code: string, extra: Partial<Para
   });
 }
 
+/** Lambda's metric series for a function invoked through alias `prod`: one version's own (ExecutedVersion), the alias-wide one, the per-function one. */
+const versionSeries = (name: string, version: string) => [
+  { Name: 'FunctionName', Value: name },
+  { Name: 'Resource', Value: `${name}:prod` },
+  { Name: 'ExecutedVersion', Value: version },
+];
+const aliasSeries = (name: string) => [
+  { Name: 'FunctionName', Value: name },
+  { Name: 'Resource', Value: `${name}:prod` },
+];
+const functionSeries = (name: string) => [{ Name: 'FunctionName', Value: name }];
+
+function putLambdaMetrics(dimensions: { Name: string; Value: string }[], errors: number, invocations: number) {
+  return cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'AWS/Lambda',
+      MetricData: (
+        [
+          ['Errors', errors],
+          ['Invocations', invocations],
+        ] as const
+      ).map(([metric, value]) => ({ MetricName: metric, Value: value, Unit: 'Count', Timestamp: new Date(), Dimensions: dimensions })),
+    }),
+  );
+}
+
 async function alias(name: string) {
   const answer = await lambda.send(new GetAliasCommand({ FunctionName: name, Name: 'prod' }));
   return { version: answer.FunctionVersion, weights: answer.RoutingConfig?.AdditionalVersionWeights ?? {} };
@@ -144,23 +172,13 @@ describe('progressive delivery', () => {
 
   it('errors of the new version above max-error-rate roll back', async () => {
     const { name, config } = await setUp('traffic: canary 50% 5s\nmax-error-rate: 10%');
-    const putErrors = () =>
-      cloudwatch.send(
-        new PutMetricDataCommand({
-          Namespace: 'AWS/Lambda',
-          MetricData: ['Errors', 'Invocations'].map((metric) => ({
-            MetricName: metric,
-            Value: metric === 'Errors' ? 4 : 10,
-            Unit: 'Count',
-            Timestamp: new Date(),
-            Dimensions: [
-              { Name: 'FunctionName', Value: name },
-              { Name: 'Resource', Value: `${name}:prod` },
-              { Name: 'ExecutedVersion', Value: '2' },
-            ],
-          })),
-        }),
-      );
+    // The version's own series (ExecutedVersion 2) has 40% errors; the alias-wide and per-function
+    // series, which mix both versions, are clean: a gate that read those would let version 2 through.
+    const putErrors = async () => {
+      await putLambdaMetrics(versionSeries(name, '2'), 4, 10);
+      await putLambdaMetrics(aliasSeries(name), 4, 1000);
+      await putLambdaMetrics(functionSeries(name), 4, 1000);
+    };
     const result = await deploy(config, 'prod', handler('two'), {
       onLine: (line) => {
         if (line.startsWith('Step 1/2')) void putErrors();
@@ -171,6 +189,31 @@ describe('progressive delivery', () => {
       'version 2: 4 errors in 10 invocations (40%), above max-error-rate 10%; prod rolled back from 2 to 1',
     );
     expect(await alias(name)).toEqual({ version: '1', weights: {} });
+  });
+
+  it('errors alias-wide that are not the new version\'s own do not stop it: the gate reads ExecutedVersion', async () => {
+    const { name, config } = await setUp('traffic: canary 50% 2s\nmax-error-rate: 10%');
+    // Version 1 (the 50% still on the old version) fails: the alias-wide and per-function series
+    // show 75% errors. The new version's own series is clean: 0 errors in 20 invocations.
+    const putMetrics = async () => {
+      await putLambdaMetrics(versionSeries(name, '2'), 0, 20);
+      await putLambdaMetrics(versionSeries(name, '1'), 30, 20);
+      await putLambdaMetrics(aliasSeries(name), 30, 40);
+      await putLambdaMetrics(functionSeries(name), 30, 40);
+    };
+    const lines: string[] = [];
+    const result = await deploy(config, 'prod', handler('two'), {
+      onLine: (line) => {
+        lines.push(line);
+        if (line.startsWith('Step 1/2')) void putMetrics();
+      },
+    });
+    expect(annotations(result.stdout).filter((a) => a.kind === 'error')).toEqual([]);
+    expect(result.outputs).toMatchObject({ status: 'deployed', version: '2', 'previous-version': '1' });
+    // What the gate read: version 2's own invocations, none of the alias-wide errors.
+    expect(lines.some((l) => /^50%: .*; version 2: 0 errors \/ 20 invocations$/.test(l))).toBe(true);
+    expect(lines.some((l) => / 30 errors /.test(l))).toBe(false);
+    expect(await alias(name)).toEqual({ version: '2', weights: {} });
   });
 
   it('a broken version fails the direct invoke and never receives traffic', async () => {

@@ -72,6 +72,12 @@ export interface AwsProxy {
   enforceCodeSha256(on?: boolean): void;
   /** Remember LoggingConfig (moto drops it) for $LATEST and snapshot it onto published versions. */
   keepLoggingConfig(on?: boolean): void;
+  /**
+   * Refuse (400 InvalidParameterValueException) a CreateAlias / UpdateAlias whose routing
+   * configuration pairs versions with another execution role or dead-letter queue, or names
+   * $LATEST, as Lambda does; keep DeadLetterConfig (moto drops it) for $LATEST and published versions.
+   */
+  enforceWeightedAliasRules(on?: boolean): void;
   /** Answer the next `times` calls of `operation` with an error, without forwarding them. */
   failOperation(operation: string, options?: FailOperationOptions): void;
   /**

@@ -384,6 +384,7 @@ export async function startProxy({ target }) {
     revisions: false,
     codeSha: false,
     logging: false,
+    weightedRules: false,
     /** operation → { status, type, message, remaining } */
     failures: new Map(),
     /** failCodeDownload: { status, code, message } answered at /__code/ instead of the code. */
@@ -541,6 +542,7 @@ export async function startProxy({ target }) {
         config.LoggingConfig = { ...state.versionLogging.get(version) };
       }
     }
+    if (behaviour.weightedRules) overlayDeadLetter(config, name, version);
   }
 
   function rememberLogging(name, sent) {
@@ -567,6 +569,83 @@ export async function startProxy({ target }) {
     }
     return state.aliasRevs.get(alias);
   }
+
+  // --- Weighted-alias rules (enforceWeightedAliasRules) ---------------------------------------
+  // Lambda developer guide, "Implement Lambda canary deployments using a weighted alias"
+  // (https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html): the two versions
+  // of an alias's routing configuration must have the same execution role, the same dead-letter
+  // queue configuration (or none), and both be published (the alias cannot point to $LATEST).
+  // moto checks none of it. Lambda refuses with 400 InvalidParameterValueException (API reference,
+  // CreateAlias / UpdateAlias, "Errors"); for the role its message reads "Specified versions must
+  // be associated with the same execution role" (as reported in
+  // https://github.com/serverless-heaven/serverless-aws-alias/issues/64). Lambda's wording for the
+  // dead-letter queue and $LATEST cases was not found: those messages are the proxy's own and say so.
+  // moto also drops DeadLetterConfig, so with the switch on the proxy keeps it (as it does
+  // LoggingConfig): $LATEST's as sent, each published version's as snapshotted.
+  /** name → { latest: TargetArn | undefined, versions: Map<version, TargetArn | undefined> } */
+  const deadLetters = new Map();
+  const deadLetterState = (name) => {
+    let state = deadLetters.get(name);
+    if (!state) {
+      state = { latest: undefined, versions: new Map() };
+      deadLetters.set(name, state);
+    }
+    return state;
+  };
+
+  /** Remember DeadLetterConfig sent to $LATEST, and snapshot it onto a published version. */
+  function rememberDeadLetter(operation, name, body, answerJson) {
+    if (operation === 'CreateFunction') deadLetters.delete(name);
+    if ((operation === 'CreateFunction' || operation === 'UpdateFunctionConfiguration') && body?.DeadLetterConfig) {
+      deadLetterState(name).latest = body.DeadLetterConfig.TargetArn || undefined;
+    }
+    const version = answerJson?.Version;
+    const published = operation === 'PublishVersion' || (operation === 'CreateFunction' && body?.Publish);
+    if (published && version && version !== '$LATEST') {
+      const state = deadLetterState(name);
+      if (!state.versions.has(version)) state.versions.set(version, state.latest);
+    }
+  }
+
+  function overlayDeadLetter(config, name, version) {
+    const state = deadLetters.get(name);
+    const target = version === '$LATEST' ? state?.latest : state?.versions.get(version);
+    if (target) config.DeadLetterConfig = { TargetArn: target };
+    else delete config.DeadLetterConfig;
+  }
+
+  /** The refusal of a CreateAlias / UpdateAlias whose routing configuration breaks the rules, or undefined. */
+  async function weightedAliasRefusal(operation, name, alias, body, clientHeaders) {
+    const weights = Object.keys(body?.RoutingConfig?.AdditionalVersionWeights ?? {});
+    if (weights.length === 0) return undefined;
+    let primary = body?.FunctionVersion;
+    if (primary === undefined && operation === 'UpdateAlias') {
+      const found = await lambdaGet(`/2015-03-31/functions/${encodeURIComponent(name)}/aliases/${encodeURIComponent(alias)}`, clientHeaders);
+      primary = found.json?.FunctionVersion;
+    }
+    const refuse = (message) => errorAnswer('lambda', 'PUT', { status: 400, type: 'InvalidParameterValueException', message });
+    const versions = [primary, ...weights].filter((v) => v !== undefined);
+    const unpublished = versions.find((v) => !/^[0-9]+$/.test(String(v)));
+    if (unpublished !== undefined) {
+      return refuse(`aws-proxy: a weighted alias must point to published versions, not ${unpublished} (the developer guide's rule; Lambda's wording not known)`);
+    }
+    const configs = [];
+    for (const version of versions) {
+      const found = await lambdaGet(
+        `/2015-03-31/functions/${encodeURIComponent(name)}/configuration?Qualifier=${encodeURIComponent(version)}`,
+        clientHeaders,
+      );
+      if (found.status !== 200 || !found.json) return undefined; // moto answers the missing version itself
+      const dlq = deadLetters.get(name)?.versions.get(String(version));
+      configs.push({ role: found.json.Role, dlq });
+    }
+    if (new Set(configs.map((c) => c.role)).size > 1) return refuse('Specified versions must be associated with the same execution role');
+    if (new Set(configs.map((c) => c.dlq ?? '')).size > 1) {
+      return refuse("aws-proxy: the versions of a weighted alias must have the same dead-letter queue configuration (the developer guide's rule; Lambda's wording not known)");
+    }
+    return undefined;
+  }
+  // --- end of the weighted-alias rules ------------------------------------------------------
 
   /**
    * Lambda's fixed limits, which moto does not check (enforceLambdaLimits). Returns the answer
@@ -622,6 +701,10 @@ export async function startProxy({ target }) {
    * Checks a Lambda call before it is forwarded. Returns an answer to send instead, or undefined.
    */
   async function lambdaPreconditions(operation, name, alias, body, clientHeaders) {
+    if (behaviour.weightedRules && (operation === 'CreateAlias' || operation === 'UpdateAlias')) {
+      const refused = await weightedAliasRefusal(operation, name, alias, body, clientHeaders);
+      if (refused) return refused;
+    }
     if (behaviour.revisions && REVISION_CHECKED.has(operation) && body?.RevisionId !== undefined) {
       if (operation === 'UpdateAlias') {
         const current = await currentAliasRevision(name, alias, clientHeaders);
@@ -819,6 +902,7 @@ export async function startProxy({ target }) {
   }
 
   function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
+    if (behaviour.weightedRules) rememberDeadLetter(operation, name, body, answerJson);
     const state = fnState(name);
     if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
     if (operation === 'GetFunction' && answerJson?.Code && codeBySha.has(answerJson.Configuration?.CodeSha256)) {
@@ -1141,6 +1225,9 @@ export async function startProxy({ target }) {
     keepLoggingConfig(on = true) {
       behaviour.logging = Boolean(on);
     },
+    enforceWeightedAliasRules(on = true) {
+      behaviour.weightedRules = Boolean(on);
+    },
     failOperation(operation, { status = 500, type = 'ServiceException', message = 'Injected failure', times = 1 } = {}) {
       behaviour.failures.set(operation, { status, type, message, remaining: times });
     },
@@ -1171,6 +1258,8 @@ export async function startProxy({ target }) {
       behaviour.revisions = false;
       behaviour.codeSha = false;
       behaviour.logging = false;
+      behaviour.weightedRules = false;
+      deadLetters.clear();
       behaviour.failures.clear();
       functions.clear();
     },
