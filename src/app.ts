@@ -86,7 +86,7 @@ export async function runCommand(
   ports: RunPorts,
 ): Promise<RunOutcome> {
   const { log, clock } = ports;
-  const gateways = new GatewayCache(environment);
+  const gateways = new GatewayCache(environment, log);
 
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
@@ -249,7 +249,11 @@ function resolveOther(
 class GatewayCache {
   private readonly byRegion = new Map<string, RegionServices>();
 
-  constructor(private readonly environment: RunEnvironment) {}
+  constructor(
+    private readonly environment: RunEnvironment,
+    /** Where the Lambda gateway says that it waits on Lambda. */
+    private readonly log?: Log,
+  ) {}
 
   region(region: string | undefined): RegionServices {
     const env = this.environment.env;
@@ -259,7 +263,11 @@ class GatewayCache {
     const key = region ?? '';
     let found = this.byRegion.get(key);
     if (found === undefined) {
-      found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) });
+      const log = this.log;
+      found = new RegionServices(
+        { ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) },
+        log === undefined ? {} : { progress: (message) => log.info(message) },
+      );
       this.byRegion.set(key, found);
     }
     return found;

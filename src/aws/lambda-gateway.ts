@@ -19,7 +19,19 @@
  * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
  *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
  * We do not wait *before* an update: each update here waits for its own end, so the next one
- * starts on a settled function.
+ * starts on a settled function. An update someone else started (another run, the console) is
+ * found out by Lambda: while `LastUpdateStatus` is InProgress it refuses UpdateFunctionConfiguration,
+ * UpdateFunctionCode and PublishVersion with 409 ResourceConflictException ("The resource already
+ * exists, or another operation is in progress", API_UpdateFunctionConfiguration.html; "An update
+ * is in progress for resource: <arn>" in the message). Such a write was not applied, so the
+ * gateway waits for that update to end (the same waiter) and sends it once more.
+ *
+ * About `waitUntilPublishedVersionActive` (same waiter machinery): it polls
+ * `GetFunctionConfiguration` with the version as Qualifier; `State` Active → done, Failed →
+ * failure, Pending → poll again, and anything else (Inactive, an error) → poll again until the
+ * time limit. PublishVersion may answer a version that is still Pending (StateReasonCode
+ * `Creating`: "you can't invoke or modify the function"; functions-states.html): such a version
+ * must not take traffic, so publishVersion waits for it to be Active before it returns.
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
@@ -33,6 +45,7 @@ import {
   DeleteFunctionCommand,
   GetAliasCommand,
   GetFunctionCommand,
+  GetAccountSettingsCommand,
   GetFunctionConfigurationCommand,
   InvokeCommand,
   paginateListAliases,
@@ -42,6 +55,7 @@ import {
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
   waitUntilFunctionUpdatedV2,
+  waitUntilPublishedVersionActive,
   type AliasConfiguration,
   type ApplicationLogLevel,
   type FunctionConfiguration,
@@ -54,6 +68,7 @@ import {
 import type {
   AliasState,
   CodeSource,
+  CodeStorage,
   ConfigurationChange,
   FunctionVersionState,
   InvokeResult,
@@ -73,6 +88,13 @@ export interface WaiterOptions {
 
 export interface SdkLambdaGatewayOptions {
   waiter?: WaiterOptions;
+  /**
+   * Where the gateway says that it waits on Lambda (an update someone else started, a version
+   * still Pending) and for how long; the composition root passes the run's log.
+   */
+  progress?: (message: string) => void;
+  /** How often a wait still going on says so; default 15 s. */
+  progressEveryMs?: number;
 }
 
 /**
@@ -121,6 +143,8 @@ function toVersionState(config: FunctionConfiguration): FunctionVersionState {
     ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
     ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
     ...(config.State !== undefined && { state: config.State }),
+    ...(config.StateReason !== undefined && { stateReason: config.StateReason }),
+    ...(config.StateReasonCode !== undefined && { stateReasonCode: config.StateReasonCode }),
     ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
     ...(config.Handler !== undefined && { handler: config.Handler }),
     ...(config.Runtime !== undefined && { runtime: config.Runtime }),
@@ -163,7 +187,7 @@ export class SdkLambdaGateway implements LambdaGateway {
 
   constructor(
     private readonly client: LambdaClient,
-    options: SdkLambdaGatewayOptions = {},
+    private readonly options: SdkLambdaGatewayOptions = {},
   ) {
     this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
   }
@@ -203,7 +227,7 @@ export class SdkLambdaGateway implements LambdaGateway {
       ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
       ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
     };
-    await this.client.send(new UpdateFunctionConfigurationCommand(input));
+    await this.writeWhenSettled(functionName, 'UpdateFunctionConfiguration', () => this.client.send(new UpdateFunctionConfigurationCommand(input)));
     return this.waitForUpdate(functionName, 'configuration');
   }
 
@@ -213,7 +237,7 @@ export class SdkLambdaGateway implements LambdaGateway {
       ...(code.kind === 'zip-file' ? { ZipFile: await readFile(code.zipPath) } : { S3Bucket: code.bucket, S3Key: code.key }),
       ...(revisionId !== undefined && { RevisionId: revisionId }),
     };
-    await this.client.send(new UpdateFunctionCodeCommand(input));
+    await this.writeWhenSettled(functionName, 'UpdateFunctionCode', () => this.client.send(new UpdateFunctionCodeCommand(input)));
     return this.waitForUpdate(functionName, 'code');
   }
 
@@ -221,15 +245,60 @@ export class SdkLambdaGateway implements LambdaGateway {
     functionName: string,
     options: { codeSha256: string; description: string; revisionId?: string },
   ): Promise<FunctionVersionState> {
-    const config = await this.client.send(
-      new PublishVersionCommand({
-        FunctionName: functionName,
-        CodeSha256: options.codeSha256,
-        Description: options.description,
-        ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
-      }),
+    const config = await this.writeWhenSettled(functionName, 'PublishVersion', () =>
+      this.client.send(
+        new PublishVersionCommand({
+          FunctionName: functionName,
+          CodeSha256: options.codeSha256,
+          Description: options.description,
+          ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
+        }),
+      ),
     );
+    // A version still Pending (or Failed at once) must not take traffic: wait for Active.
+    if (config.State !== undefined && config.State !== 'Active' && config.Version !== undefined) {
+      const reason = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+      this.say(`Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
+      return this.waitForVersionActive(functionName, config.Version);
+    }
     return toVersionState(config);
+  }
+
+  async waitForVersionActive(functionName: string, version: string): Promise<FunctionVersionState> {
+    const what = `version ${version} of ${functionName}`;
+    const started = Date.now();
+    let waitError: unknown;
+    try {
+      const done = await this.whileWaiting(`Still waiting for ${what} to be Active`, () =>
+        waitUntilPublishedVersionActive(
+          { client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds },
+          { FunctionName: functionName, Qualifier: version },
+        ),
+      );
+      const last = done.reason as FunctionConfiguration | undefined;
+      if (done.state === 'SUCCESS' && last?.State === 'Active') {
+        this.say(`Version ${version} of ${functionName} is Active (waited ${seconds(Date.now() - started)}).`);
+        return toVersionState(last);
+      }
+    } catch (error) {
+      waitError = error;
+    }
+    const config = await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }));
+    if (config.State === 'Failed') {
+      const code = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+      throw new Error(`Lambda could not make ${what} Active: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
+    }
+    if (config.State === 'Active') return toVersionState(config);
+    if (waitError instanceof Error && waitError.name !== 'TimeoutError') throw waitError;
+    throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
+  }
+
+  async codeStorage(): Promise<CodeStorage> {
+    const answer = await this.client.send(new GetAccountSettingsCommand({}));
+    const usedBytes = answer.AccountUsage?.TotalCodeSize;
+    const limitBytes = answer.AccountLimit?.TotalCodeSize;
+    if (usedBytes === undefined || limitBytes === undefined) throw new Error('GetAccountSettings gave no TotalCodeSize');
+    return { usedBytes, limitBytes };
   }
 
   async createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState> {
@@ -356,6 +425,60 @@ export class SdkLambdaGateway implements LambdaGateway {
     };
   }
 
+  /**
+   * Send a write to $LATEST; when Lambda refuses it because another update is in progress
+   * (ResourceConflictException: nothing was written), wait for that update to end and send it
+   * once more. A second refusal, or an update still going on at the time limit, fails the write.
+   */
+  private async writeWhenSettled<T>(functionName: string, operation: string, send: () => Promise<T>): Promise<T> {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isUpdateInProgress(error)) throw error;
+    }
+    const started = Date.now();
+    this.say(`${functionName} has an update in progress that this run did not start (Lambda refused ${operation}): waiting for it to finish before writing.`);
+    try {
+      await this.whileWaiting(`Still waiting for the update in progress on ${functionName}`, () =>
+        waitUntilFunctionUpdatedV2(
+          { client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds },
+          { FunctionName: functionName },
+        ),
+      );
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') {
+        throw new Error(
+          `another update of ${functionName} was still in progress after ${this.waiter.maxWaitSeconds}s; ${operation} was not sent again.`,
+          { cause: error },
+        );
+      }
+      // The other update ended Failed: $LATEST is as it was before it, and this write may go.
+    }
+    this.say(`The update in progress on ${functionName} ended (waited ${seconds(Date.now() - started)}): sending ${operation} again.`);
+    try {
+      return await send();
+    } catch (error) {
+      if (!isUpdateInProgress(error)) throw error;
+      throw new Error(`Lambda refused ${operation} of ${functionName} again: another update started in the meantime (ResourceConflictException).`, { cause: error });
+    }
+  }
+
+  /** Run a wait, saying every `progressEveryMs` that it is still going on, with the time waited. */
+  private async whileWaiting<T>(still: string, wait: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const timer = setInterval(() => this.say(`${still} (${seconds(Date.now() - started)}).`), this.options.progressEveryMs ?? 15_000);
+    timer.unref();
+    try {
+      return await wait();
+    } finally {
+      clearInterval(timer);
+    }
+  }
+
+  private say(message: string): void {
+    this.options.progress?.(message);
+  }
+
   /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
   private async waitForUpdate(functionName: string, what: 'configuration' | 'code'): Promise<FunctionVersionState> {
     let waitError: unknown;
@@ -447,6 +570,16 @@ function scrubLocation(text: string, location: string): string {
   }
   // Belt and braces: no signature parameter, whatever form it took.
   return out.replace(/X-Amz-[A-Za-z-]+=[^\s&"']*/gi, 'X-Amz-…');
+}
+
+/** Lambda's 409 for a write while an update is in progress (also its answer to an alias that exists). */
+function isUpdateInProgress(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ResourceConflictException';
+}
+
+/** `2.3 s`, for the waits the log reports. */
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

@@ -5,7 +5,7 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
-import { SdkLambdaGateway } from './lambda-gateway.js';
+import { SdkLambdaGateway, type SdkLambdaGatewayOptions } from './lambda-gateway.js';
 import type { ArtifactStore, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 export class RegionServices {
@@ -14,8 +14,12 @@ export class RegionServices {
   private cloudwatch?: Promise<MetricsGateway & ReportMetrics>;
   private logs?: Promise<{ groups: LogGroupGateway; reader: LogReader }>;
 
-  constructor(private readonly options: ClientOptions) {
-    this.lambda = new SdkLambdaGateway(new LambdaClient({ ...commonConfig(options) }));
+  /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
+  constructor(
+    private readonly options: ClientOptions,
+    lambdaOptions: SdkLambdaGatewayOptions = {},
+  ) {
+    this.lambda = new SdkLambdaGateway(new LambdaClient({ ...commonConfig(options) }), lambdaOptions);
   }
 
   store(): Promise<ArtifactStore> {

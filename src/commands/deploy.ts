@@ -13,6 +13,7 @@ import { desiredSettings, isUnchanged } from '../release/change-check.js';
 import type { ReleaseDeps } from '../release/deps.js';
 import { checkDirectUpload, checkUnzipped } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan, shortCommit } from '../release/plan.js';
+import { readyToReturnTo } from '../release/readiness.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 import { refuseUnsplittable } from '../release/weighted-alias.js';
@@ -46,6 +47,9 @@ export async function deploy(settings: StageSettings, artifact: Artifact, deps: 
     log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
     return unchanged(start);
   }
+
+  // A canary keeps traffic on, and returns to, what the alias runs: it must be able to take it.
+  await readyToReturnTo(settings, live, deps);
 
   // Plan.
   const code = { codeSha256: artifact.codeSha256, step: await codeStep(settings, artifact, latest.codeSha256, deps) };

@@ -16,6 +16,7 @@ import type { ReleaseDeps } from '../release/deps.js';
 import { parseHistory, recordedCommit } from '../release/history.js';
 import { checkDirectUpload } from '../release/limits.js';
 import { publishTarget, releaseDescription, releasePlan } from '../release/plan.js';
+import { readyToReturnTo, readyVersion } from '../release/readiness.js';
 import { missingFunction, refuseSplit } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 import { refuseUnsplittable } from '../release/weighted-alias.js';
@@ -70,10 +71,16 @@ export async function promote(source: StageSettings, target: StageSettings, deps
     return unchanged(start);
   }
 
+  // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
+  await readyToReturnTo(target, live, deps);
+
   // Plan: reuse the very version when it carries the target's settings, else publish its code again.
   const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
+  const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
+  // A version reused takes traffic as it is: Inactive is refused, Pending waited for (readiness.ts).
+  if (reuse) await readyVersion(`promote-from: ${JSON.stringify(source.stage)} (its version ${sourceVersion.version}, reused as it is)`, sourceVersion, target, deps);
   const planned: PlanTarget =
-    sameFunction && settingsDifferences(desired, sourceVersion).length === 0
+    reuse
       ? { kind: 'existing', version: sourceVersion.version, codeSha256: sourceVersion.codeSha256, reason: 'carries the settings' }
       : publishTarget(
           desired,

@@ -17,6 +17,7 @@ import type { ReleaseDeps } from '../release/deps.js';
 import { desiredSettings, settingsDifferences } from '../release/change-check.js';
 import { parseHistory, rollbackTarget } from '../release/history.js';
 import { releasePlan } from '../release/plan.js';
+import { readyVersion } from '../release/readiness.js';
 import { missingFunction } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 
@@ -43,10 +44,13 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   if (target === before.version && !split) {
     throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
   }
-  const [version, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
-  if (version === undefined) {
+  const [found, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
+  if (found === undefined) {
     throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
   }
+  // A version Lambda made Inactive (idle for weeks) is refused; a Pending one is waited for (readiness.ts).
+  const subject = toVersion !== undefined ? `to-version: ${JSON.stringify(target)}` : `to-version: not given, and ${settings.stage}'s release before ${before.version}`;
+  const version = await readyVersion(subject, found, settings, deps);
   if (toVersion !== undefined) {
     const differences = settingsDifferences(desiredSettings(settings), version);
     if (differences.length > 0) {

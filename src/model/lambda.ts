@@ -41,7 +41,11 @@ export interface FunctionVersionState {
   description: string;
   lastModified?: string;
   revisionId?: string;
+  /** Lambda's State: Pending, Active, Inactive or Failed (functions-states.html). */
   state?: string;
+  /** Why the version is in its state (AWS text: untrusted), and Lambda's code for it, e.g. `Creating`, `Idle`. */
+  stateReason?: string;
+  stateReasonCode?: string;
   lastUpdateStatus?: string;
   handler?: string;
   runtime?: string;
@@ -61,6 +65,14 @@ export interface AliasState {
   /** Additional version weights in flight: version → weight (0..1). Empty when none. */
   weights: Record<string, number>;
   revisionId?: string;
+}
+
+/** The account's code storage in one region (GetAccountSettings): every version's code counts. */
+export interface CodeStorage {
+  /** AccountUsage.TotalCodeSize, bytes. */
+  usedBytes: number;
+  /** AccountLimit.TotalCodeSize, bytes (75 GB unless raised). */
+  limitBytes: number;
 }
 
 /** A change to a function's configuration: only the fields that should change are present. */

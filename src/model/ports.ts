@@ -2,7 +2,7 @@
  * The ports: the small interfaces the release logic talks to. Adapters (src/aws, src/github,
  * src/checks) implement them; unit tests use plain fakes.
  */
-import type { AlarmState, AliasState, ApiReport, CodeSource, ConfigurationChange, FunctionReport, FunctionVersionState, InvokeResult, LogEvent, VersionMetrics } from './lambda.js';
+import type { AlarmState, AliasState, ApiReport, CodeSource, CodeStorage, ConfigurationChange, FunctionReport, FunctionVersionState, InvokeResult, LogEvent, VersionMetrics } from './lambda.js';
 import type { SmokeResult } from './results.js';
 import type { SmokeSettings } from './settings.js';
 
@@ -29,7 +29,10 @@ export interface LambdaGateway {
   updateConfiguration(functionName: string, change: ConfigurationChange, revisionId?: string): Promise<FunctionVersionState>;
   /** Replace $LATEST's code and wait until Lambda reports the update done. */
   updateCode(functionName: string, code: CodeSource, revisionId?: string): Promise<FunctionVersionState>;
-  /** Publish $LATEST; fails when its code is not `codeSha256`. */
+  /**
+   * Publish $LATEST and wait until the new version is Active (PublishVersion may answer Pending);
+   * fails when its code is not `codeSha256`, or with Lambda's StateReason when the version ends Failed.
+   */
   publishVersion(
     functionName: string,
     options: { codeSha256: string; description: string; revisionId?: string },
@@ -46,6 +49,13 @@ export interface LambdaGateway {
     target: { version: string; weights?: Record<string, number>; description?: string; revisionId?: string },
   ): Promise<AliasState>;
   deleteAlias(functionName: string, alias: string): Promise<void>;
+  /**
+   * Wait until a published version that is Pending is Active (waitUntilPublishedVersionActive);
+   * throws with Lambda's StateReason when it ends Failed, or after the wait's time limit.
+   */
+  waitForVersionActive(functionName: string, version: string): Promise<FunctionVersionState>;
+  /** The account's code storage in the region (GetAccountSettings). */
+  codeStorage(): Promise<CodeStorage>;
   /**
    * Save the code of a published version to `toPath` (streamed from the presigned URL Lambda
    * gives; the URL is a secret and is never logged). Returns its CodeSha256.

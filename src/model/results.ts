@@ -55,6 +55,8 @@ interface Publishing {
   /** Settings changed on $LATEST before publishing, e.g. `environment.TABLE`. */
   settingsChanged: string[];
   upload?: UploadRecord;
+  /** The account's Lambda code storage was nearly full when this release published (release/code-storage.ts). */
+  codeStorageWarning?: string;
 }
 
 /** The alias is on the new version, every check passed. */

@@ -14,6 +14,7 @@ import type { ReleaseCommand, StageSettings } from '../model/settings.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
 import { formatSize } from '../report/format.js';
 import { describeDifferences, desiredSettings } from './change-check.js';
+import { checkCodeStorage } from './code-storage.js';
 import type { ReleaseDeps } from './deps.js';
 import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
 import { checkPlanLimits } from './limits.js';
@@ -57,7 +58,7 @@ function asRead(start: ReleaseStart) {
 }
 
 /** Nothing to do: the alias already runs what the command would release. */
-export function unchanged(start: ReleaseStart, fields: Partial<Pick<Unchanged, 'settingsChanged' | 'upload'>> = {}): Unchanged {
+export function unchanged(start: ReleaseStart, fields: Partial<Pick<Unchanged, 'settingsChanged' | 'upload' | 'codeStorageWarning'>> = {}): Unchanged {
   return { kind: 'unchanged', ...common(start), ...asRead(start), settingsChanged: [], ...fields };
 }
 
@@ -81,6 +82,8 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
   let to: { version: string; codeSha256: string };
   let settingsChanged: string[] = [];
   let upload: UploadRecord | undefined;
+  /** Set when the account's code storage is nearly full (read only when this release publishes). */
+  let storage: { codeStorageWarning?: string } = {};
   const target = plan.target;
   if (target.kind === 'existing') {
     if (target.reason === 'carries the settings') {
@@ -90,6 +93,8 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
   } else {
     /** Set when the published version cannot share the alias with the live one (weighted-alias.ts). */
     let unsplittable: string | undefined;
+    const codeStorageWarning = await checkCodeStorage(settings, deps);
+    if (codeStorageWarning !== undefined) storage = { codeStorageWarning };
     try {
       // Each write to $LATEST is conditional on the revision read or last written: a change another
       // run makes in between fails this release instead of being overwritten or published.
@@ -137,11 +142,12 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
         error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`,
         settingsChanged,
         ...(upload !== undefined && { upload }),
+        ...storage,
       };
     }
     if (before !== undefined && to.version === before.version) {
       // Lambda returned the version the alias already runs (nothing changed since it was published).
-      return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
+      return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }), ...storage });
     }
     if (unsplittable !== undefined) {
       // The role or dead-letter queue of $LATEST changed since it was read (the commands check
@@ -153,6 +159,7 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
         error: `${settings.stage}: version ${to.version} was published but not shifted: ${unsplittable}`,
         settingsChanged,
         ...(upload !== undefined && { upload }),
+        ...storage,
       };
     }
   }
@@ -174,7 +181,7 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     ),
   };
   const outcome = await shiftAndVerify(request, { ...deps, timeline });
-  const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
+  const publishing = { settingsChanged, ...(upload !== undefined && { upload }), ...storage };
   if (outcome.ok) {
     return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
   }

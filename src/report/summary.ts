@@ -53,6 +53,7 @@ export interface ResultView {
   aliasArn?: string;
   upload?: UploadRecord;
   settingsChanged: string[];
+  codeStorageWarning?: string;
   smoke?: CheckRecord['smoke'];
   invoke?: CheckRecord['invoke'];
   traffic?: CheckRecord['traffic'];
@@ -100,6 +101,7 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
   }
 
   if (result.forced) lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
+  if (result.codeStorageWarning) lines.push('> [!WARNING]', `> ${inline(result.codeStorageWarning, SUMMARY_CAPS.errorChars)}`, '');
   if (result.steps.length > 0) lines.push(renderTimeline(result), '');
   if (result.traffic !== undefined && result.traffic.length > 1) lines.push(renderTraffic(result), '');
 

@@ -75,13 +75,6 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
   },
 };
 
-/**
- * In the policy although no run here calls it yet: lambda:GetAccountSettings (the code-storage
- * warning read before publishing, issue 13, built in parallel). Remove it from here once the
- * action calls it.
- */
-const NOT_CALLED_YET = new Set(['lambda:GetAccountSettings']);
-
 /** The policy JSON under "## IAM permissions for the deployer role" in README.md. */
 function readmePolicy(): { Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[] }[] } {
   const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
@@ -264,7 +257,7 @@ describe('the README IAM policy is exactly what the action calls', () => {
     const policy = readmePolicy();
     const granted = policyActions(policy);
     expect.soft([...called].filter((a) => !granted.has(a)).sort(), 'called, but missing from the README policy').toEqual([]);
-    expect.soft([...granted].filter((a) => !called.has(a) && !NOT_CALLED_YET.has(a)).sort(), 'in the README policy, but never called').toEqual([]);
+    expect.soft([...granted].filter((a) => !called.has(a)).sort(), 'in the README policy, but never called').toEqual([]);
     // s3:ListBucket is not needed (a 403 on HEAD reads as absent): the runs above had none.
     expect(granted.has('s3:ListBucket')).toBe(false);
     // An account-level action is granted on "*" (it has no resource to scope it to).

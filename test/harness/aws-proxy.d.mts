@@ -98,6 +98,30 @@ export interface AwsProxy {
    * an UpdateFunctionCode request of 69,905,067 bytes or more (413 RequestEntityTooLargeException).
    */
   enforceLambdaLimits(on?: boolean): void;
+  /**
+   * Every PublishVersion answers its version `State: Pending` (StateReasonCode `Creating`), and
+   * GetFunction/GetFunctionConfiguration/ListVersionsByFunction report it Pending for `ms`, then
+   * Active, or Failed with `fail`'s reason and code (default code `InternalError`). 0 without `fail` turns it off.
+   */
+  publishPending(ms: number, options?: { fail?: { reason: string; code?: string } }): void;
+  /** Date.now() at which a version published under publishPending becomes Active; undefined for any other. */
+  versionActiveAt(functionName: string, version: string): number | undefined;
+  /**
+   * The version reports `State: Inactive` (StateReasonCode `Idle`); an Invoke of it answers 502
+   * ResourceNotReadyException and sets it Pending (`Restoring`), then Active after `reactivateMs` (default 1000).
+   * An Invoke of any version the proxy holds Pending answers 409 ResourceConflictException.
+   */
+  markInactive(functionName: string, version: string, options?: { reactivateMs?: number }): void;
+  /**
+   * While holdInProgress keeps $LATEST's last update InProgress, UpdateFunctionConfiguration,
+   * UpdateFunctionCode and PublishVersion answer 409 ResourceConflictException ("… An update is in progress for resource: <arn>").
+   */
+  conflictWhileInProgress(on?: boolean): void;
+  /**
+   * Answer GetAccountSettings (moto 5 does not) with AccountUsage.TotalCodeSize `usedBytes` and
+   * AccountLimit.TotalCodeSize `limitBytes` (default 75 GB); undefined turns it off (moto's 404).
+   */
+  accountSettings(figures?: { usedBytes: number; limitBytes?: number; functionCount?: number }): void;
   /** Switch every behaviour off and forget the per-function state. */
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */

@@ -414,6 +414,139 @@ export async function startProxy({ target }) {
   const codeBySha = new Map();
   /** `name:version` of the versions deleted through the proxy (hidden, not deleted, in moto). */
   const deletedVersions = new Set();
+
+  // ---- Function states, updates in progress, account settings (issue 13) -------------------
+  // Lambda function states (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html):
+  // a version is invoked only while Active. PublishVersion can answer a version that is Pending
+  // (StateReasonCode Creating: "you can't invoke or modify the function") before it is Active, or
+  // that ends Failed; a version idle long enough is Inactive, and invoking it fails and sets it
+  // Pending until its resources are re-created. moto reports every version Active at once.
+  const states = {
+    /** publishPending: { ms, fail?: { reason, code } } for every PublishVersion while set. */
+    pending: undefined,
+    /** conflictWhileInProgress: 409 to $LATEST's writes while an update is InProgress. */
+    conflicts: false,
+    /** accountSettings: { usedBytes, limitBytes, functionCount } answered for GetAccountSettings. */
+    account: undefined,
+    /** `name:version` → { pendingUntil, fail?, inactive?, reactivateMs } */
+    versions: new Map(),
+  };
+
+  /** The region of a SigV4-signed request (its credential scope), for ARNs in messages. */
+  function regionOf(headers) {
+    const scope = /Credential=[^/,\s]+\/[^/]+\/([^/]+)\//.exec(String(headers.authorization ?? ''));
+    return scope?.[1] ?? 'us-east-1';
+  }
+
+  /** The State a version reports now, by the switches above; undefined: as moto says (Active). */
+  function versionState(name, version) {
+    const entry = states.versions.get(`${name}:${version}`);
+    if (!entry) return undefined;
+    if (entry.inactive) {
+      // Lambda's StateReason wording for an idle function is not documented; this is the proxy's.
+      return { State: 'Inactive', StateReasonCode: 'Idle', StateReason: 'The function is inactive because it has been idle.' };
+    }
+    if (Date.now() < entry.pendingUntil) {
+      // "The function is being created." / Creating: as Lambda answers CreateFunction (API_CreateFunction.html example).
+      return { State: 'Pending', StateReasonCode: entry.reactivating ? 'Restoring' : 'Creating', StateReason: 'The function is being created.' };
+    }
+    if (entry.fail) return { State: 'Failed', StateReasonCode: entry.fail.code, StateReason: entry.fail.reason };
+    return { State: 'Active' };
+  }
+
+  function overlayVersionState(config, name) {
+    if (!config || typeof config !== 'object' || !config.Version || config.Version === '$LATEST') return;
+    const state = versionState(name, config.Version);
+    if (!state) return;
+    delete config.StateReason;
+    delete config.StateReasonCode;
+    Object.assign(config, state);
+  }
+
+  /** After moto answered: a version published while publishPending is set starts Pending; answers carry the states. */
+  function statesAfter(operation, name, answerJson) {
+    if (operation === 'PublishVersion' && states.pending && answerJson?.Version && answerJson.Version !== '$LATEST') {
+      const key = `${name}:${answerJson.Version}`;
+      if (!states.versions.has(key)) {
+        states.versions.set(key, { pendingUntil: Date.now() + states.pending.ms, ...(states.pending.fail && { fail: { ...states.pending.fail } }) });
+      }
+    }
+    if (operation === 'PublishVersion' || operation === 'GetFunctionConfiguration') overlayVersionState(answerJson, name);
+    if (operation === 'GetFunction') overlayVersionState(answerJson?.Configuration, name);
+    if (operation === 'ListVersionsByFunction' && Array.isArray(answerJson?.Versions)) {
+      for (const config of answerJson.Versions) overlayVersionState(config, name);
+    }
+  }
+
+  /**
+   * Before forwarding: 409 ResourceConflictException to UpdateFunctionConfiguration,
+   * UpdateFunctionCode and PublishVersion while $LATEST's last update is InProgress ("The
+   * resource already exists, or another operation is in progress", API_UpdateFunctionConfiguration.html
+   * errors; functions-states.html "Function states during update"), with Lambda's message; and
+   * 502 ResourceNotReadyException to an Invoke of an Inactive version ("The function is inactive
+   * and its VPC connection is no longer available. Wait for the VPC connection to reestablish and
+   * try again.", API_Invoke.html errors), which sets it Pending, then Active after reactivateMs.
+   */
+  function statesBefore(operation, name, qualifier, headers) {
+    if (states.conflicts && (operation === 'UpdateFunctionConfiguration' || operation === 'UpdateFunctionCode' || operation === 'PublishVersion')) {
+      const state = functions.get(name);
+      if (state && Date.now() < state.holdUntil) {
+        return errorAnswer('lambda', 'PUT', {
+          status: 409,
+          type: 'ResourceConflictException',
+          message: `The operation cannot be performed at this time. An update is in progress for resource: arn:aws:lambda:${regionOf(headers)}:123456789012:function:${name}`,
+        });
+      }
+    }
+    if (operation === 'Invoke' && qualifier) {
+      const entry = states.versions.get(`${name}:${qualifier}`);
+      // "Lambda does not invoke a function during pending state" (functions-states.html); Lambda
+      // answers 409 ResourceConflictException "The operation cannot be performed at this time. The
+      // function is currently in the following state: Pending" (as reported in remotion-dev/remotion#1186).
+      if (entry && !entry.inactive && Date.now() < entry.pendingUntil) {
+        return errorAnswer('lambda', 'POST', {
+          status: 409,
+          type: 'ResourceConflictException',
+          message: 'The operation cannot be performed at this time. The function is currently in the following state: Pending',
+        });
+      }
+      if (entry?.inactive) {
+        entry.inactive = false;
+        entry.reactivating = true;
+        entry.pendingUntil = Date.now() + entry.reactivateMs;
+        return errorAnswer('lambda', 'POST', {
+          status: 502,
+          type: 'ResourceNotReadyException',
+          message: 'The function is inactive and its VPC connection is no longer available. Wait for the VPC connection to reestablish and try again.',
+        });
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * GetAccountSettings (https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html),
+   * which moto 5 does not answer: AccountLimit (TotalCodeSize 75 GB by default, "Function and layer
+   * storage" in https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html) and
+   * AccountUsage with the figures set by accountSettings().
+   */
+  function accountSettingsAnswer() {
+    const { usedBytes, limitBytes, functionCount } = states.account;
+    const text = Buffer.from(
+      JSON.stringify({
+        AccountLimit: {
+          TotalCodeSize: limitBytes,
+          CodeSizeUnzipped: 262144000,
+          CodeSizeZipped: 52428800,
+          ConcurrentExecutions: 1000,
+          UnreservedConcurrentExecutions: 1000,
+        },
+        AccountUsage: { TotalCodeSize: usedBytes, FunctionCount: functionCount },
+      }),
+    );
+    return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'content-length': String(text.length) }, body: text };
+  }
+  // ---- end of function states ---------------------------------------------------------------
   let ownEndpoint = '';
   const fnState = (name) => {
     let state = functions.get(name);
@@ -904,6 +1037,7 @@ export async function startProxy({ target }) {
   function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
     if (behaviour.weightedRules) rememberDeadLetter(operation, name, body, answerJson);
     const state = fnState(name);
+    statesAfter(operation, name, answerJson);
     if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
     if (operation === 'GetFunction' && answerJson?.Code && codeBySha.has(answerJson.Configuration?.CodeSha256)) {
       const hex = Buffer.from(answerJson.Configuration.CodeSha256, 'base64').toString('hex');
@@ -1096,6 +1230,17 @@ export async function startProxy({ target }) {
         return;
       }
     }
+    if (fn) {
+      const refusedByState = statesBefore(operation, fn.name, qualifier, req.headers);
+      if (refusedByState) {
+        send(refusedByState);
+        return;
+      }
+    }
+    if (service === 'lambda' && operation === 'GetAccountSettings' && states.account) {
+      send(accountSettingsAnswer());
+      return;
+    }
     // moto runs functions only in Docker: Invoke is answered here, never forwarded.
     if (service === 'lambda' && operation === 'Invoke' && fn) {
       send(await invokeLocally(fn.name, qualifier, body ?? Buffer.alloc(0), req.headers));
@@ -1248,6 +1393,25 @@ export async function startProxy({ target }) {
     enforceLambdaLimits(on = true) {
       behaviour.limits = Boolean(on);
     },
+    publishPending(ms, { fail } = {}) {
+      const wait = Math.max(0, Number(ms) || 0);
+      states.pending = wait > 0 || fail ? { ms: wait, ...(fail && { fail: { reason: fail.reason, code: fail.code ?? 'InternalError' } }) } : undefined;
+    },
+    versionActiveAt(functionName, version) {
+      const entry = states.versions.get(`${parseFunctionName(functionName).name}:${version}`);
+      return entry && !entry.inactive && !entry.fail ? entry.pendingUntil : undefined;
+    },
+    markInactive(functionName, version, { reactivateMs = 1000 } = {}) {
+      states.versions.set(`${parseFunctionName(functionName).name}:${version}`, { pendingUntil: 0, inactive: true, reactivateMs });
+    },
+    conflictWhileInProgress(on = true) {
+      states.conflicts = Boolean(on);
+    },
+    accountSettings(figures) {
+      states.account = figures
+        ? { usedBytes: figures.usedBytes, limitBytes: figures.limitBytes ?? 75 * 1024 ** 3, functionCount: figures.functionCount ?? 1 }
+        : undefined;
+    },
     clearBehaviours() {
       withoutListBucket = false;
       behaviour.codeDownloadFailure = undefined;
@@ -1261,6 +1425,10 @@ export async function startProxy({ target }) {
       behaviour.weightedRules = false;
       deadLetters.clear();
       behaviour.failures.clear();
+      states.pending = undefined;
+      states.conflicts = false;
+      states.account = undefined;
+      states.versions.clear();
       functions.clear();
     },
     lastUpdateCompletedAt(functionName) {

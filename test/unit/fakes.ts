@@ -7,6 +7,7 @@ import type {
   AliasState,
   Artifact,
   CodeSource,
+  CodeStorage,
   ConfigurationChange,
   FunctionVersionState,
   InvokeResult
@@ -174,6 +175,31 @@ export class FakeLambda implements LambdaGateway {
     this.downloads.push(`${version} -> ${toPath}`);
     this.codeBySource.set(toPath, found.codeSha256);
     return found.codeSha256;
+  }
+
+  /** What GetAccountSettings reports of code storage; an Error: the read fails (e.g. AccessDenied). */
+  storage: CodeStorage | Error = { usedBytes: 10 * 1024 ** 2, limitBytes: 75 * 1024 ** 3 };
+  async codeStorage(): Promise<CodeStorage> {
+    this.check('codeStorage');
+    if (this.storage instanceof Error) throw this.storage;
+    return { ...this.storage };
+  }
+
+  /** Versions whose wait ends Failed: version → StateReason. Any other version becomes Active. */
+  failActivation = new Map<string, string>();
+  async waitForVersionActive(_functionName: string, version: string): Promise<FunctionVersionState> {
+    this.check('waitForVersionActive');
+    const found = this.versions.find((v) => v.version === version);
+    if (!found) throw new Error(`ResourceNotFound: version ${version}`);
+    const failed = this.failActivation.get(version);
+    if (failed !== undefined) {
+      found.state = 'Failed';
+      throw new Error(`Lambda could not make version ${version} of ${this.name} Active: it is Failed: ${failed}`);
+    }
+    found.state = 'Active';
+    delete found.stateReason;
+    delete found.stateReasonCode;
+    return { ...found };
   }
 }
 

@@ -49,7 +49,7 @@ describe('deploy', () => {
       upload: { kind: 'direct', sizeBytes: 1000 },
     });
     expect(result.previousVersion).toBeUndefined();
-    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
+    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'codeStorage', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
     expect(lambda.versions[0]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'WARNING' });
     expect(lambda.versions[0]?.logging).toEqual({ logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' });
     expect(lambda.versions[0]?.description).toBe('stage-deploy dev: commit a1b2c3d4e5f6 run 77');
