@@ -562,6 +562,15 @@ __webpack_require__.r(__webpack_exports__);
  * file smaller than a part and a multipart upload otherwise. At most `queueSize` parts of
  * `partSizeBytes` are in memory at once (3 × 5 MiB, S3's smallest part, by default: the benchmark
  * keeps a 250 MB upload under 150 MB of memory), whatever the size of the file.
+ *
+ * Permissions: s3:GetObject (HeadObject needs it) and s3:PutObject (PutObject and the multipart
+ * calls), s3:AbortMultipartUpload (a failed multipart upload is aborted). s3:ListBucket is not
+ * needed: without it S3 answers HeadObject of a missing key with 403, not 404 (HeadObject API
+ * reference: "the error that Amazon S3 returns depends on whether you also have the
+ * s3:ListBucket permission"). A 403 cannot tell a missing key from a forbidden one, so `exists`
+ * reads it as absent and the zip is uploaded: the key is content-addressed, so writing it again
+ * writes the same bytes, and a role that truly may not write gets one clear refusal from the
+ * upload, naming the bucket, the key and the permission.
  */
 
 
@@ -575,6 +584,15 @@ function isNotFound(error) {
         return true;
     const status = error.$metadata?.httpStatusCode;
     return status === 404;
+}
+/** 403: S3 refused the call (a HEAD's 403 has no body, so the SDK cannot name it AccessDenied). */
+function isForbidden(error) {
+    if (!(error instanceof Error))
+        return false;
+    if (error.name === 'AccessDenied' || error.name === 'Forbidden')
+        return true;
+    const status = error.$metadata?.httpStatusCode;
+    return status === 403;
 }
 class S3ArtifactStore {
     client;
@@ -593,6 +611,9 @@ class S3ArtifactStore {
         catch (error) {
             if (isNotFound(error))
                 return false;
+            // Without s3:ListBucket a missing key answers 403: cannot tell, so upload (see the top).
+            if (isForbidden(error))
+                return false;
             throw error;
         }
     }
@@ -608,6 +629,12 @@ class S3ArtifactStore {
                 leavePartsOnError: false,
             });
             await upload.done();
+        }
+        catch (error) {
+            if (isForbidden(error)) {
+                throw new Error(`S3 refused the upload to s3://${bucket}/${key} (403 AccessDenied): the role needs s3:PutObject on arn:aws:s3:::${bucket}/${key} (see the README's IAM permissions).`, { cause: error });
+            }
+            throw error;
         }
         finally {
             body.destroy();

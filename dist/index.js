@@ -5306,7 +5306,7 @@ __webpack_unused_export__ = FunctionVersionsByCapacityProviderListItem$;
 __webpack_unused_export__ = FunctionVersionsPerCapacityProviderLimitExceededException;
 __webpack_unused_export__ = FunctionVersionsPerCapacityProviderLimitExceededException$;
 __webpack_unused_export__ = GetAccountSettings$;
-__webpack_unused_export__ = GetAccountSettingsCommand;
+exports._8I = GetAccountSettingsCommand;
 __webpack_unused_export__ = GetAccountSettingsRequest$;
 __webpack_unused_export__ = GetAccountSettingsResponse$;
 __webpack_unused_export__ = GetAlias$;
@@ -5744,7 +5744,7 @@ __webpack_unused_export__ = waitUntilFunctionActiveV2;
 __webpack_unused_export__ = waitUntilFunctionExists;
 __webpack_unused_export__ = waitUntilFunctionUpdated;
 exports.rWV = waitUntilFunctionUpdatedV2;
-__webpack_unused_export__ = waitUntilPublishedVersionActive;
+exports.S6K = waitUntilPublishedVersionActive;
 
 
 /***/ }),
@@ -71150,6 +71150,104 @@ class AliasConflictError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/artifact/zip-size.ts
+/**
+ * How big a zip is once unzipped: the sum of the uncompressed sizes its central directory records
+ * (what Lambda checks against its 250 MB unzipped limit). Only the end of the file and the central
+ * directory are read, never the entries. ZIP64 is understood (a zip above 4 GB or with more than
+ * 65,535 entries). No zip library in the dependencies reads (yazl only writes), hence this reader.
+ * The format: APPNOTE.TXT (PKWARE), sections 4.3.12 (central directory header), 4.3.14–4.3.16
+ * (ZIP64 end of central directory record and locator, end of central directory record), 4.5.3
+ * (ZIP64 extended information extra field).
+ */
+
+const EOCD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
+/** The end record is 22 bytes plus a comment of at most 65,535. */
+const EOCD_MAX_SEARCH = 22 + 0xffff;
+/** Read the central directory of the zip at `zipPath`; throws an Error saying what is wrong when it is no readable zip. */
+async function zipContents(zipPath) {
+    const handle = await (0,promises_.open)(zipPath, 'r');
+    try {
+        const { size } = await handle.stat();
+        const read = async (position, length) => {
+            if (position < 0 || length < 0 || position + length > size)
+                throw new Error('the central directory points outside the file');
+            const buffer = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(buffer, 0, length, position);
+            if (bytesRead !== length)
+                throw new Error('the file ended early');
+            return buffer;
+        };
+        const tailLength = Math.min(size, EOCD_MAX_SEARCH);
+        const tail = await read(size - tailLength, tailLength);
+        let at = -1;
+        for (let i = tail.length - 22; i >= 0; i--) {
+            if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0)
+            throw new Error('no end of central directory record');
+        const eocdPosition = size - tailLength + at;
+        let entries = tail.readUInt16LE(at + 10);
+        let directorySize = tail.readUInt32LE(at + 12);
+        let directoryOffset = tail.readUInt32LE(at + 16);
+        if (entries === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
+            const locator = await read(eocdPosition - 20, 20);
+            if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+                throw new Error('no ZIP64 end of central directory locator');
+            const record = await read(toNumber(locator.readBigUInt64LE(8)), 56);
+            if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+                throw new Error('no ZIP64 end of central directory record');
+            entries = toNumber(record.readBigUInt64LE(32));
+            directorySize = toNumber(record.readBigUInt64LE(40));
+            directoryOffset = toNumber(record.readBigUInt64LE(48));
+        }
+        const directory = await read(directoryOffset, directorySize);
+        let unzippedBytes = 0;
+        let offset = 0;
+        for (let n = 0; n < entries; n++) {
+            if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== CENTRAL_HEADER_SIGNATURE) {
+                throw new Error(`central directory entry ${n + 1} of ${entries} is malformed`);
+            }
+            const nameLength = directory.readUInt16LE(offset + 28);
+            const extraLength = directory.readUInt16LE(offset + 30);
+            const commentLength = directory.readUInt16LE(offset + 32);
+            let uncompressed = directory.readUInt32LE(offset + 24);
+            if (uncompressed === 0xffffffff) {
+                uncompressed = zip64Uncompressed(directory.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength));
+            }
+            unzippedBytes += uncompressed;
+            offset += 46 + nameLength + extraLength + commentLength;
+        }
+        return { entries, unzippedBytes };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The uncompressed size from a ZIP64 extended information extra field (id 1; it comes first there). */
+function zip64Uncompressed(extra) {
+    let at = 0;
+    while (at + 4 <= extra.length) {
+        const id = extra.readUInt16LE(at);
+        const length = extra.readUInt16LE(at + 2);
+        if (id === 0x0001 && length >= 8 && at + 12 <= extra.length)
+            return toNumber(extra.readBigUInt64LE(at + 4));
+        at += 4 + length;
+    }
+    throw new Error('an entry larger than 4 GB has no ZIP64 size');
+}
+function toNumber(value) {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new Error('a size beyond 2^53 bytes');
+    return Number(value);
+}
+
 ;// CONCATENATED MODULE: ./src/artifact/package.ts
 /**
  * Packaging: turn what the user named (`artifact:`) into a zip file on disk plus its
@@ -71158,6 +71256,7 @@ class AliasConflictError extends Error {
  * the same CodeSha256, whatever the timestamps, the order the files were written in, or the
  * machine's time zone.
  */
+
 
 
 
@@ -71225,7 +71324,11 @@ async function prepareArtifact(path, options) {
     if (!(await looksLikeZip(absolute)))
         throw new InputError(`${field}: "${path}" is not a zip file`);
     const hashed = await hashFile(absolute);
-    return { zipPath: absolute, ...hashed, source: { kind: 'zip', path } };
+    // Lambda's 250 MB unzipped limit is checked against what the zip's central directory records.
+    const contents = await zipContents(absolute).catch((err) => {
+        throw new InputError(`${field}: "${path}" is not a readable zip file (${err instanceof Error ? err.message : String(err)})`);
+    });
+    return { zipPath: absolute, ...hashed, unzippedBytes: contents.unzippedBytes, source: { kind: 'zip', path } };
 }
 /**
  * The artifact, symlinks followed, must stay inside the workspace: a path out of it, or a link
@@ -71296,6 +71399,7 @@ async function zipDirectory(userPath, root, workDir, field) {
         codeSha256: digest.toString('base64'),
         sha256Hex: digest.toString('hex'),
         sizeBytes: size,
+        unzippedBytes: files.reduce((sum, file) => sum + file.size, 0),
         source: { kind: 'directory', path: userPath },
     };
 }
@@ -71488,7 +71592,19 @@ function s3Config(options = {}) {
  * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
  *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
  * We do not wait *before* an update: each update here waits for its own end, so the next one
- * starts on a settled function.
+ * starts on a settled function. An update someone else started (another run, the console) is
+ * found out by Lambda: while `LastUpdateStatus` is InProgress it refuses UpdateFunctionConfiguration,
+ * UpdateFunctionCode and PublishVersion with 409 ResourceConflictException ("The resource already
+ * exists, or another operation is in progress", API_UpdateFunctionConfiguration.html; "An update
+ * is in progress for resource: <arn>" in the message). Such a write was not applied, so the
+ * gateway waits for that update to end (the same waiter) and sends it once more.
+ *
+ * About `waitUntilPublishedVersionActive` (same waiter machinery): it polls
+ * `GetFunctionConfiguration` with the version as Qualifier; `State` Active → done, Failed →
+ * failure, Pending → poll again, and anything else (Inactive, an error) → poll again until the
+ * time limit. PublishVersion may answer a version that is still Pending (StateReasonCode
+ * `Creating`: "you can't invoke or modify the function"; functions-states.html): such a version
+ * must not take traffic, so publishVersion waits for it to be Active before it returns.
  */
 
 
@@ -71541,10 +71657,15 @@ function toVersionState(config) {
         ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
         ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
         ...(config.State !== undefined && { state: config.State }),
+        ...(config.StateReason !== undefined && { stateReason: config.StateReason }),
+        ...(config.StateReasonCode !== undefined && { stateReasonCode: config.StateReasonCode }),
         ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
         ...(config.Handler !== undefined && { handler: config.Handler }),
         ...(config.Runtime !== undefined && { runtime: config.Runtime }),
         ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+        // What a weighted alias requires both its versions to share (weighted-alias.ts).
+        ...(config.Role !== undefined && { role: config.Role }),
+        ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
     };
 }
 /** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
@@ -71573,9 +71694,11 @@ function toAliasState(alias) {
 }
 class SdkLambdaGateway {
     client;
+    options;
     waiter;
     constructor(client, options = {}) {
         this.client = client;
+        this.options = options;
         this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
     }
     async getVersion(functionName, version) {
@@ -71613,7 +71736,7 @@ class SdkLambdaGateway {
             ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
             ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
         };
-        await this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input));
+        await this.writeWhenSettled(functionName, 'UpdateFunctionConfiguration', () => this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input)));
         return this.waitForUpdate(functionName, 'configuration');
     }
     async updateCode(functionName, code, revisionId) {
@@ -71622,17 +71745,57 @@ class SdkLambdaGateway {
             ...(code.kind === 'zip-file' ? { ZipFile: await (0,promises_.readFile)(code.zipPath) } : { S3Bucket: code.bucket, S3Key: code.key }),
             ...(revisionId !== undefined && { RevisionId: revisionId }),
         };
-        await this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input));
+        await this.writeWhenSettled(functionName, 'UpdateFunctionCode', () => this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input)));
         return this.waitForUpdate(functionName, 'code');
     }
     async publishVersion(functionName, options) {
-        const config = await this.client.send(new dist_cjs/* PublishVersionCommand */.D3m({
+        const config = await this.writeWhenSettled(functionName, 'PublishVersion', () => this.client.send(new dist_cjs/* PublishVersionCommand */.D3m({
             FunctionName: functionName,
             CodeSha256: options.codeSha256,
             Description: options.description,
             ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
-        }));
+        })));
+        // A version still Pending (or Failed at once) must not take traffic: wait for Active.
+        if (config.State !== undefined && config.State !== 'Active' && config.Version !== undefined) {
+            const reason = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+            this.say(`Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
+            return this.waitForVersionActive(functionName, config.Version);
+        }
         return toVersionState(config);
+    }
+    async waitForVersionActive(functionName, version) {
+        const what = `version ${version} of ${functionName}`;
+        const started = Date.now();
+        let waitError;
+        try {
+            const done = await this.whileWaiting(`Still waiting for ${what} to be Active`, () => (0,dist_cjs/* waitUntilPublishedVersionActive */.S6K)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds }, { FunctionName: functionName, Qualifier: version }));
+            const last = done.reason;
+            if (done.state === 'SUCCESS' && last?.State === 'Active') {
+                this.say(`Version ${version} of ${functionName} is Active (waited ${seconds(Date.now() - started)}).`);
+                return toVersionState(last);
+            }
+        }
+        catch (error) {
+            waitError = error;
+        }
+        const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: version }));
+        if (config.State === 'Failed') {
+            const code = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+            throw new Error(`Lambda could not make ${what} Active: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
+        }
+        if (config.State === 'Active')
+            return toVersionState(config);
+        if (waitError instanceof Error && waitError.name !== 'TimeoutError')
+            throw waitError;
+        throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
+    }
+    async codeStorage() {
+        const answer = await this.client.send(new dist_cjs/* GetAccountSettingsCommand */._8I({}));
+        const usedBytes = answer.AccountUsage?.TotalCodeSize;
+        const limitBytes = answer.AccountLimit?.TotalCodeSize;
+        if (usedBytes === undefined || limitBytes === undefined)
+            throw new Error('GetAccountSettings gave no TotalCodeSize');
+        return { usedBytes, limitBytes };
     }
     async createAlias(functionName, alias, version, description) {
         try {
@@ -71670,13 +71833,26 @@ class SdkLambdaGateway {
     }
     async downloadCode(functionName, version, toPath) {
         const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
-        // A presigned URL: a secret for its lifetime. It never goes into a message.
+        // A presigned URL: a secret for its lifetime. It never goes into a message: only its host does.
         const location = answer.Code?.Location;
         if (!location)
             throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
-        const response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+        const what = `the code of ${functionName}'s version ${version}`;
+        const host = hostOf(location);
+        // The cause is kept as text, scrubbed: the original error may carry the URL.
+        const failed = (reason) => new Error(`could not download ${what} from ${host}: ${scrubLocation(reason, location)}`);
+        let response;
+        try {
+            response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+        }
+        catch (error) {
+            throw failed(errorChain(error));
+        }
         if (!response.ok || !response.body) {
-            throw new Error(`downloading the code of version ${version} of ${functionName} failed: HTTP ${response.status}`);
+            // S3 answers an expired or refused presigned URL with 403 and an XML <Code>: name it, nothing more.
+            const body = await response.text().catch(() => '');
+            const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(body)?.[1];
+            throw failed(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${code ? ` (${code})` : ''}`);
         }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         const hashing = new external_node_stream_.Transform({
@@ -71685,7 +71861,12 @@ class SdkLambdaGateway {
                 done(null, chunk);
             },
         });
-        await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
+        try {
+            await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
+        }
+        catch (error) {
+            throw failed(`the transfer broke off: ${errorChain(error)}`);
+        }
         return hash.digest('base64');
     }
     async listVersions(functionName) {
@@ -71726,6 +71907,55 @@ class SdkLambdaGateway {
             payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
             ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
         };
+    }
+    /**
+     * Send a write to $LATEST; when Lambda refuses it because another update is in progress
+     * (ResourceConflictException: nothing was written), wait for that update to end and send it
+     * once more. A second refusal, or an update still going on at the time limit, fails the write.
+     */
+    async writeWhenSettled(functionName, operation, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (!isUpdateInProgress(error))
+                throw error;
+        }
+        const started = Date.now();
+        this.say(`${functionName} has an update in progress that this run did not start (Lambda refused ${operation}): waiting for it to finish before writing.`);
+        try {
+            await this.whileWaiting(`Still waiting for the update in progress on ${functionName}`, () => (0,dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds }, { FunctionName: functionName }));
+        }
+        catch (error) {
+            if (error instanceof Error && error.name === 'TimeoutError') {
+                throw new Error(`another update of ${functionName} was still in progress after ${this.waiter.maxWaitSeconds}s; ${operation} was not sent again.`, { cause: error });
+            }
+            // The other update ended Failed: $LATEST is as it was before it, and this write may go.
+        }
+        this.say(`The update in progress on ${functionName} ended (waited ${seconds(Date.now() - started)}): sending ${operation} again.`);
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (!isUpdateInProgress(error))
+                throw error;
+            throw new Error(`Lambda refused ${operation} of ${functionName} again: another update started in the meantime (ResourceConflictException).`, { cause: error });
+        }
+    }
+    /** Run a wait, saying every `progressEveryMs` that it is still going on, with the time waited. */
+    async whileWaiting(still, wait) {
+        const started = Date.now();
+        const timer = setInterval(() => this.say(`${still} (${seconds(Date.now() - started)}).`), this.options.progressEveryMs ?? 15_000);
+        timer.unref();
+        try {
+            return await wait();
+        }
+        finally {
+            clearInterval(timer);
+        }
+    }
+    say(message) {
+        this.options.progress?.(message);
     }
     /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
     async waitForUpdate(functionName, what) {
@@ -71769,6 +71999,61 @@ class SdkLambdaGateway {
         return toVersionState(config);
     }
 }
+/** The host (and port) of a URL, the only part of a presigned URL that may be shown. */
+function hostOf(url) {
+    try {
+        return new URL(url).host || 'an unknown host';
+    }
+    catch {
+        return 'an unparsable code location';
+    }
+}
+/**
+ * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
+ * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
+ */
+function errorChain(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+        if (current instanceof Error) {
+            const code = current.code;
+            const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+            if (text !== '' && !parts.includes(text))
+                parts.push(text);
+            current = current.cause;
+        }
+        else {
+            parts.push(String(current));
+            break;
+        }
+    }
+    return parts.join(': ') || 'unknown error';
+}
+/** `text` without the presigned URL: the whole URL, its path and its query are replaced by its host. */
+function scrubLocation(text, location) {
+    let out = text;
+    try {
+        const url = new URL(location);
+        for (const secret of [location, url.href, `${url.pathname}${url.search}`, url.search.slice(1)]) {
+            if (secret.length > 1)
+                out = out.split(secret).join(url.host);
+        }
+    }
+    catch {
+        out = out.split(location).join('(code location)');
+    }
+    // Belt and braces: no signature parameter, whatever form it took.
+    return out.replace(/X-Amz-[A-Za-z-]+=[^\s&"']*/gi, 'X-Amz-…');
+}
+/** Lambda's 409 for a write while an update is in progress (also its answer to an alias that exists). */
+function isUpdateInProgress(error) {
+    return error instanceof Error && error.name === 'ResourceConflictException';
+}
+/** `2.3 s`, for the waits the log reports. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
 function stripUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
@@ -71788,9 +72073,10 @@ class RegionServices {
     s3Store;
     cloudwatch;
     logs;
-    constructor(options) {
+    /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
+    constructor(options, lambdaOptions = {}) {
         this.options = options;
-        this.lambda = new SdkLambdaGateway(new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) }));
+        this.lambda = new SdkLambdaGateway(new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) }), lambdaOptions);
     }
     store() {
         this.s3Store ??= (async () => {
@@ -79168,6 +79454,41 @@ function describeDifferences(desired, version) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/release/code-storage.ts
+/** Above this share of the limit, a release warns. */
+const CODE_STORAGE_WARN_RATIO = 0.8;
+/** The warning for a storage reading above CODE_STORAGE_WARN_RATIO, or undefined. */
+function codeStorageWarning(storage, settings) {
+    const { usedBytes, limitBytes } = storage;
+    if (!(limitBytes > 0) || usedBytes / limitBytes <= CODE_STORAGE_WARN_RATIO)
+        return undefined;
+    const share = `${Math.floor((usedBytes / limitBytes) * 100)}%`;
+    const advice = settings.keepVersions === undefined
+        ? `set keep-versions on stage ${settings.stage} to delete the versions no alias uses`
+        : `lower keep-versions (now ${settings.keepVersions}), or delete versions, functions and layers no longer used`;
+    return (`Lambda code storage in this region is ${share} full (${gigabytes(usedBytes)} of ${gigabytes(limitBytes)}); every published version counts, ` +
+        `and at the limit publishing fails with CodeStorageExceededException: ${advice}.`);
+}
+/** Read the account's code storage and warn when it is nearly full; the warning, for the summary. Never throws. */
+async function checkCodeStorage(settings, deps) {
+    let storage;
+    try {
+        storage = await deps.lambda.codeStorage();
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.name : 'an error';
+        deps.log.info(`Code storage not checked: GetAccountSettings failed (${why}); lambda:GetAccountSettings lets the action warn before it fills up.`);
+        return undefined;
+    }
+    const warning = codeStorageWarning(storage, settings);
+    if (warning !== undefined)
+        deps.log.warn(warning);
+    return warning;
+}
+function gigabytes(bytes) {
+    return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
 ;// CONCATENATED MODULE: ./src/release/history.ts
 /** Lambda's limit on an alias description. */
 const ALIAS_DESCRIPTION_LIMIT = 256;
@@ -79313,6 +79634,123 @@ function returnTo(history, from, release) {
     }
     const left = from === undefined ? undefined : from.version !== release.version ? from.version : Object.keys(from.weights)[0];
     return [{ ...release, ...(left !== undefined && left !== release.version && VERSION.test(left) && { rolledBackFrom: left }) }, ...earlier];
+}
+
+;// CONCATENATED MODULE: ./src/release/limits.ts
+/**
+ * Lambda's fixed limits, checked before anything changes so that a release is refused with one
+ * clear message instead of failing half-way when Lambda finds out. Pure.
+ *
+ * Where each number comes from:
+ * - "Lambda quotas" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html),
+ *   "Function configuration, deployment, and execution" (these quotas cannot be changed):
+ *   function environment variables 4 KB, for all of them in aggregate; deployment package (.zip
+ *   file archive) 50 MB zipped for direct upload, 250 MB unzipped including layers. The page
+ *   says MB for 1024 KB.
+ * - UpdateFunctionCode sends the zip base64-encoded in a JSON body (ZipFile, "The base64-encoded
+ *   contents of the deployment package", API reference), and Lambda refuses a body at or above
+ *   69,905,067 bytes: `RequestEntityTooLargeException: Request must be smaller than 69905067 bytes
+ *   for the UpdateFunctionCode operation` (HTTP 413), i.e. 4/3 of 50 MiB rounded up.
+ * - UpdateAlias / CreateAlias (API reference): Description, length 0 to 256.
+ * - AliasRoutingConfiguration (API reference): AdditionalVersionWeights is "the second version,
+ *   and the percentage of traffic that's routed to it"; the aliases guide: an alias points at
+ *   most at two versions, and neither can be $LATEST.
+ */
+
+
+/** Lambda quotas: function environment variables, 4 KB in aggregate. */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** UpdateFunctionCode refuses a request body of this many bytes or more (RequestEntityTooLargeException). */
+const UPDATE_CODE_REQUEST_LIMIT_BYTES = 69_905_067;
+/**
+ * Room left in the request body for the JSON around the base64 (`{"ZipFile":"…","RevisionId":"<uuid>"}`
+ * is 66 bytes; 1 KB keeps a margin for anything the SDK adds).
+ */
+const REQUEST_ENVELOPE_BYTES = 1024;
+/** Lambda quotas: 50 MB zipped for a direct upload (52,428,800 bytes; "Zipped size must be smaller than 52428800 bytes"). */
+const DIRECT_UPLOAD_ZIP_QUOTA_BYTES = 50 * 1024 * 1024;
+/**
+ * The largest zip sent directly (no s3-bucket): its base64 (4 bytes per 3, rounded up) and the
+ * JSON around it stay below the request limit, and it stays below the 50 MB quota. 52,428,030 bytes.
+ */
+const DIRECT_UPLOAD_LIMIT_BYTES = Math.min(DIRECT_UPLOAD_ZIP_QUOTA_BYTES - 1, Math.floor((UPDATE_CODE_REQUEST_LIMIT_BYTES - 1 - REQUEST_ENVELOPE_BYTES) / 4) * 3);
+/** Lambda quotas: 250 MB unzipped, including layers ("Unzipped size must be smaller than 262144000 bytes"). */
+const UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
+/** The bytes of base64 a zip of `sizeBytes` becomes in the request. */
+function base64Bytes(sizeBytes) {
+    return 4 * Math.ceil(sizeBytes / 3);
+}
+/** True when a zip of `sizeBytes` can go in the UpdateFunctionCode request itself. */
+function fitsDirectUpload(sizeBytes) {
+    return sizeBytes <= DIRECT_UPLOAD_LIMIT_BYTES;
+}
+/**
+ * The size of a function's environment as Lambda measures it against the 4 KB: Lambda's own
+ * refusal quotes the "String measured", which is the JSON of the variables map
+ * (`{"TABLE":"notes-dev",…}`), so names, values, quotes, colons, commas and braces all count.
+ * Counted in UTF-8 bytes, not characters: the conservative reading of "4 KB" for non-ASCII text.
+ */
+function environmentBytes(variables) {
+    return new TextEncoder().encode(JSON.stringify(variables)).length;
+}
+/**
+ * Refuses a plan whose writes Lambda would refuse, before any of them is sent: the environment
+ * $LATEST would get (the function's variables with the stage's merged in) above 4 KB.
+ */
+function checkPlanLimits(plan, settings) {
+    const target = plan.target;
+    if (target.kind !== 'publish')
+        return;
+    const environment = target.change?.environment;
+    if (environment !== undefined)
+        checkEnvironment(settings, environment);
+}
+/**
+ * The environment $LATEST would be given (the stage's variables merged into the function's) must
+ * fit Lambda's 4 KB. The message counts the function's own variables that are kept (stage-deploy
+ * never removes one), since they take part of the 4 KB too.
+ */
+function checkEnvironment(settings, environment) {
+    const bytes = environmentBytes(environment);
+    if (bytes <= ENVIRONMENT_LIMIT_BYTES)
+        return;
+    const largest = Object.entries(environment)
+        .map(([name, value]) => ({ name, bytes: environmentBytes({ [name]: value }) - 2 }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 3)
+        .map((v) => `${v.name} ${v.bytes.toLocaleString('en-US')} bytes`);
+    const named = new Set([...Object.keys(settings.environment), ...(settings.logLevel !== undefined ? ['LOG_LEVEL'] : [])]);
+    const keptNames = Object.keys(environment).filter((name) => !named.has(name));
+    const keptText = keptNames.length === 0 ? '' : `, including ${keptNames.length === 1 ? '1 variable' : `${keptNames.length} variables`} already on ${settings.functionName} that stage-deploy keeps`;
+    throw new InputError(`environment: stage ${JSON.stringify(settings.stage)} would give ${settings.functionName} ${bytes.toLocaleString('en-US')} bytes of ` +
+        `environment variables (measured as Lambda does: the JSON of the map${keptText}), above Lambda's 4 KB ` +
+        `(${ENVIRONMENT_LIMIT_BYTES.toLocaleString('en-US')} bytes) limit; largest: ${largest.join(', ')}. ` +
+        'Shorten the values or move them out of the environment (e.g. to SSM Parameter Store)');
+}
+/** A direct upload (no s3-bucket) of `sizeBytes` must fit the request limit; `subject` says what it is. */
+function checkDirectUpload(field, subject, sizeBytes, advice) {
+    if (fitsDirectUpload(sizeBytes))
+        return;
+    throw new InputError(`${field}: ${subject} is ${formatSize(sizeBytes)}, above Lambda's 50 MB direct-upload limit; ${advice}`);
+}
+/** The code, unzipped, must fit Lambda's 250 MB (layers count too; those are not known here). */
+function checkUnzipped(field, subject, unzippedBytes) {
+    if (unzippedBytes < UNZIPPED_LIMIT_BYTES)
+        return;
+    throw new InputError(`${field}: ${subject} unzips to ${unzippedBytes.toLocaleString('en-US')} bytes (${formatSize(unzippedBytes)}), at or above Lambda's ` +
+        `250 MB (${UNZIPPED_LIMIT_BYTES.toLocaleString('en-US')} bytes) unzipped limit; make the package smaller or use a container image`);
+}
+/**
+ * An alias routes to at most two versions: the one it points at and one additional version,
+ * both published (never $LATEST). The traffic plan never asks for more; this is the assertion
+ * that keeps it so, checked before the alias write.
+ */
+function checkRouting(version, weights) {
+    const extra = Object.keys(weights);
+    const published = /^[0-9]+$/;
+    if (extra.length > 1 || !published.test(version) || extra.some((v) => !published.test(v) || v === version)) {
+        throw new Error(`internal error: a weighted alias routes to at most two published versions, not ${JSON.stringify(version)} with ${JSON.stringify(weights)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/checks/invoke.ts
@@ -79637,6 +80075,74 @@ function sameWeights(a, b) {
     return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
 }
 
+;// CONCATENATED MODULE: ./src/release/weighted-alias.ts
+/**
+ * The rules of a weighted alias, checked before a canary or linear release shifts anything.
+ *
+ * Lambda developer guide, "Implement Lambda canary deployments using a weighted alias"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html): an alias points
+ * to at most two versions, and they must
+ * - have the same execution role;
+ * - have the same dead-letter queue configuration, or none;
+ * - both be published: the alias cannot point to `$LATEST`.
+ * Lambda refuses a RoutingConfig that breaks them (InvalidParameterValueException, e.g.
+ * `Specified versions must be associated with the same execution role`). A release would find
+ * out at its first weighted step, after publishing; checked here, it is refused with the reason
+ * before anything changes. Pure.
+ */
+
+/** `$LATEST`, or anything else that is no published version number. */
+function isUnpublished(version) {
+    return !/^[1-9][0-9]*$/.test(version);
+}
+/**
+ * Why the alias cannot split traffic between `live` (the version it runs) and `candidate` (the
+ * version the release brings; `version` undefined while it is yet to be published), e.g.
+ * `traffic: canary needs both versions to share the execution role: version 4 runs as
+ * arn:aws:iam::1:role/a, the new version as arn:aws:iam::1:role/b; release all at once
+ * (traffic: all-at-once) or keep the role`. Undefined when the strategy splits nothing, when there
+ * is no version to split with, or when both versions qualify. A role that Lambda does not report
+ * on either side is not compared.
+ */
+function weightedAliasConflict(traffic, live, candidate) {
+    if (traffic.kind === 'all-at-once' || live === undefined)
+        return undefined;
+    const needs = `traffic: ${traffic.kind} needs`;
+    const instead = 'release all at once (traffic: all-at-once)';
+    const theNew = candidate.version === undefined ? 'the new version' : `version ${candidate.version}`;
+    if (isUnpublished(live.version)) {
+        return `${needs} two published versions, and the alias runs ${live.version}, which cannot take a share of traffic; ${instead}, or point the alias at a published version first`;
+    }
+    if (candidate.version !== undefined && isUnpublished(candidate.version)) {
+        return `${needs} two published versions, and ${candidate.version} is not one; ${instead}`;
+    }
+    if (live.role !== undefined && candidate.role !== undefined && live.role !== candidate.role) {
+        return (`${needs} both versions to share the execution role: version ${live.version} runs as ${live.role}, ` +
+            `${theNew} as ${candidate.role}; ${instead} or keep the role`);
+    }
+    if ((live.deadLetterTarget ?? '') !== (candidate.deadLetterTarget ?? '')) {
+        const queue = (target) => (target === undefined || target === '' ? 'none' : target);
+        return (`${needs} both versions to share the dead-letter queue: version ${live.version} has ${queue(live.deadLetterTarget)}, ` +
+            `${theNew} ${queue(candidate.deadLetterTarget)}; ${instead} or keep the dead-letter queue`);
+    }
+    return undefined;
+}
+/**
+ * Refuse a plan whose traffic split Lambda would refuse: throws InputError (nothing has changed
+ * yet) with weightedAliasConflict's reason. `candidate` is what the alias would take: the version
+ * reused as it is, or $LATEST's configuration, which the published version snapshots (stage-deploy
+ * never changes the role or the dead-letter queue).
+ */
+function refuseUnsplittable(plan, live, candidate) {
+    const conflict = weightedAliasConflict(plan.traffic, live, {
+        ...(plan.target.kind === 'existing' && { version: plan.target.version }),
+        ...(candidate.role !== undefined && { role: candidate.role }),
+        ...(candidate.deadLetterTarget !== undefined && { deadLetterTarget: candidate.deadLetterTarget }),
+    });
+    if (conflict !== undefined)
+        throw new InputError(conflict);
+}
+
 ;// CONCATENATED MODULE: ./src/release/rollout.ts
 /**
  * The rollout: move an alias to a new version safely, and put it back exactly as it was when
@@ -79652,6 +80158,8 @@ function sameWeights(a, b) {
  * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
  * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
  */
+
+
 
 
 
@@ -79681,6 +80189,13 @@ async function shiftAndVerify(request, deps) {
     const common = { traffic: [], gates: [], forced: alarms.length > 0 && deps.force === true };
     if (common.forced) {
         log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+    }
+    // Never a weight on $LATEST, nor a split with it: a weighted alias joins two published versions
+    // (weighted-alias.ts). The commands refuse such a plan; this is the last word before any write.
+    if (steps.length > 1 && before !== undefined) {
+        const unsplittable = weightedAliasConflict(request.traffic, { version: before.version }, { version: toVersion });
+        if (unsplittable !== undefined)
+            return { ok: false, failure: unsplittable, restored: { untouched: true }, ...common };
     }
     // 1. Before any traffic.
     if (progressive && settings.smoke?.invoke) {
@@ -79745,6 +80260,12 @@ async function shiftAndVerify(request, deps) {
             log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
         }
     };
+    // Lambda routes an alias to at most two published versions (limits.ts): asserted for every split
+    // step before the first alias write.
+    if (before !== undefined)
+        for (const step of steps)
+            if (step.percent < 100)
+                checkRouting(before.version, { [toVersion]: step.percent / 100 });
     deps.state?.save({
         functionName: name,
         alias: settings.alias,
@@ -80005,10 +80526,14 @@ function progressLine(label, atMs, reading, alarms, version) {
 
 ;// CONCATENATED MODULE: ./src/release/carry-out.ts
 /**
- * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: give $LATEST the
- * settings and the code and publish it (when the target is new), then shift the alias with the
+ * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: fetch the code
+ * (download or upload it) before any write, give $LATEST the settings and the code and publish it
+ * (when the target is new), then shift the alias with the
  * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
  */
+
+
+
 
 
 
@@ -80043,6 +80568,8 @@ function unchanged(start, fields = {}) {
 }
 /** A dry run renders the plan; a real run carries it out. */
 async function finish(plan, start, deps) {
+    // Lambda's limits on what the plan would write (limits.ts): refused here, dry run or not, before any change.
+    checkPlanLimits(plan, start.settings);
     if (deps.dryRun) {
         const result = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
         return result;
@@ -80057,6 +80584,8 @@ async function carryOut(plan, start, deps) {
     let to;
     let settingsChanged = [];
     let upload;
+    /** Set when the account's code storage is nearly full (read only when this release publishes). */
+    let storage = {};
     const target = plan.target;
     if (target.kind === 'existing') {
         if (target.reason === 'carries the settings') {
@@ -80065,10 +80594,23 @@ async function carryOut(plan, start, deps) {
         to = target;
     }
     else {
+        /** Set when the published version cannot share the alias with the live one (weighted-alias.ts). */
+        let unsplittable;
+        const codeStorageWarning = await checkCodeStorage(settings, deps);
+        if (codeStorageWarning !== undefined)
+            storage = { codeStorageWarning };
         try {
             // Each write to $LATEST is conditional on the revision read or last written: a change another
             // run makes in between fails this release instead of being overwritten or published.
             let revisionId = target.revisionId;
+            // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
+            // $LATEST, so a download that fails leaves $LATEST as it was.
+            let provided;
+            if (target.code.kind !== 'in-latest') {
+                const code = target.code;
+                provided = await timeline.step('upload', () => provideCode(code, deps));
+                upload = provided.upload;
+            }
             if (target.change !== undefined) {
                 const change = target.change;
                 const read = revisionId;
@@ -80076,13 +80618,11 @@ async function carryOut(plan, start, deps) {
                 log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
                 revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
             }
-            if (target.code.kind !== 'in-latest') {
-                const code = target.code;
-                const provided = await timeline.step('upload', () => provideCode(code, deps));
-                upload = provided.upload;
-                log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(upload.sizeBytes)}).`);
+            if (provided !== undefined) {
+                const source = provided.source;
+                log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
                 const read = revisionId;
-                const updated = await timeline.step('code', () => lambda.updateCode(name, provided.source, read));
+                const updated = await timeline.step('code', () => lambda.updateCode(name, source, read));
                 if (updated.codeSha256 !== target.codeSha256) {
                     throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
                 }
@@ -80095,6 +80635,7 @@ async function carryOut(plan, start, deps) {
             const drift = publishedDrift(settings, target.codeSha256, published);
             if (drift !== undefined)
                 throw new Error(drift);
+            unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
             to = { version: published.version, codeSha256: published.codeSha256 };
         }
         catch (error) {
@@ -80105,11 +80646,25 @@ async function carryOut(plan, start, deps) {
                 error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`,
                 settingsChanged,
                 ...(upload !== undefined && { upload }),
+                ...storage,
             };
         }
         if (before !== undefined && to.version === before.version) {
             // Lambda returned the version the alias already runs (nothing changed since it was published).
-            return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }) });
+            return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }), ...storage });
+        }
+        if (unsplittable !== undefined) {
+            // The role or dead-letter queue of $LATEST changed since it was read (the commands check
+            // what they read): Lambda would refuse the first weighted step, so the alias is not touched.
+            return {
+                kind: 'not-shifted',
+                ...common(start),
+                ...asRead(start),
+                error: `${settings.stage}: version ${to.version} was published but not shifted: ${unsplittable}`,
+                settingsChanged,
+                ...(upload !== undefined && { upload }),
+                ...storage,
+            };
         }
     }
     const warnHistory = (message) => log.warn(`${settings.stage}'s release history: ${message}`);
@@ -80126,7 +80681,7 @@ async function carryOut(plan, start, deps) {
             : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
     };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
-    const publishing = { settingsChanged, ...(upload !== undefined && { upload }) };
+    const publishing = { settingsChanged, ...(upload !== undefined && { upload }), ...storage };
     if (outcome.ok) {
         return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
     }
@@ -80248,6 +80803,64 @@ function shortCommit(commit) {
     return commit.slice(0, 7);
 }
 
+;// CONCATENATED MODULE: ./src/release/readiness.ts
+/**
+ * Whether a published version can take traffic, by Lambda's function states
+ * (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html): a version is invoked only
+ * while it is Active. Pending: Lambda is creating (or re-creating) its resources. Failed: that
+ * went wrong. Inactive: it sat idle long enough for Lambda to reclaim its resources; invoking it
+ * fails and sets it Pending until they are re-created.
+ *
+ * For a version that already exists and is about to take traffic (the version a rollback returns
+ * to, the one a promote reuses, the one a canary keeps most traffic on and returns to):
+ * - Pending: wait until it is Active (the SDK's waiter, through the gateway);
+ * - Failed: refuse;
+ * - Inactive: refuse, before anything changes, naming the version and how to re-activate it.
+ *   The action does not re-activate it itself: Lambda's only way is an invocation, and an
+ *   invocation with a made-up event would run the user's code as soon as it is Active again.
+ *   The user re-activates it (or deploys its code again as a new version), then runs the command
+ *   again.
+ */
+
+/**
+ * The version, Active (after waiting when it was Pending), or an InputError that starts with
+ * `subject` (the field and value the version comes from, e.g. `to-version: "7"`).
+ */
+async function readyVersion(subject, version, settings, deps) {
+    const name = settings.functionName;
+    const which = `version ${version.version} of ${name}`;
+    const code = version.stateReasonCode ? ` (${version.stateReasonCode})` : '';
+    switch (version.state) {
+        case undefined:
+        case 'Active':
+            return version;
+        case 'Pending':
+            if (deps.dryRun) {
+                deps.log.info(`${which} is Pending${code}: a real run waits for it to be Active before it takes traffic.`);
+                return version;
+            }
+            deps.log.info(`${which} is Pending${code}: waiting for it to be Active before it takes traffic.`);
+            return deps.lambda.waitForVersionActive(name, version.version);
+        case 'Inactive':
+            throw new InputError(`${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +
+                `Nothing was changed. Re-activate it and run this again: invoke it once (the call fails while it is Inactive and Lambda starts re-creating its resources), ` +
+                `then wait with \`aws lambda wait published-version-active --function-name ${name} --qualifier ${version.version}\`; or deploy its code again as a new version`);
+        default:
+            throw new InputError(`${subject}: ${which} is ${version.state}${code}${version.stateReason ? `: ${version.stateReason}` : ''}; it cannot take traffic. Nothing was changed`);
+    }
+}
+/**
+ * A canary or linear shift keeps most traffic on the version the alias runs, and returns to it
+ * when a check fails: that version must be able to take traffic (see readyVersion). An
+ * all-at-once release, a first release, or one whose alias runs no readable version: as it is.
+ */
+async function readyToReturnTo(settings, live, deps) {
+    if (live === undefined || settings.traffic.kind === 'all-at-once')
+        return live;
+    const subject = `traffic: ${settings.traffic.kind} (it keeps traffic on version ${live.version}, what alias ${settings.alias} runs, and returns to it if a check fails)`;
+    return readyVersion(subject, live, settings, deps);
+}
+
 ;// CONCATENATED MODULE: ./src/release/refusals.ts
 
 
@@ -80309,8 +80922,9 @@ class Timeline {
 
 
 
-/** Lambda refuses a zip above this size in the request itself; larger code goes through S3. */
-const DIRECT_UPLOAD_LIMIT_BYTES = 50 * 1024 * 1024;
+
+/** Lambda refuses a zip above this size in the request itself; larger code goes through S3 (see release/limits.ts). */
+
 async function deploy(settings, artifact, deps, context) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
@@ -80323,10 +80937,12 @@ async function deploy(settings, artifact, deps, context) {
     if (before !== undefined) {
         refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
     }
-    if (settings.s3Bucket === undefined && artifact.sizeBytes > DIRECT_UPLOAD_LIMIT_BYTES) {
-        throw new InputError(`artifact: ${JSON.stringify(artifact.source.path)} is ${formatSize(artifact.sizeBytes)}, above Lambda's 50 MB ` +
-            'direct-upload limit; set s3-bucket to upload it through S3');
+    // Lambda's limits on the code (release/limits.ts): the direct upload's request, the unzipped size.
+    if (settings.s3Bucket === undefined) {
+        checkDirectUpload('artifact', JSON.stringify(artifact.source.path), artifact.sizeBytes, 'set s3-bucket to upload it through S3');
     }
+    if (artifact.unzippedBytes !== undefined)
+        checkUnzipped('artifact', JSON.stringify(artifact.source.path), artifact.unzippedBytes);
     const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
     const start = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
     const desired = desiredSettings(settings);
@@ -80334,12 +80950,16 @@ async function deploy(settings, artifact, deps, context) {
         log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
         return unchanged(start);
     }
+    // A canary keeps traffic on, and returns to, what the alias runs: it must be able to take it.
+    await readyToReturnTo(settings, live, deps);
     // Plan.
     const code = { codeSha256: artifact.codeSha256, step: await codeStep(settings, artifact, latest.codeSha256, deps) };
     const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, code, releaseDescription(settings.stage, context)), {
         kind: 'record',
         commit: shortCommit(context.commit),
     });
+    // A canary or linear split between the live version and the new one must be one Lambda allows.
+    refuseUnsplittable(plan, live, latest);
     return finish(plan, start, deps);
 }
 /** How the artifact reaches $LATEST: directly, or through its content-addressed S3 object. */
@@ -80362,6 +80982,9 @@ async function codeStep(settings, artifact, latestSha, deps) {
  * already match, else the same code published again with the target's settings. Smoke-tested,
  * and put back like a deploy. Read → check → plan → dry-run or carry out.
  */
+
+
+
 
 
 
@@ -80410,15 +81033,24 @@ async function promote(source, target, deps, context) {
         log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
         return unchanged(start);
     }
+    // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
+    await readyToReturnTo(target, live, deps);
     // Plan: reuse the very version when it carries the target's settings, else publish its code again.
     const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
-    const planned = sameFunction && settingsDifferences(desired, sourceVersion).length === 0
+    const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
+    // A version reused takes traffic as it is: Inactive is refused, Pending waited for (readiness.ts).
+    if (reuse)
+        await readyVersion(`promote-from: ${JSON.stringify(source.stage)} (its version ${sourceVersion.version}, reused as it is)`, sourceVersion, target, deps);
+    const planned = reuse
         ? { kind: 'existing', version: sourceVersion.version, codeSha256: sourceVersion.codeSha256, reason: 'carries the settings' }
         : publishTarget(desired, latest, {
             codeSha256: sourceVersion.codeSha256,
             step: latest.codeSha256 === sourceVersion.codeSha256 ? { kind: 'in-latest' } : await promote_codeStep(source, target, sourceVersion, deps),
         }, releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`));
-    return finish(releasePlan('promote', target, before, planned, { kind: 'record', commit }), start, deps);
+    const plan = releasePlan('promote', target, before, planned, { kind: 'record', commit });
+    // A canary or linear split between the live version and the promoted one must be one Lambda allows.
+    refuseUnsplittable(plan, live, planned.kind === 'existing' ? sourceVersion : latest);
+    return finish(plan, start, deps);
 }
 /**
  * Where the source version's exact bytes come from: the target's content-addressed S3 object
@@ -80431,6 +81063,10 @@ async function promote_codeStep(source, target, version, deps) {
     const key = artifactKey(target, sha256HexOf(version.codeSha256));
     if (bucket !== undefined && deps.store !== undefined && (await deps.store.exists(bucket, key))) {
         return { kind: 's3', bucket, key, alreadyThere: true, sizeBytes };
+    }
+    if (bucket === undefined || deps.store === undefined) {
+        // Without a bucket the downloaded bytes go in the UpdateFunctionCode request itself.
+        checkDirectUpload('s3-bucket', `not set for stage ${JSON.stringify(target.stage)}, and the code of version ${version.version} that ${source.stage} runs`, sizeBytes, `set s3-bucket for ${target.stage} to promote it through S3`);
     }
     return {
         kind: 'download',
@@ -80467,6 +81103,7 @@ function stripQualifier(arn) {
 
 
 
+
 async function rollback(settings, toVersion, deps) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
@@ -80489,10 +81126,13 @@ async function rollback(settings, toVersion, deps) {
     if (target === before.version && !split) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
     }
-    const [version, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
-    if (version === undefined) {
+    const [found, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
+    if (found === undefined) {
         throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
     }
+    // A version Lambda made Inactive (idle for weeks) is refused; a Pending one is waited for (readiness.ts).
+    const subject = toVersion !== undefined ? `to-version: ${JSON.stringify(target)}` : `to-version: not given, and ${settings.stage}'s release before ${before.version}`;
+    const version = await readyVersion(subject, found, settings, deps);
     if (toVersion !== undefined) {
         const differences = settingsDifferences(desiredSettings(settings), version);
         if (differences.length > 0) {
@@ -91670,7 +92310,7 @@ function resolveSettings(inputs, file, environment) {
 }
 async function runCommand(inputs, file, settings, environment, ports) {
     const { log, clock } = ports;
-    const gateways = new GatewayCache(environment);
+    const gateways = new GatewayCache(environment, log);
     if (inputs.command === 'status') {
         const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
         const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
@@ -91811,9 +92451,13 @@ function resolveOther(inputs, file, stage, environment, field = 'stage') {
 /** One set of services per region, each built on first use. */
 class GatewayCache {
     environment;
+    log;
     byRegion = new Map();
-    constructor(environment) {
+    constructor(environment, 
+    /** Where the Lambda gateway says that it waits on Lambda. */
+    log) {
         this.environment = environment;
+        this.log = log;
     }
     region(region) {
         const env = this.environment.env;
@@ -91823,7 +92467,8 @@ class GatewayCache {
         const key = region ?? '';
         let found = this.byRegion.get(key);
         if (found === undefined) {
-            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) });
+            const log = this.log;
+            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) }, log === undefined ? {} : { progress: (message) => log.info(message) });
             this.byRegion.set(key, found);
         }
         return found;
@@ -92092,6 +92737,8 @@ function renderSummary(outcome, context = {}) {
     }
     if (result.forced)
         lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
+    if (result.codeStorageWarning)
+        lines.push('> [!WARNING]', `> ${inline(result.codeStorageWarning, SUMMARY_CAPS.errorChars)}`, '');
     if (result.steps.length > 0)
         lines.push(renderTimeline(result), '');
     if (result.traffic !== undefined && result.traffic.length > 1)

@@ -26,7 +26,8 @@ function world() {
   const deps = { lambda, smoke: new FakeSmoke([true, true, true]), log: new RecordingLog(), clock: new FakeClock(), workDir: '/work' };
   return { lambda, deps };
 }
-const writes = (lambda: FakeLambda) => lambda.calls.filter((c) => !c.startsWith('get') && !c.startsWith('list'));
+const READS = new Set(['codeStorage', 'downloadCode']);
+const writes = (lambda: FakeLambda) => lambda.calls.filter((c) => !c.startsWith('get') && !c.startsWith('list') && !READS.has(c));
 
 describe('the numbers', () => {
   it('a direct upload fits the UpdateFunctionCode request (base64 and the JSON around it) and the 50 MB quota', () => {
@@ -153,7 +154,8 @@ describe('fetch before change', () => {
     if (result.kind !== 'not-shifted') return;
     expect(result.error).toBe('prod: publishing failed, nothing was shifted: downloadCode failed (injected)');
     expect(result.settingsChanged).toEqual([]);
-    expect(writes(w.lambda)).toEqual(['downloadCode']);
+    expect(writes(w.lambda)).toEqual([]);
+    expect(w.lambda.calls).toContain('downloadCode');
     expect(w.lambda.latest).toEqual(latestBefore);
   });
 });
