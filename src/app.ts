@@ -47,8 +47,18 @@ export const systemClock: Clock = {
   sleep: (ms, signal) => delay(ms, undefined, signal === undefined ? {} : { signal }),
 };
 
+/** One unit's release: a function in a region, and what happened to it. */
+export interface UnitRelease {
+  settings: StageSettings;
+  result: ReleaseResult;
+}
+
 export type RunOutcome =
-  | { kind: 'release'; settings: StageSettings; result: ReleaseResult }
+  /**
+   * `settings` and `result` are the first unit's (the outputs `version`, `previous-version`,
+   * `code-sha256` describe it); `units` holds every unit of the stage, the first among them.
+   */
+  | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[] }
   | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
 
 /** What src/action lends a run: where to log, the clock, the cancel signal and the saved state the post step reads. */
@@ -159,7 +169,7 @@ export async function runCommand(
       );
       result = { ...result, housekeeping: report };
     }
-    return { kind: 'release', settings, result };
+    return { kind: 'release', settings, result, units: [{ settings, result }] };
   } finally {
     if (tracker !== undefined) {
       await tracker.end({

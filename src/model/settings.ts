@@ -64,7 +64,21 @@ export interface StageSettings {
   bakeMs: number;
   smoke?: SmokeSettings;
   api?: { id: string; stage: string };
+  /**
+   * This function's code when the stage lists several (`functions`): a `.zip` or a directory,
+   * relative to the workspace. Undefined for a one-function stage (the `artifact` input gives it).
+   */
+  artifact?: string;
+  /** A container-image function's code: an ECR image URI by tag or digest, as written (stage, per-function key or input `image`). */
+  image?: string;
 }
+
+/**
+ * One function in one region of a stage: a stage with `functions` and/or `regions` resolves to
+ * several units, released as one (every alias shifts, or none stays shifted); a plain stage is
+ * one unit. Each unit carries the stage's settings with the function's own keys laid over them.
+ */
+export type StageUnit = StageSettings;
 
 export interface RunContext {
   /** GITHUB_SHA */
@@ -85,6 +99,8 @@ export interface ActionInputs {
   command: Command;
   /** deploy: the zip or directory, relative to the workspace. */
   artifact?: string;
+  /** deploy: an ECR image URI (by tag or digest) for a container-image function; overrides the stage's `image`. */
+  image?: string;
   /** The stages file, relative to the workspace. */
   config: string;
   /** True when the user named `config` (then it must exist). */

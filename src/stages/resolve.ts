@@ -16,7 +16,7 @@ import {
   smokeUrl,
 } from './values.js';
 import { InputError } from '../model/errors.js';
-import type { SmokeSettings, StageOverrides, StageSettings } from '../model/settings.js';
+import type { SmokeSettings, StageOverrides, StageSettings, StageUnit } from '../model/settings.js';
 
 export interface ResolveStageOptions {
   /** The parsed stages file; undefined when there is none (the inputs define the stage). */
@@ -42,6 +42,15 @@ export function resolveStage(options: ResolveStageOptions): StageSettings {
   if (stage === '') throw new InputError('stage: required (the name of a stage, such as dev or prod)');
   const { settings, fields } = mergeStage(file, fileName, stage, options.overrides);
   return buildSettings(settings, stage, fields, env, Boolean(file), options.unsetVariables ?? 'error');
+}
+
+/**
+ * Every unit of a stage (model/settings.ts StageUnit): one per function of `functions` (or the
+ * one `function`) and per region of `regions` (or the one `region`), in the order written.
+ * A plain stage gives exactly [resolveStage(options)].
+ */
+export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
+  return [resolveStage(options)];
 }
 
 function buildSettings(
