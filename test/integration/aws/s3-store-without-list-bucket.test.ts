@@ -1,60 +1,34 @@
 // S3ArtifactStore through the test proxy in front of moto, as S3 answers a role without
 // s3:ListBucket (proxy.denyListBucket(): a missing key's HeadObject is 403, not 404), and as S3
 // answers a role that may not write (an injected 403 AccessDenied on the upload's first call).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../harness/aws-clients.js';
-import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useProxiedMoto } from '../../harness/proxied-moto.js';
 import { createBucket } from '../../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
 import { S3ArtifactStore } from '../../../src/aws/s3-store.js';
 
 const BUCKET = 'store-no-list';
 const MIB = 1024 * 1024;
 
-let moto: Awaited<ReturnType<typeof startMoto>>;
-let proxy: AwsProxy;
-let clients: AwsClients;
-let tmp: string;
-let restoreEnv: (() => void) | undefined;
+const aws = useProxiedMoto('s3-store-no-list-');
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  restoreEnv = useAwsEnv(proxy.endpoint);
-  clients = createClients({});
-  await createBucket(moto.endpoint, BUCKET);
-  tmp = mkdtempSync(join(tmpdir(), 's3-store-no-list-'));
-});
-
-afterAll(async () => {
-  clients?.lambda.destroy();
-  clients?.s3.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  restoreEnv?.();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  proxy.clearBehaviours();
-  proxy.reset();
+  await createBucket(aws.moto.endpoint, BUCKET);
 });
 
 function file(name: string, bytes: Buffer): string {
-  const path = join(tmp, name);
+  const path = join(aws.tmp, name);
   writeFileSync(path, bytes);
   return path;
 }
 
 describe('S3ArtifactStore without s3:ListBucket', () => {
   it('reads a 403 on HEAD of a missing key as absent, uploads, and then finds the key (200)', async () => {
-    proxy.denyListBucket();
-    const store = new S3ArtifactStore(clients.s3);
+    aws.proxy.denyListBucket();
+    const store = new S3ArtifactStore(aws.clients.s3);
     const key = 'stage-deploy/first.zip';
     const bytes = randomBytes(1024);
 
@@ -62,19 +36,19 @@ describe('S3ArtifactStore without s3:ListBucket', () => {
     await store.upload(BUCKET, key, file('first.zip', bytes));
     expect(await store.exists(BUCKET, key)).toBe(true);
 
-    expect(proxy.calls.map((c) => [c.operation, c.status])).toEqual([
+    expect(aws.proxy.calls.map((c) => [c.operation, c.status])).toEqual([
       ['HeadObject', 403],
       ['PutObject', 200],
       ['HeadObject', 200],
     ]);
-    const object = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    const object = await aws.clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     expect(Buffer.from(await object.Body!.transformToByteArray()).equals(bytes)).toBe(true);
   });
 
   it('a role that may not write gets one message naming the bucket, the key and s3:PutObject', async () => {
-    proxy.denyListBucket();
-    proxy.failOperation('PutObject', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
-    const store = new S3ArtifactStore(clients.s3);
+    aws.proxy.denyListBucket();
+    aws.proxy.failOperation('PutObject', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
+    const store = new S3ArtifactStore(aws.clients.s3);
     const key = 'stage-deploy/denied.zip';
 
     expect(await store.exists(BUCKET, key)).toBe(false);
@@ -85,19 +59,19 @@ describe('S3ArtifactStore without s3:ListBucket', () => {
   });
 
   it('the same for a multipart upload refused at its start', async () => {
-    proxy.failOperation('CreateMultipartUpload', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
-    const store = new S3ArtifactStore(clients.s3);
+    aws.proxy.failOperation('CreateMultipartUpload', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
+    const store = new S3ArtifactStore(aws.clients.s3);
     const key = 'stage-deploy/denied-parts.zip';
     await expect(store.upload(BUCKET, key, file('denied-parts.zip', randomBytes(6 * MIB)))).rejects.toThrow(
       `S3 refused the upload to s3://${BUCKET}/${key} (403 AccessDenied): the role needs s3:PutObject`,
     );
-    expect(proxy.calls.map((c) => c.operation)).toContain('CreateMultipartUpload');
-    expect(proxy.calls.map((c) => c.operation)).not.toContain('UploadPart');
+    expect(aws.proxy.calls.map((c) => c.operation)).toContain('CreateMultipartUpload');
+    expect(aws.proxy.calls.map((c) => c.operation)).not.toContain('UploadPart');
   });
 
   it('other failures keep their own message', async () => {
-    proxy.failOperation('PutObject', { status: 400, type: 'EntityTooLarge', message: 'Your proposed upload exceeds the maximum allowed object size.', times: 5 });
-    const store = new S3ArtifactStore(clients.s3);
+    aws.proxy.failOperation('PutObject', { status: 400, type: 'EntityTooLarge', message: 'Your proposed upload exceeds the maximum allowed object size.', times: 5 });
+    const store = new S3ArtifactStore(aws.clients.s3);
     await expect(store.upload(BUCKET, 'stage-deploy/other.zip', file('other.zip', randomBytes(64)))).rejects.toThrow(
       'Your proposed upload exceeds the maximum allowed object size.',
     );

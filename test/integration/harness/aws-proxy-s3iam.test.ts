@@ -3,39 +3,16 @@
 // seen through the SDK's S3 client as the action builds it, and as raw HTTP.
 import { request } from 'node:http';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../harness/aws-clients.js';
-import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useProxiedMoto } from '../../harness/proxied-moto.js';
 import { createBucket } from '../../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
-
 const BUCKET = 'proxy-no-list';
 
-let moto: Awaited<ReturnType<typeof startMoto>>;
-let proxy: AwsProxy;
-let clients: AwsClients;
-let restoreEnv: (() => void) | undefined;
+const aws = useProxiedMoto('aws-proxy-s3iam-');
 
 beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  restoreEnv = useAwsEnv(proxy.endpoint);
-  clients = createClients({});
-  await createBucket(moto.endpoint, BUCKET);
-  await clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'there.zip', Body: 'PK-bytes' }));
-});
-
-afterAll(async () => {
-  clients?.lambda.destroy();
-  clients?.s3.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  restoreEnv?.();
-});
-
-beforeEach(() => {
-  proxy.clearBehaviours();
-  proxy.reset();
+  await createBucket(aws.moto.endpoint, BUCKET);
+  await aws.clients.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'there.zip', Body: 'PK-bytes' }));
 });
 
 /** What the SDK throws for a call, or undefined when it succeeds. */
@@ -53,7 +30,7 @@ async function failureOf(send: () => Promise<unknown>): Promise<S3ServiceExcepti
 function rawHead(path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
-      `${proxy.endpoint}${path}`,
+      `${aws.proxy.endpoint}${path}`,
       {
         method: 'HEAD',
         headers: { authorization: 'AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0' },
@@ -71,23 +48,23 @@ function rawHead(path: string): Promise<{ status: number; body: string }> {
 
 describe('denyListBucket', () => {
   it('without it, HeadObject of a missing key answers 404 (moto, and S3 to a caller with s3:ListBucket)', async () => {
-    const error = await failureOf(() => clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
+    const error = await failureOf(() => aws.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
     expect(error?.$metadata.httpStatusCode).toBe(404);
-    expect(proxy.calls.map((c) => [c.operation, c.status])).toEqual([['HeadObject', 404]]);
+    expect(aws.proxy.calls.map((c) => [c.operation, c.status])).toEqual([['HeadObject', 404]]);
   });
 
   it('HeadObject of a missing key answers 403 with no body; an existing key still answers 200', async () => {
-    proxy.denyListBucket();
-    const missing = await failureOf(() => clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
+    aws.proxy.denyListBucket();
+    const missing = await failureOf(() => aws.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
     expect(missing?.$metadata.httpStatusCode).toBe(403);
     expect(missing?.name).not.toBe('NotFound');
 
     const raw = await rawHead(`/${BUCKET}/missing.zip`);
     expect(raw).toEqual({ status: 403, body: '' });
 
-    const there = await clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'there.zip' }));
+    const there = await aws.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'there.zip' }));
     expect(there.ContentLength).toBe('PK-bytes'.length);
-    expect(proxy.calls.map((c) => [c.operation, c.status])).toEqual([
+    expect(aws.proxy.calls.map((c) => [c.operation, c.status])).toEqual([
       ['HeadObject', 403],
       ['HeadObject', 403],
       ['HeadObject', 200],
@@ -95,22 +72,22 @@ describe('denyListBucket', () => {
   });
 
   it('GetObject of a missing key answers 403 AccessDenied; of an existing key, the bytes', async () => {
-    proxy.denyListBucket();
-    const missing = await failureOf(() => clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
+    aws.proxy.denyListBucket();
+    const missing = await failureOf(() => aws.clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
     expect(missing?.$metadata.httpStatusCode).toBe(403);
     expect(missing?.name).toBe('AccessDenied');
-    const there = await clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'there.zip' }));
+    const there = await aws.clients.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'there.zip' }));
     expect(await there.Body?.transformToString()).toBe('PK-bytes');
   });
 
   it('is switched off by clearBehaviours and by denyListBucket(false)', async () => {
-    proxy.denyListBucket();
-    proxy.clearBehaviours();
-    const cleared = await failureOf(() => clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
+    aws.proxy.denyListBucket();
+    aws.proxy.clearBehaviours();
+    const cleared = await failureOf(() => aws.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
     expect(cleared?.$metadata.httpStatusCode).toBe(404);
-    proxy.denyListBucket();
-    proxy.denyListBucket(false);
-    const off = await failureOf(() => clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
+    aws.proxy.denyListBucket();
+    aws.proxy.denyListBucket(false);
+    const off = await failureOf(() => aws.clients.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.zip' })));
     expect(off?.$metadata.httpStatusCode).toBe(404);
   });
 });

@@ -1,9 +1,6 @@
 // The aws-proxy harness itself (test/harness/aws-proxy.mjs) in front of a real moto server:
 // SDK clients reach it through AWS_ENDPOINT_URL alone, it records what they send, and its
 // behaviours change moto's answers the way Lambda would.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   CloudWatchLogsClient,
   CreateLogGroupCommand,
@@ -30,52 +27,22 @@ import {
   PutObjectCommand,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createClients, type AwsClients } from '../../harness/aws-clients.js';
-import { startProxy, type AwsProxy } from '../../harness/aws-proxy.mjs';
+import { describe, expect, it } from 'vitest';
+import { useProxiedMoto } from '../../harness/proxied-moto.js';
 import { createFunction, makeZip } from '../../harness/lambda-fixtures.mjs';
-import { startMoto, useAwsEnv } from '../../harness/moto.mjs';
-
-let moto: Awaited<ReturnType<typeof startMoto>>;
-let proxy: AwsProxy;
-let clients: AwsClients;
-let tmp: string;
-let restoreEnv: (() => void) | undefined;
-
-beforeAll(async () => {
-  moto = await startMoto();
-  proxy = await startProxy({ target: moto.endpoint });
-  // Only the environment points the SDK at the proxy, as in the demo and the end-to-end tests.
-  restoreEnv = useAwsEnv(proxy.endpoint);
-  clients = createClients({});
-  tmp = mkdtempSync(join(tmpdir(), 'aws-proxy-'));
-});
-
-afterAll(async () => {
-  clients?.lambda.destroy();
-  clients?.s3.destroy();
-  await proxy?.stop();
-  await moto?.stop();
-  restoreEnv?.();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
-});
-
-beforeEach(() => {
-  proxy.clearBehaviours();
-  proxy.reset();
-});
+const aws = useProxiedMoto('aws-proxy-');
 
 let counter = 0;
 async function freshFunction() {
   counter += 1;
   const name = `proxy-fn-${counter}`;
-  const zipPath = makeZip(tmp, { 'index.js': `exports.handler = async () => '${name}';\n` });
+  const zipPath = makeZip(aws.tmp, { 'index.js': `exports.handler = async () => '${name}';\n` });
   // Created through the proxy, which records IAM and Lambda calls.
-  await createFunction(proxy.endpoint, { name, zipPath });
+  await createFunction(aws.proxy.endpoint, { name, zipPath });
   return name;
 }
 
-const summary = () => proxy.calls.map((call) => `${call.service} ${call.method} ${call.operation} ${call.status}`);
+const summary = () => aws.proxy.calls.map((call) => `${call.service} ${call.method} ${call.operation} ${call.status}`);
 
 describe('recording', () => {
   it('names Lambda operations from the REST path and method, with the JSON bodies', async () => {
@@ -83,9 +50,9 @@ describe('recording', () => {
     expect(summary()).toEqual(
       expect.arrayContaining(['iam POST CreateRole 200', 'lambda POST CreateFunction 201']),
     );
-    proxy.reset();
+    aws.proxy.reset();
 
-    const lambda = clients.lambda;
+    const lambda = aws.clients.lambda;
     await lambda.send(new GetFunctionCommand({ FunctionName: name }));
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, MemorySize: 256 }));
     await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'one' }));
@@ -108,22 +75,22 @@ describe('recording', () => {
       'lambda GET ListAliases 200',
       'lambda DELETE DeleteFunction 204',
     ]);
-    expect(proxy.calls[1]).toMatchObject({
+    expect(aws.proxy.calls[1]).toMatchObject({
       path: `/2015-03-31/functions/${name}/configuration`,
       requestBody: { MemorySize: 256 },
     });
-    expect(proxy.calls[3]).toMatchObject({ query: 'Qualifier=1' });
-    expect(proxy.calls[3]).not.toHaveProperty('requestBody');
-    expect(proxy.calls[8]).toMatchObject({ path: `/2015-03-31/functions/${name}`, query: 'Qualifier=1' });
-    for (const call of proxy.calls) {
+    expect(aws.proxy.calls[3]).toMatchObject({ query: 'Qualifier=1' });
+    expect(aws.proxy.calls[3]).not.toHaveProperty('requestBody');
+    expect(aws.proxy.calls[8]).toMatchObject({ path: `/2015-03-31/functions/${name}`, query: 'Qualifier=1' });
+    for (const call of aws.proxy.calls) {
       expect(call.startedAt).toBeGreaterThan(0);
       expect(call.durationMs).toBeGreaterThanOrEqual(0);
     }
-    expect(proxy.counts()).toMatchObject({ GetFunction: 1, PublishVersion: 1, DeleteFunction: 1 });
+    expect(aws.proxy.counts()).toMatchObject({ GetFunction: 1, PublishVersion: 1, DeleteFunction: 1 });
   });
 
   it('names S3 operations (path-style), multipart uploads included, and streams large bodies both ways', async () => {
-    const s3 = clients.s3;
+    const s3 = aws.clients.s3;
     await s3.send(new CreateBucketCommand({ Bucket: 'proxy-bucket' }));
     await s3.send(new PutObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt', Body: 'hello' }));
     expect((await s3.send(new HeadObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }))).ContentLength).toBe(5);
@@ -142,8 +109,8 @@ describe('recording', () => {
     const listed = await s3.send(new ListObjectsV2Command({ Bucket: 'proxy-bucket' }));
     expect(listed.KeyCount).toBe(2);
 
-    expect(proxy.calls.every((call) => call.service === 's3')).toBe(true);
-    expect(proxy.counts()).toEqual({
+    expect(aws.proxy.calls.every((call) => call.service === 's3')).toBe(true);
+    expect(aws.proxy.counts()).toEqual({
       CreateBucket: 1,
       PutObject: 1,
       HeadObject: 1,
@@ -153,12 +120,12 @@ describe('recording', () => {
       CompleteMultipartUpload: 1,
       ListObjectsV2: 1,
     });
-    expect(proxy.calls.find((call) => call.operation === 'PutObject')).toMatchObject({
+    expect(aws.proxy.calls.find((call) => call.operation === 'PutObject')).toMatchObject({
       method: 'PUT',
       path: '/proxy-bucket/a/b.txt',
       status: 200,
     });
-    expect(proxy.calls.find((call) => call.operation === 'UploadPart')).not.toHaveProperty('requestBody');
+    expect(aws.proxy.calls.find((call) => call.operation === 'UploadPart')).not.toHaveProperty('requestBody');
   });
 
   it('names CloudWatch Logs (JSON protocol) and IAM (Query protocol) operations', async () => {
@@ -178,25 +145,25 @@ describe('recording', () => {
       'logs POST DescribeLogGroups 200',
       'iam POST ListRoles 200',
     ]);
-    expect(proxy.calls[0]?.requestBody).toEqual({ logGroupName: '/aws/lambda/proxy-logs' });
-    expect(proxy.calls[2]?.requestBody).toMatchObject({ Action: 'ListRoles' });
+    expect(aws.proxy.calls[0]?.requestBody).toEqual({ logGroupName: '/aws/lambda/proxy-logs' });
+    expect(aws.proxy.calls[2]?.requestBody).toMatchObject({ Action: 'ListRoles' });
   });
 
   it('answers injected failures in each protocol so that the SDK names the error', async () => {
-    proxy.failOperation('GetObject', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
-    await expect(clients.s3.send(new GetObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }))).rejects.toMatchObject({
+    aws.proxy.failOperation('GetObject', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
+    await expect(aws.clients.s3.send(new GetObjectCommand({ Bucket: 'proxy-bucket', Key: 'a/b.txt' }))).rejects.toMatchObject({
       name: 'AccessDenied',
       $metadata: { httpStatusCode: 403 },
     });
     const logs = new CloudWatchLogsClient({});
     const iam = new IAMClient({});
     try {
-      proxy.failOperation('DescribeLogGroups', { status: 400, type: 'AccessDeniedException', message: 'no logs for you' });
+      aws.proxy.failOperation('DescribeLogGroups', { status: 400, type: 'AccessDeniedException', message: 'no logs for you' });
       await expect(logs.send(new DescribeLogGroupsCommand({}))).rejects.toMatchObject({
         name: 'AccessDeniedException',
         message: 'no logs for you',
       });
-      proxy.failOperation('ListRoles', { status: 403, type: 'AccessDenied', message: 'no roles for you' });
+      aws.proxy.failOperation('ListRoles', { status: 403, type: 'AccessDenied', message: 'no roles for you' });
       await expect(iam.send(new ListRolesCommand({}))).rejects.toMatchObject({
         name: 'AccessDenied',
         message: 'no roles for you',
@@ -205,7 +172,7 @@ describe('recording', () => {
       logs.destroy();
       iam.destroy();
     }
-    expect(proxy.calls.map((call) => [call.operation, call.status, call.injected])).toEqual([
+    expect(aws.proxy.calls.map((call) => [call.operation, call.status, call.injected])).toEqual([
       ['GetObject', 403, true],
       ['DescribeLogGroups', 400, true],
       ['ListRoles', 403, true],
@@ -216,8 +183,8 @@ describe('recording', () => {
 describe('behaviours', () => {
   it('keepLoggingConfig: $LATEST keeps the LoggingConfig it was given, and a published version its snapshot', async () => {
     const name = await freshFunction();
-    proxy.keepLoggingConfig();
-    const lambda = clients.lambda;
+    aws.proxy.keepLoggingConfig();
+    const lambda = aws.clients.lambda;
     const v1 = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'before' }));
     const loggingConfig = { LogFormat: 'JSON', ApplicationLogLevel: 'ERROR', SystemLogLevel: 'WARN' } as const;
     const updated = await lambda.send(
@@ -236,27 +203,27 @@ describe('behaviours', () => {
     expect(latest.Configuration?.LoggingConfig).toEqual({ LogFormat: 'Text', LogGroup: `/aws/lambda/${name}` });
     const ofV1 = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v1.Version }));
     expect(ofV1.LoggingConfig).toBeUndefined();
-    expect(proxy.calls.find((call) => call.operation === 'UpdateFunctionConfiguration')?.requestBody).toEqual({
+    expect(aws.proxy.calls.find((call) => call.operation === 'UpdateFunctionConfiguration')?.requestBody).toEqual({
       LoggingConfig: loggingConfig,
       MemorySize: 256,
     });
 
     // Off (the default), moto's own answer: no LoggingConfig at all.
-    proxy.clearBehaviours();
+    aws.proxy.clearBehaviours();
     const plain = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: v2.Version }));
     expect(plain.LoggingConfig).toBeUndefined();
   });
 
   it('enforceRevisionId: UpdateAlias and PublishVersion with a stale RevisionId answer 412 PreconditionFailedException; CreateAlias of an existing alias 409', async () => {
     const name = await freshFunction();
-    proxy.enforceRevisionId();
-    const lambda = clients.lambda;
+    aws.proxy.enforceRevisionId();
+    const lambda = aws.clients.lambda;
     await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'one' }));
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 9 }));
     const two = await lambda.send(new PublishVersionCommand({ FunctionName: name, Description: 'two' }));
     const created = await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
     const first = created.RevisionId!;
-    expect(first).toBe(proxy.revisionIdOf(name, 'live'));
+    expect(first).toBe(aws.proxy.revisionIdOf(name, 'live'));
 
     // Another run moves the alias: its revision changes, the first one is stale.
     const moved = await lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '2', RevisionId: first }));
@@ -294,10 +261,10 @@ describe('behaviours', () => {
 
   it('enforceRevisionId: an alias the proxy never saw is checked against the revision moto reports', async () => {
     const name = await freshFunction();
-    const lambda = clients.lambda;
+    const lambda = aws.clients.lambda;
     await lambda.send(new PublishVersionCommand({ FunctionName: name }));
     await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1' }));
-    proxy.enforceRevisionId();
+    aws.proxy.enforceRevisionId();
     await expect(
       lambda.send(new UpdateAliasCommand({ FunctionName: name, Name: 'live', FunctionVersion: '1', RevisionId: 'not-the-revision' })),
     ).rejects.toMatchObject({ name: 'PreconditionFailedException', $metadata: { httpStatusCode: 412 } });
@@ -307,14 +274,14 @@ describe('behaviours', () => {
 
   it('holdInProgress: $LATEST reports InProgress until the hold is over, and when that was', async () => {
     const name = await freshFunction();
-    proxy.holdInProgress(600);
-    const lambda = clients.lambda;
+    aws.proxy.holdInProgress(600);
+    const lambda = aws.clients.lambda;
     const before = Date.now();
     const answer = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Timeout: 9 }));
     expect(answer.LastUpdateStatus).toBe('InProgress');
     const during = await lambda.send(new GetFunctionCommand({ FunctionName: name }));
     expect(during.Configuration).toMatchObject({ State: 'Active', LastUpdateStatus: 'InProgress', Timeout: 9 });
-    const completedAt = proxy.lastUpdateCompletedAt(name)!;
+    const completedAt = aws.proxy.lastUpdateCompletedAt(name)!;
     expect(completedAt).toBeGreaterThanOrEqual(before + 600);
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, completedAt - Date.now()) + 50));
     const after = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
