@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { awsFigures } from './aws-figures.mjs';
+import { multiFunctionFigures } from './multi-function.mjs';
 import { packagingFigures } from './packaging.mjs';
 import { s3Figures } from './s3-upload.mjs';
 
@@ -21,6 +22,7 @@ try {
     ['AWS calls, own time, time to safety, waiting on Lambda', awsFigures, 5],
     ['Packaging a directory', packagingFigures, 3],
     ['A 250 MB artifact through S3', s3Figures, 3],
+    ['A stage of 10 functions in one release', multiFunctionFigures, 3],
   ]) {
     process.stderr.write(`measuring: ${title}…\n`);
     sections.push({ title, rows: await measure({ runs: runs ?? defaultRuns, workRoot }) });

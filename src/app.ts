@@ -25,7 +25,7 @@ import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { plainText } from './report/markdown.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
-import { resolveStage } from './stages/resolve.js';
+import { resolveStage, resolveStageUnits } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
 
 /** Everything a run takes from its surroundings, read once by src/action. */
@@ -100,10 +100,24 @@ export async function runCommand(
 
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
-    const all = [settings, ...others.map((stage) => resolveOther(inputs, file, stage, environment))];
-    const stages = await Promise.all(
-      all.map(async (s) => stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock })),
-    );
+    // One row per function and region of each stage: the stage acted on with the inputs over it,
+    // the others as the file has them (status reads only, so `${VAR}`s may be unset).
+    const unitsOf = (stage: string, overrides: ActionInputs['overrides']): StageSettings[] =>
+      resolveStageUnits({ ...(file !== undefined && { file }), fileName: inputs.config, stage, overrides, env: environment.env, unsetVariables: 'keep' });
+    const own = unitsOf(settings.stage, inputs.overrides);
+    const STATUS_PARALLEL_ROWS = 4;
+    const all = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+    // A few rows at a time: each row is a handful of Lambda reads, and a stage of many functions
+    // must not burst past the account's control-plane rate.
+    const stages: StageStatus[] = new Array<StageStatus>(all.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      for (let i = next++; i < all.length; i = next++) {
+        const s = all[i] as StageSettings;
+        stages[i] = await stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
     return { kind: 'status', settings, stages };
   }
 

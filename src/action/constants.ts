@@ -23,4 +23,6 @@ export const Outputs = {
   PreviousVersion: 'previous-version',
   CodeSha256: 'code-sha256',
   AliasArn: 'alias-arn',
+  /** JSON: every function and region of the release (`function`, `region`, `version`, `previous-version`, `code-sha256`). */
+  Release: 'release',
 } as const;

@@ -11,6 +11,8 @@ import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
 import { diagnosisLog } from '../report/diagnosis.js';
 import { renderStatusSummary, renderStatusTable } from '../report/status-table.js';
+import { releaseClosingLine, releaseFailure, releaseOutput, releaseStatus, releaseSucceeded, spansRegions, statusReleaseOutput, unitName, type UnitOutcome } from '../report/release.js';
+import { renderReleaseSummary } from '../report/release-summary.js';
 import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
 import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
@@ -72,7 +74,15 @@ async function main(): Promise<void> {
 
     const outcome = await runCommand(inputs, file, settings, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
     if (outcome.kind === 'status') {
+      core.setOutput(Outputs.Release, statusReleaseOutput(outcome.stages, outcome.settings.stage, environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined));
       await reportStatus(outcome);
+      return;
+    }
+    const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
+    const units: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
+    core.setOutput(Outputs.Release, releaseOutput(units, defaultRegion));
+    if (units.length > 1) {
+      await reportRelease(outcome.settings.stage, units, defaultRegion);
       return;
     }
     const view = viewOf(outcome.result);
@@ -94,6 +104,7 @@ async function main(): Promise<void> {
     }
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
+    core.setOutput(Outputs.Release, '[]');
     core.setFailed(errorMessage(error));
   } finally {
     process.off('SIGINT', onSignal);
@@ -131,6 +142,45 @@ async function post(): Promise<void> {
     return;
   }
   await cleanUp(saved, target, log);
+}
+
+/**
+ * A release of several units (functions × regions): the outputs `version`, `previous-version`,
+ * `code-sha256` and `alias-arn` describe the first unit, `status` the whole release; one summary,
+ * one closing line, and on failure one annotation naming the unit that failed.
+ */
+async function reportRelease(stage: string, units: readonly UnitOutcome[], defaultRegion: string | undefined): Promise<void> {
+  const views = units.map((unit) => viewOf(unit.result));
+  const first = views[0];
+  if (first === undefined) return;
+  const withRegion = spansRegions(units, defaultRegion);
+  const plans = views.filter((view) => view.plan !== undefined);
+  if (plans.length > 0) {
+    output.info(`dry-run: nothing was changed. ${first.command} ${stage} would:`);
+    units.forEach((unit, i) => {
+      const plan = views[i]?.plan;
+      if (plan === undefined) return;
+      output.info(`  ${unitName(unit, withRegion, defaultRegion)}:`);
+      plan.forEach((step, n) => output.info(`    ${n + 1}. ${step}`));
+    });
+  }
+  setOutputs({ ...first, status: releaseStatus(units) });
+  const url = runUrl();
+  await writeSummary(
+    renderReleaseSummary(units, { ...(defaultRegion !== undefined && { defaultRegion }), ...(url !== undefined && { runUrl: url }) }),
+  );
+  units.forEach((unit, i) => {
+    const diagnosis = views[i]?.diagnosis;
+    if (diagnosis === undefined) return;
+    output.info(`${unitName(unit, withRegion, defaultRegion)}:`);
+    diagnosisLog(diagnosis).forEach((line) => output.info(line));
+  });
+  if (releaseSucceeded(units)) output.info(releaseClosingLine(stage, units, defaultRegion));
+  else {
+    const { message, title } = releaseFailure(stage, units, defaultRegion);
+    output.error(message, title);
+    process.exitCode = core.ExitCode.Failure;
+  }
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {

@@ -1,7 +1,7 @@
 /**
  * The job summary, rendered from a command's result. Pure: src/action writes it.
  */
-import { statusOf, type CheckRecord, type Diagnosis, type HousekeepingReport, type ReleaseResult, type ReleaseStatus, type UploadRecord } from '../model/results.js';
+import { statusOf, type CheckRecord, type Diagnosis, type HousekeepingReport, type ReleaseResult, type ReleaseStatus, type TrafficPoint, type UploadRecord } from '../model/results.js';
 import { renderDiagnosis } from './diagnosis.js';
 import { formatMs, formatSize } from './format.js';
 import { codeBlock, codeSpan, fitSummary, inline, mermaidText, moreNote } from './markdown.js';
@@ -23,7 +23,7 @@ export const SUMMARY_CAPS = {
   bodyChars: 120,
 } as const;
 
-const STATUS_BADGE: Record<ReleaseStatus, string> = {
+export const STATUS_BADGE: Record<ReleaseStatus, string> = {
   deployed: '✅ deployed',
   unchanged: '⏸️ unchanged',
   promoted: '✅ promoted',
@@ -143,21 +143,7 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
 
   if (result.diagnosis) lines.push(renderDiagnosis(result.diagnosis));
 
-  if (result.smoke && result.smoke.attempts.length > 0) {
-    // Open when the check failed: the answers the endpoint gave are the first thing to read.
-    lines.push(`<details${result.smoke.ok ? '' : ' open'}><summary>Smoke attempts</summary>`, '');
-    lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
-    const attempts = result.smoke.attempts;
-    const { head, skipped, tail } = headAndTail(attempts, SUMMARY_CAPS.attempts);
-    const row = (a: (typeof attempts)[number]) => {
-      const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
-      return `| ${a.attempt} | ${inline(`${a.method} ${a.url}`)} | ${inline(status)} | ${formatMs(a.latencyMs)} | ${codeSpan(a.bodyExcerpt, { cell: true, max: SUMMARY_CAPS.bodyChars })} |`;
-    };
-    lines.push(...head.map(row));
-    if (skipped > 0) lines.push(`| … | ${skipped} more attempts | | | |`);
-    lines.push(...tail.map(row));
-    lines.push('', '</details>', '');
-  }
+  if (result.smoke && result.smoke.attempts.length > 0) lines.push(renderSmokeAttempts(result.smoke), '');
 
   if (result.steps.length > 0) {
     lines.push('<details><summary>Steps</summary>', '');
@@ -170,6 +156,23 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
   }
   if (context.runUrl) lines.push(/^https?:\/\/[^\s()<>]+$/.test(context.runUrl) ? `[Workflow run](${context.runUrl})` : `Workflow run: ${inline(context.runUrl)}`, '');
   return fitSummary(lines.join('\n'));
+}
+
+/** The smoke attempts, folded (open when the check failed: the answers the endpoint gave are the first thing to read). */
+export function renderSmokeAttempts(smoke: NonNullable<CheckRecord['smoke']>): string {
+  const lines = [`<details${smoke.ok ? '' : ' open'}><summary>Smoke attempts</summary>`, ''];
+  lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
+  const attempts = smoke.attempts;
+  const { head, skipped, tail } = headAndTail(attempts, SUMMARY_CAPS.attempts);
+  const row = (a: (typeof attempts)[number]) => {
+    const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
+    return `| ${a.attempt} | ${inline(`${a.method} ${a.url}`)} | ${inline(status)} | ${formatMs(a.latencyMs)} | ${codeSpan(a.bodyExcerpt, { cell: true, max: SUMMARY_CAPS.bodyChars })} |`;
+  };
+  lines.push(...head.map(row));
+  if (skipped > 0) lines.push(`| … | ${skipped} more attempts | | | |`);
+  lines.push(...tail.map(row));
+  lines.push('', '</details>');
+  return lines.join('\n');
 }
 
 /** The first and the last of `items`, `max` in all, and how many were left out between. */
@@ -202,7 +205,11 @@ function renderTimeline(result: ResultView): string {
  * 0 at a rollback.
  */
 function renderTraffic(result: ResultView): string {
-  const all = result.traffic ?? [];
+  return renderTrafficChart(result.traffic ?? [], `Traffic on version ${mermaidText(result.candidateVersion ?? '')} (%)`);
+}
+
+/** Percent on the new version(s) over time, as a Mermaid line chart; `title` is Mermaid-safe text. */
+export function renderTrafficChart(all: readonly TrafficPoint[], title: string): string {
   // A long rollout: its first points and its end (where it was rolled back, or finished).
   const points = all.length > SUMMARY_CAPS.trafficPoints ? [...all.slice(0, SUMMARY_CAPS.trafficPoints - 1), ...all.slice(-1)] : all;
   const labels: string[] = [];
@@ -221,7 +228,7 @@ function renderTraffic(result: ResultView): string {
   return [
     '```mermaid',
     'xychart-beta',
-    `  title "Traffic on version ${mermaidText(result.candidateVersion ?? '')} (%)${rolledBack ? ', rolled back' : ''}"`,
+    `  title "${title}${rolledBack ? ', rolled back' : ''}"`,
     `  x-axis [${labels.join(', ')}]`,
     '  y-axis "percent" 0 --> 100',
     `  line [${values.join(', ')}]`,

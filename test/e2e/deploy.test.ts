@@ -123,6 +123,7 @@ stages:
       'previous-version': '',
       'code-sha256': codeSha256(artifact),
       'alias-arn': `arn:aws:lambda:us-east-1:123456789012:function:${fn}:dev`,
+      release: JSON.stringify([{ function: fn, region: 'us-east-1', version: '1', 'previous-version': '', 'code-sha256': codeSha256(artifact) }]),
     });
     const published = await versionConfig(fn, '1');
     expect(published.CodeSha256).toBe(codeSha256(artifact));

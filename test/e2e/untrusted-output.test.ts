@@ -111,8 +111,8 @@ function expectClean(run: ActionRun): void {
     // An annotation of the action's own making: not one a planted line opened.
     expect(command.properties.title ?? '').not.toBe('Approve prod now');
   }
-  // The outputs are the action's five, and none of them is a planted value.
-  expect(Object.keys(run.outputs).sort()).toEqual(['alias-arn', 'code-sha256', 'previous-version', 'status', 'version'].filter((k) => k in run.outputs));
+  // The outputs are the action's six, and none of them is a planted value.
+  expect(Object.keys(run.outputs).sort()).toEqual(['alias-arn', 'code-sha256', 'previous-version', 'release', 'status', 'version'].filter((k) => k in run.outputs));
   expect(run.outputs).not.toHaveProperty('x');
   for (const value of Object.values(run.outputs)) expect(value).not.toMatch(/^y$|evil|::|##\[/);
   // The state is the action's own: the post-step flag, and the signed rollout (state, MAC, key id).
@@ -202,6 +202,6 @@ describe('untrusted text in the log carries no workflow command', () => {
     const run = await act(config, {}, { 'index.mjs': GOOD });
     expectClean(run);
     expect(run.code).not.toBe(0);
-    expect(run.outputs).toEqual({ status: 'failed' });
+    expect(run.outputs).toEqual({ status: 'failed', release: '[]' });
   });
 });

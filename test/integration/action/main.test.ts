@@ -121,7 +121,7 @@ afterAll(async () => {
 });
 
 describe('run(): the main step', () => {
-  it('a good deploy sets the five outputs, writes the summary and leaves the exit code alone', async () => {
+  it('a good deploy sets the six outputs (release: an array of one), writes the summary and leaves the exit code alone', async () => {
     const artifact = zip(GOOD);
     const result = await step({ stage: 'dev', artifact: artifact.path, config: CONFIG });
 
@@ -133,6 +133,7 @@ describe('run(): the main step', () => {
       'previous-version': '',
       'code-sha256': artifact.sha,
       'alias-arn': `${ARN}:dev`,
+      release: JSON.stringify([{ function: FN, region: 'us-east-1', version: '1', 'previous-version': '', 'code-sha256': artifact.sha }]),
     });
     expect(result.summary).toContain('deployed');
     expect(result.summary).toContain('— → 1');
@@ -164,7 +165,7 @@ describe('run(): the main step', () => {
     const result = await step({ stage: 'qa', artifact: zip(GOOD).path, config: CONFIG, 'dry-run': 'false' });
 
     expect(result.exitCode).toBe(1);
-    expect(result.outputs).toEqual({ status: 'failed' });
+    expect(result.outputs).toEqual({ status: 'failed', release: '[]' });
     expect(result.stdout.split('\n').filter((l) => l.startsWith('::error'))).toEqual([
       `::error::stage: "qa" is not defined in ${CONFIG} (stages: dev, prod)`,
     ]);
