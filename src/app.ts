@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { join, isAbsolute, resolve } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
+import { deployImage, describeImage, resolveImage } from './artifact/image.js';
 import { prepareArtifact } from './artifact/package.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
@@ -131,6 +132,7 @@ export async function runCommand(
   const deps: ReleaseDeps = {
     lambda: services.lambda,
     ...(settings.s3Bucket !== undefined && { store: await services.store() }),
+    images: services.images,
     smoke: new HttpSmokeChecker({ clock }),
     log,
     clock,
@@ -216,6 +218,13 @@ async function releaseCommand(
   switch (inputs.command) {
     case 'deploy': {
       if (deps.workDir === undefined) throw new Error('no work directory');
+      // A container-image function: the tag resolved to its digest once (ECR), before any change.
+      const image = deployImage(inputs, settings);
+      if (image !== undefined && deps.images !== undefined) {
+        const code = await resolveImage('image', image, settings.region || environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined, deps.images);
+        deps.log.info(describeImage(code));
+        return deploy(settings, code, deps, environment.context);
+      }
       const artifact = await prepareArtifact(inputs.artifact ?? '', { workDir: deps.workDir, baseDir: environment.workspace });
       deps.log.info(`Artifact ${inputs.artifact}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
       return deploy(settings, artifact, deps, environment.context);

@@ -42,6 +42,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   };
   const artifact = value(Inputs.Artifact);
   if (artifact !== undefined) inputs.artifact = artifact;
+  const image = value(Inputs.Image);
+  if (image !== undefined) inputs.image = image;
   const promoteFrom = value(Inputs.PromoteFrom);
   if (promoteFrom !== undefined) inputs.promoteFrom = promoteFrom;
   const toVersion = value(Inputs.ToVersion);
@@ -49,8 +51,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const githubToken = value(Inputs.GithubToken);
   if (githubToken !== undefined) inputs.githubToken = githubToken;
 
-  if (inputs.command === 'deploy' && inputs.artifact === undefined) {
-    throw new InputError(`${Inputs.Artifact}: required for command deploy (a .zip file or a directory)`);
+  if (inputs.command === 'deploy' && inputs.artifact === undefined && inputs.image === undefined) {
+    throw new InputError(`${Inputs.Artifact}: required for command deploy (a .zip file or a directory; or ${Inputs.Image}: an ECR image URI)`);
   }
   if (inputs.command === 'promote') {
     if (inputs.promoteFrom === undefined) throw new InputError(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);

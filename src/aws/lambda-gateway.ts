@@ -152,6 +152,7 @@ function toVersionState(config: FunctionConfiguration): FunctionVersionState {
     // What a weighted alias requires both its versions to share (weighted-alias.ts).
     ...(config.Role !== undefined && { role: config.Role }),
     ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
+    ...((config.PackageType === 'Zip' || config.PackageType === 'Image') && { packageType: config.PackageType }),
   };
 }
 
@@ -200,11 +201,24 @@ export class SdkLambdaGateway implements LambdaGateway {
           ...(version !== undefined && { Qualifier: version }),
         }),
       );
+      if (config.PackageType === 'Image') return await this.withImage(functionName, version, toVersionState(config));
       return toVersionState(config);
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
+  }
+
+  /**
+   * An image function's version with its image pinned by digest: GetFunction's
+   * Code.ResolvedImageUri ("The resolved URI for the image", API_FunctionCodeLocation.html), which
+   * GetFunctionConfiguration does not give. A version's code is locked when it is published, so
+   * this is the image it runs, whatever its tag points at now.
+   */
+  private async withImage(functionName: string, version: string | undefined, state: FunctionVersionState): Promise<FunctionVersionState> {
+    const answer = await this.client.send(new GetFunctionCommand({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
+    const resolved = answer.Code?.ResolvedImageUri;
+    return resolved ? { ...state, imageUri: resolved } : state;
   }
 
   async getAlias(functionName: string, alias: string): Promise<AliasState | undefined> {
@@ -234,7 +248,11 @@ export class SdkLambdaGateway implements LambdaGateway {
   async updateCode(functionName: string, code: CodeSource, revisionId?: string): Promise<FunctionVersionState> {
     const input: UpdateFunctionCodeRequest = {
       FunctionName: functionName,
-      ...(code.kind === 'zip-file' ? { ZipFile: await readFile(code.zipPath) } : { S3Bucket: code.bucket, S3Key: code.key }),
+      ...(code.kind === 'zip-file'
+        ? { ZipFile: await readFile(code.zipPath) }
+        : code.kind === 'image'
+          ? { ImageUri: code.imageUri }
+          : { S3Bucket: code.bucket, S3Key: code.key }),
       ...(revisionId !== undefined && { RevisionId: revisionId }),
     };
     await this.writeWhenSettled(functionName, 'UpdateFunctionCode', () => this.client.send(new UpdateFunctionCodeCommand(input)));

@@ -1,18 +1,23 @@
 /**
- * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch
- * and CloudWatch Logs are loaded (module and client) only when a run needs them, so a plain
+ * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch,
+ * CloudWatch Logs and ECR are loaded (module and client) only when a run needs them, so a plain
  * deploy starts without paying for SDK modules it never calls.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway, type SdkLambdaGatewayOptions } from './lambda-gateway.js';
-import type { ArtifactStore, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
+import type { ArtifactStore, ImageRegistry, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 export class RegionServices {
   readonly lambda: LambdaGateway;
   private s3Store?: Promise<ArtifactStore>;
   private cloudwatch?: Promise<MetricsGateway & ReportMetrics>;
   private logs?: Promise<{ groups: LogGroupGateway; reader: LogReader }>;
+  private ecr?: Promise<ImageRegistry>;
+  /** ECR for container-image functions: its SDK module and client are loaded on the first question. */
+  readonly images: ImageRegistry = {
+    describeImage: async (ref) => (await this.ecrRegistry()).describeImage(ref),
+  };
 
   /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
   constructor(
@@ -36,6 +41,14 @@ export class RegionServices {
       return new SdkMetricsGateway(new CloudWatchClient({ ...commonConfig(this.options) }));
     })();
     return this.cloudwatch;
+  }
+
+  private ecrRegistry(): Promise<ImageRegistry> {
+    this.ecr ??= (async () => {
+      const [{ ECRClient }, { SdkImageRegistry }] = await Promise.all([import('@aws-sdk/client-ecr'), import('./ecr-images.js')]);
+      return new SdkImageRegistry(new ECRClient({ ...commonConfig(this.options) }));
+    })();
+    return this.ecr;
   }
 
   private logsClient(): Promise<{ groups: LogGroupGateway; reader: LogReader }> {

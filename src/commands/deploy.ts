@@ -1,10 +1,12 @@
 /**
- * deploy: publish the artifact with the stage's settings as a new version, shift the stage's
- * alias to it, smoke-test it, and put the alias back when the check fails.
+ * deploy: publish the artifact (or, for a container-image function, the image by digest) with the
+ * stage's settings as a new version, shift the stage's alias to it, smoke-test it, and put the
+ * alias back when the check fails.
  * Read → check → plan → dry-run or carry out.
  */
+import { checkPackageType, imageRecord } from '../artifact/image.js';
 import { artifactKey } from '../artifact/s3-key.js';
-import type { Artifact } from '../model/lambda.js';
+import type { Artifact, ImageCode } from '../model/lambda.js';
 import type { CodeStep } from '../model/plan.js';
 import type { ReleaseResult } from '../model/results.js';
 import type { RunContext, StageSettings } from '../model/settings.js';
@@ -21,7 +23,10 @@ import { refuseUnsplittable } from '../release/weighted-alias.js';
 /** Lambda refuses a zip above this size in the request itself; larger code goes through S3 (see release/limits.ts). */
 export { DIRECT_UPLOAD_LIMIT_BYTES } from '../release/limits.js';
 
-export async function deploy(settings: StageSettings, artifact: Artifact, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
+/** `source`: the zip (artifact/package.ts), or a container image resolved to its digest (artifact/image.ts). */
+export async function deploy(settings: StageSettings, source: Artifact | ImageCode, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
+  if ('kind' in source) return deployImage(settings, source, deps, context);
+  const artifact = source;
   const timeline = new Timeline(deps.clock);
   const { lambda, log } = deps;
   const name = settings.functionName;
@@ -31,6 +36,7 @@ export async function deploy(settings: StageSettings, artifact: Artifact, deps: 
 
   // Check: nothing below changes AWS until every check has passed.
   if (latest === undefined) throw missingFunction(settings);
+  checkPackageType(name, latest, { field: 'artifact', value: artifact.source.path });
   if (before !== undefined) {
     refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
   }
@@ -70,4 +76,42 @@ async function codeStep(settings: StageSettings, artifact: Artifact, latestSha: 
   const key = artifactKey(settings, artifact.sha256Hex);
   const alreadyThere = await deps.store.exists(settings.s3Bucket, key);
   return { kind: 's3', bucket: settings.s3Bucket, key, alreadyThere, zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
+}
+
+/**
+ * deploy of a container-image function: the image, resolved to its digest before this is called,
+ * is published by digest (UpdateFunctionCode ImageUri `<repository>@sha256:…`) and compared by
+ * digest (an image function's CodeSha256 is the digest's hex). Nothing reads the image the alias
+ * ran before, so a redeploy works after that image was deleted from ECR.
+ */
+async function deployImage(settings: StageSettings, image: ImageCode, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
+  const timeline = new Timeline(deps.clock);
+  const { lambda, log } = deps;
+  const name = settings.functionName;
+
+  const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
+  if (latest === undefined) throw missingFunction(settings);
+  checkPackageType(name, latest, { field: 'image', value: image.uri });
+  if (before !== undefined) {
+    refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
+  }
+  const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
+  const start: ReleaseStart = { command: 'deploy', settings, commit: context.commit, before, live, timeline, image: imageRecord(image) };
+
+  const desired = desiredSettings(settings);
+  if (isUnchanged(image.codeSha256, desired, live)) {
+    log.info(`Alias ${settings.alias} already runs this image (${image.digest}) with these settings: nothing to publish.`);
+    return unchanged(start);
+  }
+  await readyToReturnTo(settings, live, deps);
+
+  const step: CodeStep = latest.codeSha256 === image.codeSha256
+    ? { kind: 'in-latest' }
+    : { kind: 'image', imageUri: image.imageUri, ...(image.tag !== undefined && { tag: image.tag }), digest: image.digest };
+  const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, { codeSha256: image.codeSha256, step }, releaseDescription(settings.stage, context)), {
+    kind: 'record',
+    commit: shortCommit(context.commit),
+  });
+  refuseUnsplittable(plan, live, latest);
+  return finish(plan, start, deps);
 }

@@ -4,9 +4,10 @@
  * already match, else the same code published again with the target's settings. Smoke-tested,
  * and put back like a deploy. Read → check → plan → dry-run or carry out.
  */
+import { packageTypeOf, versionImage } from '../artifact/image.js';
 import { artifactKey, sha256HexOf } from '../artifact/s3-key.js';
 import { InputError } from '../model/errors.js';
-import type { FunctionVersionState } from '../model/lambda.js';
+import type { FunctionVersionState, ImageRecord } from '../model/lambda.js';
 import type { CodeStep, PlanTarget } from '../model/plan.js';
 import type { ReleaseResult } from '../model/results.js';
 import type { RunContext, StageSettings } from '../model/settings.js';
@@ -63,7 +64,9 @@ export async function promote(source: StageSettings, target: StageSettings, deps
     `Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
       `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,
   );
-  const start: ReleaseStart = { command: 'promote', settings: target, commit, before, live, timeline };
+  // A container image is promoted by its exact digest (no download): the package types must match.
+  const image = promotedImage(source, target, sourceVersion, latest.packageType === 'Image' ? 'Image' : 'Zip');
+  const start: ReleaseStart = { command: 'promote', settings: target, commit, before, live, timeline, ...(image !== undefined && { image }) };
 
   const desired = desiredSettings(target);
   if (isUnchanged(sourceVersion.codeSha256, desired, live)) {
@@ -87,7 +90,12 @@ export async function promote(source: StageSettings, target: StageSettings, deps
           latest,
           {
             codeSha256: sourceVersion.codeSha256,
-            step: latest.codeSha256 === sourceVersion.codeSha256 ? { kind: 'in-latest' } : await codeStep(source, target, sourceVersion, deps),
+            step:
+              latest.codeSha256 === sourceVersion.codeSha256
+                ? { kind: 'in-latest' }
+                : image !== undefined
+                  ? { kind: 'image', imageUri: image.uri, digest: image.digest }
+                  : await codeStep(source, target, sourceVersion, deps),
           },
           releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`),
         );
@@ -127,6 +135,25 @@ async function codeStep(source: StageSettings, target: StageSettings, version: F
     sizeBytes,
     via: bucket !== undefined && deps.store !== undefined ? { kind: 's3', bucket, key } : { kind: 'direct' },
   };
+}
+
+/**
+ * The image of the source's version, when it is a container-image function: promoted by digest
+ * (`<repository>@sha256:…`, what Lambda resolved when it was published), never by a tag that
+ * may have moved. A source and target of different package types are refused before any change.
+ */
+function promotedImage(source: StageSettings, target: StageSettings, version: FunctionVersionState, targetType: 'Image' | 'Zip'): ImageRecord | undefined {
+  const sourceType = packageTypeOf(version);
+  if (sourceType !== targetType) {
+    throw new InputError(
+      `promote-from: ${JSON.stringify(source.stage)} runs a ${sourceType === 'Image' ? 'container-image' : '.zip'} function (${source.functionName}), ` +
+        `and ${target.stage}'s function ${target.functionName} is a ${targetType === 'Image' ? 'container-image' : '.zip'} function; a function's package type cannot change`,
+    );
+  }
+  if (sourceType === 'Zip') return undefined;
+  const image = versionImage(version);
+  if (image === undefined) throw new Error(`Lambda gave no image URI for version ${version.version} of ${source.functionName}`);
+  return { uri: image.uri, digest: image.digest };
 }
 
 /** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */

@@ -9,7 +9,9 @@
  * - The rollback is recorded as a new history entry; nothing is dropped from the history.
  * Read → check → plan → dry-run or carry out.
  */
+import { versionImage } from '../artifact/image.js';
 import { InputError } from '../model/errors.js';
+import type { FunctionVersionState, ImageRecord } from '../model/lambda.js';
 import type { ReleaseResult } from '../model/results.js';
 import type { StageSettings } from '../model/settings.js';
 import { finish, type ReleaseStart } from '../release/carry-out.js';
@@ -59,6 +61,9 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
       log.warn(`${what}. Rolling back anyway (force: true): ${settings.stage} will run version ${target} with its settings, not ${settings.stage}'s.`);
     }
   }
+  // A container-image version runs only while its image is in ECR: one that is gone is refused
+  // before the alias moves (Lambda would fail every invocation of it).
+  const image = await imageStillThere(subject, name, version, deps);
   log.info(
     split && target === before.version
       ? `Rolling ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
@@ -67,7 +72,7 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
 
   // Plan: the version as it is, all at once, no gates.
   const commit = history.find((r) => r.version === target)?.commit ?? '';
-  const start: ReleaseStart = { command: 'rollback', settings, commit, before, live, timeline };
+  const start: ReleaseStart = { command: 'rollback', settings, commit, before, live, timeline, ...(image !== undefined && { image }) };
   const plan = releasePlan(
     'rollback',
     settings,
@@ -76,4 +81,27 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
     { kind: 'return' },
   );
   return finish(plan, start, deps);
+}
+
+/**
+ * For a container-image version: its image (by digest), checked to be still in ECR. Lambda pulls
+ * a version's image again when it re-optimizes it, and "If the corresponding container image no
+ * longer exists on Amazon ECR or permissions are revoked, the function enters the Failed state"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-images.html): a rollback onto such a
+ * version would move the alias onto code that cannot run. Undefined for a zip version.
+ */
+async function imageStillThere(subject: string, functionName: string, version: FunctionVersionState, deps: ReleaseDeps): Promise<ImageRecord | undefined> {
+  if (version.packageType !== 'Image') return undefined;
+  const image = versionImage(version);
+  if (image === undefined) throw new Error(`Lambda gave no image URI for version ${version.version} of ${functionName}`);
+  if (deps.images === undefined) throw new Error('an ECR client is needed to roll back a container-image function');
+  const { registryId, repository } = image.reference;
+  const found = await deps.images.describeImage({ registryId, repository, digest: image.digest });
+  if (found === undefined) {
+    throw new InputError(
+      `${subject} (version ${version.version}) runs image ${image.uri}, which is no longer in ECR (repository ${repository}); ` +
+        'the alias was not moved. Push that image again under its digest, or roll back to another version',
+    );
+  }
+  return { uri: image.uri, digest: image.digest };
 }

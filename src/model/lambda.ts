@@ -17,6 +17,44 @@ export interface Artifact {
   source: { kind: 'zip' | 'directory'; path: string };
 }
 
+/**
+ * A container-image function's code: an ECR image, its tag resolved to a digest once (ECR
+ * DescribeImages). The digest is what gets published, compared, promoted and rolled back to.
+ */
+export interface ImageCode {
+  kind: 'image';
+  /** As the user wrote it (stage key or input `image`). */
+  uri: string;
+  /** `<registry>.dkr.ecr.<region>.amazonaws.com/<repository>`, without tag or digest. */
+  repositoryUri: string;
+  registryId: string;
+  repository: string;
+  /** The ECR region of the registry host. */
+  region: string;
+  /** The tag the user named; undefined when they named a digest. */
+  tag?: string;
+  /** `sha256:<hex>`. */
+  digest: string;
+  /** `<repositoryUri>@<digest>`: the URI sent to UpdateFunctionCode. */
+  imageUri: string;
+  /**
+   * Lambda's CodeSha256 of a function on this image: the digest's hex, without `sha256:`
+   * (what GetFunctionConfiguration reports for an image function; moto 5 with
+   * MOTO_LAMBDA_STUB_ECR=false does the same).
+   */
+  codeSha256: string;
+}
+
+/** The image a release published or returned to, as results and the summary show it. */
+export interface ImageRecord {
+  /** The image pinned by digest: `<repository URI>@sha256:<hex>`. */
+  uri: string;
+  /** The tag it was resolved from, when the user gave a tag. */
+  tag?: string;
+  /** `sha256:<hex>`. */
+  digest: string;
+}
+
 /** Lambda's LoggingConfig, as far as stage-deploy sets it. */
 export interface LoggingSettings {
   logFormat: 'JSON' | 'Text';
@@ -55,6 +93,10 @@ export interface FunctionVersionState {
   role?: string;
   /** The dead-letter queue or topic (`DeadLetterConfig.TargetArn`); undefined: none. Both versions of a weighted alias must share it. */
   deadLetterTarget?: string;
+  /** `Zip` or `Image` (PackageType): a function's package type never changes. */
+  packageType?: 'Zip' | 'Image';
+  /** An image function's image pinned by digest (GetFunction's Code.ResolvedImageUri): `<repository URI>@sha256:<hex>`. */
+  imageUri?: string;
 }
 
 export interface AliasState {
@@ -86,7 +128,9 @@ export interface ConfigurationChange {
 
 export type CodeSource =
   | { kind: 'zip-file'; zipPath: string }
-  | { kind: 's3'; bucket: string; key: string };
+  | { kind: 's3'; bucket: string; key: string }
+  /** A container image, pinned by digest (`ImageUri`). */
+  | { kind: 'image'; imageUri: string };
 
 /** A CloudWatch alarm's state, as DescribeAlarms reports it. */
 export interface AlarmState {

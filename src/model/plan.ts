@@ -14,6 +14,8 @@ export type CodeStep =
   | { kind: 'direct'; zipPath: string; sizeBytes: number }
   /** Through the content-addressed S3 object, uploaded first unless it is already there. */
   | { kind: 's3'; bucket: string; key: string; alreadyThere: boolean; zipPath?: string; sizeBytes: number }
+  /** A container image by digest (ImageUri): Lambda pulls it from ECR, nothing is uploaded. */
+  | { kind: 'image'; imageUri: string; tag?: string; digest: string }
   /** Downloaded from the source version (promote), then sent directly or through S3. */
   | {
       kind: 'download';

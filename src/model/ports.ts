@@ -80,6 +80,15 @@ export interface LogGroupGateway {
   ensureRetention(logGroup: string, days: number): Promise<'created' | 'updated' | 'unchanged'>;
 }
 
+/** ECR, for container-image functions: which image a tag or digest names, and whether it is still there. */
+export interface ImageRegistry {
+  /**
+   * The image a tag or digest names in a repository (DescribeImages): its digest (`sha256:<hex>`)
+   * and tags; undefined when ECR has no such image or repository.
+   */
+  describeImage(ref: { registryId: string; repository: string; tag?: string; digest?: string }): Promise<{ digest: string; tags: string[] } | undefined>;
+}
+
 /** Where code goes when a stage has an `s3-bucket`. */
 export interface ArtifactStore {
   exists(bucket: string, key: string): Promise<boolean>;

@@ -2,7 +2,7 @@
  * What a command did, as plain data: one shape per outcome. The outputs, the log's closing lines,
  * the job summary and the deployment status are all rendered from it.
  */
-import type { AlarmState, ApiReport, FunctionReport } from './lambda.js';
+import type { AlarmState, ApiReport, FunctionReport, ImageRecord } from './lambda.js';
 import type { ReleasePlan } from './plan.js';
 import type { ReleaseCommand } from './settings.js';
 
@@ -48,6 +48,8 @@ interface Common {
   previousVersion?: string;
   steps: StepTiming[];
   durationMs: number;
+  /** A container-image function: the image (tag and digest) this release published, promoted or returned to. */
+  image?: ImageRecord;
 }
 
 /** What the publishing part of a release did, when it ran. */

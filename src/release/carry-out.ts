@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 
 import { errorMessage } from '../model/errors.js';
-import type { AliasState, CodeSource, FunctionVersionState } from '../model/lambda.js';
+import type { AliasState, CodeSource, FunctionVersionState, ImageRecord } from '../model/lambda.js';
 import type { CodeStep, ReleasePlan } from '../model/plan.js';
 import type { CheckRecord, DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
 import type { ReleaseCommand, StageSettings } from '../model/settings.js';
@@ -32,6 +32,8 @@ export interface ReleaseStart {
   /** The version the alias ran, as read. */
   live: FunctionVersionState | undefined;
   timeline: Timeline;
+  /** A container-image function: the image (tag, digest) the command releases; every result of this start carries it. */
+  image?: ImageRecord;
 }
 
 /** The fields every result of this start carries; the timings are read when it is called. */
@@ -46,6 +48,7 @@ function common(start: ReleaseStart) {
     ...(before !== undefined && { previousVersion: before.version }),
     steps: timeline.steps,
     durationMs: timeline.elapsedMs(),
+    ...(start.image !== undefined && { image: start.image }),
   };
 }
 
@@ -116,7 +119,8 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
       }
       if (provided !== undefined) {
         const source = provided.source;
-        log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
+        if (source.kind === 'image') log.info(`Updating code of ${name} to image ${source.imageUri}.`);
+        else log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
         const read = revisionId;
         const updated = await timeline.step('code', () => lambda.updateCode(name, source, read));
         if (updated.codeSha256 !== target.codeSha256) {
@@ -235,6 +239,9 @@ async function provideCode(step: Exclude<CodeStep, { kind: 'in-latest' }>, deps:
       }
       return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes } };
     }
+    case 'image':
+      // Lambda pulls the image from ECR by digest: nothing to upload.
+      return { source: { kind: 'image', imageUri: step.imageUri }, upload: { kind: 'none', sizeBytes: 0 } };
     case 'download': {
       if (deps.workDir === undefined) throw new Error('a work directory is needed to download code');
       const zipPath = join(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);

@@ -1,10 +1,12 @@
 /** What a release command is lent by the composition root: the ports, the clock and the run's controls. */
-import type { ArtifactStore, Clock, LambdaGateway, Log, MetricsGateway, RolloutStateStore, SmokeChecker } from '../model/ports.js';
+import type { ArtifactStore, Clock, ImageRegistry, LambdaGateway, Log, MetricsGateway, RolloutStateStore, SmokeChecker } from '../model/ports.js';
 
 export interface ReleaseDeps {
   lambda: LambdaGateway;
   /** Needed when the stage has an `s3-bucket`. */
   store?: ArtifactStore;
+  /** ECR, for container-image functions (a rollback checks that its image is still there). */
+  images?: ImageRegistry;
   smoke: SmokeChecker;
   log: Log;
   clock: Clock;

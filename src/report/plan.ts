@@ -32,6 +32,8 @@ function codeLine(code: CodeStep, functionName: string): string {
       return code.alreadyThere
         ? `take s3://${code.bucket}/${code.key} (already there), then update the code`
         : `upload ${formatSize(code.sizeBytes)} to s3://${code.bucket}/${code.key}, then update the code`;
+    case 'image':
+      return `update the code of ${functionName} to image ${code.imageUri}${code.tag !== undefined ? ` (tag ${code.tag})` : ''}`;
     case 'download':
       return (
         `download the code of ${code.fromStage}'s version ${code.version} from Lambda (${formatSize(code.sizeBytes)})` +

@@ -366,7 +366,7 @@ const CASES: Case[] = [
   {
     name: 'no artifact input for deploy',
     inputs: { artifact: '' },
-    message: 'artifact: required for command deploy (a .zip file or a directory)',
+    message: 'artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)',
   },
   {
     name: 'a missing artifact',

@@ -3,7 +3,8 @@
  * `node dist/index.js` behind the recording proxy (deploy without and with s3-bucket, a multipart
  * upload that fails and is aborted, promote by reuse and by re-publish with the code downloaded
  * from Lambda, a canary with alarms and an error-rate gate, a failed first deploy with its
- * diagnosis, keep-versions and log retention, rollback, status); each recorded call is mapped to
+ * diagnosis, keep-versions and log retention, rollback, status; a container-image function deployed
+ * by tag and rolled back); each recorded call is mapped to
  * its IAM action by an explicit table (an operation the table does not know fails the test), and
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
@@ -25,6 +26,7 @@ import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
 import { type AwsProxy, type RecordedCall } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
+import { createImageFunction, createRepository, pushImage } from '../harness/ecr-fixtures.mjs';
 import { createBucket, createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, type startMoto } from '../harness/moto.mjs';
 
@@ -67,6 +69,12 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     DescribeAlarms: 'cloudwatch:DescribeAlarms',
     GetMetricData: 'cloudwatch:GetMetricData',
   },
+  // Resolving an image's tag to its digest, and checking a rollback's image is still there.
+  // (Lambda's own pull, ecr:BatchGetImage and ecr:GetDownloadUrlForLayer, is granted to Lambda by
+  // the repository's policy: not a call of the action.)
+  ecr: {
+    DescribeImages: 'ecr:DescribeImages',
+  },
   logs: {
     DescribeLogGroups: 'logs:DescribeLogGroups',
     CreateLogGroup: 'logs:CreateLogGroup',
@@ -104,6 +112,9 @@ const handler = (release: string) => `export const handler = async () => ({ stat
 const BROKEN = 'gibberish;\nexport const handler = async () => ({ statusCode: 200, body: "ok" });\n';
 const FN = 'iam-fn';
 const BUCKET = 'iam-artifacts';
+const IMAGE_FN = 'iam-image-fn';
+const REPO = 'iam-images';
+let repository = '';
 
 let moto: Awaited<ReturnType<typeof startMoto>>;
 let proxy: AwsProxy;
@@ -113,11 +124,14 @@ let stack: AwsStack | undefined;
 const actionCalls: RecordedCall[] = [];
 
 beforeAll(async () => {
-  stack = await startAwsStack('e2e-iam-');
+  stack = await startAwsStack('e2e-iam-', { images: true });
   ({ moto, proxy, workspace } = stack);
   // Set-up on moto directly, never through the proxy: none of it is the action's.
   await createFunction(moto.endpoint, { name: FN, zipPath: makeZip(join(workspace, 'build'), { 'index.mjs': handler('bootstrap') }), environment: { KEEP: 'me' } });
   await createBucket(moto.endpoint, BUCKET);
+  repository = await createRepository(moto.endpoint, REPO);
+  await pushImage(moto.endpoint, REPO, 'v1');
+  await createImageFunction(moto.endpoint, { name: IMAGE_FN, imageUri: `${repository}:v1` });
   const cloudwatch = new CloudWatchClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
   try {
     await cloudwatch.send(
@@ -159,6 +173,7 @@ stages:
     smoke: ${smoke('big')}
   fresh:
     smoke: ${smoke('fresh')}
+  image: { function: ${IMAGE_FN} }
   prod:
     environment: { TABLE: prod }
     traffic: canary 50% 1s
@@ -228,12 +243,23 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(rollback)).toEqual([]);
     expect(rollback.outputs).toMatchObject({ status: 'rolled-back', version: '4' });
 
+    // A container-image function: each tag resolved to its digest (DescribeImages), then a
+    // rollback that checks that the earlier version's image is still in ECR.
+    proxy.resolveImageUris();
+    await pushImage(moto.endpoint, REPO, 'v2');
+    await pushImage(moto.endpoint, REPO, 'v3');
+    expect((await run({ stage: 'image', image: `${repository}:v2` })).outputs).toMatchObject({ status: 'deployed', version: '1' });
+    expect((await run({ stage: 'image', image: `${repository}:v3` })).outputs).toMatchObject({ status: 'deployed', version: '2' });
+    const imageBack = await run({ stage: 'image', command: 'rollback' });
+    expect(errorsOf(imageBack)).toEqual([]);
+    expect(imageBack.outputs).toMatchObject({ status: 'rolled-back', version: '1' });
+
     const status = await run({ stage: 'prod', command: 'status' });
     expect(errorsOf(status)).toEqual([]);
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages']) {
       expect(ops, op).toContain(op);
     }
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);

@@ -1,4 +1,4 @@
-export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'other';
+export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'ecr' | 'other';
 
 export interface RecordedCall {
   service: ProxyService;
@@ -72,6 +72,13 @@ export interface AwsProxy {
   enforceCodeSha256(on?: boolean): void;
   /** Remember LoggingConfig (moto drops it) for $LATEST and snapshot it onto published versions. */
   keepLoggingConfig(on?: boolean): void;
+  /**
+   * Container-image functions (moto with MOTO_LAMBDA_STUB_ECR=false): GetFunction's Code gives
+   * the ImageUri each version was published with and ResolvedImageUri `<repository>@sha256:<CodeSha256>`,
+   * as Lambda does (moto's versions share $LATEST's ImageUri, and its ResolvedImageUri is malformed
+   * for a URI by digest). Only what went through the proxy is remembered.
+   */
+  resolveImageUris(on?: boolean): void;
   /**
    * Refuse (400 InvalidParameterValueException) a CreateAlias / UpdateAlias whose routing
    * configuration pairs versions with another execution role or dead-letter queue, or names

@@ -185,7 +185,7 @@ function safeDecode(text) {
   }
 }
 
-const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam' };
+const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam', ecr: 'ecr' };
 
 /** The signing name from a SigV4 Authorization header or a presigned URL, or undefined. */
 function signingName(headers, searchParams) {
@@ -547,6 +547,54 @@ export async function startProxy({ target }) {
     return { status: 200, headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'content-length': String(text.length) }, body: text };
   }
   // ---- end of function states ---------------------------------------------------------------
+
+  // ---- Container-image functions (issue 14) ---------------------------------------------------
+  // moto 5 with MOTO_LAMBDA_STUB_ECR=false resolves an image URI in its own ECR and reports the
+  // digest's hex as CodeSha256. But GetFunction's Code of a published version names the ImageUri
+  // that $LATEST has now (moto's versions share one code record), and its ResolvedImageUri is
+  // `<ImageUri up to its first ':'>@sha256:<CodeSha256>`, which for a URI by digest reads
+  // `…/repo@sha256@sha256:…`. Lambda locks a version's code when it is published ("The function's
+  // code is locked when you publish a version", https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionCode.html)
+  // and FunctionCodeLocation gives `ImageUri`, "URI of a container image in the Amazon ECR
+  // registry", and `ResolvedImageUri`, "The resolved URI for the image"
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_FunctionCodeLocation.html): the image by
+  // digest, `<repository>@sha256:<hex>`. With resolveImageUris(), the proxy remembers the ImageUri
+  // each version was published with (CreateFunction, UpdateFunctionCode, PublishVersion through
+  // the proxy) and answers GetFunction's Code as Lambda does.
+  const images = { on: false, /** name → ImageUri of $LATEST */ latest: new Map(), /** `name:version` → ImageUri */ versions: new Map() };
+
+  /** `<registry>/<repository>` of an image URI by tag or digest. */
+  function imageRepositoryOf(uri) {
+    const at = uri.indexOf('@');
+    const bare = at >= 0 ? uri.slice(0, at) : uri;
+    const colon = bare.lastIndexOf(':');
+    return colon > bare.lastIndexOf('/') ? bare.slice(0, colon) : bare;
+  }
+
+  function imagesAfter(operation, name, qualifier, body, answerJson) {
+    if (!images.on) return;
+    if (operation === 'CreateFunction' && typeof body?.Code?.ImageUri === 'string') {
+      images.latest.set(name, body.Code.ImageUri);
+      for (const key of [...images.versions.keys()]) if (key.startsWith(`${name}:`)) images.versions.delete(key);
+      if (body.Publish && answerJson?.Version && answerJson.Version !== '$LATEST') images.versions.set(`${name}:${answerJson.Version}`, body.Code.ImageUri);
+    }
+    if (operation === 'UpdateFunctionCode' && typeof body?.ImageUri === 'string') images.latest.set(name, body.ImageUri);
+    if (operation === 'PublishVersion' && answerJson?.Version && answerJson.Version !== '$LATEST' && images.latest.has(name)) {
+      // PublishVersion answers an existing version when nothing changed: that one keeps its image.
+      const key = `${name}:${answerJson.Version}`;
+      if (!images.versions.has(key)) images.versions.set(key, images.latest.get(name));
+    }
+    if (operation === 'GetFunction' && answerJson?.Code?.RepositoryType === 'ECR') {
+      const version = qualifier && /^[0-9]+$/.test(qualifier) ? qualifier : undefined;
+      const aliasQualifier = qualifier && qualifier !== '$LATEST' && version === undefined;
+      const recorded = aliasQualifier ? undefined : version !== undefined ? images.versions.get(`${name}:${version}`) : images.latest.get(name);
+      const uri = recorded ?? answerJson.Code.ImageUri;
+      if (typeof uri === 'string') answerJson.Code.ImageUri = uri;
+      const sha = answerJson.Configuration?.CodeSha256;
+      if (typeof uri === 'string' && /^[0-9a-f]{64}$/.test(sha ?? '')) answerJson.Code.ResolvedImageUri = `${imageRepositoryOf(uri)}@sha256:${sha}`;
+    }
+  }
+  // ---- end of container-image functions -------------------------------------------------------
   let ownEndpoint = '';
   const fnState = (name) => {
     let state = functions.get(name);
@@ -1036,6 +1084,7 @@ export async function startProxy({ target }) {
 
   function lambdaAfter(operation, name, qualifier, alias, body, answerJson) {
     if (behaviour.weightedRules) rememberDeadLetter(operation, name, body, answerJson);
+    imagesAfter(operation, name, qualifier, body, answerJson);
     const state = fnState(name);
     statesAfter(operation, name, answerJson);
     if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
@@ -1407,6 +1456,9 @@ export async function startProxy({ target }) {
     conflictWhileInProgress(on = true) {
       states.conflicts = Boolean(on);
     },
+    resolveImageUris(on = true) {
+      images.on = Boolean(on);
+    },
     accountSettings(figures) {
       states.account = figures
         ? { usedBytes: figures.usedBytes, limitBytes: figures.limitBytes ?? 75 * 1024 ** 3, functionCount: figures.functionCount ?? 1 }
@@ -1430,6 +1482,9 @@ export async function startProxy({ target }) {
       states.account = undefined;
       states.versions.clear();
       functions.clear();
+      images.on = false;
+      images.latest.clear();
+      images.versions.clear();
     },
     lastUpdateCompletedAt(functionName) {
       return functions.get(parseFunctionName(functionName).name)?.completedAt;

@@ -14,4 +14,4 @@ export interface AwsStack {
   stop(): Promise<void>;
 }
 
-export function startAwsStack(prefix: string, options?: { keepLoggingConfig?: boolean }): Promise<AwsStack>;
+export function startAwsStack(prefix: string, options?: { keepLoggingConfig?: boolean; images?: boolean }): Promise<AwsStack>;

@@ -9,10 +9,14 @@ import { startProxy } from './aws-proxy.mjs';
 import { lambdaClient } from './lambda-fixtures.mjs';
 import { startMoto } from './moto.mjs';
 
-export async function startAwsStack(prefix, { keepLoggingConfig = false } = {}) {
-  const moto = await startMoto();
+// `images`: moto resolves a function's image URI in its own ECR (MOTO_LAMBDA_STUB_ECR=false), as
+// Lambda does, so that an image function's CodeSha256 is its image's digest (ecr-fixtures.mjs),
+// and the proxy answers GetFunction's image URIs as Lambda does (resolveImageUris).
+export async function startAwsStack(prefix, { keepLoggingConfig = false, images = false } = {}) {
+  const moto = await startMoto(images ? { env: { MOTO_LAMBDA_STUB_ECR: 'false' } } : {});
   const proxy = await startProxy({ target: moto.endpoint });
   if (keepLoggingConfig) proxy.keepLoggingConfig();
+  if (images) proxy.resolveImageUris();
   const workspace = mkdtempSync(join(tmpdir(), prefix));
   mkdirSync(join(workspace, 'build'));
   const lambda = lambdaClient(moto.endpoint);

@@ -26,15 +26,17 @@ export function freePort() {
 }
 
 /**
- * Start moto_server; resolves once it answers HTTP.
+ * Start moto_server; resolves once it answers HTTP. `env`: moto's own settings, e.g.
+ * `{ MOTO_LAMBDA_STUB_ECR: 'false' }` so that Lambda resolves an image URI in moto's ECR (the
+ * image's digest becomes CodeSha256) instead of hashing the URI text.
  * @returns {Promise<{ endpoint: string, port: number, stop: () => Promise<void> }>}
  */
-export async function startMoto() {
+export async function startMoto({ env = {} } = {}) {
   assertMotoInstalled();
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true' },
+    env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', ...env },
   });
   let stderr = '';
   child.stderr.on('data', (chunk) => {

@@ -85,7 +85,7 @@ export class FakeLambda implements LambdaGateway {
   async updateCode(_functionName: string, code: CodeSource, revisionId?: string) {
     this.check('updateCode');
     this.checkRevision(revisionId);
-    const source = code.kind === 'zip-file' ? code.zipPath : `s3://${code.bucket}/${code.key}`;
+    const source = code.kind === 'zip-file' ? code.zipPath : code.kind === 'image' ? code.imageUri : `s3://${code.bucket}/${code.key}`;
     const sha = this.codeBySource.get(source);
     if (sha === undefined) throw new Error(`fake: no code registered for ${source}`);
     this.latest = { ...this.latest, codeSha256: sha, revisionId: `r${this.calls.length}` };

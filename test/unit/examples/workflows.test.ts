@@ -24,6 +24,8 @@ const read = (path: string) => readFileSync(join(root, path), 'utf8');
 const CONTRACT_INPUTS = [
   'stage', 'command', 'artifact', 'config', 'promote-from', 'to-version', 'function-name', 'alias',
   'region', 's3-bucket', 'log-level', 'smoke-url', 'github-token', 'dry-run', 'force',
+  // "Beyond one zip on one function": input `image` overrides a function's image.
+  'image',
 ];
 const CONTRACT_OUTPUTS = ['status', 'version', 'previous-version', 'code-sha256', 'alias-arn', 'release'];
 

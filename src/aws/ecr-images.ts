@@ -1,0 +1,36 @@
+/**
+ * The ImageRegistry (ECR) for container-image functions: one DescribeImages per question.
+ *
+ * DescribeImages (ECR API reference, API_DescribeImages.html) takes `repositoryName`, an optional
+ * `registryId` (the account of the registry; default the caller's) and `imageIds`, each an
+ * `imageTag` or an `imageDigest`; it answers `imageDetails` with the image's `imageDigest` and
+ * `imageTags`. An image that does not exist is `ImageNotFoundException`, a repository that does not
+ * exist `RepositoryNotFoundException`: both mean "not there" here (the caller words the refusal).
+ * IAM: `ecr:DescribeImages` on the repository. Lambda's own pull (`ecr:BatchGetImage`,
+ * `ecr:GetDownloadUrlForLayer`) is granted to Lambda by the repository's policy, not to the deployer.
+ */
+import { DescribeImagesCommand, type ECRClient } from '@aws-sdk/client-ecr';
+
+import type { ImageRegistry } from '../model/ports.js';
+
+export class SdkImageRegistry implements ImageRegistry {
+  constructor(private readonly client: ECRClient) {}
+
+  async describeImage(ref: { registryId: string; repository: string; tag?: string; digest?: string }): Promise<{ digest: string; tags: string[] } | undefined> {
+    try {
+      const answer = await this.client.send(
+        new DescribeImagesCommand({
+          registryId: ref.registryId,
+          repositoryName: ref.repository,
+          imageIds: [ref.digest !== undefined ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
+        }),
+      );
+      const found = answer.imageDetails?.[0];
+      if (found?.imageDigest === undefined) return undefined;
+      return { digest: found.imageDigest, tags: [...(found.imageTags ?? [])] };
+    } catch (error) {
+      if (error instanceof Error && (error.name === 'ImageNotFoundException' || error.name === 'RepositoryNotFoundException')) return undefined;
+      throw error;
+    }
+  }
+}
