@@ -3,6 +3,7 @@ export const Inputs = {
   Stage: 'stage',
   Command: 'command',
   Artifact: 'artifact',
+  Image: 'image',
   Config: 'config',
   PromoteFrom: 'promote-from',
   ToVersion: 'to-version',
