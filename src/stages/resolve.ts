@@ -145,7 +145,7 @@ export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
           );
         }
       }
-      units.push(names === undefined ? withInputCode(unit, code, fields) : unit);
+      units.push(names === undefined ? withInputCode(unit, code, fields, region !== undefined) : unit);
     }
   }
 
@@ -180,10 +180,15 @@ function inputCode(options: ResolveStageOptions): { artifact?: string; image?: s
 }
 
 /** One function's settings with the `image` input over the stage's image; the `artifact` input and a stage's image are refused together. */
-function withInputCode(settings: StageSettings, code: { artifact?: string; image?: string }, fields: Fields): StageSettings {
+function withInputCode(
+  settings: StageSettings,
+  code: { artifact?: string; image?: string },
+  fields: Fields,
+  spread = false,
+): StageSettings {
   if (code.image !== undefined) {
     const at = inputAt('image', code.image);
-    return { ...settings, image: imageIn(imageUri(code.image, at), settings.region, at) };
+    return { ...settings, image: imageIn(imageUri(code.image, at), settings.region, at, spread) };
   }
   if (code.artifact !== undefined && settings.image !== undefined) {
     throw new InputError(
@@ -316,9 +321,18 @@ function regional(
   return { value: fields.check([key, region], picked, check), at: fields.at([key, region], picked) };
 }
 
-/** An image URI for a function in `region`: the registry must be in that region. */
-function imageIn(uri: string, region: string | undefined, at: At): string {
-  const registry = parseImageUri(uri)?.region;
+/**
+ * An image URI for a function in `region`: Lambda takes images only from the function's region.
+ * With `spread` (one URI for each of the stage's `regions`), the URI names the same repository and
+ * tag or digest in that region's registry, as ECR replication keeps them; else the registry must
+ * be in that region.
+ */
+function imageIn(uri: string, region: string | undefined, at: At, spread = false): string {
+  const image = parseImageUri(uri);
+  const registry = image?.region;
+  if (spread && image !== undefined && region !== undefined && registry !== region) {
+    return uri.replace(`.dkr.ecr.${image.region}.`, `.dkr.ecr.${region}.`);
+  }
   if (region !== undefined && registry !== undefined && registry !== region) {
     return at.fail(`is in ${registry}'s registry, and the function is in ${region} (Lambda takes images only from the function's region)`);
   }
@@ -365,7 +379,7 @@ function buildSettings(
   if (bucket !== undefined) settings.s3Bucket = regional(bucket, 's3-bucket', settings.region, fields, bucketName).value;
   if (s.image !== undefined) {
     const image = regional(s.image, 'image', settings.region, fields, imageUri);
-    settings.image = imageIn(image.value, settings.region, image.at);
+    settings.image = imageIn(image.value, settings.region, image.at, typeof s.image === 'string' && unitRegion !== undefined);
   }
   if (s.api !== undefined) {
     const id = s.api.id?.trim();
