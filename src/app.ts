@@ -86,6 +86,10 @@ export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefin
     env: environment.env,
     // status sends no smoke request, so it needs none of the secrets.
     unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
+    // The code inputs and the command: a deploy without code is refused while resolving.
+    ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
+    ...(inputs.image !== undefined && { image: inputs.image }),
+    command: inputs.command,
   });
 }
 

@@ -51,9 +51,8 @@ export function readInputs(get: (name: string) => string): ActionInputs {
   const githubToken = value(Inputs.GithubToken);
   if (githubToken !== undefined) inputs.githubToken = githubToken;
 
-  if (inputs.command === 'deploy' && inputs.artifact === undefined && inputs.image === undefined) {
-    throw new InputError(`${Inputs.Artifact}: required for command deploy (a .zip file or a directory; or ${Inputs.Image}: an ECR image URI)`);
-  }
+  // A deploy's code (the artifact or image input, or each function's own in the stages file) is
+  // checked when the stage is resolved (src/stages/resolve.ts), where the stage is known.
   if (inputs.command === 'promote') {
     if (inputs.promoteFrom === undefined) throw new InputError(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
     if (inputs.promoteFrom === stage) {

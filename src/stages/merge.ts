@@ -46,11 +46,60 @@ export function listNames(names: readonly string[], separator = ', '): string {
 }
 
 const originKey = (path: readonly Segment[]) => path.join('\u0000');
+const OMIT_EXTENDS: ReadonlySet<string> = new Set(['extends']);
+/** A function's merge leaves out `functions` (its own blocks are merged in their place). */
+const OMIT_FUNCTIONS: ReadonlySet<string> = new Set(['extends', 'functions']);
+
+/**
+ * Settings that are alternatives of each other: one function or several, one region or several.
+ * The nearer one wins (a stage's `function` replaces an inherited `functions`, and the other way
+ * round); both in one block is refused.
+ */
+const ALTERNATIVES: Readonly<Record<string, string>> = {
+  function: 'functions',
+  functions: 'function',
+  region: 'regions',
+  regions: 'region',
+};
+const ALTERNATIVE_WHY: Readonly<Record<string, string>> = {
+  functions: 'one function, or a map of several: keep one',
+  regions: 'one region, or a list of several: keep one',
+};
+
+/** Both of a pair of alternatives written in one block: refused, naming both. */
+function refuseAlternatives(source: Plain, origin: Origin): void {
+  if (origin.kind !== 'file') return;
+  for (const several of ['functions', 'regions']) {
+    const one = ALTERNATIVES[several] ?? '';
+    if (source[several] !== undefined && source[one] !== undefined) {
+      throw new InputError(
+        `${joinField(origin.prefix, [several])}: cannot be set together with ${joinField(origin.prefix, [one])} (${ALTERNATIVE_WHY[several] ?? ''})`,
+      );
+    }
+  }
+}
+
+/** Forget `key` and everything under it, and where it was written. */
+function forget(target: Plain, key: string, origins: Map<string, Origin>): void {
+  delete target[key];
+  const at = originKey([key]);
+  for (const name of [...origins.keys()]) if (name === at || name.startsWith(`${at}\u0000`)) origins.delete(name);
+}
 
 /** Deep merge: mappings merge key by key, lists and scalars replace. Never mutates `source`. */
-function mergeInto(target: Plain, source: Plain, origin: Origin, origins: Map<string, Origin>, path: string[] = []): void {
+function mergeInto(
+  target: Plain,
+  source: Plain,
+  origin: Origin,
+  origins: Map<string, Origin>,
+  path: string[] = [],
+  omit: ReadonlySet<string> = OMIT_EXTENDS,
+): void {
+  if (path.length === 0) refuseAlternatives(source, origin);
   for (const [key, value] of Object.entries(source)) {
-    if (value === undefined || (path.length === 0 && key === 'extends')) continue;
+    if (value === undefined || (path.length === 0 && omit.has(key))) continue;
+    const alternative = path.length === 0 ? ALTERNATIVES[key] : undefined;
+    if (alternative !== undefined) forget(target, alternative, origins);
     // parseStagesFile refuses these; a merge must never write through them onto a prototype.
     if (isReservedKey(key)) {
       const field = origin.kind === 'file' ? joinField(origin.prefix, [...path, key]) : origin.name;
@@ -196,29 +245,48 @@ export interface MergedStage {
 /**
  * Merge `stage` (trimmed, not empty): the file's defaults, ancestors and stage block when there
  * is a file, then the inputs that are set.
+ *
+ * With `unit` (a key of the stage's `functions`), the merge is that function's: the stage's own
+ * settings as above (without `functions`), then the function's blocks under `functions` in the
+ * same order (defaults, ancestors, the stage), then the inputs; its `function` is `unit`.
  */
 export function mergeStage(
   file: StagesFile | undefined,
   fileName: string,
   stage: string,
   inputs: StageOverrides,
+  unit?: string,
 ): MergedStage {
   const merged: Plain = {};
   const origins = new Map<string, Origin>();
+  const own = [`stages.${stage}`];
   if (file) {
     if (!Object.hasOwn(file.stages, stage)) {
       if (isReservedKey(stage)) throw new InputError(`stage: ${reservedKeyProblem(stage)}`);
       throw new InputError(`stage: ${JSON.stringify(excerpt(stage))} is not defined in ${fileName} (stages: ${stageList(file)})`);
     }
-    const chain = extendsChain(file, stage, fileName);
-    mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins);
-    for (const name of chain.reverse()) {
-      mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins);
+    const chain = extendsChain(file, stage, fileName).reverse();
+    const omit = unit === undefined ? OMIT_EXTENDS : OMIT_FUNCTIONS;
+    mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins, [], omit);
+    for (const name of chain) {
+      mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins, [], omit);
+    }
+    if (unit !== undefined) {
+      const blocks: Array<[string, Plain | undefined]> = [
+        ['defaults', ownBlock(file.defaults.functions, unit)],
+        ...chain.map((name): [string, Plain | undefined] => [`stages.${name}`, ownBlock(file.stages[name]?.functions, unit)]),
+      ];
+      for (const [prefix, block] of blocks) {
+        if (block === undefined) continue;
+        mergeInto(merged, block, { kind: 'file', prefix: joinField(prefix, ['functions', unit]) }, origins);
+      }
+      own.push(joinField(`stages.${stage}`, ['functions', unit]));
     }
     // An alias names one stage's release: it is never inherited (prod `extends: dev` must not
-    // move dev's alias). Only the stage's own block or the input sets it; else the stage name.
+    // move dev's alias). Only the stage's own block (or its own block for the function) or the
+    // input sets it; else the stage name.
     const aliasOrigin = origins.get(originKey(['alias']));
-    if (aliasOrigin?.kind === 'file' && aliasOrigin.prefix !== `stages.${stage}`) {
+    if (aliasOrigin?.kind === 'file' && !own.includes(aliasOrigin.prefix)) {
       delete merged.alias;
       origins.delete(originKey(['alias']));
     }
@@ -228,6 +296,18 @@ export function mergeStage(
   if (!file && overrides.functionName === undefined) {
     throw new InputError(
       `function-name: required when there is no stages file (add ${fileName} or set the function-name input)`,
+    );
+  }
+  const fields = new Fields(origins, file ? `stages.${stage}` : '');
+  // The inputs override one function and one region: with several, say which setting to change.
+  if (overrides.functionName !== undefined && merged.functions !== undefined) {
+    throw new InputError(
+      `function-name: ${JSON.stringify(excerpt(overrides.functionName))} cannot be used with a stage that lists functions (${fields.name(['functions'])}); change the stages file instead`,
+    );
+  }
+  if (overrides.region !== undefined && merged.regions !== undefined) {
+    throw new InputError(
+      `region: ${JSON.stringify(excerpt(overrides.region))} cannot be used with a stage that lists regions (${fields.name(['regions'])}); change the stages file instead`,
     );
   }
   const apply = (key: string, value: string | undefined, input: string) => {
@@ -248,8 +328,18 @@ export function mergeStage(
     (merged.smoke as Plain).url = overrides.smokeUrl;
     origins.set(originKey(['smoke', 'url']), { kind: 'input', name: 'smoke-url' });
   }
+  if (unit !== undefined) {
+    // The key under functions names the function; messages about it point at the functions map.
+    merged.function = unit;
+    origins.delete(originKey(['function']));
+  }
 
-  return { settings: merged as DefaultsBlock, fields: new Fields(origins, file ? `stages.${stage}` : '') };
+  return { settings: merged as DefaultsBlock, fields };
+}
+
+/** `map[key]` when the map has that key of its own (a function may be called `toString`). */
+function ownBlock(map: Record<string, Plain> | undefined, key: string): Plain | undefined {
+  return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
 }
 
 /** The inputs that are set: blank ones are not. */

@@ -9,7 +9,7 @@ import { isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml
 import type { z } from 'zod';
 import { describeValue } from './durations.js';
 import { checkExtends, excerpt, isReservedKey, renderPath, reservedKeyProblem, type Segment } from './merge.js';
-import { API, fileSchema, SETTINGS, SMOKE, type StagesFile } from './schema.js';
+import { API, fileSchema, FUNCTION_SETTINGS, NOT_IN_FUNCTION, SETTINGS, SMOKE, UNIT_SETTINGS, type StagesFile } from './schema.js';
 import { InputError } from '../model/errors.js';
 
 /** The stages file read when the `config` input is not set. */
@@ -24,7 +24,8 @@ const PARSER_MESSAGE_CHARS = 200;
 const SUGGEST_CANDIDATES = 50;
 
 const TOP_KEYS = ['defaults', 'stages'];
-const SETTINGS_KEYS = Object.keys(SETTINGS);
+const SETTINGS_KEYS = [...Object.keys(SETTINGS), ...Object.keys(UNIT_SETTINGS)];
+const FUNCTION_KEYS = Object.keys(FUNCTION_SETTINGS);
 const SMOKE_KEYS = Object.keys(SMOKE);
 const API_KEYS = Object.keys(API);
 /** Names people reach for that are spelled differently here. */
@@ -178,7 +179,9 @@ function readYaml(text: string, fileName: string): unknown {
   const error = parseError && (!duplicate || parseError.pos[0] <= duplicate.offset) ? parseError : duplicate;
   if (error) {
     const trimmed = text.trim();
-    if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    // JSON.parse keeps the last of two equal keys without a word: a key written twice (a function
+    // listed twice) is refused, JSON or not.
+    if (error !== duplicate && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
       try {
         return JSON.parse(trimmed) as unknown;
       } catch {
@@ -240,14 +243,45 @@ function unknownKeyHint(path: readonly Segment[], key: string): string {
   if (key === 'extends' && path.length === 1 && path[0] === 'defaults') {
     return 'unknown key (extends belongs inside a stage, under stages)';
   }
+  const inFunction = isFunctionBlock(path);
+  if (inFunction && Object.hasOwn(NOT_IN_FUNCTION, key)) return `not allowed in a function's block (${NOT_IN_FUNCTION[key]})`;
+  if (!inFunction && key === 'artifact' && isSettingsBlock(path)) {
+    return "unknown key (artifact belongs in a function's block under functions; for one function, use the artifact input)";
+  }
   const suggestion = suggest(key, known);
   return suggestion ? `unknown key (did you mean "${suggestion}"?)` : `unknown key (known keys: ${known.join(', ')})`;
+}
+
+/** `defaults` or `stages.<name>`. */
+function isSettingsBlock(path: readonly Segment[]): boolean {
+  return (path.length === 1 && path[0] === 'defaults') || (path.length === 2 && path[0] === 'stages');
+}
+
+/** `defaults.functions.<name>` or `stages.<name>.functions.<name>`. */
+function isFunctionBlock(path: readonly Segment[]): boolean {
+  const at = functionBlockDepth(path);
+  return at !== undefined && path.length === at;
+}
+
+/** How deep a function's block under `path` is, when `path` is in one. */
+function functionBlockDepth(path: readonly Segment[]): number | undefined {
+  if (path[0] === 'defaults' && path[1] === 'functions' && path.length >= 3) return 3;
+  if (path[0] === 'stages' && path[2] === 'functions' && path.length >= 4) return 4;
+  return undefined;
 }
 
 function knownKeysAt(path: readonly Segment[]): string[] {
   const [top, second, third] = path;
   const depth = path.length;
   if (depth === 0) return TOP_KEYS;
+  const inFunction = functionBlockDepth(path);
+  if (inFunction !== undefined) {
+    if (depth === inFunction) return FUNCTION_KEYS;
+    const under = path[inFunction];
+    if (depth === inFunction + 1 && under === 'smoke') return SMOKE_KEYS;
+    if (depth === inFunction + 1 && under === 'api') return API_KEYS;
+    return [];
+  }
   if (top === 'defaults') {
     if (depth === 1) return SETTINGS_KEYS;
     if (second === 'smoke') return SMOKE_KEYS;

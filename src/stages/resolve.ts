@@ -2,9 +2,23 @@
  * Resolving one stage into StageSettings: merge it (merge.ts), then check every value, each
  * setting's range (schema.ts) and the rest (values.ts), in messages that name where it was written.
  */
-import { mergeStage, type Fields } from './merge.js';
+import { describeValue } from './durations.js';
+import { excerpt, listNames, mergeStage, type Fields, type MergedStage, type Segment } from './merge.js';
 import { DEFAULT_CONFIG_FILE } from './parse.js';
-import { SETTINGS, SMOKE, type At, type DefaultsBlock, type SmokeBlock, type StagesFile } from './schema.js';
+import {
+  bucketName,
+  FUNCTION_SETTINGS,
+  imageUri,
+  parseImageUri,
+  regionName,
+  SETTINGS,
+  SMOKE,
+  type At,
+  type DefaultsBlock,
+  type FunctionBlock,
+  type SmokeBlock,
+  type StagesFile,
+} from './schema.js';
 import {
   alarmNames,
   environmentVariables,
@@ -16,7 +30,7 @@ import {
   smokeUrl,
 } from './values.js';
 import { InputError } from '../model/errors.js';
-import type { SmokeSettings, StageOverrides, StageSettings, StageUnit } from '../model/settings.js';
+import type { Command, SmokeSettings, StageOverrides, StageSettings, StageUnit } from '../model/settings.js';
 
 export interface ResolveStageOptions {
   /** The parsed stages file; undefined when there is none (the inputs define the stage). */
@@ -32,25 +46,297 @@ export interface ResolveStageOptions {
    * commands that only read (status) and never send the smoke request.
    */
   unsetVariables?: 'error' | 'keep';
+  /** The `artifact` input: one function's code; refused for a stage with `functions` (each names its own). */
+  artifact?: string;
+  /** The `image` input: one function's image, over the stage's `image`; refused for a stage with `functions`. */
+  image?: string;
+  /** The command run: a deploy needs every unit's code (the `artifact` input, or an `artifact` or `image`). */
+  command?: Command;
 }
 
-/** One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs. */
+/**
+ * One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs.
+ * A stage with `functions` or `regions` gives its first unit (resolveStageUnits gives them all).
+ */
 export function resolveStage(options: ResolveStageOptions): StageSettings {
-  const { file, env } = options;
-  const fileName = options.fileName ?? DEFAULT_CONFIG_FILE;
-  const stage = options.stage.trim();
-  if (stage === '') throw new InputError('stage: required (the name of a stage, such as dev or prod)');
-  const { settings, fields } = mergeStage(file, fileName, stage, options.overrides);
-  return buildSettings(settings, stage, fields, env, Boolean(file), options.unsetVariables ?? 'error');
+  const [first] = resolveStageUnits(options);
+  if (first === undefined) throw new Error('a stage resolves to at least one unit');
+  return first;
 }
 
 /**
  * Every unit of a stage (model/settings.ts StageUnit): one per function of `functions` (or the
- * one `function`) and per region of `regions` (or the one `region`), in the order written.
- * A plain stage gives exactly [resolveStage(options)].
+ * one `function`) and per region of `regions` (or the one `region`), in the order written,
+ * function by function: [a in r1, a in r2, b in r1, b in r2]. Each unit is the stage's settings
+ * with the function's own block laid over them (then the inputs), its `functionName` the key
+ * under `functions`, its `region` one of `regions`, its `s3Bucket` and `image` that region's, and
+ * its `artifact` the function's own. A plain stage gives exactly one unit, as it always has.
+ *
+ * Bad input is refused here, before anything in AWS is read or changed: a function listed twice
+ * (by name and by ARN), the artifact or image input with `functions`, function-name with
+ * `functions`, region with `regions`, an artifact and an image for one function, a bucket or
+ * image missing for a region, and (command deploy) a function without code.
  */
 export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
-  return [resolveStage(options)];
+  const { file, env } = options;
+  const fileName = options.fileName ?? DEFAULT_CONFIG_FILE;
+  const stage = options.stage.trim();
+  if (stage === '') throw new InputError('stage: required (the name of a stage, such as dev or prod)');
+  const unsetVariables = options.unsetVariables ?? 'error';
+  const code = inputCode(options);
+  const base = mergeStage(file, fileName, stage, options.overrides);
+  const build = (merged: MergedStage, region?: string): StageSettings =>
+    buildSettings(merged.settings, stage, merged.fields, env, Boolean(file), unsetVariables, region);
+
+  const { settings: s, fields } = base;
+  if (s.functions === undefined && s.regions === undefined) {
+    const settings = withInputCode(build(base), code, fields);
+    if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
+      throw new InputError('artifact: required for command deploy (a .zip file or a directory)');
+    }
+    return [settings];
+  }
+
+  const names = s.functions === undefined ? undefined : functionNames(s.functions, fields);
+  const regions = s.regions === undefined ? undefined : regionList(s.regions, fields);
+  if (names !== undefined) {
+    const functionsField = fields.name(['functions']);
+    for (const [input, value] of [['artifact', code.artifact], ['image', code.image]] as const) {
+      if (value !== undefined) {
+        throw new InputError(
+          `${input}: ${JSON.stringify(excerpt(value))} cannot be used with a stage that lists functions (${functionsField}): each function names its own artifact or image`,
+        );
+      }
+    }
+    const smoke = options.overrides.smokeUrl?.trim();
+    if (smoke && names.length > 1) {
+      throw new InputError(
+        `smoke-url: ${JSON.stringify(excerpt(smoke))} cannot be used with a stage that lists several functions (${functionsField}): set smoke.url for each function in the stages file`,
+      );
+    }
+  }
+
+  const units: StageUnit[] = [];
+  for (const name of names ?? [undefined]) {
+    const merged = name === undefined ? base : mergeStage(file, fileName, stage, options.overrides, name);
+    if (regions !== undefined && merged.settings.regions === undefined) {
+      // Only the function's own block can have replaced the stage's regions with a region.
+      throw new InputError(
+        `${merged.fields.name(['region'])}: ${describeValue(merged.settings.region)} cannot be set when the stage lists regions (${fields.name(['regions'])}): every function is released in every region`,
+      );
+    }
+    for (const region of regions ?? [undefined]) {
+      const bucket = merged.settings['s3-bucket'];
+      if (typeof bucket === 'string' && regions !== undefined && regions.length > 1) {
+        throw new InputError(
+          `${merged.fields.name(['s3-bucket'])}: ${describeValue(bucket)} is one bucket for ${regions.length} regions ` +
+            `(S3 code must be in the function's region: use a mapping, {${regions.slice(0, 2).map((r) => `${r}: <bucket>`).join(', ')}})`,
+        );
+      }
+      const unit = build(merged, region);
+      if (name !== undefined) {
+        refuseArnElsewhere(name, unit.region, fields);
+        const artifact = (merged.settings as FunctionBlock).artifact;
+        if (artifact !== undefined) unit.artifact = merged.fields.check(['artifact'], artifact, FUNCTION_SETTINGS.artifact.check);
+        if (unit.artifact !== undefined && unit.image !== undefined) {
+          throw new InputError(
+            `${merged.fields.name(['image'])}: ${describeValue(unit.image)} cannot be used with ${merged.fields.name(['artifact'])} ` +
+              "(a function's code is a .zip or an image, not both)",
+          );
+        }
+      }
+      units.push(names === undefined ? withInputCode(unit, code, fields, region !== undefined) : unit);
+    }
+  }
+
+  if (options.command === 'deploy') {
+    if (names === undefined) {
+      if (code.artifact === undefined && units.some((unit) => unit.image === undefined)) {
+        throw new InputError('artifact: required for command deploy (a .zip file or a directory)');
+      }
+    } else {
+      const missing = [...new Set(units.filter((unit) => unit.artifact === undefined && unit.image === undefined).map((unit) => unit.functionName))];
+      if (missing.length > 0) {
+        throw new InputError(
+          `${fields.name(['functions'])}: ${listNames(missing)} ${missing.length === 1 ? 'has' : 'have'} no artifact or image ` +
+            "(a deploy needs each function's code: set artifact or image in its block)",
+        );
+      }
+    }
+  }
+  return units;
+}
+
+/** The `artifact` and `image` inputs that are set (trimmed); both at once is refused. */
+function inputCode(options: ResolveStageOptions): { artifact?: string; image?: string } {
+  const artifact = options.artifact?.trim() || undefined;
+  const image = options.image?.trim() || undefined;
+  if (artifact !== undefined && image !== undefined) {
+    throw new InputError(
+      `image: ${JSON.stringify(excerpt(image))} cannot be used with the artifact input (a function's code is a .zip or an image, not both)`,
+    );
+  }
+  return { ...(artifact !== undefined && { artifact }), ...(image !== undefined && { image }) };
+}
+
+/** One function's settings with the `image` input over the stage's image; the `artifact` input and a stage's image are refused together. */
+function withInputCode(
+  settings: StageSettings,
+  code: { artifact?: string; image?: string },
+  fields: Fields,
+  spread = false,
+): StageSettings {
+  if (code.image !== undefined) {
+    const at = inputAt('image', code.image);
+    return { ...settings, image: imageIn(imageUri(code.image, at), settings.region, at, spread) };
+  }
+  if (code.artifact !== undefined && settings.image !== undefined) {
+    throw new InputError(
+      `artifact: ${JSON.stringify(excerpt(code.artifact))} cannot be used with ${fields.name(['image'])} (a function's code is a .zip or an image, not both)`,
+    );
+  }
+  return settings;
+}
+
+/** An input's value, for a check's messages: `image: "…" is not …`. */
+function inputAt(name: string, value: string): At {
+  return {
+    name: () => name,
+    fail: (problem) => {
+      throw new InputError(`${name}: ${describeValue(value)} ${problem}`);
+    },
+  };
+}
+
+/** The keys of `functions`, checked like `function`; one function reached twice (by name and by ARN) is refused. */
+function functionNames(functions: Record<string, unknown>, fields: Fields): string[] {
+  const names = Object.keys(functions);
+  if (names.length === 0) {
+    throw new InputError(`${fields.name(['functions'])}: {} lists no function (name at least one, or use function)`);
+  }
+  const seen: Array<{ key: string; id: FunctionId }> = [];
+  for (const key of names) {
+    const at: At = {
+      name: () => fields.name(['functions', key], ['functions']),
+      fail: (problem) => {
+        throw new InputError(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} ${problem}`);
+      },
+    };
+    SETTINGS.function.check(key, at);
+    if (key !== key.trim()) at.fail('is not a Lambda function name or ARN (it has spaces around it)');
+    const id = functionId(key);
+    const twin = seen.find((other) => sameFunction(other.id, id));
+    if (twin !== undefined) {
+      throw new InputError(
+        `${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is listed twice (as ${describeValue(twin.key)} and ${describeValue(key)}): name each function once`,
+      );
+    }
+    seen.push({ key, id });
+  }
+  return names;
+}
+
+interface FunctionId {
+  name: string;
+  account?: string;
+  region?: string;
+}
+
+/** A function name or ARN (partial or full) taken apart. */
+function functionId(key: string): FunctionId {
+  const arn = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:(.+)$/.exec(key);
+  if (arn) return { region: arn[1] ?? '', account: arn[2] ?? '', name: arn[3] ?? '' };
+  const partial = /^(\d{12}):function:(.+)$/.exec(key);
+  if (partial) return { account: partial[1] ?? '', name: partial[2] ?? '' };
+  return { name: key };
+}
+
+/** The same function, as far as the names tell: a part one leaves out (account, region) matches any. */
+function sameFunction(a: FunctionId, b: FunctionId): boolean {
+  const agree = (x?: string, y?: string) => x === undefined || y === undefined || x === y;
+  return a.name === b.name && agree(a.account, b.account) && agree(a.region, b.region);
+}
+
+/** A function named by a full ARN is in the ARN's region: a unit in another region is refused. */
+function refuseArnElsewhere(key: string, region: string | undefined, fields: Fields): void {
+  const arnRegion = functionId(key).region;
+  if (region === undefined || arnRegion === undefined || arnRegion === region) return;
+  throw new InputError(
+    `${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is a function in ${arnRegion}, not ${region} (with regions, name the function rather than its ARN)`,
+  );
+}
+
+/** `regions`: at least one, each a region, none twice. */
+function regionList(regions: string[], fields: Fields): string[] {
+  if (regions.length === 0) throw new InputError(`${fields.name(['regions'])}: [] lists no region (name at least one, or use region)`);
+  const list: string[] = [];
+  regions.forEach((written, index) => {
+    const path: Segment[] = ['regions', index];
+    const at: At = {
+      name: () => fields.name(['regions'], path),
+      fail: (problem) => {
+        throw new InputError(`${fields.name(['regions'], path)}: ${describeValue(written)} ${problem}`);
+      },
+    };
+    const region = regionName(written.trim(), at);
+    if (list.includes(region)) at.fail('is listed twice (name each region once)');
+    list.push(region);
+  });
+  return list;
+}
+
+/**
+ * A setting that is one value or one per region (`s3-bucket`, `image`): the value for `region`,
+ * checked. Every key of a mapping must be a region and every value pass `check`.
+ */
+function regional(
+  value: string | Record<string, string>,
+  key: 's3-bucket' | 'image',
+  region: string | undefined,
+  fields: Fields,
+  check: (text: string, at: At) => string,
+): { value: string; at: At } {
+  if (typeof value === 'string') return { value: fields.check([key], value, check), at: fields.at([key], value) };
+  for (const [name, text] of Object.entries(value)) {
+    const path: Segment[] = [key, name];
+    regionName(name, {
+      name: () => fields.name(path),
+      fail: (problem) => {
+        throw new InputError(`${fields.name(path, [key])}: ${describeValue(name)} ${problem}`);
+      },
+    });
+    fields.check(path, text, check);
+  }
+  const what = key === 's3-bucket' ? 'bucket' : 'image URI';
+  const why = key === 's3-bucket' ? "S3 code must be in the function's region" : "Lambda takes images only from the function's region";
+  if (region === undefined) {
+    throw new InputError(`${fields.name([key])}: a mapping of regions to ${what}s needs the function's region (set region or regions)`);
+  }
+  const picked = Object.hasOwn(value, region) ? value[region] : undefined;
+  if (picked === undefined) {
+    throw new InputError(
+      `${fields.name([key])}: ${describeValue(value)} has no ${what} for region ${JSON.stringify(region)} (${why}: add ${region}: <${what}>)`,
+    );
+  }
+  return { value: fields.check([key, region], picked, check), at: fields.at([key, region], picked) };
+}
+
+/**
+ * An image URI for a function in `region`: Lambda takes images only from the function's region.
+ * With `spread` (one URI for each of the stage's `regions`), the URI names the same repository and
+ * tag or digest in that region's registry, as ECR replication keeps them; else the registry must
+ * be in that region.
+ */
+function imageIn(uri: string, region: string | undefined, at: At, spread = false): string {
+  const image = parseImageUri(uri);
+  const registry = image?.region;
+  if (spread && image !== undefined && region !== undefined && registry !== region) {
+    return uri.replace(`.dkr.ecr.${image.region}.`, `.dkr.ecr.${region}.`);
+  }
+  if (region !== undefined && registry !== undefined && registry !== region) {
+    return at.fail(`is in ${registry}'s registry, and the function is in ${region} (Lambda takes images only from the function's region)`);
+  }
+  return uri;
 }
 
 function buildSettings(
@@ -60,6 +346,8 @@ function buildSettings(
   env: Record<string, string | undefined>,
   hasFile: boolean,
   unsetVariables: 'error' | 'keep',
+  /** One of the stage's `regions`, already checked; else the stage's `region`. */
+  unitRegion?: string,
 ): StageSettings {
   if (s.function === undefined) {
     throw new InputError(
@@ -85,9 +373,14 @@ function buildSettings(
     bakeMs: 0,
   };
 
-  if (s.region !== undefined) settings.region = fields.check(['region'], s.region, SETTINGS.region.check);
+  if (unitRegion !== undefined) settings.region = unitRegion;
+  else if (s.region !== undefined) settings.region = fields.check(['region'], s.region, SETTINGS.region.check);
   const bucket = s['s3-bucket'];
-  if (bucket !== undefined) settings.s3Bucket = fields.check(['s3-bucket'], bucket, SETTINGS['s3-bucket'].check);
+  if (bucket !== undefined) settings.s3Bucket = regional(bucket, 's3-bucket', settings.region, fields, bucketName).value;
+  if (s.image !== undefined) {
+    const image = regional(s.image, 'image', settings.region, fields, imageUri);
+    settings.image = imageIn(image.value, settings.region, image.at, typeof s.image === 'string' && unitRegion !== undefined);
+  }
   if (s.api !== undefined) {
     const id = s.api.id?.trim();
     const apiStage = s.api.stage?.trim();

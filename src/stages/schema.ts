@@ -22,6 +22,35 @@ const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+/**
+ * An Amazon ECR image URI by tag or by digest. The repository name follows ECR's pattern
+ * (CreateRepository: `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`, 2 to 256
+ * characters), a tag Docker's (a word character, then up to 127 of `\w.-`). Lambda does not take
+ * images from ECR's FIPS endpoints (`dkr.ecr-fips.`), so they are not accepted.
+ */
+const IMAGE_RE =
+  /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com(?:\.cn)?\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([\w][\w.-]{0,127})|@(sha256:[a-f0-9]{64}))$/;
+export const IMAGE_HINT =
+  'an ECR image URI (use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<64 hex digits>)';
+
+/** An ECR image URI taken apart: the registry's account and region, the repository, and the tag or the digest. */
+export interface ImageReference {
+  uri: string;
+  account: string;
+  region: string;
+  repository: string;
+  tag?: string;
+  digest?: string;
+}
+
+/** `uri` taken apart, or undefined when it is not an ECR image URI by tag or digest. */
+export function parseImageUri(uri: string): ImageReference | undefined {
+  const match = IMAGE_RE.exec(uri);
+  if (!match) return undefined;
+  const [, account = '', region = '', repository = '', tag, digest] = match;
+  if (repository.length < 2 || repository.length > 256) return undefined;
+  return { uri, account, region, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
 
 /** Where a value was written, for the messages of its check. */
 export interface At {
@@ -134,7 +163,13 @@ export const SETTINGS = {
     return FUNCTION_RE.test(name) ? name : at.fail('is not a Lambda function name or ARN (without a version or alias)');
   }),
   region: setting(str('an AWS region'), matching(REGION_RE, 'is not an AWS region (like us-east-1)')),
-  's3-bucket': setting(str('an S3 bucket name'), matching(BUCKET_RE, 'is not an S3 bucket name')),
+  /** One bucket, or one per region (`{us-east-1: a, eu-west-1: b}`): S3 code must be in the function's region. */
+  's3-bucket': setting(
+    z.union([z.string(), z.record(z.string(), z.string())], {
+      error: 'an S3 bucket name, or a mapping of regions to bucket names',
+    }),
+    (value, at) => (typeof value === 'string' ? bucketName(value, at) : value),
+  ),
   's3-prefix': setting(str()),
   api: setting(apiSchema),
   alias: setting(str('an alias name'), (alias, at) =>
@@ -173,16 +208,75 @@ export const SETTINGS = {
   'max-error-rate': setting(z.union([z.string(), z.number()], { error: ERROR_RATE_HINT })),
   bake: setting(durationValue, durationWithin('a bake time', 0, MAX_WAIT_MS)),
   smoke: setting(smokeSchema),
+  /**
+   * A container-image function's code: an ECR image URI by tag or digest, or one per region
+   * (`{us-east-1: uri, eu-west-1: uri}`): Lambda takes images only from the function's region.
+   */
+  image: setting(
+    z.union([z.string(), z.record(z.string(), z.string())], {
+      error: 'an ECR image URI, or a mapping of regions to image URIs',
+    }),
+    (value, at) => (typeof value === 'string' ? imageUri(value, at) : value),
+  ),
 };
 
-const settingsShape = shapes(SETTINGS);
+/** `s3-bucket` as one bucket name. */
+export const bucketName = matching(BUCKET_RE, 'is not an S3 bucket name');
+/** `image` as one URI, trimmed. */
+export const imageUri = (text: string, at: At): string => {
+  const uri = text.trim();
+  if (uri.includes('.dkr.ecr-fips.')) return at.fail(`is not ${IMAGE_HINT}; Lambda does not take images from ECR's FIPS endpoints`);
+  return parseImageUri(uri) ? uri : at.fail(`is not ${IMAGE_HINT}`);
+};
+/** A region, as a key of `regions`, `s3-bucket` or `image`. */
+export const regionName = SETTINGS.region.check;
+
+/**
+ * The keys of one function's block under `functions`: any stage setting but `function` (the
+ * block's key names the function), and the function's own code, `artifact` or `image`.
+ */
+export const FUNCTION_SETTINGS = {
+  ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function')),
+  /** The function's code: a `.zip` file or a directory, relative to the workspace. */
+  artifact: setting(str('a path to a .zip file or a directory'), (text, at) =>
+    text.trim() === '' ? at.fail('is not a path to a .zip file or a directory') : text.trim(),
+  ),
+} as Omit<typeof SETTINGS, 'function'> & { artifact: Setting<z.ZodString, string> };
+
+/** Keys that a function's block cannot hold, and why: messages say so instead of "unknown key". */
+export const NOT_IN_FUNCTION: Readonly<Record<string, string>> = {
+  function: 'the key under functions is the function name or ARN',
+  functions: 'functions is a key of the stage',
+  regions: 'regions is a key of the stage: every function is released in every region',
+  extends: 'extends is a key of the stage',
+};
+
+/** `dev:` with nothing under it is a stage with the defaults. */
+const emptyIfNull = (value: unknown) => (value === null || value === undefined ? {} : value);
+
+const functionSchema = z.preprocess(
+  emptyIfNull,
+  z.strictObject(shapes(FUNCTION_SETTINGS), { error: 'a mapping of settings' }).partial(),
+);
+
+/**
+ * The keys that release several functions and regions as one (CONTRACT "Beyond one zip on one
+ * function"). `functions` is an alternative to `function`, `regions` to `region`.
+ */
+export const UNIT_SETTINGS = {
+  /** Function name or ARN → that function's own settings (any stage key but `extends`), `artifact` or `image`. */
+  functions: setting(
+    z.record(z.string(), functionSchema, { error: 'a mapping of function names to their settings' }),
+  ),
+  /** The same release in each region, all-or-nothing. */
+  regions: setting(z.array(z.string({ error: 'an AWS region' }), { error: 'a list of AWS regions' })),
+};
+
+const settingsShape = { ...shapes(SETTINGS), ...shapes(UNIT_SETTINGS) };
 const defaultsSchema = z.strictObject(settingsShape, { error: 'a mapping of settings' }).partial();
 const stageSchema = z
   .strictObject({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
   .partial();
-
-/** `dev:` with nothing under it is a stage with the defaults. */
-const emptyIfNull = (value: unknown) => (value === null || value === undefined ? {} : value);
 
 /** The whole file: `defaults` and `stages`. */
 export const fileSchema = z.strictObject(
@@ -202,6 +296,8 @@ export const fileSchema = z.strictObject(
 export type DefaultsBlock = z.output<typeof defaultsSchema>;
 /** One stage's block under `stages`, as written. */
 export type StageBlock = z.output<typeof stageSchema>;
+/** One function's block under `functions`, as written. */
+export type FunctionBlock = z.output<typeof functionSchema>;
 /** A `smoke` block, as written. */
 export type SmokeBlock = z.output<typeof smokeSchema>;
 /** A parsed, structurally valid stages file. */

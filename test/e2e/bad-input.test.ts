@@ -445,6 +445,59 @@ const CASES: Case[] = [
     inputs: { command: 'rollback', stage: 'prod', artifact: '' },
     message: 'stage: "prod" has no release to roll back (alias prod of notes-api does not exist)',
   },
+
+  // --- several functions, regions and images (issue 14) ----------------------------------------
+  {
+    name: 'a functions map with the artifact input',
+    stages: stagesFile({ dev: 'functions:\n  notes-api: { artifact: build/function.zip }\n  notes-worker: { artifact: build/function.zip }' }),
+    message:
+      'artifact: "build/function.zip" cannot be used with a stage that lists functions (stages.dev.functions): each function names its own artifact or image',
+  },
+  {
+    name: 'a function listed twice, by name and by ARN',
+    stages: stagesFile({
+      dev: 'functions:\n  notes-api: { artifact: build/function.zip }\n  "arn:aws:lambda:us-east-1:123456789012:function:notes-api": { artifact: build/function.zip }',
+    }),
+    inputs: { artifact: '' },
+    message:
+      'stages.dev.functions: "arn:aws:lambda:us-east-1:123456789012:function:notes-api" is listed twice (as "notes-api" and "arn:aws:lambda:us-east-1:123456789012:function:notes-api"): name each function once',
+  },
+  {
+    name: 'a deploy of functions, one without an artifact',
+    stages: stagesFile({ dev: 'functions:\n  notes-api: { artifact: build/function.zip }\n  notes-worker: { memory-size: 256 }' }),
+    inputs: { artifact: '' },
+    message: "stages.dev.functions: notes-worker has no artifact or image (a deploy needs each function's code: set artifact or image in its block)",
+  },
+  {
+    name: 'function-name with a functions map',
+    stages: stagesFile({ dev: 'functions:\n  notes-api: { artifact: build/function.zip }' }),
+    inputs: { artifact: '', 'function-name': FN },
+    message: 'function-name: "notes-api" cannot be used with a stage that lists functions (stages.dev.functions); change the stages file instead',
+  },
+  {
+    name: 'one bucket for two regions',
+    stages: stagesFile({ dev: 'regions: [us-east-1, eu-west-1]' }),
+    message:
+      "defaults.s3-bucket: \"notes-artifacts\" is one bucket for 2 regions (S3 code must be in the function's region: use a mapping, {us-east-1: <bucket>, eu-west-1: <bucket>})",
+  },
+  {
+    name: 'a bucket mapping without the region',
+    stages: stagesFile({ bucket: false, dev: 'regions: [us-east-1, eu-west-1]\ns3-bucket: { us-east-1: notes-artifacts }' }),
+    message:
+      'stages.dev.s3-bucket: {"us-east-1":"notes-artifacts"} has no bucket for region "eu-west-1" (S3 code must be in the function\'s region: add eu-west-1: <bucket>)',
+  },
+  {
+    name: 'an image input that is not an ECR image URI',
+    inputs: { artifact: '', image: 'docker.io/library/notes:latest' },
+    message:
+      'image: "docker.io/library/notes:latest" is not an ECR image URI (use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<64 hex digits>)',
+  },
+  {
+    name: 'the artifact and image inputs together',
+    inputs: { image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/notes:v1' },
+    message:
+      'image: "123456789012.dkr.ecr.us-east-1.amazonaws.com/notes:v1" cannot be used with the artifact input (a function\'s code is a .zip or an image, not both)',
+  },
 ];
 
 /** What the step said with `::error::`, the runner's escaping (%25, %0D, %0A) undone. */

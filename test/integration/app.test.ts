@@ -162,8 +162,10 @@ describe("app: a stage's life through runCommand", () => {
 
   it('loadConfig and resolveSettings read the stages file from the workspace', async () => {
     const env = environment();
-    const file = await loadConfig(inputs('prod'), env);
-    const settings = resolveSettings(inputs('prod'), file, env);
+    // A deploy names its code (resolving refuses one without): the artifact is not read here.
+    const input = inputs('prod', { artifact: 'build/function.zip' });
+    const file = await loadConfig(input, env);
+    const settings = resolveSettings(input, file, env);
     expect(settings).toMatchObject({
       stage: 'prod',
       functionName: FN,

@@ -20,12 +20,10 @@ type ActionParser = typeof import('@actions/workflow-parser/actions/index');
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-/** The names CONTRACT.md fixes (shared/CONTRACT.md, "Inputs" and "Outputs"). */
+/** The names CONTRACT.md fixes (shared/CONTRACT.md, "Inputs" and "Outputs"; `image` from "Beyond one zip on one function"). */
 const CONTRACT_INPUTS = [
   'stage', 'command', 'artifact', 'config', 'promote-from', 'to-version', 'function-name', 'alias',
-  'region', 's3-bucket', 'log-level', 'smoke-url', 'github-token', 'dry-run', 'force',
-  // "Beyond one zip on one function": input `image` overrides a function's image.
-  'image',
+  'region', 's3-bucket', 'log-level', 'smoke-url', 'github-token', 'dry-run', 'force', 'image',
 ];
 const CONTRACT_OUTPUTS = ['status', 'version', 'previous-version', 'code-sha256', 'alias-arn', 'release'];
 
