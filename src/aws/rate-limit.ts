@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). A release of several
  * functions runs every function at once (release/group.ts), so its Lambda client in each region
  * sends through one limiter: at most `perSecond` such requests in any second, each attempt of the
- * SDK's retries counted. The default, 10, leaves room for whatever else the account runs.
+ * SDK's retries counted, as they arrive at Lambda. The default, 10, leaves room for whatever else the account runs.
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LambdaClient } from '@aws-sdk/client-lambda';
@@ -15,10 +15,19 @@ const UNCOUNTED = new Set(['GetFunctionCommand', 'GetPolicyCommand', 'InvokeComm
 
 export const CONTROL_PLANE_REQUESTS_PER_SECOND = 10;
 
-/** At most `perSecond` acquisitions in any window of one second, in the order asked (a sliding window). */
+/**
+ * At most `perSecond` requests in any second, as Lambda counts them (on arrival): a request may go
+ * when fewer than `perSecond` are in flight or were answered within the last second. A request
+ * arrives before it is answered, so any `perSecond` + 1 requests in a row arrive at least a second
+ * apart, however long each took to get there. Requests go in the order they asked.
+ */
 export class RequestRateLimiter {
-  private readonly sent: number[] = [];
+  /** When each request answered within the last second was answered. */
+  private readonly answered: number[] = [];
+  private inFlight = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Resolved when a request in flight is answered. */
+  private wake: () => void = () => undefined;
 
   constructor(
     private readonly perSecond: number = CONTROL_PLANE_REQUESTS_PER_SECOND,
@@ -28,21 +37,32 @@ export class RequestRateLimiter {
     if (!Number.isInteger(perSecond) || perSecond < 1) throw new Error(`a request rate must be a whole number of at least 1, not ${perSecond}`);
   }
 
-  /** Resolves when a request may be sent now. */
-  acquire(): Promise<void> {
+  /** Resolves when a request may be sent now, with the function to call once it is answered (or failed). */
+  acquire(): Promise<() => void> {
     const turn = this.queue.then(async () => {
       for (;;) {
         const t = this.now();
-        while (this.sent.length > 0 && (this.sent[0] ?? 0) <= t - 1000) this.sent.shift();
-        const oldest = this.sent[0];
-        if (this.sent.length < this.perSecond || oldest === undefined) {
-          this.sent.push(t);
-          return;
+        while (this.answered.length > 0 && (this.answered[0] ?? 0) <= t - 1000) this.answered.shift();
+        if (this.inFlight + this.answered.length < this.perSecond) {
+          this.inFlight++;
+          let released = false;
+          return () => {
+            if (released) return;
+            released = true;
+            this.inFlight--;
+            this.answered.push(this.now());
+            this.wake();
+          };
         }
-        await this.sleep(oldest + 1000 - t + 1);
+        const oldest = this.answered[0];
+        const answeredOne = new Promise<void>((resolve) => (this.wake = resolve));
+        await (oldest === undefined ? answeredOne : Promise.race([answeredOne, this.sleep(oldest + 1000 - t + 1)]));
       }
     });
-    this.queue = turn.catch(() => undefined);
+    this.queue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return turn;
   }
 }
@@ -51,8 +71,13 @@ export class RequestRateLimiter {
 export function limitControlPlane(client: LambdaClient, limiter: RequestRateLimiter): void {
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (!UNCOUNTED.has(context.commandName ?? '')) await limiter.acquire();
-      return next(args);
+      if (UNCOUNTED.has(context.commandName ?? '')) return next(args);
+      const answered = await limiter.acquire();
+      try {
+        return await next(args);
+      } finally {
+        answered();
+      }
     },
     // In the finalize step below the SDK's retry middleware: every attempt is counted.
     { step: 'finalizeRequest', priority: 'low', name: 'stageDeployControlPlaneRate' },
