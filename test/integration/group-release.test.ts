@@ -316,12 +316,13 @@ describe("a stage of ten functions and Lambda's control-plane rate", () => {
 
   /** The most requests that count against the quota (all but GetFunction and Invoke) that reached the proxy within any one second. */
   function peakPerSecond(): number {
-    const calls = proxy.calls.filter((c) => c.service === 'lambda' && !['GetFunction', 'Invoke', 'DownloadCode'].includes(c.operation)).sort((a, b) => a.startedAt - b.startedAt);
-    const times = calls.map((c) => c.startedAt);
+    const times = proxy.calls
+      .filter((c) => c.service === 'lambda' && !['GetFunction', 'Invoke', 'DownloadCode'].includes(c.operation))
+      .map((c) => c.startedAt)
+      .sort((a, b) => a - b);
     let peak = 0;
     for (let i = 0, j = 0; i < times.length; i++) {
       while ((times[i] as number) - (times[j] as number) >= 1000) j++;
-      if (i - j + 1 > peak && process.env.DEBUG_RATE) console.log(calls.slice(j, i + 1).map((c) => `${c.startedAt} ${c.operation} ${c.status}`).join('\n'));
       peak = Math.max(peak, i - j + 1);
     }
     return peak;
@@ -346,7 +347,6 @@ describe("a stage of ten functions and Lambda's control-plane rate", () => {
     const counted = proxy.calls.filter((c) => c.service === 'lambda' && !['GetFunction', 'Invoke'].includes(c.operation)).length;
     // Enough requests that, unbounded, they would come far faster than 15 a second against moto.
     expect(counted).toBeGreaterThan(60);
-    expect([firstPeak, peakPerSecond()]).toEqual([expect.any(Number), expect.any(Number)]);
     expect(Math.max(firstPeak, peakPerSecond())).toBeLessThanOrEqual(10);
   }, 120_000);
 });
