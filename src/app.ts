@@ -9,6 +9,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 
 import { deployImage, describeImage, resolveImage } from './artifact/image.js';
 import { prepareArtifact } from './artifact/package.js';
+import type { Artifact, ImageCode } from './model/lambda.js';
+import { RequestRateLimiter } from './aws/rate-limit.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
 import { deploy } from './commands/deploy.js';
@@ -18,15 +20,18 @@ import { stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
 import type { Clock, DeploymentTracker, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore } from './model/ports.js';
 import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
-import type { ActionInputs, RunContext, StageSettings } from './model/settings.js';
+import type { ActionInputs, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
+import { GroupStopped, groupStateStore, ReleaseGroup } from './release/group.js';
+import { groupRollbackTargets, recordUnchanged } from './release/group-history.js';
+import { formatHistory, parseHistory, recordedCommit, type HistoryEntry } from './release/history.js';
 import { housekeeping } from './release/housekeeping.js';
 import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { plainText } from './report/markdown.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
-import { resolveStage, resolveStageUnits } from './stages/resolve.js';
+import { resolveStage, resolveStageUnits, type ResolveStageOptions } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
 
 /** Everything a run takes from its surroundings, read once by src/action. */
@@ -76,9 +81,9 @@ export async function loadConfig(inputs: ActionInputs, environment: RunEnvironme
   return loadStagesFile(path, inputs.configRequired, inputs.config);
 }
 
-/** The stage the inputs name: stages file (when there is one) with the inputs over it. */
-export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageSettings {
-  return resolveStage({
+/** How the inputs name a stage: the stages file (when there is one) with the inputs over it. */
+function stageOptions(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): ResolveStageOptions {
+  return {
     ...(file !== undefined && { file }),
     fileName: inputs.config,
     stage: inputs.stage,
@@ -90,18 +95,36 @@ export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefin
     ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
     ...(inputs.image !== undefined && { image: inputs.image }),
     command: inputs.command,
-  });
+  };
 }
 
+/** The stage the inputs name (its first unit, for a stage of several functions or regions). */
+export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageSettings {
+  return resolveStage(stageOptions(inputs, file, environment));
+}
+
+/** Every unit of the stage the inputs name (stages/resolve.ts resolveStageUnits): one for a plain stage. */
+export function resolveUnits(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageUnit[] {
+  return resolveStageUnits(stageOptions(inputs, file, environment));
+}
+
+/**
+ * Carry out the command on the stage: `target` is its one unit (its settings), or every unit
+ * (resolveUnits). Several units are released as one (runGroup below); one is released as it
+ * always was.
+ */
 export async function runCommand(
   inputs: ActionInputs,
   file: StagesFile | undefined,
-  settings: StageSettings,
+  target: StageSettings | readonly StageUnit[],
   environment: RunEnvironment,
   ports: RunPorts,
 ): Promise<RunOutcome> {
+  const units: readonly StageUnit[] = Array.isArray(target) ? target : [target as StageSettings];
+  const settings = units[0];
+  if (settings === undefined) throw new Error('a stage without units');
   const { log, clock } = ports;
-  const gateways = new GatewayCache(environment, log);
+  const gateways = new GatewayCache(environment, log, units.length > 1);
 
   if (inputs.command === 'status') {
     const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
@@ -125,6 +148,8 @@ export async function runCommand(
     await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
     return { kind: 'status', settings, stages };
   }
+
+  if (units.length > 1) return runGroup(inputs, file, units, environment, ports, gateways);
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
   let tracker: DeploymentTracker | undefined;
@@ -212,6 +237,35 @@ function deploymentDescription(result: ReleaseResult | undefined, settings: Stag
   return plainText(`${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`);
 }
 
+/**
+ * A deploy's code for one unit: its container image, the tag resolved to its digest once (ECR)
+ * before any change, or its artifact packaged (once per path when several units share one).
+ */
+async function deployCode(
+  unit: StageUnit,
+  inputs: ActionInputs,
+  deps: ReleaseDeps,
+  workDir: string,
+  environment: RunEnvironment,
+  artifacts = new Map<string, Promise<Artifact>>(),
+): Promise<Artifact | ImageCode> {
+  const image = deployImage(inputs, unit);
+  if (image !== undefined && deps.images !== undefined) {
+    const code = await resolveImage('image', image, unit.region || environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined, deps.images);
+    deps.log.info(describeImage(code));
+    return code;
+  }
+  const path = unit.artifact ?? inputs.artifact ?? '';
+  let prepared = artifacts.get(path);
+  if (prepared === undefined) {
+    prepared = prepareArtifact(path, { workDir, baseDir: environment.workspace });
+    artifacts.set(path, prepared);
+  }
+  const artifact = await prepared;
+  deps.log.info(`Artifact ${path}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
+  return artifact;
+}
+
 async function releaseCommand(
   inputs: ActionInputs,
   file: StagesFile | undefined,
@@ -222,16 +276,7 @@ async function releaseCommand(
   switch (inputs.command) {
     case 'deploy': {
       if (deps.workDir === undefined) throw new Error('no work directory');
-      // A container-image function: the tag resolved to its digest once (ECR), before any change.
-      const image = deployImage(inputs, settings);
-      if (image !== undefined && deps.images !== undefined) {
-        const code = await resolveImage('image', image, settings.region || environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined, deps.images);
-        deps.log.info(describeImage(code));
-        return deploy(settings, code, deps, environment.context);
-      }
-      const artifact = await prepareArtifact(inputs.artifact ?? '', { workDir: deps.workDir, baseDir: environment.workspace });
-      deps.log.info(`Artifact ${inputs.artifact}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
-      return deploy(settings, artifact, deps, environment.context);
+      return deploy(settings, await deployCode(settings, inputs, deps, deps.workDir, environment), deps, environment.context);
     }
     case 'promote': {
       const from = inputs.promoteFrom ?? '';
@@ -290,6 +335,8 @@ class GatewayCache {
     private readonly environment: RunEnvironment,
     /** Where the Lambda gateway says that it waits on Lambda. */
     private readonly log?: Log,
+    /** A release of several units: each region's Lambda requests go through one limiter (aws/rate-limit.ts). */
+    private readonly limited = false,
   ) {}
 
   region(region: string | undefined): RegionServices {
@@ -304,6 +351,7 @@ class GatewayCache {
       found = new RegionServices(
         { ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) },
         log === undefined ? {} : { progress: (message) => log.info(message) },
+        this.limited ? new RequestRateLimiter() : undefined,
       );
       this.byRegion.set(key, found);
     }
@@ -347,11 +395,13 @@ export interface CleanUpTarget {
  */
 export async function cleanUp(
   savedState: string,
-  target: CleanUpTarget,
+  target: CleanUpTarget | readonly CleanUpTarget[],
   log: Log,
   lambdaFor: (region: string | undefined) => LambdaGateway = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda,
 ): Promise<CleanUpOutcome> {
   if (!savedState) return 'no shift in progress';
+  if (savedState.trimStart().startsWith('[') || Array.isArray(target)) return cleanUpUnits(savedState, Array.isArray(target) ? target : [target], log, lambdaFor);
+  const single = target as CleanUpTarget;
   let state: RolloutState;
   try {
     const parsed: unknown = JSON.parse(savedState);
@@ -361,10 +411,10 @@ export async function cleanUp(
     log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the alias by hand.');
     return 'failed';
   }
-  if (state.functionName !== target.functionName || state.alias !== target.alias || (state.region ?? '') !== (target.region ?? '')) {
+  if (state.functionName !== single.functionName || state.alias !== single.alias || (state.region ?? '') !== (single.region ?? '')) {
     log.warn(
       `stage-deploy post: the saved rollout state names alias ${state.alias} of ${state.functionName}${state.region ? ` in ${state.region}` : ''}, ` +
-        `not this step's alias ${target.alias} of ${target.functionName}${target.region ? ` in ${target.region}` : ''}; nothing was changed.`,
+        `not this step's alias ${single.alias} of ${single.functionName}${single.region ? ` in ${single.region}` : ''}; nothing was changed.`,
     );
     return 'refused';
   }
@@ -378,4 +428,430 @@ export async function cleanUp(
     );
     return 'failed';
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A release of several units (issue 14): every function of the stage in every region, as one.
+
+/** How a unit is named in the log, the group and its messages: `notes-api`, or `notes-api (eu-west-1)` in a stage of several regions. */
+export function unitName(unit: StageUnit, units: readonly StageUnit[]): string {
+  const regions = new Set(units.map((u) => u.region ?? ''));
+  return regions.size > 1 ? `${unit.functionName} (${unit.region ?? 'default region'})` : unit.functionName;
+}
+
+/** What one unit's run came to: its result, or what it threw (before anything of it changed). */
+type UnitRun = { unit: StageUnit; name: string; services: RegionServices } & ({ result: ReleaseResult } | { thrown: unknown });
+
+/**
+ * Release every unit as one (release/group.ts): each unit's command runs at once with the others,
+ * meeting them at `change`, `shift`, each step and `done`; a failure anywhere fails them all, and
+ * every alias that moved goes back. Bad input in any unit is refused before anything changes in
+ * any. One GitHub deployment for the stage. `result` is the first unit's, in its failed form when
+ * the release failed elsewhere.
+ */
+async function runGroup(
+  inputs: ActionInputs,
+  file: StagesFile | undefined,
+  units: readonly StageUnit[],
+  environment: RunEnvironment,
+  ports: RunPorts,
+  gateways: GatewayCache,
+): Promise<RunOutcome> {
+  const { log, clock } = ports;
+  const names = units.map((unit) => unitName(unit, units));
+  const twice = names.find((name, i) => names.indexOf(name) !== i);
+  if (twice !== undefined) throw new InputError(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
+  const first = units[0] as StageUnit;
+  const command = inputs.command;
+  if (command === 'status') throw new Error('status is not a release');
+
+  // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
+  const plans = await groupPlans(inputs, file, units, names, environment, gateways);
+
+  const group = new ReleaseGroup(names, ports.signal);
+  const stateFor = ports.state === undefined ? undefined : groupStateStore(ports.state);
+  const releasedAt = Math.floor(clock.now() / 1000);
+  const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
+  const artifacts = new Map<string, Promise<Artifact>>();
+  let tracker: DeploymentTracker | undefined;
+  let begun: Promise<void> | undefined;
+  const beginDeployment = () =>
+    (begun ??= (async () => {
+      if (inputs.githubToken === undefined) {
+        log.info('No github-token: deployment statuses skipped.');
+        return;
+      }
+      tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+      await tracker?.begin({
+        environment: first.stage,
+        ref: environment.context.commit || 'HEAD',
+        description: plainText(`stage-deploy ${command} to ${first.stage} (${units.length} functions)`),
+        ...(first.smoke !== undefined && { environmentUrl: first.smoke.url }),
+        payload: {
+          stage: first.stage,
+          command,
+          functions: units.map((u) => ({ function: u.functionName, alias: u.alias, ...(u.region !== undefined && { region: u.region }) })),
+        },
+      });
+    })());
+
+  const runUnit = async (unit: StageUnit, index: number): Promise<UnitRun> => {
+    const name = names[index] ?? unit.functionName;
+    const member = group.member(name);
+    const services = gateways.region(unit.region);
+    const unitLog = prefixedLog(log, name);
+    try {
+      const gated = unit.alarms.length > 0 || unit.maxErrorRate !== undefined;
+      const metrics = gated && command !== 'rollback' ? await services.metrics() : undefined;
+      if (metrics !== undefined) await checkAlarmsExist(unit, metrics);
+      const deps: ReleaseDeps = {
+        lambda: services.lambda,
+        ...(unit.s3Bucket !== undefined && { store: await services.store() }),
+        smoke: new HttpSmokeChecker({ clock }),
+        log: unitLog,
+        clock,
+        workDir,
+        dryRun: inputs.dryRun,
+        ...(metrics !== undefined && { metrics }),
+        force: inputs.force,
+        signal: member.signal,
+        ...(stateFor !== undefined && { state: stateFor(name) }),
+        ...(environment.timing.gateIntervalMs !== undefined && { gateIntervalMs: environment.timing.gateIntervalMs }),
+        images: services.images,
+        group: member,
+        releasedAt,
+        beforeChange: async () => {
+          await member.arrive('change');
+          await beginDeployment();
+        },
+      };
+      const plan = plans[index];
+      let result: ReleaseResult;
+      if (command === 'deploy') {
+        result = await deploy(unit, await deployCode(unit, inputs, deps, workDir, environment, artifacts), deps, environment.context);
+      } else if (command === 'promote') {
+        if (plan?.kind !== 'promote') throw new Error('no source for the promote');
+        result = await promote(plan.source, unit, deps, environment.context);
+      } else {
+        if (plan?.kind !== 'rollback') throw new Error('no target for the rollback');
+        result = plan.unchanged !== undefined ? plan.unchanged : await rollback(unit, undefined, deps, plan.to);
+      }
+      if (!isSuccess(result)) member.fail('error' in result ? result.error : statusOf(result));
+      return { unit, name, services, result };
+    } catch (thrown) {
+      member.fail(thrown instanceof GroupStopped ? thrown.reason : errorMessage(thrown));
+      return { unit, name, services, thrown };
+    } finally {
+      member.leave();
+    }
+  };
+
+  let results: { settings: StageUnit; result: ReleaseResult }[] | undefined;
+  try {
+    const runs = await Promise.all(units.map((unit, i) => runUnit(unit, i)));
+    // Refused (bad input, a missing function) before anything changed anywhere: the step fails with that one message.
+    const refused = runs.find((r) => 'thrown' in r && !(r.thrown instanceof GroupStopped));
+    const nothingChanged = runs.every((r) => 'thrown' in r || r.result.kind === 'unchanged' || r.result.kind === 'dry-run');
+    if (refused !== undefined && 'thrown' in refused && nothingChanged) {
+      const error = refused.thrown;
+      if (error instanceof InputError && !error.message.includes(refused.name)) throw new InputError(`${refused.name}: ${error.message}`);
+      throw error;
+    }
+    const failed = group.failed;
+    results = await Promise.all(
+      runs.map(async (run) => {
+        let result = 'thrown' in run ? stoppedResult(command, run.unit, run.thrown) : run.result;
+        result = await afterRelease(result, run, failed?.unit === run.name, environment, ports);
+        return { settings: run.unit, result };
+      }),
+    );
+    if (failed === undefined) await recordInUnchanged(results, runs, command, environment, releasedAt, log);
+    const firstResult = results[0]?.result;
+    if (firstResult === undefined) throw new Error('a stage without units');
+    const rolledBack = results.some((r) => r.result.kind === 'reverted' || r.result.kind === 'stranded');
+    const result = failed === undefined ? firstResult : groupFailedForm(firstResult, `${failed.unit} failed: ${failed.reason}`, rolledBack);
+    return { kind: 'release', settings: first, result, units: [{ settings: first, result }, ...results.slice(1)] };
+  } finally {
+    if (tracker !== undefined) {
+      const ok = results !== undefined && group.failed === undefined && results.every((r) => isSuccess(r.result));
+      await tracker.end({
+        state: ok ? 'success' : 'failure',
+        description: plainText(
+          group.failed !== undefined
+            ? `${group.failed.unit} failed: ${group.failed.reason}`
+            : results === undefined
+              ? 'stage-deploy did not finish'
+              : `${command}: ${results.map((r) => `${r.settings.functionName} → ${('version' in r.result ? r.result.version : undefined) ?? '—'}`).join(', ')}`,
+        ),
+        ...(first.smoke !== undefined && { environmentUrl: first.smoke.url }),
+      });
+    }
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+/** Each unit's log lines, prefixed with the unit (several run at once). */
+function prefixedLog(log: Log, name: string): Log {
+  return {
+    info: (message) => log.info(`[${name}] ${message}`),
+    warn: (message) => log.warn(`[${name}] ${message}`),
+    error: (message) => log.error(`[${name}] ${message}`),
+  };
+}
+
+type GroupPlan = { kind: 'deploy' } | { kind: 'promote'; source: StageSettings } | { kind: 'rollback'; to: string; unchanged?: ReleaseResult };
+
+/**
+ * What the units of a promote or rollback need from each other, read and checked before any unit
+ * starts: a promote takes each function (in its region) from the same function of the source
+ * stage; a rollback returns every function to the stage's previous release (group-history.ts).
+ */
+async function groupPlans(
+  inputs: ActionInputs,
+  file: StagesFile | undefined,
+  units: readonly StageUnit[],
+  names: string[],
+  environment: RunEnvironment,
+  gateways: GatewayCache,
+): Promise<GroupPlan[]> {
+  const first = units[0] as StageUnit;
+  if (inputs.command === 'promote') {
+    const from = inputs.promoteFrom ?? '';
+    const sources = resolveOtherUnits(inputs, file, from, environment);
+    return units.map((unit) => {
+      const source = sources.find((s) => s.functionName === unit.functionName && (s.region ?? '') === (unit.region ?? ''));
+      if (source === undefined) {
+        throw new InputError(
+          `promote-from: stage ${JSON.stringify(from)} has no function ${unit.functionName}${unit.region !== undefined ? ` in ${unit.region}` : ''} to promote to ${unit.stage}`,
+        );
+      }
+      return { kind: 'promote', source };
+    });
+  }
+  if (inputs.command !== 'rollback') return units.map(() => ({ kind: 'deploy' }));
+  if (inputs.toVersion !== undefined) {
+    throw new InputError(
+      `to-version: ${JSON.stringify(inputs.toVersion)} names one version, and stage ${first.stage} releases ${units.length} functions (${names.join(', ')}); ` +
+        'a plain rollback returns every one of them to the stage\'s previous release',
+    );
+  }
+  const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region).lambda.getAlias(unit.functionName, unit.alias)));
+  const histories = aliases.map((alias, i) => {
+    const unit = units[i] as StageUnit;
+    if (alias === undefined) {
+      throw new InputError(`stage: ${JSON.stringify(unit.stage)} has no release of ${names[i] ?? unit.functionName} to roll back (alias ${unit.alias} does not exist)`);
+    }
+    return { current: alias.version, history: parseHistory(alias.description) };
+  });
+  const targets = groupRollbackTargets(histories);
+  if (targets === undefined) {
+    throw new InputError(`stage: ${JSON.stringify(first.stage)} has no earlier release recorded for all of its functions (${names.join(', ')}); nothing was rolled back`);
+  }
+  return units.map((unit, i) => {
+    const to = (targets[i] as HistoryEntry).version;
+    const alias = aliases[i];
+    const stays = alias !== undefined && alias.version === to && Object.keys(alias.weights).length === 0;
+    if (!stays) return { kind: 'rollback', to };
+    // This function ran the same version in both releases: it does not move (its history still records the rollback).
+    const unchanged: ReleaseResult = {
+      kind: 'unchanged',
+      command: 'rollback',
+      stage: unit.stage,
+      functionName: unit.functionName,
+      alias: unit.alias,
+      previousVersion: to,
+      version: to,
+      aliasArn: alias.arn,
+      steps: [],
+      durationMs: 0,
+      settingsChanged: [],
+    };
+    return { kind: 'rollback', to, unchanged };
+  });
+}
+
+/** The units of another stage (a promote's source), without the inputs that override the stage acted on. */
+function resolveOtherUnits(inputs: ActionInputs, file: StagesFile | undefined, stage: string, environment: RunEnvironment): StageUnit[] {
+  try {
+    return resolveStageUnits({
+      ...(file !== undefined && { file }),
+      fileName: inputs.config,
+      stage,
+      overrides: {},
+      env: environment.env,
+      unsetVariables: 'keep',
+    });
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(error.message.replace(/^stage:/, 'promote-from:'));
+    throw error;
+  }
+}
+
+/** A unit that stopped before it had a result (at `change`, since another unit was refused or failed): nothing of it changed. */
+function stoppedResult(command: ReleaseCommand, unit: StageUnit, thrown: unknown): ReleaseResult {
+  return {
+    kind: 'not-shifted',
+    command,
+    stage: unit.stage,
+    functionName: unit.functionName,
+    alias: unit.alias,
+    steps: [],
+    durationMs: 0,
+    error: `${unit.stage}: ${errorMessage(thrown)}; nothing of ${unit.functionName} was changed`,
+    settingsChanged: [],
+  };
+}
+
+/** The diagnosis of the unit that failed the release, or the housekeeping of a unit released. */
+async function afterRelease(result: ReleaseResult, run: UnitRun, culprit: boolean, environment: RunEnvironment, ports: RunPorts): Promise<ReleaseResult> {
+  const { clock } = ports;
+  const log = prefixedLog(ports.log, run.name);
+  const settings = run.unit;
+  try {
+    if ((result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') && culprit && result.candidateVersion !== undefined) {
+      const until = new Date(clock.now());
+      const diagnosis = await diagnose(
+        { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
+        {
+          logs: await run.services.logReader(),
+          metrics: await run.services.metrics(),
+          log,
+          clock,
+          ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+        },
+      );
+      return { ...result, diagnosis };
+    }
+    if (result.kind === 'released' && result.command !== 'rollback') {
+      const report = await housekeeping(
+        settings,
+        { lambda: run.services.lambda, ...(settings.logRetentionDays !== undefined && { logs: await run.services.logGroups() }) },
+        log,
+      );
+      return { ...result, housekeeping: report };
+    }
+  } catch (error) {
+    log.warn(`after the release: ${errorMessage(error)}`);
+  }
+  return result;
+}
+
+/**
+ * One history for the release (group-history.ts): when some unit was released, every unit it left
+ * unchanged records the release too, with a description-only UpdateAlias conditional on the alias
+ * as read. Failing that is a warning: the release itself stands.
+ */
+async function recordInUnchanged(
+  results: { settings: StageUnit; result: ReleaseResult }[],
+  runs: UnitRun[],
+  command: ReleaseCommand,
+  environment: RunEnvironment,
+  releasedAt: number,
+  log: Log,
+): Promise<void> {
+  if (!results.some((r) => r.result.kind === 'released')) return;
+  const commit = results.find((r) => r.result.kind === 'released')?.result.commit ?? recordedCommit(environment.context.commit.slice(0, 7));
+  await Promise.all(
+    results.map(async ({ settings, result }, i) => {
+      const run = runs[i];
+      if (result.kind !== 'unchanged' || run === undefined) return;
+      const lambda = run.services.lambda;
+      try {
+        const alias = await lambda.getAlias(settings.functionName, settings.alias);
+        if (alias === undefined || Object.keys(alias.weights).length > 0) return;
+        const history = parseHistory(alias.description);
+        const entries = recordUnchanged(history, alias.version, { version: alias.version, commit, releasedAt }, command === 'rollback' ? 'return' : 'record');
+        await lambda.updateAlias(settings.functionName, settings.alias, {
+          version: alias.version,
+          weights: {},
+          description: formatHistory(entries),
+          ...(alias.revisionId !== undefined && { revisionId: alias.revisionId }),
+        });
+      } catch (error) {
+        prefixedLog(log, run.name).warn(`could not record the release in alias ${settings.alias}'s history: ${errorMessage(error)}`);
+      }
+    }),
+  );
+}
+
+/**
+ * The first unit's result when the release failed in another unit: a result that says the stage
+ * failed (status `rolled-back` when some alias was put back, else `failed`), with the failure's
+ * reason. A result that is a failure already stays as it is.
+ */
+export function groupFailedForm(result: ReleaseResult, failure: string, rolledBack: boolean): ReleaseResult {
+  if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') return result;
+  const error = `${result.stage}: ${failure}; ${result.functionName} stays on ${result.version ?? 'nothing'}`;
+  const base = {
+    command: result.command,
+    stage: result.stage,
+    functionName: result.functionName,
+    alias: result.alias,
+    ...(result.commit !== undefined && { commit: result.commit }),
+    ...(result.previousVersion !== undefined && { previousVersion: result.previousVersion }),
+    steps: result.steps,
+    durationMs: result.durationMs,
+    settingsChanged: 'settingsChanged' in result ? result.settingsChanged : [],
+    error,
+    ...(result.version !== undefined && { version: result.version }),
+    ...(result.codeSha256 !== undefined && { codeSha256: result.codeSha256 }),
+    ...(result.aliasArn !== undefined && { aliasArn: result.aliasArn }),
+  };
+  if (rolledBack && result.version !== undefined) return { ...base, kind: 'reverted', candidateVersion: result.version };
+  return { ...base, kind: 'not-shifted' };
+}
+
+/**
+ * The post step of a release of several units: the saved state is a list (release/group.ts
+ * groupStateStore), one shift in progress per unit. Every entry must be one of the stage's own
+ * units (`targets`, resolved from the post step's own inputs), or nothing at all is changed; then
+ * every alias is put back at once, each only when it is as its shift left it (leftover.ts).
+ */
+async function cleanUpUnits(
+  savedState: string,
+  targets: readonly CleanUpTarget[],
+  log: Log,
+  lambdaFor: (region: string | undefined) => LambdaGateway,
+): Promise<CleanUpOutcome> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(savedState);
+  } catch {
+    parsed = undefined;
+  }
+  const states: RolloutState[] | undefined = Array.isArray(parsed) ? parsed.filter(isRolloutState) : isRolloutState(parsed) ? [parsed] : undefined;
+  if (states === undefined || (Array.isArray(parsed) && states.length !== parsed.length)) {
+    log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the aliases by hand.');
+    return 'failed';
+  }
+  if (states.length === 0) return 'no shift in progress';
+  const own = (state: RolloutState) =>
+    targets.some((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''));
+  const foreign = states.filter((state) => !own(state));
+  if (foreign.length > 0) {
+    const named = foreign.map((s) => `alias ${s.alias} of ${s.functionName}${s.region ? ` in ${s.region}` : ''}`).join(', ');
+    log.warn(`stage-deploy post: the saved rollout state names ${named}, not one of this step's aliases; nothing was changed.`);
+    return 'refused';
+  }
+  const keys = states.map((s) => `${s.region ?? ''}/${s.functionName}/${s.alias}`);
+  if (new Set(keys).size !== keys.length) {
+    log.warn('stage-deploy post: the saved rollout state names one alias twice; nothing was changed.');
+    return 'refused';
+  }
+  log.warn(`stage-deploy post: the main step did not finish shifting ${states.length} alias${states.length === 1 ? '' : 'es'}; putting back each that is as its shift left it.`);
+  const outcomes = await Promise.all(
+    states.map(async (state): Promise<CleanUpOutcome> => {
+      try {
+        return await restoreFromState(state, lambdaFor(state.region), log);
+      } catch (error) {
+        log.error(
+          `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${errorMessage(error)}). ` +
+            `Repair it by hand: ${repairCommand(state, state.before)}`,
+        );
+        return 'failed';
+      }
+    }),
+  );
+  for (const worst of ['failed', 'refused', 'restored'] as const) if (outcomes.includes(worst)) return worst;
+  return 'nothing to do';
 }

@@ -5,7 +5,7 @@
  */
 import * as core from '@actions/core';
 
-import { cleanUp, loadConfig, resolveSettings, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
+import { cleanUp, loadConfig, resolveUnits, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
 import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
@@ -53,6 +53,18 @@ const rolloutState: RolloutStateStore = {
     core.saveState(State.Rollout, '');
     core.saveState(State.RolloutMac, '');
   },
+  // A release of several units: every shift in progress, as one signed list (release/group.ts).
+  saveUnits: (states) => {
+    if (states.length === 0) {
+      rolloutState.clear();
+      return;
+    }
+    const payload = JSON.stringify(states);
+    const { keyId, mac } = signer.sign(payload);
+    core.saveState(State.RolloutKey, keyId);
+    core.saveState(State.RolloutMac, mac);
+    core.saveState(State.Rollout, payload);
+  },
 };
 
 async function main(): Promise<void> {
@@ -69,20 +81,22 @@ async function main(): Promise<void> {
     const inputs = readInputs((name) => core.getInput(name));
     const environment = environmentFromProcess();
     const file = await loadConfig(inputs, environment);
-    const settings = resolveSettings(inputs, file, environment);
-    for (const secret of settings.smoke?.secrets ?? []) core.setSecret(secret);
+    const units = resolveUnits(inputs, file, environment);
+    const settings = units[0];
+    if (settings === undefined) throw new Error(`stage ${inputs.stage} has no function`);
+    for (const secret of units.flatMap((unit) => unit.smoke?.secrets ?? [])) core.setSecret(secret);
 
-    const outcome = await runCommand(inputs, file, settings, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
+    const outcome = await runCommand(inputs, file, units, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
     if (outcome.kind === 'status') {
       core.setOutput(Outputs.Release, statusReleaseOutput(outcome.stages, outcome.settings.stage, environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined));
       await reportStatus(outcome);
       return;
     }
     const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
-    const units: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
-    core.setOutput(Outputs.Release, releaseOutput(units, defaultRegion));
-    if (units.length > 1) {
-      await reportRelease(outcome.settings.stage, units, defaultRegion);
+    const released: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
+    core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
+    if (released.length > 1) {
+      await reportRelease(outcome.settings.stage, released, defaultRegion);
       return;
     }
     const view = viewOf(outcome.result);
@@ -132,11 +146,16 @@ async function post(): Promise<void> {
     return;
   }
   discardKey(environment.tempDir, keyId);
-  let target: CleanUpTarget;
+  let target: CleanUpTarget | CleanUpTarget[];
   try {
     const inputs = readInputs((name) => core.getInput(name));
-    const settings = resolveSettings(inputs, await loadConfig(inputs, environment), environment);
-    target = { functionName: settings.functionName, alias: settings.alias, ...(settings.region !== undefined && { region: settings.region }) };
+    // Every unit of the stage (one for a plain stage): the saved state may name only these.
+    const units = resolveUnits(inputs, await loadConfig(inputs, environment), environment).map((settings) => ({
+      functionName: settings.functionName,
+      alias: settings.alias,
+      ...(settings.region !== undefined && { region: settings.region }),
+    }));
+    target = units.length === 1 && units[0] !== undefined ? units[0] : units;
   } catch (error) {
     log.warn(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
     return;

@@ -6,6 +6,7 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway, type SdkLambdaGatewayOptions } from './lambda-gateway.js';
+import { limitControlPlane, type RequestRateLimiter } from './rate-limit.js';
 import type { ArtifactStore, ImageRegistry, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 export class RegionServices {
@@ -20,11 +21,15 @@ export class RegionServices {
   };
 
   /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
+  /** `limiter`: a release of several functions (release/group.ts) keeps the region's Lambda control-plane requests under the quota (rate-limit.ts). */
   constructor(
     private readonly options: ClientOptions,
     lambdaOptions: SdkLambdaGatewayOptions = {},
+    limiter?: RequestRateLimiter,
   ) {
-    this.lambda = new SdkLambdaGateway(new LambdaClient({ ...commonConfig(options) }), lambdaOptions);
+    const client = new LambdaClient({ ...commonConfig(options) });
+    if (limiter !== undefined) limitControlPlane(client, limiter);
+    this.lambda = new SdkLambdaGateway(client, lambdaOptions);
   }
 
   store(): Promise<ArtifactStore> {

@@ -23,7 +23,12 @@ import { readyVersion } from '../release/readiness.js';
 import { missingFunction } from '../release/refusals.js';
 import { Timeline } from '../release/timeline.js';
 
-export async function rollback(settings: StageSettings, toVersion: string | undefined, deps: ReleaseDeps): Promise<ReleaseResult> {
+/**
+ * `planned`: the version a plain rollback of a stage of several functions chose for this one from
+ * the stage's history (release/group-history.ts): used as the history's own choice, not as a
+ * `to-version` given by the user.
+ */
+export async function rollback(settings: StageSettings, toVersion: string | undefined, deps: ReleaseDeps, planned?: string): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
   const { lambda, log } = deps;
   const name = settings.functionName;
@@ -39,7 +44,7 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
   const split = Object.keys(before.weights).length > 0;
   // A split in flight: the primary is the stable release, and the plain rollback stays on it.
-  const target = toVersion ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
+  const target = toVersion ?? planned ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
   if (target === undefined) {
     throw new InputError(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
   }

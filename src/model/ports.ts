@@ -177,4 +177,9 @@ export interface RolloutState {
 export interface RolloutStateStore {
   save(state: RolloutState): void;
   clear(): void;
+  /**
+   * A release of several units (release/group.ts): every shift in progress at once, replacing
+   * whatever was saved; an empty list clears it. The post step restores each.
+   */
+  saveUnits?(states: RolloutState[]): void;
 }

@@ -170,7 +170,7 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
 
   const warnHistory = (message: string) => log.warn(`${settings.stage}'s release history: ${message}`);
   const history = parseHistory(before?.description, warnHistory);
-  const releasedAt = Math.floor(deps.clock.now() / 1000);
+  const releasedAt = deps.releasedAt ?? Math.floor(deps.clock.now() / 1000);
   const request: ShiftRequest = {
     settings,
     before,

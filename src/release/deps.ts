@@ -1,4 +1,5 @@
 /** What a release command is lent by the composition root: the ports, the clock and the run's controls. */
+import type { GroupMember } from './group.js';
 import type { ArtifactStore, Clock, ImageRegistry, LambdaGateway, Log, MetricsGateway, RolloutStateStore, SmokeChecker } from '../model/ports.js';
 
 export interface ReleaseDeps {
@@ -26,4 +27,8 @@ export interface ReleaseDeps {
   state?: RolloutStateStore;
   /** How often the gates are read while a step is held; default 10 s. */
   gateIntervalMs?: number;
+  /** One unit of a release of several (group.ts): its sync points; `signal` then includes the group's. */
+  group?: GroupMember;
+  /** The release's time in the history (epoch seconds), the same for every unit of one release; default: now. */
+  releasedAt?: number;
 }

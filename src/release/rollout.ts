@@ -23,6 +23,7 @@ import { rolloutBudgetMs } from './budget.js';
 import { judgeGates } from './gates.js';
 import { parseHistory } from './history.js';
 import { judgeLeftover } from './leftover.js';
+import { GroupStopped, type GroupMember } from './group.js';
 import { checkRouting } from './limits.js';
 import type { Timeline } from './timeline.js';
 import { describePlan, trafficPlan, type TrafficStep } from './traffic-plan.js';
@@ -76,6 +77,12 @@ export interface ShiftDeps {
   gateIntervalMs?: number;
   /** Slack added to the planned duration for the rollout's time limit; default ROLLOUT_GRACE_MS. */
   rolloutGraceMs?: number;
+  /**
+   * Set when this alias is one unit of a release of several (group.ts): the shift waits for every
+   * unit at `shift`, at each step and at `done`, and a failure here fails them all. `signal` then
+   * includes the group's.
+   */
+  group?: GroupMember;
 }
 
 class RolloutFailure extends Error {}
@@ -179,6 +186,15 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   // Lambda routes an alias to at most two published versions (limits.ts): asserted for every split
   // step before the first alias write.
   if (before !== undefined) for (const step of steps) if (step.percent < 100) checkRouting(before.version, { [toVersion]: step.percent / 100 });
+  // One release of several units (group.ts): no alias moves before every unit has published and
+  // passed its checks before traffic; after a failure elsewhere, this one stops here, unshifted.
+  if (deps.group !== undefined) {
+    try {
+      await deps.group.arrive('shift');
+    } catch (error) {
+      return { ok: false, failure: errorMessage(error), restored: { untouched: true }, ...common };
+    }
+  }
   deps.state?.save({
     functionName: name,
     alias: settings.alias,
@@ -196,6 +212,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
   try {
     let revisionId = before?.revisionId;
     for (const [index, step] of steps.entries()) {
+      await deps.group?.arrive({ step: step.percent });
       guard();
       const last = step.percent >= 100;
       shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
@@ -243,6 +260,8 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
       await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
     }
+    // Several units: none is done before every one has passed its checks (group.ts).
+    await deps.group?.arrive('done');
     // The last word: a cancel that came while nothing was waiting still rolls back.
     cancelled();
   } catch (error) {
@@ -254,7 +273,9 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       common.traffic.push({ atMs: at(), percent: 0 });
       return { ok: false, failure: before === undefined ? 'creating the alias was refused' : 'the shift was refused', restored, ...(smoke && { smoke }), ...common };
     }
-    failure = error instanceof RolloutFailure ? error.message : `the shift failed: ${errorMessage(error)}`;
+    failure = error instanceof RolloutFailure || error instanceof GroupStopped ? error.message : `the shift failed: ${errorMessage(error)}`;
+    // The other units of the release stop now and put their aliases back alongside this one.
+    deps.group?.fail(failure);
     if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
       // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
       deps.state?.clear();

@@ -88,6 +88,11 @@ export interface AwsProxy {
   /** Answer the next `times` calls of `operation` with an error, without forwarding them. */
   failOperation(operation: string, options?: FailOperationOptions): void;
   /**
+   * As failOperation, for the calls of one function only (by name or ARN). Default answer: 400
+   * CodeStorageExceededException (one of PublishVersion's errors, not retried by the SDK).
+   */
+  failOperationFor(operation: string, functionName: string, options?: FailOperationOptions): void;
+  /**
    * Answer S3 as it answers a caller without s3:ListBucket on the bucket: HeadObject of a missing
    * key gets 403 with no body (GetObject: 403 AccessDenied) instead of 404. Existing keys answer as usual.
    */

@@ -387,6 +387,8 @@ export async function startProxy({ target }) {
     weightedRules: false,
     /** operation → { status, type, message, remaining } */
     failures: new Map(),
+    /** failOperationFor: `operation function` → { status, type, message, remaining } */
+    functionFailures: new Map(),
     /** failCodeDownload: { status, code, message } answered at /__code/ instead of the code. */
     codeDownloadFailure: undefined,
     /** codeLocationAt: the origin GetFunction's Code.Location points at instead of this proxy. */
@@ -1247,6 +1249,17 @@ export async function startProxy({ target }) {
     const fn = fnRaw !== undefined ? parseFunctionName(fnRaw) : undefined;
     const qualifier = searchParams.get('Qualifier') ?? fn?.qualifier ?? undefined;
     const alias = route?.params.Name;
+    // failOperationFor: an injected failure for one function's calls only (a stage of several
+    // functions where one fails). Answered here, never forwarded.
+    const functionFailure = fn ? behaviour.functionFailures.get(`${operation} ${fn.name}`) : undefined;
+    if (fn && functionFailure && functionFailure.remaining > 0) {
+      functionFailure.remaining -= 1;
+      if (functionFailure.remaining === 0) behaviour.functionFailures.delete(`${operation} ${fn.name}`);
+      if (!buffered) req.resume();
+      record.injected = true;
+      send(errorAnswer(service, method, functionFailure));
+      return;
+    }
     // moto numbers a new version len(versions)+1, so after a deletion it would hand out a number
     // again; Lambda never does. The proxy keeps deleted versions in moto and hides them instead.
     if (fn && qualifier && /^[0-9]+$/.test(qualifier)) {
@@ -1425,6 +1438,19 @@ export async function startProxy({ target }) {
     failOperation(operation, { status = 500, type = 'ServiceException', message = 'Injected failure', times = 1 } = {}) {
       behaviour.failures.set(operation, { status, type, message, remaining: times });
     },
+    // As failOperation, for one function's calls only. Its default is an error Lambda answers
+    // PublishVersion (and the code updates) with and the SDK does not retry: 400
+    // CodeStorageExceededException, "Your Amazon Web Services account has exceeded its maximum total
+    // code size" (PublishVersion, Errors, Lambda API reference,
+    // https://docs.aws.amazon.com/lambda/latest/api/API_PublishVersion.html; Lambda quotas).
+    failOperationFor(operation, functionName, {
+      status = 400,
+      type = 'CodeStorageExceededException',
+      message = 'Your Amazon Web Services account has exceeded its maximum total code size. For more information, see Lambda quotas.',
+      times = 1,
+    } = {}) {
+      behaviour.functionFailures.set(`${operation} ${parseFunctionName(functionName).name}`, { status, type, message, remaining: times });
+    },
     denyListBucket(on = true) {
       withoutListBucket = Boolean(on);
     },
@@ -1477,6 +1503,7 @@ export async function startProxy({ target }) {
       behaviour.weightedRules = false;
       deadLetters.clear();
       behaviour.failures.clear();
+      behaviour.functionFailures.clear();
       states.pending = undefined;
       states.conflicts = false;
       states.account = undefined;
