@@ -11,6 +11,7 @@
  * resolves the image tag to an image digest" (API_UpdateFunctionCode.html); this action resolves
  * it first, so that what is compared and recorded is the digest, not a tag that moves.
  */
+import { parseImageUri as parseStageImage } from '../stages/schema.js';
 import { InputError } from '../model/errors.js';
 import type { FunctionVersionState, ImageCode, ImageRecord } from '../model/lambda.js';
 import type { ImageRegistry } from '../model/ports.js';
@@ -25,26 +26,20 @@ export interface ImageReference {
   digest?: string;
 }
 
-const HOST = String.raw`(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?`;
-const REPOSITORY = String.raw`(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`;
-const TAG = String.raw`[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`;
-const IMAGE_URI = new RegExp(`^(${HOST})/(${REPOSITORY})(?::(${TAG})|@(sha256:[0-9a-f]{64}))?$`);
-
 const EXPECTED = '<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or …/<repository>@sha256:<64 hex digits>';
 
-/** Parse an image URI; undefined when it is not an ECR image URI by tag or digest. */
+/** `text` taken apart (the stages file's parser, stages/schema.ts), with the registry as ECR's API names it. */
 export function parseImageUri(text: string): ImageReference | undefined {
-  const match = IMAGE_URI.exec(text.trim());
-  if (match === null) return undefined;
-  const [, host = '', registryId = '', region = '', repository = '', tag, digest] = match;
-  if (tag === undefined && digest === undefined) return undefined;
+  const parsed = parseStageImage(text.trim());
+  if (parsed === undefined) return undefined;
+  const host = parsed.uri.slice(0, parsed.uri.indexOf('/'));
   return {
-    registryId,
-    region,
-    repository,
-    repositoryUri: `${host}/${repository}`,
-    ...(tag !== undefined && { tag }),
-    ...(digest !== undefined && { digest }),
+    registryId: parsed.account,
+    region: parsed.region,
+    repository: parsed.repository,
+    repositoryUri: `${host}/${parsed.repository}`,
+    ...(parsed.tag !== undefined && { tag: parsed.tag }),
+    ...(parsed.digest !== undefined && { digest: parsed.digest }),
   };
 }
 

@@ -92,7 +92,7 @@ export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
   if (s.functions === undefined && s.regions === undefined) {
     const settings = withInputCode(build(base), code, fields);
     if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
-      throw new InputError('artifact: required for command deploy (a .zip file or a directory)');
+      throw new InputError('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
     }
     return [settings];
   }
@@ -152,7 +152,7 @@ export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
   if (options.command === 'deploy') {
     if (names === undefined) {
       if (code.artifact === undefined && units.some((unit) => unit.image === undefined)) {
-        throw new InputError('artifact: required for command deploy (a .zip file or a directory)');
+        throw new InputError('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
       }
     } else {
       const missing = [...new Set(units.filter((unit) => unit.artifact === undefined && unit.image === undefined).map((unit) => unit.functionName))];

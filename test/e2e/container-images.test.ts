@@ -155,8 +155,8 @@ describe('a container-image function', () => {
     ['an image for a zip function', { stage: 'zip', image: 'IMAGE:v1' }, ZIP, 'image: "IMAGE:v1" is a container image, and function zip-fn is a .zip function'],
     ['an artifact for an image function', { stage: 'dev', artifact: 'ZIPFILE' }, IMG, 'artifact: "ZIPFILE" is a .zip, and function img-fn is a container-image function'],
     ['a tag ECR does not have', { stage: 'dev', image: 'IMAGE:nope' }, IMG, 'image: "IMAGE:nope" is not in ECR'],
-    ['a URI that is no ECR image', { stage: 'dev', image: 'docker.io/library/node:20' }, IMG, 'image: "docker.io/library/node:20" is not an ECR image URI by tag or digest'],
-    ['an image in another region', { stage: 'dev', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes-img:v1' }, IMG, 'is in eu-west-1, and the function in us-east-1'],
+    ['a URI that is no ECR image', { stage: 'dev', image: 'docker.io/library/node:20' }, IMG, 'image: "docker.io/library/node:20" is not an ECR image URI (use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<64 hex digits>)'],
+    ['an image in another region', { stage: 'dev', image: '123456789012.dkr.ecr.eu-west-1.amazonaws.com/notes-img:v1' }, IMG, 'is in eu-west-1\'s registry, and the function is in us-east-1 (Lambda takes images only from the function\'s region)'],
   ])('refuses %s before anything changes', async (_what, given, fn, message) => {
     const zip = makeZip(join(workspace, 'build'), { 'index.mjs': 'export const handler = async () => 2;\n' }).slice(workspace.length + 1);
     const inputs = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, v.replace('IMAGE', repository).replace('ZIPFILE', zip)]));

@@ -17,8 +17,6 @@ import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { codeSha256, createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
 import { awsEnv } from '../harness/moto.mjs';
-import { parseStagesFile } from '../../src/stages/parse.js';
-import { resolveStageUnits } from '../../src/stages/resolve.js';
 
 const ok = (name: string) => `export const handler = async () => ({ statusCode: 200, body: JSON.stringify({ status: 'ok', release: '${name}' }) });\n`;
 const BROKEN = 'export const handler = async () => ({ statusCode: 502, body: "broken" });\n';
@@ -56,16 +54,6 @@ stages:
       notes-api: { artifact: ${api}, smoke: { url: "${urls['notes-api']}/health", attempts: 1 } }
       notes-worker: { artifact: ${worker}, smoke: { url: "${urls['notes-worker']}/health", attempts: 1 } }
 `;
-
-/** Whether the stages file's `functions` resolves to several units yet (issue 14, part 1). */
-function multiFunctionSupported(): boolean {
-  try {
-    const file = parseStagesFile(MULTI('a.zip', 'b.zip'), 'multi.yml');
-    return resolveStageUnits({ file, stage: 'dev', overrides: {}, env: {}, unsetVariables: 'keep' }).length > 1;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   stack = await startAwsStack('e2e-release-output-');
@@ -124,7 +112,7 @@ describe('the release output of a one-function stage', () => {
   });
 });
 
-describe.runIf(multiFunctionSupported())('the release output and report of a stage of several functions', () => {
+describe('the release output and report of a stage of several functions', () => {
   it('lists every function, with one summary table and one closing line', async () => {
     const api = zipOf(ok('api-2'));
     const worker = zipOf(`// worker\n${ok('worker-1')}`);

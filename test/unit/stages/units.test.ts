@@ -54,7 +54,7 @@ describe('resolveStageUnits: a plain stage', () => {
 
   it('refuses a deploy without code, in the words it always used', () => {
     const yaml = 'defaults: { function: fn }\nstages: { dev: {} }\n';
-    expectInputError(() => units(yaml, 'dev', {}, { command: 'deploy' }), 'artifact: required for command deploy (a .zip file or a directory)');
+    expectInputError(() => units(yaml, 'dev', {}, { command: 'deploy' }), 'artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
     expect(units(yaml, 'dev', {}, { command: 'deploy', artifact: 'build/f.zip' })).toHaveLength(1);
     expect(units(yaml, 'dev', {}, { command: 'promote' })).toHaveLength(1);
     expect(units(yaml, 'dev', {}, { command: 'deploy', image: IMAGE })[0]?.image).toBe(IMAGE);
@@ -194,7 +194,7 @@ stages:
   it('needs the code of a stage with regions only from the artifact or image input, or the stage', () => {
     const yaml = 'stages:\n  dev: { function: fn, regions: [us-east-1, eu-west-1] }\n';
     expect(units(yaml, 'dev', {}, { command: 'deploy', artifact: 'build/f.zip' })).toHaveLength(2);
-    expectInputError(() => units(yaml, 'dev', {}, { command: 'deploy' }), 'artifact: required for command deploy (a .zip file or a directory)');
+    expectInputError(() => units(yaml, 'dev', {}, { command: 'deploy' }), 'artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
   });
 });
 
