@@ -330,6 +330,13 @@ function resolveOther(
 /** One set of services per region, each built on first use. */
 class GatewayCache {
   private readonly byRegion = new Map<string, RegionServices>();
+  private readonly limiters: RequestRateLimiter[] = [];
+
+  private newLimiter(): RequestRateLimiter {
+    const limiter = new RequestRateLimiter();
+    this.limiters.push(limiter);
+    return limiter;
+  }
 
   constructor(
     private readonly environment: RunEnvironment,
@@ -338,6 +345,11 @@ class GatewayCache {
     /** A release of several units: each region's Lambda requests go through one limiter (aws/rate-limit.ts). */
     private readonly limited = false,
   ) {}
+
+  /** Every region's limiter lets requests go at once from now on (a failed release restores its aliases). */
+  openLimiters(): void {
+    for (const limiter of this.limiters) limiter.open();
+  }
 
   region(region: string | undefined): RegionServices {
     const env = this.environment.env;
@@ -351,7 +363,7 @@ class GatewayCache {
       found = new RegionServices(
         { ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) },
         log === undefined ? {} : { progress: (message) => log.info(message) },
-        this.limited ? new RequestRateLimiter() : undefined,
+        this.limited ? this.newLimiter() : undefined,
       );
       this.byRegion.set(key, found);
     }
@@ -469,6 +481,8 @@ async function runGroup(
   const plans = await groupPlans(inputs, file, units, names, environment, gateways);
 
   const group = new ReleaseGroup(names, ports.signal);
+  // Once the release has failed, putting the aliases back goes first: no request waits for the rate limiter.
+  group.signal.addEventListener('abort', () => gateways.openLimiters(), { once: true });
   const stateFor = ports.state === undefined ? undefined : groupStateStore(ports.state);
   const releasedAt = Math.floor(clock.now() / 1000);
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));

@@ -193,32 +193,26 @@ export class SdkLambdaGateway implements LambdaGateway {
     this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
   }
 
+  /**
+   * One version's configuration, read with GetFunction rather than GetFunctionConfiguration:
+   * GetFunction has a quota of its own (100 requests per second), apart from the 15 per second
+   * every other control-plane call shares (Lambda quotas), so the reads of a release of many
+   * functions do not eat into the budget its writes need; and for an image function it also gives
+   * Code.ResolvedImageUri, the image pinned by digest ("The resolved URI for the image",
+   * API_FunctionCodeLocation.html), in the same call. A version's code is locked when it is
+   * published, so that is the image it runs, whatever its tag points at now.
+   */
   async getVersion(functionName: string, version?: string): Promise<FunctionVersionState | undefined> {
     try {
-      const config = await this.client.send(
-        new GetFunctionConfigurationCommand({
-          FunctionName: functionName,
-          ...(version !== undefined && { Qualifier: version }),
-        }),
-      );
-      if (config.PackageType === 'Image') return await this.withImage(functionName, version, toVersionState(config));
-      return toVersionState(config);
+      const answer = await this.client.send(new GetFunctionCommand({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
+      if (answer.Configuration === undefined) throw new Error(`Lambda gave no configuration for ${functionName}${version !== undefined ? `:${version}` : ''}`);
+      const state = toVersionState(answer.Configuration);
+      const resolved = answer.Configuration.PackageType === 'Image' ? answer.Code?.ResolvedImageUri : undefined;
+      return resolved ? { ...state, imageUri: resolved } : state;
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
     }
-  }
-
-  /**
-   * An image function's version with its image pinned by digest: GetFunction's
-   * Code.ResolvedImageUri ("The resolved URI for the image", API_FunctionCodeLocation.html), which
-   * GetFunctionConfiguration does not give. A version's code is locked when it is published, so
-   * this is the image it runs, whatever its tag points at now.
-   */
-  private async withImage(functionName: string, version: string | undefined, state: FunctionVersionState): Promise<FunctionVersionState> {
-    const answer = await this.client.send(new GetFunctionCommand({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
-    const resolved = answer.Code?.ResolvedImageUri;
-    return resolved ? { ...state, imageUri: resolved } : state;
   }
 
   async getAlias(functionName: string, alias: string): Promise<AliasState | undefined> {
@@ -311,12 +305,17 @@ export class SdkLambdaGateway implements LambdaGateway {
     throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
   }
 
-  async codeStorage(): Promise<CodeStorage> {
-    const answer = await this.client.send(new GetAccountSettingsCommand({}));
-    const usedBytes = answer.AccountUsage?.TotalCodeSize;
-    const limitBytes = answer.AccountLimit?.TotalCodeSize;
-    if (usedBytes === undefined || limitBytes === undefined) throw new Error('GetAccountSettings gave no TotalCodeSize');
-    return { usedBytes, limitBytes };
+  /** The account's code storage in this region, read once per gateway (one run), however many functions the release has. */
+  private storage: Promise<CodeStorage> | undefined;
+
+  codeStorage(): Promise<CodeStorage> {
+    this.storage ??= this.client.send(new GetAccountSettingsCommand({})).then((answer) => {
+      const usedBytes = answer.AccountUsage?.TotalCodeSize;
+      const limitBytes = answer.AccountLimit?.TotalCodeSize;
+      if (usedBytes === undefined || limitBytes === undefined) throw new Error('GetAccountSettings gave no TotalCodeSize');
+      return { usedBytes, limitBytes };
+    });
+    return this.storage;
   }
 
   async createAlias(functionName: string, alias: string, version: string, description: string): Promise<AliasState> {

@@ -37,12 +37,27 @@ export class RequestRateLimiter {
     if (!Number.isInteger(perSecond) || perSecond < 1) throw new Error(`a request rate must be a whole number of at least 1, not ${perSecond}`);
   }
 
+  /** Set by open(): requests go at once. */
+  private opened = false;
+
+  /**
+   * From now on every request goes at once, without waiting for a place: a release that failed
+   * puts every alias back in one round (release/group.ts), and safety beats the rate. Lambda may
+   * throttle a few of those writes; the SDK's retries send them again.
+   */
+  open(): void {
+    this.opened = true;
+    this.wake();
+  }
+
   /** Resolves when a request may be sent now, with the function to call once it is answered (or failed). */
   acquire(): Promise<() => void> {
+    if (this.opened) return Promise.resolve(() => undefined);
     const turn = this.queue.then(async () => {
       for (;;) {
         const t = this.now();
         while (this.answered.length > 0 && (this.answered[0] ?? 0) <= t - 1000) this.answered.shift();
+        if (this.opened) return () => undefined;
         if (this.inFlight + this.answered.length < this.perSecond) {
           this.inFlight++;
           let released = false;

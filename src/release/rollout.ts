@@ -238,6 +238,8 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       }
     }
 
+    // Several units: the checks start when every alias has moved (group.ts).
+    await deps.group?.arrive('checks');
     if (settings.smoke === undefined) {
       log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
     } else {

@@ -111,7 +111,7 @@ describe('per-stage settings that reach Lambda', () => {
   it('an unchanged redeploy reads three times and writes nothing', async () => {
     const result = await run('prod', 'two');
     expect(result.outputs.status).toBe('unchanged');
-    expect(proxy.calls.map((c) => c.operation).sort()).toEqual(['GetAlias', 'GetFunctionConfiguration', 'GetFunctionConfiguration']);
+    expect(proxy.calls.map((c) => c.operation).sort()).toEqual(['GetAlias', 'GetFunction', 'GetFunction']);
   });
 
   it('keep-versions 1 deletes older versions, keeping what the alias runs and its previous release', async () => {

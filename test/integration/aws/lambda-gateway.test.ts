@@ -554,7 +554,7 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
 
   it('rethrows errors other than ResourceNotFoundException instead of answering undefined', async () => {
     const fn = await freshFunction();
-    proxy.failOperation('GetFunctionConfiguration', { status: 403, type: 'AccessDeniedException', message: 'not allowed' });
+    proxy.failOperation('GetFunction', { status: 403, type: 'AccessDeniedException', message: 'not allowed' });
     proxy.failOperation('GetAlias', { status: 403, type: 'AccessDeniedException', message: 'not allowed' });
     await expect(viaProxy.getVersion(fn.name)).rejects.toMatchObject({
       name: 'AccessDeniedException',
@@ -563,14 +563,14 @@ describe('through the aws-proxy (behaviours moto lacks)', () => {
     });
     await expect(viaProxy.getAlias(fn.name, 'dev')).rejects.toMatchObject({ name: 'AccessDeniedException' });
     // 403 is not retried.
-    expect(proxy.counts()).toMatchObject({ GetFunctionConfiguration: 1, GetAlias: 1 });
+    expect(proxy.counts()).toMatchObject({ GetFunction: 1, GetAlias: 1 });
   });
 
   it('lets the SDK retry a 500 and a throttle (standard retry mode) and returns the answer', async () => {
     const fn = await freshFunction();
-    proxy.failOperation('GetFunctionConfiguration', { status: 500, type: 'ServiceException', message: 'internal error' });
+    proxy.failOperation('GetFunction', { status: 500, type: 'ServiceException', message: 'internal error' });
     expect(await viaProxy.getVersion(fn.name)).toMatchObject({ functionName: fn.name, version: '$LATEST' });
-    expect(ofOperation('GetFunctionConfiguration').map((call) => call.status)).toEqual([500, 200]);
+    expect(ofOperation('GetFunction').map((call) => call.status)).toEqual([500, 200]);
 
     await viaProxy.publishVersion(fn.name, { codeSha256: fn.sha, description: 'one' });
     await viaProxy.createAlias(fn.name, 'dev', '1', 'one');

@@ -40,6 +40,20 @@ describe('RequestRateLimiter', () => {
     expect(third).toBe(false);
   });
 
+  it('once opened (a failed release putting aliases back), lets every request go at once, waiting ones too', async () => {
+    const limiter = new RequestRateLimiter(1, () => 0, () => new Promise(() => undefined));
+    await limiter.acquire();
+    let waiting = false;
+    void limiter.acquire().then(() => (waiting = true));
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(waiting).toBe(false);
+    limiter.open();
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(waiting).toBe(true);
+    const later = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+    expect(later).toHaveLength(3);
+  });
+
   it('refuses a rate below 1', () => {
     expect(() => new RequestRateLimiter(0)).toThrow(/at least 1/);
   });
