@@ -9,6 +9,8 @@
  *   invoke check, the alarm gate): right before the first alias write (rollout.ts).
  * - `step`: a progressive shift's steps move together: no unit writes its step to `percent`
  *   before every unit has reached that step (or a later one).
+ * - `shifted`: every alias is on its new version; only then does any smoke test run (a
+ *   function's smoke test may go through the others, which must be on the release too).
  * - `done`: every unit has passed its smoke test and bake; only then does any unit report success.
  *
  * When any unit fails, the group fails: its signal aborts (with a reason naming the unit), so a
@@ -24,7 +26,7 @@
 import type { RolloutState, RolloutStateStore } from '../model/ports.js';
 
 /** Where the units meet, in the order a unit reaches them. */
-export type SyncPoint = 'change' | 'shift' | { step: number } | 'done';
+export type SyncPoint = 'change' | 'shift' | { step: number } | 'shifted' | 'done';
 
 /** Thrown at a sync point reached after the group failed: the unit stops there. */
 export class GroupStopped extends Error {
@@ -51,6 +53,7 @@ export interface GroupMember {
 export function rankOf(point: SyncPoint): number {
   if (point === 'change') return 0;
   if (point === 'shift') return 1;
+  if (point === 'shifted') return 2.5;
   if (point === 'done') return 3;
   return 1 + Math.min(100, Math.max(0, point.step)) / 100;
 }
