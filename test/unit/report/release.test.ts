@@ -200,7 +200,9 @@ describe('the status of a release of several functions', () => {
         ...result,
         error: `${why}; dev rolled back from 8 to 7`,
         checks: {
-          ...result.checks,
+          traffic: [],
+          gates: [],
+          forced: false,
           smoke: {
             ok: false,
             cancelled: true,
