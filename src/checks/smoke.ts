@@ -128,7 +128,12 @@ export class HttpSmokeChecker implements SmokeChecker {
         };
       }
       if (outcome.stop !== undefined) {
-        return { ok: false, attempts, summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`) };
+        return {
+          ok: false,
+          attempts,
+          summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`),
+          ...(outcome.stop === 'cancelled' && { cancelled: true as const }),
+        };
       }
       if (n < total) {
         try {
@@ -137,7 +142,12 @@ export class HttpSmokeChecker implements SmokeChecker {
           const why = stopped(signals, 0);
           attempts.push({ attempt: n + 1, method, url, latencyMs: 0, bodyExcerpt: '', ok: false, problem: mask(why.problem ?? why.label) });
           log.info(mask(`smoke ${n + 1}/${total}: ${method} ${url} → ${why.detail}`));
-          return { ok: false, attempts, summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`) };
+          return {
+            ok: false,
+            attempts,
+            summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`),
+            ...(why.stop === 'cancelled' && { cancelled: true as const }),
+          };
         }
       }
     }

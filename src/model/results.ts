@@ -169,6 +169,11 @@ export interface SmokeResult {
   attempts: SmokeAttempt[];
   /** One line: `GET https://x/health → 502 on 3 of 3 attempts` or `GET https://x/health → 200 in 41 ms`. */
   summary: string;
+  /**
+   * Set when the run's cancel stopped the check (in a release of several units, another unit's
+   * failure): it says nothing about this function.
+   */
+  cancelled?: true;
 }
 
 /** Where the release stood, for the summary's chart: percent of traffic on the new version over time. */

@@ -9,8 +9,9 @@
  *   invoke check, the alarm gate): right before the first alias write (rollout.ts).
  * - `step`: a progressive shift's steps move together: no unit writes its step to `percent`
  *   before every unit has reached that step (or a later one).
- * - `checks`: every alias is on its new version: only then do the smoke tests run, so that a
- *   failing one finds every alias shifted and they all go back in one round.
+ * - `shifted`: every alias is on its new version; only then does any smoke test run (a
+ *   function's smoke test may go through the others, which must be on the release too), and
+ *   a failing one finds every alias shifted, so they all go back in one round.
  * - `done`: every unit has passed its smoke test and bake; only then does any unit report success.
  *
  * When any unit fails, the group fails: its signal aborts (with a reason naming the unit), so a
@@ -26,7 +27,7 @@
 import type { RolloutState, RolloutStateStore } from '../model/ports.js';
 
 /** Where the units meet, in the order a unit reaches them. */
-export type SyncPoint = 'change' | 'shift' | { step: number } | 'checks' | 'done';
+export type SyncPoint = 'change' | 'shift' | { step: number } | 'shifted' | 'done';
 
 /** Thrown at a sync point reached after the group failed: the unit stops there. */
 export class GroupStopped extends Error {
@@ -53,7 +54,7 @@ export interface GroupMember {
 export function rankOf(point: SyncPoint): number {
   if (point === 'change') return 0;
   if (point === 'shift') return 1;
-  if (point === 'checks') return 2.5;
+  if (point === 'shifted') return 2.5;
   if (point === 'done') return 3;
   return 1 + Math.min(100, Math.max(0, point.step)) / 100;
 }

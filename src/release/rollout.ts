@@ -79,7 +79,7 @@ export interface ShiftDeps {
   rolloutGraceMs?: number;
   /**
    * Set when this alias is one unit of a release of several (group.ts): the shift waits for every
-   * unit at `shift`, at each step and at `done`, and a failure here fails them all. `signal` then
+   * unit at `shift`, at each step, at `shifted` (before the smoke test) and at `done`, and a failure here fails them all. `signal` then
    * includes the group's.
    */
   group?: GroupMember;
@@ -238,8 +238,8 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
       }
     }
 
-    // Several units: the checks start when every alias has moved (group.ts).
-    await deps.group?.arrive('checks');
+    // Several units: no smoke test runs before every alias is on its new version (group.ts).
+    await deps.group?.arrive('shifted');
     if (settings.smoke === undefined) {
       log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
     } else {

@@ -77,14 +77,19 @@ export function renderReleaseSummary(units: readonly UnitOutcome[], context: Omi
   rows.push(['Duration', formatMs(Math.max(...views.map((view) => view.durationMs)))]);
   lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
 
-  // What went wrong, unit by unit: the one that failed first, then the others with something to show.
+  // What went wrong, unit by unit: the one that failed first, then the others with something to
+  // show (a smoke test cut short by the release's cancel shows nothing of its own).
   const cause = failedUnit(units);
   const explained = units
     .map((unit, i) => ({ unit, view: views[i] }))
-    .filter((x): x is { unit: UnitOutcome; view: ResultView } => x.view !== undefined && (x.view.diagnosis !== undefined || x.view.smoke?.ok === false || x.view.invoke?.ok === false))
+    .filter(
+      (x): x is { unit: UnitOutcome; view: ResultView } =>
+        x.view !== undefined &&
+        (x.view.diagnosis !== undefined || (x.view.smoke?.ok === false && x.view.smoke.cancelled !== true) || x.view.invoke?.ok === false),
+    )
     .sort((a, b) => Number(b.unit === cause) - Number(a.unit === cause));
   for (const { unit, view } of explained.slice(0, RELEASE_SUMMARY_CAPS.explained)) {
-    lines.push(`**${inline(unit.settings.functionName)}${inline(regionSuffix(unit, units, context.defaultRegion))}**: ${inline(view.error ?? view.status, SUMMARY_CAPS.errorChars)}`, '');
+    lines.push(`**${inline(`${unit.settings.functionName}${regionSuffix(unit, units, context.defaultRegion)}`)}**: ${inline(view.error ?? view.status, SUMMARY_CAPS.errorChars)}`, '');
     if (view.diagnosis) lines.push(renderDiagnosis(view.diagnosis));
     if (view.smoke && view.smoke.attempts.length > 0) lines.push(renderSmokeAttempts(view.smoke), '');
   }

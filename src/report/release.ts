@@ -80,13 +80,18 @@ export function releaseStatus(units: readonly UnitOutcome[]): ReleaseStatus {
 
 /**
  * The unit whose failure failed the release: the first whose own check failed (smoke, invoke,
- * a gate's verdict in its error), else the first stranded, else the first that failed at all.
+ * a gate's verdict in its error), else the first stranded, else the first that failed at all. A
+ * smoke test cut short by the release's cancel (another unit failed first) is not its own failure.
  */
 export function failedUnit(units: readonly UnitOutcome[]): UnitOutcome | undefined {
   const failed = units.filter((unit) => !isSuccess(unit.result));
   const ownCheck = failed.find((unit) => {
     const checks = 'checks' in unit.result ? unit.result.checks : undefined;
-    return checks?.smoke?.ok === false || checks?.invoke?.ok === false || ('diagnosis' in unit.result && unit.result.diagnosis !== undefined);
+    return (
+      (checks?.smoke?.ok === false && checks.smoke.cancelled !== true) ||
+      checks?.invoke?.ok === false ||
+      ('diagnosis' in unit.result && unit.result.diagnosis !== undefined)
+    );
   });
   return ownCheck ?? failed.find((unit) => unit.result.kind === 'stranded') ?? failed[0];
 }

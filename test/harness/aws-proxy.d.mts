@@ -19,6 +19,8 @@ export interface RecordedCall {
   durationMs: number;
   /** True when the answer was an error injected by `failOperation` (not forwarded). */
   injected?: true;
+  /** The region the request was signed for (SigV4 credential scope); left out for an unsigned request. */
+  region?: string;
 }
 
 export interface FailOperationOptions {
@@ -169,3 +171,9 @@ export function invocationOutcome(
   requestId?: string,
   timeoutSeconds?: number,
 ): { payload: string; functionError?: 'Unhandled' };
+
+/** The region of a request's SigV4 credential scope (Authorization header, or X-Amz-Credential in the query). */
+export function signingRegion(
+  headers: Record<string, string | string[] | undefined> | undefined,
+  searchParams?: URLSearchParams,
+): string | undefined;

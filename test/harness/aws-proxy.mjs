@@ -1224,6 +1224,8 @@ export async function startProxy({ target }) {
 
     const record = { service, operation, method, path: pathname, query: url.search.slice(1), status: 0, startedAt, durationMs: 0 };
     if (requestBody !== undefined) record.requestBody = requestBody;
+    const signedFor = signingRegion(req.headers, searchParams);
+    if (signedFor !== undefined) record.region = signedFor;
     calls.push(record);
 
     const send = (answer) => {
@@ -1578,4 +1580,18 @@ export function invocationOutcome(run, requestId = '', timeoutSeconds = 3) {
 
 function escapeXml(text) {
   return String(text).replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]);
+}
+
+/**
+ * The region a request is signed for: the third part of SigV4's credential scope,
+ * `<access key>/<YYYYMMDD>/<region>/<service>/aws4_request`, in the Authorization header (or
+ * X-Amz-Credential of a presigned URL), as AWS describes it ("Common Parameters", X-Amz-Credential:
+ * https://docs.aws.amazon.com/STS/latest/APIReference/CommonParameters.html). moto serves every
+ * region on one port and picks the region's backend from this scope, as AWS picks the endpoint.
+ */
+export function signingRegion(headers, searchParams) {
+  const authorization = String(headers?.authorization ?? '');
+  const credential = /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? searchParams?.get?.('X-Amz-Credential') ?? undefined;
+  const region = credential?.split('/')[2];
+  return region ? region : undefined;
 }

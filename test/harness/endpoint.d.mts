@@ -17,6 +17,7 @@ export function startEndpoint(options: {
   functionName: string;
   alias: string;
   codeRoots: string[];
+  /** The function's region (default us-east-1): its alias is read there, and its handler sees it as AWS_REGION, as on Lambda. */
   region?: string;
   /**
    * After each answer, write to moto what Lambda would: the run's log lines (START, what the

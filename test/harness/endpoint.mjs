@@ -103,7 +103,13 @@ export async function startEndpoint(options) {
       dir,
       config.Handler ?? 'index.handler',
       JSON.stringify(event),
-      { ...(config.Environment?.Variables ?? {}), AWS_LAMBDA_FUNCTION_NAME: options.functionName, AWS_LAMBDA_FUNCTION_VERSION: version },
+      // Lambda's runtime sets AWS_REGION to the function's region ("Defined runtime environment variables").
+      {
+        ...(config.Environment?.Variables ?? {}),
+        AWS_LAMBDA_FUNCTION_NAME: options.functionName,
+        AWS_LAMBDA_FUNCTION_VERSION: version,
+        AWS_REGION: clientConfig.region,
+      },
       10_000,
     );
     const invocation = {

@@ -101,7 +101,8 @@ function zips(code: Partial<Record<(typeof FUNCTIONS)[number], string>>): Record
 /** The stage's units as part 1's resolveStageUnits will give them: the stage's settings with each function's own over them. */
 async function units(stage: string, artifacts: Record<string, string> = {}): Promise<StageSettings[]> {
   const env = environment();
-  const base = resolveSettings(inputs(stage), await loadConfig(inputs(stage), env), env);
+  // The stage's own settings: read as status reads them (a deploy without code is refused while resolving; each unit gets its artifact below).
+  const base = resolveSettings(inputs(stage, { command: 'status' }), await loadConfig(inputs(stage), env), env);
   return FUNCTIONS.map((fn) => ({
     ...base,
     functionName: fn,
@@ -331,7 +332,7 @@ describe("a stage of ten functions and Lambda's control-plane rate", () => {
   it('deploys ten functions at once without more than 15 (the quota; 10 is the action\'s own bound) such requests in any second', async () => {
     for (const fn of TEN) await createFunction(proxy.endpoint, { name: fn, zipPath: makeZip(join(workspace, 'build'), { 'index.mjs': handler('bootstrap') }) });
     const env = environment();
-    const base = resolveSettings(inputs('dev'), await loadConfig(inputs('dev'), env), env);
+    const base = resolveSettings(inputs('dev', { command: 'status' }), await loadConfig(inputs('dev'), env), env);
     const { smoke: _smoke, ...plain } = base;
     const zip = makeZip(join(workspace, 'build'), { 'index.mjs': handler('rate') }).slice(workspace.length + 1);
     const target = TEN.map((fn) => ({ ...plain, functionName: fn, artifact: zip }));

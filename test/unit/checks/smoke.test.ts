@@ -314,6 +314,7 @@ describe('HttpSmokeChecker', () => {
     expect(result.attempts).toHaveLength(1);
     expect(result.attempts[0]!.problem).toBe('cancelled (SIGTERM)');
     expect(result.summary).toBe(`GET ${server.url}/slow → cancelled (SIGTERM) on attempt 1 of 3`);
+    expect(result.cancelled).toBe(true);
     expect(waits).toEqual([]);
   });
 
@@ -331,6 +332,8 @@ describe('HttpSmokeChecker', () => {
     expect(server.received).toHaveLength(1);
     expect(result.attempts.map((a) => a.problem)).toEqual(['expected 2xx', 'cancelled (SIGINT)']);
     expect(result.summary).toBe(`GET ${server.url}/ → cancelled (SIGINT) before attempt 2 of 3`);
+    // Stopped by the cancel: the result says so (a release of several units does not blame this function).
+    expect(result.cancelled).toBe(true);
   });
 
   it('does not start when the run is already cancelled', async () => {
@@ -351,6 +354,8 @@ describe('HttpSmokeChecker', () => {
     expect(result.ok).toBe(false);
     expect(result.attempts.map((a) => a.problem)).toEqual(['expected 2xx', "the smoke test's time limit of 600ms ran out"]);
     expect(result.summary).toBe(`GET ${server.url}/ → no answer before attempt 2 of 2`);
+    // The deadline is the check's own failure, not a cancel.
+    expect(result.cancelled).toBeUndefined();
   });
 
   it('follows redirects like a normal client', async () => {

@@ -54,8 +54,8 @@ describe('ReleaseGroup', () => {
     expect(rankOf('change')).toBeLessThan(rankOf('shift'));
     expect(rankOf('shift')).toBeLessThan(rankOf({ step: 10 }));
     expect(rankOf({ step: 10 })).toBeLessThan(rankOf({ step: 100 }));
-    expect(rankOf({ step: 100 })).toBeLessThan(rankOf('checks'));
-    expect(rankOf('checks')).toBeLessThan(rankOf('done'));
+    expect(rankOf({ step: 100 })).toBeLessThan(rankOf('shifted'));
+    expect(rankOf('shifted')).toBeLessThan(rankOf('done'));
   });
 
   it('fails as a whole: waiting units are stopped, later arrivals too, and the signal aborts naming the unit and why', async () => {

@@ -191,6 +191,40 @@ describe('the status of a release of several functions', () => {
   it('blames the function whose own check failed, not the first one put back with it', () => {
     expect(failedUnit(smokeFailed)?.settings.functionName).toBe('notes-worker');
   });
+
+  it('does not blame a function whose smoke test was cut short by the release\'s cancel, nor explain it in the summary', () => {
+    const cutShort = (fn: string): Reverted => {
+      const result = reverted(fn, '7', '8', false);
+      const why = 'cancelled (notes-worker failed: GET https://dev.example.com/notes-worker → 502 on 3 of 3 attempts)';
+      return {
+        ...result,
+        error: `${why}; dev rolled back from 8 to 7`,
+        checks: {
+          traffic: [],
+          gates: [],
+          forced: false,
+          smoke: {
+            ok: false,
+            cancelled: true,
+            summary: `GET https://dev.example.com/${fn} → ${why} on attempt 1 of 1`,
+            attempts: [{ attempt: 1, method: 'GET', url: `https://dev.example.com/${fn}`, latencyMs: 20, bodyExcerpt: '', ok: false, problem: why }],
+          },
+        },
+      };
+    };
+    const units = [unit('notes-api', cutShort('notes-api')), unit('notes-worker', reverted('notes-worker', '3', '4', true)), unit('notes-image', cutShort('notes-image'))];
+    expect(failedUnit(units)?.settings.functionName).toBe('notes-worker');
+    expect(releaseFailure('dev', units).title).toBe('stage-deploy: dev rolled back, all 3 functions (notes-worker failed)');
+    const summary = renderReleaseSummary(units);
+    expect(summary).toContain('**notes-worker**: GET');
+    expect(summary).not.toContain('**notes-api**:');
+    expect(summary).not.toContain('**notes-image**:');
+  });
+
+  it('names a unit of a release in several regions with its region, spaced, in the summary', () => {
+    const units = [unit('notes-api', reverted('notes-api', '7', '8', false), 'us-east-1'), unit('notes-worker', reverted('notes-worker', '3', '4', true, 'eu-west-1'), 'eu-west-1')];
+    expect(renderReleaseSummary(units)).toContain('**notes-worker (eu-west-1)**: GET');
+  });
 });
 
 describe('the closing line and the failure annotation', () => {
