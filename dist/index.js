@@ -81567,13 +81567,28 @@ class RequestRateLimiter {
         if (!Number.isInteger(perSecond) || perSecond < 1)
             throw new Error(`a request rate must be a whole number of at least 1, not ${perSecond}`);
     }
+    /** Set by open(): requests go at once. */
+    opened = false;
+    /**
+     * From now on every request goes at once, without waiting for a place: a release that failed
+     * puts every alias back in one round (release/group.ts), and safety beats the rate. Lambda may
+     * throttle a few of those writes; the SDK's retries send them again.
+     */
+    open() {
+        this.opened = true;
+        this.wake();
+    }
     /** Resolves when a request may be sent now, with the function to call once it is answered (or failed). */
     acquire() {
+        if (this.opened)
+            return Promise.resolve(() => undefined);
         const turn = this.queue.then(async () => {
             for (;;) {
                 const t = this.now();
                 while (this.answered.length > 0 && (this.answered[0] ?? 0) <= t - 1000)
                     this.answered.shift();
+                if (this.opened)
+                    return () => undefined;
                 if (this.inFlight + this.answered.length < this.perSecond) {
                     this.inFlight++;
                     let released = false;
@@ -81768,32 +81783,29 @@ class SdkLambdaGateway {
         this.options = options;
         this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
     }
+    /**
+     * One version's configuration, read with GetFunction rather than GetFunctionConfiguration:
+     * GetFunction has a quota of its own (100 requests per second), apart from the 15 per second
+     * every other control-plane call shares (Lambda quotas), so the reads of a release of many
+     * functions do not eat into the budget its writes need; and for an image function it also gives
+     * Code.ResolvedImageUri, the image pinned by digest ("The resolved URI for the image",
+     * API_FunctionCodeLocation.html), in the same call. A version's code is locked when it is
+     * published, so that is the image it runs, whatever its tag points at now.
+     */
     async getVersion(functionName, version) {
         try {
-            const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({
-                FunctionName: functionName,
-                ...(version !== undefined && { Qualifier: version }),
-            }));
-            if (config.PackageType === 'Image')
-                return await this.withImage(functionName, version, toVersionState(config));
-            return toVersionState(config);
+            const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
+            if (answer.Configuration === undefined)
+                throw new Error(`Lambda gave no configuration for ${functionName}${version !== undefined ? `:${version}` : ''}`);
+            const state = toVersionState(answer.Configuration);
+            const resolved = answer.Configuration.PackageType === 'Image' ? answer.Code?.ResolvedImageUri : undefined;
+            return resolved ? { ...state, imageUri: resolved } : state;
         }
         catch (error) {
             if (lambda_gateway_isNotFound(error))
                 return undefined;
             throw error;
         }
-    }
-    /**
-     * An image function's version with its image pinned by digest: GetFunction's
-     * Code.ResolvedImageUri ("The resolved URI for the image", API_FunctionCodeLocation.html), which
-     * GetFunctionConfiguration does not give. A version's code is locked when it is published, so
-     * this is the image it runs, whatever its tag points at now.
-     */
-    async withImage(functionName, version, state) {
-        const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
-        const resolved = answer.Code?.ResolvedImageUri;
-        return resolved ? { ...state, imageUri: resolved } : state;
     }
     async getAlias(functionName, alias) {
         try {
@@ -81873,13 +81885,17 @@ class SdkLambdaGateway {
             throw waitError;
         throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
     }
-    async codeStorage() {
-        const answer = await this.client.send(new dist_cjs/* GetAccountSettingsCommand */._8I({}));
-        const usedBytes = answer.AccountUsage?.TotalCodeSize;
-        const limitBytes = answer.AccountLimit?.TotalCodeSize;
-        if (usedBytes === undefined || limitBytes === undefined)
-            throw new Error('GetAccountSettings gave no TotalCodeSize');
-        return { usedBytes, limitBytes };
+    /** The account's code storage in this region, read once per gateway (one run), however many functions the release has. */
+    storage;
+    codeStorage() {
+        this.storage ??= this.client.send(new dist_cjs/* GetAccountSettingsCommand */._8I({})).then((answer) => {
+            const usedBytes = answer.AccountUsage?.TotalCodeSize;
+            const limitBytes = answer.AccountLimit?.TotalCodeSize;
+            if (usedBytes === undefined || limitBytes === undefined)
+                throw new Error('GetAccountSettings gave no TotalCodeSize');
+            return { usedBytes, limitBytes };
+        });
+        return this.storage;
     }
     async createAlias(functionName, alias, version, description) {
         try {
@@ -90130,6 +90146,8 @@ function sameWeights(a, b) {
  *   invoke check, the alarm gate): right before the first alias write (rollout.ts).
  * - `step`: a progressive shift's steps move together: no unit writes its step to `percent`
  *   before every unit has reached that step (or a later one).
+ * - `checks`: every alias is on its new version: only then do the smoke tests run, so that a
+ *   failing one finds every alias shifted and they all go back in one round.
  * - `done`: every unit has passed its smoke test and bake; only then does any unit report success.
  *
  * When any unit fails, the group fails: its signal aborts (with a reason naming the unit), so a
@@ -90156,6 +90174,8 @@ function rankOf(point) {
         return 0;
     if (point === 'shift')
         return 1;
+    if (point === 'checks')
+        return 2.5;
     if (point === 'done')
         return 3;
     return 1 + Math.min(100, Math.max(0, point.step)) / 100;
@@ -90504,6 +90524,8 @@ async function shiftAndVerify(request, deps) {
                 await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
             }
         }
+        // Several units: the checks start when every alias has moved (group.ts).
+        await deps.group?.arrive('checks');
         if (settings.smoke === undefined) {
             log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
         }
@@ -93507,6 +93529,12 @@ class GatewayCache {
     log;
     limited;
     byRegion = new Map();
+    limiters = [];
+    newLimiter() {
+        const limiter = new RequestRateLimiter();
+        this.limiters.push(limiter);
+        return limiter;
+    }
     constructor(environment, 
     /** Where the Lambda gateway says that it waits on Lambda. */
     log, 
@@ -93515,6 +93543,11 @@ class GatewayCache {
         this.environment = environment;
         this.log = log;
         this.limited = limited;
+    }
+    /** Every region's limiter lets requests go at once from now on (a failed release restores its aliases). */
+    openLimiters() {
+        for (const limiter of this.limiters)
+            limiter.open();
     }
     region(region) {
         const env = this.environment.env;
@@ -93525,7 +93558,7 @@ class GatewayCache {
         let found = this.byRegion.get(key);
         if (found === undefined) {
             const log = this.log;
-            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) }, log === undefined ? {} : { progress: (message) => log.info(message) }, this.limited ? new RequestRateLimiter() : undefined);
+            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) }, log === undefined ? {} : { progress: (message) => log.info(message) }, this.limited ? this.newLimiter() : undefined);
             this.byRegion.set(key, found);
         }
         return found;
@@ -93612,6 +93645,8 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
     // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
     const plans = await groupPlans(inputs, file, units, names, environment, gateways);
     const group = new ReleaseGroup(names, ports.signal);
+    // Once the release has failed, putting the aliases back goes first: no request waits for the rate limiter.
+    group.signal.addEventListener('abort', () => gateways.openLimiters(), { once: true });
     const stateFor = ports.state === undefined ? undefined : groupStateStore(ports.state);
     const releasedAt = Math.floor(clock.now() / 1000);
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
