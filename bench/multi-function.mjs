@@ -135,6 +135,22 @@ await import(${JSON.stringify(pathToFileURL(ACTION_ENTRY).href)});
       note: `against ${COUNT} × one function: ${Math.round(COUNT * one)} ms; runs: ${multiTimes.map(Math.round).join(', ')} ms`,
     });
     rows.push({ figure: `${COUNT} functions / one function, wall time`, value: (ten / one).toFixed(2), target: '≤ 2.00', met: ten <= 2 * one });
+    // The floor: Lambda's control plane allows an account 15 requests per second in a region for
+    // everything but GetFunction, GetPolicy and invocations; a release of several functions keeps
+    // under 10 (src/aws/rate-limit.ts). Its writes come in phases (every unit reads, then updates,
+    // then publishes, then shifts: release/group.ts), each phase's requests counting for a second.
+    const limited = multiCalls.filter((c) => c.service === 'lambda' && !['GetFunction', 'GetPolicy', 'Invoke'].includes(c.operation)).length;
+    const floorMs = Math.max(0, Math.ceil(limited / 10) - 1) * 1000;
+    rows.push({
+      figure: `Floor set by Lambda's request quota, release of ${COUNT}`,
+      value: `${limited} rate-counted calls: ≥ ${floorMs} ms at 10/s`,
+      target: '—',
+      met: undefined,
+      note:
+        `the release's wall time less this floor: ${Math.round(ten - floorMs)} ms. Against moto a one-function deploy takes ${Math.round(one)} ms, ` +
+        `so ≤ 2× one cannot hold while the account's quota is respected: the ratio is bound by the rate, not by the action. ` +
+        'On Lambda, where a deploy waits seconds for the update and the publish, the same floor is a small part of one deploy.',
+    });
     rows.push({
       figure: `Peak resident memory, release of ${COUNT} functions`,
       value: rss.length > 0 ? `${Math.round(Math.max(...rss))} MB` : 'not measured',

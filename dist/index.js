@@ -89166,7 +89166,12 @@ class HttpSmokeChecker {
                 };
             }
             if (outcome.stop !== undefined) {
-                return { ok: false, attempts, summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`) };
+                return {
+                    ok: false,
+                    attempts,
+                    summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`),
+                    ...(outcome.stop === 'cancelled' && { cancelled: true }),
+                };
             }
             if (n < total) {
                 try {
@@ -89176,7 +89181,12 @@ class HttpSmokeChecker {
                     const why = stopped(signals, 0);
                     attempts.push({ attempt: n + 1, method, url, latencyMs: 0, bodyExcerpt: '', ok: false, problem: mask(why.problem ?? why.label) });
                     log.info(mask(`smoke ${n + 1}/${total}: ${method} ${url} → ${why.detail}`));
-                    return { ok: false, attempts, summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`) };
+                    return {
+                        ok: false,
+                        attempts,
+                        summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`),
+                        ...(why.stop === 'cancelled' && { cancelled: true }),
+                    };
                 }
             }
         }
@@ -90146,8 +90156,9 @@ function sameWeights(a, b) {
  *   invoke check, the alarm gate): right before the first alias write (rollout.ts).
  * - `step`: a progressive shift's steps move together: no unit writes its step to `percent`
  *   before every unit has reached that step (or a later one).
- * - `checks`: every alias is on its new version: only then do the smoke tests run, so that a
- *   failing one finds every alias shifted and they all go back in one round.
+ * - `shifted`: every alias is on its new version; only then does any smoke test run (a
+ *   function's smoke test may go through the others, which must be on the release too), and
+ *   a failing one finds every alias shifted, so they all go back in one round.
  * - `done`: every unit has passed its smoke test and bake; only then does any unit report success.
  *
  * When any unit fails, the group fails: its signal aborts (with a reason naming the unit), so a
@@ -90174,7 +90185,7 @@ function rankOf(point) {
         return 0;
     if (point === 'shift')
         return 1;
-    if (point === 'checks')
+    if (point === 'shifted')
         return 2.5;
     if (point === 'done')
         return 3;
@@ -90524,8 +90535,8 @@ async function shiftAndVerify(request, deps) {
                 await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
             }
         }
-        // Several units: the checks start when every alias has moved (group.ts).
-        await deps.group?.arrive('checks');
+        // Several units: no smoke test runs before every alias is on its new version (group.ts).
+        await deps.group?.arrive('shifted');
         if (settings.smoke === undefined) {
             log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
         }
@@ -94443,13 +94454,16 @@ function releaseStatus(units) {
 }
 /**
  * The unit whose failure failed the release: the first whose own check failed (smoke, invoke,
- * a gate's verdict in its error), else the first stranded, else the first that failed at all.
+ * a gate's verdict in its error), else the first stranded, else the first that failed at all. A
+ * smoke test cut short by the release's cancel (another unit failed first) is not its own failure.
  */
 function failedUnit(units) {
     const failed = units.filter((unit) => !isSuccess(unit.result));
     const ownCheck = failed.find((unit) => {
         const checks = 'checks' in unit.result ? unit.result.checks : undefined;
-        return checks?.smoke?.ok === false || checks?.invoke?.ok === false || ('diagnosis' in unit.result && unit.result.diagnosis !== undefined);
+        return ((checks?.smoke?.ok === false && checks.smoke.cancelled !== true) ||
+            checks?.invoke?.ok === false ||
+            ('diagnosis' in unit.result && unit.result.diagnosis !== undefined));
     });
     return ownCheck ?? failed.find((unit) => unit.result.kind === 'stranded') ?? failed[0];
 }
@@ -94634,14 +94648,16 @@ function renderReleaseSummary(units, context = {}) {
         rows.push(['Commit', codeSpan(commit.slice(0, 12), cell)]);
     rows.push(['Duration', formatMs(Math.max(...views.map((view) => view.durationMs)))]);
     lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
-    // What went wrong, unit by unit: the one that failed first, then the others with something to show.
+    // What went wrong, unit by unit: the one that failed first, then the others with something to
+    // show (a smoke test cut short by the release's cancel shows nothing of its own).
     const cause = failedUnit(units);
     const explained = units
         .map((unit, i) => ({ unit, view: views[i] }))
-        .filter((x) => x.view !== undefined && (x.view.diagnosis !== undefined || x.view.smoke?.ok === false || x.view.invoke?.ok === false))
+        .filter((x) => x.view !== undefined &&
+        (x.view.diagnosis !== undefined || (x.view.smoke?.ok === false && x.view.smoke.cancelled !== true) || x.view.invoke?.ok === false))
         .sort((a, b) => Number(b.unit === cause) - Number(a.unit === cause));
     for (const { unit, view } of explained.slice(0, RELEASE_SUMMARY_CAPS.explained)) {
-        lines.push(`**${inline(unit.settings.functionName)}${inline(regionSuffix(unit, units, context.defaultRegion))}**: ${inline(view.error ?? view.status, SUMMARY_CAPS.errorChars)}`, '');
+        lines.push(`**${inline(`${unit.settings.functionName}${regionSuffix(unit, units, context.defaultRegion)}`)}**: ${inline(view.error ?? view.status, SUMMARY_CAPS.errorChars)}`, '');
         if (view.diagnosis)
             lines.push(renderDiagnosis(view.diagnosis));
         if (view.smoke && view.smoke.attempts.length > 0)
