@@ -10,7 +10,7 @@ import { renderDiagnosis } from './diagnosis.js';
 import { formatMs } from './format.js';
 import { codeBlock, codeSpan, fitSummary, inline, mermaidText, moreNote } from './markdown.js';
 import { failedUnit, releaseStatus, spansRegions, unitCount, unitRegion, type UnitOutcome } from './release.js';
-import { renderSmokeAttempts, renderTrafficChart, STATUS_BADGE, SUMMARY_CAPS, versionMove, viewOf, type ResultView, type SummaryContext } from './summary.js';
+import { imageCell, renderSmokeAttempts, renderTrafficChart, STATUS_BADGE, SUMMARY_CAPS, versionMove, viewOf, type ResultView, type SummaryContext } from './summary.js';
 
 /** What one summary of several units shows at most. */
 export const RELEASE_SUMMARY_CAPS = {
@@ -116,7 +116,7 @@ function releaseTable(units: readonly UnitOutcome[], views: readonly (ResultView
     const name = codeSpan(unit.settings.functionName, cell) + (aliases.size > 1 ? ` → ${codeSpan(view.alias, cell)}` : '');
     const code = [
       ...(view.codeSha256 ? [codeSpan(`${view.codeSha256.slice(0, 12)}…`, cell)] : []),
-      ...(unit.settings.image ? [codeSpan(unit.settings.image, cell)] : []),
+      ...(view.image ? [imageCell(view.image)] : unit.settings.image ? [codeSpan(unit.settings.image, cell)] : []),
     ];
     lines.push(
       `| ${name} | ${inline(unitRegion(unit, defaultRegion) || '—')} | ${STATUS_BADGE[view.status]} | ${inline(versionMove(view))} | ${code.join(' · ') || '—'} | ${checksCell(view)} |`,

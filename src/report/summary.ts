@@ -2,6 +2,7 @@
  * The job summary, rendered from a command's result. Pure: src/action writes it.
  */
 import { statusOf, type CheckRecord, type Diagnosis, type HousekeepingReport, type ReleaseResult, type ReleaseStatus, type TrafficPoint, type UploadRecord } from '../model/results.js';
+import type { ImageRecord } from '../model/lambda.js';
 import { renderDiagnosis } from './diagnosis.js';
 import { formatMs, formatSize } from './format.js';
 import { codeBlock, codeSpan, fitSummary, inline, mermaidText, moreNote } from './markdown.js';
@@ -50,6 +51,8 @@ export interface ResultView {
   version?: string;
   candidateVersion?: string;
   codeSha256?: string;
+  /** A container-image function: the image by digest, and the tag it was resolved from. */
+  image?: ImageRecord;
   aliasArn?: string;
   upload?: UploadRecord;
   settingsChanged: string[];
@@ -85,6 +88,12 @@ export function viewOf(result: ReleaseResult): ResultView {
   return view;
 }
 
+/** An image as the summary shows it: the URI pinned by digest, and the tag it came from (`tag v2`). */
+export function imageCell(image: ImageRecord): string {
+  const cell = { cell: true } as const;
+  return `${codeSpan(image.uri, cell)}${image.tag !== undefined ? ` (tag ${codeSpan(image.tag, cell)})` : ''}`;
+}
+
 export function renderSummary(outcome: ReleaseResult, context: SummaryContext = {}): string {
   const result = viewOf(outcome);
   const lines: string[] = [];
@@ -113,6 +122,7 @@ export function renderSummary(outcome: ReleaseResult, context: SummaryContext = 
     ['Version', inline(versionMove(result))],
   ];
   if (result.codeSha256) rows.push(['Code SHA-256', codeSpan(result.codeSha256, cell)]);
+  if (result.image) rows.push(['Image', imageCell(result.image)]);
   if (result.commit) rows.push(['Commit', codeSpan(result.commit.slice(0, 12), cell)]);
   if (result.upload && result.upload.kind !== 'none') rows.push(['Upload', describeUpload(result.upload)]);
   if (result.settingsChanged.length > 0) {

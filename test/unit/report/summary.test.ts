@@ -66,6 +66,13 @@ describe('the job summary', () => {
     expect(text).toContain('```sh\naws lambda update-alias …\n```');
   });
 
+  it('shows an image function\'s image by digest and the tag it was resolved from', () => {
+    const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/notes@sha256:${'a'.repeat(64)}`;
+    const summary = renderSummary({ ...rolledBack, image: { uri, tag: 'v2', digest: `sha256:${'a'.repeat(64)}` } });
+    expect(summary).toContain(`| Image | \`${uri}\` (tag \`v2\`) |`);
+    expect(renderSummary(rolledBack)).not.toContain('| Image |');
+  });
+
   it('words the version move for each outcome', () => {
     const view = viewOf(rolledBack);
     expect(versionMove({ ...view, status: 'deployed', version: '8' })).toBe('7 → 8');
