@@ -94215,6 +94215,11 @@ function viewOf(result) {
     };
     return view;
 }
+/** An image as the summary shows it: the URI pinned by digest, and the tag it came from (`tag v2`). */
+function imageCell(image) {
+    const cell = { cell: true };
+    return `${codeSpan(image.uri, cell)}${image.tag !== undefined ? ` (tag ${codeSpan(image.tag, cell)})` : ''}`;
+}
 function renderSummary(outcome, context = {}) {
     const result = viewOf(outcome);
     const lines = [];
@@ -94247,6 +94252,8 @@ function renderSummary(outcome, context = {}) {
     ];
     if (result.codeSha256)
         rows.push(['Code SHA-256', codeSpan(result.codeSha256, cell)]);
+    if (result.image)
+        rows.push(['Image', imageCell(result.image)]);
     if (result.commit)
         rows.push(['Commit', codeSpan(result.commit.slice(0, 12), cell)]);
     if (result.upload && result.upload.kind !== 'none')
@@ -94685,7 +94692,7 @@ function releaseTable(units, views, defaultRegion) {
         const name = codeSpan(unit.settings.functionName, cell) + (aliases.size > 1 ? ` → ${codeSpan(view.alias, cell)}` : '');
         const code = [
             ...(view.codeSha256 ? [codeSpan(`${view.codeSha256.slice(0, 12)}…`, cell)] : []),
-            ...(unit.settings.image ? [codeSpan(unit.settings.image, cell)] : []),
+            ...(view.image ? [imageCell(view.image)] : unit.settings.image ? [codeSpan(unit.settings.image, cell)] : []),
         ];
         lines.push(`| ${name} | ${inline(unitRegion(unit, defaultRegion) || '—')} | ${STATUS_BADGE[view.status]} | ${inline(versionMove(view))} | ${code.join(' · ') || '—'} | ${checksCell(view)} |`);
     });
