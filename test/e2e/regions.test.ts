@@ -18,7 +18,7 @@ import { GetAliasCommand, GetFunctionConfigurationCommand } from '@aws-sdk/clien
 import { CreateBucketCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { annotations, runAction } from '../harness/action.mjs';
+import { annotations, releaseOf, runAction } from '../harness/action.mjs';
 import type { AwsProxy } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
@@ -88,14 +88,6 @@ async function shaOf(fn: Fn, region: Region, version: string): Promise<string | 
   }
 }
 
-interface Entry {
-  function: string;
-  region: string;
-  version: string;
-  'previous-version': string;
-  'code-sha256': string;
-}
-const releaseOf = (outputs: Record<string, string>) => JSON.parse(outputs.release ?? 'null') as Entry[];
 
 beforeAll(async () => {
   stack = await startAwsStack('e2e-regions-');

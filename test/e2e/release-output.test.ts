@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { GetAliasCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { annotations, runAction } from '../harness/action.mjs';
+import { annotations, releaseOf, runAction } from '../harness/action.mjs';
 import type { AwsProxy } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
@@ -34,14 +34,6 @@ function zipOf(code: string): { path: string; sha: string } {
   const path = makeZip(join(workspace, 'build'), { 'index.mjs': code });
   return { path: path.slice(workspace.length + 1), sha: codeSha256(path) };
 }
-interface Entry {
-  function: string;
-  region: string;
-  version: string;
-  'previous-version': string;
-  'code-sha256': string;
-}
-const releaseOf = (outputs: Record<string, string>) => JSON.parse(outputs.release ?? 'null') as Entry[];
 async function aliasVersion(fn: string, alias: string) {
   return (await lambda.send(new GetAliasCommand({ FunctionName: fn, Name: alias }))).FunctionVersion;
 }

@@ -35,3 +35,12 @@ export interface Annotation {
   message: string;
 }
 export function annotations(stdout: string): Annotation[];
+/** One entry of the `release` output. */
+export interface ReleaseEntry {
+  function: string;
+  region: string;
+  version: string;
+  'previous-version': string;
+  'code-sha256': string;
+}
+export function releaseOf(outputs: Record<string, string>): ReleaseEntry[];

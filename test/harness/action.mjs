@@ -134,3 +134,8 @@ export function annotations(stdout) {
   }
   return found;
 }
+
+/** The `release` output read back as a workflow would (`fromJSON`): one entry per function and region. */
+export function releaseOf(outputs) {
+  return JSON.parse(outputs.release ?? 'null');
+}
