@@ -210,8 +210,11 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(qa)).toEqual([]);
     expect(qa.outputs).toMatchObject({ status: 'promoted', version: '1' });
 
-    // Deploy through S3 (a HEAD that answers 403, then PutObject).
+    // Deploy through S3 (a HEAD that answers 403, then PutObject), its version published Pending
+    // as Lambda may answer: the action waits for Active (GetFunctionConfiguration, the SDK's waiter).
+    proxy.publishPending(300);
     const big = await run({ stage: 'big', artifact: artifact({ 'index.mjs': handler('two') }) });
+    proxy.publishPending(0);
     expect(errorsOf(big)).toEqual([]);
     expect(big.outputs).toMatchObject({ status: 'deployed', version: '2' });
 

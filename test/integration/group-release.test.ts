@@ -346,8 +346,9 @@ describe("a stage of ten functions and Lambda's control-plane rate", () => {
     const second = await run(inputs('dev'), target.map((t) => ({ ...t, artifact: zip2 })));
     expect(second.units.map((u) => u.result.kind)).toEqual(TEN.map(() => 'released'));
     const counted = proxy.calls.filter((c) => c.service === 'lambda' && !['GetFunction', 'Invoke'].includes(c.operation)).length;
-    // Enough requests that, unbounded, they would come far faster than 15 a second against moto.
-    expect(counted).toBeGreaterThan(60);
+    // Enough requests that, unbounded, they would come far faster than 15 a second against moto
+    // (reads go through GetFunction, which the quota leaves out: about 4 counted calls a function).
+    expect(counted).toBeGreaterThan(30);
     expect(Math.max(firstPeak, peakPerSecond())).toBeLessThanOrEqual(10);
   }, 120_000);
 });
