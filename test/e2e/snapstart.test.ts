@@ -7,7 +7,7 @@
  * - A snapshot that fails: the step fails with Lambda's reason and the alias stays where it was.
  * - A release of several functions, one with SnapStart: each unit waits for its own version.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetAliasCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -113,5 +113,53 @@ describe('a function with SnapStart on', () => {
     );
     expect(proxy.counts().UpdateAlias).toBeUndefined();
     expect(await aliasVersion(name, 'dev')).toBe('1');
+  });
+});
+
+describe('a release of several functions, one with SnapStart on', () => {
+  const SNAP = 'snap-group-java';
+  const PLAIN = 'snap-group-node';
+  const CONFIG = 'snap-group.yml';
+
+  async function deploy(release: string) {
+    for (const fn of [SNAP, PLAIN]) makeZipAt(`build/${fn}.zip`, handler(`${fn} ${release}`));
+    return run({ stage: 'dev', config: CONFIG });
+  }
+  function makeZipAt(path: string, code: string) {
+    const made = makeZip(join(workspace, 'build'), { 'index.mjs': code });
+    writeFileSync(join(workspace, path), readFileSync(made));
+  }
+
+  it('each unit waits for its own version: the SnapStart one until its snapshot is ready; a failed snapshot shifts neither', async () => {
+    proxy.emulateSnapStart({ pendingMs: 0 });
+    await makeFunction(SNAP, true);
+    await makeFunction(PLAIN, false);
+    writeFileSync(
+      join(workspace, CONFIG),
+      `defaults: { region: us-east-1 }\nstages:\n  dev:\n    functions:\n      ${SNAP}: { artifact: build/${SNAP}.zip }\n      ${PLAIN}: { artifact: build/${PLAIN}.zip }\n`,
+    );
+    proxy.emulateSnapStart({ pendingMs: 1500 });
+    const first = await deploy('one');
+    expect(errors(first.stdout)).toEqual([]);
+    expect(first.outputs).toMatchObject({ status: 'deployed' });
+    expect(first.stdout).toContain(`Version 1 of ${SNAP} is Pending (Creating): SnapStart is taking its snapshot`);
+    expect(first.stdout).not.toContain(`of ${PLAIN} is Pending`);
+    const readyAt = proxy.snapStartReadyAt(SNAP, '1')!;
+    expect(proxy.snapStartReadyAt(PLAIN, '1')).toBeUndefined();
+    const snapAlias = proxy.calls.find((c) => c.operation === 'CreateAlias' && c.path.includes(SNAP))!;
+    expect(snapAlias.startedAt).toBeGreaterThanOrEqual(readyAt);
+    expect(await aliasVersion(SNAP, 'dev')).toBe('1');
+    expect(await aliasVersion(PLAIN, 'dev')).toBe('1');
+
+    proxy.reset();
+    proxy.emulateSnapStart({ pendingMs: 300, fail: { reason: 'Snapshot creation failed.', code: 'FunctionError' } });
+    const second = await deploy('two');
+    expect(second.code).not.toBe(0);
+    expect(second.outputs).toMatchObject({ status: 'failed' });
+    expect(errors(second.stdout).join('\n')).toContain(
+      `Lambda could not make version 2 of ${SNAP} Active (SnapStart: the snapshot of the version could not be taken): it is Failed: Snapshot creation failed. (FunctionError)`,
+    );
+    expect(await aliasVersion(SNAP, 'dev')).toBe('1');
+    expect(await aliasVersion(PLAIN, 'dev')).toBe('1');
   });
 });
