@@ -84,6 +84,11 @@ export interface WaiterOptions {
   maxDelaySeconds?: number;
   /** Give up after this many seconds. Default 300. */
   maxWaitSeconds?: number;
+  /**
+   * Give up on a SnapStart version (its snapshot is taken while it is Pending, which can take
+   * minutes) after this many seconds. Default 900.
+   */
+  snapStartMaxWaitSeconds?: number;
 }
 
 export interface SdkLambdaGatewayOptions {
@@ -106,6 +111,7 @@ const DEFAULT_WAITER: Required<WaiterOptions> = {
   minDelaySeconds: 0.25,
   maxDelaySeconds: 0.5,
   maxWaitSeconds: 300,
+  snapStartMaxWaitSeconds: 900,
 };
 
 function isNotFound(error: unknown): boolean {
@@ -153,7 +159,21 @@ function toVersionState(config: FunctionConfiguration): FunctionVersionState {
     ...(config.Role !== undefined && { role: config.Role }),
     ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
     ...((config.PackageType === 'Zip' || config.PackageType === 'Image') && { packageType: config.PackageType }),
+    ...(snapStartOn(config) && { snapStart: { applyOn: 'PublishedVersions', optimizationStatus: config.SnapStart?.OptimizationStatus === 'On' ? 'On' : 'Off' } }),
   };
+}
+
+/** Whether SnapStart is on for this configuration (`SnapStart.ApplyOn: PublishedVersions`). */
+function snapStartOn(config: FunctionConfiguration): boolean {
+  return config.SnapStart?.ApplyOn === 'PublishedVersions';
+}
+
+/**
+ * A published version ready for traffic: Active, and with SnapStart on, optimized too
+ * (`SnapStart.OptimizationStatus: On`, API_SnapStartResponse.html).
+ */
+function readyForTraffic(config: FunctionConfiguration): boolean {
+  return config.State === 'Active' && (!snapStartOn(config) || config.SnapStart?.OptimizationStatus === 'On');
 }
 
 /** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
@@ -267,29 +287,48 @@ export class SdkLambdaGateway implements LambdaGateway {
         }),
       ),
     );
-    // A version still Pending (or Failed at once) must not take traffic: wait for Active.
-    if (config.State !== undefined && config.State !== 'Active' && config.Version !== undefined) {
+    // A version still Pending (or Failed at once) must not take traffic: wait for Active. With
+    // SnapStart on, Lambda takes the version's snapshot while it is Pending (snapstart-activate.html,
+    // "SnapStart and function states"): wait for Active and OptimizationStatus On.
+    const snapStart = snapStartOn(config);
+    const wait = snapStart ? !readyForTraffic(config) : config.State !== undefined && config.State !== 'Active';
+    if (wait && config.Version !== undefined) {
       const reason = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
-      this.say(`Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
-      return this.waitForVersionActive(functionName, config.Version);
+      this.say(
+        snapStart
+          ? `Version ${config.Version} of ${functionName} is ${config.State ?? 'not Active'}${reason}: SnapStart is taking its snapshot; waiting for it to be Active and optimized before it takes traffic (this can take minutes).`
+          : `Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`,
+      );
+      return this.waitForVersionActive(functionName, config.Version, { snapStart });
     }
     return toVersionState(config);
   }
 
-  async waitForVersionActive(functionName: string, version: string): Promise<FunctionVersionState> {
+  async waitForVersionActive(functionName: string, version: string, options: { snapStart?: boolean } = {}): Promise<FunctionVersionState> {
     const what = `version ${version} of ${functionName}`;
+    const snapStart = options.snapStart === true;
+    const goal = snapStart ? 'Active with its SnapStart snapshot ready' : 'Active';
+    const maxWaitSeconds = snapStart ? this.waiter.snapStartMaxWaitSeconds : this.waiter.maxWaitSeconds;
     const started = Date.now();
+    const deadline = started + maxWaitSeconds * 1000;
     let waitError: unknown;
     try {
-      const done = await this.whileWaiting(`Still waiting for ${what} to be Active`, () =>
-        waitUntilPublishedVersionActive(
-          { client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds },
+      const last = await this.whileWaiting(`Still waiting for ${what} to be ${goal}`, async () => {
+        const done = await waitUntilPublishedVersionActive(
+          { client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: maxWaitSeconds },
           { FunctionName: functionName, Qualifier: version },
-        ),
-      );
-      const last = done.reason as FunctionConfiguration | undefined;
-      if (done.state === 'SUCCESS' && last?.State === 'Active') {
-        this.say(`Version ${version} of ${functionName} is Active (waited ${seconds(Date.now() - started)}).`);
+        );
+        let config = done.state === 'SUCCESS' ? (done.reason as FunctionConfiguration | undefined) : undefined;
+        // SnapStart: Active is not all; OptimizationStatus On says the snapshot is ready (API_SnapStartResponse.html).
+        while (config !== undefined && config.State === 'Active' && !readyForTraffic(config) && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, this.waiter.minDelaySeconds * 1000));
+          config = await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }));
+        }
+        return config;
+      });
+      if (last !== undefined && readyForTraffic(last)) {
+        const ready = snapStartOn(last) ? 'Active and optimized (SnapStart snapshot ready)' : 'Active';
+        this.say(`Version ${version} of ${functionName} is ${ready} (waited ${seconds(Date.now() - started)}).`);
         return toVersionState(last);
       }
     } catch (error) {
@@ -298,11 +337,15 @@ export class SdkLambdaGateway implements LambdaGateway {
     const config = await this.client.send(new GetFunctionConfigurationCommand({ FunctionName: functionName, Qualifier: version }));
     if (config.State === 'Failed') {
       const code = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
-      throw new Error(`Lambda could not make ${what} Active: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
+      const how = snapStartOn(config) ? ' (SnapStart: the snapshot of the version could not be taken)' : '';
+      throw new Error(`Lambda could not make ${what} Active${how}: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
     }
-    if (config.State === 'Active') return toVersionState(config);
+    if (readyForTraffic(config)) return toVersionState(config);
     if (waitError instanceof Error && waitError.name !== 'TimeoutError') throw waitError;
-    throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
+    const optimization = snapStartOn(config) ? `, SnapStart OptimizationStatus: ${config.SnapStart?.OptimizationStatus ?? 'unknown'}` : '';
+    throw new Error(`${what} did not become ${snapStartOn(config) ? 'Active with its SnapStart snapshot ready' : goal} within ${maxWaitSeconds}s (state: ${config.State ?? 'unknown'}${optimization}).`, {
+      cause: waitError,
+    });
   }
 
   /** The account's code storage in this region, read once per gateway (one run), however many functions the release has. */

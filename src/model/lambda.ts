@@ -97,6 +97,12 @@ export interface FunctionVersionState {
   packageType?: 'Zip' | 'Image';
   /** An image function's image pinned by digest (GetFunction's Code.ResolvedImageUri): `<repository URI>@sha256:<hex>`. */
   imageUri?: string;
+  /**
+   * SnapStart (snapstart.html), present only when it is on (`ApplyOn: PublishedVersions`):
+   * `optimizationStatus` On once a published version's snapshot is ready (API_SnapStartResponse.html;
+   * Off on $LATEST and while the snapshot is taken).
+   */
+  snapStart?: { applyOn: 'PublishedVersions'; optimizationStatus: 'On' | 'Off' };
 }
 
 export interface AliasState {

@@ -52,8 +52,10 @@ export interface LambdaGateway {
   /**
    * Wait until a published version that is Pending is Active (waitUntilPublishedVersionActive);
    * throws with Lambda's StateReason when it ends Failed, or after the wait's time limit.
+   * `snapStart`: the version has SnapStart on; it is ready only when Active and optimized
+   * (OptimizationStatus On), and the time limit is sized for a snapshot (minutes).
    */
-  waitForVersionActive(functionName: string, version: string): Promise<FunctionVersionState>;
+  waitForVersionActive(functionName: string, version: string, options?: { snapStart?: boolean }): Promise<FunctionVersionState>;
   /** The account's code storage in the region (GetAccountSettings). */
   codeStorage(): Promise<CodeStorage>;
   /**

@@ -43,7 +43,7 @@ export async function readyVersion(
         return version;
       }
       deps.log.info(`${which} is Pending${code}: waiting for it to be Active before it takes traffic.`);
-      return deps.lambda.waitForVersionActive(name, version.version);
+      return deps.lambda.waitForVersionActive(name, version.version, { snapStart: version.snapStart !== undefined });
     case 'Inactive':
       throw new InputError(
         `${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +

@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
@@ -27,7 +28,7 @@ import { type AwsProxy, type RecordedCall } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
 import { createImageFunction, createRepository, pushImage } from '../harness/ecr-fixtures.mjs';
-import { createBucket, createFunction, makeZip } from '../harness/lambda-fixtures.mjs';
+import { createBucket, createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, type startMoto } from '../harness/moto.mjs';
 
 /**
@@ -257,12 +258,26 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(imageBack)).toEqual([]);
     expect(imageBack.outputs).toMatchObject({ status: 'rolled-back', version: '1' });
 
+    // SnapStart on (the user's own setting, sent through the proxy, which emulates it; not the
+    // action's call): the new version is held until Active and optimized (GetFunctionConfiguration).
+    proxy.emulateSnapStart({ pendingMs: 500 });
+    const user = lambdaClient(proxy.endpoint);
+    try {
+      await user.send(new UpdateFunctionConfigurationCommand({ FunctionName: FN, SnapStart: { ApplyOn: 'PublishedVersions' } }));
+      await waitUntilFunctionUpdatedV2({ client: user, maxWaitTime: 10, minDelay: 0.1, maxDelay: 0.2 }, { FunctionName: FN });
+    } finally {
+      user.destroy();
+    }
+    const snap = await run({ stage: 'dev', artifact: artifact({ 'index.mjs': handler('snap') }) });
+    expect(errorsOf(snap)).toEqual([]);
+    expect(snap.outputs.status).toBe('deployed');
+
     const status = await run({ stage: 'prod', command: 'status' });
     expect(errorsOf(status)).toEqual([]);
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration']) {
       expect(ops, op).toContain(op);
     }
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);

@@ -121,6 +121,17 @@ export interface AwsProxy {
   /** Date.now() at which a version published under publishPending becomes Active; undefined for any other. */
   versionActiveAt(functionName: string, version: string): number | undefined;
   /**
+   * Emulate SnapStart (moto keeps none): CreateFunction/UpdateFunctionConfiguration keep
+   * `SnapStart.ApplyOn`, answered on $LATEST with OptimizationStatus Off; a version published while
+   * ApplyOn is PublishedVersions is Pending (StateReasonCode `Creating`, OptimizationStatus Off) for
+   * `pendingMs`, then Active with OptimizationStatus On, or Failed with `fail`'s reason and code
+   * (default code `InternalError`). An Invoke of such a version before it is ready answers 409
+   * SnapStartNotReadyException. Reset by clearBehaviours.
+   */
+  emulateSnapStart(options?: { pendingMs?: number; fail?: { reason: string; code?: string } }): void;
+  /** Date.now() at which a version published under emulateSnapStart is Active and optimized; undefined for any other (or one that fails). */
+  snapStartReadyAt(functionName: string, version: string): number | undefined;
+  /**
    * The version reports `State: Inactive` (StateReasonCode `Idle`); an Invoke of it answers 502
    * ResourceNotReadyException and sets it Pending (`Restoring`), then Active after `reactivateMs` (default 1000).
    * An Invoke of any version the proxy holds Pending answers 409 ResourceConflictException.

@@ -526,6 +526,89 @@ export async function startProxy({ target }) {
     return undefined;
   }
 
+  // ---- SnapStart (issue 15) -------------------------------------------------------------------
+  // Lambda SnapStart (https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html): with
+  // `SnapStart: { ApplyOn: PublishedVersions }` on a function, Lambda initializes the code and takes
+  // a snapshot of the execution environment when a version is published
+  // (https://docs.aws.amazon.com/lambda/latest/dg/snapstart-activate.html): the version is Pending
+  // (StateReasonCode Creating, functions-states.html) while the snapshot is taken, then Active, or
+  // Failed when it cannot be taken. SnapStartResponse
+  // (https://docs.aws.amazon.com/lambda/latest/api/API_SnapStartResponse.html): ApplyOn
+  // `PublishedVersions | None`; OptimizationStatus `On | Off`, "whether SnapStart is activated for
+  // the specified function version" (a qualified ARN). An Invoke while the snapshot is not ready
+  // fails (SnapStartNotReadyException: "Lambda is initializing your function. It will be ready to
+  // invoke once your function state becomes ACTIVE.", snapstart-troubleshooting.html).
+  // moto 5 keeps no SnapStart: it answers `{ ApplyOn: None, OptimizationStatus: Off }` for every version.
+  const snapStart = {
+    /** emulateSnapStart: { pendingMs, fail?: { reason, code } } while set. */
+    on: undefined,
+    /** function name → ApplyOn of $LATEST, as CreateFunction/UpdateFunctionConfiguration set it. */
+    latest: new Map(),
+    /** `name:version` → { readyAt, fail? } for a version published with SnapStart on. */
+    versions: new Map(),
+  };
+
+  /** Overlay a configuration (of $LATEST or of a version) with the SnapStart state the proxy keeps. */
+  function overlaySnapStart(config, name) {
+    if (!config || typeof config !== 'object') return;
+    const version = config.Version ?? '$LATEST';
+    if (version === '$LATEST') {
+      const applyOn = snapStart.latest.get(name);
+      if (applyOn) config.SnapStart = { ApplyOn: applyOn, OptimizationStatus: 'Off' };
+      return;
+    }
+    const entry = snapStart.versions.get(`${name}:${version}`);
+    if (!entry) return;
+    delete config.StateReason;
+    delete config.StateReasonCode;
+    if (Date.now() < entry.readyAt) {
+      Object.assign(config, { State: 'Pending', StateReasonCode: 'Creating', StateReason: 'The function is being created.' });
+      config.SnapStart = { ApplyOn: 'PublishedVersions', OptimizationStatus: 'Off' };
+    } else if (entry.fail) {
+      Object.assign(config, { State: 'Failed', StateReasonCode: entry.fail.code, StateReason: entry.fail.reason });
+      config.SnapStart = { ApplyOn: 'PublishedVersions', OptimizationStatus: 'Off' };
+    } else {
+      config.State = 'Active';
+      config.SnapStart = { ApplyOn: 'PublishedVersions', OptimizationStatus: 'On' };
+    }
+  }
+
+  /** After moto answered: keep $LATEST's SnapStart setting, start a published version's snapshot, overlay answers. */
+  function snapStartAfter(operation, name, body, answerJson) {
+    if (!snapStart.on) return;
+    if (operation === 'CreateFunction') snapStart.latest.delete(name);
+    if ((operation === 'CreateFunction' || operation === 'UpdateFunctionConfiguration') && body?.SnapStart) {
+      snapStart.latest.set(name, body.SnapStart.ApplyOn === 'PublishedVersions' ? 'PublishedVersions' : 'None');
+    }
+    const version = answerJson?.Version;
+    const published = operation === 'PublishVersion' || (operation === 'CreateFunction' && body?.Publish);
+    if (published && version && version !== '$LATEST' && snapStart.latest.get(name) === 'PublishedVersions') {
+      const key = `${name}:${version}`;
+      if (!snapStart.versions.has(key)) {
+        snapStart.versions.set(key, { readyAt: Date.now() + snapStart.on.pendingMs, ...(snapStart.on.fail && { fail: { ...snapStart.on.fail } }) });
+      }
+    }
+    if (['CreateFunction', 'UpdateFunctionConfiguration', 'UpdateFunctionCode', 'PublishVersion', 'GetFunctionConfiguration'].includes(operation)) {
+      overlaySnapStart(answerJson, name);
+    }
+    if (operation === 'GetFunction') overlaySnapStart(answerJson?.Configuration, name);
+    if (operation === 'ListVersionsByFunction' && Array.isArray(answerJson?.Versions)) {
+      for (const config of answerJson.Versions) overlaySnapStart(config, name);
+    }
+  }
+
+  /** Before forwarding: an Invoke of a SnapStart version whose snapshot is not ready (Pending or Failed). */
+  function snapStartBefore(operation, name, qualifier) {
+    if (!snapStart.on || operation !== 'Invoke' || !qualifier) return undefined;
+    const entry = snapStart.versions.get(`${name}:${qualifier}`);
+    if (!entry || (Date.now() >= entry.readyAt && !entry.fail)) return undefined;
+    return errorAnswer('lambda', 'POST', {
+      status: 409,
+      type: 'SnapStartNotReadyException',
+      message: 'Lambda is initializing your function. It will be ready to invoke once your function state becomes ACTIVE.',
+    });
+  }
+
   /**
    * GetAccountSettings (https://docs.aws.amazon.com/lambda/latest/api/API_GetAccountSettings.html),
    * which moto 5 does not answer: AccountLimit (TotalCodeSize 75 GB by default, "Function and layer
@@ -1089,6 +1172,7 @@ export async function startProxy({ target }) {
     imagesAfter(operation, name, qualifier, body, answerJson);
     const state = fnState(name);
     statesAfter(operation, name, answerJson);
+    snapStartAfter(operation, name, body, answerJson);
     if (operation === 'CreateFunction' || operation === 'UpdateFunctionCode') rememberCode(body, answerJson);
     if (operation === 'GetFunction' && answerJson?.Code && codeBySha.has(answerJson.Configuration?.CodeSha256)) {
       const hex = Buffer.from(answerJson.Configuration.CodeSha256, 'base64').toString('hex');
@@ -1301,6 +1385,13 @@ export async function startProxy({ target }) {
         return;
       }
     }
+    if (fn) {
+      const refusedBySnapStart = snapStartBefore(operation, fn.name, qualifier);
+      if (refusedBySnapStart) {
+        send(refusedBySnapStart);
+        return;
+      }
+    }
     if (service === 'lambda' && operation === 'GetAccountSettings' && states.account) {
       send(accountSettingsAnswer());
       return;
@@ -1481,6 +1572,13 @@ export async function startProxy({ target }) {
     markInactive(functionName, version, { reactivateMs = 1000 } = {}) {
       states.versions.set(`${parseFunctionName(functionName).name}:${version}`, { pendingUntil: 0, inactive: true, reactivateMs });
     },
+    emulateSnapStart({ pendingMs = 0, fail } = {}) {
+      snapStart.on = { pendingMs: Math.max(0, Number(pendingMs) || 0), ...(fail && { fail: { reason: fail.reason, code: fail.code ?? 'InternalError' } }) };
+    },
+    snapStartReadyAt(functionName, version) {
+      const entry = snapStart.versions.get(`${parseFunctionName(functionName).name}:${version}`);
+      return entry && !entry.fail ? entry.readyAt : undefined;
+    },
     conflictWhileInProgress(on = true) {
       states.conflicts = Boolean(on);
     },
@@ -1510,6 +1608,9 @@ export async function startProxy({ target }) {
       states.conflicts = false;
       states.account = undefined;
       states.versions.clear();
+      snapStart.on = undefined;
+      snapStart.latest.clear();
+      snapStart.versions.clear();
       functions.clear();
       images.on = false;
       images.latest.clear();
