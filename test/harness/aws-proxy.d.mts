@@ -1,4 +1,4 @@
-export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'ecr' | 'other';
+export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'ecr' | 'sts' | 'other';
 
 export interface RecordedCall {
   service: ProxyService;
