@@ -11,6 +11,8 @@ import { deployImage, describeImage, resolveImage } from './artifact/image.js';
 import { prepareArtifact } from './artifact/package.js';
 import type { Artifact, ImageCode } from './model/lambda.js';
 import { RequestRateLimiter } from './aws/rate-limit.js';
+import { assumeRoleCredentials, AssumeRoleError, roleSessionName } from './aws/assume-role.js';
+import type { CredentialsProvider } from './aws/client-config.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
 import { deploy } from './commands/deploy.js';
@@ -142,18 +144,22 @@ export async function runCommand(
     const worker = async (): Promise<void> => {
       for (let i = next++; i < all.length; i = next++) {
         const s = all[i] as StageSettings;
-        stages[i] = await stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock });
+        // Each stage read with its own role (a stage in another account): one that cannot be assumed is that row's problem.
+        const services = gateways.region(s.region, s.role);
+        stages[i] = await stageStatus(s, { lambda: services.lambda, metrics: await services.metrics(), clock });
       }
     };
     await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
     return { kind: 'status', settings, stages };
   }
 
+  // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
+  await gateways.assumeRoles(units);
   if (units.length > 1) return runGroup(inputs, file, units, environment, ports, gateways);
 
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
   let tracker: DeploymentTracker | undefined;
-  const services = gateways.region(settings.region);
+  const services = gateways.region(settings.region, settings.role);
   // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
   const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
   const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
@@ -190,7 +196,7 @@ export async function runCommand(
   };
   let result: ReleaseResult | undefined;
   try {
-    result = await releaseCommand(inputs, file, settings, environment, deps);
+    result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
     if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
       if (result.candidateVersion !== undefined) {
         const until = new Date(clock.now());
@@ -272,6 +278,7 @@ async function releaseCommand(
   settings: StageSettings,
   environment: RunEnvironment,
   deps: ReleaseDeps,
+  gateways: GatewayCache,
 ): Promise<ReleaseResult> {
   switch (inputs.command) {
     case 'deploy': {
@@ -287,7 +294,9 @@ async function releaseCommand(
             `${settings.region ?? 'the default region'}; promote within one region`,
         );
       }
-      return promote(source, settings, deps, environment.context);
+      // Across accounts (in one region): the source is read with its own role.
+      await gateways.assumeRoles([source]);
+      return promote(source, settings, withSourceLambda(deps, source, settings, gateways), environment.context);
     }
     case 'rollback':
       return rollback(settings, inputs.toVersion, deps);
@@ -351,17 +360,18 @@ class GatewayCache {
     for (const limiter of this.limiters) limiter.open();
   }
 
-  region(region: string | undefined): RegionServices {
+  region(region: string | undefined, role?: string): RegionServices {
     const env = this.environment.env;
     if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
       throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
     }
-    const key = region ?? '';
+    const key = `${region ?? ''}|${role ?? ''}`;
     let found = this.byRegion.get(key);
     if (found === undefined) {
       const log = this.log;
+      const credentials = role === undefined ? undefined : this.credentials(role, region);
       found = new RegionServices(
-        { ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) },
+        { ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env), ...(credentials !== undefined && { credentials }) },
         log === undefined ? {} : { progress: (message) => log.info(message) },
         this.limited ? this.newLimiter() : undefined,
       );
@@ -369,11 +379,51 @@ class GatewayCache {
     }
     return found;
   }
+
+  // A stage's `role` (issue 15): one set of assumed credentials per role, shared by its regions.
+  private readonly roles = new Map<string, CredentialsProvider>();
+
+  /** The credentials of `role`, assumed (STS, in the first region that asks) on first use and refreshed before they expire. */
+  private credentials(role: string, region: string | undefined): CredentialsProvider {
+    let provider = this.roles.get(role);
+    if (provider === undefined) {
+      const env = this.environment.env;
+      provider = assumeRoleCredentials(role, roleSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID), {
+        ...(region !== undefined && { region }),
+      });
+      this.roles.set(role, provider);
+    }
+    return provider;
+  }
+
+  /**
+   * Assume each stage's role now, before the first call to Lambda: a role that cannot be assumed
+   * is refused, naming `stages.<stage>.role` and the ARN, before anything changes.
+   */
+  async assumeRoles(stages: readonly StageSettings[]): Promise<void> {
+    const seen = new Set<string>();
+    for (const stage of stages) {
+      if (stage.role === undefined || seen.has(stage.role)) continue;
+      seen.add(stage.role);
+      try {
+        await this.credentials(stage.role, stage.region)();
+      } catch (error) {
+        if (!(error instanceof AssumeRoleError)) throw error;
+        throw new InputError(`stages.${stage.stage}.role: ${JSON.stringify(stage.role)} ${error.reason}`);
+      }
+    }
+  }
 }
 
 /** An endpoint override (an emulator): S3 then needs path-style addressing on a host name. */
 function endpointOverridden(env: Record<string, string | undefined>): boolean {
   return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+
+/** A promote's deps with the source stage's own Lambda when it is read with another role (a stage in another account). */
+function withSourceLambda(deps: ReleaseDeps, source: StageSettings, target: StageSettings, gateways: GatewayCache): ReleaseDeps {
+  if ((source.role ?? '') === (target.role ?? '')) return deps;
+  return { ...deps, sourceLambda: gateways.region(source.region, source.role).lambda };
 }
 
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
@@ -396,6 +446,14 @@ export interface CleanUpTarget {
   functionName: string;
   alias: string;
   region?: string;
+  /** The stage's `role`: the alias is put back with it (a stage in another account). */
+  role?: string;
+}
+
+/** The post step's Lambda for a region, with the stage's role assumed when it has one. */
+function postLambda(region: string | undefined, role?: string): LambdaGateway {
+  const credentials = role === undefined ? undefined : assumeRoleCredentials(role, 'stage-deploy-post', { ...(region !== undefined && { region }) });
+  return new RegionServices({ ...(region !== undefined && { region }), ...(credentials !== undefined && { credentials }) }).lambda;
 }
 
 /**
@@ -409,7 +467,7 @@ export async function cleanUp(
   savedState: string,
   target: CleanUpTarget | readonly CleanUpTarget[],
   log: Log,
-  lambdaFor: (region: string | undefined) => LambdaGateway = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda,
+  lambdaFor: (region: string | undefined, role?: string) => LambdaGateway = postLambda,
 ): Promise<CleanUpOutcome> {
   if (!savedState) return 'no shift in progress';
   if (savedState.trimStart().startsWith('[') || Array.isArray(target)) return cleanUpUnits(savedState, Array.isArray(target) ? target : [target], log, lambdaFor);
@@ -432,7 +490,7 @@ export async function cleanUp(
   }
   log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
   try {
-    return await restoreFromState(state, lambdaFor(state.region), log);
+    return await restoreFromState(state, lambdaFor(state.region, single.role), log);
   } catch (error) {
     log.error(
       `stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
@@ -512,7 +570,7 @@ async function runGroup(
   const runUnit = async (unit: StageUnit, index: number): Promise<UnitRun> => {
     const name = names[index] ?? unit.functionName;
     const member = group.member(name);
-    const services = gateways.region(unit.region);
+    const services = gateways.region(unit.region, unit.role);
     const unitLog = prefixedLog(log, name);
     try {
       const gated = unit.alarms.length > 0 || unit.maxErrorRate !== undefined;
@@ -545,7 +603,7 @@ async function runGroup(
         result = await deploy(unit, await deployCode(unit, inputs, deps, workDir, environment, artifacts), deps, environment.context);
       } else if (command === 'promote') {
         if (plan?.kind !== 'promote') throw new Error('no source for the promote');
-        result = await promote(plan.source, unit, deps, environment.context);
+        result = await promote(plan.source, unit, withSourceLambda(deps, plan.source, unit, gateways), environment.context);
       } else {
         if (plan?.kind !== 'rollback') throw new Error('no target for the rollback');
         result = plan.unchanged !== undefined ? plan.unchanged : await rollback(unit, undefined, deps, plan.to);
@@ -632,7 +690,7 @@ async function groupPlans(
   if (inputs.command === 'promote') {
     const from = inputs.promoteFrom ?? '';
     const sources = resolveOtherUnits(inputs, file, from, environment);
-    return units.map((unit) => {
+    const plans = units.map((unit): GroupPlan & { kind: 'promote' } => {
       const source = sources.find((s) => s.functionName === unit.functionName && (s.region ?? '') === (unit.region ?? ''));
       if (source === undefined) {
         throw new InputError(
@@ -641,6 +699,8 @@ async function groupPlans(
       }
       return { kind: 'promote', source };
     });
+    await gateways.assumeRoles(plans.map((plan) => plan.source));
+    return plans;
   }
   if (inputs.command !== 'rollback') return units.map(() => ({ kind: 'deploy' }));
   if (inputs.toVersion !== undefined) {
@@ -649,7 +709,7 @@ async function groupPlans(
         'a plain rollback returns every one of them to the stage\'s previous release',
     );
   }
-  const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region).lambda.getAlias(unit.functionName, unit.alias)));
+  const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region, unit.role).lambda.getAlias(unit.functionName, unit.alias)));
   const histories = aliases.map((alias, i) => {
     const unit = units[i] as StageUnit;
     if (alias === undefined) {
@@ -825,7 +885,7 @@ async function cleanUpUnits(
   savedState: string,
   targets: readonly CleanUpTarget[],
   log: Log,
-  lambdaFor: (region: string | undefined) => LambdaGateway,
+  lambdaFor: (region: string | undefined, role?: string) => LambdaGateway,
 ): Promise<CleanUpOutcome> {
   let parsed: unknown;
   try {
@@ -856,7 +916,8 @@ async function cleanUpUnits(
   const outcomes = await Promise.all(
     states.map(async (state): Promise<CleanUpOutcome> => {
       try {
-        return await restoreFromState(state, lambdaFor(state.region), log);
+        const role = targets.find((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''))?.role;
+        return await restoreFromState(state, lambdaFor(state.region, role), log);
       } catch (error) {
         log.error(
           `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${errorMessage(error)}). ` +

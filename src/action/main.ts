@@ -154,6 +154,7 @@ async function post(): Promise<void> {
       functionName: settings.functionName,
       alias: settings.alias,
       ...(settings.region !== undefined && { region: settings.region }),
+      ...(settings.role !== undefined && { role: settings.role }),
     }));
     target = units.length === 1 && units[0] !== undefined ? units[0] : units;
   } catch (error) {

@@ -11,7 +11,19 @@ export interface ClientOptions {
   userAgent?: string;
   /** An endpoint override is set (an emulator): S3 on a host name then needs path-style addressing. */
   pathStyleS3?: boolean;
+  /** The stage's assumed role (assume-role.ts); omitted: the SDK's default chain (the job's own credentials). */
+  credentials?: CredentialsProvider;
 }
+
+/** Credentials as the SDK takes them; `expiration` lets it (and assume-role.ts) take them again in time. */
+export interface TemporaryCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type CredentialsProvider = () => Promise<TemporaryCredentials>;
 
 export function commonConfig(options: ClientOptions = {}) {
   return {
@@ -19,6 +31,7 @@ export function commonConfig(options: ClientOptions = {}) {
     retryMode: 'standard',
     maxAttempts: 5,
     customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    ...(options.credentials !== undefined && { credentials: options.credentials }),
   } as const;
 }
 

@@ -25,11 +25,13 @@ import { refuseUnsplittable } from '../release/weighted-alias.js';
 export async function promote(source: StageSettings, target: StageSettings, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
   const { lambda, log } = deps;
+  // The source stage may be in another account, read with its own role (app.ts withSourceLambda).
+  const sourceLambda = deps.sourceLambda ?? lambda;
   const name = target.functionName;
 
   // Read both stages.
   const [sourceAlias, latest, before] = await timeline.step('read', () =>
-    Promise.all([lambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]),
+    Promise.all([sourceLambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]),
   );
 
   // Check.
@@ -45,7 +47,7 @@ export async function promote(source: StageSettings, target: StageSettings, deps
   }
   const [sourceVersion, live] = await timeline.step('read', () =>
     Promise.all([
-      lambda.getVersion(source.functionName, sourceAlias.version),
+      sourceLambda.getVersion(source.functionName, sourceAlias.version),
       before === undefined ? Promise.resolve(undefined) : lambda.getVersion(name, before.version),
     ]),
   );
@@ -78,6 +80,8 @@ export async function promote(source: StageSettings, target: StageSettings, deps
   await readyToReturnTo(target, live, deps);
 
   // Plan: reuse the very version when it carries the target's settings, else publish its code again.
+  // The full ARNs (account and region included): a function of the same name in another account
+  // is another function, whose version is never reused; its code is copied and published there.
   const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
   const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
   // A version reused takes traffic as it is: Inactive is refused, Pending waited for (readiness.ts).

@@ -71,6 +71,8 @@ export interface StageSettings {
   artifact?: string;
   /** A container-image function's code: an ECR image URI by tag or digest, as written (stage, per-function key or input `image`). */
   image?: string;
+  /** The IAM role ARN assumed (STS) for every AWS call on this stage; undefined: the job's own credentials. */
+  role?: string;
 }
 
 /**

@@ -246,7 +246,8 @@ async function provideCode(step: Exclude<CodeStep, { kind: 'in-latest' }>, deps:
       if (deps.workDir === undefined) throw new Error('a work directory is needed to download code');
       const zipPath = join(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);
       log.info(`Downloading the code of ${step.fromStage}'s version ${step.version} (${formatSize(step.sizeBytes)}).`);
-      const downloaded = await deps.lambda.downloadCode(step.functionName, step.version, zipPath);
+      // From the source stage's function, with its own role when it is in another account.
+      const downloaded = await (deps.sourceLambda ?? deps.lambda).downloadCode(step.functionName, step.version, zipPath);
       if (downloaded !== step.codeSha256) throw new Error(`the downloaded code hashes to ${downloaded}, not ${step.codeSha256}`);
       if (step.via.kind === 's3') {
         const { bucket, key } = step.via;

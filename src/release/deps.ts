@@ -4,6 +4,8 @@ import type { ArtifactStore, Clock, ImageRegistry, LambdaGateway, Log, MetricsGa
 
 export interface ReleaseDeps {
   lambda: LambdaGateway;
+  /** promote: the source stage's Lambda when it is read with its own role (another account); default `lambda`. */
+  sourceLambda?: LambdaGateway;
   /** Needed when the stage has an `s3-bucket`. */
   store?: ArtifactStore;
   /** ECR, for container-image functions (a rollback checks that its image is still there). */

@@ -381,6 +381,7 @@ function buildSettings(
     const image = regional(s.image, 'image', settings.region, fields, imageUri);
     settings.image = imageIn(image.value, settings.region, image.at, typeof s.image === 'string' && unitRegion !== undefined);
   }
+  if (s.role !== undefined) settings.role = fields.check(['role'], s.role, SETTINGS.role.check);
   if (s.api !== undefined) {
     const id = s.api.id?.trim();
     const apiStage = s.api.stage?.trim();

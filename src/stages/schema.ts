@@ -22,6 +22,9 @@ const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+/** An IAM role ARN (IAM identifiers: a path of `/`-separated segments, a name of up to 64 of `\w+=,.@-`). */
+const ROLE_RE = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+export const ROLE_HINT = 'an IAM role ARN (like arn:aws:iam::210987654321:role/deployer)';
 /**
  * An Amazon ECR image URI by tag or by digest. The repository name follows ECR's pattern
  * (CreateRepository: `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`, 2 to 256
@@ -218,6 +221,8 @@ export const SETTINGS = {
     }),
     (value, at) => (typeof value === 'string' ? imageUri(value, at) : value),
   ),
+  /** The IAM role assumed (STS) for everything the action does on the stage: dev and prod may be in different accounts. */
+  role: setting(str(ROLE_HINT), (text, at) => (ROLE_RE.test(text.trim()) ? text.trim() : at.fail(`is not ${ROLE_HINT}`))),
 };
 
 /** `s3-bucket` as one bucket name. */
@@ -236,12 +241,12 @@ export const regionName = SETTINGS.region.check;
  * block's key names the function), and the function's own code, `artifact` or `image`.
  */
 export const FUNCTION_SETTINGS = {
-  ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function')),
+  ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function' && key !== 'role')),
   /** The function's code: a `.zip` file or a directory, relative to the workspace. */
   artifact: setting(str('a path to a .zip file or a directory'), (text, at) =>
     text.trim() === '' ? at.fail('is not a path to a .zip file or a directory') : text.trim(),
   ),
-} as Omit<typeof SETTINGS, 'function'> & { artifact: Setting<z.ZodString, string> };
+} as Omit<typeof SETTINGS, 'function' | 'role'> & { artifact: Setting<z.ZodString, string> };
 
 /** Keys that a function's block cannot hold, and why: messages say so instead of "unknown key". */
 export const NOT_IN_FUNCTION: Readonly<Record<string, string>> = {
@@ -249,6 +254,7 @@ export const NOT_IN_FUNCTION: Readonly<Record<string, string>> = {
   functions: 'functions is a key of the stage',
   regions: 'regions is a key of the stage: every function is released in every region',
   extends: 'extends is a key of the stage',
+  role: 'role is a key of the stage: every function of a stage is in its one account',
 };
 
 /** `dev:` with nothing under it is a stage with the defaults. */

@@ -1,4 +1,4 @@
-export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'ecr' | 'other';
+export type ProxyService = 'lambda' | 's3' | 'logs' | 'cloudwatch' | 'iam' | 'ecr' | 'sts' | 'other';
 
 export interface RecordedCall {
   service: ProxyService;
@@ -147,6 +147,8 @@ export interface AwsProxy {
    * AccountLimit.TotalCodeSize `limitBytes` (default 75 GB); undefined turns it off (moto's 404).
    */
   accountSettings(figures?: { usedBytes: number; limitBytes?: number; functionCount?: number }): void;
+  /** STS AssumeRole of `roleArn` answers AccessDenied (403), as a trust policy that does not name the caller would. */
+  denyAssumeRole(roleArn: string): void;
   /** Switch every behaviour off and forget the per-function state. */
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */

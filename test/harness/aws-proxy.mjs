@@ -185,7 +185,7 @@ function safeDecode(text) {
   }
 }
 
-const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam', ecr: 'ecr' };
+const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam', ecr: 'ecr', sts: 'sts' };
 
 /** The signing name from a SigV4 Authorization header or a presigned URL, or undefined. */
 function signingName(headers, searchParams) {
@@ -398,6 +398,8 @@ export async function startProxy({ target }) {
   };
   /** denyListBucket(): S3 answers as to a caller without s3:ListBucket on the bucket. */
   let withoutListBucket = false;
+  /** denyAssumeRole(arn): role ARNs STS refuses to the caller (moto's STS lets anyone assume any role). */
+  const deniedRoles = new Set();
   let revisionCounter = 0;
   const nextRevision = () => {
     revisionCounter += 1;
@@ -1330,6 +1332,24 @@ export async function startProxy({ target }) {
       return;
     }
 
+    // denyAssumeRole: STS AssumeRole refused as to a caller the role's trust policy (or the caller's
+    // own policy) does not allow. STS API Reference, AssumeRole
+    // (https://docs.aws.amazon.com/STS/latest/APIReference/API_AssumeRole.html), and Common Errors
+    // (CommonErrors.html): "AccessDenied: You do not have sufficient access to perform this action",
+    // HTTP 403; STS speaks the query protocol, so the error is an <ErrorResponse> XML document, as
+    // IAM's (errorAnswer's `iam` branch), in STS's namespace.
+    if (service === 'sts' && operation === 'AssumeRole' && deniedRoles.has(requestBody?.RoleArn)) {
+      record.injected = true;
+      const requestId = randomUUID();
+      const text =
+        `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code>` +
+        `<Message>${escapeXml(`User: arn:aws:sts::123456789012:assumed-role/ci/job is not authorized to perform: sts:AssumeRole on resource: ${requestBody.RoleArn}`)}</Message>` +
+        `</Error><RequestId>${requestId}</RequestId></ErrorResponse>`;
+      const denied = Buffer.from(text);
+      send({ status: 403, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId, 'content-length': String(denied.length) }, body: denied });
+      return;
+    }
+
     // CreateFunction names its function in the body, not the path.
     const fnRaw = route?.params.FunctionName ?? (operation === 'CreateFunction' ? parsed?.FunctionName : undefined);
     const fn = fnRaw !== undefined ? parseFunctionName(fnRaw) : undefined;
@@ -1590,8 +1610,13 @@ export async function startProxy({ target }) {
         ? { usedBytes: figures.usedBytes, limitBytes: figures.limitBytes ?? 75 * 1024 ** 3, functionCount: figures.functionCount ?? 1 }
         : undefined;
     },
+    /** STS AssumeRole of `roleArn` is refused with AccessDenied (403), as by a trust policy that does not name the caller. */
+    denyAssumeRole(roleArn) {
+      deniedRoles.add(String(roleArn));
+    },
     clearBehaviours() {
       withoutListBucket = false;
+      deniedRoles.clear();
       behaviour.codeDownloadFailure = undefined;
       behaviour.codeLocationOrigin = undefined;
       behaviour.limits = false;
