@@ -71,6 +71,11 @@ export interface StageSettings {
   artifact?: string;
   /** A container-image function's code: an ECR image URI by tag or digest, as written (stage, per-function key or input `image`). */
   image?: string;
+  /**
+   * `provisioned-concurrency`: warm instances for what the alias runs. Put on the version that
+   * takes traffic, READY before the alias moves (release/capacity.ts); all-at-once traffic only.
+   */
+  provisionedConcurrency?: number;
 }
 
 /**
