@@ -93,7 +93,7 @@ export async function warmBeforeShift(start: ReleaseStart, version: string, deps
     return { version, created };
   } catch (error) {
     if (created) await releaseQuietly(capacity, name, version, deps);
-    throw new Error(`provisioned concurrency ${count} on ${which}: ${errorMessage(error)}`);
+    throw new Error(`provisioned concurrency ${count} on ${which}: ${errorMessage(error)}`, { cause: error });
   }
 }
 

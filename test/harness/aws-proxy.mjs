@@ -488,7 +488,8 @@ export async function startProxy({ target }) {
       case 'GetProvisionedConcurrencyConfig': {
         const entry = capacity.configs.get(key);
         if (!entry) return errorAnswer('lambda', method, { status: 404, type: 'ProvisionedConcurrencyConfigNotFoundException', message: 'The specified configuration does not exist.' });
-        const { FunctionArn: _arn, ...item } = capacityItem(entry);
+        const item = capacityItem(entry);
+        delete item.FunctionArn; // GetProvisionedConcurrencyConfig's answer has no FunctionArn
         return json(200, item);
       }
       case 'DeleteProvisionedConcurrencyConfig': {
