@@ -168,6 +168,7 @@ export async function runCommand(
     lambda: services.lambda,
     ...(settings.s3Bucket !== undefined && { store: await services.store() }),
     images: services.images,
+    ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
     smoke: new HttpSmokeChecker({ clock }),
     log,
     clock,
@@ -579,6 +580,7 @@ async function runGroup(
       const deps: ReleaseDeps = {
         lambda: services.lambda,
         ...(unit.s3Bucket !== undefined && { store: await services.store() }),
+        ...(unit.provisionedConcurrency !== undefined && { capacity: services.capacity }),
         smoke: new HttpSmokeChecker({ clock }),
         log: unitLog,
         clock,

@@ -7,10 +7,14 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway, type SdkLambdaGatewayOptions } from './lambda-gateway.js';
 import { limitControlPlane, type RequestRateLimiter } from './rate-limit.js';
+import { SdkCapacityGateway } from './capacity-gateway.js';
+import type { CapacityGateway } from '../model/ports.js';
 import type { ArtifactStore, ImageRegistry, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
 export class RegionServices {
   readonly lambda: LambdaGateway;
+  /** Provisioned concurrency (`provisioned-concurrency`), on the same Lambda client. */
+  readonly capacity: CapacityGateway;
   private s3Store?: Promise<ArtifactStore>;
   private cloudwatch?: Promise<MetricsGateway & ReportMetrics>;
   private logs?: Promise<{ groups: LogGroupGateway; reader: LogReader }>;
@@ -30,6 +34,7 @@ export class RegionServices {
     const client = new LambdaClient({ ...commonConfig(options) });
     if (limiter !== undefined) limitControlPlane(client, limiter);
     this.lambda = new SdkLambdaGateway(client, lambdaOptions);
+    this.capacity = new SdkCapacityGateway(client);
   }
 
   store(): Promise<ArtifactStore> {

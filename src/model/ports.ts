@@ -185,3 +185,22 @@ export interface RolloutStateStore {
    */
   saveUnits?(states: RolloutState[]): void;
 }
+
+/** One provisioned concurrency configuration, as Lambda reports it (GetProvisionedConcurrencyConfig). */
+export interface CapacityState {
+  status: 'IN_PROGRESS' | 'READY' | 'FAILED';
+  requested: number;
+  allocated: number;
+  /** For FAILED: why Lambda could not allocate it. */
+  statusReason?: string;
+}
+
+/** Lambda's provisioned concurrency on one version or alias (the qualifier). */
+export interface CapacityGateway {
+  /** PutProvisionedConcurrencyConfig: ask for `count` warm instances; Lambda allocates them in the background. */
+  provision(functionName: string, qualifier: string, count: number): Promise<CapacityState>;
+  /** GetProvisionedConcurrencyConfig; undefined when the qualifier has none. */
+  read(functionName: string, qualifier: string): Promise<CapacityState | undefined>;
+  /** DeleteProvisionedConcurrencyConfig; deleting what is not there succeeds. */
+  release(functionName: string, qualifier: string): Promise<void>;
+}

@@ -73,6 +73,11 @@ export interface StageSettings {
   image?: string;
   /** The IAM role ARN assumed (STS) for every AWS call on this stage; undefined: the job's own credentials. */
   role?: string;
+  /**
+   * `provisioned-concurrency`: warm instances for what the alias runs. Put on the version that
+   * takes traffic, READY before the alias moves (release/capacity.ts); all-at-once traffic only.
+   */
+  provisionedConcurrency?: number;
 }
 
 /**

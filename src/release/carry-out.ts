@@ -14,6 +14,7 @@ import type { ReleaseCommand, StageSettings } from '../model/settings.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
 import { formatSize } from '../report/format.js';
 import { describeDifferences, desiredSettings } from './change-check.js';
+import { checkCapacity, settleCapacity, warmBeforeShift, type Warmed } from './capacity.js';
 import { checkCodeStorage } from './code-storage.js';
 import type { ReleaseDeps } from './deps.js';
 import { formatHistory, parseHistory, recordRelease, returnTo } from './history.js';
@@ -69,6 +70,8 @@ export function unchanged(start: ReleaseStart, fields: Partial<Pick<Unchanged, '
 export async function finish(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDeps): Promise<ReleaseResult> {
   // Lambda's limits on what the plan would write (limits.ts): refused here, dry run or not, before any change.
   checkPlanLimits(plan, start.settings);
+  // provisioned-concurrency (capacity.ts): an alias with a configuration of its own is refused here.
+  await checkCapacity(start, deps);
   if (deps.dryRun) {
     const result: DryRun = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
     return result;
@@ -168,6 +171,22 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     }
   }
 
+  // provisioned-concurrency (capacity.ts): the version is READY before the alias moves to it.
+  let warmed: Warmed | undefined;
+  try {
+    if (settings.provisionedConcurrency !== undefined) warmed = await timeline.step('capacity', () => warmBeforeShift(start, to.version, deps));
+  } catch (error) {
+    return {
+      kind: 'not-shifted',
+      ...common(start),
+      ...asRead(start),
+      error: `${settings.stage}: ${errorMessage(error)}; nothing was shifted`,
+      settingsChanged,
+      ...(upload !== undefined && { upload }),
+      ...storage,
+    };
+  }
+
   const warnHistory = (message: string) => log.warn(`${settings.stage}'s release history: ${message}`);
   const history = parseHistory(before?.description, warnHistory);
   const releasedAt = deps.releasedAt ?? Math.floor(deps.clock.now() / 1000);
@@ -185,6 +204,7 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     ),
   };
   const outcome = await shiftAndVerify(request, { ...deps, timeline });
+  await settleCapacity(warmed, outcome.ok, start, deps);
   const publishing = { settingsChanged, ...(upload !== undefined && { upload }), ...storage };
   if (outcome.ok) {
     return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };

@@ -1,5 +1,6 @@
 /** What a release command is lent by the composition root: the ports, the clock and the run's controls. */
 import type { GroupMember } from './group.js';
+import type { CapacityGateway } from '../model/ports.js';
 import type { ArtifactStore, Clock, ImageRegistry, LambdaGateway, Log, MetricsGateway, RolloutStateStore, SmokeChecker } from '../model/ports.js';
 
 export interface ReleaseDeps {
@@ -31,6 +32,10 @@ export interface ReleaseDeps {
   gateIntervalMs?: number;
   /** One unit of a release of several (group.ts): its sync points; `signal` then includes the group's. */
   group?: GroupMember;
+  /** Lambda's provisioned concurrency: needed when the stage has `provisioned-concurrency` (capacity.ts). */
+  capacity?: CapacityGateway;
+  /** How often a provisioned concurrency configuration is read while it is IN_PROGRESS; default 5 s. */
+  capacityPollMs?: number;
   /** The release's time in the history (epoch seconds), the same for every unit of one release; default: now. */
   releasedAt?: number;
 }

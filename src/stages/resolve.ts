@@ -416,7 +416,25 @@ function buildSettings(
   if (s.bake !== undefined) settings.bakeMs = fields.check(['bake'], s.bake, SETTINGS.bake.check);
 
   if (s.smoke !== undefined) settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
+  provisionedConcurrency(s, settings, fields);
   return settings;
+}
+
+/**
+ * `provisioned-concurrency`, refused with canary or linear traffic: Lambda does not allow
+ * provisioned concurrency on an alias with routing weights, and a weighted step would split
+ * traffic between a warm version and a cold one (release/capacity.ts).
+ */
+function provisionedConcurrency(s: DefaultsBlock, settings: StageSettings, fields: Fields): void {
+  const count = s['provisioned-concurrency'];
+  if (count === undefined) return;
+  settings.provisionedConcurrency = fields.check(['provisioned-concurrency'], count, SETTINGS['provisioned-concurrency'].check);
+  if (settings.traffic.kind !== 'all-at-once') {
+    throw new InputError(
+      `${fields.name(['provisioned-concurrency'])}: ${count} cannot be used with ${fields.name(['traffic'])}: ${settings.traffic.kind} ` +
+        '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)',
+    );
+  }
 }
 
 /** For an alias that is the stage name because none is set: the message says so. */

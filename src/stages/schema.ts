@@ -101,6 +101,8 @@ export const MAX_SMOKE_TIMEOUT_MS = 5 * 60_000;
  * 6 hours, and timers past 2^31-1 ms (about 24.8 days) would fire at once.
  */
 export const MAX_WAIT_MS = 6 * 3_600_000;
+/** The most `provisioned-concurrency` accepted: Lambda's regional concurrency quota can be raised to tens of thousands. */
+export const MAX_PROVISIONED_CONCURRENCY = 100_000;
 
 /** Milliseconds from `min` to `max`, with "<field>: <value> is not <what> (use …)" beyond. */
 const durationWithin =
@@ -211,6 +213,16 @@ export const SETTINGS = {
   'max-error-rate': setting(z.union([z.string(), z.number()], { error: ERROR_RATE_HINT })),
   bake: setting(durationValue, durationWithin('a bake time', 0, MAX_WAIT_MS)),
   smoke: setting(smokeSchema),
+  /**
+   * Warm instances for the alias (release/capacity.ts). Lambda's own ceiling is the account's
+   * unreserved concurrency (1,000 by default), known only to Lambda; MAX_PROVISIONED_CONCURRENCY
+   * only catches typos.
+   */
+  'provisioned-concurrency': setting(num('a number of instances'), (count, at) =>
+    Number.isInteger(count) && count >= 1 && count <= MAX_PROVISIONED_CONCURRENCY
+      ? count
+      : at.fail(`is not a provisioned concurrency (use a whole number from 1 to ${MAX_PROVISIONED_CONCURRENCY})`),
+  ),
   /**
    * A container-image function's code: an ECR image URI by tag or digest, or one per region
    * (`{us-east-1: uri, eu-west-1: uri}`): Lambda takes images only from the function's region.

@@ -4,7 +4,7 @@
  * upload that fails and is aborted, promote by reuse and by re-publish with the code downloaded
  * from Lambda, a canary with alarms and an error-rate gate, a failed first deploy with its
  * diagnosis, keep-versions and log retention, rollback, status; a container-image function deployed
- * by tag and rolled back); each recorded call is mapped to
+ * by tag and rolled back; two releases with provisioned-concurrency); each recorded call is mapped to
  * its IAM action by an explicit table (an operation the table does not know fails the test), and
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
@@ -53,6 +53,10 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     DeleteFunction: 'lambda:DeleteFunction',
     Invoke: 'lambda:InvokeFunction',
     GetAccountSettings: 'lambda:GetAccountSettings',
+    // provisioned-concurrency (release/capacity.ts); the proxy emulates them (moto has none).
+    PutProvisionedConcurrencyConfig: 'lambda:PutProvisionedConcurrencyConfig',
+    GetProvisionedConcurrencyConfig: 'lambda:GetProvisionedConcurrencyConfig',
+    DeleteProvisionedConcurrencyConfig: 'lambda:DeleteProvisionedConcurrencyConfig',
     // The GET of GetFunction's presigned Code.Location (served by the proxy): authorised by the
     // signature lambda:GetFunction produced, no action of its own.
     DownloadCode: null,
@@ -175,6 +179,7 @@ stages:
   fresh:
     smoke: ${smoke('fresh')}
   image: { function: ${IMAGE_FN} }
+  warm: { provisioned-concurrency: 2 }
   prod:
     environment: { TABLE: prod }
     traffic: canary 50% 1s
@@ -272,12 +277,22 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(snap)).toEqual([]);
     expect(snap.outputs.status).toBe('deployed');
 
+    // provisioned-concurrency: the new version warmed (Put, Get until READY) before the alias
+    // moves; the second release gives the first version's capacity back (Delete).
+    proxy.emulateProvisionedConcurrency({ readyAfterMs: 200 });
+    const warmOne = await run({ stage: 'warm', artifact: artifact({ 'index.mjs': handler('warm-one') }) });
+    expect(errorsOf(warmOne)).toEqual([]);
+    expect(warmOne.outputs.status).toBe('deployed');
+    const warmTwo = await run({ stage: 'warm', artifact: artifact({ 'index.mjs': handler('warm-two') }) });
+    expect(errorsOf(warmTwo)).toEqual([]);
+    expect(warmTwo.outputs.status).toBe('deployed');
+
     const status = await run({ stage: 'prod', command: 'status' });
     expect(errorsOf(status)).toEqual([]);
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig']) {
       expect(ops, op).toContain(op);
     }
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);

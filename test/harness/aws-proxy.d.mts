@@ -150,6 +150,13 @@ export interface AwsProxy {
   /** STS AssumeRole of `roleArn` answers AccessDenied (403), as a trust policy that does not name the caller would. */
   denyAssumeRole(roleArn: string): void;
   /** Switch every behaviour off and forget the per-function state. */
+  /**
+   * Emulate provisioned concurrency (moto has none): Put/Get/Delete/ListProvisionedConcurrencyConfig(s),
+   * each configuration IN_PROGRESS for `readyAfterMs`, then READY, or FAILED with `fail` as StatusReason.
+   */
+  emulateProvisionedConcurrency(options?: { readyAfterMs?: number; fail?: string }): void;
+  /** The emulated provisioned concurrency configurations, with their status now. */
+  provisionedConcurrencyConfigs(): { functionName: string; qualifier: string; requested: number; status: 'IN_PROGRESS' | 'READY' | 'FAILED' }[];
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */
   lastUpdateCompletedAt(functionName: string): number | undefined;

@@ -419,6 +419,97 @@ export async function startProxy({ target }) {
   /** `name:version` of the versions deleted through the proxy (hidden, not deleted, in moto). */
   const deletedVersions = new Set();
 
+  // ---- Provisioned concurrency (issue 15) ---------------------------------------------------
+  // moto does not implement provisioned concurrency. emulateProvisionedConcurrency answers the
+  // four calls as the Lambda API reference describes them:
+  // - PutProvisionedConcurrencyConfig (API_PutProvisionedConcurrencyConfig.html): "Adds a
+  //   provisioned concurrency configuration to a function's alias or version"; HTTP 202, the
+  //   configuration's Status IN_PROGRESS while Lambda allocates it;
+  // - GetProvisionedConcurrencyConfig (API_GetProvisionedConcurrencyConfig.html): Status
+  //   IN_PROGRESS | READY | FAILED, and for FAILED a StatusReason, "the reason that provisioned
+  //   concurrency could not be allocated" (ProvisionedConcurrencyConfigListItem); for a qualifier
+  //   without one, 404 ProvisionedConcurrencyConfigNotFoundException, "The specified configuration
+  //   does not exist.";
+  // - DeleteProvisionedConcurrencyConfig (API_DeleteProvisionedConcurrencyConfig.html): 204; for
+  //   one that does not exist, ResourceNotFoundException (the message is the proxy's);
+  // - ListProvisionedConcurrencyConfigs (API_ListProvisionedConcurrencyConfigs.html): every
+  //   configuration of the function as ProvisionedConcurrencyConfigListItem.
+  // A configuration is IN_PROGRESS for readyAfterMs after its Put, then READY, or FAILED with
+  // `fail` as its StatusReason. Qualifier $LATEST is refused: provisioned concurrency goes on a
+  // version or an alias (Qualifier: "The version number or alias name"; the wording is the proxy's).
+  const capacity = {
+    /** emulateProvisionedConcurrency: { readyAfterMs, fail? } while on. */
+    on: undefined,
+    /** `name:qualifier` → { functionArn, requested, readyAt, fail?, lastModified } */
+    configs: new Map(),
+  };
+
+  function capacityItem(entry) {
+    const now = Date.now();
+    const done = now >= entry.readyAt;
+    const status = !done ? 'IN_PROGRESS' : entry.fail ? 'FAILED' : 'READY';
+    const allocated = status === 'READY' ? entry.requested : status === 'FAILED' ? 0 : Math.floor((entry.requested * (now - entry.startedAt)) / Math.max(1, entry.readyAt - entry.startedAt));
+    return {
+      FunctionArn: entry.functionArn,
+      RequestedProvisionedConcurrentExecutions: entry.requested,
+      AllocatedProvisionedConcurrentExecutions: allocated,
+      AvailableProvisionedConcurrentExecutions: allocated,
+      Status: status,
+      ...(status === 'FAILED' && { StatusReason: entry.fail }),
+      LastModified: entry.lastModified,
+    };
+  }
+
+  /** The answer to one of the four calls while emulateProvisionedConcurrency is on; undefined for any other call. */
+  function capacityAnswer(operation, method, name, qualifier, body, headers) {
+    if (!capacity.on) return undefined;
+    const json = (status, value) => {
+      const text = Buffer.from(status === 204 ? '' : JSON.stringify(value));
+      return { status, headers: { 'content-type': 'application/json', 'content-length': String(text.length), 'x-amzn-requestid': randomUUID() }, body: text };
+    };
+    const key = `${name}:${qualifier}`;
+    switch (operation) {
+      case 'PutProvisionedConcurrencyConfig': {
+        const requested = Number(body?.ProvisionedConcurrentExecutions);
+        if (!qualifier || qualifier === '$LATEST' || !Number.isInteger(requested) || requested < 1) {
+          return errorAnswer('lambda', method, { status: 400, type: 'InvalidParameterValueException', message: 'Provisioned concurrency needs a published version or an alias and a whole number, 1 or more.' });
+        }
+        const startedAt = Date.now();
+        const entry = {
+          functionArn: `arn:aws:lambda:${regionOf(headers)}:123456789012:function:${name}:${qualifier}`,
+          requested,
+          startedAt,
+          readyAt: startedAt + capacity.on.readyAfterMs,
+          ...(capacity.on.fail !== undefined && { fail: capacity.on.fail }),
+          lastModified: new Date(startedAt).toISOString(),
+        };
+        capacity.configs.set(key, entry);
+        // The Put answers while the allocation is under way.
+        return json(202, { ...capacityItem({ ...entry, readyAt: Math.max(entry.readyAt, startedAt + 1) }), FunctionArn: undefined });
+      }
+      case 'GetProvisionedConcurrencyConfig': {
+        const entry = capacity.configs.get(key);
+        if (!entry) return errorAnswer('lambda', method, { status: 404, type: 'ProvisionedConcurrencyConfigNotFoundException', message: 'The specified configuration does not exist.' });
+        const item = capacityItem(entry);
+        delete item.FunctionArn; // GetProvisionedConcurrencyConfig's answer has no FunctionArn
+        return json(200, item);
+      }
+      case 'DeleteProvisionedConcurrencyConfig': {
+        if (!capacity.configs.delete(key)) {
+          return errorAnswer('lambda', method, { status: 404, type: 'ResourceNotFoundException', message: `No provisioned concurrency configuration for ${name}:${qualifier}` });
+        }
+        return json(204);
+      }
+      case 'ListProvisionedConcurrencyConfigs': {
+        const items = [...capacity.configs.entries()].filter(([k]) => k.startsWith(`${name}:`)).map(([, entry]) => capacityItem(entry));
+        return json(200, { ProvisionedConcurrencyConfigs: items });
+      }
+      default:
+        return undefined;
+    }
+  }
+  // ---- end of provisioned concurrency ------------------------------------------------------
+
   // ---- Function states, updates in progress, account settings (issue 13) -------------------
   // Lambda function states (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html):
   // a version is invoked only while Active. PublishVersion can answer a version that is Pending
@@ -1412,6 +1503,13 @@ export async function startProxy({ target }) {
         return;
       }
     }
+    if (service === 'lambda' && fn) {
+      const provisioned = capacityAnswer(operation, method, fn.name, qualifier, parsed, req.headers);
+      if (provisioned) {
+        send(provisioned);
+        return;
+      }
+    }
     if (service === 'lambda' && operation === 'GetAccountSettings' && states.account) {
       send(accountSettingsAnswer());
       return;
@@ -1614,9 +1712,24 @@ export async function startProxy({ target }) {
     denyAssumeRole(roleArn) {
       deniedRoles.add(String(roleArn));
     },
+    // Provisioned concurrency as Lambda answers it (see "Provisioned concurrency" above): each
+    // configuration IN_PROGRESS for readyAfterMs, then READY, or FAILED with `fail` as StatusReason.
+    emulateProvisionedConcurrency({ readyAfterMs = 0, fail } = {}) {
+      capacity.on = { readyAfterMs: Math.max(0, Number(readyAfterMs) || 0), ...(fail !== undefined && { fail: String(fail) }) };
+    },
+    /** The emulated configurations: function, qualifier, requested and status now. */
+    provisionedConcurrencyConfigs() {
+      return [...capacity.configs.entries()].map(([key, entry]) => {
+        const at = key.indexOf(':');
+        return { functionName: key.slice(0, at), qualifier: key.slice(at + 1), requested: entry.requested, status: capacityItem(entry).Status };
+      });
+    },
     clearBehaviours() {
       withoutListBucket = false;
       deniedRoles.clear();
+      withoutListBucket = false;
+      capacity.on = undefined;
+      capacity.configs.clear();
       behaviour.codeDownloadFailure = undefined;
       behaviour.codeLocationOrigin = undefined;
       behaviour.limits = false;
