@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/model/errors.js';
+import type { StageSettings } from '../../../src/model/settings.js';
 import { bypassingUrls, describeBypassingUrl, withFunctionUrlSmoke } from '../../../src/release/function-url.js';
 import { FakeLambda, RecordingLog, stageSettings } from '../fakes.js';
 
 const URL_ON_ALIAS = 'https://abcdefg.lambda-url.us-east-1.on.aws/';
+
+/** A stage without a smoke block. */
+function withoutSmoke(): StageSettings {
+  const unit: StageSettings = stageSettings('dev');
+  delete unit.smoke;
+  return unit;
+}
 
 function world(authType = 'NONE') {
   const lambda = new FakeLambda();
@@ -21,7 +29,7 @@ describe('withFunctionUrlSmoke', () => {
 
   it('smoke-tests the alias\'s function URL with the defaults when there is no smoke block', async () => {
     const { lambda, log } = world();
-    const { smoke: _none, ...unit } = stageSettings('dev');
+    const unit = withoutSmoke();
     const out = await withFunctionUrlSmoke(unit, lambda, log);
     expect(out.smoke).toMatchObject({ url: URL_ON_ALIAS, method: 'GET', attempts: 3, expectStatus: { text: '2xx' } });
     expect(lambda.calls).toEqual(['functionUrl dev']);
@@ -52,7 +60,7 @@ describe('withFunctionUrlSmoke', () => {
 
   it('warns and runs without a smoke test on an AWS_IAM function URL when there is no smoke block', async () => {
     const { lambda, log } = world('AWS_IAM');
-    const { smoke: _none, ...unit } = stageSettings('dev');
+    const unit = withoutSmoke();
     const out = await withFunctionUrlSmoke(unit, lambda, log);
     expect(out.smoke).toBeUndefined();
     expect(log.lines.some((l) => l.startsWith('warn: ') && l.includes('AuthType AWS_IAM'))).toBe(true);
@@ -61,7 +69,7 @@ describe('withFunctionUrlSmoke', () => {
   it('refuses a function URL from Lambda that is not a plain http(s) URL', async () => {
     const { lambda, log } = world();
     lambda.urls.set('dev', { url: 'https://x.example/\n::error::boom', authType: 'NONE', qualifier: 'dev' });
-    const { smoke: _none, ...unit } = stageSettings('dev');
+    const unit = withoutSmoke();
     await expect(withFunctionUrlSmoke(unit, lambda, log)).rejects.toThrow('not an http(s) URL');
   });
 });
