@@ -1206,7 +1206,8 @@ export async function startProxy({ target }) {
   }
 
   function urlConfigView(config) {
-    const { headers: _signedBy, ...view } = config;
+    const view = { ...config };
+    delete view.headers;
     return view;
   }
 
