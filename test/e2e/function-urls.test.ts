@@ -4,6 +4,7 @@
  * - a stage without smoke.url whose alias has a function URL is smoke-tested through it, and the
  *   `url` output is that URL; a release whose handler answers 502 there is rolled back;
  * - a smoke block without url on an AWS_IAM function URL is refused before anything changes;
+ * - a stage of several functions checks each through its own alias's URL;
  * - `status` warns of a function URL on $LATEST (it bypasses the stage).
  */
 import { writeFileSync } from 'node:fs';
@@ -108,6 +109,30 @@ describe('smoke test through the alias\'s function URL', () => {
     expect(result.stdout).toContain('smoke.url: not set for stage prod, and the function URL of alias live of url-iam uses AuthType AWS_IAM');
     expect(proxy.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD')).toEqual([]);
     expect(await aliasVersion(name, 'live')).toBe(before);
+  });
+});
+
+describe('several functions in one release', () => {
+  it('smoke-tests each function through its own alias\'s URL; url is the first function\'s', async () => {
+    const names = ['url-multi-a', 'url-multi-b'];
+    const urls: string[] = [];
+    for (const name of names) {
+      await createFunction(proxy.endpoint, { name, zipPath: makeZip(join(workspace, 'build'), { 'index.mjs': handler('bootstrap') }) });
+      writeFileSync(join(workspace, `${name}.yml`), `stages:\n  prod:\n    function: ${name}\n    alias: live\n`);
+      expect((await run({ command: 'deploy', stage: 'prod', config: `${name}.yml`, artifact: zipOf(handler(`${name}-v1`)) })).code).toBe(0);
+      urls.push((await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'NONE' }))).FunctionUrl!);
+    }
+    const config = 'url-multi.yml';
+    const artifacts = names.map((name) => zipOf(handler(`${name}-v2`)));
+    writeFileSync(
+      join(workspace, config),
+      `stages:\n  prod:\n    alias: live\n    smoke: { attempts: 1 }\n    functions:\n${names.map((name, i) => `      ${name}: { artifact: ${artifacts[i]} }`).join('\n')}\n`,
+    );
+    proxy.functionUrlRequests.length = 0;
+    const result = await run({ command: 'deploy', stage: 'prod', config });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs.url).toBe(urls[0]);
+    expect(proxy.functionUrlRequests.map((r) => `${r.functionName} ${r.qualifier} ${r.status}`).sort()).toEqual(names.map((name) => `${name} live 200`));
   });
 });
 
