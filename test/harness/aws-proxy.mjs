@@ -1476,6 +1476,13 @@ export async function startProxy({ target }) {
       send(await functionUrlOperation(operation, fn.name, qualifier, parsed, req.headers));
       return;
     }
+    // moto 5 has no ListFunctionUrlConfigs (it answers an HTML 404 page): without the switch the
+    // proxy answers it as Lambda does for a function without function URLs, an empty list
+    // (API_ListFunctionUrlConfigs.html), so every `status` behind the proxy can read it.
+    if (!functionUrls.on && service === 'lambda' && fn && operation === 'ListFunctionUrlConfigs') {
+      send(jsonAnswer(200, { FunctionUrlConfigs: [] }));
+      return;
+    }
     // moto runs functions only in Docker: Invoke is answered here, never forwarded.
     if (service === 'lambda' && operation === 'Invoke' && fn) {
       send(await invokeLocally(fn.name, qualifier, body ?? Buffer.alloc(0), req.headers));

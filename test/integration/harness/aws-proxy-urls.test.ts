@@ -131,6 +131,8 @@ describe('aws-proxy: function URLs (emulateFunctionUrls)', () => {
     const created = await lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'NONE' }));
     // moto's own URL, not one the proxy serves.
     expect(created.FunctionUrl).not.toContain('/__url/');
+    // moto has no ListFunctionUrlConfigs: the proxy answers an empty list without the switch.
+    expect((await lambda.send(new ListFunctionUrlConfigsCommand({ FunctionName: name }))).FunctionUrlConfigs).toEqual([]);
   });
 });
 
