@@ -15,6 +15,7 @@ import { assumeRoleCredentials, AssumeRoleError, roleSessionName } from './aws/a
 import type { CredentialsProvider } from './aws/client-config.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
+import { withFunctionUrlSmoke } from './release/function-url.js';
 import { deploy } from './commands/deploy.js';
 import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
@@ -155,8 +156,23 @@ export async function runCommand(
 
   // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
   await gateways.assumeRoles(units);
-  if (units.length > 1) return runGroup(inputs, file, units, environment, ports, gateways);
+  // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
+  // function URL, read for every unit before anything changes.
+  const released = await Promise.all(units.map((unit) => withFunctionUrlSmoke(unit, gateways.region(unit.region, unit.role).lambda, log)));
+  if (units.length > 1) return runGroup(inputs, file, released, environment, ports, gateways);
+  return runOne(inputs, file, released[0] as StageSettings, environment, ports, gateways);
+}
 
+/** One unit's release, as it always was. */
+async function runOne(
+  inputs: ActionInputs,
+  file: StagesFile | undefined,
+  settings: StageSettings,
+  environment: RunEnvironment,
+  ports: RunPorts,
+  gateways: GatewayCache,
+): Promise<RunOutcome> {
+  const { log, clock } = ports;
   const workDir = await mkdtemp(join(environment.tempDir, 'stage-deploy-'));
   let tracker: DeploymentTracker | undefined;
   const services = gateways.region(settings.region, settings.role);

@@ -26,4 +26,6 @@ export const Outputs = {
   AliasArn: 'alias-arn',
   /** JSON: every function and region of the release (`function`, `region`, `version`, `previous-version`, `code-sha256`). */
   Release: 'release',
+  /** The URL smoke-tested: `smoke.url`, or the alias's function URL (the first function's when several). */
+  Url: 'url',
 } as const;

@@ -95,6 +95,8 @@ async function main(): Promise<void> {
     const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
     const released: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
     core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
+    // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
+    core.setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
     if (released.length > 1) {
       await reportRelease(outcome.settings.stage, released, defaultRegion);
       return;
@@ -205,6 +207,8 @@ async function reportRelease(stage: string, units: readonly UnitOutcome[], defau
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
   output.info(renderStatusTable(outcome.stages, { forLog: true }));
+  // Misconfigurations (a function URL that bypasses a stage's alias), once each.
+  for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? []))) output.warn(warning);
   const own = outcome.stages[0];
   core.setOutput(Outputs.Status, 'unchanged');
   core.setOutput(Outputs.Version, own?.version ?? '');

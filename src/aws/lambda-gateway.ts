@@ -47,8 +47,10 @@ import {
   GetFunctionCommand,
   GetAccountSettingsCommand,
   GetFunctionConfigurationCommand,
+  GetFunctionUrlConfigCommand,
   InvokeCommand,
   paginateListAliases,
+  paginateListFunctionUrlConfigs,
   paginateListVersionsByFunction,
   PublishVersionCommand,
   UpdateAliasCommand,
@@ -70,6 +72,7 @@ import type {
   CodeSource,
   CodeStorage,
   ConfigurationChange,
+  FunctionUrlState,
   FunctionVersionState,
   InvokeResult,
   LoggingSettings,
@@ -470,6 +473,29 @@ export class SdkLambdaGateway implements LambdaGateway {
     await this.client.send(new DeleteFunctionCommand({ FunctionName: functionName, Qualifier: version }));
   }
 
+  // ---- Function URLs (issue 15) --------------------------------------------------------------
+  async functionUrl(functionName: string, alias: string): Promise<FunctionUrlState | undefined> {
+    try {
+      const answer = await this.client.send(new GetFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias }));
+      if (answer.FunctionUrl === undefined) return undefined;
+      return { url: answer.FunctionUrl, authType: answer.AuthType ?? 'NONE', qualifier: urlQualifier(answer.FunctionArn) };
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async listFunctionUrls(functionName: string): Promise<FunctionUrlState[]> {
+    const urls: FunctionUrlState[] = [];
+    for await (const page of paginateListFunctionUrlConfigs({ client: this.client }, { FunctionName: functionName })) {
+      for (const config of page.FunctionUrlConfigs ?? []) {
+        urls.push({ url: config.FunctionUrl ?? '', authType: config.AuthType ?? 'NONE', qualifier: urlQualifier(config.FunctionArn) });
+      }
+    }
+    return urls;
+  }
+  // ---- end of function URLs ------------------------------------------------------------------
+
   async invokeVersion(functionName: string, version: string, event: unknown): Promise<InvokeResult> {
     const answer = await this.client.send(
       new InvokeCommand({
@@ -644,4 +670,10 @@ function seconds(ms: number): string {
 
 function stripUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** What a function URL's FunctionArn is qualified with: `arn:…:function:name:alias`; unqualified is `$LATEST`. */
+function urlQualifier(functionArn: string | undefined): string {
+  const parts = (functionArn ?? '').split(':');
+  return parts.length >= 8 && parts[7] !== '' ? (parts[7] as string) : '$LATEST';
 }

@@ -6,6 +6,7 @@ import { errorMessage } from '../model/errors.js';
 import type { Clock, LambdaGateway, ReportMetrics } from '../model/ports.js';
 import type { StageStatus } from '../model/results.js';
 import type { StageSettings } from '../model/settings.js';
+import { bypassingUrls, describeBypassingUrl } from '../release/function-url.js';
 import { parseHistory, rollbackChain } from '../release/history.js';
 
 export async function stageStatus(
@@ -34,6 +35,7 @@ export async function stageStatus(
         ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
         .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error)))),
     ]);
+    const warnings = await urlWarnings(lambda, settings.functionName);
     const history = parseHistory(alias.description);
     const release = history.find((r) => r.version === alias.version);
     return {
@@ -46,8 +48,18 @@ export async function stageStatus(
       earlier: rollbackChain(history, alias.version),
       weights: alias.weights,
       ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
+      ...(warnings.length > 0 && { warnings }),
     };
   } catch (error) {
     return { ...base, problem: errorMessage(error) };
+  }
+}
+
+/** Function URLs that bypass the stage's alias (on `$LATEST` or a version): a misconfiguration, shown as a warning. */
+async function urlWarnings(lambda: LambdaGateway, functionName: string): Promise<string[]> {
+  try {
+    return bypassingUrls(await lambda.listFunctionUrls(functionName)).map((url) => describeBypassingUrl(functionName, url));
+  } catch (error) {
+    return [`function URLs could not be read: ${errorMessage(error)}`];
   }
 }

@@ -200,3 +200,13 @@ export function functionBaseName(functionName: string): string {
 export const RETENTION_DAYS: readonly number[] = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+/** A function URL (GetFunctionUrlConfig / ListFunctionUrlConfigs). */
+export interface FunctionUrlState {
+  /** `https://<url-id>.lambda-url.<region>.on.aws/` */
+  url: string;
+  /** `NONE` (public) or `AWS_IAM` (SigV4-signed requests only). */
+  authType: string;
+  /** What the URL invokes: the alias name, or `$LATEST` for an unqualified URL. */
+  qualifier: string;
+}

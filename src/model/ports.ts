@@ -2,7 +2,7 @@
  * The ports: the small interfaces the release logic talks to. Adapters (src/aws, src/github,
  * src/checks) implement them; unit tests use plain fakes.
  */
-import type { AlarmState, AliasState, ApiReport, CodeSource, CodeStorage, ConfigurationChange, FunctionReport, FunctionVersionState, InvokeResult, LogEvent, VersionMetrics } from './lambda.js';
+import type { AlarmState, AliasState, ApiReport, CodeSource, CodeStorage, ConfigurationChange, FunctionReport, FunctionUrlState, FunctionVersionState, InvokeResult, LogEvent, VersionMetrics } from './lambda.js';
 import type { SmokeResult } from './results.js';
 import type { SmokeSettings } from './settings.js';
 
@@ -71,6 +71,10 @@ export interface LambdaGateway {
   deleteVersion(functionName: string, version: string): Promise<void>;
   /** Invoke one published version directly (by number, not through an alias), synchronously. */
   invokeVersion(functionName: string, version: string, event: unknown): Promise<InvokeResult>;
+  /** The alias's function URL (GetFunctionUrlConfig with the alias as Qualifier); undefined when it has none. */
+  functionUrl(functionName: string, alias: string): Promise<FunctionUrlState | undefined>;
+  /** Every function URL of the function, on any alias or on `$LATEST` (ListFunctionUrlConfigs, all pages). */
+  listFunctionUrls(functionName: string): Promise<FunctionUrlState[]>;
 }
 
 /** CloudWatch Logs, for the retention of a function's log group. */

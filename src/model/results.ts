@@ -233,6 +233,8 @@ export interface StageStatus {
   /** The current version's metrics over the last hour, like Zappa's status: which stage is unwell. */
   lastHour?: FunctionReport;
   lastHourNote?: string;
+  /** Misconfigurations found while reading: a function URL that bypasses the alias (issue 15). */
+  warnings?: string[];
 }
 
 /**

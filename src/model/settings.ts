@@ -17,6 +17,10 @@ export type BodyExpectation =
   | { kind: 'regex'; source: string; flags: string };
 
 export interface SmokeSettings {
+  /**
+   * The URL checked. Empty when the stages file gives a smoke block without `url`: the alias's
+   * function URL is used (looked up before any change; see src/release/function-url.ts).
+   */
   url: string;
   method: string;
   /** Header values after `${VAR}` expansion. */
@@ -31,6 +35,21 @@ export interface SmokeSettings {
   timeoutMs: number;
   /** Invoke the new version directly before it takes traffic (issue 5). */
   invoke: boolean;
+}
+
+/** A smoke test with every setting at its default: GET, 2xx, 3 attempts 2 s apart, 10 s each. */
+export function defaultSmoke(url: string): SmokeSettings {
+  return {
+    url,
+    method: 'GET',
+    headers: {},
+    secrets: [],
+    expectStatus: { codes: [], classes: [2], text: '2xx' },
+    attempts: 3,
+    intervalMs: 2000,
+    timeoutMs: 10_000,
+    invoke: false,
+  };
 }
 
 export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'WARNING' | 'ERROR' | 'CRITICAL' | 'FATAL';

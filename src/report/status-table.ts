@@ -57,6 +57,8 @@ export function renderStatusTable(stages: StageStatus[], options: { forLog?: boo
         : text(s.lastHourNote ?? '—'),
     ];
     lines.push(`| ${cells.join(' | ')} |`);
+    // A misconfiguration (a function URL bypassing the alias): a warning row under the stage's.
+    for (const warning of s.warnings ?? []) lines.push(`| ${text(s.stage)} | ${code(s.functionName)} | ⚠️ ${text(warning)} | | | | | | |`);
   }
   if (stages.length > STATUS_ROW_CAP) lines.push('', `_… and ${stages.length - STATUS_ROW_CAP} more stages_`);
   return lines.join('\n');

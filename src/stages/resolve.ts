@@ -30,7 +30,7 @@ import {
   smokeUrl,
 } from './values.js';
 import { InputError } from '../model/errors.js';
-import type { Command, SmokeSettings, StageOverrides, StageSettings, StageUnit } from '../model/settings.js';
+import { defaultSmoke, type Command, type SmokeSettings, type StageOverrides, type StageSettings, type StageUnit } from '../model/settings.js';
 
 export interface ResolveStageOptions {
   /** The parsed stages file; undefined when there is none (the inputs define the stage). */
@@ -454,24 +454,12 @@ function buildSmoke(
   env: Record<string, string | undefined>,
   unsetVariables: 'error' | 'keep',
 ): SmokeSettings {
-  if (block.url === undefined) {
-    throw new InputError(`${fields.name(['smoke', 'url'])}: required when smoke is set (the URL to check)`);
-  }
-  const url = fields.check(['smoke', 'url'], block.url, smokeUrl);
+  // Without `url`, the alias's function URL is checked (empty here; filled in before any change).
+  const url = block.url === undefined ? '' : fields.check(['smoke', 'url'], block.url, smokeUrl);
   const method = SMOKE.method.check(block.method ?? 'GET', fields.at(['smoke', 'method'], block.method));
   const { headers, secrets } = smokeHeaders(block.headers ?? {}, fields, env, unsetVariables);
 
-  const smoke: SmokeSettings = {
-    url,
-    method,
-    headers,
-    secrets,
-    expectStatus: { codes: [], classes: [2], text: '2xx' },
-    attempts: 3,
-    intervalMs: 2000,
-    timeoutMs: 10_000,
-    invoke: block.invoke ?? false,
-  };
+  const smoke: SmokeSettings = { ...defaultSmoke(url), method, headers, secrets, invoke: block.invoke ?? false };
 
   if (block.body !== undefined && block.body !== '') {
     if (method === 'GET' || method === 'HEAD') {

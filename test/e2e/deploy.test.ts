@@ -124,6 +124,8 @@ stages:
       'code-sha256': codeSha256(artifact),
       'alias-arn': `arn:aws:lambda:us-east-1:123456789012:function:${fn}:dev`,
       release: JSON.stringify([{ function: fn, region: 'us-east-1', version: '1', 'previous-version': '', 'code-sha256': codeSha256(artifact) }]),
+      // The URL smoke-tested: the stage's smoke.url.
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/notes\/health$/),
     });
     const published = await versionConfig(fn, '1');
     expect(published.CodeSha256).toBe(codeSha256(artifact));

@@ -57,6 +57,9 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     PutProvisionedConcurrencyConfig: 'lambda:PutProvisionedConcurrencyConfig',
     GetProvisionedConcurrencyConfig: 'lambda:GetProvisionedConcurrencyConfig',
     DeleteProvisionedConcurrencyConfig: 'lambda:DeleteProvisionedConcurrencyConfig',
+    // Function URLs (issue 15): the alias's URL as the smoke target, and status's check for a URL on $LATEST.
+    GetFunctionUrlConfig: 'lambda:GetFunctionUrlConfig',
+    ListFunctionUrlConfigs: 'lambda:ListFunctionUrlConfigs',
     // The GET of GetFunction's presigned Code.Location (served by the proxy): authorised by the
     // signature lambda:GetFunction produced, no action of its own.
     DownloadCode: null,
@@ -292,7 +295,7 @@ describe('the README IAM policy is exactly what the action calls', () => {
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs']) {
       expect(ops, op).toContain(op);
     }
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);

@@ -111,10 +111,12 @@ function expectClean(run: ActionRun): void {
     // An annotation of the action's own making: not one a planted line opened.
     expect(command.properties.title ?? '').not.toBe('Approve prod now');
   }
-  // The outputs are the action's six, and none of them is a planted value.
-  expect(Object.keys(run.outputs).sort()).toEqual(['alias-arn', 'code-sha256', 'previous-version', 'release', 'status', 'version'].filter((k) => k in run.outputs));
+  // The outputs are the action's seven, and none of them is a planted value.
+  expect(Object.keys(run.outputs).sort()).toEqual(['alias-arn', 'code-sha256', 'previous-version', 'release', 'status', 'url', 'version'].filter((k) => k in run.outputs));
   expect(run.outputs).not.toHaveProperty('x');
-  for (const value of Object.values(run.outputs)) expect(value).not.toMatch(/^y$|evil|::|##\[/);
+  // `url` is the smoke URL as the stages file wrote it (the user's own value, checked where a test plants one); the others are the action's.
+  for (const [key, value] of Object.entries(run.outputs)) if (key !== 'url') expect(value).not.toMatch(/^y$|evil|::|##\[/);
+  if (run.outputs.url) expect(run.outputs.url).toMatch(/^https?:\/\/[^\s]*$/);
   // The state is the action's own: the post-step flag, and the signed rollout (state, MAC, key id).
   expect(Object.keys(run.state).filter((k) => !['isPost', 'rollout', 'rolloutMac', 'rolloutKey'].includes(k))).toEqual([]);
   expect(run.state.rollout ?? '').not.toContain('evil');
@@ -194,6 +196,8 @@ describe('untrusted text in the log carries no workflow command', () => {
     expectClean(run);
     expect(run.code).not.toBe(0); // the body does not hold the planted expect-body
     expect(defused(run)).toBe(true);
+    // The url output is the stage's own smoke.url, unchanged: written to the output file, never to the log as a command.
+    expect(run.outputs.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/health\?note=##\[add-mask\]deployed$/);
   });
 
   it('a value the stages file rejects, quoted back in the error', async () => {

@@ -157,6 +157,14 @@ export interface AwsProxy {
   emulateProvisionedConcurrency(options?: { readyAfterMs?: number; fail?: string }): void;
   /** The emulated provisioned concurrency configurations, with their status now. */
   provisionedConcurrencyConfigs(): { functionName: string; qualifier: string; requested: number; status: 'IN_PROGRESS' | 'READY' | 'FAILED' }[];
+  /**
+   * Function URLs as Lambda keeps them (moto ignores the qualifier and serves nothing): one config
+   * per qualifier, each FunctionUrl served by the proxy at `${endpoint}/__url/<function>/<qualifier>/`
+   * by invoking what the qualifier names with a version 2.0 event. Off again with clearBehaviours.
+   */
+  emulateFunctionUrls(on?: boolean): void;
+  /** Every request served at a function URL while emulateFunctionUrls is on. */
+  functionUrlRequests: { functionName: string; qualifier: string; method: string; path: string; status: number }[];
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */
   lastUpdateCompletedAt(functionName: string): number | undefined;

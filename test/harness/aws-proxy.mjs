@@ -1351,6 +1351,166 @@ export async function startProxy({ target }) {
     }
   }
 
+  // ---- Function URLs (issue 15) --------------------------------------------------------------
+  // moto keeps function URL configs but ignores their qualifier and serves nothing at the URL.
+  // emulateFunctionUrls() answers CreateFunctionUrlConfig, GetFunctionUrlConfig,
+  // ListFunctionUrlConfigs, UpdateFunctionUrlConfig and DeleteFunctionUrlConfig here, one config
+  // per qualifier (an alias, or $LATEST when unqualified; a version number is refused, as the
+  // Qualifier pattern `(^\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))` refuses it:
+  // https://docs.aws.amazon.com/lambda/latest/api/API_GetFunctionUrlConfig.html), and serves each
+  // FunctionUrl at `${endpoint}/__url/<function>/<qualifier>/` by invoking what the qualifier
+  // names with the function URL event (API Gateway payload format version 2.0) and mapping the
+  // result to the HTTP answer as "Invoking Lambda function URLs" describes
+  // (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html, "Request and response
+  // payloads"): a result with `statusCode` gives its status, headers and body (base64 when
+  // isBase64Encoded); any other result is a 200 with content-type application/json and the result
+  // as its body; a function error answers 502. AuthType AWS_IAM URLs answer 403 to a request not
+  // signed with SigV4 for service `lambda` ("Security and auth model for Lambda function URLs",
+  // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html); the signature itself is not verified.
+  const functionUrls = {
+    on: false,
+    /** `name\u0000qualifier` → { FunctionUrl, FunctionArn, AuthType, InvokeMode, Cors, CreationTime, LastModifiedTime, headers } */
+    configs: new Map(),
+    /** Every request served at a function URL: { functionName, qualifier, method, path, status }. */
+    requests: [],
+  };
+  const URL_OPERATIONS = new Set(['CreateFunctionUrlConfig', 'GetFunctionUrlConfig', 'ListFunctionUrlConfigs', 'UpdateFunctionUrlConfig', 'DeleteFunctionUrlConfig']);
+  const URL_QUALIFIER = /^(\$LATEST|(?![0-9]+$)[a-zA-Z0-9_-]{1,128})$/;
+
+  function jsonAnswer(status, value) {
+    const body = Buffer.from(JSON.stringify(value));
+    return { status, headers: { 'content-type': 'application/json', 'x-amzn-requestid': randomUUID(), 'content-length': String(body.length) }, body };
+  }
+
+  function urlConfigView(config) {
+    const view = { ...config };
+    delete view.headers;
+    return view;
+  }
+
+  async function functionUrlOperation(operation, name, qualifier, body, clientHeaders) {
+    if (operation === 'ListFunctionUrlConfigs') {
+      const FunctionUrlConfigs = [...functionUrls.configs.entries()]
+        .filter(([key]) => key.split('\u0000')[0] === name)
+        .map(([, config]) => urlConfigView(config));
+      return jsonAnswer(200, { FunctionUrlConfigs });
+    }
+    const q = qualifier ?? '$LATEST';
+    if (!URL_QUALIFIER.test(q)) {
+      return errorAnswer('lambda', 'GET', {
+        status: 400,
+        type: 'ValidationException',
+        message: `1 validation error detected: Value '${q}' at 'qualifier' failed to satisfy constraint: Member must satisfy regular expression pattern: (^\\$LATEST$)|((?!^[0-9]+$)([a-zA-Z0-9-_]+))`,
+      });
+    }
+    const key = `${name}\u0000${q}`;
+    const existing = functionUrls.configs.get(key);
+    // "The resource specified in the request does not exist." (ResourceNotFoundException, Errors, API_GetFunctionUrlConfig.html)
+    const notFound = () => errorAnswer('lambda', 'GET', { status: 404, type: 'ResourceNotFoundException', message: 'The resource you requested does not exist.' });
+    if (operation === 'GetFunctionUrlConfig') return existing ? jsonAnswer(200, urlConfigView(existing)) : notFound();
+    if (operation === 'DeleteFunctionUrlConfig') {
+      if (!existing) return notFound();
+      functionUrls.configs.delete(key);
+      return { status: 204, headers: { 'content-length': '0' }, body: Buffer.alloc(0) };
+    }
+    if (operation === 'UpdateFunctionUrlConfig') {
+      if (!existing) return notFound();
+      if (body?.AuthType) existing.AuthType = body.AuthType;
+      existing.LastModifiedTime = new Date().toISOString();
+      return jsonAnswer(200, urlConfigView(existing));
+    }
+    // CreateFunctionUrlConfig: the function (and the alias it names) must exist.
+    const found = await lambdaGet(`/2015-03-31/functions/${encodeURIComponent(name)}/configuration?Qualifier=${encodeURIComponent(q)}`, clientHeaders);
+    if (found.status !== 200 || !found.json) {
+      return errorAnswer('lambda', 'POST', { status: 404, type: 'ResourceNotFoundException', message: `Function not found: ${name}:${q}` });
+    }
+    if (existing) {
+      // ResourceConflictException (Errors, API_CreateFunctionUrlConfig.html); the wording is the proxy's.
+      return errorAnswer('lambda', 'POST', { status: 409, type: 'ResourceConflictException', message: `Failed to create function url config for [functionArn = ${existing.FunctionArn}]. Error message:  FunctionUrlConfig exists for this Lambda function` });
+    }
+    const unqualifiedArn = String(found.json.FunctionArn ?? '').replace(/:(\$LATEST|[0-9]+)$/, '');
+    const now = new Date().toISOString();
+    const config = {
+      FunctionUrl: `${ownEndpoint}/__url/${encodeURIComponent(name)}/${encodeURIComponent(q)}/`,
+      FunctionArn: q === '$LATEST' ? unqualifiedArn : `${unqualifiedArn}:${q}`,
+      AuthType: body?.AuthType ?? 'NONE',
+      InvokeMode: body?.InvokeMode ?? 'BUFFERED',
+      ...(body?.Cors && { Cors: body.Cors }),
+      CreationTime: now,
+      LastModifiedTime: now,
+      // The creator's signed headers: the URL's invocations read the function as its account and region.
+      headers: { authorization: clientHeaders.authorization, ...(clientHeaders['x-amz-security-token'] && { 'x-amz-security-token': clientHeaders['x-amz-security-token'] }) },
+    };
+    functionUrls.configs.set(key, config);
+    return jsonAnswer(201, urlConfigView(config));
+  }
+
+  /** Answer a request at a function URL: /__url/<function>/<qualifier>/<path>. */
+  async function serveFunctionUrl(req, url, body) {
+    const match = /^\/__url\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
+    const name = safeDecode(match?.[1] ?? '');
+    const qualifier = safeDecode(match?.[2] ?? '');
+    const rawPath = match?.[3] ?? '/';
+    const method = req.method ?? 'GET';
+    const config = functionUrls.configs.get(`${name}\u0000${qualifier}`);
+    const done = (answer) => {
+      functionUrls.requests.push({ functionName: name, qualifier, method, path: rawPath, status: answer.status });
+      return answer;
+    };
+    if (!config) return done(jsonAnswer(404, { Message: 'Not Found' }));
+    if (config.AuthType === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 Credential=[^/]+\/[^/]+\/[^/]+\/lambda\/aws4_request/.test(String(req.headers.authorization ?? ''))) {
+      return done(jsonAnswer(403, { Message: 'Forbidden' }));
+    }
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : String(v);
+    const text = body.length > 0 ? body.toString('utf8') : undefined;
+    const binary = text !== undefined && Buffer.from(text, 'utf8').compare(body) !== 0;
+    const now = new Date();
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath,
+      rawQueryString: url.search.slice(1),
+      headers,
+      ...(url.search && { queryStringParameters: Object.fromEntries(url.searchParams.entries()) }),
+      requestContext: {
+        accountId: 'anonymous',
+        apiId: 'proxyurlid',
+        domainName: String(req.headers.host ?? ''),
+        domainPrefix: 'proxyurlid',
+        http: { method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+        requestId: randomUUID(),
+        routeKey: '$default',
+        stage: '$default',
+        time: now.toISOString(),
+        timeEpoch: now.getTime(),
+      },
+      ...(text !== undefined && { body: binary ? body.toString('base64') : text }),
+      isBase64Encoded: binary,
+    };
+    const invoked = await invokeLocally(name, qualifier, Buffer.from(JSON.stringify(event)), config.headers);
+    if (invoked.status !== 200 || invoked.headers['x-amz-function-error'] !== undefined) {
+      return done(jsonAnswer(502, { Message: 'Internal Server Error' }));
+    }
+    let result;
+    try {
+      result = JSON.parse(invoked.body.toString('utf8'));
+    } catch {
+      return done(jsonAnswer(502, { Message: 'Internal Server Error' }));
+    }
+    if (result && typeof result === 'object' && !Array.isArray(result) && 'statusCode' in result) {
+      const out = result.body === undefined ? Buffer.alloc(0) : result.isBase64Encoded ? Buffer.from(String(result.body), 'base64') : Buffer.from(String(result.body));
+      const answerHeaders = {};
+      for (const [k, v] of Object.entries(result.headers ?? {})) answerHeaders[k.toLowerCase()] = String(v);
+      answerHeaders['content-length'] = String(out.length);
+      answerHeaders['x-amzn-requestid'] = event.requestContext.requestId;
+      return done({ status: Number(result.statusCode) || 200, headers: answerHeaders, body: out });
+    }
+    const out = Buffer.from(typeof result === 'string' ? result : JSON.stringify(result));
+    return done({ status: 200, headers: { 'content-type': 'application/json', 'content-length': String(out.length), 'x-amzn-requestid': event.requestContext.requestId }, body: out });
+  }
+  // ---- end of function URLs ------------------------------------------------------------------
+
   async function handle(req, res) {
     const startedAt = Date.now();
     const method = req.method ?? 'GET';
@@ -1360,6 +1520,12 @@ export async function startProxy({ target }) {
     const target = req.headers['x-amz-target'] ? String(req.headers['x-amz-target']) : undefined;
     const cbor = /^\/service\/[^/]+\/operation\/([^/]+)$/.exec(pathname);
     const code = method === 'GET' && /^\/__code\/([0-9a-f]{64})$/.exec(pathname);
+    if (functionUrls.on && /^\/__url\//.test(pathname)) {
+      const answer = await serveFunctionUrl(req, url, await readBody(req));
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+      return;
+    }
     if (code) {
       calls.push({ service: 'lambda', operation: 'DownloadCode', method, path: pathname, query: '', status: behaviour.codeDownloadFailure?.status ?? 200, startedAt, durationMs: 0 });
       await serveCode(code[1], res);
@@ -1512,6 +1678,18 @@ export async function startProxy({ target }) {
     }
     if (service === 'lambda' && operation === 'GetAccountSettings' && states.account) {
       send(accountSettingsAnswer());
+      return;
+    }
+    // Function URL configs per qualifier (emulateFunctionUrls): answered here, never forwarded.
+    if (functionUrls.on && service === 'lambda' && fn && URL_OPERATIONS.has(operation)) {
+      send(await functionUrlOperation(operation, fn.name, qualifier, parsed, req.headers));
+      return;
+    }
+    // moto 5 has no ListFunctionUrlConfigs (it answers an HTML 404 page): without the switch the
+    // proxy answers it as Lambda does for a function without function URLs, an empty list
+    // (API_ListFunctionUrlConfigs.html), so every `status` behind the proxy can read it.
+    if (!functionUrls.on && service === 'lambda' && fn && operation === 'ListFunctionUrlConfigs') {
+      send(jsonAnswer(200, { FunctionUrlConfigs: [] }));
       return;
     }
     // moto runs functions only in Docker: Invoke is answered here, never forwarded.
@@ -1724,7 +1902,15 @@ export async function startProxy({ target }) {
         return { functionName: key.slice(0, at), qualifier: key.slice(at + 1), requested: entry.requested, status: capacityItem(entry).Status };
       });
     },
+    emulateFunctionUrls(on = true) {
+      functionUrls.on = Boolean(on);
+    },
+    /** Every request served at a function URL (emulateFunctionUrls). */
+    functionUrlRequests: functionUrls.requests,
     clearBehaviours() {
+      functionUrls.on = false;
+      functionUrls.configs.clear();
+      functionUrls.requests.length = 0;
       withoutListBucket = false;
       deniedRoles.clear();
       withoutListBucket = false;

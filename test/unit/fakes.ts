@@ -9,6 +9,7 @@ import type {
   CodeSource,
   CodeStorage,
   ConfigurationChange,
+  FunctionUrlState,
   FunctionVersionState,
   InvokeResult
 } from '../../src/model/lambda.js';
@@ -200,6 +201,19 @@ export class FakeLambda implements LambdaGateway {
     delete found.stateReason;
     delete found.stateReasonCode;
     return { ...found };
+  }
+
+  /** Function URLs by qualifier (alias name or `$LATEST`). */
+  urls = new Map<string, FunctionUrlState>();
+
+  async functionUrl(_functionName: string, alias: string): Promise<FunctionUrlState | undefined> {
+    this.calls.push(`functionUrl ${alias}`);
+    return this.urls.get(alias);
+  }
+
+  async listFunctionUrls(): Promise<FunctionUrlState[]> {
+    this.calls.push('listFunctionUrls');
+    return [...this.urls.values()];
   }
 }
 

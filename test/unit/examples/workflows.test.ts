@@ -25,7 +25,7 @@ const CONTRACT_INPUTS = [
   'stage', 'command', 'artifact', 'config', 'promote-from', 'to-version', 'function-name', 'alias',
   'region', 's3-bucket', 'log-level', 'smoke-url', 'github-token', 'dry-run', 'force', 'image',
 ];
-const CONTRACT_OUTPUTS = ['status', 'version', 'previous-version', 'code-sha256', 'alias-arn', 'release'];
+const CONTRACT_OUTPUTS = ['status', 'version', 'previous-version', 'code-sha256', 'alias-arn', 'release', 'url'];
 
 /** `uses:` of a step that runs this action: the published name in examples, `./` in this repo. */
 const USES_THIS_ACTION = /^(?:org\/stage-deploy@|\.\/?$)/;

@@ -78,8 +78,10 @@ describe('resolveStage', () => {
 });
 
 describe('resolveStage: smoke', () => {
-  it('requires a url', () => {
-    expectInputError(() => resolve(devWith('{ smoke: { attempts: 2 } }'), 'dev'), 'stages.dev.smoke.url: required when smoke is set (the URL to check)');
+  it('leaves the url empty without smoke.url: the alias\'s function URL is used', () => {
+    const dev = resolve(devWith('{ smoke: { attempts: 2 } }'), 'dev');
+    expect(dev.smoke?.url).toBe('');
+    expect(dev.smoke?.attempts).toBe(2);
   });
 
   it('creates a smoke block with defaults from smoke-url alone', () => {
