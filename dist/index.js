@@ -5232,7 +5232,7 @@ __webpack_unused_export__ = DeleteLayerVersion$;
 __webpack_unused_export__ = DeleteLayerVersionCommand;
 __webpack_unused_export__ = DeleteLayerVersionRequest$;
 __webpack_unused_export__ = DeleteProvisionedConcurrencyConfig$;
-__webpack_unused_export__ = DeleteProvisionedConcurrencyConfigCommand;
+exports.Cbo = DeleteProvisionedConcurrencyConfigCommand;
 __webpack_unused_export__ = DeleteProvisionedConcurrencyConfigRequest$;
 __webpack_unused_export__ = DeleteResourcePolicy$;
 __webpack_unused_export__ = DeleteResourcePolicyCommand;
@@ -5362,7 +5362,7 @@ __webpack_unused_export__ = GetFunctionScalingConfigCommand;
 __webpack_unused_export__ = GetFunctionScalingConfigRequest$;
 __webpack_unused_export__ = GetFunctionScalingConfigResponse$;
 __webpack_unused_export__ = GetFunctionUrlConfig$;
-__webpack_unused_export__ = GetFunctionUrlConfigCommand;
+exports.Hcc = GetFunctionUrlConfigCommand;
 __webpack_unused_export__ = GetFunctionUrlConfigRequest$;
 __webpack_unused_export__ = GetFunctionUrlConfigResponse$;
 __webpack_unused_export__ = GetLayerVersion$;
@@ -5381,7 +5381,7 @@ __webpack_unused_export__ = GetPolicyCommand;
 __webpack_unused_export__ = GetPolicyRequest$;
 __webpack_unused_export__ = GetPolicyResponse$;
 __webpack_unused_export__ = GetProvisionedConcurrencyConfig$;
-__webpack_unused_export__ = GetProvisionedConcurrencyConfigCommand;
+exports.D96 = GetProvisionedConcurrencyConfigCommand;
 __webpack_unused_export__ = GetProvisionedConcurrencyConfigRequest$;
 __webpack_unused_export__ = GetProvisionedConcurrencyConfigResponse$;
 __webpack_unused_export__ = GetResourcePolicy$;
@@ -5568,7 +5568,7 @@ __webpack_unused_export__ = PutFunctionScalingConfigCommand;
 __webpack_unused_export__ = PutFunctionScalingConfigRequest$;
 __webpack_unused_export__ = PutFunctionScalingConfigResponse$;
 __webpack_unused_export__ = PutProvisionedConcurrencyConfig$;
-__webpack_unused_export__ = PutProvisionedConcurrencyConfigCommand;
+exports.iLl = PutProvisionedConcurrencyConfigCommand;
 __webpack_unused_export__ = PutProvisionedConcurrencyConfigRequest$;
 __webpack_unused_export__ = PutProvisionedConcurrencyConfigResponse$;
 __webpack_unused_export__ = PutResourcePolicy$;
@@ -5725,7 +5725,7 @@ __webpack_unused_export__ = paginateListCodeSigningConfigs;
 __webpack_unused_export__ = paginateListDurableExecutionsByFunction;
 __webpack_unused_export__ = paginateListEventSourceMappings;
 __webpack_unused_export__ = paginateListFunctionEventInvokeConfigs;
-__webpack_unused_export__ = paginateListFunctionUrlConfigs;
+exports.AJU = paginateListFunctionUrlConfigs;
 __webpack_unused_export__ = paginateListFunctionVersionsByCapacityProvider;
 __webpack_unused_export__ = paginateListFunctions;
 __webpack_unused_export__ = paginateListFunctionsByCodeSigningConfig;
@@ -5753,6 +5753,7 @@ exports.S6K = waitUntilPublishedVersionActive;
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
 const { HttpRequest, parseUrl } = __nccwpck_require__(3422);
+const { NoOpLogger } = __nccwpck_require__(2658);
 const { InvokeStore } = __nccwpck_require__(9320);
 const { normalizeProvider } = __nccwpck_require__(402);
 const { RETRY_MODES } = __nccwpck_require__(3609);
@@ -5889,18 +5890,22 @@ const getHostHeaderPlugin = (options) => ({
 const loggerMiddleware = () => (next, context) => async (args) => {
     try {
         const response = await next(args);
-        const { clientName, commandName, logger, dynamoDbDocumentClientOptions = {} } = context;
-        const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
-        const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
-        const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
-        const { $metadata, ...outputWithoutMetadata } = response.output;
-        logger?.info?.({
-            clientName,
-            commandName,
-            input: inputFilterSensitiveLog(args.input),
-            output: outputFilterSensitiveLog(outputWithoutMetadata),
-            metadata: $metadata,
-        });
+        const { logger } = context;
+        const isNoOpLogger = logger instanceof NoOpLogger;
+        if (logger && !isNoOpLogger) {
+            const { clientName, commandName, dynamoDbDocumentClientOptions = {} } = context;
+            const { overrideInputFilterSensitiveLog, overrideOutputFilterSensitiveLog } = dynamoDbDocumentClientOptions;
+            const inputFilterSensitiveLog = overrideInputFilterSensitiveLog ?? context.inputFilterSensitiveLog;
+            const outputFilterSensitiveLog = overrideOutputFilterSensitiveLog ?? context.outputFilterSensitiveLog;
+            const { $metadata, ...outputWithoutMetadata } = response.output;
+            logger.info?.({
+                clientName,
+                commandName,
+                input: inputFilterSensitiveLog(args.input),
+                output: outputFilterSensitiveLog(outputWithoutMetadata),
+                metadata: $metadata,
+            });
+        }
         return response;
     }
     catch (error) {
@@ -10031,7 +10036,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -10515,6 +10520,7 @@ const OAuth2ErrorCode = {
     CONFLICT: "CONFLICT",
     INSUFFICIENT_PERMISSIONS: "INSUFFICIENT_PERMISSIONS",
     INVALID_REQUEST: "INVALID_REQUEST",
+    OAUTH_INVALID_CLIENT: "invalid_client",
     OAUTH_INVALID_GRANT: "invalid_grant",
     OAUTH_INVALID_REQUEST: "invalid_request",
     OAUTH_INVALID_SCOPE: "invalid_scope",
@@ -10641,7 +10647,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -11335,7 +11341,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -11996,7 +12002,7 @@ const commonParams = {
     UseDualStack: { type: "builtInParams", name: "useDualstackEndpoint" },
 };
 
-var version = "3.998.2";
+var version = "3.998.4";
 var packageInfo = {
 	version: version};
 
@@ -12019,6 +12025,19 @@ class ExpiredTokenException extends STSServiceException {
             ...opts,
         });
         Object.setPrototypeOf(this, ExpiredTokenException.prototype);
+    }
+}
+class InvalidContextAssertionException extends STSServiceException {
+    static shapeId = "com.amazonaws.sts#InvalidContextAssertionException";
+    name = "InvalidContextAssertionException";
+    $fault = "client";
+    constructor(opts) {
+        super({
+            name: "InvalidContextAssertionException",
+            $fault: "client",
+            ...opts,
+        });
+        Object.setPrototypeOf(this, InvalidContextAssertionException.prototype);
     }
 }
 class MalformedPolicyDocumentException extends STSServiceException {
@@ -12118,12 +12137,17 @@ const _DS = "DurationSeconds";
 const _E = "Expiration";
 const _EI = "ExternalId";
 const _ETE = "ExpiredTokenException";
+const _FPA = "FederatedProviderArn";
+const _I = "Issuer";
+const _ICAE = "InvalidContextAssertionException";
 const _IDPCEE = "IDPCommunicationErrorException";
 const _IDPRCE = "IDPRejectedClaimException";
 const _IITE = "InvalidIdentityTokenException";
+const _IP = "IdentityProvider";
 const _K = "Key";
 const _MPDE = "MalformedPolicyDocumentException";
 const _MSTS = "MinimumSessionTokenSize";
+const _OI = "OriginIdentity";
 const _P = "Policy";
 const _PA = "PolicyArns";
 const _PAr = "ProviderArn";
@@ -12138,6 +12162,7 @@ const _Pr = "Provider";
 const _RA = "RoleArn";
 const _RDE = "RegionDisabledException";
 const _RSN = "RoleSessionName";
+const _S = "Subject";
 const _SAK = "SecretAccessKey";
 const _SFWIT = "SubjectFromWebIdentityToken";
 const _SI = "SourceIdentity";
@@ -12145,8 +12170,11 @@ const _SN = "SerialNumber";
 const _ST = "SessionToken";
 const _STS = "SessionTokenSize";
 const _STU = "SessionTokenUtilization";
+const _STu = "SubjectType";
 const _T = "Tags";
 const _TC = "TokenCode";
+const _TCr = "TransactionContext";
+const _TIPC = "TrustedIdentityPropagationContext";
 const _TTK = "TransitiveTagKeys";
 const _Ta = "Tag";
 const _V = "Value";
@@ -12159,8 +12187,13 @@ const _cTT = "clientTokenType";
 const _e = "error";
 const _hE = "httpError";
 const _m = "message";
+const _oIIT = "originIdentityIssuerType";
+const _oIST = "originIdentitySubjectType";
+const _oISTT = "originIdentitySubjectTypeType";
 const _pDLT = "policyDescriptorListType";
 const _s = "smithy.ts.sdk.synthetic.com.amazonaws.sts";
+const _tCIPMT = "transactionContextIdentityProviderMapType";
+const _tCVT = "transactionContextValueType";
 const _tLT = "tagListType";
 const n0 = "com.amazonaws.sts";
 const _s_registry = new TypeRegistry(_s);
@@ -12185,6 +12218,12 @@ var IDPRejectedClaimException$ = [-3, n0, _IDPRCE,
     [0]
 ];
 n0_registry.registerError(IDPRejectedClaimException$, IDPRejectedClaimException);
+var InvalidContextAssertionException$ = [-3, n0, _ICAE,
+    { [_aQE]: [`InvalidContextAssertion`, 400], [_e]: _c, [_hE]: 400 },
+    [_m],
+    [0]
+];
+n0_registry.registerError(InvalidContextAssertionException$, InvalidContextAssertionException);
 var InvalidIdentityTokenException$ = [-3, n0, _IITE,
     { [_aQE]: [`InvalidIdentityToken`, 400], [_e]: _c, [_hE]: 400 },
     [_m],
@@ -12215,6 +12254,10 @@ const errorTypeRegistries = [
 ];
 var accessKeySecretType = [0, n0, _aKST, 8, 0];
 var clientTokenType = [0, n0, _cTT, 8, 0];
+var originIdentityIssuerType = [0, n0, _oIIT, 8, 0];
+var originIdentitySubjectType = [0, n0, _oIST, 8, 0];
+var originIdentitySubjectTypeType = [0, n0, _oISTT, 8, 0];
+var transactionContextValueType = [0, n0, _tCVT, 8, 0];
 var AssumedRoleUser$ = [3, n0, _ARU,
     0,
     [_ARI, _A],
@@ -12237,13 +12280,18 @@ var AssumeRoleWithWebIdentityRequest$ = [3, n0, _ARWWIR,
 ];
 var AssumeRoleWithWebIdentityResponse$ = [3, n0, _ARWWIRs,
     0,
-    [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS],
-    [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1]
+    [_C, _SFWIT, _ARU, _PPS, _Pr, _Au, _SI, _STU, _STS, _TIPC],
+    [[() => Credentials$, 0], 0, () => AssumedRoleUser$, 1, 0, 0, 0, 1, 1, [() => TrustedIdentityPropagationContext$, 0]]
 ];
 var Credentials$ = [3, n0, _C,
     0,
     [_AKI, _SAK, _ST, _E],
     [0, [() => accessKeySecretType, 0], 0, 4], 4
+];
+var OriginIdentity$ = [3, n0, _OI,
+    0,
+    [_S, _STu, _I, _FPA],
+    [[() => originIdentitySubjectType, 0], [() => originIdentitySubjectTypeType, 0], [() => originIdentityIssuerType, 0], 0]
 ];
 var PolicyDescriptorType$ = [3, n0, _PDT,
     0,
@@ -12260,6 +12308,16 @@ var Tag$ = [3, n0, _Ta,
     [_K, _V],
     [0, 0], 2
 ];
+var TransactionContext$ = [3, n0, _TCr,
+    0,
+    [_IP],
+    [[() => transactionContextIdentityProviderMapType, 0]]
+];
+var TrustedIdentityPropagationContext$ = [3, n0, _TIPC,
+    8,
+    [_OI, _TCr],
+    [[() => OriginIdentity$, 0], [() => TransactionContext$, 0]]
+];
 var policyDescriptorListType = [1, n0, _pDLT,
     0, () => PolicyDescriptorType$
 ];
@@ -12268,6 +12326,12 @@ var ProvidedContextsListType = [1, n0, _PCLT,
 ];
 var tagListType = [1, n0, _tLT,
     0, () => Tag$
+];
+var transactionContextIdentityProviderMapType = [2, n0, _tCIPMT,
+    0, [0,
+        0],
+    [() => transactionContextValueType,
+        0]
 ];
 var AssumeRole$ = [9, n0, _AR,
     0, () => AssumeRoleRequest$, () => AssumeRoleResponse$
@@ -12607,10 +12671,13 @@ exports.IDPCommunicationErrorException = IDPCommunicationErrorException;
 exports.IDPCommunicationErrorException$ = IDPCommunicationErrorException$;
 exports.IDPRejectedClaimException = IDPRejectedClaimException;
 exports.IDPRejectedClaimException$ = IDPRejectedClaimException$;
+exports.InvalidContextAssertionException = InvalidContextAssertionException;
+exports.InvalidContextAssertionException$ = InvalidContextAssertionException$;
 exports.InvalidIdentityTokenException = InvalidIdentityTokenException;
 exports.InvalidIdentityTokenException$ = InvalidIdentityTokenException$;
 exports.MalformedPolicyDocumentException = MalformedPolicyDocumentException;
 exports.MalformedPolicyDocumentException$ = MalformedPolicyDocumentException$;
+exports.OriginIdentity$ = OriginIdentity$;
 exports.PackedPolicyTooLargeException = PackedPolicyTooLargeException;
 exports.PackedPolicyTooLargeException$ = PackedPolicyTooLargeException$;
 exports.PolicyDescriptorType$ = PolicyDescriptorType$;
@@ -12622,6 +12689,8 @@ exports.STSClient = STSClient;
 exports.STSServiceException = STSServiceException;
 exports.STSServiceException$ = STSServiceException$;
 exports.Tag$ = Tag$;
+exports.TransactionContext$ = TransactionContext$;
+exports.TrustedIdentityPropagationContext$ = TrustedIdentityPropagationContext$;
 exports.decorateDefaultCredentialProvider = decorateDefaultCredentialProvider;
 exports.errorTypeRegistries = errorTypeRegistries;
 exports.getDefaultRoleAssumer = getDefaultRoleAssumer;
@@ -24050,7 +24119,7 @@ const race = (promise, signal) => {
     }
     let cleanup = () => { };
     const aborted = new Promise((_, reject) => {
-        const handler = () => reject(createAbortError());
+        const handler = () => reject(createAbortError(signal));
         if (signal.aborted) {
             handler();
         }
@@ -24064,7 +24133,13 @@ const race = (promise, signal) => {
     });
     return Promise.race([promise, aborted]).finally(cleanup);
 };
-const createAbortError = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+const createAbortError = (signal) => {
+    const reason = signal.reason;
+    if (reason instanceof Error) {
+        return Object.assign(new Error("Request aborted"), { name: "AbortError", cause: reason });
+    }
+    return Object.assign(new Error(reason ? String(reason) : "Request aborted"), { name: "AbortError" });
+};
 const isAbortError = (error) => typeof error === "object" && error !== null && "name" in error && error.name === "AbortError";
 
 const DEFAULT_RETRY_DELAY_BASE = 100;
@@ -24177,10 +24252,13 @@ function bindRetryMiddleware(isStreamingPayload) {
                         throw lastError;
                     }
                     try {
+                        if (abortSignal?.aborted) {
+                            throw lastError;
+                        }
                         retryToken = await race(retryStrategy.refreshRetryTokenForRetry(retryToken, retryErrorInfo), abortSignal);
                     }
                     catch (refreshError) {
-                        if (abortSignal?.aborted && isAbortError(refreshError)) {
+                        if (refreshError !== lastError && abortSignal?.aborted && isAbortError(refreshError)) {
                             throw refreshError;
                         }
                         if (!lastError.$metadata) {
@@ -80801,6 +80879,9 @@ const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
 const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+/** An IAM role ARN (IAM identifiers: a path of `/`-separated segments, a name of up to 64 of `\w+=,.@-`). */
+const ROLE_RE = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_HINT = 'an IAM role ARN (like arn:aws:iam::210987654321:role/deployer)';
 /**
  * An Amazon ECR image URI by tag or by digest. The repository name follows ECR's pattern
  * (CreateRepository: `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`, 2 to 256
@@ -80843,6 +80924,8 @@ const MAX_SMOKE_TIMEOUT_MS = 5 * 60_000;
  * 6 hours, and timers past 2^31-1 ms (about 24.8 days) would fire at once.
  */
 const MAX_WAIT_MS = 6 * 3_600_000;
+/** The most `provisioned-concurrency` accepted: Lambda's regional concurrency quota can be raised to tens of thousands. */
+const MAX_PROVISIONED_CONCURRENCY = 100_000;
 /** Milliseconds from `min` to `max`, with "<field>: <value> is not <what> (use …)" beyond. */
 const durationWithin = (what, min, max, minExclusive = false) => (value, at) => {
     const ms = toMs(value, at);
@@ -80929,12 +81012,22 @@ const SETTINGS = {
     bake: setting(durationValue, durationWithin('a bake time', 0, MAX_WAIT_MS)),
     smoke: setting(smokeSchema),
     /**
+     * Warm instances for the alias (release/capacity.ts). Lambda's own ceiling is the account's
+     * unreserved concurrency (1,000 by default), known only to Lambda; MAX_PROVISIONED_CONCURRENCY
+     * only catches typos.
+     */
+    'provisioned-concurrency': setting(num('a number of instances'), (count, at) => Number.isInteger(count) && count >= 1 && count <= MAX_PROVISIONED_CONCURRENCY
+        ? count
+        : at.fail(`is not a provisioned concurrency (use a whole number from 1 to ${MAX_PROVISIONED_CONCURRENCY})`)),
+    /**
      * A container-image function's code: an ECR image URI by tag or digest, or one per region
      * (`{us-east-1: uri, eu-west-1: uri}`): Lambda takes images only from the function's region.
      */
     image: setting(union([schemas_string(), record(schemas_string(), schemas_string())], {
         error: 'an ECR image URI, or a mapping of regions to image URIs',
     }), (value, at) => (typeof value === 'string' ? imageUri(value, at) : value)),
+    /** The IAM role assumed (STS) for everything the action does on the stage: dev and prod may be in different accounts. */
+    role: setting(str(ROLE_HINT), (text, at) => (ROLE_RE.test(text.trim()) ? text.trim() : at.fail(`is not ${ROLE_HINT}`))),
 };
 /** `s3-bucket` as one bucket name. */
 const bucketName = matching(BUCKET_RE, 'is not an S3 bucket name');
@@ -80952,7 +81045,7 @@ const regionName = SETTINGS.region.check;
  * block's key names the function), and the function's own code, `artifact` or `image`.
  */
 const FUNCTION_SETTINGS = {
-    ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function')),
+    ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function' && key !== 'role')),
     /** The function's code: a `.zip` file or a directory, relative to the workspace. */
     artifact: setting(str('a path to a .zip file or a directory'), (text, at) => text.trim() === '' ? at.fail('is not a path to a .zip file or a directory') : text.trim()),
 };
@@ -80962,6 +81055,7 @@ const NOT_IN_FUNCTION = {
     functions: 'functions is a key of the stage',
     regions: 'regions is a key of the stage: every function is released in every region',
     extends: 'extends is a key of the stage',
+    role: 'role is a key of the stage: every function of a stage is in its one account',
 };
 /** `dev:` with nothing under it is a stage with the defaults. */
 const emptyIfNull = (value) => (value === null || value === undefined ? {} : value);
@@ -81627,8 +81721,6 @@ function limitControlPlane(client, limiter) {
     { step: 'finalizeRequest', priority: 'low', name: 'stageDeployControlPlaneRate' });
 }
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(1696);
 ;// CONCATENATED MODULE: ./src/aws/client-config.ts
 /**
  * The options every AWS SDK client of stage-deploy is built with, without importing any client:
@@ -81641,6 +81733,7 @@ function commonConfig(options = {}) {
         retryMode: 'standard',
         maxAttempts: 5,
         customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+        ...(options.credentials !== undefined && { credentials: options.credentials }),
     };
 }
 /**
@@ -81651,6 +81744,87 @@ function s3Config(options = {}) {
     return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
 }
 
+;// CONCATENATED MODULE: ./src/aws/assume-role.ts
+/**
+ * A stage's `role`: credentials from STS AssumeRole, taken with the job's own credentials (the
+ * SDK's default chain) and used by every client of that stage (services.ts).
+ *
+ * AssumeRole (STS API reference, API_AssumeRole.html) takes `RoleArn` and `RoleSessionName`
+ * (2 to 64 characters of `[\w+=,.@-]`) and answers temporary `Credentials` with an `Expiration`;
+ * a caller that may not assume the role gets `AccessDenied`. The credentials are kept until five
+ * minutes before they expire, then taken again (a long canary outlives the default hour).
+ * IAM: `sts:AssumeRole` on the role, for the job's own role (README "Prod in its own account").
+ */
+
+/** Credentials are taken again this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+const SESSION_NAME_MAX = 64;
+/** STS refused the role (AccessDenied, or any other failure of AssumeRole): `code` is STS's error name. */
+class AssumeRoleError extends Error {
+    roleArn;
+    code;
+    name = 'AssumeRoleError';
+    /** Why, without the ARN: `cannot be assumed with the job's own credentials (AccessDenied: …)`. */
+    reason;
+    constructor(roleArn, code, stsMessage) {
+        const reason = `cannot be assumed with the job's own credentials (${code}: ${stsMessage})`;
+        super(`role ${roleArn} ${reason}`);
+        this.roleArn = roleArn;
+        this.code = code;
+        this.reason = reason;
+    }
+}
+/**
+ * The session name: `stage-deploy-<owner>-<repo>-<run id>`, with every character STS does not
+ * allow made `-`, cut to 64 characters (CloudTrail shows it: who assumed the role, from which run).
+ */
+function roleSessionName(repository, runId) {
+    const parts = ['stage-deploy', repository?.replace(/\//g, '-'), runId].filter((p) => Boolean(p));
+    return parts.join('-').replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+}
+/**
+ * A credentials provider for `roleArn`: the first call assumes it; later calls give the same
+ * credentials until they near their expiry. A failure is an AssumeRoleError with STS's own error
+ * name and message (the caller words the refusal).
+ */
+function assumeRoleCredentials(roleArn, sessionName, options = {}) {
+    let current;
+    const assume = async () => {
+        const { STSClient, AssumeRoleCommand } = await __nccwpck_require__.e(/* import() */ 695).then(__nccwpck_require__.t.bind(__nccwpck_require__, 1695, 19));
+        const client = new STSClient({ ...commonConfig(options) });
+        try {
+            const answer = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+            const c = answer.Credentials;
+            if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
+                throw new AssumeRoleError(roleArn, 'NoCredentials', 'STS answered without credentials');
+            return {
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                ...(c.SessionToken !== undefined && { sessionToken: c.SessionToken }),
+                ...(c.Expiration !== undefined && { expiration: c.Expiration }),
+            };
+        }
+        catch (error) {
+            if (error instanceof AssumeRoleError)
+                throw error;
+            const e = error;
+            throw new AssumeRoleError(roleArn, e.name ?? 'Error', e.message ?? String(error));
+        }
+        finally {
+            client.destroy();
+        }
+    };
+    return async () => {
+        const held = current === undefined ? undefined : await current.catch(() => undefined);
+        if (held !== undefined && (held.expiration === undefined || held.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS))
+            return held;
+        current = assume();
+        return current;
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(1696);
 ;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
 /**
  * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
@@ -81703,6 +81877,7 @@ const DEFAULT_WAITER = {
     minDelaySeconds: 0.25,
     maxDelaySeconds: 0.5,
     maxWaitSeconds: 300,
+    snapStartMaxWaitSeconds: 900,
 };
 function lambda_gateway_isNotFound(error) {
     return error instanceof Error && error.name === 'ResourceNotFoundException';
@@ -81748,7 +81923,19 @@ function toVersionState(config) {
         ...(config.Role !== undefined && { role: config.Role }),
         ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
         ...((config.PackageType === 'Zip' || config.PackageType === 'Image') && { packageType: config.PackageType }),
+        ...(snapStartOn(config) && { snapStart: { applyOn: 'PublishedVersions', optimizationStatus: config.SnapStart?.OptimizationStatus === 'On' ? 'On' : 'Off' } }),
     };
+}
+/** Whether SnapStart is on for this configuration (`SnapStart.ApplyOn: PublishedVersions`). */
+function snapStartOn(config) {
+    return config.SnapStart?.ApplyOn === 'PublishedVersions';
+}
+/**
+ * A published version ready for traffic: Active, and with SnapStart on, optimized too
+ * (`SnapStart.OptimizationStatus: On`, API_SnapStartResponse.html).
+ */
+function readyForTraffic(config) {
+    return config.State === 'Active' && (!snapStartOn(config) || config.SnapStart?.OptimizationStatus === 'On');
 }
 /** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
 function toLoggingSettings(config) {
@@ -81851,23 +82038,42 @@ class SdkLambdaGateway {
             Description: options.description,
             ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
         })));
-        // A version still Pending (or Failed at once) must not take traffic: wait for Active.
-        if (config.State !== undefined && config.State !== 'Active' && config.Version !== undefined) {
+        // A version still Pending (or Failed at once) must not take traffic: wait for Active. With
+        // SnapStart on, Lambda takes the version's snapshot while it is Pending (snapstart-activate.html,
+        // "SnapStart and function states"): wait for Active and OptimizationStatus On.
+        const snapStart = snapStartOn(config);
+        const wait = snapStart ? !readyForTraffic(config) : config.State !== undefined && config.State !== 'Active';
+        if (wait && config.Version !== undefined) {
             const reason = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
-            this.say(`Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
-            return this.waitForVersionActive(functionName, config.Version);
+            this.say(snapStart
+                ? `Version ${config.Version} of ${functionName} is ${config.State ?? 'not Active'}${reason}: SnapStart is taking its snapshot; waiting for it to be Active and optimized before it takes traffic (this can take minutes).`
+                : `Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
+            return this.waitForVersionActive(functionName, config.Version, { snapStart });
         }
         return toVersionState(config);
     }
-    async waitForVersionActive(functionName, version) {
+    async waitForVersionActive(functionName, version, options = {}) {
         const what = `version ${version} of ${functionName}`;
+        const snapStart = options.snapStart === true;
+        const goal = snapStart ? 'Active with its SnapStart snapshot ready' : 'Active';
+        const maxWaitSeconds = snapStart ? this.waiter.snapStartMaxWaitSeconds : this.waiter.maxWaitSeconds;
         const started = Date.now();
+        const deadline = started + maxWaitSeconds * 1000;
         let waitError;
         try {
-            const done = await this.whileWaiting(`Still waiting for ${what} to be Active`, () => (0,dist_cjs/* waitUntilPublishedVersionActive */.S6K)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds }, { FunctionName: functionName, Qualifier: version }));
-            const last = done.reason;
-            if (done.state === 'SUCCESS' && last?.State === 'Active') {
-                this.say(`Version ${version} of ${functionName} is Active (waited ${seconds(Date.now() - started)}).`);
+            const last = await this.whileWaiting(`Still waiting for ${what} to be ${goal}`, async () => {
+                const done = await (0,dist_cjs/* waitUntilPublishedVersionActive */.S6K)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: maxWaitSeconds }, { FunctionName: functionName, Qualifier: version });
+                let config = done.state === 'SUCCESS' ? done.reason : undefined;
+                // SnapStart: Active is not all; OptimizationStatus On says the snapshot is ready (API_SnapStartResponse.html).
+                while (config !== undefined && config.State === 'Active' && !readyForTraffic(config) && Date.now() < deadline) {
+                    await new Promise((resolve) => setTimeout(resolve, this.waiter.minDelaySeconds * 1000));
+                    config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: version }));
+                }
+                return config;
+            });
+            if (last !== undefined && readyForTraffic(last)) {
+                const ready = snapStartOn(last) ? 'Active and optimized (SnapStart snapshot ready)' : 'Active';
+                this.say(`Version ${version} of ${functionName} is ${ready} (waited ${seconds(Date.now() - started)}).`);
                 return toVersionState(last);
             }
         }
@@ -81877,13 +82083,17 @@ class SdkLambdaGateway {
         const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: version }));
         if (config.State === 'Failed') {
             const code = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
-            throw new Error(`Lambda could not make ${what} Active: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
+            const how = snapStartOn(config) ? ' (SnapStart: the snapshot of the version could not be taken)' : '';
+            throw new Error(`Lambda could not make ${what} Active${how}: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
         }
-        if (config.State === 'Active')
+        if (readyForTraffic(config))
             return toVersionState(config);
         if (waitError instanceof Error && waitError.name !== 'TimeoutError')
             throw waitError;
-        throw new Error(`${what} did not become Active within ${this.waiter.maxWaitSeconds}s (state: ${config.State ?? 'unknown'}).`, { cause: waitError });
+        const optimization = snapStartOn(config) ? `, SnapStart OptimizationStatus: ${config.SnapStart?.OptimizationStatus ?? 'unknown'}` : '';
+        throw new Error(`${what} did not become ${snapStartOn(config) ? 'Active with its SnapStart snapshot ready' : goal} within ${maxWaitSeconds}s (state: ${config.State ?? 'unknown'}${optimization}).`, {
+            cause: waitError,
+        });
     }
     /** The account's code storage in this region, read once per gateway (one run), however many functions the release has. */
     storage;
@@ -81996,6 +82206,30 @@ class SdkLambdaGateway {
         }
         await this.client.send(new dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
     }
+    // ---- Function URLs (issue 15) --------------------------------------------------------------
+    async functionUrl(functionName, alias) {
+        try {
+            const answer = await this.client.send(new dist_cjs/* GetFunctionUrlConfigCommand */.Hcc({ FunctionName: functionName, Qualifier: alias }));
+            if (answer.FunctionUrl === undefined)
+                return undefined;
+            return { url: answer.FunctionUrl, authType: answer.AuthType ?? 'NONE', qualifier: urlQualifier(answer.FunctionArn) };
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async listFunctionUrls(functionName) {
+        const urls = [];
+        for await (const page of (0,dist_cjs/* paginateListFunctionUrlConfigs */.AJU)({ client: this.client }, { FunctionName: functionName })) {
+            for (const config of page.FunctionUrlConfigs ?? []) {
+                urls.push({ url: config.FunctionUrl ?? '', authType: config.AuthType ?? 'NONE', qualifier: urlQualifier(config.FunctionArn) });
+            }
+        }
+        return urls;
+    }
+    // ---- end of function URLs ------------------------------------------------------------------
     async invokeVersion(functionName, version, event) {
         const answer = await this.client.send(new dist_cjs/* InvokeCommand */.mdN({
             FunctionName: functionName,
@@ -82157,6 +82391,58 @@ function seconds(ms) {
 function stripUndefined(value) {
     return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
 }
+/** What a function URL's FunctionArn is qualified with: `arn:…:function:name:alias`; unqualified is `$LATEST`. */
+function urlQualifier(functionArn) {
+    const parts = (functionArn ?? '').split(':');
+    return parts.length >= 8 && parts[7] !== '' ? parts[7] : '$LATEST';
+}
+
+;// CONCATENATED MODULE: ./src/aws/capacity-gateway.ts
+/**
+ * Lambda's provisioned concurrency configurations, through the SDK
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html,
+ * API_GetProvisionedConcurrencyConfig.html, API_DeleteProvisionedConcurrencyConfig.html).
+ */
+
+function toState(answer) {
+    const status = answer.Status === 'READY' || answer.Status === 'FAILED' ? answer.Status : 'IN_PROGRESS';
+    return {
+        status,
+        requested: answer.RequestedProvisionedConcurrentExecutions ?? 0,
+        allocated: answer.AllocatedProvisionedConcurrentExecutions ?? 0,
+        ...(answer.StatusReason !== undefined && { statusReason: answer.StatusReason }),
+    };
+}
+/** "ProvisionedConcurrencyConfigNotFoundException: The specified configuration does not exist." (GetProvisionedConcurrencyConfig, Errors). */
+const notFound = (error) => error instanceof Error && error.name === 'ProvisionedConcurrencyConfigNotFoundException';
+class SdkCapacityGateway {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async provision(functionName, qualifier, count) {
+        return toState(await this.client.send(new dist_cjs/* PutProvisionedConcurrencyConfigCommand */.iLl({ FunctionName: functionName, Qualifier: qualifier, ProvisionedConcurrentExecutions: count })));
+    }
+    async read(functionName, qualifier) {
+        try {
+            return toState(await this.client.send(new dist_cjs/* GetProvisionedConcurrencyConfigCommand */.D96({ FunctionName: functionName, Qualifier: qualifier })));
+        }
+        catch (error) {
+            if (notFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async release(functionName, qualifier) {
+        try {
+            await this.client.send(new dist_cjs/* DeleteProvisionedConcurrencyConfigCommand */.Cbo({ FunctionName: functionName, Qualifier: qualifier }));
+        }
+        catch (error) {
+            if (!notFound(error) && !(error instanceof Error && error.name === 'ResourceNotFoundException'))
+                throw error;
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/aws/services.ts
 /**
@@ -82168,9 +82454,12 @@ function stripUndefined(value) {
 
 
 
+
 class RegionServices {
     options;
     lambda;
+    /** Provisioned concurrency (`provisioned-concurrency`), on the same Lambda client. */
+    capacity;
     s3Store;
     cloudwatch;
     logs;
@@ -82187,6 +82476,7 @@ class RegionServices {
         if (limiter !== undefined)
             limitControlPlane(client, limiter);
         this.lambda = new SdkLambdaGateway(client, lambdaOptions);
+        this.capacity = new SdkCapacityGateway(client);
     }
     store() {
         this.s3Store ??= (async () => {
@@ -89391,6 +89681,97 @@ function describeFetchError(err) {
     return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
 }
 
+;// CONCATENATED MODULE: ./src/model/settings.ts
+/**
+ * What a run is asked to do: the action's inputs, and one stage's settings resolved from the
+ * stages file and the inputs.
+ */
+/** A smoke test with every setting at its default: GET, 2xx, 3 attempts 2 s apart, 10 s each. */
+function defaultSmoke(url) {
+    return {
+        url,
+        method: 'GET',
+        headers: {},
+        secrets: [],
+        expectStatus: { codes: [], classes: [2], text: '2xx' },
+        attempts: 3,
+        intervalMs: 2000,
+        timeoutMs: 10_000,
+        invoke: false,
+    };
+}
+const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
+
+;// CONCATENATED MODULE: ./src/release/function-url.ts
+/**
+ * Function URLs (issue 15): a stage without `smoke.url` whose alias has a function URL is
+ * smoke-tested through that URL. Looked up before anything changes, once per unit (each unit's
+ * own function, alias and region).
+ *
+ * - No `smoke.url` and the alias has a URL with AuthType NONE: the smoke test requests the URL's
+ *   root with the stage's smoke settings (or the defaults when there is no `smoke` block).
+ * - AuthType AWS_IAM: the smoke test sends unsigned requests, which Lambda refuses with 403
+ *   ("Invoking Lambda function URLs": AWS_IAM URLs need SigV4-signed requests). A `smoke` block
+ *   without `url` is refused with the reason before any change; without a `smoke` block the stage
+ *   runs without a smoke test, with a warning, as it did before.
+ * - No URL on the alias: a `smoke` block without `url` has nothing to check; the stage runs
+ *   without a smoke test (warned), as a stage without `smoke` does.
+ */
+
+
+/** The unit with its smoke URL filled in from the alias's function URL, when it needs one. */
+async function withFunctionUrlSmoke(unit, lambda, log) {
+    if (unit.smoke !== undefined && unit.smoke.url !== '')
+        return unit;
+    const where = `alias ${unit.alias} of ${unit.functionName}`;
+    const found = await lambda.functionUrl(unit.functionName, unit.alias);
+    if (found === undefined) {
+        if (unit.smoke === undefined)
+            return unit;
+        log.warn(`Stage ${unit.stage}: smoke has no url and ${where} has no function URL: nothing to smoke-test.`);
+        const { smoke: _none, ...rest } = unit;
+        return rest;
+    }
+    if (!isPlainHttpUrl(found.url))
+        throw new Error(`Lambda gave ${where} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
+    if (found.authType !== 'NONE') {
+        const why = `the function URL of ${where} uses AuthType ${found.authType}, and the smoke test sends unsigned requests`;
+        if (unit.smoke !== undefined) {
+            throw new InputError(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
+        }
+        log.warn(`Stage ${unit.stage}: ${why}: no smoke test through it (set smoke.url to smoke-test the stage).`);
+        return unit;
+    }
+    log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where}: ${found.url}`);
+    return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url } };
+}
+/** An http(s) URL without control characters (the URL comes from AWS: untrusted text). */
+function isPlainHttpUrl(text) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(text))
+        return false;
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Function URLs that bypass the stage: a URL on `$LATEST` (unqualified) or on a version number
+ * runs code no alias has released. Lambda allows a URL only on `$LATEST` or an alias
+ * (API_CreateFunctionUrlConfig, Qualifier pattern), so in practice this is `$LATEST`.
+ */
+function bypassingUrls(urls) {
+    return urls.filter((url) => url.qualifier === '$LATEST' || /^[0-9]+$/.test(url.qualifier));
+}
+/** The warning for a URL that bypasses the stage, for the status table and log. */
+function describeBypassingUrl(functionName, url) {
+    const on = url.qualifier === '$LATEST' ? '$LATEST (unqualified)' : `version ${url.qualifier}`;
+    return `function URL on ${on} of ${functionName} bypasses the stage's alias: ${url.url} (delete it, or put it on the alias)`;
+}
+
 ;// CONCATENATED MODULE: ./src/artifact/s3-key.ts
 
 /** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
@@ -89521,6 +89902,135 @@ function describeDifferences(desired, version) {
             return `timeout=${show(version.timeoutSeconds)}, not ${show(desired.timeoutSeconds)}`;
         return `logging-config=${logging(version.logging)}, not ${logging(desired.logging)}`;
     });
+}
+
+;// CONCATENATED MODULE: ./src/release/capacity.ts
+/**
+ * `provisioned-concurrency: N`: the sequence a release follows so that what the alias runs is
+ * always warm, and Lambda never has to split the alias by itself.
+ *
+ * Lambda allocates provisioned concurrency to a version or to an alias
+ * (PutProvisionedConcurrencyConfig, Qualifier "The version number or alias name"), refuses it on
+ * an alias with routing weights, and, when an alias that carries its own configuration moves to
+ * another version, allocates the new version in the background while traffic moves (the
+ * "AllocatedProvisionedConcurrentExecutions … fluctuates" of ProvisionedConcurrencyConfigListItem).
+ * So the action never puts capacity on the alias; it puts it on the version the alias is about
+ * to run:
+ *
+ * 1. before anything changes: refuse when the alias itself has a configuration (set outside the
+ *    action): the two would compete; the message says to delete the alias's configuration;
+ * 2. after publishing (or, for a promote or rollback, on the version it moves to):
+ *    PutProvisionedConcurrencyConfig on that version number, then GetProvisionedConcurrencyConfig
+ *    until READY, the progress and time in the log. FAILED (Lambda's StatusReason is in the
+ *    message) or the time limit: the configuration this release put is deleted and the alias is
+ *    not moved;
+ * 3. the shift (all at once: canary and linear are refused with provisioned concurrency, see
+ *    stages/resolve.ts), smoke test and bake;
+ * 4. released: the version the alias left keeps its capacity until now, then its configuration is
+ *    deleted (unless another alias runs that version). Failed and put back: the new version's
+ *    configuration, if this release put it, is deleted; the old version kept its own throughout,
+ *    so the restored alias is warm.
+ *
+ * Both versions are billed between 2 and 4. A rollback follows the same sequence: the version it
+ * returns to is warmed to READY before the alias moves back (its capacity was released when it
+ * was left).
+ */
+
+
+/** How long a release waits for READY: Lambda's docs say allocation "can take several minutes". */
+const CAPACITY_WAIT_MS = 20 * 60_000;
+const DEFAULT_POLL_MS = 5_000;
+function gateway(deps) {
+    if (deps.capacity === undefined)
+        throw new Error('provisioned-concurrency needs the Lambda provisioned concurrency gateway');
+    return deps.capacity;
+}
+/** Step 1: refused before anything changes when the alias carries a configuration of its own. */
+async function checkCapacity(start, deps) {
+    const { settings, before } = start;
+    if (settings.provisionedConcurrency === undefined || before === undefined)
+        return;
+    const own = await gateway(deps).read(settings.functionName, settings.alias);
+    if (own === undefined)
+        return;
+    throw new InputError(`provisioned-concurrency: ${settings.provisionedConcurrency}: alias ${settings.alias} of ${settings.functionName} has a provisioned concurrency configuration of its own (${own.requested}, ${own.status}); ` +
+        'the action puts provisioned concurrency on the version the alias runs, and Lambda would move the alias\'s own capacity with weights of its own. Nothing was changed. ' +
+        `Delete it (aws lambda delete-provisioned-concurrency-config --function-name ${settings.functionName} --qualifier ${settings.alias}) and run this again`);
+}
+/**
+ * Step 2: the version warm (READY) before the alias moves to it. Undefined when the stage has no
+ * provisioned-concurrency; throws (after removing what it created) when Lambda cannot allocate it.
+ */
+async function warmBeforeShift(start, version, deps) {
+    const count = start.settings.provisionedConcurrency;
+    if (count === undefined)
+        return undefined;
+    const capacity = gateway(deps);
+    const name = start.settings.functionName;
+    const which = `version ${version} of ${name}`;
+    const existing = await capacity.read(name, version);
+    const created = existing === undefined;
+    const begun = deps.clock.now();
+    try {
+        let state = existing !== undefined && existing.requested === count && existing.status !== 'FAILED' ? existing : await capacity.provision(name, version, count);
+        deps.log.info(`Provisioned concurrency ${count} on ${which}: ${capacity_describe(state)}.`);
+        for (let poll = 1; state.status === 'IN_PROGRESS'; poll++) {
+            const elapsed = deps.clock.now() - begun;
+            if (elapsed >= CAPACITY_WAIT_MS)
+                throw new Error(`still IN_PROGRESS after ${formatDuration(elapsed)} (${state.allocated} of ${count} allocated)`);
+            await deps.clock.sleep(Math.min(poll * 1_000, deps.capacityPollMs ?? DEFAULT_POLL_MS), deps.signal);
+            const read = await capacity.read(name, version);
+            if (read === undefined)
+                throw new Error('its provisioned concurrency configuration was deleted while it was being allocated');
+            state = read;
+            deps.log.info(`Provisioned concurrency on ${which}: ${capacity_describe(state)} after ${formatDuration(deps.clock.now() - begun)}.`);
+        }
+        if (state.status === 'FAILED')
+            throw new Error(`Lambda could not allocate it (FAILED${state.statusReason ? `: ${state.statusReason}` : ''})`);
+        return { version, created };
+    }
+    catch (error) {
+        if (created)
+            await releaseQuietly(capacity, name, version, deps);
+        throw new Error(`provisioned concurrency ${count} on ${which}: ${errorMessage(error)}`, { cause: error });
+    }
+}
+/** Step 4: released, the version left gives its capacity back; put back, the new version's (if created here) goes. */
+async function settleCapacity(warmed, released, start, deps) {
+    if (warmed === undefined)
+        return;
+    const capacity = gateway(deps);
+    const name = start.settings.functionName;
+    if (!released) {
+        if (warmed.created)
+            await releaseQuietly(capacity, name, warmed.version, deps);
+        return;
+    }
+    const left = start.before?.version;
+    if (left === undefined || left === warmed.version || left === '$LATEST')
+        return;
+    if ((await capacity.read(name, left)) === undefined)
+        return;
+    const others = (await deps.lambda.listAliases(name)).filter((a) => a.name !== start.settings.alias && (a.version === left || a.weights[left] !== undefined));
+    if (others.length > 0) {
+        deps.log.info(`Version ${left} of ${name} keeps its provisioned concurrency: alias ${others.map((a) => a.name).join(', ')} runs it.`);
+        return;
+    }
+    deps.log.info(`Removing the provisioned concurrency of version ${left} of ${name}, which alias ${start.settings.alias} no longer runs.`);
+    await releaseQuietly(capacity, name, left, deps);
+}
+/** A cleanup that fails is said (with the command to finish it) but does not fail a release that is otherwise settled. */
+async function releaseQuietly(capacity, name, version, deps) {
+    try {
+        await capacity.release(name, version);
+    }
+    catch (error) {
+        deps.log.warn(`Could not remove the provisioned concurrency of version ${version} of ${name} (${errorMessage(error)}); it is still billed: ` +
+            `aws lambda delete-provisioned-concurrency-config --function-name ${name} --qualifier ${version}`);
+    }
+}
+function capacity_describe(state) {
+    return `${state.status}, ${state.allocated} of ${state.requested} allocated`;
 }
 
 ;// CONCATENATED MODULE: ./src/release/code-storage.ts
@@ -90775,6 +91285,7 @@ function progressLine(label, atMs, reading, alarms, version) {
 
 
 
+
 /** The fields every result of this start carries; the timings are read when it is called. */
 function common(start) {
     const { settings, before, timeline } = start;
@@ -90805,6 +91316,8 @@ function unchanged(start, fields = {}) {
 async function finish(plan, start, deps) {
     // Lambda's limits on what the plan would write (limits.ts): refused here, dry run or not, before any change.
     checkPlanLimits(plan, start.settings);
+    // provisioned-concurrency (capacity.ts): an alias with a configuration of its own is refused here.
+    await checkCapacity(start, deps);
     if (deps.dryRun) {
         const result = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
         return result;
@@ -90905,6 +91418,23 @@ async function carryOut(plan, start, deps) {
             };
         }
     }
+    // provisioned-concurrency (capacity.ts): the version is READY before the alias moves to it.
+    let warmed;
+    try {
+        if (settings.provisionedConcurrency !== undefined)
+            warmed = await timeline.step('capacity', () => warmBeforeShift(start, to.version, deps));
+    }
+    catch (error) {
+        return {
+            kind: 'not-shifted',
+            ...common(start),
+            ...asRead(start),
+            error: `${settings.stage}: ${errorMessage(error)}; nothing was shifted`,
+            settingsChanged,
+            ...(upload !== undefined && { upload }),
+            ...storage,
+        };
+    }
     const warnHistory = (message) => log.warn(`${settings.stage}'s release history: ${message}`);
     const history = parseHistory(before?.description, warnHistory);
     const releasedAt = deps.releasedAt ?? Math.floor(deps.clock.now() / 1000);
@@ -90919,6 +91449,7 @@ async function carryOut(plan, start, deps) {
             : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
     };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
+    await settleCapacity(warmed, outcome.ok, start, deps);
     const publishing = { settingsChanged, ...(upload !== undefined && { upload }), ...storage };
     if (outcome.ok) {
         return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
@@ -90983,7 +91514,8 @@ async function provideCode(step, deps) {
                 throw new Error('a work directory is needed to download code');
             const zipPath = (0,external_node_path_.join)(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);
             log.info(`Downloading the code of ${step.fromStage}'s version ${step.version} (${formatSize(step.sizeBytes)}).`);
-            const downloaded = await deps.lambda.downloadCode(step.functionName, step.version, zipPath);
+            // From the source stage's function, with its own role when it is in another account.
+            const downloaded = await (deps.sourceLambda ?? deps.lambda).downloadCode(step.functionName, step.version, zipPath);
             if (downloaded !== step.codeSha256)
                 throw new Error(`the downloaded code hashes to ${downloaded}, not ${step.codeSha256}`);
             if (step.via.kind === 's3') {
@@ -91081,7 +91613,7 @@ async function readyVersion(subject, version, settings, deps) {
                 return version;
             }
             deps.log.info(`${which} is Pending${code}: waiting for it to be Active before it takes traffic.`);
-            return deps.lambda.waitForVersionActive(name, version.version);
+            return deps.lambda.waitForVersionActive(name, version.version, { snapStart: version.snapStart !== undefined });
         case 'Inactive':
             throw new InputError(`${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +
                 `Nothing was changed. Re-activate it and run this again: invoke it once (the call fails while it is Inactive and Lambda starts re-creating its resources), ` +
@@ -91280,9 +91812,11 @@ async function deploy_deployImage(settings, image, deps, context) {
 async function promote(source, target, deps, context) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
+    // The source stage may be in another account, read with its own role (app.ts withSourceLambda).
+    const sourceLambda = deps.sourceLambda ?? lambda;
     const name = target.functionName;
     // Read both stages.
-    const [sourceAlias, latest, before] = await timeline.step('read', () => Promise.all([lambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]));
+    const [sourceAlias, latest, before] = await timeline.step('read', () => Promise.all([sourceLambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]));
     // Check.
     if (sourceAlias === undefined) {
         throw new InputError(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
@@ -91294,7 +91828,7 @@ async function promote(source, target, deps, context) {
         refuseSplit(`alias: ${JSON.stringify(target.alias)}`, before.weights, 'wait for it to finish or roll it back before promoting');
     }
     const [sourceVersion, live] = await timeline.step('read', () => Promise.all([
-        lambda.getVersion(source.functionName, sourceAlias.version),
+        sourceLambda.getVersion(source.functionName, sourceAlias.version),
         before === undefined ? Promise.resolve(undefined) : lambda.getVersion(name, before.version),
     ]));
     if (sourceVersion === undefined) {
@@ -91322,6 +91856,8 @@ async function promote(source, target, deps, context) {
     // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
     await readyToReturnTo(target, live, deps);
     // Plan: reuse the very version when it carries the target's settings, else publish its code again.
+    // The full ARNs (account and region included): a function of the same name in another account
+    // is another function, whose version is never reused; its code is copied and published there.
     const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
     const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
     // A version reused takes traffic as it is: Inactive is refused, Pending waited for (readiness.ts).
@@ -91499,6 +92035,7 @@ async function imageStillThere(subject, functionName, version, deps) {
  */
 
 
+
 async function stageStatus(settings, ports) {
     const { lambda, metrics, clock } = ports;
     const base = {
@@ -91522,6 +92059,7 @@ async function stageStatus(settings, ports) {
                 ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
                 .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
         ]);
+        const warnings = await urlWarnings(lambda, settings.functionName);
         const history = parseHistory(alias.description);
         const release = history.find((r) => r.version === alias.version);
         return {
@@ -91534,10 +92072,20 @@ async function stageStatus(settings, ports) {
             earlier: rollbackChain(history, alias.version),
             weights: alias.weights,
             ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
+            ...(warnings.length > 0 && { warnings }),
         };
     }
     catch (error) {
         return { ...base, problem: errorMessage(error) };
+    }
+}
+/** Function URLs that bypass the stage's alias (on `$LATEST` or a version): a misconfiguration, shown as a warning. */
+async function urlWarnings(lambda, functionName) {
+    try {
+        return bypassingUrls(await lambda.listFunctionUrls(functionName)).map((url) => describeBypassingUrl(functionName, url));
+    }
+    catch (error) {
+        return [`function URLs could not be read: ${errorMessage(error)}`];
     }
 }
 
@@ -92913,6 +93461,7 @@ function parseBody(value, at) {
 
 
 
+
 /**
  * One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs.
  * A stage with `functions` or `regions` gives its first unit (resolveStageUnits gives them all).
@@ -93186,6 +93735,8 @@ unitRegion) {
         const image = regional(s.image, 'image', settings.region, fields, imageUri);
         settings.image = imageIn(image.value, settings.region, image.at, typeof s.image === 'string' && unitRegion !== undefined);
     }
+    if (s.role !== undefined)
+        settings.role = fields.check(['role'], s.role, SETTINGS.role.check);
     if (s.api !== undefined) {
         const id = s.api.id?.trim();
         const apiStage = s.api.stage?.trim();
@@ -93228,7 +93779,23 @@ unitRegion) {
         settings.bakeMs = fields.check(['bake'], s.bake, SETTINGS.bake.check);
     if (s.smoke !== undefined)
         settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
+    provisionedConcurrency(s, settings, fields);
     return settings;
+}
+/**
+ * `provisioned-concurrency`, refused with canary or linear traffic: Lambda does not allow
+ * provisioned concurrency on an alias with routing weights, and a weighted step would split
+ * traffic between a warm version and a cold one (release/capacity.ts).
+ */
+function provisionedConcurrency(s, settings, fields) {
+    const count = s['provisioned-concurrency'];
+    if (count === undefined)
+        return;
+    settings.provisionedConcurrency = fields.check(['provisioned-concurrency'], count, SETTINGS['provisioned-concurrency'].check);
+    if (settings.traffic.kind !== 'all-at-once') {
+        throw new InputError(`${fields.name(['provisioned-concurrency'])}: ${count} cannot be used with ${fields.name(['traffic'])}: ${settings.traffic.kind} ` +
+            '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)');
+    }
 }
 /** For an alias that is the stage name because none is set: the message says so. */
 function stageNameAt(stage, hasFile) {
@@ -93241,23 +93808,11 @@ function stageNameAt(stage, hasFile) {
     };
 }
 function buildSmoke(block, fields, env, unsetVariables) {
-    if (block.url === undefined) {
-        throw new InputError(`${fields.name(['smoke', 'url'])}: required when smoke is set (the URL to check)`);
-    }
-    const url = fields.check(['smoke', 'url'], block.url, smokeUrl);
+    // Without `url`, the alias's function URL is checked (empty here; filled in before any change).
+    const url = block.url === undefined ? '' : fields.check(['smoke', 'url'], block.url, smokeUrl);
     const method = SMOKE.method.check(block.method ?? 'GET', fields.at(['smoke', 'method'], block.method));
     const { headers, secrets } = smokeHeaders(block.headers ?? {}, fields, env, unsetVariables);
-    const smoke = {
-        url,
-        method,
-        headers,
-        secrets,
-        expectStatus: { codes: [], classes: [2], text: '2xx' },
-        attempts: 3,
-        intervalMs: 2000,
-        timeoutMs: 10_000,
-        invoke: block.invoke ?? false,
-    };
+    const smoke = { ...defaultSmoke(url), method, headers, secrets, invoke: block.invoke ?? false };
     if (block.body !== undefined && block.body !== '') {
         if (method === 'GET' || method === 'HEAD') {
             throw new InputError(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
@@ -93290,6 +93845,8 @@ function buildSmoke(block, fields, env, unsetVariables) {
  * GitHub deployments) and the clock, and carries out the command. Returns what happened as data;
  * never touches @actions/core or process.env (src/action does, and passes them in).
  */
+
+
 
 
 
@@ -93375,17 +93932,29 @@ async function runCommand(inputs, file, target, environment, ports) {
         const worker = async () => {
             for (let i = next++; i < all.length; i = next++) {
                 const s = all[i];
-                stages[i] = await stageStatus(s, { lambda: gateways.region(s.region).lambda, metrics: await gateways.region(s.region).metrics(), clock });
+                // Each stage read with its own role (a stage in another account): one that cannot be assumed is that row's problem.
+                const services = gateways.region(s.region, s.role);
+                stages[i] = await stageStatus(s, { lambda: services.lambda, metrics: await services.metrics(), clock });
             }
         };
         await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
         return { kind: 'status', settings, stages };
     }
+    // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
+    await gateways.assumeRoles(units);
+    // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
+    // function URL, read for every unit before anything changes.
+    const released = await Promise.all(units.map((unit) => withFunctionUrlSmoke(unit, gateways.region(unit.region, unit.role).lambda, log)));
     if (units.length > 1)
-        return runGroup(inputs, file, units, environment, ports, gateways);
+        return runGroup(inputs, file, released, environment, ports, gateways);
+    return runOne(inputs, file, released[0], environment, ports, gateways);
+}
+/** One unit's release, as it always was. */
+async function runOne(inputs, file, settings, environment, ports, gateways) {
+    const { log, clock } = ports;
     const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
     let tracker;
-    const services = gateways.region(settings.region);
+    const services = gateways.region(settings.region, settings.role);
     // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
     const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
     const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
@@ -93395,6 +93964,7 @@ async function runCommand(inputs, file, target, environment, ports) {
         lambda: services.lambda,
         ...(settings.s3Bucket !== undefined && { store: await services.store() }),
         images: services.images,
+        ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
         smoke: new HttpSmokeChecker({ clock }),
         log,
         clock,
@@ -93423,7 +93993,7 @@ async function runCommand(inputs, file, target, environment, ports) {
     };
     let result;
     try {
-        result = await releaseCommand(inputs, file, settings, environment, deps);
+        result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
         if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
             if (result.candidateVersion !== undefined) {
                 const until = new Date(clock.now());
@@ -93486,7 +94056,7 @@ async function deployCode(unit, inputs, deps, workDir, environment, artifacts = 
     deps.log.info(`Artifact ${path}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
     return artifact;
 }
-async function releaseCommand(inputs, file, settings, environment, deps) {
+async function releaseCommand(inputs, file, settings, environment, deps, gateways) {
     switch (inputs.command) {
         case 'deploy': {
             if (deps.workDir === undefined)
@@ -93500,7 +94070,9 @@ async function releaseCommand(inputs, file, settings, environment, deps) {
                 throw new InputError(`promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
                     `${settings.region ?? 'the default region'}; promote within one region`);
             }
-            return promote(source, settings, deps, environment.context);
+            // Across accounts (in one region): the source is read with its own role.
+            await gateways.assumeRoles([source]);
+            return promote(source, settings, withSourceLambda(deps, source, settings, gateways), environment.context);
         }
         case 'rollback':
             return rollback(settings, inputs.toVersion, deps);
@@ -93560,24 +94132,65 @@ class GatewayCache {
         for (const limiter of this.limiters)
             limiter.open();
     }
-    region(region) {
+    region(region, role) {
         const env = this.environment.env;
         if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
             throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
         }
-        const key = region ?? '';
+        const key = `${region ?? ''}|${role ?? ''}`;
         let found = this.byRegion.get(key);
         if (found === undefined) {
             const log = this.log;
-            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env) }, log === undefined ? {} : { progress: (message) => log.info(message) }, this.limited ? this.newLimiter() : undefined);
+            const credentials = role === undefined ? undefined : this.credentials(role, region);
+            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env), ...(credentials !== undefined && { credentials }) }, log === undefined ? {} : { progress: (message) => log.info(message) }, this.limited ? this.newLimiter() : undefined);
             this.byRegion.set(key, found);
         }
         return found;
+    }
+    // A stage's `role` (issue 15): one set of assumed credentials per role, shared by its regions.
+    roles = new Map();
+    /** The credentials of `role`, assumed (STS, in the first region that asks) on first use and refreshed before they expire. */
+    credentials(role, region) {
+        let provider = this.roles.get(role);
+        if (provider === undefined) {
+            const env = this.environment.env;
+            provider = assumeRoleCredentials(role, roleSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID), {
+                ...(region !== undefined && { region }),
+            });
+            this.roles.set(role, provider);
+        }
+        return provider;
+    }
+    /**
+     * Assume each stage's role now, before the first call to Lambda: a role that cannot be assumed
+     * is refused, naming `stages.<stage>.role` and the ARN, before anything changes.
+     */
+    async assumeRoles(stages) {
+        const seen = new Set();
+        for (const stage of stages) {
+            if (stage.role === undefined || seen.has(stage.role))
+                continue;
+            seen.add(stage.role);
+            try {
+                await this.credentials(stage.role, stage.region)();
+            }
+            catch (error) {
+                if (!(error instanceof AssumeRoleError))
+                    throw error;
+                throw new InputError(`stages.${stage.stage}.role: ${JSON.stringify(stage.role)} ${error.reason}`);
+            }
+        }
     }
 }
 /** An endpoint override (an emulator): S3 then needs path-style addressing on a host name. */
 function endpointOverridden(env) {
     return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+/** A promote's deps with the source stage's own Lambda when it is read with another role (a stage in another account). */
+function withSourceLambda(deps, source, target, gateways) {
+    if ((source.role ?? '') === (target.role ?? ''))
+        return deps;
+    return { ...deps, sourceLambda: gateways.region(source.region, source.role).lambda };
 }
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
 async function checkAlarmsExist(settings, metrics) {
@@ -93590,6 +94203,11 @@ async function checkAlarmsExist(settings, metrics) {
             `${settings.region ? ` in ${settings.region}` : ''}`);
     }
 }
+/** The post step's Lambda for a region, with the stage's role assumed when it has one. */
+function postLambda(region, role) {
+    const credentials = role === undefined ? undefined : assumeRoleCredentials(role, 'stage-deploy-post', { ...(region !== undefined && { region }) });
+    return new RegionServices({ ...(region !== undefined && { region }), ...(credentials !== undefined && { credentials }) }).lambda;
+}
 /**
  * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
  * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
@@ -93597,7 +94215,7 @@ async function checkAlarmsExist(settings, metrics) {
  * its own inputs), and only when the alias is as the shift left it (release/leftover.ts); src/action
  * has already checked the state's MAC. It never fails the job: it reports.
  */
-async function cleanUp(savedState, target, log, lambdaFor = (region) => new RegionServices({ ...(region !== undefined && { region }) }).lambda) {
+async function cleanUp(savedState, target, log, lambdaFor = postLambda) {
     if (!savedState)
         return 'no shift in progress';
     if (savedState.trimStart().startsWith('[') || Array.isArray(target))
@@ -93621,7 +94239,7 @@ async function cleanUp(savedState, target, log, lambdaFor = (region) => new Regi
     }
     log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
     try {
-        return await restoreFromState(state, lambdaFor(state.region), log);
+        return await restoreFromState(state, lambdaFor(state.region, single.role), log);
     }
     catch (error) {
         log.error(`stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
@@ -93685,7 +94303,7 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
     const runUnit = async (unit, index) => {
         const name = names[index] ?? unit.functionName;
         const member = group.member(name);
-        const services = gateways.region(unit.region);
+        const services = gateways.region(unit.region, unit.role);
         const unitLog = prefixedLog(log, name);
         try {
             const gated = unit.alarms.length > 0 || unit.maxErrorRate !== undefined;
@@ -93695,6 +94313,7 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
             const deps = {
                 lambda: services.lambda,
                 ...(unit.s3Bucket !== undefined && { store: await services.store() }),
+                ...(unit.provisionedConcurrency !== undefined && { capacity: services.capacity }),
                 smoke: new HttpSmokeChecker({ clock }),
                 log: unitLog,
                 clock,
@@ -93721,7 +94340,7 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
             else if (command === 'promote') {
                 if (plan?.kind !== 'promote')
                     throw new Error('no source for the promote');
-                result = await promote(plan.source, unit, deps, environment.context);
+                result = await promote(plan.source, unit, withSourceLambda(deps, plan.source, unit, gateways), environment.context);
             }
             else {
                 if (plan?.kind !== 'rollback')
@@ -93801,13 +94420,15 @@ async function groupPlans(inputs, file, units, names, environment, gateways) {
     if (inputs.command === 'promote') {
         const from = inputs.promoteFrom ?? '';
         const sources = resolveOtherUnits(inputs, file, from, environment);
-        return units.map((unit) => {
+        const plans = units.map((unit) => {
             const source = sources.find((s) => s.functionName === unit.functionName && (s.region ?? '') === (unit.region ?? ''));
             if (source === undefined) {
                 throw new InputError(`promote-from: stage ${JSON.stringify(from)} has no function ${unit.functionName}${unit.region !== undefined ? ` in ${unit.region}` : ''} to promote to ${unit.stage}`);
             }
             return { kind: 'promote', source };
         });
+        await gateways.assumeRoles(plans.map((plan) => plan.source));
+        return plans;
     }
     if (inputs.command !== 'rollback')
         return units.map(() => ({ kind: 'deploy' }));
@@ -93815,7 +94436,7 @@ async function groupPlans(inputs, file, units, names, environment, gateways) {
         throw new InputError(`to-version: ${JSON.stringify(inputs.toVersion)} names one version, and stage ${first.stage} releases ${units.length} functions (${names.join(', ')}); ` +
             'a plain rollback returns every one of them to the stage\'s previous release');
     }
-    const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region).lambda.getAlias(unit.functionName, unit.alias)));
+    const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region, unit.role).lambda.getAlias(unit.functionName, unit.alias)));
     const histories = aliases.map((alias, i) => {
         const unit = units[i];
         if (alias === undefined) {
@@ -94005,7 +94626,8 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
     log.warn(`stage-deploy post: the main step did not finish shifting ${states.length} alias${states.length === 1 ? '' : 'es'}; putting back each that is as its shift left it.`);
     const outcomes = await Promise.all(states.map(async (state) => {
         try {
-            return await restoreFromState(state, lambdaFor(state.region), log);
+            const role = targets.find((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''))?.role;
+            return await restoreFromState(state, lambdaFor(state.region, role), log);
         }
         catch (error) {
             log.error(`stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${errorMessage(error)}). ` +
@@ -94112,6 +94734,9 @@ function renderStatusTable(stages, options = {}) {
                 : text(s.lastHourNote ?? '—'),
         ];
         lines.push(`| ${cells.join(' | ')} |`);
+        // A misconfiguration (a function URL bypassing the alias): a warning row under the stage's.
+        for (const warning of s.warnings ?? [])
+            lines.push(`| ${text(s.stage)} | ${code(s.functionName)} | ⚠️ ${text(warning)} | | | | | | |`);
     }
     if (stages.length > STATUS_ROW_CAP)
         lines.push('', `_… and ${stages.length - STATUS_ROW_CAP} more stages_`);
@@ -94772,6 +95397,8 @@ const Outputs = {
     AliasArn: 'alias-arn',
     /** JSON: every function and region of the release (`function`, `region`, `version`, `previous-version`, `code-sha256`). */
     Release: 'release',
+    /** The URL smoke-tested: `smoke.url`, or the alias's function URL (the first function's when several). */
+    Url: 'url',
 };
 
 // EXTERNAL MODULE: external "node:os"
@@ -94815,13 +95442,6 @@ function runUrl(env = process.env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
     return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
 }
-
-;// CONCATENATED MODULE: ./src/model/settings.ts
-/**
- * What a run is asked to do: the action's inputs, and one stage's settings resolved from the
- * stages file and the inputs.
- */
-const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
 /**
@@ -95161,6 +95781,8 @@ async function main() {
         const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
         const released = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
         setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
+        // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
+        setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
         if (released.length > 1) {
             await reportRelease(outcome.settings.stage, released, defaultRegion);
             return;
@@ -95221,6 +95843,7 @@ async function post() {
             functionName: settings.functionName,
             alias: settings.alias,
             ...(settings.region !== undefined && { region: settings.region }),
+            ...(settings.role !== undefined && { role: settings.role }),
         }));
         target = units.length === 1 && units[0] !== undefined ? units[0] : units;
     }
@@ -95272,6 +95895,9 @@ async function reportRelease(stage, units, defaultRegion) {
 }
 function reportStatus(outcome) {
     output_info(renderStatusTable(outcome.stages, { forLog: true }));
+    // Misconfigurations (a function URL that bypasses a stage's alias), once each.
+    for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? [])))
+        warn(warning);
     const own = outcome.stages[0];
     setOutput(Outputs.Status, 'unchanged');
     setOutput(Outputs.Version, own?.version ?? '');
