@@ -134,6 +134,7 @@ describe('run(): the main step', () => {
       'code-sha256': artifact.sha,
       'alias-arn': `${ARN}:dev`,
       release: JSON.stringify([{ function: FN, region: 'us-east-1', version: '1', 'previous-version': '', 'code-sha256': artifact.sha }]),
+      url: `${endpoint.url}/health`,
     });
     expect(result.summary).toContain('deployed');
     expect(result.summary).toContain('— → 1');
