@@ -1,3 +1,5 @@
+import type { ReleaseEntry } from '../../src/report/release.js';
+
 import type { StrayOptions } from './runner-commands.mjs';
 
 export const ACTION_ENTRY: string;
@@ -35,12 +37,6 @@ export interface Annotation {
   message: string;
 }
 export function annotations(stdout: string): Annotation[];
-/** One entry of the `release` output. */
-export interface ReleaseEntry {
-  function: string;
-  region: string;
-  version: string;
-  'previous-version': string;
-  'code-sha256': string;
-}
+/** One entry of the `release` output: the action's own type. */
+export type { ReleaseEntry };
 export function releaseOf(outputs: Record<string, string>): ReleaseEntry[];
