@@ -13,6 +13,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   workflowRunUrl: () => (/* binding */ workflowRunUrl)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
+/* harmony import */ var _model_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7206);
 /**
  * GitHub deployments for a release, through @actions/github's Octokit: `begin` creates a
  * deployment of the commit to the stage's environment and marks it `in_progress`; `end` marks it
@@ -22,6 +23,7 @@ __webpack_require__.r(__webpack_exports__);
  * A deployment record is never a reason to fail a release: every GitHub API error becomes one
  * warning, and a deployment that could not be created makes `end` a no-op.
  */
+
 
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** GitHub rejects deployment status descriptions longer than this. */
@@ -52,6 +54,10 @@ function describeApiError(error) {
     const message = apiMessage || error.message;
     if (typeof status !== 'number')
         return message;
+    // Octokit labels a request that got no answer at all (DNS, refused connection, TLS) HTTP 500:
+    // it has no response. Say what happened instead of blaming GitHub.
+    if (error.response === undefined)
+        return `no answer from the GitHub API: ${(0,_model_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorChain */ .eB)(error.cause ?? error)}`;
     const hint = status === 403 ? '; the workflow needs `permissions: deployments: write`' : '';
     return `${message} (HTTP ${status}${hint})`;
 }

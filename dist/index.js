@@ -58853,6 +58853,63 @@ function bufferIncludes(buffer, content) {
 
 /***/ }),
 
+/***/ 7206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Xl: () => (/* binding */ AliasConflictError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   eB: () => (/* binding */ errorChain),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** Errors: bad input, and the message of anything thrown. */
+/** Bad input: the message names the field and the value. Thrown before anything in AWS changes. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** The message of anything thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
+ * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
+ */
+function errorChain(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+        if (current instanceof Error) {
+            const code = current.code;
+            const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+            if (text !== '' && !parts.includes(text))
+                parts.push(text);
+            current = current.cause;
+        }
+        else {
+            parts.push(String(current));
+            break;
+        }
+    }
+    return parts.join(': ') || 'unknown error';
+}
+/**
+ * Lambda refused an alias write because the alias is not as this run last saw it: another
+ * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
+ * The adapter maps PreconditionFailedException / ResourceConflictException to it.
+ */
+class AliasConflictError extends Error {
+    conflict;
+    name = 'AliasConflictError';
+    constructor(conflict, message, options) {
+        super(message, options);
+        this.conflict = conflict;
+    }
+}
+
+
+/***/ }),
+
 /***/ 8738:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -80729,30 +80786,8 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/model/errors.ts
-/** Errors: bad input, and the message of anything thrown. */
-/** Bad input: the message names the field and the value. Thrown before anything in AWS changes. */
-class InputError extends Error {
-    name = 'InputError';
-}
-/** The message of anything thrown. */
-function errorMessage(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-/**
- * Lambda refused an alias write because the alias is not as this run last saw it: another
- * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
- * The adapter maps PreconditionFailedException / ResourceConflictException to it.
- */
-class AliasConflictError extends Error {
-    conflict;
-    name = 'AliasConflictError';
-    constructor(conflict, message, options) {
-        super(message, options);
-        this.conflict = conflict;
-    }
-}
-
+// EXTERNAL MODULE: ./src/model/errors.ts
+var errors = __nccwpck_require__(7206);
 ;// CONCATENATED MODULE: ./src/stages/durations.ts
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -80793,7 +80828,7 @@ function parseDuration(value, field) {
         }
     }
     if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
-        throw new InputError(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
+        throw new errors/* InputError */.dz(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
     }
     return Math.round(ms);
 }
@@ -81118,10 +81153,10 @@ function image_parseImageUri(text) {
 function checkImageUri(field, text, functionRegion) {
     const reference = image_parseImageUri(text);
     if (reference === undefined) {
-        throw new InputError(`${field}: ${JSON.stringify(text)} is not an ECR image URI by tag or digest. Expected ${EXPECTED}`);
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is not an ECR image URI by tag or digest. Expected ${EXPECTED}`);
     }
     if (functionRegion !== undefined && reference.region !== functionRegion) {
-        throw new InputError(`${field}: ${JSON.stringify(text)} is in ${reference.region}, and the function in ${functionRegion}; ` +
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is in ${reference.region}, and the function in ${functionRegion}; ` +
             'Lambda takes an image only from an ECR repository in its own region');
     }
     return reference;
@@ -81138,7 +81173,7 @@ async function resolveImage(field, text, functionRegion, registry) {
         ...(reference.digest !== undefined ? { digest: reference.digest } : { tag: reference.tag ?? 'latest' }),
     });
     if (found === undefined) {
-        throw new InputError(`${field}: ${JSON.stringify(text)} is not in ECR (no such image in repository ${reference.repository} of ${reference.registryId})`);
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is not in ECR (no such image in repository ${reference.repository} of ${reference.registryId})`);
     }
     if (!/^sha256:[0-9a-f]{64}$/.test(found.digest))
         throw new Error(`ECR answered digest ${JSON.stringify(found.digest)} for ${text}, not a sha256 digest`);
@@ -81163,7 +81198,7 @@ function deployImage(inputs, settings) {
     const image = inputs.image || settings.image || undefined;
     const artifact = inputs.artifact || settings.artifact || undefined;
     if (image !== undefined && artifact !== undefined) {
-        throw new InputError(`image: ${JSON.stringify(image)} and artifact ${JSON.stringify(artifact)} are both given; a function is either a container image or a .zip: give one`);
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(image)} and artifact ${JSON.stringify(artifact)} are both given; a function is either a container image or a .zip: give one`);
     }
     return image;
 }
@@ -81209,11 +81244,11 @@ function packageTypeOf(version) {
 function checkPackageType(functionName, latest, code) {
     const type = packageTypeOf(latest);
     if (code.field === 'image' && type === 'Zip') {
-        throw new InputError(`image: ${JSON.stringify(code.value)} is a container image, and function ${functionName} is a .zip function ` +
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(code.value)} is a container image, and function ${functionName} is a .zip function ` +
             "(a function's package type cannot change); give artifact for it, or create an Image function");
     }
     if (code.field === 'artifact' && type === 'Image') {
-        throw new InputError(`artifact: ${JSON.stringify(code.value)} is a .zip, and function ${functionName} is a container-image function ` +
+        throw new errors/* InputError */.dz(`artifact: ${JSON.stringify(code.value)} is a .zip, and function ${functionName} is a container-image function ` +
             "(a function's package type cannot change); give image (an ECR image URI) for it");
     }
 }
@@ -81388,8 +81423,8 @@ async function prepareArtifact(path, options) {
             // A dangling symlink stats as missing too; say which.
             const link = await (0,promises_.lstat)(absolute).catch(() => undefined);
             if (link?.isSymbolicLink())
-                throw new InputError(`${field}: "${path}" is a broken symlink`);
-            throw new InputError(`${field}: "${path}" does not exist`);
+                throw new errors/* InputError */.dz(`${field}: "${path}" is a broken symlink`);
+            throw new errors/* InputError */.dz(`${field}: "${path}" does not exist`);
         }
         throw err;
     }
@@ -81398,13 +81433,13 @@ async function prepareArtifact(path, options) {
     if (stats.isDirectory())
         return zipDirectory(path, absolute, options.workDir, field);
     if (!stats.isFile())
-        throw new InputError(`${field}: "${path}" is neither a zip file nor a directory`);
+        throw new errors/* InputError */.dz(`${field}: "${path}" is neither a zip file nor a directory`);
     if (!(await looksLikeZip(absolute)))
-        throw new InputError(`${field}: "${path}" is not a zip file`);
+        throw new errors/* InputError */.dz(`${field}: "${path}" is not a zip file`);
     const hashed = await hashFile(absolute);
     // Lambda's 250 MB unzipped limit is checked against what the zip's central directory records.
     const contents = await zipContents(absolute).catch((err) => {
-        throw new InputError(`${field}: "${path}" is not a readable zip file (${err instanceof Error ? err.message : String(err)})`);
+        throw new errors/* InputError */.dz(`${field}: "${path}" is not a readable zip file (${err instanceof Error ? err.message : String(err)})`);
     });
     return { zipPath: absolute, ...hashed, unzippedBytes: contents.unzippedBytes, source: { kind: 'zip', path } };
 }
@@ -81418,7 +81453,7 @@ async function refuseOutside(path, absolute, baseDir, field) {
         return;
     const link = await (0,promises_.lstat)(absolute);
     const what = link.isSymbolicLink() ? 'is a symlink pointing outside the workspace' : 'is outside the workspace';
-    throw new InputError(`${field}: "${path}" ${what} (${real}); the artifact must be in the workspace`);
+    throw new errors/* InputError */.dz(`${field}: "${path}" ${what} (${real}); the artifact must be in the workspace`);
 }
 function isInsideDir(real, dir) {
     return real === dir || real.startsWith(dir.endsWith(external_node_path_.sep) ? dir : dir + external_node_path_.sep);
@@ -81440,7 +81475,7 @@ async function looksLikeZip(filePath) {
 async function zipDirectory(userPath, root, workDir, field) {
     const files = await collectFiles(userPath, root, field);
     if (files.length === 0)
-        throw new InputError(`${field}: "${userPath}" is an empty directory`);
+        throw new errors/* InputError */.dz(`${field}: "${userPath}" is an empty directory`);
     files.sort((a, b) => Buffer.compare(a.key, b.key));
     const zip = new yazl/* ZipFile */.u();
     const output = zip.outputStream;
@@ -81569,16 +81604,16 @@ async function collectFiles(userPath, root, field) {
                 }
                 catch (err) {
                     if (isNotFound(err))
-                        throw new InputError(`${field}: "${display(childRel)}" is a broken symlink`);
+                        throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a broken symlink`);
                     throw err;
                 }
                 if (!isInside(real)) {
-                    throw new InputError(`${field}: "${display(childRel)}" is a symlink pointing outside the directory (${real})`);
+                    throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink pointing outside the directory (${real})`);
                 }
                 const target = await (0,promises_.stat)(real);
                 if (target.isDirectory()) {
                     if (ancestors.has(real)) {
-                        throw new InputError(`${field}: "${display(childRel)}" is a symlink loop (it points at ${real})`);
+                        throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink loop (it points at ${real})`);
                     }
                     await walk(childPath, childRel, new Set(ancestors).add(real));
                 }
@@ -81586,11 +81621,11 @@ async function collectFiles(userPath, root, field) {
                     pending.push({ rel: childRel, readPath: real, known: target });
                 }
                 else {
-                    throw new InputError(`${field}: "${display(childRel)}" is a symlink to something that is not a regular file`);
+                    throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink to something that is not a regular file`);
                 }
             }
             else {
-                throw new InputError(`${field}: "${display(childRel)}" is not a regular file or directory`);
+                throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is not a regular file or directory`);
             }
         }));
     }
@@ -81892,10 +81927,10 @@ function aliasConflict(error, functionName, alias, operation) {
     if (!(error instanceof Error))
         return error;
     if (error.name === 'PreconditionFailedException') {
-        return new AliasConflictError('moved', `alias ${alias} of ${functionName} changed since it was read (${operation}: ${error.message})`, { cause: error });
+        return new errors/* AliasConflictError */.Xl('moved', `alias ${alias} of ${functionName} changed since it was read (${operation}: ${error.message})`, { cause: error });
     }
     if (error.name === 'ResourceConflictException' && operation === 'CreateAlias') {
-        return new AliasConflictError('exists', `alias ${alias} of ${functionName} already exists (${operation}: ${error.message})`, { cause: error });
+        return new errors/* AliasConflictError */.Xl('exists', `alias ${alias} of ${functionName} already exists (${operation}: ${error.message})`, { cause: error });
     }
     return error;
 }
@@ -82156,7 +82191,7 @@ class SdkLambdaGateway {
             response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
         }
         catch (error) {
-            throw failed(errorChain(error));
+            throw failed((0,errors/* errorChain */.eB)(error));
         }
         if (!response.ok || !response.body) {
             // S3 answers an expired or refused presigned URL with 403 and an XML <Code>: name it, nothing more.
@@ -82175,7 +82210,7 @@ class SdkLambdaGateway {
             await (0,external_node_stream_promises_namespaceObject.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
         }
         catch (error) {
-            throw failed(`the transfer broke off: ${errorChain(error)}`);
+            throw failed(`the transfer broke off: ${(0,errors/* errorChain */.eB)(error)}`);
         }
         return hash.digest('base64');
     }
@@ -82341,28 +82376,6 @@ function hostOf(url) {
     catch {
         return 'an unparsable code location';
     }
-}
-/**
- * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
- * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
- */
-function errorChain(error) {
-    const parts = [];
-    let current = error;
-    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-        if (current instanceof Error) {
-            const code = current.code;
-            const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
-            if (text !== '' && !parts.includes(text))
-                parts.push(text);
-            current = current.cause;
-        }
-        else {
-            parts.push(String(current));
-            break;
-        }
-    }
-    return parts.join(': ') || 'unknown error';
 }
 /** `text` without the presigned URL: the whole URL, its path and its query are replaced by its host. */
 function scrubLocation(text, location) {
@@ -89737,7 +89750,7 @@ async function withFunctionUrlSmoke(unit, lambda, log) {
     if (found.authType !== 'NONE') {
         const why = `the function URL of ${where} uses AuthType ${found.authType}, and the smoke test sends unsigned requests`;
         if (unit.smoke !== undefined) {
-            throw new InputError(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
+            throw new errors/* InputError */.dz(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
         }
         log.warn(`Stage ${unit.stage}: ${why}: no smoke test through it (set smoke.url to smoke-test the stage).`);
         return unit;
@@ -89953,7 +89966,7 @@ async function checkCapacity(start, deps) {
     const own = await gateway(deps).read(settings.functionName, settings.alias);
     if (own === undefined)
         return;
-    throw new InputError(`provisioned-concurrency: ${settings.provisionedConcurrency}: alias ${settings.alias} of ${settings.functionName} has a provisioned concurrency configuration of its own (${own.requested}, ${own.status}); ` +
+    throw new errors/* InputError */.dz(`provisioned-concurrency: ${settings.provisionedConcurrency}: alias ${settings.alias} of ${settings.functionName} has a provisioned concurrency configuration of its own (${own.requested}, ${own.status}); ` +
         'the action puts provisioned concurrency on the version the alias runs, and Lambda would move the alias\'s own capacity with weights of its own. Nothing was changed. ' +
         `Delete it (aws lambda delete-provisioned-concurrency-config --function-name ${settings.functionName} --qualifier ${settings.alias}) and run this again`);
 }
@@ -89992,7 +90005,7 @@ async function warmBeforeShift(start, version, deps) {
     catch (error) {
         if (created)
             await releaseQuietly(capacity, name, version, deps);
-        throw new Error(`provisioned concurrency ${count} on ${which}: ${errorMessage(error)}`, { cause: error });
+        throw new Error(`provisioned concurrency ${count} on ${which}: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
     }
 }
 /** Step 4: released, the version left gives its capacity back; put back, the new version's (if created here) goes. */
@@ -90025,7 +90038,7 @@ async function releaseQuietly(capacity, name, version, deps) {
         await capacity.release(name, version);
     }
     catch (error) {
-        deps.log.warn(`Could not remove the provisioned concurrency of version ${version} of ${name} (${errorMessage(error)}); it is still billed: ` +
+        deps.log.warn(`Could not remove the provisioned concurrency of version ${version} of ${name} (${(0,errors/* errorMessage */.gJ)(error)}); it is still billed: ` +
             `aws lambda delete-provisioned-concurrency-config --function-name ${name} --qualifier ${version}`);
     }
 }
@@ -90301,7 +90314,7 @@ function checkEnvironment(settings, environment) {
     const named = new Set([...Object.keys(settings.environment), ...(settings.logLevel !== undefined ? ['LOG_LEVEL'] : [])]);
     const keptNames = Object.keys(environment).filter((name) => !named.has(name));
     const keptText = keptNames.length === 0 ? '' : `, including ${keptNames.length === 1 ? '1 variable' : `${keptNames.length} variables`} already on ${settings.functionName} that stage-deploy keeps`;
-    throw new InputError(`environment: stage ${JSON.stringify(settings.stage)} would give ${settings.functionName} ${bytes.toLocaleString('en-US')} bytes of ` +
+    throw new errors/* InputError */.dz(`environment: stage ${JSON.stringify(settings.stage)} would give ${settings.functionName} ${bytes.toLocaleString('en-US')} bytes of ` +
         `environment variables (measured as Lambda does: the JSON of the map${keptText}), above Lambda's 4 KB ` +
         `(${ENVIRONMENT_LIMIT_BYTES.toLocaleString('en-US')} bytes) limit; largest: ${largest.join(', ')}. ` +
         'Shorten the values or move them out of the environment (e.g. to SSM Parameter Store)');
@@ -90310,13 +90323,13 @@ function checkEnvironment(settings, environment) {
 function checkDirectUpload(field, subject, sizeBytes, advice) {
     if (fitsDirectUpload(sizeBytes))
         return;
-    throw new InputError(`${field}: ${subject} is ${formatSize(sizeBytes)}, above Lambda's 50 MB direct-upload limit; ${advice}`);
+    throw new errors/* InputError */.dz(`${field}: ${subject} is ${formatSize(sizeBytes)}, above Lambda's 50 MB direct-upload limit; ${advice}`);
 }
 /** The code, unzipped, must fit Lambda's 250 MB (layers count too; those are not known here). */
 function checkUnzipped(field, subject, unzippedBytes) {
     if (unzippedBytes < UNZIPPED_LIMIT_BYTES)
         return;
-    throw new InputError(`${field}: ${subject} unzips to ${unzippedBytes.toLocaleString('en-US')} bytes (${formatSize(unzippedBytes)}), at or above Lambda's ` +
+    throw new errors/* InputError */.dz(`${field}: ${subject} unzips to ${unzippedBytes.toLocaleString('en-US')} bytes (${formatSize(unzippedBytes)}), at or above Lambda's ` +
         `250 MB (${UNZIPPED_LIMIT_BYTES.toLocaleString('en-US')} bytes) unzipped limit; make the package smaller or use a container image`);
 }
 /**
@@ -90866,7 +90879,7 @@ function refuseUnsplittable(plan, live, candidate) {
         ...(candidate.deadLetterTarget !== undefined && { deadLetterTarget: candidate.deadLetterTarget }),
     });
     if (conflict !== undefined)
-        throw new InputError(conflict);
+        throw new errors/* InputError */.dz(conflict);
 }
 
 ;// CONCATENATED MODULE: ./src/release/rollout.ts
@@ -90955,7 +90968,7 @@ async function shiftAndVerify(request, deps) {
             await readGates(wallClock());
         }
         catch (error) {
-            return { ok: false, failure: `${errorMessage(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+            return { ok: false, failure: `${(0,errors/* errorMessage */.gJ)(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
         }
     }
     // 2–4. The shift, watched.
@@ -91000,7 +91013,7 @@ async function shiftAndVerify(request, deps) {
             await deps.group.arrive('shift');
         }
         catch (error) {
-            return { ok: false, failure: errorMessage(error), restored: { untouched: true }, ...common };
+            return { ok: false, failure: (0,errors/* errorMessage */.gJ)(error), restored: { untouched: true }, ...common };
         }
     }
     deps.state?.save({
@@ -91057,7 +91070,7 @@ async function shiftAndVerify(request, deps) {
             }
             catch (error) {
                 cancelled();
-                throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
+                throw new RolloutFailure(`smoke test could not run: ${(0,errors/* errorMessage */.gJ)(error)}`);
             }
             // A cancel during the smoke test ends the release failed, whatever the last answer was.
             if (deps.signal?.aborted)
@@ -91078,7 +91091,7 @@ async function shiftAndVerify(request, deps) {
         cancelled();
     }
     catch (error) {
-        if (error instanceof AliasConflictError) {
+        if (error instanceof errors/* AliasConflictError */.Xl) {
             // Another release wrote the alias since this run read (or last wrote) it: leave it as it is.
             const doing = before === undefined ? 'created it for' : 'shifted to';
             const restored = await superseded(request, deps, error.conflict === 'exists' ? 'created' : 'moved', doing);
@@ -91086,7 +91099,7 @@ async function shiftAndVerify(request, deps) {
             common.traffic.push({ atMs: at(), percent: 0 });
             return { ok: false, failure: before === undefined ? 'creating the alias was refused' : 'the shift was refused', restored, ...(smoke && { smoke }), ...common };
         }
-        failure = error instanceof RolloutFailure || error instanceof GroupStopped ? error.message : `the shift failed: ${errorMessage(error)}`;
+        failure = error instanceof RolloutFailure || error instanceof GroupStopped ? error.message : `the shift failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
         // The other units of the release stop now and put their aliases back alongside this one.
         deps.group?.fail(failure);
         if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
@@ -91134,9 +91147,9 @@ async function restore(request, deps, written) {
         return { restored: { to: before.version } };
     }
     catch (rollbackError) {
-        if (rollbackError instanceof AliasConflictError)
+        if (rollbackError instanceof errors/* AliasConflictError */.Xl)
             return { restored: await superseded(request, deps, 'moved', 'checked') };
-        return { repair: { error: errorMessage(rollbackError), command: repairCommand(settings, before) } };
+        return { repair: { error: (0,errors/* errorMessage */.gJ)(rollbackError), command: repairCommand(settings, before) } };
     }
 }
 /** True when the alias is as this run last wrote it (by RevisionId when both have one). */
@@ -91160,7 +91173,7 @@ async function superseded(request, deps, conflict, doing, read) {
             found = await deps.lambda.getAlias(settings.functionName, settings.alias);
         }
         catch (error) {
-            deps.log.warn(`Could not read alias ${settings.alias} again after the conflict: ${errorMessage(error)}`);
+            deps.log.warn(`Could not read alias ${settings.alias} again after the conflict: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     const note = conflictNote(settings.alias, toVersion, found, conflict, doing);
@@ -91218,7 +91231,7 @@ async function restoreFromState(state, lambda, log) {
                 });
             }
             catch (error) {
-                if (!(error instanceof AliasConflictError))
+                if (!(error instanceof errors/* AliasConflictError */.Xl))
                     throw error;
                 const now = await lambda.getAlias(state.functionName, state.alias);
                 log.warn(`stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ` +
@@ -91394,7 +91407,7 @@ async function carryOut(plan, start, deps) {
                 kind: 'not-shifted',
                 ...common(start),
                 ...asRead(start),
-                error: `${settings.stage}: publishing failed, nothing was shifted: ${errorMessage(error)}`,
+                error: `${settings.stage}: publishing failed, nothing was shifted: ${(0,errors/* errorMessage */.gJ)(error)}`,
                 settingsChanged,
                 ...(upload !== undefined && { upload }),
                 ...storage,
@@ -91429,7 +91442,7 @@ async function carryOut(plan, start, deps) {
             kind: 'not-shifted',
             ...common(start),
             ...asRead(start),
-            error: `${settings.stage}: ${errorMessage(error)}; nothing was shifted`,
+            error: `${settings.stage}: ${(0,errors/* errorMessage */.gJ)(error)}; nothing was shifted`,
             settingsChanged,
             ...(upload !== undefined && { upload }),
             ...storage,
@@ -91615,11 +91628,11 @@ async function readyVersion(subject, version, settings, deps) {
             deps.log.info(`${which} is Pending${code}: waiting for it to be Active before it takes traffic.`);
             return deps.lambda.waitForVersionActive(name, version.version, { snapStart: version.snapStart !== undefined });
         case 'Inactive':
-            throw new InputError(`${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +
+            throw new errors/* InputError */.dz(`${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +
                 `Nothing was changed. Re-activate it and run this again: invoke it once (the call fails while it is Inactive and Lambda starts re-creating its resources), ` +
                 `then wait with \`aws lambda wait published-version-active --function-name ${name} --qualifier ${version.version}\`; or deploy its code again as a new version`);
         default:
-            throw new InputError(`${subject}: ${which} is ${version.state}${code}${version.stateReason ? `: ${version.stateReason}` : ''}; it cannot take traffic. Nothing was changed`);
+            throw new errors/* InputError */.dz(`${subject}: ${which} is ${version.state}${code}${version.stateReason ? `: ${version.stateReason}` : ''}; it cannot take traffic. Nothing was changed`);
     }
 }
 /**
@@ -91639,12 +91652,12 @@ async function readyToReturnTo(settings, live, deps) {
 
 /** Bad input: the stage's function does not exist. */
 function missingFunction(settings) {
-    return new InputError(`function: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+    return new errors/* InputError */.dz(`${settings.functionField ?? 'function'}: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
 }
 /** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */
 function refuseSplit(subject, weights, advice) {
     if (Object.keys(weights).length > 0)
-        throw new InputError(`${subject} has a traffic split in flight (${formatWeights(weights)}); ${advice}`);
+        throw new errors/* InputError */.dz(`${subject} has a traffic split in flight (${formatWeights(weights)}); ${advice}`);
 }
 
 ;// CONCATENATED MODULE: ./src/release/timeline.ts
@@ -91819,7 +91832,7 @@ async function promote(source, target, deps, context) {
     const [sourceAlias, latest, before] = await timeline.step('read', () => Promise.all([sourceLambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]));
     // Check.
     if (sourceAlias === undefined) {
-        throw new InputError(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
+        throw new errors/* InputError */.dz(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
     }
     refuseSplit(`promote-from: stage ${JSON.stringify(source.stage)}`, sourceAlias.weights, 'promote once it has finished');
     if (latest === undefined)
@@ -91832,7 +91845,7 @@ async function promote(source, target, deps, context) {
         before === undefined ? Promise.resolve(undefined) : lambda.getVersion(name, before.version),
     ]));
     if (sourceVersion === undefined) {
-        throw new InputError(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
+        throw new errors/* InputError */.dz(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
     }
     // The commit comes from the source's history, checked on the way in: one that is no SHA is
     // dropped (recorded as unknown) with a warning, and never takes the target's history with it.
@@ -91843,7 +91856,7 @@ async function promote(source, target, deps, context) {
         log.warn(`${source.stage}'s release history: ${message}`);
     }).find((r) => r.version === sourceVersion.version);
     const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
-    log.info(`Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
+    log.info(`${deps.dryRun === true ? 'Would promote' : 'Promoting'} ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
         `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
     // A container image is promoted by its exact digest (no download): the package types must match.
     const image = promotedImage(source, target, sourceVersion, latest.packageType === 'Image' ? 'Image' : 'Zip');
@@ -91912,7 +91925,7 @@ async function promote_codeStep(source, target, version, deps) {
 function promotedImage(source, target, version, targetType) {
     const sourceType = packageTypeOf(version);
     if (sourceType !== targetType) {
-        throw new InputError(`promote-from: ${JSON.stringify(source.stage)} runs a ${sourceType === 'Image' ? 'container-image' : '.zip'} function (${source.functionName}), ` +
+        throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(source.stage)} runs a ${sourceType === 'Image' ? 'container-image' : '.zip'} function (${source.functionName}), ` +
             `and ${target.stage}'s function ${target.functionName} is a ${targetType === 'Image' ? 'container-image' : '.zip'} function; a function's package type cannot change`);
     }
     if (sourceType === 'Zip')
@@ -91964,21 +91977,21 @@ async function rollback(settings, toVersion, deps, planned) {
     if (before === undefined) {
         if ((await lambda.getVersion(name)) === undefined)
             throw missingFunction(settings);
-        throw new InputError(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
+        throw new errors/* InputError */.dz(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
     }
     const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
     const split = Object.keys(before.weights).length > 0;
     // A split in flight: the primary is the stable release, and the plain rollback stays on it.
     const target = toVersion ?? planned ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
     if (target === undefined) {
-        throw new InputError(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
+        throw new errors/* InputError */.dz(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
     }
     if (target === before.version && !split) {
-        throw new InputError(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
     }
     const [found, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
     if (found === undefined) {
-        throw new InputError(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
     }
     // A version Lambda made Inactive (idle for weeks) is refused; a Pending one is waited for (readiness.ts).
     const subject = toVersion !== undefined ? `to-version: ${JSON.stringify(target)}` : `to-version: not given, and ${settings.stage}'s release before ${before.version}`;
@@ -91988,7 +92001,7 @@ async function rollback(settings, toVersion, deps, planned) {
         if (differences.length > 0) {
             const what = `to-version: ${JSON.stringify(target)} was published with other settings than ${settings.stage}'s: ${differences.join(', ')}`;
             if (deps.force !== true)
-                throw new InputError(`${what}; force: true rolls back anyway`);
+                throw new errors/* InputError */.dz(`${what}; force: true rolls back anyway`);
             log.warn(`${what}. Rolling back anyway (force: true): ${settings.stage} will run version ${target} with its settings, not ${settings.stage}'s.`);
         }
     }
@@ -91996,8 +92009,8 @@ async function rollback(settings, toVersion, deps, planned) {
     // before the alias moves (Lambda would fail every invocation of it).
     const image = await imageStillThere(subject, name, version, deps);
     log.info(split && target === before.version
-        ? `Rolling ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
-        : `Rolling ${settings.stage} back from version ${before.version} to ${target}.`);
+        ? `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
+        : `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back from version ${before.version} to ${target}.`);
     // Plan: the version as it is, all at once, no gates.
     const commit = history.find((r) => r.version === target)?.commit ?? '';
     const start = { command: 'rollback', settings, commit, before, live, timeline, ...(image !== undefined && { image }) };
@@ -92022,7 +92035,7 @@ async function imageStillThere(subject, functionName, version, deps) {
     const { registryId, repository } = image.reference;
     const found = await deps.images.describeImage({ registryId, repository, digest: image.digest });
     if (found === undefined) {
-        throw new InputError(`${subject} (version ${version.version}) runs image ${image.uri}, which is no longer in ECR (repository ${repository}); ` +
+        throw new errors/* InputError */.dz(`${subject} (version ${version.version}) runs image ${image.uri}, which is no longer in ECR (repository ${repository}); ` +
             'the alias was not moved. Push that image again under its digest, or roll back to another version');
     }
     return { uri: image.uri, digest: image.digest };
@@ -92076,7 +92089,7 @@ async function stageStatus(settings, ports) {
         };
     }
     catch (error) {
-        return { ...base, problem: errorMessage(error) };
+        return { ...base, problem: (0,errors/* errorMessage */.gJ)(error) };
     }
 }
 /** Function URLs that bypass the stage's alias (on `$LATEST` or a version): a misconfiguration, shown as a warning. */
@@ -92085,7 +92098,7 @@ async function urlWarnings(lambda, functionName) {
         return bypassingUrls(await lambda.listFunctionUrls(functionName)).map((url) => describeBypassingUrl(functionName, url));
     }
     catch (error) {
-        return [`function URLs could not be read: ${errorMessage(error)}`];
+        return [`function URLs could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`];
     }
 }
 
@@ -92198,7 +92211,7 @@ async function diagnose(request, deps) {
             diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
     }
     catch (error) {
-        diagnosis.metricsNote = `the metrics could not be read: ${errorMessage(error)}`;
+        diagnosis.metricsNote = `the metrics could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`;
     }
     return diagnosis;
     async function readLogs() {
@@ -92221,7 +92234,7 @@ async function diagnose(request, deps) {
             }
         }
         catch (error) {
-            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${errorMessage(error)}`;
+            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`;
         }
     }
 }
@@ -92326,7 +92339,7 @@ async function housekeeping(settings, gateways, log) {
             }
         }
         catch (error) {
-            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${errorMessage(error)}`);
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
@@ -92341,7 +92354,7 @@ async function housekeeping(settings, gateways, log) {
                 log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
         }
         catch (error) {
-            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${errorMessage(error)}`);
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }
     return report;
@@ -92619,7 +92632,7 @@ function refuseAlternatives(source, origin) {
     for (const several of ['functions', 'regions']) {
         const one = ALTERNATIVES[several] ?? '';
         if (source[several] !== undefined && source[one] !== undefined) {
-            throw new InputError(`${joinField(origin.prefix, [several])}: cannot be set together with ${joinField(origin.prefix, [one])} (${ALTERNATIVE_WHY[several] ?? ''})`);
+            throw new errors/* InputError */.dz(`${joinField(origin.prefix, [several])}: cannot be set together with ${joinField(origin.prefix, [one])} (${ALTERNATIVE_WHY[several] ?? ''})`);
         }
     }
 }
@@ -92644,7 +92657,7 @@ function mergeInto(target, source, origin, origins, path = [], omit = OMIT_EXTEN
         // parseStagesFile refuses these; a merge must never write through them onto a prototype.
         if (isReservedKey(key)) {
             const field = origin.kind === 'file' ? joinField(origin.prefix, [...path, key]) : origin.name;
-            throw new InputError(`${field}: ${reservedKeyProblem(key)}`);
+            throw new errors/* InputError */.dz(`${field}: ${reservedKeyProblem(key)}`);
         }
         const at = [...path, key];
         origins.set(originKey(at), origin);
@@ -92681,7 +92694,7 @@ class Fields {
     }
     /** Throw `<field>: <value> <problem>`. */
     fail(path, value, problem) {
-        throw new InputError(`${this.name(path)}: ${describeValue(value)} ${problem}`);
+        throw new errors/* InputError */.dz(`${this.name(path)}: ${describeValue(value)} ${problem}`);
     }
     /** Where `value` was written (at `path`), for a setting's check. */
     at(path, value) {
@@ -92758,9 +92771,9 @@ function parentOf(file, current, fileName) {
     if (parent === undefined)
         return undefined;
     if (isReservedKey(parent))
-        throw new InputError(`stages.${merge_excerpt(current)}.extends: ${reservedKeyProblem(parent)}`);
+        throw new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${reservedKeyProblem(parent)}`);
     if (!Object.hasOwn(file.stages, parent)) {
-        throw new InputError(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} is not defined in ${fileName} (stages: ${stageList(file)})`);
+        throw new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} is not defined in ${fileName} (stages: ${stageList(file)})`);
     }
     return parent;
 }
@@ -92769,7 +92782,7 @@ function cycleError(current, parent, cycle) {
     const shown = cycle.length > LISTED_NAMES + 1
         ? `${cycle.slice(0, LISTED_NAMES).map((name) => merge_excerpt(name)).join(' → ')} → … ${cycle.length - LISTED_NAMES - 1} more → ${merge_excerpt(parent)}`
         : cycle.map((name) => merge_excerpt(name)).join(' → ');
-    return new InputError(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} makes a cycle (${shown})`);
+    return new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} makes a cycle (${shown})`);
 }
 function stageList(file) {
     return listNames(Object.keys(file.stages));
@@ -92789,8 +92802,8 @@ function mergeStage(file, fileName, stage, inputs, unit) {
     if (file) {
         if (!Object.hasOwn(file.stages, stage)) {
             if (isReservedKey(stage))
-                throw new InputError(`stage: ${reservedKeyProblem(stage)}`);
-            throw new InputError(`stage: ${JSON.stringify(merge_excerpt(stage))} is not defined in ${fileName} (stages: ${stageList(file)})`);
+                throw new errors/* InputError */.dz(`stage: ${reservedKeyProblem(stage)}`);
+            throw new errors/* InputError */.dz(`stage: ${JSON.stringify(merge_excerpt(stage))} is not defined in ${fileName} (stages: ${stageList(file)})`);
         }
         const chain = extendsChain(file, stage, fileName).reverse();
         const omit = unit === undefined ? OMIT_EXTENDS : OMIT_FUNCTIONS;
@@ -92821,15 +92834,15 @@ function mergeStage(file, fileName, stage, inputs, unit) {
     }
     const overrides = cleanOverrides(inputs);
     if (!file && overrides.functionName === undefined) {
-        throw new InputError(`function-name: required when there is no stages file (add ${fileName} or set the function-name input)`);
+        throw new errors/* InputError */.dz(`function-name: required when there is no stages file (add ${fileName} or set the function-name input)`);
     }
     const fields = new Fields(origins, file ? `stages.${stage}` : '');
     // The inputs override one function and one region: with several, say which setting to change.
     if (overrides.functionName !== undefined && merged.functions !== undefined) {
-        throw new InputError(`function-name: ${JSON.stringify(merge_excerpt(overrides.functionName))} cannot be used with a stage that lists functions (${fields.name(['functions'])}); change the stages file instead`);
+        throw new errors/* InputError */.dz(`function-name: ${JSON.stringify(merge_excerpt(overrides.functionName))} cannot be used with a stage that lists functions (${fields.name(['functions'])}); change the stages file instead`);
     }
     if (overrides.region !== undefined && merged.regions !== undefined) {
-        throw new InputError(`region: ${JSON.stringify(merge_excerpt(overrides.region))} cannot be used with a stage that lists regions (${fields.name(['regions'])}); change the stages file instead`);
+        throw new errors/* InputError */.dz(`region: ${JSON.stringify(merge_excerpt(overrides.region))} cannot be used with a stage that lists regions (${fields.name(['regions'])}); change the stages file instead`);
     }
     const apply = (key, value, input) => {
         if (value === undefined)
@@ -92944,7 +92957,7 @@ function parseStagesFile(text, fileName) {
         }
         const more = total - 1;
         first ??= `${fileName}: not a valid stages file`;
-        throw new InputError(more > 0 ? `${first} (and ${more} more problem${more === 1 ? '' : 's'})` : first);
+        throw new errors/* InputError */.dz(more > 0 ? `${first} (and ${more} more problem${more === 1 ? '' : 's'})` : first);
     }
     const file = { defaults: result.data.defaults, stages: result.data.stages };
     checkExtends(file, fileName);
@@ -92969,7 +92982,7 @@ function refuseReservedKeys(raw) {
         }
         for (const key of Object.keys(value)) {
             if (isReservedKey(key)) {
-                throw new InputError(`${renderPath([...path, key])}: ${reservedKeyProblem(key)}`);
+                throw new errors/* InputError */.dz(`${renderPath([...path, key])}: ${reservedKeyProblem(key)}`);
             }
             stack.push({ value: value[key], path: [...path, key] });
         }
@@ -92990,19 +93003,19 @@ async function loadStagesFile(path, required, shownAs = path) {
     const named = `config: ${JSON.stringify(shownAs)}`;
     const cannotRead = (error) => {
         const code = error.code;
-        return new InputError(`${named} cannot be read (${code ?? String(error)})`);
+        return new errors/* InputError */.dz(`${named} cannot be read (${code ?? String(error)})`);
     };
     try {
         refuseNonFile(await (0,promises_.stat)(path), named);
     }
     catch (error) {
-        if (error instanceof InputError)
+        if (error instanceof errors/* InputError */.dz)
             throw error;
         const code = error.code;
         if (code === 'ENOENT' || code === 'ENOTDIR') {
             if (!required)
                 return undefined;
-            throw new InputError(`${named} does not exist`);
+            throw new errors/* InputError */.dz(`${named} does not exist`);
         }
         throw cannotRead(error);
     }
@@ -93029,7 +93042,7 @@ async function loadStagesFile(path, required, shownAs = path) {
         text = Buffer.concat(chunks, length).toString('utf8');
     }
     catch (error) {
-        if (error instanceof InputError)
+        if (error instanceof errors/* InputError */.dz)
             throw error;
         throw cannotRead(error);
     }
@@ -93040,14 +93053,14 @@ async function loadStagesFile(path, required, shownAs = path) {
 }
 function refuseNonFile(stats, named) {
     if (stats.isDirectory())
-        throw new InputError(`${named} is a directory, not a stages file`);
+        throw new errors/* InputError */.dz(`${named} is a directory, not a stages file`);
     if (!stats.isFile())
-        throw new InputError(`${named} is not a regular file (a FIFO, socket or device is not read)`);
+        throw new errors/* InputError */.dz(`${named} is not a regular file (a FIFO, socket or device is not read)`);
     if (stats.size > MAX_STAGES_FILE_BYTES)
         throw tooBig(named);
 }
 function tooBig(named) {
-    return new InputError(`${named} is larger than ${MAX_STAGES_FILE_BYTES / (1 << 20)} MiB, too large for a stages file`);
+    return new errors/* InputError */.dz(`${named} is larger than ${MAX_STAGES_FILE_BYTES / (1 << 20)} MiB, too large for a stages file`);
 }
 function readYaml(text, fileName) {
     // uniqueKeys off: the parser's own check scans every earlier key of a mapping for each key
@@ -93073,13 +93086,13 @@ function readYaml(text, fileName) {
         const message = merge_excerpt((error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, ''), PARSER_MESSAGE_CHARS);
         const where = error.linePos?.[0];
         const at = where ? ` at line ${where.line}, column ${where.col}` : '';
-        throw new InputError(`${fileName}: YAML syntax error${at}: ${message}`);
+        throw new errors/* InputError */.dz(`${fileName}: YAML syntax error${at}: ${message}`);
     }
     try {
         return doc.toJS();
     }
     catch (err) {
-        throw new InputError(`${fileName}: ${merge_excerpt(err.message.split('\n')[0] ?? 'cannot be read as YAML', PARSER_MESSAGE_CHARS)}`);
+        throw new errors/* InputError */.dz(`${fileName}: ${merge_excerpt(err.message.split('\n')[0] ?? 'cannot be read as YAML', PARSER_MESSAGE_CHARS)}`);
     }
 }
 /** The issue's messages (one per unknown key), at most `limit` of them. */
@@ -93318,7 +93331,7 @@ function alarmNames(alarms, fields) {
     list.forEach((alarm, index) => {
         if (alarm.trim() === '') {
             const path = typeof alarms === 'string' ? ['alarms'] : ['alarms', index];
-            throw new InputError(`${fields.name(['alarms'], path)}: "" is not an alarm name`);
+            throw new errors/* InputError */.dz(`${fields.name(['alarms'], path)}: "" is not an alarm name`);
         }
     });
     return list.map((alarm) => alarm.trim());
@@ -93328,12 +93341,12 @@ function environmentVariables(environment, fields) {
     const variables = {};
     for (const [name, value] of Object.entries(environment)) {
         if (isReservedKey(name))
-            throw new InputError(`${fields.name(['environment', name])}: ${reservedKeyProblem(name)}`);
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name])}: ${reservedKeyProblem(name)}`);
         if (!ENV_NAME_RE.test(name)) {
-            throw new InputError(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
         }
         if (RESERVED_ENV.has(name)) {
-            throw new InputError(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
         }
         variables[name] = value;
     }
@@ -93378,21 +93391,21 @@ function smokeHeaders(written, fields, env, unsetVariables) {
     for (const [name, raw] of Object.entries(written)) {
         const path = ['smoke', 'headers', name];
         if (!HEADER_NAME_RE.test(name)) {
-            throw new InputError(`${fields.name(path, ['smoke', 'headers'])}: ${JSON.stringify(name)} is not a header name`);
+            throw new errors/* InputError */.dz(`${fields.name(path, ['smoke', 'headers'])}: ${JSON.stringify(name)} is not a header name`);
         }
         const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, variable) => {
             const found = env[variable];
             if ((found === undefined || found === '') && unsetVariables === 'keep')
                 return whole;
             if (found === undefined || found === '') {
-                throw new InputError(`${fields.name(path)}: \${${variable}} is not set in the step's environment`);
+                throw new errors/* InputError */.dz(`${fields.name(path)}: \${${variable}} is not set in the step's environment`);
             }
             if (!secrets.includes(found))
                 secrets.push(found);
             return found;
         });
         if (/[\r\n\0]/.test(value)) {
-            throw new InputError(`${fields.name(path)}: a header value cannot contain a line break`);
+            throw new errors/* InputError */.dz(`${fields.name(path)}: a header value cannot contain a line break`);
         }
         headers[name] = value;
     }
@@ -93490,7 +93503,7 @@ function resolveStageUnits(options) {
     const fileName = options.fileName ?? DEFAULT_CONFIG_FILE;
     const stage = options.stage.trim();
     if (stage === '')
-        throw new InputError('stage: required (the name of a stage, such as dev or prod)');
+        throw new errors/* InputError */.dz('stage: required (the name of a stage, such as dev or prod)');
     const unsetVariables = options.unsetVariables ?? 'error';
     const code = inputCode(options);
     const base = mergeStage(file, fileName, stage, options.overrides);
@@ -93499,7 +93512,7 @@ function resolveStageUnits(options) {
     if (s.functions === undefined && s.regions === undefined) {
         const settings = withInputCode(build(base), code, fields);
         if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
-            throw new InputError('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
+            throw new errors/* InputError */.dz('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
         }
         return [settings];
     }
@@ -93509,12 +93522,12 @@ function resolveStageUnits(options) {
         const functionsField = fields.name(['functions']);
         for (const [input, value] of [['artifact', code.artifact], ['image', code.image]]) {
             if (value !== undefined) {
-                throw new InputError(`${input}: ${JSON.stringify(merge_excerpt(value))} cannot be used with a stage that lists functions (${functionsField}): each function names its own artifact or image`);
+                throw new errors/* InputError */.dz(`${input}: ${JSON.stringify(merge_excerpt(value))} cannot be used with a stage that lists functions (${functionsField}): each function names its own artifact or image`);
             }
         }
         const smoke = options.overrides.smokeUrl?.trim();
         if (smoke && names.length > 1) {
-            throw new InputError(`smoke-url: ${JSON.stringify(merge_excerpt(smoke))} cannot be used with a stage that lists several functions (${functionsField}): set smoke.url for each function in the stages file`);
+            throw new errors/* InputError */.dz(`smoke-url: ${JSON.stringify(merge_excerpt(smoke))} cannot be used with a stage that lists several functions (${functionsField}): set smoke.url for each function in the stages file`);
         }
     }
     const units = [];
@@ -93522,22 +93535,23 @@ function resolveStageUnits(options) {
         const merged = name === undefined ? base : mergeStage(file, fileName, stage, options.overrides, name);
         if (regions !== undefined && merged.settings.regions === undefined) {
             // Only the function's own block can have replaced the stage's regions with a region.
-            throw new InputError(`${merged.fields.name(['region'])}: ${describeValue(merged.settings.region)} cannot be set when the stage lists regions (${fields.name(['regions'])}): every function is released in every region`);
+            throw new errors/* InputError */.dz(`${merged.fields.name(['region'])}: ${describeValue(merged.settings.region)} cannot be set when the stage lists regions (${fields.name(['regions'])}): every function is released in every region`);
         }
         for (const region of regions ?? [undefined]) {
             const bucket = merged.settings['s3-bucket'];
             if (typeof bucket === 'string' && regions !== undefined && regions.length > 1) {
-                throw new InputError(`${merged.fields.name(['s3-bucket'])}: ${describeValue(bucket)} is one bucket for ${regions.length} regions ` +
+                throw new errors/* InputError */.dz(`${merged.fields.name(['s3-bucket'])}: ${describeValue(bucket)} is one bucket for ${regions.length} regions ` +
                     `(S3 code must be in the function's region: use a mapping, {${regions.slice(0, 2).map((r) => `${r}: <bucket>`).join(', ')}})`);
             }
             const unit = build(merged, region);
             if (name !== undefined) {
+                unit.functionField = fields.name(['functions']);
                 refuseArnElsewhere(name, unit.region, fields);
                 const artifact = merged.settings.artifact;
                 if (artifact !== undefined)
                     unit.artifact = merged.fields.check(['artifact'], artifact, FUNCTION_SETTINGS.artifact.check);
                 if (unit.artifact !== undefined && unit.image !== undefined) {
-                    throw new InputError(`${merged.fields.name(['image'])}: ${describeValue(unit.image)} cannot be used with ${merged.fields.name(['artifact'])} ` +
+                    throw new errors/* InputError */.dz(`${merged.fields.name(['image'])}: ${describeValue(unit.image)} cannot be used with ${merged.fields.name(['artifact'])} ` +
                         "(a function's code is a .zip or an image, not both)");
                 }
             }
@@ -93547,13 +93561,13 @@ function resolveStageUnits(options) {
     if (options.command === 'deploy') {
         if (names === undefined) {
             if (code.artifact === undefined && units.some((unit) => unit.image === undefined)) {
-                throw new InputError('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
+                throw new errors/* InputError */.dz('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
             }
         }
         else {
             const missing = [...new Set(units.filter((unit) => unit.artifact === undefined && unit.image === undefined).map((unit) => unit.functionName))];
             if (missing.length > 0) {
-                throw new InputError(`${fields.name(['functions'])}: ${listNames(missing)} ${missing.length === 1 ? 'has' : 'have'} no artifact or image ` +
+                throw new errors/* InputError */.dz(`${fields.name(['functions'])}: ${listNames(missing)} ${missing.length === 1 ? 'has' : 'have'} no artifact or image ` +
                     "(a deploy needs each function's code: set artifact or image in its block)");
             }
         }
@@ -93565,7 +93579,7 @@ function inputCode(options) {
     const artifact = options.artifact?.trim() || undefined;
     const image = options.image?.trim() || undefined;
     if (artifact !== undefined && image !== undefined) {
-        throw new InputError(`image: ${JSON.stringify(merge_excerpt(image))} cannot be used with the artifact input (a function's code is a .zip or an image, not both)`);
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(merge_excerpt(image))} cannot be used with the artifact input (a function's code is a .zip or an image, not both)`);
     }
     return { ...(artifact !== undefined && { artifact }), ...(image !== undefined && { image }) };
 }
@@ -93576,7 +93590,7 @@ function withInputCode(settings, code, fields, spread = false) {
         return { ...settings, image: imageIn(imageUri(code.image, at), settings.region, at, spread) };
     }
     if (code.artifact !== undefined && settings.image !== undefined) {
-        throw new InputError(`artifact: ${JSON.stringify(merge_excerpt(code.artifact))} cannot be used with ${fields.name(['image'])} (a function's code is a .zip or an image, not both)`);
+        throw new errors/* InputError */.dz(`artifact: ${JSON.stringify(merge_excerpt(code.artifact))} cannot be used with ${fields.name(['image'])} (a function's code is a .zip or an image, not both)`);
     }
     return settings;
 }
@@ -93585,7 +93599,7 @@ function inputAt(name, value) {
     return {
         name: () => name,
         fail: (problem) => {
-            throw new InputError(`${name}: ${describeValue(value)} ${problem}`);
+            throw new errors/* InputError */.dz(`${name}: ${describeValue(value)} ${problem}`);
         },
     };
 }
@@ -93593,14 +93607,14 @@ function inputAt(name, value) {
 function functionNames(functions, fields) {
     const names = Object.keys(functions);
     if (names.length === 0) {
-        throw new InputError(`${fields.name(['functions'])}: {} lists no function (name at least one, or use function)`);
+        throw new errors/* InputError */.dz(`${fields.name(['functions'])}: {} lists no function (name at least one, or use function)`);
     }
     const seen = [];
     for (const key of names) {
         const at = {
             name: () => fields.name(['functions', key], ['functions']),
             fail: (problem) => {
-                throw new InputError(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} ${problem}`);
+                throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} ${problem}`);
             },
         };
         SETTINGS.function.check(key, at);
@@ -93609,7 +93623,7 @@ function functionNames(functions, fields) {
         const id = functionId(key);
         const twin = seen.find((other) => sameFunction(other.id, id));
         if (twin !== undefined) {
-            throw new InputError(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is listed twice (as ${describeValue(twin.key)} and ${describeValue(key)}): name each function once`);
+            throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is listed twice (as ${describeValue(twin.key)} and ${describeValue(key)}): name each function once`);
         }
         seen.push({ key, id });
     }
@@ -93635,19 +93649,19 @@ function refuseArnElsewhere(key, region, fields) {
     const arnRegion = functionId(key).region;
     if (region === undefined || arnRegion === undefined || arnRegion === region)
         return;
-    throw new InputError(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is a function in ${arnRegion}, not ${region} (with regions, name the function rather than its ARN)`);
+    throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is a function in ${arnRegion}, not ${region} (with regions, name the function rather than its ARN)`);
 }
 /** `regions`: at least one, each a region, none twice. */
 function regionList(regions, fields) {
     if (regions.length === 0)
-        throw new InputError(`${fields.name(['regions'])}: [] lists no region (name at least one, or use region)`);
+        throw new errors/* InputError */.dz(`${fields.name(['regions'])}: [] lists no region (name at least one, or use region)`);
     const list = [];
     regions.forEach((written, index) => {
         const path = ['regions', index];
         const at = {
             name: () => fields.name(['regions'], path),
             fail: (problem) => {
-                throw new InputError(`${fields.name(['regions'], path)}: ${describeValue(written)} ${problem}`);
+                throw new errors/* InputError */.dz(`${fields.name(['regions'], path)}: ${describeValue(written)} ${problem}`);
             },
         };
         const region = regionName(written.trim(), at);
@@ -93669,7 +93683,7 @@ function regional(value, key, region, fields, check) {
         regionName(name, {
             name: () => fields.name(path),
             fail: (problem) => {
-                throw new InputError(`${fields.name(path, [key])}: ${describeValue(name)} ${problem}`);
+                throw new errors/* InputError */.dz(`${fields.name(path, [key])}: ${describeValue(name)} ${problem}`);
             },
         });
         fields.check(path, text, check);
@@ -93677,11 +93691,11 @@ function regional(value, key, region, fields, check) {
     const what = key === 's3-bucket' ? 'bucket' : 'image URI';
     const why = key === 's3-bucket' ? "S3 code must be in the function's region" : "Lambda takes images only from the function's region";
     if (region === undefined) {
-        throw new InputError(`${fields.name([key])}: a mapping of regions to ${what}s needs the function's region (set region or regions)`);
+        throw new errors/* InputError */.dz(`${fields.name([key])}: a mapping of regions to ${what}s needs the function's region (set region or regions)`);
     }
     const picked = Object.hasOwn(value, region) ? value[region] : undefined;
     if (picked === undefined) {
-        throw new InputError(`${fields.name([key])}: ${describeValue(value)} has no ${what} for region ${JSON.stringify(region)} (${why}: add ${region}: <${what}>)`);
+        throw new errors/* InputError */.dz(`${fields.name([key])}: ${describeValue(value)} has no ${what} for region ${JSON.stringify(region)} (${why}: add ${region}: <${what}>)`);
     }
     return { value: fields.check([key, region], picked, check), at: fields.at([key, region], picked) };
 }
@@ -93706,7 +93720,7 @@ function buildSettings(s, stage, fields, env, hasFile, unsetVariables,
 /** One of the stage's `regions`, already checked; else the stage's `region`. */
 unitRegion) {
     if (s.function === undefined) {
-        throw new InputError(`${fields.name(['function'])}: required (set function under defaults or stages.${stage}, or the function-name input)`);
+        throw new errors/* InputError */.dz(`${fields.name(['function'])}: required (set function under defaults or stages.${stage}, or the function-name input)`);
     }
     const functionName = fields.check(['function'], s.function, SETTINGS.function.check);
     // alias: the stage name unless set
@@ -93716,6 +93730,7 @@ unitRegion) {
     const settings = {
         stage,
         functionName,
+        functionField: fields.name(['function']),
         alias,
         s3Prefix: s['s3-prefix'] ?? '',
         logFormat: 'json',
@@ -93741,9 +93756,9 @@ unitRegion) {
         const id = s.api.id?.trim();
         const apiStage = s.api.stage?.trim();
         if (!id)
-            throw new InputError(`${fields.name(['api', 'id'])}: required when api is set`);
+            throw new errors/* InputError */.dz(`${fields.name(['api', 'id'])}: required when api is set`);
         if (!apiStage)
-            throw new InputError(`${fields.name(['api', 'stage'])}: required when api is set`);
+            throw new errors/* InputError */.dz(`${fields.name(['api', 'stage'])}: required when api is set`);
         settings.api = { id, stage: apiStage };
     }
     // logging
@@ -93793,7 +93808,7 @@ function provisionedConcurrency(s, settings, fields) {
         return;
     settings.provisionedConcurrency = fields.check(['provisioned-concurrency'], count, SETTINGS['provisioned-concurrency'].check);
     if (settings.traffic.kind !== 'all-at-once') {
-        throw new InputError(`${fields.name(['provisioned-concurrency'])}: ${count} cannot be used with ${fields.name(['traffic'])}: ${settings.traffic.kind} ` +
+        throw new errors/* InputError */.dz(`${fields.name(['provisioned-concurrency'])}: ${count} cannot be used with ${fields.name(['traffic'])}: ${settings.traffic.kind} ` +
             '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)');
     }
 }
@@ -93803,7 +93818,7 @@ function stageNameAt(stage, hasFile) {
     return {
         name: () => field,
         fail: (problem) => {
-            throw new InputError(`${field}: ${JSON.stringify(stage)} (the stage name) ${problem}; set alias`);
+            throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(stage)} (the stage name) ${problem}; set alias`);
         },
     };
 }
@@ -93815,7 +93830,7 @@ function buildSmoke(block, fields, env, unsetVariables) {
     const smoke = { ...defaultSmoke(url), method, headers, secrets, invoke: block.invoke ?? false };
     if (block.body !== undefined && block.body !== '') {
         if (method === 'GET' || method === 'HEAD') {
-            throw new InputError(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
+            throw new errors/* InputError */.dz(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
         }
         smoke.body = block.body;
     }
@@ -94067,7 +94082,7 @@ async function releaseCommand(inputs, file, settings, environment, deps, gateway
             const from = inputs.promoteFrom ?? '';
             const source = resolveOther(inputs, file, from, environment, 'promote-from');
             if ((source.region ?? '') !== (settings.region ?? '')) {
-                throw new InputError(`promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
+                throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
                     `${settings.region ?? 'the default region'}; promote within one region`);
             }
             // Across accounts (in one region): the source is read with its own role.
@@ -94101,8 +94116,8 @@ function resolveOther(inputs, file, stage, environment, field = 'stage') {
         });
     }
     catch (error) {
-        if (error instanceof InputError && field !== 'stage')
-            throw new InputError(error.message.replace(/^stage:/, `${field}:`));
+        if (error instanceof errors/* InputError */.dz && field !== 'stage')
+            throw new errors/* InputError */.dz(error.message.replace(/^stage:/, `${field}:`));
         throw error;
     }
 }
@@ -94135,7 +94150,7 @@ class GatewayCache {
     region(region, role) {
         const env = this.environment.env;
         if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
-            throw new InputError('region: not set; give the region input, region in the stages file, or AWS_REGION');
+            throw new errors/* InputError */.dz('region: not set; give the region input, region in the stages file, or AWS_REGION');
         }
         const key = `${region ?? ''}|${role ?? ''}`;
         let found = this.byRegion.get(key);
@@ -94177,7 +94192,7 @@ class GatewayCache {
             catch (error) {
                 if (!(error instanceof AssumeRoleError))
                     throw error;
-                throw new InputError(`stages.${stage.stage}.role: ${JSON.stringify(stage.role)} ${error.reason}`);
+                throw new errors/* InputError */.dz(`stages.${stage.stage}.role: ${JSON.stringify(stage.role)} ${error.reason}`);
             }
         }
     }
@@ -94199,7 +94214,7 @@ async function checkAlarmsExist(settings, metrics) {
     const found = new Set((await metrics.alarmStates(settings.alarms)).map((a) => a.name));
     const missing = settings.alarms.filter((name) => !found.has(name));
     if (missing.length > 0) {
-        throw new InputError(`stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
+        throw new errors/* InputError */.dz(`stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
             `${settings.region ? ` in ${settings.region}` : ''}`);
     }
 }
@@ -94242,7 +94257,7 @@ async function cleanUp(savedState, target, log, lambdaFor = postLambda) {
         return await restoreFromState(state, lambdaFor(state.region, single.role), log);
     }
     catch (error) {
-        log.error(`stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
+        log.error(`stage-deploy post: could not put alias ${state.alias} back (${(0,errors/* errorMessage */.gJ)(error)}). ` +
             `Repair it by hand: ${repairCommand(state, state.before)}`);
         return 'failed';
     }
@@ -94266,7 +94281,7 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
     const names = units.map((unit) => unitName(unit, units));
     const twice = names.find((name, i) => names.indexOf(name) !== i);
     if (twice !== undefined)
-        throw new InputError(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
+        throw new errors/* InputError */.dz(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
     const first = units[0];
     const command = inputs.command;
     if (command === 'status')
@@ -94352,7 +94367,7 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
             return { unit, name, services, result };
         }
         catch (thrown) {
-            member.fail(thrown instanceof GroupStopped ? thrown.reason : errorMessage(thrown));
+            member.fail(thrown instanceof GroupStopped ? thrown.reason : (0,errors/* errorMessage */.gJ)(thrown));
             return { unit, name, services, thrown };
         }
         finally {
@@ -94367,8 +94382,8 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
         const nothingChanged = runs.every((r) => 'thrown' in r || r.result.kind === 'unchanged' || r.result.kind === 'dry-run');
         if (refused !== undefined && 'thrown' in refused && nothingChanged) {
             const error = refused.thrown;
-            if (error instanceof InputError && !error.message.includes(refused.name))
-                throw new InputError(`${refused.name}: ${error.message}`);
+            if (error instanceof errors/* InputError */.dz && !error.message.includes(refused.name))
+                throw new errors/* InputError */.dz(`${refused.name}: ${error.message}`);
             throw error;
         }
         const failed = group.failed;
@@ -94423,7 +94438,7 @@ async function groupPlans(inputs, file, units, names, environment, gateways) {
         const plans = units.map((unit) => {
             const source = sources.find((s) => s.functionName === unit.functionName && (s.region ?? '') === (unit.region ?? ''));
             if (source === undefined) {
-                throw new InputError(`promote-from: stage ${JSON.stringify(from)} has no function ${unit.functionName}${unit.region !== undefined ? ` in ${unit.region}` : ''} to promote to ${unit.stage}`);
+                throw new errors/* InputError */.dz(`promote-from: stage ${JSON.stringify(from)} has no function ${unit.functionName}${unit.region !== undefined ? ` in ${unit.region}` : ''} to promote to ${unit.stage}`);
             }
             return { kind: 'promote', source };
         });
@@ -94433,20 +94448,20 @@ async function groupPlans(inputs, file, units, names, environment, gateways) {
     if (inputs.command !== 'rollback')
         return units.map(() => ({ kind: 'deploy' }));
     if (inputs.toVersion !== undefined) {
-        throw new InputError(`to-version: ${JSON.stringify(inputs.toVersion)} names one version, and stage ${first.stage} releases ${units.length} functions (${names.join(', ')}); ` +
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(inputs.toVersion)} names one version, and stage ${first.stage} releases ${units.length} functions (${names.join(', ')}); ` +
             'a plain rollback returns every one of them to the stage\'s previous release');
     }
     const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region, unit.role).lambda.getAlias(unit.functionName, unit.alias)));
     const histories = aliases.map((alias, i) => {
         const unit = units[i];
         if (alias === undefined) {
-            throw new InputError(`stage: ${JSON.stringify(unit.stage)} has no release of ${names[i] ?? unit.functionName} to roll back (alias ${unit.alias} does not exist)`);
+            throw new errors/* InputError */.dz(`stage: ${JSON.stringify(unit.stage)} has no release of ${names[i] ?? unit.functionName} to roll back (alias ${unit.alias} does not exist)`);
         }
         return { current: alias.version, history: parseHistory(alias.description) };
     });
     const targets = groupRollbackTargets(histories);
     if (targets === undefined) {
-        throw new InputError(`stage: ${JSON.stringify(first.stage)} has no earlier release recorded for all of its functions (${names.join(', ')}); nothing was rolled back`);
+        throw new errors/* InputError */.dz(`stage: ${JSON.stringify(first.stage)} has no earlier release recorded for all of its functions (${names.join(', ')}); nothing was rolled back`);
     }
     return units.map((unit, i) => {
         const to = targets[i].version;
@@ -94484,8 +94499,8 @@ function resolveOtherUnits(inputs, file, stage, environment) {
         });
     }
     catch (error) {
-        if (error instanceof InputError)
-            throw new InputError(error.message.replace(/^stage:/, 'promote-from:'));
+        if (error instanceof errors/* InputError */.dz)
+            throw new errors/* InputError */.dz(error.message.replace(/^stage:/, 'promote-from:'));
         throw error;
     }
 }
@@ -94499,7 +94514,7 @@ function stoppedResult(command, unit, thrown) {
         alias: unit.alias,
         steps: [],
         durationMs: 0,
-        error: `${unit.stage}: ${errorMessage(thrown)}; nothing of ${unit.functionName} was changed`,
+        error: `${unit.stage}: ${(0,errors/* errorMessage */.gJ)(thrown)}; nothing of ${unit.functionName} was changed`,
         settingsChanged: [],
     };
 }
@@ -94526,7 +94541,7 @@ async function afterRelease(result, run, culprit, environment, ports) {
         }
     }
     catch (error) {
-        log.warn(`after the release: ${errorMessage(error)}`);
+        log.warn(`after the release: ${(0,errors/* errorMessage */.gJ)(error)}`);
     }
     return result;
 }
@@ -94558,7 +94573,7 @@ async function recordInUnchanged(results, runs, command, environment, releasedAt
             });
         }
         catch (error) {
-            prefixedLog(log, run.name).warn(`could not record the release in alias ${settings.alias}'s history: ${errorMessage(error)}`);
+            prefixedLog(log, run.name).warn(`could not record the release in alias ${settings.alias}'s history: ${(0,errors/* errorMessage */.gJ)(error)}`);
         }
     }));
 }
@@ -94630,7 +94645,7 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
             return await restoreFromState(state, lambdaFor(state.region, role), log);
         }
         catch (error) {
-            log.error(`stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${errorMessage(error)}). ` +
+            log.error(`stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${(0,errors/* errorMessage */.gJ)(error)}). ` +
                 `Repair it by hand: ${repairCommand(state, state.before)}`);
             return 'failed';
         }
@@ -95459,10 +95474,10 @@ function readInputs(get) {
     };
     const stage = value(Inputs.Stage);
     if (stage === undefined)
-        throw new InputError(`${Inputs.Stage}: required (a stage of the stages file, e.g. dev)`);
+        throw new errors/* InputError */.dz(`${Inputs.Stage}: required (a stage of the stages file, e.g. dev)`);
     const command = value(Inputs.Command) ?? 'deploy';
     if (!COMMANDS.includes(command)) {
-        throw new InputError(`${Inputs.Command}: ${JSON.stringify(command)} is not a command (use ${COMMANDS.join(', ')})`);
+        throw new errors/* InputError */.dz(`${Inputs.Command}: ${JSON.stringify(command)} is not a command (use ${COMMANDS.join(', ')})`);
     }
     const config = value(Inputs.Config);
     const overrides = {};
@@ -95505,13 +95520,13 @@ function readInputs(get) {
     // checked when the stage is resolved (src/stages/resolve.ts), where the stage is known.
     if (inputs.command === 'promote') {
         if (inputs.promoteFrom === undefined)
-            throw new InputError(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
+            throw new errors/* InputError */.dz(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
         if (inputs.promoteFrom === stage) {
-            throw new InputError(`${Inputs.PromoteFrom}: ${JSON.stringify(inputs.promoteFrom)} is the stage being promoted to; name another stage`);
+            throw new errors/* InputError */.dz(`${Inputs.PromoteFrom}: ${JSON.stringify(inputs.promoteFrom)} is the stage being promoted to; name another stage`);
         }
     }
     if (inputs.toVersion !== undefined && !/^[0-9]+$/.test(inputs.toVersion)) {
-        throw new InputError(`${Inputs.ToVersion}: ${JSON.stringify(inputs.toVersion)} is not a version number (e.g. 7)`);
+        throw new errors/* InputError */.dz(`${Inputs.ToVersion}: ${JSON.stringify(inputs.toVersion)} is not a version number (e.g. 7)`);
     }
     return inputs;
 }
@@ -95523,7 +95538,7 @@ function readBoolean(name, text) {
         return true;
     if (lower === 'false')
         return false;
-    throw new InputError(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
+    throw new errors/* InputError */.dz(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
 }
 
 ;// CONCATENATED MODULE: ./src/action/output.ts
@@ -95808,7 +95823,7 @@ async function main() {
     catch (error) {
         setOutput(Outputs.Status, 'failed');
         setOutput(Outputs.Release, '[]');
-        setFailed(errorMessage(error));
+        setFailed((0,errors/* errorMessage */.gJ)(error));
     }
     finally {
         process.off('SIGINT', onSignal);
@@ -95848,7 +95863,7 @@ async function post() {
         target = units.length === 1 && units[0] !== undefined ? units[0] : units;
     }
     catch (error) {
-        log.warn(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
+        log.warn(`stage-deploy post: this step's stage cannot be resolved (${(0,errors/* errorMessage */.gJ)(error)}); nothing was changed.`);
         return;
     }
     await cleanUp(saved, target, log);

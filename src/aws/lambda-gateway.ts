@@ -77,7 +77,7 @@ import type {
   InvokeResult,
   LoggingSettings,
 } from '../model/lambda.js';
-import { AliasConflictError } from '../model/errors.js';
+import { AliasConflictError, errorChain } from '../model/errors.js';
 import type { LambdaGateway } from '../model/ports.js';
 
 export interface WaiterOptions {
@@ -620,27 +620,6 @@ function hostOf(url: string): string {
   } catch {
     return 'an unparsable code location';
   }
-}
-
-/**
- * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
- * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
- */
-function errorChain(error: unknown): string {
-  const parts: string[] = [];
-  let current: unknown = error;
-  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
-    if (current instanceof Error) {
-      const code = (current as NodeJS.ErrnoException).code;
-      const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
-      if (text !== '' && !parts.includes(text)) parts.push(text);
-      current = current.cause;
-    } else {
-      parts.push(String(current));
-      break;
-    }
-  }
-  return parts.join(': ') || 'unknown error';
 }
 
 /** `text` without the presigned URL: the whole URL, its path and its query are replaced by its host. */

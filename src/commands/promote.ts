@@ -63,7 +63,7 @@ export async function promote(source: StageSettings, target: StageSettings, deps
   }).find((r) => r.version === sourceVersion.version);
   const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
   log.info(
-    `Promoting ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
+    `${deps.dryRun === true ? 'Would promote' : 'Promoting'} ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
       `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`,
   );
   // A container image is promoted by its exact digest (no download): the package types must match.

@@ -71,8 +71,8 @@ export async function rollback(settings: StageSettings, toVersion: string | unde
   const image = await imageStillThere(subject, name, version, deps);
   log.info(
     split && target === before.version
-      ? `Rolling ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
-      : `Rolling ${settings.stage} back from version ${before.version} to ${target}.`,
+      ? `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
+      : `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back from version ${before.version} to ${target}.`,
   );
 
   // Plan: the version as it is, all at once, no gates.

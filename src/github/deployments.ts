@@ -9,6 +9,7 @@
  */
 import { getOctokit } from '@actions/github';
 import type { DeploymentTracker, Log } from '../model/ports.js';
+import { errorChain } from '../model/errors.js';
 
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -56,6 +57,9 @@ function describeApiError(error: unknown): string {
       : undefined;
   const message = apiMessage || error.message;
   if (typeof status !== 'number') return message;
+  // Octokit labels a request that got no answer at all (DNS, refused connection, TLS) HTTP 500:
+  // it has no response. Say what happened instead of blaming GitHub.
+  if ((error as { response?: unknown }).response === undefined) return `no answer from the GitHub API: ${errorChain(error.cause ?? error)}`;
   const hint = status === 403 ? '; the workflow needs `permissions: deployments: write`' : '';
   return `${message} (HTTP ${status}${hint})`;
 }

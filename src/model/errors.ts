@@ -10,6 +10,27 @@ export function errorMessage(error: unknown): string {
 }
 
 /**
+ * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
+ * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
+ */
+export function errorChain(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    if (current instanceof Error) {
+      const code = (current as NodeJS.ErrnoException).code;
+      const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+      if (text !== '' && !parts.includes(text)) parts.push(text);
+      current = current.cause;
+    } else {
+      parts.push(String(current));
+      break;
+    }
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
+/**
  * Lambda refused an alias write because the alias is not as this run last saw it: another
  * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
  * The adapter maps PreconditionFailedException / ResourceConflictException to it.

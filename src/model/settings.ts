@@ -64,6 +64,8 @@ export interface StageSettings {
   stage: string;
   /** Function name or ARN, as written. */
   functionName: string;
+  /** Where the name was written, for messages: `function-name`, `stages.dev.function`, `stages.dev.functions`. */
+  functionField?: string;
   alias: string;
   region?: string;
   s3Bucket?: string;

@@ -4,7 +4,7 @@ import { formatWeights } from '../report/format.js';
 
 /** Bad input: the stage's function does not exist. */
 export function missingFunction(settings: StageSettings): InputError {
-  return new InputError(`function: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+  return new InputError(`${settings.functionField ?? 'function'}: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
 }
 
 /** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */

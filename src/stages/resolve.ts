@@ -135,6 +135,7 @@ export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
       }
       const unit = build(merged, region);
       if (name !== undefined) {
+        unit.functionField = fields.name(['functions']);
         refuseArnElsewhere(name, unit.region, fields);
         const artifact = (merged.settings as FunctionBlock).artifact;
         if (artifact !== undefined) unit.artifact = merged.fields.check(['artifact'], artifact, FUNCTION_SETTINGS.artifact.check);
@@ -364,6 +365,7 @@ function buildSettings(
   const settings: StageSettings = {
     stage,
     functionName,
+    functionField: fields.name(['function']),
     alias,
     s3Prefix: s['s3-prefix'] ?? '',
     logFormat: 'json',

@@ -408,7 +408,18 @@ const CASES: Case[] = [
   {
     name: 'a function that does not exist',
     stages: stagesFile().replace(`function: ${FN}`, 'function: no-such-function'),
-    message: 'function: "no-such-function" does not exist in us-east-1',
+    message: 'defaults.function: "no-such-function" does not exist in us-east-1',
+  },
+  {
+    name: 'a function-name input naming a function that does not exist',
+    inputs: { 'function-name': 'no-such-function' },
+    message: 'function-name: "no-such-function" does not exist in us-east-1',
+  },
+  {
+    name: 'a function of a functions map that does not exist',
+    stages: stagesFile({ dev: 'functions:\n  no-such-function: { artifact: build/function.zip }' }),
+    inputs: { artifact: '' },
+    message: 'stages.dev.functions: "no-such-function" does not exist in us-east-1',
   },
   {
     name: 'promote-from equal to stage',

@@ -1,5 +1,7 @@
 // GitHubDeploymentTracker against a real HTTP server on 127.0.0.1 that speaks GitHub's deployment
 // endpoints (test/harness/github-api.mjs), through @actions/github's Octokit.
+import { createServer, type AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createDeploymentTracker,
@@ -252,6 +254,28 @@ describe('GitHubDeploymentTracker', () => {
       'Previous GitHub deployments of retire not listed: Bad Gateway (HTTP 502)',
       `GitHub deployment ${first} of retire not marked inactive: Server Error (HTTP 500)`,
     ]);
+  });
+
+  it('says the API could not be reached, not HTTP 500, when no answer came (DNS, refused connection)', async () => {
+    // A port nothing listens on: taken from the OS, then let go.
+    const closed = await new Promise<number>((resolve) => {
+      const server = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+    for (const [apiUrl, cause] of [
+      ['http://no-such-host.invalid', /getaddrinfo (ENOTFOUND|EAI_AGAIN) no-such-host\.invalid/],
+      [`http://127.0.0.1:${closed}`, new RegExp(`connect ECONNREFUSED 127\\.0\\.0\\.1:${closed}`)],
+    ] as const) {
+      const log = recordingLog();
+      const t = new GitHubDeploymentTracker({ token: 'ghs_test', owner: OWNER, repo: REPO, apiUrl, log });
+      await expect(t.begin({ environment: 'dev', ref: SHA, description: 'x' })).resolves.toBeUndefined();
+      expect(log.warnings()).toHaveLength(1);
+      expect(log.warnings()[0]).toMatch(/^GitHub deployment for dev not created: no answer from the GitHub API: /);
+      expect(log.warnings()[0]).toMatch(cause);
+      expect(log.warnings()[0]).not.toContain('HTTP 500');
+    }
   });
 
   it('warns on 401 with a bad token', async () => {

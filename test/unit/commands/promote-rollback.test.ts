@@ -318,6 +318,9 @@ describe('dry-run', () => {
     ]);
     expect(w.lambda.calls.every((c) => c.startsWith('get'))).toBe(true);
     expect(w.lambda.aliases.has('prod')).toBe(false);
+    // A dry run says what it would do, not what it is doing.
+    expect(w.log.lines.some((line) => line.startsWith('info: Would promote dev (version 1, code aaa'))).toBe(true);
+    expect(w.log.lines.some((line) => line.includes('Promoting'))).toBe(false);
   });
 
   it('rollback prints the move it would make, and changes nothing', async () => {
@@ -328,6 +331,8 @@ describe('dry-run', () => {
     expect(viewOf(result)).toMatchObject({ status: 'unchanged', version: '2' });
     expect(planOf(result)).toEqual(['shift alias dev from version 2 to version 1', 'smoke-test GET https://dev.example.com/health; on failure, put the alias back']);
     expect(w.lambda.aliases.get('dev')?.version).toBe('2');
+    expect(w.log.lines).toContain('info: Would roll dev back from version 2 to 1.');
+    expect(w.log.lines.some((line) => line.includes('Rolling'))).toBe(false);
   });
 });
 

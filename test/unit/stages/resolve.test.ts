@@ -7,6 +7,7 @@ describe('resolveStage', () => {
     expect(resolve(EXAMPLE, 'dev')).toEqual({
       stage: 'dev',
       functionName: 'notes-api',
+      functionField: 'defaults.function',
       alias: 'dev',
       region: 'ap-northeast-2',
       s3Bucket: 'notes-artifacts',
@@ -39,6 +40,7 @@ describe('resolveStage', () => {
     expect(dev).toEqual({
       stage: 'dev',
       functionName: 'fn',
+      functionField: 'defaults.function',
       alias: 'dev',
       s3Prefix: '',
       logFormat: 'json',
