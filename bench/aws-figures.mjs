@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { actionNode } from '../scripts/node24.mjs';
 import { ACTION_ENTRY, runAction } from '../test/harness/action.mjs';
 import { startProxy } from '../test/harness/aws-proxy.mjs';
 import { startEndpoint } from '../test/harness/endpoint.mjs';
@@ -116,7 +117,7 @@ stages:
     // without inputs, before any AWS client is used).
     const timed = (args) => {
       const t = performance.now();
-      spawnSync(process.execPath, args, { stdio: 'ignore', env: { PATH: process.env.PATH } });
+      spawnSync(actionNode(), args, { stdio: 'ignore', env: { PATH: process.env.PATH } });
       return performance.now() - t;
     };
     const nodeStart = median(Array.from({ length: runs }, () => timed(['-e', '0'])));

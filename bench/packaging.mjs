@@ -16,6 +16,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { deflateRaw, deflateRawSync } from 'node:zlib';
 
+import { actionNode } from '../scripts/node24.mjs';
+
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const median = (values) => {
@@ -280,7 +282,7 @@ export async function packagingFigures({ runs = 3, workRoot }) {
     let ourSize;
     let zipSize;
     const packOurs = async (dir, env) => {
-      const result = mustSucceed('the packer', await run(process.execPath, [bundle, dir, out], { env, measure: true, timeFile: join(base, 'time-ours') }));
+      const result = mustSucceed('the packer', await run(actionNode(), [bundle, dir, out], { env, measure: true, timeFile: join(base, 'time-ours') }));
       const artifact = JSON.parse(result.stdout);
       return { result, artifact };
     };
@@ -312,7 +314,7 @@ export async function packagingFigures({ runs = 3, workRoot }) {
 
     // The fixed cost of a run: node starting and loading the bundle (it stops at the usage line).
     const startup = [];
-    for (let i = 0; i < 3; i++) startup.push((await run(process.execPath, [bundle])).ms);
+    for (let i = 0; i < 3; i++) startup.push((await run(actionNode(), [bundle])).ms);
 
     const ratio = median(ours) / median(theirs);
     const rows = [];

@@ -2,17 +2,22 @@
 // beside their targets and writes bench/RESULTS.md with the date. Runs against moto and a local
 // endpoint on 127.0.0.1; medians of several runs; comparisons are ratios within one run.
 // BENCH_RUNS sets the runs per figure (default 5 for the AWS figures, 3 for the heavy ones).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { ensureNode24 } from '../scripts/node24.mjs';
 import { awsFigures } from './aws-figures.mjs';
 import { multiFunctionFigures } from './multi-function.mjs';
 import { packagingFigures } from './packaging.mjs';
 import { s3Figures } from './s3-upload.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// The action's own processes run on Node 24, as action.yml declares (scripts/node24.mjs).
+const actionNodeVersion = spawnSync(ensureNode24(), ['--version'], { encoding: 'utf8' }).stdout.trim();
+process.stderr.write(`the action runs on Node ${actionNodeVersion}; the harness on ${process.version}\n`);
 const runs = Number(process.env.BENCH_RUNS) || undefined;
 const workRoot = mkdtempSync(join(tmpdir(), 'stage-deploy-bench-'));
 const started = Date.now();
@@ -47,7 +52,7 @@ const date = new Date().toISOString().slice(0, 10);
 const markdown = [
   '# stage-deploy benchmark results',
   '',
-  `Measured ${date} by \`npm run bench\` on ${process.platform}/${process.arch}, Node ${process.version}, against moto and a local endpoint on 127.0.0.1 (${seconds} s). Medians of several runs; comparisons are ratios within one run.`,
+  `Measured ${date} by \`npm run bench\` on ${process.platform}/${process.arch}, the action on Node ${actionNodeVersion} (the harness on ${process.version}), against moto and a local endpoint on 127.0.0.1 (${seconds} s). Medians of several runs; comparisons are ratios within one run.`,
   '',
   ...sections.flatMap((section) => [
     `## ${section.title}`,

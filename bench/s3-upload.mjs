@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { DeleteObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 
 import { createBucket, s3Client } from '../test/harness/lambda-fixtures.mjs';
+import { actionNode } from '../scripts/node24.mjs';
 import { awsEnv, startMoto } from '../test/harness/moto.mjs';
 import { buildEntry, median, run } from './packaging.mjs';
 
@@ -79,7 +80,7 @@ export async function s3Figures({ runs = 3, workRoot }) {
       for (const which of order) {
         if (which === 'ours') {
           const key = `ours/run-${i}.zip`;
-          const result = await run(process.execPath, [bundle, BUCKET, key, artifact], { env, measure: true, timeFile: join(base, 'time-ours') });
+          const result = await run(actionNode(), [bundle, BUCKET, key, artifact], { env, measure: true, timeFile: join(base, 'time-ours') });
           if (result.code !== 0) throw new Error(`the action's upload exited with ${result.code}: ${result.stderr.trim()}`);
           const report = JSON.parse(result.stdout);
           ours.push(result.ms);

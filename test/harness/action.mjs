@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { actionNode } from '../../scripts/node24.mjs';
 import { assertNoStrayCommands } from './runner-commands.mjs';
 
 export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
@@ -72,7 +73,8 @@ export async function runAction(options) {
   const started = performance.now();
   const startedAt = Date.now();
   const { code, stdout, stderr } = await new Promise((done) => {
-    const child = spawn(process.execPath, [options.entry ?? ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Node 24, as action.yml declares (scripts/node24.mjs), unless STAGE_DEPLOY_ACTION_NODE says otherwise.
+    const child = spawn(actionNode(), [options.entry ?? ACTION_ENTRY], { cwd: options.workspace, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     let pending = '';
