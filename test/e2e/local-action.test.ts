@@ -7,8 +7,7 @@
  * leaving the exit code alone) and reads the inputs from the dotenv file, one per case here.
  *
  * Slow to start: 11 to 17 s a run on a 2-core machine (npx, npm ls, tsx compiling the source; the
- * whole file about 90 s), hence the
- * generous timeouts.
+ * whole file about 90 s), hence the generous timeouts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
