@@ -6,8 +6,8 @@
  * "Action Outputs" table, state kept in memory between the main and the post step, setFailed
  * leaving the exit code alone) and reads the inputs from the dotenv file, one per case here.
  *
- * Slow to start: 11 to 17 s a run on a 2-core machine (npx, npm ls, tsx compiling the source; the
- * whole file about 90 s), hence the generous timeouts.
+ * Slow to start: 8 to 17 s a run on a 2-core machine (npx, npm ls, tsx compiling the source; the
+ * whole file 55 to 90 s), hence the generous timeouts.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -168,6 +168,8 @@ describe('@github/local-action runs the action from src/main.ts and src/post.ts'
     expect(run.stdout).toMatch(/│ 'status'\s+│ 'deployed'\s+│/);
     expect(await aliasVersion()).toBe('1');
     expect(run.summary).toContain('deployed');
+    // The github-token input's default reaches the action as text; without GITHUB_REPOSITORY, no statuses (README).
+    expect(run.stdout).toContain('No GITHUB_REPOSITORY: deployment statuses skipped.');
     expect(run.post).toContain('stage-deploy post: no shift was left in progress.');
   }, RUN_TIMEOUT_MS);
 
