@@ -2,6 +2,11 @@
  * The action's entry, and the only code that touches @actions/core: reads the inputs, runs the
  * command, sets the outputs and the job summary, and fails the step when the release failed.
  * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
+ *
+ * Nothing here starts on import: src/index.ts (the ncc bundle, dist/index.js) calls run(), and
+ * src/main.ts / src/post.ts hand runMain() / runPost() to @github/local-action. Only what every
+ * @actions/core stand-in has is used (local-action's has no `ExitCode`, and its setFailed does
+ * not touch the exit code): a failed step sets process.exitCode itself.
  */
 import * as core from '@actions/core';
 
@@ -30,10 +35,23 @@ const log: Log = {
 
 const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' } as const;
 
+/** The exit code of a failed step (the runner's, as @actions/core's ExitCode.Failure). */
+const FAILURE = 1;
+
 /** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
 export async function run(): Promise<void> {
   if (core.getState(State.IsPost) === 'true') await post();
   else await main();
+}
+
+/** The main step alone (for @github/local-action, through src/main.ts). */
+export function runMain(): Promise<void> {
+  return main();
+}
+
+/** The post step alone (for @github/local-action, through src/post.ts). */
+export function runPost(): Promise<void> {
+  return post();
 }
 
 /**
@@ -116,12 +134,14 @@ async function main(): Promise<void> {
     else {
       // One annotation, titled with the stage and the versions, and the step fails.
       output.error(view.error ?? `${view.stage}: ${view.status}`, failureTitle(outcome.result));
-      process.exitCode = core.ExitCode.Failure;
+      process.exitCode = FAILURE;
     }
   } catch (error) {
     core.setOutput(Outputs.Status, 'failed');
     core.setOutput(Outputs.Release, '[]');
     core.setFailed(errorMessage(error));
+    // @actions/core's setFailed sets it too; a stand-in's (local-action's) may not.
+    process.exitCode = FAILURE;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -201,7 +221,7 @@ async function reportRelease(stage: string, units: readonly UnitOutcome[], defau
   else {
     const { message, title } = releaseFailure(stage, units, defaultRegion);
     output.error(message, title);
-    process.exitCode = core.ExitCode.Failure;
+    process.exitCode = FAILURE;
   }
 }
 
