@@ -465,6 +465,37 @@ export interface CleanUpTarget {
   region?: string;
   /** The stage's `role`: the alias is put back with it (a stage in another account). */
   role?: string;
+  /** The stage's name, for a message about its role. */
+  stage?: string;
+}
+
+/** Where a saved state and a target name the same alias: function, alias, region, and the role it is reached with. */
+function sameAlias(state: RolloutState, target: CleanUpTarget): boolean {
+  return (
+    state.functionName === target.functionName &&
+    state.alias === target.alias &&
+    (state.region ?? '') === (target.region ?? '') &&
+    (state.role ?? '') === (target.role ?? '')
+  );
+}
+
+/** An alias as messages name it: `alias prod of notes in us-east-1 (role arn:…)`. */
+function aliasName(a: { functionName: string; alias: string; region?: string; role?: string }): string {
+  return `alias ${a.alias} of ${a.functionName}${a.region ? ` in ${a.region}` : ''}${a.role ? ` (role ${a.role})` : ''}`;
+}
+
+/**
+ * Why the post step could not put an alias back, and how to do it by hand: a role that can no
+ * longer be assumed is named as the main step names it (`stages.<stage>.role: "<arn>" cannot be
+ * assumed …`), and the hand repair says whose credentials it takes.
+ */
+function restoreFailure(state: RolloutState, target: CleanUpTarget | undefined, error: unknown): string {
+  const why =
+    error instanceof AssumeRoleError
+      ? `stages.${target?.stage ?? '<stage>'}.role: ${JSON.stringify(error.roleArn)} ${error.reason}; nothing was changed`
+      : errorMessage(error);
+  const as = state.role !== undefined ? ` with role ${state.role}'s credentials` : '';
+  return `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${why}). Repair it by hand${as}: ${repairCommand(state, state.before)}`;
 }
 
 /** The post step's Lambda for a region, with the stage's role assumed when it has one. */
@@ -498,21 +529,15 @@ export async function cleanUp(
     log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the alias by hand.');
     return 'failed';
   }
-  if (state.functionName !== single.functionName || state.alias !== single.alias || (state.region ?? '') !== (single.region ?? '')) {
-    log.warn(
-      `stage-deploy post: the saved rollout state names alias ${state.alias} of ${state.functionName}${state.region ? ` in ${state.region}` : ''}, ` +
-        `not this step's alias ${single.alias} of ${single.functionName}${single.region ? ` in ${single.region}` : ''}; nothing was changed.`,
-    );
+  if (!sameAlias(state, single)) {
+    log.warn(`stage-deploy post: the saved rollout state names ${aliasName(state)}, not this step's ${aliasName(single)}; nothing was changed.`);
     return 'refused';
   }
   log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
   try {
-    return await restoreFromState(state, lambdaFor(state.region, single.role), log);
+    return await restoreFromState(state, lambdaFor(state.region, state.role), log);
   } catch (error) {
-    log.error(
-      `stage-deploy post: could not put alias ${state.alias} back (${errorMessage(error)}). ` +
-        `Repair it by hand: ${repairCommand(state, state.before)}`,
-    );
+    log.error(restoreFailure(state, single, error));
     return 'failed';
   }
 }
@@ -917,11 +942,10 @@ async function cleanUpUnits(
     return 'failed';
   }
   if (states.length === 0) return 'no shift in progress';
-  const own = (state: RolloutState) =>
-    targets.some((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''));
+  const own = (state: RolloutState) => targets.some((t) => sameAlias(state, t));
   const foreign = states.filter((state) => !own(state));
   if (foreign.length > 0) {
-    const named = foreign.map((s) => `alias ${s.alias} of ${s.functionName}${s.region ? ` in ${s.region}` : ''}`).join(', ');
+    const named = foreign.map(aliasName).join(', ');
     log.warn(`stage-deploy post: the saved rollout state names ${named}, not one of this step's aliases; nothing was changed.`);
     return 'refused';
   }
@@ -934,13 +958,9 @@ async function cleanUpUnits(
   const outcomes = await Promise.all(
     states.map(async (state): Promise<CleanUpOutcome> => {
       try {
-        const role = targets.find((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''))?.role;
-        return await restoreFromState(state, lambdaFor(state.region, role), log);
+        return await restoreFromState(state, lambdaFor(state.region, state.role), log);
       } catch (error) {
-        log.error(
-          `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${errorMessage(error)}). ` +
-            `Repair it by hand: ${repairCommand(state, state.before)}`,
-        );
+        log.error(restoreFailure(state, targets.find((t) => sameAlias(state, t)), error));
         return 'failed';
       }
     }),

@@ -177,6 +177,7 @@ async function post(): Promise<void> {
       alias: settings.alias,
       ...(settings.region !== undefined && { region: settings.region }),
       ...(settings.role !== undefined && { role: settings.role }),
+      stage: settings.stage,
     }));
     target = units.length === 1 && units[0] !== undefined ? units[0] : units;
   } catch (error) {

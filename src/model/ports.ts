@@ -170,6 +170,12 @@ export interface RolloutState {
   functionName: string;
   alias: string;
   region?: string;
+  /**
+   * The stage's `role` (a stage in another account), its ARN as the stages file names it: the post
+   * step puts the alias back with that role assumed again, and acts only when its own stage names
+   * the same role. Never credentials: the post step takes its own from STS.
+   */
+  role?: string;
   toVersion: string;
   /**
    * The description the shift's last step (or the creation of the alias) writes: with it the post

@@ -55,6 +55,7 @@ export function isRolloutState(value: unknown): value is RolloutState {
   const text = (x: unknown) => typeof x === 'string' && x.length > 0;
   if (!text(v.functionName) || !text(v.alias) || !text(v.toVersion) || typeof v.toDescription !== 'string') return false;
   if (v.region !== undefined && !text(v.region)) return false;
+  if (v.role !== undefined && !text(v.role)) return false;
   if (v.before === null) return true;
   if (typeof v.before !== 'object' || v.before === undefined) return false;
   const b = v.before as Record<string, unknown>;

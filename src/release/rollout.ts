@@ -199,6 +199,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     functionName: name,
     alias: settings.alias,
     ...(settings.region !== undefined && { region: settings.region }),
+    ...(settings.role !== undefined && { role: settings.role }),
     toVersion,
     toDescription: description,
     before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },

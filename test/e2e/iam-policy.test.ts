@@ -9,6 +9,13 @@
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
  *
+ * A stage with `role` (prod in its own account, issue 15) is deployed too, and read by status:
+ * STS AssumeRole goes through the same proxy. The proxy records the access key id each call is
+ * signed with, so the calls are held to the README's two policies by whose credentials made them:
+ * AssumeRole, made with the job's own credentials, to the job role's policy under "## Prod in its
+ * own account" (which names the role assumed); everything else, the job's own or the assumed
+ * role's, to the deployer policy (the role in the other account carries it too).
+ *
  * S3 runs as for a role without s3:ListBucket (proxy.denyListBucket(): HeadObject of a missing
  * key answers 403), the README's decision: ListBucket is not needed, so it is not in the policy.
  *
@@ -20,7 +27,9 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
-import { UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { CreateFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
@@ -89,21 +98,42 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     PutRetentionPolicy: 'logs:PutRetentionPolicy',
     FilterLogEvents: 'logs:FilterLogEvents',
   },
+  // A stage's `role` (issue 15), assumed with the job's own credentials.
+  sts: {
+    AssumeRole: 'sts:AssumeRole',
+  },
 };
 
-/** The policy JSON under "## IAM permissions for the deployer role" in README.md. */
-function readmePolicy(): { Statement: { Sid?: string; Effect: string; Action: string | string[]; Resource: string | string[] }[] } {
+type Policy = { Statement: { Sid?: string; Effect: string; Principal?: unknown; Action: string | string[]; Resource: string | string[] }[] };
+
+/** Every ```json block of the README section under `heading` (up to the next `## `). */
+function readmeJsonBlocks(heading: string): Policy[] {
   const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
-  const start = readme.indexOf('\n## IAM permissions for the deployer role\n');
-  expect(start, 'README.md has a section "## IAM permissions for the deployer role"').toBeGreaterThanOrEqual(0);
+  const start = readme.indexOf(`\n${heading}\n`);
+  expect(start, `README.md has a section "${heading}"`).toBeGreaterThanOrEqual(0);
   const section = readme.slice(start + 1);
   const end = section.indexOf('\n## ', 1);
-  const block = /```json\n([\s\S]*?)\n```/.exec(end > 0 ? section.slice(0, end) : section);
-  expect(block, 'the IAM section holds a ```json block').not.toBeNull();
-  return JSON.parse(block![1]!) as ReturnType<typeof readmePolicy>;
+  const blocks = [...(end > 0 ? section.slice(0, end) : section).matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => JSON.parse(m[1] ?? '') as Policy);
+  expect(blocks.length, `the section "${heading}" holds a \`\`\`json block`).toBeGreaterThan(0);
+  return blocks;
 }
 
-function policyActions(policy: ReturnType<typeof readmePolicy>): Set<string> {
+/**
+ * The job role's policy under "## Prod in its own account": of that section's JSON, the one
+ * permission policy (the others are trust policies, whose statements name a Principal).
+ */
+function readmeJobRolePolicy(): Policy {
+  const policies = readmeJsonBlocks('## Prod in its own account').filter((p) => p.Statement.every((s) => s.Principal === undefined));
+  expect(policies, 'one permission policy (no Principal) for the job role under "## Prod in its own account"').toHaveLength(1);
+  return policies[0] as Policy;
+}
+
+/** The policy JSON under "## IAM permissions for the deployer role" in README.md (its first block). */
+function readmePolicy(): Policy {
+  return readmeJsonBlocks('## IAM permissions for the deployer role')[0] as Policy;
+}
+
+function policyActions(policy: Policy): Set<string> {
   const actions = new Set<string>();
   for (const statement of policy.Statement) {
     expect(statement.Effect).toBe('Allow');
@@ -121,6 +151,10 @@ const BROKEN = 'gibberish;\nexport const handler = async () => ({ statusCode: 20
 const FN = 'iam-fn';
 const BUCKET = 'iam-artifacts';
 const IMAGE_FN = 'iam-image-fn';
+/** The role the README's job-role policy names: a stage's `role`, in the other account. */
+const PROD_ROLE = 'arn:aws:iam::210987654321:role/deployer';
+/** The job's own access key id (awsEnv): calls signed with any other are the assumed role's. */
+const JOB_KEY = 'testing';
 const REPO = 'iam-images';
 let repository = '';
 
@@ -157,6 +191,22 @@ beforeAll(async () => {
   } finally {
     cloudwatch.destroy();
   }
+  // The same function in the other account (set up with the role's credentials, on moto directly).
+  const sts = new STSClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: { accessKeyId: JOB_KEY, secretAccessKey: 'testing' } });
+  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: PROD_ROLE, RoleSessionName: 'test-setup' }))).Credentials;
+  sts.destroy();
+  const prodCredentials = { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+  const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: prodCredentials });
+  const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const execRole = (await iam.send(new CreateRoleCommand({ RoleName: 'iam-exec', AssumeRolePolicyDocument: trust }))).Role?.Arn;
+  iam.destroy();
+  const prodLambda = new LambdaClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials: prodCredentials });
+  try {
+    const zip = makeZip(join(workspace, 'build'), { 'index.mjs': handler('other account') });
+    await prodLambda.send(new CreateFunctionCommand({ FunctionName: FN, Role: execRole, Handler: 'index.handler', Runtime: 'nodejs20.x', Code: { ZipFile: readFileSync(zip) } }));
+  } finally {
+    prodLambda.destroy();
+  }
   const urls: Record<string, string> = {};
   for (const alias of ['dev', 'qa', 'prod', 'big', 'fresh']) {
     const endpoint = await startEndpoint({ awsEndpoint: moto.endpoint, functionName: FN, alias, codeRoots: [workspace] });
@@ -183,6 +233,7 @@ stages:
     smoke: ${smoke('fresh')}
   image: { function: ${IMAGE_FN} }
   warm: { provisioned-concurrency: 2 }
+  elsewhere: { role: ${PROD_ROLE} }
   prod:
     environment: { TABLE: prod }
     traffic: canary 50% 1s
@@ -290,14 +341,24 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(warmTwo)).toEqual([]);
     expect(warmTwo.outputs.status).toBe('deployed');
 
+    // A stage in another account: its role assumed (STS, through the proxy), then deployed there.
+    const elsewhere = await run({ stage: 'elsewhere', artifact: artifact({ 'index.mjs': handler('elsewhere') }) });
+    expect(errorsOf(elsewhere)).toEqual([]);
+    expect(elsewhere.outputs).toMatchObject({ status: 'deployed', version: '1' });
+    expect(elsewhere.outputs['alias-arn']).toContain(':210987654321:function:');
+
     const status = await run({ stage: 'prod', command: 'status' });
     expect(errorsOf(status)).toEqual([]);
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'sts:AssumeRole']) {
       expect(ops, op).toContain(op);
     }
+    // The role's credentials did the work in the other account.
+    expect(actionCalls.filter((c) => c.accessKeyId !== undefined && c.accessKeyId !== JOB_KEY).map((c) => c.operation)).toEqual(
+      expect.arrayContaining(['PublishVersion', 'CreateAlias']),
+    );
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);
   });
 
@@ -316,6 +377,18 @@ describe('the README IAM policy is exactly what the action calls', () => {
     }
     expect.soft([...unknown], 'operations with no IAM action in the table: add them, then to the README policy').toEqual([]);
 
+    // AssumeRole: made with the job's own credentials (never with a role's), held to the job
+    // role's policy, whose Resource names each role assumed; nothing else is in that policy.
+    const assumeCalls = actionCalls.filter((c) => c.service === 'sts');
+    expect(assumeCalls.length).toBeGreaterThan(0);
+    expect(assumeCalls.map((c) => c.accessKeyId ?? JOB_KEY).filter((key) => key !== JOB_KEY), 'STS calls made with an assumed role').toEqual([]);
+    const jobPolicy = readmeJobRolePolicy();
+    expect([...policyActions(jobPolicy)].sort()).toEqual([...new Set(assumeCalls.map((c) => IAM_ACTION.sts?.[c.operation]))].sort());
+    const resources = new Set(jobPolicy.Statement.flatMap((st) => [st.Resource].flat()));
+    for (const call of assumeCalls) expect(resources, 'the job role may assume the role the stage names').toContain(call.requestBody?.RoleArn);
+
+    // Everything else, the job's own calls and the assumed role's: the deployer policy.
+    for (const action of [...called]) if (action.startsWith('sts:')) called.delete(action);
     const policy = readmePolicy();
     const granted = policyActions(policy);
     expect.soft([...called].filter((a) => !granted.has(a)).sort(), 'called, but missing from the README policy').toEqual([]);

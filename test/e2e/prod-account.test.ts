@@ -4,7 +4,8 @@
  * 210987654321 act in that account.
  * - deploy to dev (the job's own account), promote to prod (stage key `role`): prod's function in
  *   the other account gets a version whose CodeSha256 is dev's, copied byte for byte (downloaded
- *   from dev with dev's credentials, never dev's version reused); status reads both stages;
+ *   from dev with dev's credentials, never dev's version reused); status reads both stages, each
+ *   with its own credentials (the job's for dev, the role's for prod);
  * - a role STS refuses is refused naming `stages.prod.role` and the ARN, before anything changes.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -82,8 +83,14 @@ describe('prod in its own account', () => {
     // The job's own account has no prod alias: nothing of prod's was written there.
     await expect(lambda.send(new GetAliasCommand({ FunctionName: 'notes', Name: 'prod' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
 
+    proxy.reset();
     const status = await run({ stage: 'prod', command: 'status' });
     expect(status.code, status.stdout).toBe(0);
+    // Each stage read with its own credentials: dev's alias with the job's, prod's with the role's.
+    const readers = (alias: string) => new Set(proxy.calls.filter((c) => c.operation === 'GetAlias' && c.path.endsWith(`/aliases/${alias}`)).map((c) => c.accessKeyId));
+    expect([...readers('dev')]).toEqual(['testing']);
+    expect(readers('prod').size).toBe(1);
+    expect([...readers('prod')][0]).not.toBe('testing');
     const summary = status.summary;
     expect(summary).toContain(prodVersion.CodeSha256?.slice(0, 8) ?? 'x');
     expect(summary).not.toContain('does not exist');

@@ -21,6 +21,8 @@ export interface RecordedCall {
   injected?: true;
   /** The region the request was signed for (SigV4 credential scope); left out for an unsigned request. */
   region?: string;
+  /** The access key id the request was signed with (SigV4 credential scope): whose credentials sent it; left out for an unsigned request. */
+  accessKeyId?: string;
 }
 
 export interface FailOperationOptions {
@@ -199,6 +201,12 @@ export function invocationOutcome(
   requestId?: string,
   timeoutSeconds?: number,
 ): { payload: string; functionError?: 'Unhandled' };
+
+/** The access key id of a request's SigV4 credential scope (Authorization header, or X-Amz-Credential in the query). */
+export function signingKeyId(
+  headers: Record<string, string | string[] | undefined> | undefined,
+  searchParams?: URLSearchParams,
+): string | undefined;
 
 /** The region of a request's SigV4 credential scope (Authorization header, or X-Amz-Credential in the query). */
 export function signingRegion(

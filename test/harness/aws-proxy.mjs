@@ -1569,6 +1569,8 @@ export async function startProxy({ target }) {
     if (requestBody !== undefined) record.requestBody = requestBody;
     const signedFor = signingRegion(req.headers, searchParams);
     if (signedFor !== undefined) record.region = signedFor;
+    const signedBy = signingKeyId(req.headers, searchParams);
+    if (signedBy !== undefined) record.accessKeyId = signedBy;
     calls.push(record);
 
     const send = (answer) => {
@@ -2015,8 +2017,21 @@ function escapeXml(text) {
  * region on one port and picks the region's backend from this scope, as AWS picks the endpoint.
  */
 export function signingRegion(headers, searchParams) {
-  const authorization = String(headers?.authorization ?? '');
-  const credential = /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? searchParams?.get?.('X-Amz-Credential') ?? undefined;
-  const region = credential?.split('/')[2];
+  const region = credentialScope(headers, searchParams)?.split('/')[2];
   return region ? region : undefined;
+}
+
+/**
+ * The access key id a request is signed with: the first part of the same credential scope. It says
+ * whose credentials sent the request (the job's own, or a role's assumed through STS); it is an id,
+ * not a secret (AWS prints it in CloudTrail).
+ */
+export function signingKeyId(headers, searchParams) {
+  const keyId = credentialScope(headers, searchParams)?.split('/')[0];
+  return keyId ? keyId : undefined;
+}
+
+function credentialScope(headers, searchParams) {
+  const authorization = String(headers?.authorization ?? '');
+  return /Credential=([^,\s]+)/.exec(authorization)?.[1] ?? searchParams?.get?.('X-Amz-Credential') ?? undefined;
 }

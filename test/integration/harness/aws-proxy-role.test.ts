@@ -5,6 +5,7 @@ import { LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
 import { assumeRoleCredentials, AssumeRoleError, roleSessionName } from '../../../src/aws/assume-role.js';
+import { signingKeyId } from '../../harness/aws-proxy.mjs';
 import { createFunction, makeZip } from '../../harness/lambda-fixtures.mjs';
 import { useProxiedMoto } from '../../harness/proxied-moto.js';
 
@@ -61,6 +62,32 @@ describe('assumeRoleCredentials (src/aws/assume-role.ts)', () => {
     expect(failed).toBeInstanceOf(AssumeRoleError);
     expect(failed).toMatchObject({ code: 'AccessDenied', roleArn: PROD_ROLE });
     expect((failed as AssumeRoleError).reason).toMatch(/^cannot be assumed with the job's own credentials \(AccessDenied: User: .* is not authorized/);
+  });
+});
+
+describe('the access key id each call is signed with', () => {
+  it("records whose credentials sent a call: the job's own for AssumeRole, the role's for what follows", async () => {
+    aws.proxy.reset();
+    const provider = assumeRoleCredentials(PROD_ROLE, 'stage-deploy', { region: 'us-east-1' });
+    const lambda = new LambdaClient({ region: 'us-east-1', credentials: provider });
+    try {
+      await lambda.send(new ListFunctionsCommand({}));
+      const assumed = (await provider()).accessKeyId;
+      expect(assumed).not.toBe('testing');
+      expect(aws.proxy.calls.map((c) => [c.service, c.operation, c.accessKeyId])).toEqual([
+        ['sts', 'AssumeRole', 'testing'],
+        ['lambda', 'ListFunctions', assumed],
+      ]);
+    } finally {
+      lambda.destroy();
+    }
+  });
+
+  it("reads a presigned URL's X-Amz-Credential, and gives none for an unsigned request", () => {
+    expect(signingKeyId({}, new URLSearchParams({ 'X-Amz-Credential': 'ASIAEXAMPLE/20240101/us-east-1/s3/aws4_request' }))).toBe('ASIAEXAMPLE');
+    expect(signingKeyId({ authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20240101/eu-central-1/lambda/aws4_request, SignedHeaders=host, Signature=0' })).toBe('AKID');
+    expect(signingKeyId({}, new URLSearchParams())).toBeUndefined();
+    expect(signingKeyId({ authorization: 'Bearer x' })).toBeUndefined();
   });
 });
 

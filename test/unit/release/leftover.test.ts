@@ -81,6 +81,7 @@ describe('the saved state shape', () => {
   it('accepts what a rollout saves', () => {
     expect(isRolloutState(state())).toBe(true);
     expect(isRolloutState(state({ before: null, region: 'eu-west-1' }))).toBe(true);
+    expect(isRolloutState(state({ role: 'arn:aws:iam::210987654321:role/deployer' }))).toBe(true);
   });
 
   it.each([
@@ -89,6 +90,8 @@ describe('the saved state shape', () => {
     ['no toDescription', { functionName: 'f', alias: 'a', toVersion: '1', before: null }],
     ['an empty alias', { ...state(), alias: '' }],
     ['a region that is not a string', { ...state(), region: 3 }],
+    ['a role that is not a string', { ...state(), role: { arn: 'x' } }],
+    ['an empty role', { ...state(), role: '' }],
     ['no before', { functionName: 'f', alias: 'a', toVersion: '1', toDescription: '' }],
     ['weights that are not numbers', { ...state(), before: { version: '1', weights: { '2': '0.5' }, description: '' } }],
     ['weights that are an array', { ...state(), before: { version: '1', weights: [], description: '' } }],
