@@ -440,7 +440,8 @@ function endpointOverridden(env: Record<string, string | undefined>): boolean {
 /** A promote's deps with the source stage's own Lambda when it is read with another role (a stage in another account). */
 function withSourceLambda(deps: ReleaseDeps, source: StageSettings, target: StageSettings, gateways: GatewayCache): ReleaseDeps {
   if ((source.role ?? '') === (target.role ?? '')) return deps;
-  return { ...deps, sourceLambda: gateways.region(source.region, source.role).lambda };
+  const services = gateways.region(source.region, source.role);
+  return { ...deps, sourceLambda: services.lambda, sourceImages: services.images };
 }
 
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */

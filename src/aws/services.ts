@@ -22,6 +22,7 @@ export class RegionServices {
   /** ECR for container-image functions: its SDK module and client are loaded on the first question. */
   readonly images: ImageRegistry = {
     describeImage: async (ref) => (await this.ecrRegistry()).describeImage(ref),
+    repositoryPolicy: async (ref) => (await this.ecrRegistry()).repositoryPolicy(ref),
   };
 
   /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */

@@ -4,7 +4,8 @@
  * already match, else the same code published again with the target's settings. Smoke-tested,
  * and put back like a deploy. Read → check → plan → dry-run or carry out.
  */
-import { packageTypeOf, versionImage } from '../artifact/image.js';
+import { checkCrossAccountPull, functionAccount } from '../artifact/image-pull.js';
+import { packageTypeOf, parseImageUri, versionImage } from '../artifact/image.js';
 import { artifactKey, sha256HexOf } from '../artifact/s3-key.js';
 import { InputError } from '../model/errors.js';
 import type { FunctionVersionState, ImageRecord } from '../model/lambda.js';
@@ -75,6 +76,9 @@ export async function promote(source: StageSettings, target: StageSettings, deps
     log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
     return unchanged(start);
   }
+
+  // An image from another account's registry: its repository's policy must let the target pull it.
+  if (image !== undefined && latest.codeSha256 !== sourceVersion.codeSha256) await checkImagePull(source, target, image, latest.functionArn, deps);
 
   // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
   await readyToReturnTo(target, live, deps);
@@ -158,6 +162,34 @@ function promotedImage(source: StageSettings, target: StageSettings, version: Fu
   const image = versionImage(version);
   if (image === undefined) throw new Error(`Lambda gave no image URI for version ${version.version} of ${source.functionName}`);
   return { uri: image.uri, digest: image.digest };
+}
+
+/**
+ * A target in another account than the image's registry (a prod account promoted to from dev's):
+ * Lambda pulls the image there only if the repository's policy allows the target account
+ * ecr:BatchGetImage and ecr:GetDownloadUrlForLayer (image-pull.ts). The policy is read with the
+ * source stage's credentials (its account owns the repository); refused before any change when it
+ * does not allow it, a warning when it could not be read.
+ */
+async function checkImagePull(source: StageSettings, target: StageSettings, image: ImageRecord, functionArn: string, deps: ReleaseDeps): Promise<void> {
+  const reference = parseImageUri(image.uri);
+  const targetAccount = functionAccount(functionArn);
+  if (reference === undefined || targetAccount === undefined || reference.registryId === targetAccount) return;
+  const registry = deps.sourceImages ?? deps.images;
+  if (registry === undefined) return;
+  const policy = await registry.repositoryPolicy({ registryId: reference.registryId, repository: reference.repository });
+  checkCrossAccountPull(
+    {
+      field: `promote-from: ${JSON.stringify(source.stage)} (image ${image.uri})`,
+      repository: reference.repository,
+      registryId: reference.registryId,
+      region: reference.region,
+      targetAccount,
+      functionName: target.functionName,
+    },
+    policy,
+    (message) => deps.log.warn(message),
+  );
 }
 
 /** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */

@@ -87,12 +87,21 @@ export interface LogGroupGateway {
 }
 
 /** ECR, for container-image functions: which image a tag or digest names, and whether it is still there. */
+/** An ECR repository's policy as read by its owner: its text, none, no such repository, or not readable (`denied`, ECR's message). */
+export type RepositoryPolicy = { kind: 'policy'; text: string } | { kind: 'none' } | { kind: 'no-repository' } | { kind: 'denied'; message: string };
+
 export interface ImageRegistry {
   /**
    * The image a tag or digest names in a repository (DescribeImages): its digest (`sha256:<hex>`)
    * and tags; undefined when ECR has no such image or repository.
    */
   describeImage(ref: { registryId: string; repository: string; tag?: string; digest?: string }): Promise<{ digest: string; tags: string[] } | undefined>;
+  /**
+   * The repository's policy (GetRepositoryPolicy), read by a promote before the image is pulled
+   * from another account: its text, `none` (no policy), `no-repository`, or `denied` (the caller
+   * may not read it).
+   */
+  repositoryPolicy(ref: { registryId: string; repository: string }): Promise<RepositoryPolicy>;
 }
 
 /** Where code goes when a stage has an `s3-bucket`. */

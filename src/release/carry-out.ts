@@ -11,6 +11,7 @@ import type { AliasState, CodeSource, FunctionVersionState, ImageRecord } from '
 import type { CodeStep, ReleasePlan } from '../model/plan.js';
 import type { CheckRecord, DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
 import type { ReleaseCommand, StageSettings } from '../model/settings.js';
+import { imagePullRefusal } from '../artifact/image-pull.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
 import { formatSize } from '../report/format.js';
 import { describeDifferences, desiredSettings } from './change-check.js';
@@ -125,7 +126,12 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
         if (source.kind === 'image') log.info(`Updating code of ${name} to image ${source.imageUri}.`);
         else log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
         const read = revisionId;
-        const updated = await timeline.step('code', () => lambda.updateCode(name, source, read));
+        const updated = await timeline.step('code', () =>
+          lambda.updateCode(name, source, read).catch((error: unknown) => {
+            // An image Lambda may not pull (another account's repository): the permissions it needs.
+            throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
+          }),
+        );
         if (updated.codeSha256 !== target.codeSha256) {
           throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
         }

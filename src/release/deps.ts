@@ -7,6 +7,8 @@ export interface ReleaseDeps {
   lambda: LambdaGateway;
   /** promote: the source stage's Lambda when it is read with its own role (another account); default `lambda`. */
   sourceLambda?: LambdaGateway;
+  /** promote: the source stage's ECR, with its own role: the owner reads its repository's policy (image-pull.ts). */
+  sourceImages?: ImageRegistry;
   /** Needed when the stage has an `s3-bucket`. */
   store?: ArtifactStore;
   /** ECR, for container-image functions (a rollback checks that its image is still there). */

@@ -4,7 +4,8 @@
  * upload that fails and is aborted, promote by reuse and by re-publish with the code downloaded
  * from Lambda, a canary with alarms and an error-rate gate, a failed first deploy with its
  * diagnosis, keep-versions and log retention, rollback, status; a container-image function deployed
- * by tag and rolled back; two releases with provisioned-concurrency); each recorded call is mapped to
+ * by tag and rolled back, and promoted to a stage in another account (`role`), which reads the
+ * repository's policy; two releases with provisioned-concurrency); each recorded call is mapped to
  * its IAM action by an explicit table (an operation the table does not know fails the test), and
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
@@ -27,6 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteRepositoryPolicyCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
@@ -36,7 +38,7 @@ import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
 import { type AwsProxy, type RecordedCall } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { startEndpoint } from '../harness/endpoint.mjs';
-import { createImageFunction, createRepository, pushImage } from '../harness/ecr-fixtures.mjs';
+import { createImageFunction, createRepository, ecrClient, pushImage } from '../harness/ecr-fixtures.mjs';
 import { createBucket, createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, type startMoto } from '../harness/moto.mjs';
 
@@ -91,6 +93,8 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
   // the repository's policy: not a call of the action.)
   ecr: {
     DescribeImages: 'ecr:DescribeImages',
+    // A promote of an image into another account reads the repository's policy (as the source stage).
+    GetRepositoryPolicy: 'ecr:GetRepositoryPolicy',
   },
   logs: {
     DescribeLogGroups: 'logs:DescribeLogGroups',
@@ -155,6 +159,8 @@ const IMAGE_FN = 'iam-image-fn';
 const PROD_ROLE = 'arn:aws:iam::210987654321:role/deployer';
 /** The job's own access key id (awsEnv): calls signed with any other are the assumed role's. */
 const JOB_KEY = 'testing';
+const XPROD_FN = 'iam-xprod-fn';
+const XPROD_ROLE = PROD_ROLE;
 const REPO = 'iam-images';
 let repository = '';
 
@@ -232,6 +238,7 @@ stages:
   fresh:
     smoke: ${smoke('fresh')}
   image: { function: ${IMAGE_FN} }
+  xprod: { function: ${XPROD_FN}, role: '${XPROD_ROLE}' }
   warm: { provisioned-concurrency: 2 }
   elsewhere: { role: ${PROD_ROLE} }
   prod:
@@ -255,6 +262,33 @@ async function run(inputs: Record<string, string>): Promise<ActionRun> {
 }
 const artifact = (files: Record<string, string>) => makeZip(join(workspace, 'build'), files).slice(workspace.length + 1);
 const errorsOf = (result: ActionRun) => annotations(result.stdout).filter((a) => a.kind === 'error');
+
+/**
+ * XPROD_FN in account 210987654321 (the role's), an image function on dev's repository: created
+ * through the proxy (enforceImagePullPolicy) while the repository's policy allows that account,
+ * which is then removed. Set-up, not the action's: made outside run().
+ */
+async function createCrossAccountImageFunction(): Promise<void> {
+  const sts = new STSClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: XPROD_ROLE, RoleSessionName: 'test-setup' }))).Credentials;
+  sts.destroy();
+  const credentials = { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+  const iam = new IAMClient({ endpoint: moto.endpoint, region: 'us-east-1', credentials });
+  const assume = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+  const role = (await iam.send(new CreateRoleCommand({ RoleName: 'xprod-exec', AssumeRolePolicyDocument: assume }))).Role?.Arn;
+  iam.destroy();
+  const ecr = ecrClient(moto.endpoint);
+  const prod = new LambdaClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials });
+  try {
+    const policyText = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::210987654321:root' }, Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'] }] });
+    await ecr.send(new SetRepositoryPolicyCommand({ repositoryName: REPO, policyText }));
+    await prod.send(new CreateFunctionCommand({ FunctionName: XPROD_FN, Role: role, PackageType: 'Image', Code: { ImageUri: `${repository}:v1` } }));
+    await ecr.send(new DeleteRepositoryPolicyCommand({ repositoryName: REPO }));
+  } finally {
+    ecr.destroy();
+    prod.destroy();
+  }
+}
 
 describe('the README IAM policy is exactly what the action calls', () => {
   it('runs every command behind the recording proxy', async () => {
@@ -317,6 +351,16 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(imageBack)).toEqual([]);
     expect(imageBack.outputs).toMatchObject({ status: 'rolled-back', version: '1' });
 
+    // A promote of that image into a stage in another account (`role`) whose function was created
+    // from dev's repository while its policy allowed it: the policy is read (as dev's account), and
+    // the promote refused now that the policy is gone, before any change.
+    proxy.enforceImagePullPolicy();
+    await createCrossAccountImageFunction();
+    const crossAccount = await run({ stage: 'xprod', command: 'promote', 'promote-from': 'image' });
+    expect(crossAccount.code).not.toBe(0);
+    expect(errorsOf(crossAccount).map((a) => a.message).join('\n')).toContain('has no repository policy');
+    proxy.enforceImagePullPolicy(false);
+
     // SnapStart on (the user's own setting, sent through the proxy, which emulates it; not the
     // action's call): the new version is held until Active and optimized (GetFunctionConfiguration).
     proxy.emulateSnapStart({ pendingMs: 500 });
@@ -352,7 +396,7 @@ describe('the README IAM policy is exactly what the action calls', () => {
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'sts:AssumeRole']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'ecr:GetRepositoryPolicy', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'sts:AssumeRole']) {
       expect(ops, op).toContain(op);
     }
     // The role's credentials did the work in the other account.

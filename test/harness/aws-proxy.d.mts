@@ -84,6 +84,16 @@ export interface AwsProxy {
    */
   resolveImageUris(on?: boolean): void;
   /**
+   * Images from another account's ECR as Lambda pulls them (moto resolves an ImageUri only in the
+   * function's own account and never reads repository policies): CreateFunction / UpdateFunctionCode
+   * with an ImageUri of another registry account than the caller's is refused with 403
+   * AccessDeniedException ("Lambda does not have permission to access the ECR image. …") unless the
+   * repository's policy allows the caller's account ecr:BatchGetImage and ecr:GetDownloadUrlForLayer;
+   * when it does, the image's manifest is copied to a repository of the same name in the caller's
+   * account, where moto resolves it to the same digest.
+   */
+  enforceImagePullPolicy(on?: boolean): void;
+  /**
    * Refuse (400 InvalidParameterValueException) a CreateAlias / UpdateAlias whose routing
    * configuration pairs versions with another execution role or dead-letter queue, or names
    * $LATEST, as Lambda does; keep DeadLetterConfig (moto drops it) for $LATEST and published versions.

@@ -773,6 +773,120 @@ export async function startProxy({ target }) {
     }
   }
   // ---- end of container-image functions -------------------------------------------------------
+
+  // ---- Images from another account's ECR (issue 15) -------------------------------------------
+  // moto 5 (MOTO_LAMBDA_STUB_ECR=false) resolves a function's ImageUri in the ECR of the
+  // FUNCTION's account, by repository name only: a URI naming another account's registry answers
+  // RepositoryNotFoundException ("… does not exist in the registry with id '<function's account>'"),
+  // and repository policies are never read. Lambda pulls across accounts only when the repository
+  // policy allows it ("Lambda container images: cross-account permissions",
+  // https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-xaccount-permissions:
+  // the policy must allow the function's account ecr:BatchGetImage and ecr:GetDownloadUrlForLayer;
+  // ECR "Repository policy examples", https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html).
+  // With enforceImagePullPolicy(), a CreateFunction / UpdateFunctionCode whose ImageUri names a
+  // registry account other than the caller's (the function's account) is:
+  // - refused, as Lambda refuses an image it may not pull (403 AccessDeniedException, "Lambda does
+  //   not have permission to access the ECR image. Check the ECR permissions."), unless the
+  //   repository's policy in moto's ECR (SetRepositoryPolicy) has an Allow statement naming the
+  //   function's account (`*`, the account id, `arn:aws:iam::<account>:root`, a role or user of it)
+  //   for both actions (wildcards accepted); conditions are not evaluated;
+  // - else pulled: the image's manifest is copied to a repository of the same name in the
+  //   function's account (created if missing), where moto then resolves it to the same digest.
+  const crossAccountImages = { on: false };
+  const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+  const PULL_DENIED = 'Lambda does not have permission to access the ECR image. Check the ECR permissions.';
+
+  /** A JSON 1.1 ECR call to moto as `account` (moto's x-moto-account-id header): { status, json }. */
+  async function ecrAs(account, region, operation, input) {
+    const body = Buffer.from(JSON.stringify(input));
+    const answer = await toMoto({
+      method: 'POST',
+      path: '/',
+      headers: {
+        host: targetUrl.host,
+        'content-type': 'application/x-amz-json-1.1',
+        'content-length': String(body.length),
+        'x-amz-target': `AmazonEC2ContainerRegistry_V20150921.${operation}`,
+        authorization: `AWS4-HMAC-SHA256 Credential=proxy/20240101/${region}/ecr/aws4_request, SignedHeaders=host, Signature=0`,
+        'x-moto-account-id': account,
+      },
+      body,
+      buffer: true,
+    });
+    return { status: answer.status, json: parseJson(answer.body) };
+  }
+
+  /** The account the client's request acts as (moto's STS GetCallerIdentity with its credentials). */
+  async function callerAccount(clientHeaders) {
+    const body = Buffer.from('Action=GetCallerIdentity&Version=2011-06-15');
+    const authorization = String(clientHeaders.authorization ?? '').replace(/(Credential=[^/,\s]+\/[^/]+\/[^/]+\/)[^/]+(\/aws4_request)/, '$1sts$2');
+    const answer = await toMoto({
+      method: 'POST',
+      path: '/',
+      headers: {
+        host: targetUrl.host,
+        'content-type': 'application/x-www-form-urlencoded',
+        'content-length': String(body.length),
+        authorization,
+        ...(clientHeaders['x-amz-security-token'] && { 'x-amz-security-token': clientHeaders['x-amz-security-token'] }),
+      },
+      body,
+      buffer: true,
+    });
+    return /<Account>([0-9]{12})<\/Account>/.exec(answer.body.toString('utf8'))?.[1];
+  }
+
+  /** Whether a repository policy's Allow statements let `account` do both pull actions. */
+  function policyAllowsPull(policyText, account) {
+    let statements;
+    try {
+      const raw = JSON.parse(policyText).Statement;
+      statements = Array.isArray(raw) ? raw : raw ? [raw] : [];
+    } catch {
+      return false;
+    }
+    const names = (principal) => {
+      if (principal === '*') return true;
+      const aws = principal?.AWS;
+      return (Array.isArray(aws) ? aws : [aws]).some(
+        (p) => typeof p === 'string' && (p === '*' || p === account || p.startsWith(`arn:aws:iam::${account}:`)),
+      );
+    };
+    const covers = (actions, action) =>
+      (Array.isArray(actions) ? actions : [actions]).some(
+        (a) => typeof a === 'string' && new RegExp(`^${a.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i').test(action),
+      );
+    return PULL_ACTIONS.every((action) => statements.some((s) => s?.Effect === 'Allow' && names(s.Principal) && covers(s.Action, action)));
+  }
+
+  /** enforceImagePullPolicy: undefined to go on to moto, or the refusal to answer. */
+  async function crossAccountImageBefore(operation, body, clientHeaders) {
+    if (!crossAccountImages.on || (operation !== 'CreateFunction' && operation !== 'UpdateFunctionCode')) return undefined;
+    const uri = operation === 'CreateFunction' ? body?.Code?.ImageUri : body?.ImageUri;
+    if (typeof uri !== 'string') return undefined;
+    const match = /^([0-9]{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/(.+)$/.exec(imageRepositoryOf(uri));
+    if (!match) return undefined;
+    const [, registry, region, repository] = match;
+    const account = await callerAccount(clientHeaders);
+    if (account === undefined || account === registry) return undefined;
+    const policy = await ecrAs(registry, region, 'GetRepositoryPolicy', { registryId: registry, repositoryName: repository });
+    if (policy.status !== 200 || !policyAllowsPull(policy.json?.policyText ?? '', account)) {
+      return errorAnswer('lambda', 'POST', { status: 403, type: 'AccessDeniedException', message: PULL_DENIED });
+    }
+    // Pulled: the manifest goes to the function's account, where moto resolves the URI.
+    const at = uri.indexOf('@');
+    const tag = at < 0 && uri.lastIndexOf(':') > uri.lastIndexOf('/') ? uri.slice(uri.lastIndexOf(':') + 1) : undefined;
+    const imageId = at >= 0 ? { imageDigest: uri.slice(at + 1) } : { imageTag: tag ?? 'latest' };
+    const found = await ecrAs(registry, region, 'BatchGetImage', { registryId: registry, repositoryName: repository, imageIds: [imageId] });
+    const image = found.json?.images?.[0];
+    if (!image?.imageManifest) {
+      return errorAnswer('lambda', 'POST', { status: 400, type: 'InvalidParameterValueException', message: `Source image ${uri} does not exist. Provide a valid source image.` });
+    }
+    await ecrAs(account, region, 'CreateRepository', { repositoryName: repository });
+    await ecrAs(account, region, 'PutImage', { repositoryName: repository, imageManifest: image.imageManifest, ...(tag !== undefined && { imageTag: tag }) });
+    return undefined;
+  }
+  // ---- end of images from another account -----------------------------------------------------
   let ownEndpoint = '';
   const fnState = (name) => {
     let state = functions.get(name);
@@ -1657,6 +1771,13 @@ export async function startProxy({ target }) {
         return;
       }
     }
+    if (service === 'lambda' && fn) {
+      const refusedImage = await crossAccountImageBefore(operation, parsed, req.headers);
+      if (refusedImage) {
+        send(refusedImage);
+        return;
+      }
+    }
     if (fn) {
       const refusedByState = statesBefore(operation, fn.name, qualifier, req.headers);
       if (refusedByState) {
@@ -1883,6 +2004,9 @@ export async function startProxy({ target }) {
     resolveImageUris(on = true) {
       images.on = Boolean(on);
     },
+    enforceImagePullPolicy(on = true) {
+      crossAccountImages.on = Boolean(on);
+    },
     accountSettings(figures) {
       states.account = figures
         ? { usedBytes: figures.usedBytes, limitBytes: figures.limitBytes ?? 75 * 1024 ** 3, functionCount: figures.functionCount ?? 1 }
@@ -1939,6 +2063,7 @@ export async function startProxy({ target }) {
       snapStart.versions.clear();
       functions.clear();
       images.on = false;
+      crossAccountImages.on = false;
       images.latest.clear();
       images.versions.clear();
     },

@@ -16,6 +16,7 @@ function registry(answer: { digest: string; tags: string[] } | undefined) {
       asked.push(ref);
       return answer;
     },
+    repositoryPolicy: async () => ({ kind: 'none' }),
   };
   return { images, asked };
 }
