@@ -1533,8 +1533,17 @@ export async function startProxy({ target }) {
     const method = req.method ?? 'GET';
     const config = functionUrls.configs.get(`${name}\u0000${qualifier}`);
     const authorization = req.headers.authorization === undefined ? undefined : String(req.headers.authorization);
+    const securityToken = req.headers['x-amz-security-token'] === undefined ? undefined : String(req.headers['x-amz-security-token']);
     const done = (answer) => {
-      functionUrls.requests.push({ functionName: name, qualifier, method, path: rawPath, status: answer.status, ...(authorization !== undefined && { authorization }) });
+      functionUrls.requests.push({
+        functionName: name,
+        qualifier,
+        method,
+        path: rawPath,
+        status: answer.status,
+        ...(authorization !== undefined && { authorization }),
+        ...(securityToken !== undefined && { securityToken }),
+      });
       return answer;
     };
     if (!config) return done(jsonAnswer(404, { Message: 'Not Found' }));
