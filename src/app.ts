@@ -157,8 +157,14 @@ export async function runCommand(
   // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
   await gateways.assumeRoles(units);
   // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
-  // function URL, read for every unit before anything changes.
-  const released = await Promise.all(units.map((unit) => withFunctionUrlSmoke(unit, gateways.region(unit.region, unit.role).lambda, log)));
+  // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
+  // signed with the credentials of the unit's Lambda client.
+  const released = await Promise.all(
+    units.map((unit) => {
+      const services = gateways.region(unit.region, unit.role);
+      return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
+    }),
+  );
   if (units.length > 1) return runGroup(inputs, file, released, environment, ports, gateways);
   return runOne(inputs, file, released[0] as StageSettings, environment, ports, gateways);
 }

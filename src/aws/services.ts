@@ -8,6 +8,8 @@ import { commonConfig, s3Config, type ClientOptions } from './client-config.js';
 import { SdkLambdaGateway, type SdkLambdaGatewayOptions } from './lambda-gateway.js';
 import { limitControlPlane, type RequestRateLimiter } from './rate-limit.js';
 import { SdkCapacityGateway } from './capacity-gateway.js';
+import { functionUrlSigner } from './url-signer.js';
+import type { RequestSigner } from '../model/settings.js';
 import type { CapacityGateway } from '../model/ports.js';
 import type { ArtifactStore, ImageRegistry, LambdaGateway, LogGroupGateway, LogReader, MetricsGateway, ReportMetrics } from '../model/ports.js';
 
@@ -15,6 +17,7 @@ export class RegionServices {
   readonly lambda: LambdaGateway;
   /** Provisioned concurrency (`provisioned-concurrency`), on the same Lambda client. */
   readonly capacity: CapacityGateway;
+  private readonly lambdaClient: LambdaClient;
   private s3Store?: Promise<ArtifactStore>;
   private cloudwatch?: Promise<MetricsGateway & ReportMetrics>;
   private logs?: Promise<{ groups: LogGroupGateway; reader: LogReader }>;
@@ -33,9 +36,19 @@ export class RegionServices {
     limiter?: RequestRateLimiter,
   ) {
     const client = new LambdaClient({ ...commonConfig(options) });
+    this.lambdaClient = client;
     if (limiter !== undefined) limitControlPlane(client, limiter);
     this.lambda = new SdkLambdaGateway(client, lambdaOptions);
     this.capacity = new SdkCapacityGateway(client);
+  }
+
+  /**
+   * Signs requests to an AWS_IAM function URL (url-signer.ts) with what the Lambda client signs
+   * with: its region, and its credentials (the job's own, or the stage's assumed role).
+   */
+  urlSigner(): RequestSigner {
+    const config = this.lambdaClient.config;
+    return functionUrlSigner({ region: () => config.region(), credentials: () => config.credentials() });
   }
 
   store(): Promise<ArtifactStore> {

@@ -1,4 +1,4 @@
-import type { BodyExpectation, SmokeSettings, StatusExpectation } from '../model/settings.js';
+import type { BodyExpectation, RequestSigner, SmokeSettings, StatusExpectation } from '../model/settings.js';
 import type { Clock, Log, SmokeChecker } from '../model/ports.js';
 import type { SmokeAttempt, SmokeResult } from '../model/results.js';
 import { formatDuration, formatMs } from '../report/format.js';
@@ -94,7 +94,10 @@ export class HttpSmokeChecker implements SmokeChecker {
    * flight and the wait between tries at once.
    */
   async check(smoke: SmokeSettings, log: Log, signal?: AbortSignal): Promise<SmokeResult> {
-    const mask = (text: string): string => maskSecrets(text, smoke.secrets);
+    // The signed headers' secret values (smoke.sign), masked as the stage's own secrets are: a
+    // handler that echoes its request puts them in the body.
+    const signatures: string[] = [];
+    const mask = (text: string): string => maskSecrets(text, [...smoke.secrets, ...signatures]);
     const method = smoke.method.toUpperCase();
     const url = mask(smoke.url);
     const total = Math.max(1, Math.floor(smoke.attempts));
@@ -105,7 +108,7 @@ export class HttpSmokeChecker implements SmokeChecker {
     const phase = signal === undefined ? signals.deadline : AbortSignal.any([signal, signals.deadline]);
 
     for (let n = 1; n <= total; n++) {
-      const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase);
+      const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase, signatures);
       const attempt: SmokeAttempt = {
         attempt: n,
         method,
@@ -160,9 +163,10 @@ export class HttpSmokeChecker implements SmokeChecker {
   /**
    * One attempt: the request, same-origin redirects (at most MAX_REDIRECTS), the body, all
    * within `timeout`. A redirect to another origin is not followed (the stage's headers carry
-   * secrets): that 3xx is the answer.
+   * secrets): that 3xx is the answer. With `smoke.sign`, every request (the first and each hop)
+   * is signed afresh; the secret values of its signed headers are added to `signatures`.
    */
-  private async tryOnce(smoke: SmokeSettings, method: string, signals: Signals, phase: AbortSignal): Promise<Outcome> {
+  private async tryOnce(smoke: SmokeSettings, method: string, signals: Signals, phase: AbortSignal, signatures: string[]): Promise<Outcome> {
     const timeoutText = formatDuration(smoke.timeoutMs);
     const timeout = AbortSignal.timeout(smoke.timeoutMs);
     const attemptSignal = AbortSignal.any([phase, timeout]);
@@ -176,7 +180,8 @@ export class HttpSmokeChecker implements SmokeChecker {
     let response: Response;
     try {
       for (let hops = 0; ; hops++) {
-        const init: RequestInit = { method: currentMethod, headers: smoke.headers, redirect: 'manual', signal: attemptSignal };
+        const headers = smoke.sign === undefined ? smoke.headers : await signedHeaders(smoke, smoke.sign, currentMethod, url, body, signatures);
+        const init: RequestInit = { method: currentMethod, headers, redirect: 'manual', signal: attemptSignal };
         if (body !== undefined) init.body = body;
         response = await this.fetch(url.href, init);
         if (!REDIRECT_STATUSES.has(response.status)) break;
@@ -219,7 +224,7 @@ export class HttpSmokeChecker implements SmokeChecker {
           detail: `no answer after ${timeoutText} (timed out)`,
         };
       }
-      const reason = describeFetchError(err);
+      const reason = err instanceof SigningError ? err.message : describeFetchError(err);
       return {
         latencyMs,
         body: '',
@@ -253,6 +258,43 @@ export class HttpSmokeChecker implements SmokeChecker {
     }
     return { status, latencyMs, body: text, ok: true, label: verdict.label, detail: note === undefined ? `${timing} ✓` : `${timing} ✓ (${note})` };
   }
+}
+
+/** The signer failed (no credentials, STS refused): the attempt fails with this message as its reason. */
+class SigningError extends Error {
+  override name = 'SigningError';
+}
+
+/** Signed headers whose values are secrets (the signature, the session token): masked in every log and summary. */
+const SECRET_SIGNED_HEADERS = ['authorization', 'x-amz-security-token'];
+
+/**
+ * The stage's headers with the signer's added; a header of the stage's that the signer sets
+ * (`Authorization`, in any case) gives way to it. The secret values are pushed to `signatures`.
+ */
+async function signedHeaders(
+  smoke: SmokeSettings,
+  sign: RequestSigner,
+  method: string,
+  url: URL,
+  body: string | undefined,
+  signatures: string[],
+): Promise<Record<string, string>> {
+  let added: Record<string, string>;
+  try {
+    added = await sign({ method, url: url.href, headers: smoke.headers, ...(body !== undefined && { body }) });
+  } catch (err) {
+    throw new SigningError(`signing the request failed: ${(err as Error | undefined)?.message ?? String(err)}`, { cause: err });
+  }
+  for (const [name, value] of Object.entries(added)) {
+    if (!SECRET_SIGNED_HEADERS.includes(name.toLowerCase())) continue;
+    signatures.push(value);
+    const signature = /Signature=([0-9a-fA-F]+)/.exec(value)?.[1];
+    if (signature !== undefined) signatures.push(signature);
+  }
+  const replaced = new Set(Object.keys(added).map((name) => name.toLowerCase()));
+  const kept = Object.entries(smoke.headers).filter(([name]) => !replaced.has(name.toLowerCase()));
+  return { ...Object.fromEntries(kept), ...added };
 }
 
 /** The outcome of an attempt cut short by the cancel or the smoke phase's deadline. */

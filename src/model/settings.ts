@@ -35,7 +35,28 @@ export interface SmokeSettings {
   timeoutMs: number;
   /** Invoke the new version directly before it takes traffic (issue 5). */
   invoke: boolean;
+  /**
+   * Signs each request (each attempt, each redirect hop) before it is sent. Set only for the
+   * alias's own function URL with AuthType AWS_IAM (src/release/function-url.ts), never for a
+   * user's `smoke.url`.
+   */
+  sign?: RequestSigner;
 }
+
+/** A request the smoke test is about to send, as a signer sees it. */
+export interface SignableRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/**
+ * The headers to add to one request (SigV4: `authorization`, `x-amz-date`,
+ * `x-amz-content-sha256`, `x-amz-security-token`), named in lower case. Their values are secrets:
+ * the smoke test masks them and never prints them.
+ */
+export type RequestSigner = (request: SignableRequest) => Promise<Record<string, string>>;
 
 /** A smoke test with every setting at its default: GET, 2xx, 3 attempts 2 s apart, 10 s each. */
 export function defaultSmoke(url: string): SmokeSettings {

@@ -5,20 +5,36 @@
  *
  * - No `smoke.url` and the alias has a URL with AuthType NONE: the smoke test requests the URL's
  *   root with the stage's smoke settings (or the defaults when there is no `smoke` block).
- * - AuthType AWS_IAM: the smoke test sends unsigned requests, which Lambda refuses with 403
- *   ("Invoking Lambda function URLs": AWS_IAM URLs need SigV4-signed requests). A `smoke` block
- *   without `url` is refused with the reason before any change; without a `smoke` block the stage
- *   runs without a smoke test, with a warning, as it did before.
+ * - AuthType AWS_IAM: the same, with every request signed with SigV4 for service `lambda` in the
+ *   stage's region, with the credentials of the stage's Lambda client (the job's own, or its
+ *   assumed `role`): "Control access to Lambda function URLs"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) has Lambda answer 403 to an
+ *   unsigned request, and the caller needs `lambda:InvokeFunctionUrl` on the alias. The signer is
+ *   src/aws/url-signer.ts; the smoke test signs each attempt and each same-origin redirect afresh
+ *   and masks the signed headers' values (src/checks/smoke.ts). A user's `smoke.url` is never
+ *   signed: the credentials go only to the URL Lambda gave us for the alias.
+ * - Any other AuthType (none exists today) cannot be smoke-tested: a `smoke` block without `url`
+ *   is refused with the reason before any change; without a `smoke` block the stage runs without
+ *   a smoke test, with a warning.
  * - No URL on the alias: a `smoke` block without `url` has nothing to check; the stage runs
  *   without a smoke test (warned), as a stage without `smoke` does.
  */
 import { InputError } from '../model/errors.js';
 import type { FunctionUrlState } from '../model/lambda.js';
 import type { LambdaGateway, Log } from '../model/ports.js';
-import { defaultSmoke, type StageSettings } from '../model/settings.js';
+import { defaultSmoke, type RequestSigner, type StageSettings } from '../model/settings.js';
 
-/** The unit with its smoke URL filled in from the alias's function URL, when it needs one. */
-export async function withFunctionUrlSmoke<T extends StageSettings>(unit: T, lambda: Pick<LambdaGateway, 'functionUrl'>, log: Log): Promise<T> {
+/**
+ * The unit with its smoke URL filled in from the alias's function URL, when it needs one; `sign`
+ * signs the requests to an AWS_IAM URL (without it, such a URL is treated as any AuthType the
+ * smoke test cannot use).
+ */
+export async function withFunctionUrlSmoke<T extends StageSettings>(
+  unit: T,
+  lambda: Pick<LambdaGateway, 'functionUrl'>,
+  log: Log,
+  sign?: RequestSigner,
+): Promise<T> {
   if (unit.smoke !== undefined && unit.smoke.url !== '') return unit;
   const where = `alias ${unit.alias} of ${unit.functionName}`;
   const found = await lambda.functionUrl(unit.functionName, unit.alias);
@@ -29,13 +45,18 @@ export async function withFunctionUrlSmoke<T extends StageSettings>(unit: T, lam
     return rest as T;
   }
   if (!isPlainHttpUrl(found.url)) throw new Error(`Lambda gave ${where} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
-  if (found.authType !== 'NONE') {
-    const why = `the function URL of ${where} uses AuthType ${found.authType}, and the smoke test sends unsigned requests`;
+  const signed = found.authType === 'AWS_IAM' && sign !== undefined;
+  if (found.authType !== 'NONE' && !signed) {
+    const why = `the function URL of ${where} uses AuthType ${found.authType.replace(/[^\w-]/g, '?').slice(0, 40)}, which the smoke test cannot sign for`;
     if (unit.smoke !== undefined) {
       throw new InputError(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
     }
     log.warn(`Stage ${unit.stage}: ${why}: no smoke test through it (set smoke.url to smoke-test the stage).`);
     return unit;
+  }
+  if (signed) {
+    log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where} (AuthType AWS_IAM: requests signed with SigV4): ${found.url}`);
+    return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url, sign } };
   }
   log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where}: ${found.url}`);
   return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url } };

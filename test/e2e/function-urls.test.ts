@@ -3,7 +3,9 @@
  * proxy with emulateFunctionUrls (moto ignores a function URL's qualifier and serves nothing):
  * - a stage without smoke.url whose alias has a function URL is smoke-tested through it, and the
  *   `url` output is that URL; a release whose handler answers 502 there is rolled back;
- * - a smoke block without url on an AWS_IAM function URL is refused before anything changes;
+ * - an AWS_IAM function URL is smoke-tested with SigV4-signed requests (the proxy verifies the
+ *   signature), and a broken release behind one is rolled back; the signature, even echoed by the
+ *   function, appears in no log line, output or summary;
  * - a stage of several functions checks each through its own alias's URL;
  * - `status` warns of a function URL on $LATEST (it bypasses the stage).
  */
@@ -99,16 +101,58 @@ describe('smoke test through the alias\'s function URL', () => {
     expect(annotations(result.stdout).filter((a) => a.kind === 'error').map((a) => a.message).join('\n')).toContain('502');
   });
 
-  it('refuses a smoke block without url on an AWS_IAM function URL, before anything changes', async () => {
+});
+
+describe('an AWS_IAM function URL: signed smoke requests', () => {
+  /** A handler that echoes the request's Authorization and token: the action must mask them. */
+  const echoing = (release: string, status = 200) =>
+    `export const handler = async (event) => ({ statusCode: ${status}, body: 'auth=' + event.headers.authorization + ' token=' + (event.headers['x-amz-security-token'] ?? '-') + ' status=ok release=${release}' });\n`;
+
+  /** Every Authorization header (and its signature) the smoke test sent appears nowhere the action writes. */
+  function expectNoSignatureIn(result: Awaited<ReturnType<typeof run>>) {
+    const signed = proxy.functionUrlRequests.map((r) => r.authorization).filter((a): a is string => a !== undefined);
+    expect(signed.length).toBeGreaterThan(0);
+    const everything = [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)].join('\n');
+    for (const authorization of signed) {
+      expect(everything).not.toContain(authorization);
+      expect(everything).not.toContain(/Signature=(\w+)/.exec(authorization)![1]!);
+    }
+    expect(everything).not.toContain('AWS4-HMAC-SHA256');
+  }
+
+  it('smoke-tests the alias\'s AWS_IAM URL with a SigV4-signed request and outputs it as url', async () => {
     const name = 'url-iam';
-    const { config } = await releasedWithUrl(name, '    smoke: { attempts: 1 }\n', 'AWS_IAM');
+    const { config, url } = await releasedWithUrl(name, '', 'AWS_IAM');
+    proxy.functionUrlRequests.length = 0;
+    const result = await run({ command: 'deploy', stage: 'prod', config, artifact: zipOf(echoing('v2')) });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('deployed');
+    expect(result.outputs.url).toBe(url);
+    expect(result.stdout).toContain(`smoke test through the function URL of alias live of ${name} (AuthType AWS_IAM: requests signed with SigV4): ${url}`);
+    // The proxy verified the signature (the harness's test key) before invoking the new version.
+    expect(proxy.functionUrlRequests).toMatchObject([{ functionName: name, qualifier: 'live', method: 'GET', path: '/', status: 200 }]);
+    expect(proxy.functionUrlRequests[0]!.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=testing\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=host;/);
+    expect(proxy.invocations.at(-1)).toMatchObject({ functionName: name, version: result.outputs.version });
+    expectNoSignatureIn(result);
+  });
+
+  it('rolls back a broken release behind an AWS_IAM URL; the echoed signature is masked in the summary', async () => {
+    const name = 'url-iam-broken';
+    const { config, url } = await releasedWithUrl(name, '    smoke: { attempts: 2, interval: 100ms, expect-status: 200 }\n', 'AWS_IAM');
     const before = await aliasVersion(name, 'live');
-    proxy.reset();
-    const result = await run({ command: 'deploy', stage: 'prod', config, artifact: zipOf(handler('v2')) });
+    proxy.functionUrlRequests.length = 0;
+    const result = await run({ command: 'deploy', stage: 'prod', config, artifact: zipOf(echoing('v2-broken', 502)) });
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('smoke.url: not set for stage prod, and the function URL of alias live of url-iam uses AuthType AWS_IAM');
-    expect(proxy.calls.filter((c) => c.method !== 'GET' && c.method !== 'HEAD')).toEqual([]);
+    expect(result.outputs.status).toBe('rolled-back');
+    expect(result.outputs.url).toBe(url);
     expect(await aliasVersion(name, 'live')).toBe(before);
+    // Both attempts were signed and reached the function (a bad signature would be a 403), which answered 502.
+    expect(proxy.functionUrlRequests.map((r) => [r.status, r.authorization?.startsWith('AWS4-HMAC-SHA256 ')])).toEqual([
+      [502, true],
+      [502, true],
+    ]);
+    expect(result.summary).toContain('auth=*** token=-');
+    expectNoSignatureIn(result);
   });
 });
 

@@ -5,7 +5,8 @@
  * from Lambda, a canary with alarms and an error-rate gate, a failed first deploy with its
  * diagnosis, keep-versions and log retention, rollback, status; a container-image function deployed
  * by tag and rolled back, and promoted to a stage in another account (`role`), which reads the
- * repository's policy; two releases with provisioned-concurrency); each recorded call is mapped to
+ * repository's policy; two releases with provisioned-concurrency; a stage with `role`; a release
+ * smoke-tested through an AWS_IAM function URL, whose signed request the proxy records); each recorded call is mapped to
  * its IAM action by an explicit table (an operation the table does not know fails the test), and
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
@@ -30,7 +31,7 @@ import { join } from 'node:path';
 import { CloudWatchClient, PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteRepositoryPolicyCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, LambdaClient, UpdateFunctionConfigurationCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -71,6 +72,10 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     // Function URLs (issue 15): the alias's URL as the smoke target, and status's check for a URL on $LATEST.
     GetFunctionUrlConfig: 'lambda:GetFunctionUrlConfig',
     ListFunctionUrlConfigs: 'lambda:ListFunctionUrlConfigs',
+    // The smoke test's SigV4-signed request to an AWS_IAM function URL: no Lambda API call, so
+    // the SDK never sends it; the proxy (emulateFunctionUrls) records each request whose signature
+    // it accepts under this name, as the action it needs ("Control access to Lambda function URLs").
+    InvokeFunctionUrl: 'lambda:InvokeFunctionUrl',
     // The GET of GetFunction's presigned Code.Location (served by the proxy): authorised by the
     // signature lambda:GetFunction produced, no action of its own.
     DownloadCode: null,
@@ -241,6 +246,7 @@ stages:
   xprod: { function: ${XPROD_FN}, role: '${XPROD_ROLE}' }
   warm: { provisioned-concurrency: 2 }
   elsewhere: { role: ${PROD_ROLE} }
+  edge: { alias: edge }
   prod:
     environment: { TABLE: prod }
     traffic: canary 50% 1s
@@ -391,12 +397,30 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(elsewhere.outputs).toMatchObject({ status: 'deployed', version: '1' });
     expect(elsewhere.outputs['alias-arn']).toContain(':210987654321:function:');
 
+    // An alias whose function URL has AuthType AWS_IAM, and no smoke.url: the smoke test signs its
+    // request to the URL. The first release creates the alias; the URL is put on it (the user's
+    // call, not the action's); the second release is smoke-tested through it.
+    proxy.emulateFunctionUrls();
+    expect((await run({ stage: 'edge', artifact: artifact({ 'index.mjs': handler('edge-one') }) })).outputs.status).toBe('deployed');
+    const owner = lambdaClient(proxy.endpoint);
+    try {
+      await owner.send(new CreateFunctionUrlConfigCommand({ FunctionName: FN, Qualifier: 'edge', AuthType: 'AWS_IAM' }));
+    } finally {
+      owner.destroy();
+    }
+    const edge = await run({ stage: 'edge', artifact: artifact({ 'index.mjs': handler('edge-two') }) });
+    expect(errorsOf(edge)).toEqual([]);
+    expect(edge.outputs.status).toBe('deployed');
+    expect(proxy.functionUrlRequests.map((r) => r.status)).toEqual([200]);
+    proxy.clearBehaviours();
+    proxy.denyListBucket();
+
     const status = await run({ stage: 'prod', command: 'status' });
     expect(errorsOf(status)).toEqual([]);
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'ecr:GetRepositoryPolicy', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'sts:AssumeRole']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'ecr:GetRepositoryPolicy', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'lambda:InvokeFunctionUrl', 'sts:AssumeRole']) {
       expect(ops, op).toContain(op);
     }
     // The role's credentials did the work in the other account.
@@ -404,7 +428,8 @@ describe('the README IAM policy is exactly what the action calls', () => {
       expect.arrayContaining(['PublishVersion', 'CreateAlias']),
     );
     expect(actionCalls.find((c) => c.operation === 'HeadObject')?.status).toBe(403);
-  });
+    // Some twenty runs of the action: more than the e2e default of 60 s on a busy machine.
+  }, 180_000);
 
   it('every call maps to an IAM action, and the policy holds exactly those', () => {
     expect(actionCalls.length).toBeGreaterThan(0);

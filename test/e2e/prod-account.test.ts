@@ -6,12 +6,14 @@
  *   the other account gets a version whose CodeSha256 is dev's, copied byte for byte (downloaded
  *   from dev with dev's credentials, never dev's version reused); status reads both stages, each
  *   with its own credentials (the job's for dev, the role's for prod);
- * - a role STS refuses is refused naming `stages.prod.role` and the ARN, before anything changes.
+ * - a role STS refuses is refused naming `stages.prod.role` and the ARN, before anything changes;
+ * - prod's alias with an AWS_IAM function URL (emulateFunctionUrls) is smoke-tested with requests
+ *   signed by the role's credentials (its access key and session token), which are never printed.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
-import { CreateFunctionCommand, GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -106,6 +108,29 @@ describe('prod in its own account', () => {
       expect(refused.stdout).toContain(`stages.prod.role: "${PROD_ROLE}" cannot be assumed with the job's own credentials (AccessDenied`);
       expect(proxy.calls.filter((c) => c.service === 'lambda')).toEqual([]);
       expect(await snapshotFunction(proxy.endpoint, 'notes')).toEqual(before);
+    } finally {
+      proxy.clearBehaviours();
+    }
+  });
+
+  it('signs the smoke test of prod\'s AWS_IAM function URL with the role\'s credentials, and prints neither signature nor token', async () => {
+    proxy.emulateFunctionUrls();
+    try {
+      const { FunctionUrl } = await prod.send(new CreateFunctionUrlConfigCommand({ FunctionName: 'notes', Qualifier: 'prod', AuthType: 'AWS_IAM' }));
+      const echoing = `export const handler = async (event) => ({ statusCode: 200, body: 'auth=' + event.headers.authorization + ' token=' + event.headers['x-amz-security-token'] });\n`;
+      const zip = makeZip(join(workspace, 'build'), { 'index.mjs': echoing }).slice(workspace.length + 1);
+      const deployed = await run({ stage: 'prod', artifact: zip });
+      expect(deployed.code, deployed.stdout).toBe(0);
+      expect(deployed.outputs.url).toBe(FunctionUrl);
+      expect(proxy.functionUrlRequests).toHaveLength(1);
+      const [request] = proxy.functionUrlRequests;
+      expect(request?.status).toBe(200);
+      // Signed with the assumed role's key (moto's STS: not the job's own `testing`) and its session token.
+      expect(request?.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=(?!testing\/)[^/]+\/\d{8}\/us-east-1\/lambda\/aws4_request, SignedHeaders=[^,]*x-amz-security-token/);
+      expect(request?.securityToken).toBeTruthy();
+      const everything = [deployed.stdout, deployed.stderr, deployed.summary, JSON.stringify(deployed.outputs)].join('\n');
+      expect(everything).not.toContain(request!.authorization!);
+      expect(everything).not.toContain(request!.securityToken!);
     } finally {
       proxy.clearBehaviours();
     }

@@ -175,8 +175,12 @@ export interface AwsProxy {
    * by invoking what the qualifier names with a version 2.0 event. Off again with clearBehaviours.
    */
   emulateFunctionUrls(on?: boolean): void;
-  /** Every request served at a function URL while emulateFunctionUrls is on. */
-  functionUrlRequests: { functionName: string; qualifier: string; method: string; path: string; status: number }[];
+  /**
+   * Every request served at a function URL while emulateFunctionUrls is on; `authorization` and
+   * `securityToken`, the request's Authorization and X-Amz-Security-Token headers, when it had them
+   * (an AWS_IAM URL answers 403 unless it is a valid SigV4 signature for service lambda).
+   */
+  functionUrlRequests: { functionName: string; qualifier: string; method: string; path: string; status: number; authorization?: string; securityToken?: string }[];
   clearBehaviours(): void;
   /** Date.now() at which the last update of the function completed (end of the InProgress hold), or undefined. */
   lastUpdateCompletedAt(functionName: string): number | undefined;

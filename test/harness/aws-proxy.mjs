@@ -29,7 +29,7 @@
 // (so create or update the function through the proxy), and the handler runs in a fresh Node
 // process (lambda-runner.mjs) with the version's environment.
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -183,6 +183,36 @@ function safeDecode(text) {
   } catch {
     return text;
   }
+}
+
+/** The harness's fixed credentials (moto.mjs, the fixtures): their secret is known, so their signatures are verified. */
+const KNOWN_TEST_SECRETS = { testing: 'testing' };
+
+/** SigV4's URI encoding: RFC 3986 unreserved characters kept, everything else %XX (upper case). */
+function sigV4Escape(text) {
+  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** The canonical URI of a request's raw path, for a service other than S3: normalised, then each segment encoded again. */
+function canonicalPath(rawPath) {
+  const segments = [];
+  for (const segment of rawPath.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  const path = `/${segments.join('/')}${segments.length > 0 && rawPath.endsWith('/') ? '/' : ''}`;
+  return sigV4Escape(path).replace(/%2F/g, '/');
+}
+
+/** The canonical query string: each name and value decoded then SigV4-encoded, sorted by name then value. */
+function canonicalQuery(rawQuery) {
+  if (rawQuery === '') return '';
+  return [...new URLSearchParams(rawQuery).entries()]
+    .map(([k, v]) => [sigV4Escape(k), sigV4Escape(v)])
+    .sort(([a, x], [b, y]) => (a < b ? -1 : a > b ? 1 : x < y ? -1 : x > y ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
 }
 
 const SCOPE_SERVICES = { lambda: 'lambda', s3: 's3', logs: 'logs', monitoring: 'cloudwatch', iam: 'iam', ecr: 'ecr', sts: 'sts' };
@@ -1478,9 +1508,13 @@ export async function startProxy({ target }) {
   // (https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html, "Request and response
   // payloads"): a result with `statusCode` gives its status, headers and body (base64 when
   // isBase64Encoded); any other result is a 200 with content-type application/json and the result
-  // as its body; a function error answers 502. AuthType AWS_IAM URLs answer 403 to a request not
-  // signed with SigV4 for service `lambda` ("Security and auth model for Lambda function URLs",
-  // https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html); the signature itself is not verified.
+  // as its body; a function error answers 502. AuthType AWS_IAM URLs answer 403 {"Message":"Forbidden"}
+  // to a request without a valid SigV4 signature for service `lambda` ("Control access to Lambda
+  // function URLs", https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: "you must sign
+  // each HTTP request using AWS Signature Version 4 (SigV4)"; "Signing AWS API requests",
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html, for the algorithm and
+  // the 15-minute window of X-Amz-Date): see sigV4Problem. A signed request that passes is
+  // recorded in `calls` as lambda InvokeFunctionUrl, the IAM action it needs.
   const functionUrls = {
     on: false,
     /** `name\u0000qualifier` → { FunctionUrl, FunctionArn, AuthType, InvokeMode, Cors, CreationTime, LastModifiedTime, headers } */
@@ -1559,6 +1593,51 @@ export async function startProxy({ target }) {
     return jsonAnswer(201, urlConfigView(config));
   }
 
+  /**
+   * Why a request to an AWS_IAM URL is not validly signed, or undefined when it is. The header must
+   * be `AWS4-HMAC-SHA256 Credential=<key>/<day>/<region>/lambda/aws4_request, SignedHeaders=…,
+   * Signature=<64 hex>`, with `host` and `x-amz-date` signed and X-Amz-Date within 15 minutes of
+   * now (and on the Credential's day). The signature is recomputed (canonical request, string to
+   * sign, signing key, as the SigV4 reference gives them; the path normalised and URI-encoded
+   * again, as for every service but S3) when the access key is one of the harness's fixed test
+   * credentials (moto.mjs: testing/testing); assumed-role keys from moto's STS are random, and
+   * their secret unknown here: for those the well-formed header and the date are what is checked.
+   */
+  function sigV4Problem(req, body) {
+    const authorization = String(req.headers.authorization ?? '');
+    const parts = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([a-z0-9-]+)\/lambda\/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})$/.exec(authorization);
+    if (!parts) return 'no SigV4 Authorization header for service lambda';
+    const [, accessKey, day, region, signedHeaders, signature] = parts;
+    const amzDate = String(req.headers['x-amz-date'] ?? '');
+    const date = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(amzDate);
+    if (!date || amzDate.slice(0, 8) !== day) return 'X-Amz-Date missing or not the Credential\'s day';
+    const at = Date.UTC(+date[1], +date[2] - 1, +date[3], +date[4], +date[5], +date[6]);
+    if (Math.abs(Date.now() - at) > 15 * 60_000) return 'X-Amz-Date more than 15 minutes from now';
+    const names = signedHeaders.split(';');
+    if (!names.includes('host') || !names.includes('x-amz-date')) return 'host and x-amz-date not signed';
+    const secret = KNOWN_TEST_SECRETS[accessKey];
+    if (secret === undefined) return undefined;
+    const bodyHash = createHash('sha256').update(body).digest('hex');
+    const claimed = req.headers['x-amz-content-sha256'];
+    if (claimed !== undefined && claimed !== bodyHash && claimed !== 'UNSIGNED-PAYLOAD') return 'x-amz-content-sha256 is not the body\'s hash';
+    const [rawPath, rawQuery = ''] = (req.url ?? '/').split(/\?(.*)/s);
+    const canonical = [
+      req.method ?? 'GET',
+      canonicalPath(rawPath),
+      canonicalQuery(rawQuery),
+      ...names.map((name) => `${name}:${[req.headers[name] ?? ''].flat().join(',').trim().replace(/\s+/g, ' ')}`),
+      '',
+      signedHeaders,
+      claimed ?? bodyHash,
+    ].join('\n');
+    const scope = `${day}/${region}/lambda/aws4_request`;
+    const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonical).digest('hex')].join('\n');
+    let key = Buffer.from(`AWS4${secret}`);
+    for (const piece of [day, region, 'lambda', 'aws4_request']) key = createHmac('sha256', key).update(piece).digest();
+    const expected = createHmac('sha256', key).update(toSign).digest();
+    return timingSafeEqual(expected, Buffer.from(signature, 'hex')) ? undefined : 'the signature does not match';
+  }
+
   /** Answer a request at a function URL: /__url/<function>/<qualifier>/<path>. */
   async function serveFunctionUrl(req, url, body) {
     const match = /^\/__url\/([^/]+)\/([^/]+)(\/.*)?$/.exec(url.pathname);
@@ -1567,13 +1646,24 @@ export async function startProxy({ target }) {
     const rawPath = match?.[3] ?? '/';
     const method = req.method ?? 'GET';
     const config = functionUrls.configs.get(`${name}\u0000${qualifier}`);
+    const authorization = req.headers.authorization === undefined ? undefined : String(req.headers.authorization);
+    const securityToken = req.headers['x-amz-security-token'] === undefined ? undefined : String(req.headers['x-amz-security-token']);
     const done = (answer) => {
-      functionUrls.requests.push({ functionName: name, qualifier, method, path: rawPath, status: answer.status });
+      functionUrls.requests.push({
+        functionName: name,
+        qualifier,
+        method,
+        path: rawPath,
+        status: answer.status,
+        ...(authorization !== undefined && { authorization }),
+        ...(securityToken !== undefined && { securityToken }),
+      });
       return answer;
     };
     if (!config) return done(jsonAnswer(404, { Message: 'Not Found' }));
-    if (config.AuthType === 'AWS_IAM' && !/^AWS4-HMAC-SHA256 Credential=[^/]+\/[^/]+\/[^/]+\/lambda\/aws4_request/.test(String(req.headers.authorization ?? ''))) {
-      return done(jsonAnswer(403, { Message: 'Forbidden' }));
+    if (config.AuthType === 'AWS_IAM') {
+      if (sigV4Problem(req, body) !== undefined) return done(jsonAnswer(403, { Message: 'Forbidden' }));
+      calls.push({ service: 'lambda', operation: 'InvokeFunctionUrl', method, path: url.pathname, query: url.search.slice(1), status: 200, startedAt: Date.now(), durationMs: 0 });
     }
     const headers = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : String(v);

@@ -1,7 +1,8 @@
 // The proxy's emulation of function URLs (test/harness/aws-proxy.mjs emulateFunctionUrls, issue 15)
 // in front of a real moto server: one config per qualifier, served by invoking what the qualifier
-// names with a version 2.0 event; and the action's Lambda gateway (src/aws/lambda-gateway.ts)
-// reading them (functionUrl, listFunctionUrls).
+// names with a version 2.0 event, an AWS_IAM URL only to a valid SigV4 signature; the action's
+// SigV4 signer (src/aws/url-signer.ts) against that verification; and the action's Lambda gateway
+// (src/aws/lambda-gateway.ts) reading them (functionUrl, listFunctionUrls).
 import {
   CreateAliasCommand,
   CreateFunctionUrlConfigCommand,
@@ -14,9 +15,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useProxiedMoto } from '../../harness/proxied-moto.js';
 
 import { SdkLambdaGateway } from '../../../src/aws/lambda-gateway.js';
+import { functionUrlSigner } from '../../../src/aws/url-signer.js';
 import { createFunction, makeZip } from '../../harness/lambda-fixtures.mjs';
 const aws = useProxiedMoto('aws-proxy-urls-');
 beforeEach(() => aws.proxy.emulateFunctionUrls());
+
+/** The harness's fixed credentials (moto.mjs), whose signatures the proxy verifies. */
+const testCredentials = () => Promise.resolve({ accessKeyId: 'testing', secretAccessKey: 'testing' });
+/** The action's own signer (src/aws/url-signer.ts), checked against the proxy's verification. */
+const testSigner = functionUrlSigner({ region: () => Promise.resolve('us-east-1'), credentials: testCredentials });
 
 let counter = 0;
 /** A function whose version 1 is on alias `live`; its handler echoes the request or answers `result`. */
@@ -91,6 +98,55 @@ describe('aws-proxy: function URLs (emulateFunctionUrls)', () => {
     expect((await fetch(FunctionUrl!)).status).toBe(403);
     expect((await fetch(`${aws.proxy.endpoint}/__url/${name}/other/`)).status).toBe(404);
     expect(aws.proxy.invocations).toEqual([]);
+  });
+
+  it('serves an AWS_IAM URL a request SigV4-signed with the test credentials, and records it as InvokeFunctionUrl', async () => {
+    const name = await aliasedFunction();
+    const { FunctionUrl } = await aws.clients.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'AWS_IAM' }));
+    const url = `${FunctionUrl!}health?deep=1&a=b%20c`;
+    const headers = await testSigner({ method: 'POST', url, headers: { 'content-type': 'text/plain' }, body: 'ping' });
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body: 'ping' });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toEqual({ version: '2.0', q: 'deep=1&a=b%20c', body: 'ping' });
+    expect(aws.proxy.functionUrlRequests).toEqual([{ functionName: name, qualifier: 'live', method: 'POST', path: '/health', status: 201, authorization: headers.authorization }]);
+    expect(aws.proxy.calls.filter((c) => c.operation === 'InvokeFunctionUrl')).toMatchObject([{ service: 'lambda', method: 'POST', path: `/__url/${name}/live/health` }]);
+  });
+
+  it('answers 403 Forbidden to a tampered signature, a changed body, a signature for another service and a stale X-Amz-Date', async () => {
+    const name = await aliasedFunction();
+    const { FunctionUrl } = await aws.clients.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'AWS_IAM' }));
+    const url = FunctionUrl!;
+    const signed = await testSigner({ method: 'POST', url, headers: {}, body: 'ping' });
+    const flipped = signed.authorization!.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    const forbidden = async (init: RequestInit, target = url) => {
+      const response = await fetch(target, init);
+      return { status: response.status, body: await response.text() };
+    };
+    const no = { status: 403, body: '{"Message":"Forbidden"}' };
+    expect(await forbidden({ method: 'POST', headers: { ...signed, authorization: flipped }, body: 'ping' })).toEqual(no);
+    expect(await forbidden({ method: 'POST', headers: signed, body: 'pong' })).toEqual(no);
+    expect(await forbidden({ method: 'POST', headers: signed, body: 'ping' }, `${url}other`)).toEqual(no);
+    const other = await functionUrlSigner({ region: () => Promise.resolve('us-east-1'), credentials: testCredentials })({ method: 'GET', url, headers: {} });
+    expect(await forbidden({ headers: { ...other, authorization: other.authorization!.replace('/lambda/', '/execute-api/') } })).toEqual(no);
+    const stale = new Date(Date.now() - 20 * 60_000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+    expect(await forbidden({ headers: { ...other, 'x-amz-date': stale } })).toEqual(no);
+    // The same request, untouched, passes.
+    expect((await fetch(url, { method: 'POST', headers: signed, body: 'ping' })).status).toBe(201);
+    expect(aws.proxy.invocations).toHaveLength(1);
+  });
+
+  it('accepts a well-formed, current signature by an access key it does not know (an assumed role\'s), without verifying it', async () => {
+    const name = await aliasedFunction();
+    const { FunctionUrl } = await aws.clients.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'AWS_IAM' }));
+    const sign = functionUrlSigner({
+      region: () => Promise.resolve('us-east-1'),
+      credentials: () => Promise.resolve({ accessKeyId: 'ASIAROLEKEY', secretAccessKey: 'unknown-to-the-proxy', sessionToken: 'token' }),
+    });
+    const headers = await sign({ method: 'GET', url: FunctionUrl!, headers: {} });
+    expect((await fetch(FunctionUrl!, { headers })).status).toBe(201);
+    const unsigned = { ...headers };
+    delete unsigned.authorization;
+    expect((await fetch(FunctionUrl!, { headers: unsigned })).status).toBe(403);
   });
 
   it('is off by default: the switch is what serves function URLs', async () => {

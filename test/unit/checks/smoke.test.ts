@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpSmokeChecker, maskSecrets } from '../../../src/checks/smoke.js';
-import type { SmokeSettings } from '../../../src/model/settings.js';
+import type { RequestSigner, SmokeSettings } from '../../../src/model/settings.js';
 import type { Log } from '../../../src/model/ports.js';
 import { formatMs } from '../../../src/report/format.js';
 import { smokeSettings } from '../fakes.js';
@@ -477,5 +477,88 @@ describe('formatMs', () => {
     expect(formatMs(41.4)).toBe('41 ms');
     expect(formatMs(1234)).toBe('1.2 s');
     expect(formatMs(12_345)).toBe('12 s');
+  });
+});
+
+describe('HttpSmokeChecker: signed requests (an AWS_IAM function URL)', () => {
+  /** A signer that records what it signed and answers fake SigV4 headers, a new signature each call. */
+  function fakeSigner() {
+    const signed: { method: string; url: string; headers: Record<string, string>; body?: string }[] = [];
+    const sign: RequestSigner = (request) => {
+      signed.push(request);
+      const n = signed.length;
+      const signature = `${n}`.padStart(64, 'a');
+      return Promise.resolve({
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`,
+        'x-amz-date': `20260101T00000${n}Z`,
+        'x-amz-security-token': `session-token-${n}`,
+      });
+    };
+    return { sign, signed };
+  }
+
+  it('signs every attempt and every same-origin redirect hop afresh, replacing a stage header of the same name', async () => {
+    const server = await serve((_r, res, n) => {
+      if (n === 1) {
+        res.writeHead(302, { location: '/next' });
+        res.end();
+        return;
+      }
+      reply(res, n === 2 ? 500 : 200, 'ok');
+    });
+    const { sign, signed } = fakeSigner();
+    const { checker: c } = checker();
+    const result = await c.check(
+      settings(`${server.url}/health`, { method: 'POST', body: 'ping', attempts: 2, headers: { Authorization: 'Bearer user', 'x-check': '1' }, sign }),
+      recorder(),
+    );
+    expect(result.ok).toBe(true);
+    expect(signed.map((s) => `${s.method} ${s.url} ${s.body ?? '-'}`)).toEqual([
+      `POST ${server.url}/health ping`,
+      `GET ${server.url}/next -`,
+      `POST ${server.url}/health ping`,
+    ]);
+    expect(signed[0]!.headers).toEqual({ Authorization: 'Bearer user', 'x-check': '1' });
+    expect(server.received.map((r) => [r.headers.authorization?.slice(-2), r.headers['x-amz-security-token'], r.headers['x-check']])).toEqual([
+      ['a1', 'session-token-1', '1'],
+      ['a2', 'session-token-2', '1'],
+      ['a3', 'session-token-3', '1'],
+    ]);
+  });
+
+  it('never prints a signature or session token, even when the answer echoes them', async () => {
+    const server = await serve((r, res, n) =>
+      reply(res, n === 1 ? 500 : 200, `auth=${String(r.headers.authorization)} token=${String(r.headers['x-amz-security-token'])}`),
+    );
+    const { sign } = fakeSigner();
+    const { checker: c } = checker();
+    const log = recorder();
+    const result = await c.check(settings(`${server.url}/`, { attempts: 2, sign }), log);
+    expect(result.ok).toBe(true);
+    const everything = JSON.stringify(result) + log.lines.join('\n');
+    for (const r of server.received) {
+      const signature = /Signature=(\w+)/.exec(String(r.headers.authorization))![1]!;
+      expect(everything).not.toContain(signature);
+      expect(everything).not.toContain(String(r.headers['x-amz-security-token']));
+    }
+    expect(everything).not.toMatch(/AWS4-HMAC-SHA256|Credential=/);
+    expect(result.attempts[0]!.bodyExcerpt).toBe('auth=*** token=***');
+  });
+
+  it('fails the attempt with the reason when signing fails (no credentials), without sending it', async () => {
+    const server = await serve((_r, res) => reply(res, 200, 'ok'));
+    const { checker: c } = checker();
+    const sign: RequestSigner = () => Promise.reject(new Error('Could not load credentials from any providers'));
+    const result = await c.check(settings(`${server.url}/`, { attempts: 1, sign }), recorder());
+    expect(result.ok).toBe(false);
+    expect(result.attempts[0]!.problem).toBe('signing the request failed: Could not load credentials from any providers');
+    expect(server.received).toEqual([]);
+  });
+
+  it('sends no signature without a signer', async () => {
+    const server = await serve((_r, res) => reply(res, 200, 'ok'));
+    const { checker: c } = checker();
+    expect((await c.check(settings(`${server.url}/`, { attempts: 1 }), recorder())).ok).toBe(true);
+    expect(server.received[0]!.headers.authorization).toBeUndefined();
   });
 });

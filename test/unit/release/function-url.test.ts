@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/model/errors.js';
-import type { StageSettings } from '../../../src/model/settings.js';
+import type { RequestSigner, StageSettings } from '../../../src/model/settings.js';
 import { bypassingUrls, describeBypassingUrl, withFunctionUrlSmoke } from '../../../src/release/function-url.js';
 import { FakeLambda, RecordingLog, stageSettings } from '../fakes.js';
 
@@ -50,7 +50,28 @@ describe('withFunctionUrlSmoke', () => {
     expect(log.lines.join('\n')).toContain('smoke has no url and alias dev of notes-api has no function URL');
   });
 
-  it('refuses a smoke block without url on an AWS_IAM function URL (unsigned requests get 403)', async () => {
+  it('smoke-tests an AWS_IAM function URL with signed requests: the smoke settings carry the signer', async () => {
+    const { lambda, log } = world('AWS_IAM');
+    const sign: RequestSigner = () => Promise.resolve({ authorization: 'AWS4-HMAC-SHA256 …' });
+    const bare = await withFunctionUrlSmoke(withoutSmoke(), lambda, log, sign);
+    expect(bare.smoke).toMatchObject({ url: URL_ON_ALIAS, method: 'GET', attempts: 3 });
+    expect(bare.smoke?.sign).toBe(sign);
+    const block = await withFunctionUrlSmoke(stageSettings('dev', {}, { url: '', attempts: 5 }), lambda, log, sign);
+    expect(block.smoke).toMatchObject({ url: URL_ON_ALIAS, attempts: 5 });
+    expect(block.smoke?.sign).toBe(sign);
+    expect(log.lines.join('\n')).toContain('(AuthType AWS_IAM: requests signed with SigV4)');
+  });
+
+  it('never signs for a user\'s smoke.url, nor for a URL with AuthType NONE', async () => {
+    const sign: RequestSigner = () => Promise.reject(new Error('not to be called'));
+    const iam = world('AWS_IAM');
+    const given = stageSettings('dev');
+    expect((await withFunctionUrlSmoke(given, iam.lambda, iam.log, sign)).smoke?.sign).toBeUndefined();
+    const open = world('NONE');
+    expect((await withFunctionUrlSmoke(withoutSmoke(), open.lambda, open.log, sign)).smoke?.sign).toBeUndefined();
+  });
+
+  it('refuses a smoke block without url on an AWS_IAM function URL when there is no signer', async () => {
     const { lambda, log } = world('AWS_IAM');
     await expect(withFunctionUrlSmoke(stageSettings('dev', {}, { url: '' }), lambda, log)).rejects.toThrow(InputError);
     await expect(withFunctionUrlSmoke(stageSettings('dev', {}, { url: '' }), lambda, log)).rejects.toThrow(
@@ -58,7 +79,7 @@ describe('withFunctionUrlSmoke', () => {
     );
   });
 
-  it('warns and runs without a smoke test on an AWS_IAM function URL when there is no smoke block', async () => {
+  it('warns and runs without a smoke test on an AWS_IAM function URL when there is no smoke block and no signer', async () => {
     const { lambda, log } = world('AWS_IAM');
     const unit = withoutSmoke();
     const out = await withFunctionUrlSmoke(unit, lambda, log);
