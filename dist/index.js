@@ -82457,6 +82457,64 @@ class SdkCapacityGateway {
     }
 }
 
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/serde/index.js
+var serde = __nccwpck_require__(2430);
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var signature_v4_dist_cjs = __nccwpck_require__(5118);
+;// CONCATENATED MODULE: ./src/aws/url-signer.ts
+/**
+ * SigV4 signatures for requests to a function URL with AuthType AWS_IAM ("Control access to
+ * Lambda function URLs", https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: every
+ * request is signed with SigV4 for service `lambda` in the function's region, by a principal
+ * allowed `lambda:InvokeFunctionUrl`; a request with a body carries its SHA-256 in
+ * `x-amz-content-sha256`, which the signer always adds).
+ *
+ * The credentials and region are those of the stage's Lambda client (services.ts): the job's own,
+ * or the stage's assumed `role`. Each call signs afresh (a new X-Amz-Date), so a smoke test that
+ * retries for minutes never sends a stale signature.
+ */
+
+
+/** A signer for function URL requests: the headers to add, in lower case. */
+function functionUrlSigner(options) {
+    const signer = new signature_v4_dist_cjs.SignatureV4({
+        service: 'lambda',
+        region: options.region,
+        credentials: options.credentials,
+        sha256: serde.Hash.bind(null, 'sha256'),
+    });
+    return async (request) => {
+        const url = new URL(request.url);
+        const query = {};
+        for (const key of new Set(url.searchParams.keys())) {
+            const values = url.searchParams.getAll(key);
+            query[key] = values.length === 1 ? values[0] : values;
+        }
+        // The host as fetch sends it (with a port that is not the scheme's default), so that the
+        // signed `host` is the one the server reads.
+        const own = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+        const unsigned = {
+            method: request.method,
+            protocol: url.protocol,
+            hostname: url.hostname,
+            ...(url.port !== '' && { port: Number(url.port) }),
+            path: url.pathname,
+            query,
+            headers: { ...own, host: url.host },
+            ...(request.body !== undefined && { body: request.body }),
+        };
+        const signed = await signer.sign(unsigned);
+        const added = {};
+        for (const [name, value] of Object.entries(signed.headers)) {
+            const lower = name.toLowerCase();
+            if (lower === 'host' || own[lower] === value)
+                continue;
+            added[lower] = value;
+        }
+        return added;
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/aws/services.ts
 /**
  * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch,
@@ -82468,11 +82526,13 @@ class SdkCapacityGateway {
 
 
 
+
 class RegionServices {
     options;
     lambda;
     /** Provisioned concurrency (`provisioned-concurrency`), on the same Lambda client. */
     capacity;
+    lambdaClient;
     s3Store;
     cloudwatch;
     logs;
@@ -82480,16 +82540,26 @@ class RegionServices {
     /** ECR for container-image functions: its SDK module and client are loaded on the first question. */
     images = {
         describeImage: async (ref) => (await this.ecrRegistry()).describeImage(ref),
+        repositoryPolicy: async (ref) => (await this.ecrRegistry()).repositoryPolicy(ref),
     };
     /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
     /** `limiter`: a release of several functions (release/group.ts) keeps the region's Lambda control-plane requests under the quota (rate-limit.ts). */
     constructor(options, lambdaOptions = {}, limiter) {
         this.options = options;
         const client = new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) });
+        this.lambdaClient = client;
         if (limiter !== undefined)
             limitControlPlane(client, limiter);
         this.lambda = new SdkLambdaGateway(client, lambdaOptions);
         this.capacity = new SdkCapacityGateway(client);
+    }
+    /**
+     * Signs requests to an AWS_IAM function URL (url-signer.ts) with what the Lambda client signs
+     * with: its region, and its credentials (the job's own, or the stage's assumed role).
+     */
+    urlSigner() {
+        const config = this.lambdaClient.config;
+        return functionUrlSigner({ region: () => config.region(), credentials: () => config.credentials() });
     }
     store() {
         this.s3Store ??= (async () => {
@@ -89435,7 +89505,10 @@ class HttpSmokeChecker {
      * flight and the wait between tries at once.
      */
     async check(smoke, log, signal) {
-        const mask = (text) => maskSecrets(text, smoke.secrets);
+        // The signed headers' secret values (smoke.sign), masked as the stage's own secrets are: a
+        // handler that echoes its request puts them in the body.
+        const signatures = [];
+        const mask = (text) => maskSecrets(text, [...smoke.secrets, ...signatures]);
         const method = smoke.method.toUpperCase();
         const url = mask(smoke.url);
         const total = Math.max(1, Math.floor(smoke.attempts));
@@ -89445,7 +89518,7 @@ class HttpSmokeChecker {
         const signals = { cancel: signal, deadline: AbortSignal.timeout(Math.min(Math.max(1, deadlineMs), MAX_TIMER_MS)), deadlineMs };
         const phase = signal === undefined ? signals.deadline : AbortSignal.any([signal, signals.deadline]);
         for (let n = 1; n <= total; n++) {
-            const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase);
+            const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase, signatures);
             const attempt = {
                 attempt: n,
                 method,
@@ -89500,9 +89573,10 @@ class HttpSmokeChecker {
     /**
      * One attempt: the request, same-origin redirects (at most MAX_REDIRECTS), the body, all
      * within `timeout`. A redirect to another origin is not followed (the stage's headers carry
-     * secrets): that 3xx is the answer.
+     * secrets): that 3xx is the answer. With `smoke.sign`, every request (the first and each hop)
+     * is signed afresh; the secret values of its signed headers are added to `signatures`.
      */
-    async tryOnce(smoke, method, signals, phase) {
+    async tryOnce(smoke, method, signals, phase, signatures) {
         const timeoutText = formatDuration(smoke.timeoutMs);
         const timeout = AbortSignal.timeout(smoke.timeoutMs);
         const attemptSignal = AbortSignal.any([phase, timeout]);
@@ -89515,7 +89589,8 @@ class HttpSmokeChecker {
         let response;
         try {
             for (let hops = 0;; hops++) {
-                const init = { method: currentMethod, headers: smoke.headers, redirect: 'manual', signal: attemptSignal };
+                const headers = smoke.sign === undefined ? smoke.headers : await signedHeaders(smoke, smoke.sign, currentMethod, url, body, signatures);
+                const init = { method: currentMethod, headers, redirect: 'manual', signal: attemptSignal };
                 if (body !== undefined)
                     init.body = body;
                 response = await this.fetch(url.href, init);
@@ -89565,7 +89640,7 @@ class HttpSmokeChecker {
                     detail: `no answer after ${timeoutText} (timed out)`,
                 };
             }
-            const reason = describeFetchError(err);
+            const reason = err instanceof SigningError ? err.message : describeFetchError(err);
             return {
                 latencyMs,
                 body: '',
@@ -89600,6 +89675,36 @@ class HttpSmokeChecker {
         }
         return { status, latencyMs, body: text, ok: true, label: verdict.label, detail: note === undefined ? `${timing} ✓` : `${timing} ✓ (${note})` };
     }
+}
+/** The signer failed (no credentials, STS refused): the attempt fails with this message as its reason. */
+class SigningError extends Error {
+    name = 'SigningError';
+}
+/** Signed headers whose values are secrets (the signature, the session token): masked in every log and summary. */
+const SECRET_SIGNED_HEADERS = ['authorization', 'x-amz-security-token'];
+/**
+ * The stage's headers with the signer's added; a header of the stage's that the signer sets
+ * (`Authorization`, in any case) gives way to it. The secret values are pushed to `signatures`.
+ */
+async function signedHeaders(smoke, sign, method, url, body, signatures) {
+    let added;
+    try {
+        added = await sign({ method, url: url.href, headers: smoke.headers, ...(body !== undefined && { body }) });
+    }
+    catch (err) {
+        throw new SigningError(`signing the request failed: ${err?.message ?? String(err)}`, { cause: err });
+    }
+    for (const [name, value] of Object.entries(added)) {
+        if (!SECRET_SIGNED_HEADERS.includes(name.toLowerCase()))
+            continue;
+        signatures.push(value);
+        const signature = /Signature=([0-9a-fA-F]+)/.exec(value)?.[1];
+        if (signature !== undefined)
+            signatures.push(signature);
+    }
+    const replaced = new Set(Object.keys(added).map((name) => name.toLowerCase()));
+    const kept = Object.entries(smoke.headers).filter(([name]) => !replaced.has(name.toLowerCase()));
+    return { ...Object.fromEntries(kept), ...added };
 }
 /** The outcome of an attempt cut short by the cancel or the smoke phase's deadline. */
 function stopped(signals, latencyMs) {
@@ -89723,17 +89828,28 @@ const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
  *
  * - No `smoke.url` and the alias has a URL with AuthType NONE: the smoke test requests the URL's
  *   root with the stage's smoke settings (or the defaults when there is no `smoke` block).
- * - AuthType AWS_IAM: the smoke test sends unsigned requests, which Lambda refuses with 403
- *   ("Invoking Lambda function URLs": AWS_IAM URLs need SigV4-signed requests). A `smoke` block
- *   without `url` is refused with the reason before any change; without a `smoke` block the stage
- *   runs without a smoke test, with a warning, as it did before.
+ * - AuthType AWS_IAM: the same, with every request signed with SigV4 for service `lambda` in the
+ *   stage's region, with the credentials of the stage's Lambda client (the job's own, or its
+ *   assumed `role`): "Control access to Lambda function URLs"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) has Lambda answer 403 to an
+ *   unsigned request, and the caller needs `lambda:InvokeFunctionUrl` on the alias. The signer is
+ *   src/aws/url-signer.ts; the smoke test signs each attempt and each same-origin redirect afresh
+ *   and masks the signed headers' values (src/checks/smoke.ts). A user's `smoke.url` is never
+ *   signed: the credentials go only to the URL Lambda gave us for the alias.
+ * - Any other AuthType (none exists today) cannot be smoke-tested: a `smoke` block without `url`
+ *   is refused with the reason before any change; without a `smoke` block the stage runs without
+ *   a smoke test, with a warning.
  * - No URL on the alias: a `smoke` block without `url` has nothing to check; the stage runs
  *   without a smoke test (warned), as a stage without `smoke` does.
  */
 
 
-/** The unit with its smoke URL filled in from the alias's function URL, when it needs one. */
-async function withFunctionUrlSmoke(unit, lambda, log) {
+/**
+ * The unit with its smoke URL filled in from the alias's function URL, when it needs one; `sign`
+ * signs the requests to an AWS_IAM URL (without it, such a URL is treated as any AuthType the
+ * smoke test cannot use).
+ */
+async function withFunctionUrlSmoke(unit, lambda, log, sign) {
     if (unit.smoke !== undefined && unit.smoke.url !== '')
         return unit;
     const where = `alias ${unit.alias} of ${unit.functionName}`;
@@ -89747,13 +89863,18 @@ async function withFunctionUrlSmoke(unit, lambda, log) {
     }
     if (!isPlainHttpUrl(found.url))
         throw new Error(`Lambda gave ${where} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
-    if (found.authType !== 'NONE') {
-        const why = `the function URL of ${where} uses AuthType ${found.authType}, and the smoke test sends unsigned requests`;
+    const signed = found.authType === 'AWS_IAM' && sign !== undefined;
+    if (found.authType !== 'NONE' && !signed) {
+        const why = `the function URL of ${where} uses AuthType ${found.authType.replace(/[^\w-]/g, '?').slice(0, 40)}, which the smoke test cannot sign for`;
         if (unit.smoke !== undefined) {
             throw new errors/* InputError */.dz(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
         }
         log.warn(`Stage ${unit.stage}: ${why}: no smoke test through it (set smoke.url to smoke-test the stage).`);
         return unit;
+    }
+    if (signed) {
+        log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where} (AuthType AWS_IAM: requests signed with SigV4): ${found.url}`);
+        return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url, sign } };
     }
     log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where}: ${found.url}`);
     return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url } };
@@ -89794,6 +89915,125 @@ function artifactKey(settings, sha256Hex) {
 /** Hex of a base64 CodeSha256. */
 function sha256HexOf(codeSha256) {
     return Buffer.from(codeSha256, 'base64').toString('hex');
+}
+
+;// CONCATENATED MODULE: ./src/artifact/image-pull.ts
+/**
+ * Whether a function in one account can pull a container image from an ECR repository in another.
+ *
+ * Lambda's rule ("Lambda container images: cross-account permissions",
+ * https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-xaccount-permissions):
+ * the repository's policy must allow the function's account `ecr:BatchGetImage` and
+ * `ecr:GetDownloadUrlForLayer`, and `lambda.amazonaws.com` the same two with an `aws:sourceARN`
+ * condition naming the functions. ECR repository policies ("Repository policy examples",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) name the
+ * account as `"AWS": "arn:aws:iam::<account>:root"` (or the bare account id, a role or user of it, `*`).
+ *
+ * This reads the policy the way IAM would for those two actions and that account, without
+ * conditions: a statement with a Condition is taken as it is written (it may allow), so that the
+ * check refuses only what would certainly fail. A Deny without a condition takes precedence.
+ */
+
+/** The two actions Lambda's pull needs (images-create.html, cross-account permissions). */
+const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** The account of a function ARN (`arn:aws:lambda:<region>:<account>:function:…`). */
+function functionAccount(functionArn) {
+    const account = functionArn.split(':')[4];
+    return account !== undefined && /^[0-9]{12}$/.test(account) ? account : undefined;
+}
+/** The pull actions that `policyText` does not allow `account`: empty when both are allowed. Unreadable JSON allows nothing. */
+function missingPullActions(policyText, account) {
+    let statements;
+    try {
+        const policy = JSON.parse(policyText);
+        const raw = policy.Statement;
+        statements = (Array.isArray(raw) ? raw : raw !== undefined ? [raw] : []).filter((s) => typeof s === 'object' && s !== null);
+    }
+    catch {
+        return [...PULL_ACTIONS];
+    }
+    return PULL_ACTIONS.filter((action) => {
+        const applies = (s) => principalNames(s.Principal, account) && actionNamed(s.Action, action);
+        const denied = statements.some((s) => s.Effect === 'Deny' && s.Condition === undefined && applies(s));
+        const allowed = statements.some((s) => s.Effect === 'Allow' && applies(s));
+        return denied || !allowed;
+    });
+}
+/** `*`, `{"AWS": "*"}`, the account id, `arn:aws:iam::<account>:root`, or a role/user of the account. */
+function principalNames(principal, account) {
+    if (principal === '*')
+        return true;
+    if (typeof principal !== 'object' || principal === null)
+        return false;
+    const aws = principal.AWS;
+    const names = Array.isArray(aws) ? aws : [aws];
+    return names.some((name) => typeof name === 'string' && (name === '*' || name === account || new RegExp(`^arn:aws[a-z-]*:(iam|sts)::${account}:`).test(name)));
+}
+/** The statement's Action (one or a list, `*` and `?` wildcards, case-insensitive) covers `action`. */
+function actionNamed(actions, action) {
+    const list = Array.isArray(actions) ? actions : [actions];
+    return list.some((pattern) => typeof pattern === 'string' && wildcard(pattern).test(action));
+}
+function wildcard(pattern) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${body}$`, 'i');
+}
+/** The statement to add, for messages: the function's account, and Lambda's service principal for its functions. */
+function pullPolicyExample(targetAccount, region) {
+    return JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+            { Sid: 'CrossAccountPull', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${targetAccount}:root` }, Action: [...PULL_ACTIONS] },
+            {
+                Sid: 'LambdaPull',
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: [...PULL_ACTIONS],
+                Condition: { StringLike: { 'aws:sourceARN': `arn:aws:lambda:${region}:${targetAccount}:function:*` } },
+            },
+        ],
+    });
+}
+/**
+ * The check before a promote changes anything: refused (InputError naming the repository, the
+ * target account, the missing actions and what to add) when the policy does not allow the target
+ * account to pull; a policy that could not be read is a warning, and the promote goes on.
+ */
+function checkCrossAccountPull(what, policy, warn) {
+    const { field, repository, registryId, region, targetAccount, functionName } = what;
+    const where = `ECR repository ${repository} of account ${registryId}`;
+    if (policy.kind === 'denied') {
+        warn(`${field}: could not read the policy of ${where} (${policy.message}), so whether account ${targetAccount} may pull its image was not checked; ` +
+            `the source stage's credentials need ecr:GetRepositoryPolicy on it`);
+        return;
+    }
+    if (policy.kind === 'no-repository') {
+        throw new errors/* InputError */.dz(`${field}: ${where} does not exist (any more): ${functionName} in account ${targetAccount} cannot pull its image`);
+    }
+    const missing = policy.kind === 'none' ? [...PULL_ACTIONS] : missingPullActions(policy.text, targetAccount);
+    if (missing.length === 0)
+        return;
+    throw new errors/* InputError */.dz(`${field}: ${where} ${policy.kind === 'none' ? 'has no repository policy' : 'has a policy that does not allow it'}: ` +
+        `function ${functionName} in account ${targetAccount} cannot pull its image without ${missing.join(' and ')} for account ${targetAccount}. ` +
+        `Add to the repository's policy (ECR SetRepositoryPolicy, or the console's Permissions) statements like ${pullPolicyExample(targetAccount, region)}`);
+}
+/**
+ * Lambda's refusal of an image it cannot pull, on UpdateFunctionCode or CreateFunction
+ * (AccessDeniedException "Lambda does not have permission to access the ECR image", or
+ * InvalidParameterValueException "Source image … does not exist" / "is not valid"): an Error naming
+ * the permissions the repository's policy must grant; undefined for any other error.
+ */
+function imagePullRefusal(error, imageUri, functionName) {
+    const name = error?.name;
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    if (name !== 'AccessDeniedException' && name !== 'InvalidParameterValueException')
+        return undefined;
+    if (!/permission to access the ECR image|Source image .*(does not exist|is not valid)/i.test(message))
+        return undefined;
+    const registry = /^([0-9]{12})\.dkr\.ecr\./.exec(imageUri)?.[1];
+    return new Error(`Lambda cannot pull image ${imageUri} for ${functionName} (${String(name)}: ${message}). ` +
+        `The policy of its ECR repository${registry !== undefined ? ` (account ${registry})` : ''} must allow the function's account ` +
+        `${PULL_ACTIONS.join(' and ')}, and lambda.amazonaws.com the same for the function (README "Prod in its own account")`);
 }
 
 ;// CONCATENATED MODULE: ./src/release/change-check.ts
@@ -90645,6 +90885,8 @@ function isRolloutState(value) {
         return false;
     if (v.region !== undefined && !text(v.region))
         return false;
+    if (v.role !== undefined && !text(v.role))
+        return false;
     if (v.before === null)
         return true;
     if (typeof v.before !== 'object' || v.before === undefined)
@@ -91020,6 +91262,7 @@ async function shiftAndVerify(request, deps) {
         functionName: name,
         alias: settings.alias,
         ...(settings.region !== undefined && { region: settings.region }),
+        ...(settings.role !== undefined && { role: settings.role }),
         toVersion,
         toDescription: description,
         before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
@@ -91299,6 +91542,7 @@ function progressLine(label, atMs, reading, alarms, version) {
 
 
 
+
 /** The fields every result of this start carries; the timings are read when it is called. */
 function common(start) {
     const { settings, before, timeline } = start;
@@ -91386,7 +91630,10 @@ async function carryOut(plan, start, deps) {
                 else
                     log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
                 const read = revisionId;
-                const updated = await timeline.step('code', () => lambda.updateCode(name, source, read));
+                const updated = await timeline.step('code', () => lambda.updateCode(name, source, read).catch((error) => {
+                    // An image Lambda may not pull (another account's repository): the permissions it needs.
+                    throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
+                }));
                 if (updated.codeSha256 !== target.codeSha256) {
                     throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
                 }
@@ -91822,6 +92069,7 @@ async function deploy_deployImage(settings, image, deps, context) {
 
 
 
+
 async function promote(source, target, deps, context) {
     const timeline = new Timeline(deps.clock);
     const { lambda, log } = deps;
@@ -91866,6 +92114,9 @@ async function promote(source, target, deps, context) {
         log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
         return unchanged(start);
     }
+    // An image from another account's registry: its repository's policy must let the target pull it.
+    if (image !== undefined && latest.codeSha256 !== sourceVersion.codeSha256)
+        await checkImagePull(source, target, image, latest.functionArn, deps);
     // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
     await readyToReturnTo(target, live, deps);
     // Plan: reuse the very version when it carries the target's settings, else publish its code again.
@@ -91934,6 +92185,31 @@ function promotedImage(source, target, version, targetType) {
     if (image === undefined)
         throw new Error(`Lambda gave no image URI for version ${version.version} of ${source.functionName}`);
     return { uri: image.uri, digest: image.digest };
+}
+/**
+ * A target in another account than the image's registry (a prod account promoted to from dev's):
+ * Lambda pulls the image there only if the repository's policy allows the target account
+ * ecr:BatchGetImage and ecr:GetDownloadUrlForLayer (image-pull.ts). The policy is read with the
+ * source stage's credentials (its account owns the repository); refused before any change when it
+ * does not allow it, a warning when it could not be read.
+ */
+async function checkImagePull(source, target, image, functionArn, deps) {
+    const reference = image_parseImageUri(image.uri);
+    const targetAccount = functionAccount(functionArn);
+    if (reference === undefined || targetAccount === undefined || reference.registryId === targetAccount)
+        return;
+    const registry = deps.sourceImages ?? deps.images;
+    if (registry === undefined)
+        return;
+    const policy = await registry.repositoryPolicy({ registryId: reference.registryId, repository: reference.repository });
+    checkCrossAccountPull({
+        field: `promote-from: ${JSON.stringify(source.stage)} (image ${image.uri})`,
+        repository: reference.repository,
+        registryId: reference.registryId,
+        region: reference.region,
+        targetAccount,
+        functionName: target.functionName,
+    }, policy, (message) => deps.log.warn(message));
 }
 /** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */
 function stripQualifier(arn) {
@@ -93958,8 +94234,12 @@ async function runCommand(inputs, file, target, environment, ports) {
     // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
     await gateways.assumeRoles(units);
     // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
-    // function URL, read for every unit before anything changes.
-    const released = await Promise.all(units.map((unit) => withFunctionUrlSmoke(unit, gateways.region(unit.region, unit.role).lambda, log)));
+    // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
+    // signed with the credentials of the unit's Lambda client.
+    const released = await Promise.all(units.map((unit) => {
+        const services = gateways.region(unit.region, unit.role);
+        return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
+    }));
     if (units.length > 1)
         return runGroup(inputs, file, released, environment, ports, gateways);
     return runOne(inputs, file, released[0], environment, ports, gateways);
@@ -94205,7 +94485,8 @@ function endpointOverridden(env) {
 function withSourceLambda(deps, source, target, gateways) {
     if ((source.role ?? '') === (target.role ?? ''))
         return deps;
-    return { ...deps, sourceLambda: gateways.region(source.region, source.role).lambda };
+    const services = gateways.region(source.region, source.role);
+    return { ...deps, sourceLambda: services.lambda, sourceImages: services.images };
 }
 /** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
 async function checkAlarmsExist(settings, metrics) {
@@ -94217,6 +94498,29 @@ async function checkAlarmsExist(settings, metrics) {
         throw new errors/* InputError */.dz(`stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
             `${settings.region ? ` in ${settings.region}` : ''}`);
     }
+}
+/** Where a saved state and a target name the same alias: function, alias, region, and the role it is reached with. */
+function sameAlias(state, target) {
+    return (state.functionName === target.functionName &&
+        state.alias === target.alias &&
+        (state.region ?? '') === (target.region ?? '') &&
+        (state.role ?? '') === (target.role ?? ''));
+}
+/** An alias as messages name it: `alias prod of notes in us-east-1 (role arn:…)`. */
+function aliasName(a) {
+    return `alias ${a.alias} of ${a.functionName}${a.region ? ` in ${a.region}` : ''}${a.role ? ` (role ${a.role})` : ''}`;
+}
+/**
+ * Why the post step could not put an alias back, and how to do it by hand: a role that can no
+ * longer be assumed is named as the main step names it (`stages.<stage>.role: "<arn>" cannot be
+ * assumed …`), and the hand repair says whose credentials it takes.
+ */
+function restoreFailure(state, target, error) {
+    const why = error instanceof AssumeRoleError
+        ? `stages.${target?.stage ?? '<stage>'}.role: ${JSON.stringify(error.roleArn)} ${error.reason}; nothing was changed`
+        : (0,errors/* errorMessage */.gJ)(error);
+    const as = state.role !== undefined ? ` with role ${state.role}'s credentials` : '';
+    return `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${why}). Repair it by hand${as}: ${repairCommand(state, state.before)}`;
 }
 /** The post step's Lambda for a region, with the stage's role assumed when it has one. */
 function postLambda(region, role) {
@@ -94247,18 +94551,16 @@ async function cleanUp(savedState, target, log, lambdaFor = postLambda) {
         log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the alias by hand.');
         return 'failed';
     }
-    if (state.functionName !== single.functionName || state.alias !== single.alias || (state.region ?? '') !== (single.region ?? '')) {
-        log.warn(`stage-deploy post: the saved rollout state names alias ${state.alias} of ${state.functionName}${state.region ? ` in ${state.region}` : ''}, ` +
-            `not this step's alias ${single.alias} of ${single.functionName}${single.region ? ` in ${single.region}` : ''}; nothing was changed.`);
+    if (!sameAlias(state, single)) {
+        log.warn(`stage-deploy post: the saved rollout state names ${aliasName(state)}, not this step's ${aliasName(single)}; nothing was changed.`);
         return 'refused';
     }
     log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
     try {
-        return await restoreFromState(state, lambdaFor(state.region, single.role), log);
+        return await restoreFromState(state, lambdaFor(state.region, state.role), log);
     }
     catch (error) {
-        log.error(`stage-deploy post: could not put alias ${state.alias} back (${(0,errors/* errorMessage */.gJ)(error)}). ` +
-            `Repair it by hand: ${repairCommand(state, state.before)}`);
+        log.error(restoreFailure(state, single, error));
         return 'failed';
     }
 }
@@ -94626,10 +94928,10 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
     }
     if (states.length === 0)
         return 'no shift in progress';
-    const own = (state) => targets.some((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''));
+    const own = (state) => targets.some((t) => sameAlias(state, t));
     const foreign = states.filter((state) => !own(state));
     if (foreign.length > 0) {
-        const named = foreign.map((s) => `alias ${s.alias} of ${s.functionName}${s.region ? ` in ${s.region}` : ''}`).join(', ');
+        const named = foreign.map(aliasName).join(', ');
         log.warn(`stage-deploy post: the saved rollout state names ${named}, not one of this step's aliases; nothing was changed.`);
         return 'refused';
     }
@@ -94641,12 +94943,10 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
     log.warn(`stage-deploy post: the main step did not finish shifting ${states.length} alias${states.length === 1 ? '' : 'es'}; putting back each that is as its shift left it.`);
     const outcomes = await Promise.all(states.map(async (state) => {
         try {
-            const role = targets.find((t) => t.functionName === state.functionName && t.alias === state.alias && (t.region ?? '') === (state.region ?? ''))?.role;
-            return await restoreFromState(state, lambdaFor(state.region, role), log);
+            return await restoreFromState(state, lambdaFor(state.region, state.role), log);
         }
         catch (error) {
-            log.error(`stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${(0,errors/* errorMessage */.gJ)(error)}). ` +
-                `Repair it by hand: ${repairCommand(state, state.before)}`);
+            log.error(restoreFailure(state, targets.find((t) => sameAlias(state, t)), error));
             return 'failed';
         }
     }));
@@ -95707,6 +96007,11 @@ function discardKey(dir, keyId) {
  * The action's entry, and the only code that touches @actions/core: reads the inputs, runs the
  * command, sets the outputs and the job summary, and fails the step when the release failed.
  * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
+ *
+ * Nothing here starts on import: src/index.ts (the ncc bundle, dist/index.js) calls run(), and
+ * src/main.ts / src/post.ts hand runMain() / runPost() to @github/local-action. Only what every
+ * @actions/core stand-in has is used (local-action's has no `ExitCode`, and its setFailed does
+ * not touch the exit code): a failed step sets process.exitCode itself.
  */
 
 
@@ -95730,12 +96035,22 @@ const log = {
     error: (message) => output_error(message),
 };
 const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' };
+/** The exit code of a failed step (the runner's, as @actions/core's ExitCode.Failure). */
+const FAILURE = 1;
 /** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
 async function run() {
     if (getState(State.IsPost) === 'true')
         await post();
     else
         await main();
+}
+/** The main step alone (for @github/local-action, through src/main.ts). */
+function runMain() {
+    return main();
+}
+/** The post step alone (for @github/local-action, through src/post.ts). */
+function runPost() {
+    return post();
 }
 /**
  * A shift in progress is remembered in the step's state, where the post step finds it, signed
@@ -95817,13 +96132,15 @@ async function main() {
         else {
             // One annotation, titled with the stage and the versions, and the step fails.
             output_error(view.error ?? `${view.stage}: ${view.status}`, failureTitle(outcome.result));
-            process.exitCode = ExitCode.Failure;
+            process.exitCode = FAILURE;
         }
     }
     catch (error) {
         setOutput(Outputs.Status, 'failed');
         setOutput(Outputs.Release, '[]');
         setFailed((0,errors/* errorMessage */.gJ)(error));
+        // @actions/core's setFailed sets it too; a stand-in's (local-action's) may not.
+        process.exitCode = FAILURE;
     }
     finally {
         process.off('SIGINT', onSignal);
@@ -95859,6 +96176,7 @@ async function post() {
             alias: settings.alias,
             ...(settings.region !== undefined && { region: settings.region }),
             ...(settings.role !== undefined && { role: settings.role }),
+            stage: settings.stage,
         }));
         target = units.length === 1 && units[0] !== undefined ? units[0] : units;
     }
@@ -95905,7 +96223,7 @@ async function reportRelease(stage, units, defaultRegion) {
     else {
         const { message, title } = releaseFailure(stage, units, defaultRegion);
         output_error(message, title);
-        process.exitCode = ExitCode.Failure;
+        process.exitCode = FAILURE;
     }
 }
 function reportStatus(outcome) {
