@@ -14,6 +14,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The end-to-end files mostly wait (on moto, on the action's smoke tests and canary steps):
+    // three at a time keep two cores busy without starving them (npm test: see README).
+    maxWorkers: 3,
     env,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

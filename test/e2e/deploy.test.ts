@@ -212,7 +212,7 @@ stages:
   it.each([
     ['a malformed stages file', 'stages:\n  dev: [unclosed\n', /::error::bad\.yml: YAML syntax error at line \d+, column \d+: /],
     ['a bad duration', 'stages:\n  dev:\n    function: notes-api\n    smoke: { url: "http://127.0.0.1:9/", interval: 5 minutes }\n', /::error::stages\.dev\.smoke\.interval: "5 minutes" is not a duration \(use 500ms, 2s or 5m\)/],
-    ['a function that does not exist', 'stages:\n  dev:\n    function: no-such-function\n', /::error::function: "no-such-function" does not exist/],
+    ['a function that does not exist', 'stages:\n  dev:\n    function: no-such-function\n', /::error::stages.dev.function: "no-such-function" does not exist/],
   ])('%s is refused with the field and the value, and AWS is untouched', async (_name, text, message) => {
     writeFileSync(join(workspace, 'bad.yml'), text);
     const before = await snapshotFunction(moto.endpoint, fn);

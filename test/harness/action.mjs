@@ -10,6 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { actionNode } from '../../scripts/node24.mjs';
 import { assertNoStrayCommands } from './runner-commands.mjs';
 
+/** Where Node caches the compiled dist/ between runs of this machine's tests (NODE_COMPILE_CACHE). */
+const COMPILE_CACHE = join(tmpdir(), 'stage-deploy-test-compile-cache');
+
 export const ACTION_ENTRY = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/index.js');
 
 /** Parse a GITHUB_OUTPUT file (`name<<delimiter … delimiter` blocks, or `name=value` lines). */
@@ -54,6 +57,9 @@ export async function runAction(options) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // Node 22+ keeps the compiled bundle on disk: the suite's hundreds of runs compile dist/ once.
+    // Keyed by nothing but the directory: Node checks each entry against the file's own hash.
+    NODE_COMPILE_CACHE: COMPILE_CACHE,
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: options.workspace,
     GITHUB_OUTPUT: outputFile,
