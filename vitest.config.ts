@@ -17,6 +17,11 @@ export default defineConfig({
     // The end-to-end files mostly wait (on moto, on the action's smoke tests and canary steps):
     // three at a time keep two cores busy without starving them (npm test: see README).
     maxWorkers: 3,
+    // A worker keeps the modules it has loaded (the AWS SDK, the harness) from one test file to
+    // the next instead of importing them again for each. Test files share no state through
+    // them: each builds its own servers and clients (moto: one leased per file, see
+    // test/harness/moto-pool.mjs), and no test mocks a module (vi.mock would leak across files).
+    isolate: false,
     env,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },

@@ -7,3 +7,5 @@ export function awsEnv(endpoint: string, region?: string): Record<string, string
 export function useAwsEnv(endpoint: string, region?: string): () => void;
 export function useEnv(variables: Record<string, string>): () => void;
 export function destroyClients(clients: object | undefined): void;
+/** Start a moto_server process of its own, outside the pool. */
+export function spawnMoto(env?: Record<string, string>): Promise<{ endpoint: string; port: number; stop: () => Promise<void> }>;

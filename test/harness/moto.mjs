@@ -3,6 +3,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
+import { leaseMoto } from './moto-pool.mjs';
+
 export const MOTO_INSTALL_HINT =
   'moto_server is not on PATH. Install it with: pip install "moto[server]>=5" (it provides the moto_server command).';
 
@@ -32,6 +34,14 @@ export function freePort() {
  * @returns {Promise<{ endpoint: string, port: number, stop: () => Promise<void> }>}
  */
 export async function startMoto({ env = {} } = {}) {
+  // Under vitest, a server of the run's pool, reset, held by this file alone (moto-pool.mjs).
+  const pool = process.env.STAGE_DEPLOY_MOTO_POOL;
+  if (pool) return leaseMoto(pool, env);
+  return spawnMoto(env);
+}
+
+/** Start a moto_server process of its own (see startMoto). */
+export async function spawnMoto(env = {}) {
   assertMotoInstalled();
   const port = await freePort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {

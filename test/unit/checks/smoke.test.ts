@@ -376,7 +376,9 @@ describe('HttpSmokeChecker', () => {
     const server = await serve(() => undefined); // never replies
     const { checker: c, waits } = checker();
     const log = recorder();
-    const result = await c.check(settings(`${server.url}/slow`, { attempts: 2, intervalMs: 10, timeoutMs: 200 }), log);
+    // The interval (slept at once by the test clock) widens the phase's deadline, 2 × (200ms + 300ms),
+    // so that a loaded machine still gets both attempts in.
+    const result = await c.check(settings(`${server.url}/slow`, { attempts: 2, intervalMs: 300, timeoutMs: 200 }), log);
 
     expect(result.ok).toBe(false);
     expect(result.attempts.map((a) => a.status)).toEqual([undefined, undefined]);
@@ -384,7 +386,7 @@ describe('HttpSmokeChecker', () => {
     expect(result.attempts[0]!.latencyMs).toBeGreaterThanOrEqual(150);
     expect(log.lines[0]).toBe(`smoke 1/2: GET ${server.url}/slow → no answer after 200ms (timed out)`);
     expect(result.summary).toBe(`GET ${server.url}/slow → no answer on 2 of 2 attempts`);
-    expect(waits).toEqual([10]);
+    expect(waits).toEqual([300]);
   });
 
   it('reports a refused connection with its code', async () => {
