@@ -2,8 +2,8 @@
 // soon the action moves on after Lambda finishes an update. The action runs as GitHub runs it
 // (`node dist/index.js`), against moto behind the recording proxy and a local endpoint.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 import { actionNode } from '../scripts/node24.mjs';
 import { ACTION_ENTRY, runAction } from '../test/harness/action.mjs';
@@ -58,7 +58,8 @@ stages:
     );
     const env = awsEnv(proxy.endpoint);
     const act = (inputs) => runAction({ inputs, workspace, env });
-    const deploy = (code, extra = {}) => act({ stage: 'dev', artifact: makeZip(build, { 'index.mjs': code }).slice(workspace.length + 1), ...extra });
+    const deploy = (code, extra = {}, runEnv = {}) =>
+      runAction({ inputs: { stage: 'dev', artifact: makeZip(build, { 'index.mjs': code }).slice(workspace.length + 1), ...extra }, workspace, env: { ...env, ...runEnv } });
     /** Run and count the AWS calls it made (smoke requests go to the endpoint, not AWS). */
     const counted = async (run) => {
       proxy.reset();
@@ -79,9 +80,19 @@ stages:
 
     // 1. AWS calls per command.
     const codeOnly = await counted(() => deploy(handler(`r${++release}`)));
-    rows.push({ figure: 'AWS calls: code-only deploy without a bucket (smoke apart)', value: String(codeOnly.calls.length), target: '≤ 7', met: codeOnly.calls.length <= 7, note: describeCalls(codeOnly.calls) });
+    rows.push({
+      figure: 'AWS calls: code-only deploy without a bucket (smoke apart)',
+      value: String(codeOnly.calls.length),
+      target: '≤ 7',
+      met: codeOnly.calls.length <= 7,
+      note:
+        `${describeCalls(codeOnly.calls)}. ` +
+        'Each is needed: the alias (its RevisionId and history) and the version it runs (read through the alias, at once), ' +
+        '$LATEST (the RevisionId UpdateFunctionCode is conditional on; read after the unchanged decision), the account\'s code storage (the warning before it fills up), ' +
+        'the update, Lambda\'s update status (UpdateFunctionCode answers InProgress on Lambda), the publish and the alias shift',
+    });
     const unchanged = await counted(() => deploy(handler(`r${release}`)));
-    rows.push({ figure: 'AWS calls: unchanged redeploy', value: String(unchanged.calls.length), target: '≤ 3', met: unchanged.calls.length <= 3, note: describeCalls(unchanged.calls) });
+    rows.push({ figure: 'AWS calls: unchanged redeploy', value: String(unchanged.calls.length), target: '≤ 2', met: unchanged.calls.length <= 2, note: describeCalls(unchanged.calls) });
     writeFileSync(join(workspace, 'stage-deploy.yml'), readStages(workspace).replace('TABLE: bench-dev', 'TABLE: bench-dev-2'));
     const both = await counted(() => deploy(handler(`r${++release}`)));
     rows.push({ figure: 'AWS calls: code and settings deploy', value: String(both.calls.length), target: '—', met: undefined, note: describeCalls(both.calls) });
@@ -95,11 +106,16 @@ stages:
     rows.push({ figure: 'AWS calls: rollback', value: String(rolledBack.calls.length), target: '—', met: undefined, note: describeCalls(rolledBack.calls) });
 
     // 2. The action's own time: wall time of a code-only deploy minus AWS calls and smoke requests.
-    const own = [];
-    const firstCall = [];
-    for (let i = 0; i < runs; i++) {
-      const served = endpoint.requests.length;
-      const { result, calls } = await counted(() => deploy(handler(`r${++release}`)));
+    // Cold, as the first step of a job runs on a runner: no compile cache (the harness turns Node's
+    // on for the tests; NODE_DISABLE_COMPILE_CACHE turns it and the action's own off). Then warm,
+    // as the post step and later steps of the job run: the compile cache the action keeps in
+    // RUNNER_TEMP (src/action/compile-cache.ts), filled by one run first.
+    const timedDeploys = async (count, runEnv) => {
+      const own = [];
+      const firstCall = [];
+      for (let i = 0; i < count; i++) {
+        const served = endpoint.requests.length;
+        const { result, calls } = await counted(() => deploy(handler(`r${++release}`), {}, runEnv));
       const end = result.startedAt + result.durationMs;
       const intervals = [
         ...calls.map((c) => [c.startedAt, c.startedAt + c.durationMs]),
@@ -108,11 +124,35 @@ stages:
       if (intervals.some(([a, b]) => !Number.isFinite(a) || !Number.isFinite(b))) {
         throw new Error(`bench: an interval without times: ${JSON.stringify(intervals)}`);
       }
-      own.push(result.durationMs - covered(intervals.map(([a, b]) => [Math.max(a, result.startedAt), Math.min(b, end)])));
-      firstCall.push(calls[0].startedAt - result.startedAt);
-    }
-    rows.push({ figure: "The action's own time, code-only deploy (median)", value: `${Math.round(median(own))} ms`, target: '≤ 250 ms', met: median(own) <= 250, note: `wall time of node dist/index.js minus AWS calls and smoke requests; runs: ${own.map(Math.round).join(', ')} ms` });
-    rows.push({ figure: 'Process start to first AWS request (median)', value: `${Math.round(median(firstCall))} ms`, target: '≤ 150 ms', met: median(firstCall) <= 150, note: `runs: ${firstCall.join(', ')} ms` });
+        own.push(result.durationMs - covered(intervals.map(([a, b]) => [Math.max(a, result.startedAt), Math.min(b, end)])));
+        firstCall.push(calls[0].startedAt - result.startedAt);
+      }
+      return { own, firstCall };
+    };
+    const cold = await timedDeploys(runs, { NODE_DISABLE_COMPILE_CACHE: '1' });
+    const cacheDir = join(workspace, 'runner-temp');
+    mkdirSync(cacheDir, { recursive: true });
+    // RUNNER_TEMP kept from run to run, as within one job; the harness's own cache variable unset.
+    const warmEnv = { RUNNER_TEMP: cacheDir, NODE_COMPILE_CACHE: '' };
+    await timedDeploys(1, warmEnv);
+    const warm = await timedDeploys(runs, warmEnv);
+    const { own, firstCall } = cold;
+    rows.push({ figure: "The action's own time, code-only deploy (median)", value: `${Math.round(median(own))} ms`, target: '≤ 150 ms', met: median(own) <= 150, note: `wall time of node dist/index.js minus AWS calls and smoke requests, no compile cache (a job's first step); runs: ${own.map(Math.round).join(', ')} ms` });
+    rows.push({ figure: 'Process start to first AWS request (median)', value: `${Math.round(median(firstCall))} ms`, target: '≤ 120 ms', met: median(firstCall) <= 120, note: `no compile cache (a job's first step); runs: ${firstCall.map(Math.round).join(', ')} ms` });
+    rows.push({
+      figure: "The action's own time, code-only deploy, compile cache warm (median)",
+      value: `${Math.round(median(warm.own))} ms`,
+      target: '—',
+      met: undefined,
+      note: `the post step and later steps of a job: the compile cache the action keeps in RUNNER_TEMP, filled by an earlier step; runs: ${warm.own.map(Math.round).join(', ')} ms`,
+    });
+    rows.push({
+      figure: 'Process start to first AWS request, compile cache warm (median)',
+      value: `${Math.round(median(warm.firstCall))} ms`,
+      target: '—',
+      met: undefined,
+      note: `runs: ${warm.firstCall.map(Math.round).join(', ')} ms`,
+    });
     // Where the start-up time goes: Node itself, and evaluating the bundle (the step fails at once
     // without inputs, before any AWS client is used).
     const timed = (args) => {
@@ -125,15 +165,29 @@ stages:
     rows.push({ figure: 'Node start alone (node -e 0, median)', value: `${Math.round(nodeStart)} ms`, target: '—', met: undefined });
     rows.push({ figure: 'Loading dist/index.js and failing on no input (median)', value: `${Math.round(bundleLoad)} ms`, target: '—', met: undefined });
     const why =
-      `start-up is ${Math.round(nodeStart)} ms of Node and ${Math.round(bundleLoad - nodeStart)} ms of evaluating the bundle ` +
-      '(@actions/core with its HTTP client, the Lambda client, zod, yaml); S3, CloudWatch, Logs and GitHub are loaded only when a run needs them. ' +
-      'What would close it: V8\'s compile cache (module.enableCompileCache on the runner\'s Node 24), and a deploy path that does not load @actions/core\'s HTTP client';
-    const ownRow = rows.find((r) => r.figure.startsWith("The action's own time"));
+      `the floor on this machine: ${Math.round(nodeStart)} ms of Node starting, then ${Math.round(bundleLoad - nodeStart)} ms of loading the action before it reads any input ` +
+      '(compiling the chunks a deploy needs, about 2.5 MB: the Lambda client and the SDK core, zod, yaml, re2js, the action; Node\'s http, https, http2, crypto and stream modules the SDK loads; evaluating them), ' +
+      'then parsing and validating the stages file and hashing the artifact; the smoke request\'s first fetch() loads Node\'s own undici (own time, not start-up). ' +
+      'levers measured: @actions/core out of the bundle (its HTTP client and undici), the compile cache for later steps of a job (the warm rows); minifying the chunks did not shorten their compile';
+    const ownRow = rows.find((r) => r.figure === "The action's own time, code-only deploy (median)");
     if (ownRow && !ownRow.met) ownRow.note += `; ${why}`;
-    const firstRow = rows.find((r) => r.figure.startsWith('Process start to first AWS request'));
+    const firstRow = rows.find((r) => r.figure === 'Process start to first AWS request (median)');
     if (firstRow && !firstRow.met) firstRow.note += `; ${why}`;
+    // What a deploy loads before its first call: dist/index.js and the chunks it imports at once
+    // (the action; the SDK's S3, CloudWatch, Logs, STS, ECR and GitHub chunks load only when needed).
+    const dist = dirname(ACTION_ENTRY);
+    const entryText = readFileSync(ACTION_ENTRY, 'utf8');
+    const eager = readdirSync(dist).filter((name) => /^\d+\.index\.js$/.test(name) && new RegExp(`\\.e\\(${name.split('.')[0]}\\)`).test(entryText));
     const size = statSync(ACTION_ENTRY).size;
-    rows.push({ figure: 'Size of dist/index.js', value: `${(size / 1024 / 1024).toFixed(2)} MB`, target: '—', met: undefined });
+    const eagerSize = eager.reduce((sum, name) => sum + statSync(join(dist, name)).size, size);
+    const allSize = readdirSync(dist).filter((name) => name.endsWith('.js')).reduce((sum, name) => sum + statSync(join(dist, name)).size, 0);
+    rows.push({
+      figure: 'Size of what a deploy loads at start (dist/index.js and the chunks it imports)',
+      value: `${(eagerSize / 1024 / 1024).toFixed(2)} MB`,
+      target: '—',
+      met: undefined,
+      note: `index.js ${(size / 1024).toFixed(0)} kB${eager.map((name) => `, ${name} ${(statSync(join(dist, name)).size / 1024).toFixed(0)} kB`).join('')}; all of dist/: ${(allSize / 1024 / 1024).toFixed(2)} MB`,
+    });
 
     // 3. Time to safety: from the last failed smoke attempt to the alias restored.
     const safety = [];

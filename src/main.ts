@@ -7,4 +7,4 @@
  *
  * A runner uses src/index.ts (bundled into dist/index.js), which runs the same code.
  */
-export { runMain as run } from './action/main.js';
+export { runLocalMain as run } from './action/local-action.js';

@@ -3,4 +3,4 @@
  * same process right after src/main.ts, and finds the state that step saved (a shift it did not
  * finish is put back, as on a runner).
  */
-export { runPost as run } from './action/main.js';
+export { runLocalPost as run } from './action/local-action.js';

@@ -1,5 +1,5 @@
 /**
- * The action's entry, and the only code that touches @actions/core: reads the inputs, runs the
+ * The action's entry, and the only code that talks to the runner (./runner.ts): reads the inputs, runs the
  * command, sets the outputs and the job summary, and fails the step when the release failed.
  * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
  *
@@ -8,7 +8,6 @@
  * @actions/core stand-in has is used (local-action's has no `ExitCode`, and its setFailed does
  * not touch the exit code): a failed step sets process.exitCode itself.
  */
-import * as core from '@actions/core';
 
 import { cleanUp, loadConfig, resolveUnits, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
 import { errorMessage } from '../model/errors.js';
@@ -23,6 +22,7 @@ import { Outputs } from './constants.js';
 import { environmentFromProcess, runUrl } from './environment.js';
 import { readInputs } from './inputs.js';
 import * as output from './output.js';
+import { core } from './runner.js';
 import { discardKey, StateSigner, verifyState } from './state.js';
 
 // Every line for the log goes through ./output.js, so that no text the action prints (much of it

@@ -39,7 +39,7 @@
  * `%`, `\r`, `\n` of the message into %25, %0D, %0A, and whose escapeProperty does the same and also
  * `:` → %3A, `,` → %2C in the title: neither can end the line or the command's header early.
  */
-import * as core from '@actions/core';
+import { core } from './runner.js';
 
 /** Shown in place of a lone carriage return, which the runner would take for a line break. */
 export const CARRIAGE_RETURN = '\u240D';

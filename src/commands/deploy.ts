@@ -6,7 +6,7 @@
  */
 import { checkPackageType, imageRecord } from '../artifact/image.js';
 import { artifactKey } from '../artifact/s3-key.js';
-import type { Artifact, ImageCode } from '../model/lambda.js';
+import type { AliasState, Artifact, FunctionVersionState, ImageCode } from '../model/lambda.js';
 import type { CodeStep } from '../model/plan.js';
 import type { ReleaseResult } from '../model/results.js';
 import type { RunContext, StageSettings } from '../model/settings.js';
@@ -28,15 +28,14 @@ export async function deploy(settings: StageSettings, source: Artifact | ImageCo
   if ('kind' in source) return deployImage(settings, source, deps, context);
   const artifact = source;
   const timeline = new Timeline(deps.clock);
-  const { lambda, log } = deps;
+  const { log } = deps;
   const name = settings.functionName;
 
-  // Read what is live.
-  const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
+  // Read what is live; $LATEST only when it is needed (readLive).
+  const { before, live, latest: readFirst, known } = await readLive(settings, deps, timeline);
 
   // Check: nothing below changes AWS until every check has passed.
-  if (latest === undefined) throw missingFunction(settings);
-  checkPackageType(name, latest, { field: 'artifact', value: artifact.source.path });
+  checkPackageType(name, known, { field: 'artifact', value: artifact.source.path });
   if (before !== undefined) {
     refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
   }
@@ -45,7 +44,6 @@ export async function deploy(settings: StageSettings, source: Artifact | ImageCo
     checkDirectUpload('artifact', JSON.stringify(artifact.source.path), artifact.sizeBytes, 'set s3-bucket to upload it through S3');
   }
   if (artifact.unzippedBytes !== undefined) checkUnzipped('artifact', JSON.stringify(artifact.source.path), artifact.unzippedBytes);
-  const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
   const start: ReleaseStart = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
 
   const desired = desiredSettings(settings);
@@ -53,6 +51,7 @@ export async function deploy(settings: StageSettings, source: Artifact | ImageCo
     log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
     return unchanged(start);
   }
+  const latest = readFirst ?? (await readLatest(settings, deps, timeline));
 
   // A canary keeps traffic on, and returns to, what the alias runs: it must be able to take it.
   await readyToReturnTo(settings, live, deps);
@@ -66,6 +65,43 @@ export async function deploy(settings: StageSettings, source: Artifact | ImageCo
   // A canary or linear split between the live version and the new one must be one Lambda allows.
   refuseUnsplittable(plan, live, latest);
   return finish(plan, start, deps);
+}
+
+/**
+ * What is live: the alias, and the version it runs read through the alias (GetFunction with the
+ * alias as Qualifier gives the configuration of the version the alias points at), both at once.
+ * An unchanged redeploy decides on these two reads alone. $LATEST is read here only when there is
+ * no live version to go by (no alias yet, or no function: refused); otherwise after the unchanged
+ * decision (readLatest), before anything is planned or written, so each write is still
+ * conditional on the RevisionId just read.
+ */
+async function readLive(
+  settings: StageSettings,
+  deps: ReleaseDeps,
+  timeline: Timeline,
+): Promise<{
+  before: AliasState | undefined;
+  live: FunctionVersionState | undefined;
+  latest: FunctionVersionState | undefined;
+  /** live, or else $LATEST: what the package-type check reads (a function's package type cannot change). */
+  known: FunctionVersionState;
+}> {
+  const { lambda } = deps;
+  const name = settings.functionName;
+  const [before, aliased] = await timeline.step('read', () => Promise.all([lambda.getAlias(name, settings.alias), lambda.getVersion(name, settings.alias)]));
+  // The alias moved between the two reads (or the read through it failed): the version it names, by number.
+  const live =
+    before === undefined ? undefined : aliased !== undefined && aliased.version === before.version ? aliased : await timeline.step('read', () => lambda.getVersion(name, before.version));
+  if (live !== undefined) return { before, live, latest: undefined, known: live };
+  const latest = await readLatest(settings, deps, timeline);
+  return { before, live, latest, known: latest };
+}
+
+/** $LATEST, whose RevisionId the writes are conditional on; a function that is not there is refused. */
+async function readLatest(settings: StageSettings, deps: ReleaseDeps, timeline: Timeline): Promise<FunctionVersionState> {
+  const latest = await timeline.step('read', () => deps.lambda.getVersion(settings.functionName));
+  if (latest === undefined) throw missingFunction(settings);
+  return latest;
 }
 
 /** How the artifact reaches $LATEST: directly, or through its content-addressed S3 object. */
@@ -86,16 +122,14 @@ async function codeStep(settings: StageSettings, artifact: Artifact, latestSha: 
  */
 async function deployImage(settings: StageSettings, image: ImageCode, deps: ReleaseDeps, context: RunContext): Promise<ReleaseResult> {
   const timeline = new Timeline(deps.clock);
-  const { lambda, log } = deps;
+  const { log } = deps;
   const name = settings.functionName;
 
-  const [latest, before] = await timeline.step('read', () => Promise.all([lambda.getVersion(name), lambda.getAlias(name, settings.alias)]));
-  if (latest === undefined) throw missingFunction(settings);
-  checkPackageType(name, latest, { field: 'image', value: image.uri });
+  const { before, live, latest: readFirst, known } = await readLive(settings, deps, timeline);
+  checkPackageType(name, known, { field: 'image', value: image.uri });
   if (before !== undefined) {
     refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
   }
-  const live = before === undefined ? undefined : await timeline.step('read', () => lambda.getVersion(name, before.version));
   const start: ReleaseStart = { command: 'deploy', settings, commit: context.commit, before, live, timeline, image: imageRecord(image) };
 
   const desired = desiredSettings(settings);
@@ -104,6 +138,7 @@ async function deployImage(settings: StageSettings, image: ImageCode, deps: Rele
     return unchanged(start);
   }
   await readyToReturnTo(settings, live, deps);
+  const latest = readFirst ?? (await readLatest(settings, deps, timeline));
 
   const step: CodeStep = latest.codeSha256 === image.codeSha256
     ? { kind: 'in-latest' }

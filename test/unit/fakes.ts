@@ -52,7 +52,9 @@ export class FakeLambda implements LambdaGateway {
     this.check('getVersion');
     if (functionName !== this.name) return undefined;
     if (version === undefined || version === '$LATEST') return { ...this.latest };
-    const found = this.versions.find((v) => v.version === version);
+    // As Lambda: a Qualifier that names an alias reads the version the alias points at.
+    const number = /^[0-9]+$/.test(version) ? version : this.aliases.get(version)?.version;
+    const found = this.versions.find((v) => v.version === number);
     return found && { ...found };
   }
 

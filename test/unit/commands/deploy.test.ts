@@ -49,7 +49,8 @@ describe('deploy', () => {
       upload: { kind: 'direct', sizeBytes: 1000 },
     });
     expect(result.previousVersion).toBeUndefined();
-    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'codeStorage', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
+    // No alias yet: the read through it finds nothing, so $LATEST is read before anything is checked.
+    expect(lambda.calls).toEqual(['getAlias', 'getVersion', 'getVersion', 'codeStorage', 'updateConfiguration', 'updateCode', 'publishVersion', 'createAlias']);
     expect(lambda.versions[0]?.environment).toEqual({ KEEP: 'me', TABLE: 'notes-dev', LOG_LEVEL: 'WARNING' });
     expect(lambda.versions[0]?.logging).toEqual({ logFormat: 'JSON', applicationLogLevel: 'WARN', systemLogLevel: 'WARN' });
     expect(lambda.versions[0]?.description).toBe('stage-deploy dev: commit a1b2c3d4e5f6 run 77');
@@ -57,7 +58,7 @@ describe('deploy', () => {
       { version: '1', commit: 'a1b2c3d', releasedAt: Date.parse('2026-11-22T10:00:00Z') / 1000 },
     ]);
     expect(smoke.checks).toHaveLength(1);
-    expect(result.steps.map((s) => s.name)).toEqual(['read', 'upload', 'settings', 'code', 'publish', 'shift', 'smoke']);
+    expect(result.steps.map((s) => s.name)).toEqual(['read', 'read', 'upload', 'settings', 'code', 'publish', 'shift', 'smoke']);
   });
 
   it('unchanged: same code and settings as the alias runs → nothing published, nothing shifted', async () => {
@@ -69,7 +70,8 @@ describe('deploy', () => {
     const result = await deploy(settings(), a, deps, context);
     expect(result.kind).toBe('unchanged');
     expect(viewOf(result)).toMatchObject({ status: 'unchanged', version: '1', previousVersion: '1', codeSha256: 'aaa=' });
-    expect(lambda.calls).toEqual(['getVersion', 'getAlias', 'getVersion']);
+    // The alias and the version it runs (read through the alias), nothing else: $LATEST is not read.
+    expect(lambda.calls).toEqual(['getAlias', 'getVersion']);
   });
 
   it('a changed setting alone is a new release with the same code', async () => {
