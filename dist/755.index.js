@@ -1,0 +1,8926 @@
+export const id = 755;
+export const ids = [755];
+export const modules = {
+
+/***/ 6755:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+
+// EXPORTS
+__webpack_require__.d(__webpack_exports__, {
+  run: () => (/* binding */ run)
+});
+
+// UNUSED EXPORTS: runMain, runPost
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __webpack_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __webpack_require__(6760);
+// EXTERNAL MODULE: external "node:timers/promises"
+var external_node_timers_promises_ = __webpack_require__(8500);
+// EXTERNAL MODULE: ./node_modules/zod/v4/classic/schemas.js + 17 modules
+var schemas = __webpack_require__(8816);
+// EXTERNAL MODULE: ./src/model/errors.ts
+var errors = __webpack_require__(7206);
+;// CONCATENATED MODULE: ./src/stages/durations.ts
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+const DURATION = /^(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h)?$/;
+/**
+ * A value for an error message: strings JSON-quoted (`"5 minutes"`), numbers and booleans as
+ * written, lists and mappings as compact JSON (cut short when long).
+ */
+function describeValue(value) {
+    if (value === undefined)
+        return 'nothing';
+    if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+        return String(value);
+    let text;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    }
+    catch {
+        text = String(value);
+    }
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+/**
+ * Milliseconds from `500ms`, `2s`, `1.5s`, `5m`, `1h`, or a number (or numeric string) of
+ * seconds. Anything else is an InputError naming `field` and the value.
+ */
+function parseDuration(value, field) {
+    let ms;
+    if (typeof value === 'number') {
+        if (Number.isFinite(value) && value >= 0)
+            ms = value * 1000;
+    }
+    else if (typeof value === 'string') {
+        const match = DURATION.exec(value.trim());
+        if (match) {
+            const unit = (match[2] ?? 's');
+            ms = Number(match[1]) * UNIT_MS[unit];
+        }
+    }
+    if (ms === undefined || !Number.isFinite(ms) || ms > Number.MAX_SAFE_INTEGER) {
+        throw new errors/* InputError */.dz(`${field}: ${describeValue(value)} is not a duration (use 500ms, 2s or 5m)`);
+    }
+    return Math.round(ms);
+}
+
+// EXTERNAL MODULE: ./src/model/lambda.ts
+var lambda = __webpack_require__(8738);
+;// CONCATENATED MODULE: ./src/report/format.ts
+/**
+ * One set of formatters for everything the action prints: sizes, durations (as configured, and
+ * as measured), percentages and traffic weights. Pure.
+ */
+const format_UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** `12 KB`, `61.2 MB`. */
+function formatSize(bytes) {
+    if (bytes < 1024 * 1024)
+        return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+    return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+/**
+ * A configured duration, as a user writes it in the stages file: 500 → `500ms`, 2000 → `2s`,
+ * 1500 → `1.5s`, 300000 → `5m`, 3600000 → `1h`.
+ */
+function formatDuration(ms) {
+    if (!Number.isFinite(ms))
+        return String(ms);
+    const sign = ms < 0 ? '-' : '';
+    const abs = Math.abs(Math.round(ms));
+    if (abs === 0)
+        return '0s';
+    if (abs < 1000)
+        return `${sign}${abs}ms`;
+    if (abs % format_UNIT_MS.h === 0)
+        return `${sign}${abs / format_UNIT_MS.h}h`;
+    if (abs % format_UNIT_MS.m === 0)
+        return `${sign}${abs / format_UNIT_MS.m}m`;
+    return `${sign}${(abs / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+}
+/** A measured time, for people: `41 ms`, `1.2 s`, `12 s`, `1 min 5 s`. */
+function formatMs(ms) {
+    if (ms < 1000)
+        return `${Math.round(ms)} ms`;
+    if (ms < 10_000)
+        return `${(Math.round(ms / 100) / 10).toString()} s`;
+    if (ms < 60_000)
+        return `${Math.round(ms / 1000)} s`;
+    return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+/** A measured time that may be missing: `—` or `41 ms`. */
+function formatOptionalMs(ms) {
+    return ms === undefined ? '—' : formatMs(ms);
+}
+/** A fraction as a percentage, at most two decimals: 0.1 → `10%`, 0.0125 → `1.25%`. */
+function formatPercent(fraction) {
+    return `${Math.round(fraction * 10_000) / 100}%`;
+}
+/** Traffic weights in flight: `version 8 at 10%, version 9 at 5%`. */
+function formatWeights(weights) {
+    return Object.entries(weights)
+        .map(([version, weight]) => `version ${version} at ${formatPercent(weight)}`)
+        .join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/stages/schema.ts
+/**
+ * The schema of the stages file. Each setting is declared once, with its shape (checked by zod
+ * when the file is parsed) next to its range (checked when a stage is resolved, once defaults,
+ * extends and inputs are merged, so the message names where the value was written).
+ * Every message is "<field>: <value> is not <what>".
+ */
+
+
+
+
+const DURATION_HINT = 'a duration (use 500ms, 2s or 5m)';
+const STATUS_HINT = 'a status (use 200, [200, 204] or "2xx")';
+const TRAFFIC_HINT = 'a traffic strategy (use all-at-once, "canary 10% 5m" or "linear 10% every 1m")';
+const ERROR_RATE_HINT = 'an error rate (use 1% or 0.01)';
+const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'TRACE', 'WARN', 'FATAL'];
+const LOG_LEVEL_HINT = 'a log level (use DEBUG, INFO, WARNING, ERROR, CRITICAL, TRACE, WARN or FATAL)';
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+const FUNCTION_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:|\d{12}:function:)?[a-zA-Z0-9_-]{1,64}$/;
+const ALIAS_RE = /^(?!^[0-9]+$)([a-zA-Z0-9-_]+)$/;
+const REGION_RE = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const BUCKET_RE = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const ALIAS_RULE = '(letters, digits, - and _, not only digits, at most 128 characters)';
+/** An IAM role ARN (IAM identifiers: a path of `/`-separated segments, a name of up to 64 of `\w+=,.@-`). */
+const ROLE_RE = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const ROLE_HINT = 'an IAM role ARN (like arn:aws:iam::210987654321:role/deployer)';
+/**
+ * An Amazon ECR image URI by tag or by digest. The repository name follows ECR's pattern
+ * (CreateRepository: `(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*`, 2 to 256
+ * characters), a tag Docker's (a word character, then up to 127 of `\w.-`). Lambda does not take
+ * images from ECR's FIPS endpoints (`dkr.ecr-fips.`), so they are not accepted.
+ */
+const IMAGE_RE = /^(\d{12})\.dkr\.ecr\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.amazonaws\.com(?:\.cn)?\/((?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*)(?::([\w][\w.-]{0,127})|@(sha256:[a-f0-9]{64}))$/;
+const IMAGE_HINT = 'an ECR image URI (use <account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or @sha256:<64 hex digits>)';
+/** `uri` taken apart, or undefined when it is not an ECR image URI by tag or digest. */
+function parseImageUri(uri) {
+    const match = IMAGE_RE.exec(uri);
+    if (!match)
+        return undefined;
+    const [, account = '', region = '', repository = '', tag, digest] = match;
+    if (repository.length < 2 || repository.length > 256)
+        return undefined;
+    return { uri, account, region, repository, ...(tag !== undefined && { tag }), ...(digest !== undefined && { digest }) };
+}
+/** A setting; without `check`, its value is taken as written (or checked in values.ts). */
+const setting = (shape, check = (value) => value) => ({ shape, check });
+/** The zod shape of a table of settings, in the order written (the order of "known keys"). */
+function shapes(settings) {
+    return Object.fromEntries(Object.entries(settings).map(([key, { shape }]) => [key, shape]));
+}
+const str = (what = 'a string') => schemas/* string */.YjP({ error: what });
+const num = (what = 'a number') => schemas/* number */.aig({ error: what });
+/** Scalars become strings: `PORT: 8080` means "8080". */
+const scalarText = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig(), schemas/* boolean */.zMY()], { error: 'a string, number or boolean' })
+    .transform((value) => String(value));
+const durationValue = schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()], { error: DURATION_HINT });
+/** Milliseconds; a value that is not a duration fails in parseDuration's words. */
+const toMs = (value, at) => parseDuration(value, at.name());
+/** The most smoke attempts: 20 × (5 min + 5 min) keeps the smoke phase under 3.5 hours. */
+const MAX_SMOKE_ATTEMPTS = 20;
+/** The longest wait between smoke attempts, and the longest smoke request. */
+const MAX_SMOKE_INTERVAL_MS = 5 * 60_000;
+const MAX_SMOKE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * The longest bake and the longest canary wait or linear interval: a GitHub-hosted job ends at
+ * 6 hours, and timers past 2^31-1 ms (about 24.8 days) would fire at once.
+ */
+const MAX_WAIT_MS = 6 * 3_600_000;
+/** The most `provisioned-concurrency` accepted: Lambda's regional concurrency quota can be raised to tens of thousands. */
+const MAX_PROVISIONED_CONCURRENCY = 100_000;
+/** Milliseconds from `min` to `max`, with "<field>: <value> is not <what> (use …)" beyond. */
+const durationWithin = (what, min, max, minExclusive = false) => (value, at) => {
+    const ms = toMs(value, at);
+    const low = minExclusive ? ms <= min : ms < min;
+    if (low || ms > max) {
+        const from = minExclusive ? `more than ${formatDuration(min)}` : `from ${formatDuration(min)}`;
+        return at.fail(`is not ${what} (use ${from} up to ${formatDuration(max)})`);
+    }
+    return ms;
+};
+/** A whole number, 1 or more. */
+const countOf = (what) => (count, at) => Number.isInteger(count) && count >= 1 ? count : at.fail(`is not ${what} (use a whole number, 1 or more)`);
+const matching = (pattern, problem) => (text, at) => pattern.test(text) ? text : at.fail(problem);
+/** The settings under `smoke`. The URL, headers, body, status and expected body are checked in values.ts. */
+const SMOKE = {
+    url: setting(str('an http(s) URL')),
+    method: setting(str('an HTTP method'), (text, at) => {
+        const method = text.trim().toUpperCase();
+        if (HTTP_METHODS.includes(method))
+            return method;
+        return at.fail('is not an HTTP method (use GET, HEAD, POST, PUT, PATCH, DELETE or OPTIONS)');
+    }),
+    headers: setting(schemas/* record */.g1P(schemas/* string */.YjP(), scalarText, { error: 'a mapping of header names to values' })),
+    body: setting(str()),
+    'expect-status': setting(schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* union */.KCZ([schemas/* number */.aig(), schemas/* string */.YjP()]))], { error: STATUS_HINT })),
+    'expect-body': setting(str('a string (a substring, or /regex/)')),
+    attempts: setting(num('a number of attempts'), (count, at) => Number.isInteger(count) && count >= 1 && count <= MAX_SMOKE_ATTEMPTS
+        ? count
+        : at.fail(`is not a number of attempts (use a whole number from 1 to ${MAX_SMOKE_ATTEMPTS})`)),
+    interval: setting(durationValue, durationWithin('a wait between attempts', 0, MAX_SMOKE_INTERVAL_MS)),
+    timeout: setting(durationValue, durationWithin('a request timeout', 0, MAX_SMOKE_TIMEOUT_MS, true)),
+    invoke: setting(schemas/* boolean */.zMY({ error: 'true or false' })),
+};
+/** The settings under `api`; both are required when api is set (checked when resolving). */
+const API = { id: str('an API id'), stage: str('an API stage name') };
+const smokeSchema = schemas/* strictObject */.rej(shapes(SMOKE), { error: 'a mapping' }).partial();
+const apiSchema = schemas/* strictObject */.rej(API, { error: 'a mapping' }).partial();
+/**
+ * The settings of `defaults` and of each stage. Environment names, traffic, alarms and the error
+ * rate are checked in values.ts.
+ */
+const SETTINGS = {
+    function: setting(str('a function name or ARN'), (text, at) => {
+        const name = text.trim();
+        if (!name)
+            return at.fail('is not a function name or ARN');
+        return FUNCTION_RE.test(name) ? name : at.fail('is not a Lambda function name or ARN (without a version or alias)');
+    }),
+    region: setting(str('an AWS region'), matching(REGION_RE, 'is not an AWS region (like us-east-1)')),
+    /** One bucket, or one per region (`{us-east-1: a, eu-west-1: b}`): S3 code must be in the function's region. */
+    's3-bucket': setting(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP())], {
+        error: 'an S3 bucket name, or a mapping of regions to bucket names',
+    }), (value, at) => (typeof value === 'string' ? bucketName(value, at) : value)),
+    's3-prefix': setting(str()),
+    api: setting(apiSchema),
+    alias: setting(str('an alias name'), (alias, at) => alias.length <= 128 && ALIAS_RE.test(alias) ? alias : at.fail(`is not a Lambda alias name ${ALIAS_RULE}`)),
+    'log-level': setting(str(LOG_LEVEL_HINT), (text, at) => {
+        const level = text.trim().toUpperCase();
+        return LOG_LEVELS.includes(level) ? level : at.fail(`is not ${LOG_LEVEL_HINT}`);
+    }),
+    'log-retention-days': setting(num('a number of days'), (days, at) => lambda/* RETENTION_DAYS */.zh.includes(days)
+        ? days
+        : at.fail(`is not a CloudWatch Logs retention (use one of ${lambda/* RETENTION_DAYS */.zh.join(', ')})`)),
+    'log-format': setting(str('a log format (use json or text)'), (text, at) => {
+        const format = text.trim().toLowerCase();
+        return format === 'json' || format === 'text' ? format : at.fail('is not a log format (use json or text)');
+    }),
+    environment: setting(schemas/* record */.g1P(schemas/* string */.YjP(), scalarText, { error: 'a mapping of variable names to values' })),
+    'memory-size': setting(num('a memory size in MB'), (mb, at) => Number.isInteger(mb) && mb >= 128 && mb <= 10240
+        ? mb
+        : at.fail('is not a memory size (use a whole number of MB from 128 to 10240)')),
+    /** In whole seconds. */
+    timeout: setting(durationValue, (value, at) => {
+        const ms = toMs(value, at);
+        if (ms % 1000 !== 0 || ms < 1000 || ms > 900_000) {
+            return at.fail('is not a function timeout (use whole seconds from 1s to 900s)');
+        }
+        return ms / 1000;
+    }),
+    'keep-versions': setting(num('a number of versions'), countOf('a number of versions to keep')),
+    traffic: setting(str(TRAFFIC_HINT)),
+    alarms: setting(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* array */.YOg(schemas/* string */.YjP())], { error: 'a list of alarm names' })),
+    'max-error-rate': setting(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* number */.aig()], { error: ERROR_RATE_HINT })),
+    bake: setting(durationValue, durationWithin('a bake time', 0, MAX_WAIT_MS)),
+    smoke: setting(smokeSchema),
+    /**
+     * Warm instances for the alias (release/capacity.ts). Lambda's own ceiling is the account's
+     * unreserved concurrency (1,000 by default), known only to Lambda; MAX_PROVISIONED_CONCURRENCY
+     * only catches typos.
+     */
+    'provisioned-concurrency': setting(num('a number of instances'), (count, at) => Number.isInteger(count) && count >= 1 && count <= MAX_PROVISIONED_CONCURRENCY
+        ? count
+        : at.fail(`is not a provisioned concurrency (use a whole number from 1 to ${MAX_PROVISIONED_CONCURRENCY})`)),
+    /**
+     * A container-image function's code: an ECR image URI by tag or digest, or one per region
+     * (`{us-east-1: uri, eu-west-1: uri}`): Lambda takes images only from the function's region.
+     */
+    image: setting(schemas/* union */.KCZ([schemas/* string */.YjP(), schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* string */.YjP())], {
+        error: 'an ECR image URI, or a mapping of regions to image URIs',
+    }), (value, at) => (typeof value === 'string' ? imageUri(value, at) : value)),
+    /** The IAM role assumed (STS) for everything the action does on the stage: dev and prod may be in different accounts. */
+    role: setting(str(ROLE_HINT), (text, at) => (ROLE_RE.test(text.trim()) ? text.trim() : at.fail(`is not ${ROLE_HINT}`))),
+};
+/** `s3-bucket` as one bucket name. */
+const bucketName = matching(BUCKET_RE, 'is not an S3 bucket name');
+/** `image` as one URI, trimmed. */
+const imageUri = (text, at) => {
+    const uri = text.trim();
+    if (uri.includes('.dkr.ecr-fips.'))
+        return at.fail(`is not ${IMAGE_HINT}; Lambda does not take images from ECR's FIPS endpoints`);
+    return parseImageUri(uri) ? uri : at.fail(`is not ${IMAGE_HINT}`);
+};
+/** A region, as a key of `regions`, `s3-bucket` or `image`. */
+const regionName = SETTINGS.region.check;
+/**
+ * The keys of one function's block under `functions`: any stage setting but `function` (the
+ * block's key names the function), and the function's own code, `artifact` or `image`.
+ */
+const FUNCTION_SETTINGS = {
+    ...Object.fromEntries(Object.entries(SETTINGS).filter(([key]) => key !== 'function' && key !== 'role')),
+    /** The function's code: a `.zip` file or a directory, relative to the workspace. */
+    artifact: setting(str('a path to a .zip file or a directory'), (text, at) => text.trim() === '' ? at.fail('is not a path to a .zip file or a directory') : text.trim()),
+};
+/** Keys that a function's block cannot hold, and why: messages say so instead of "unknown key". */
+const NOT_IN_FUNCTION = {
+    function: 'the key under functions is the function name or ARN',
+    functions: 'functions is a key of the stage',
+    regions: 'regions is a key of the stage: every function is released in every region',
+    extends: 'extends is a key of the stage',
+    role: 'role is a key of the stage: every function of a stage is in its one account',
+};
+/** `dev:` with nothing under it is a stage with the defaults. */
+const emptyIfNull = (value) => (value === null || value === undefined ? {} : value);
+const functionSchema = schemas/* preprocess */.vkY(emptyIfNull, schemas/* strictObject */.rej(shapes(FUNCTION_SETTINGS), { error: 'a mapping of settings' }).partial());
+/**
+ * The keys that release several functions and regions as one (CONTRACT "Beyond one zip on one
+ * function"). `functions` is an alternative to `function`, `regions` to `region`.
+ */
+const UNIT_SETTINGS = {
+    /** Function name or ARN → that function's own settings (any stage key but `extends`), `artifact` or `image`. */
+    functions: setting(schemas/* record */.g1P(schemas/* string */.YjP(), functionSchema, { error: 'a mapping of function names to their settings' })),
+    /** The same release in each region, all-or-nothing. */
+    regions: setting(schemas/* array */.YOg(schemas/* string */.YjP({ error: 'an AWS region' }), { error: 'a list of AWS regions' })),
+};
+const settingsShape = { ...shapes(SETTINGS), ...shapes(UNIT_SETTINGS) };
+const defaultsSchema = schemas/* strictObject */.rej(settingsShape, { error: 'a mapping of settings' }).partial();
+const stageSchema = schemas/* strictObject */.rej({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
+    .partial();
+/** The whole file: `defaults` and `stages`. */
+const fileSchema = schemas/* strictObject */.rej({
+    defaults: schemas/* preprocess */.vkY(emptyIfNull, defaultsSchema),
+    stages: schemas/* preprocess */.vkY(emptyIfNull, schemas/* record */.g1P(schemas/* string */.YjP(), schemas/* preprocess */.vkY(emptyIfNull, stageSchema), {
+        error: 'a mapping of stage names to settings',
+    })),
+}, { error: 'a mapping with defaults and stages' });
+
+;// CONCATENATED MODULE: ./src/artifact/image.ts
+/**
+ * Container-image code: an ECR image URI as the user wrote it, checked and resolved to its digest
+ * once, before anything changes. The digest is what is published (UpdateFunctionCode ImageUri
+ * `<repository>@sha256:…`), compared for `unchanged` (an image function's CodeSha256 is the
+ * digest's hex), promoted and rolled back to; a tag is only ever read here.
+ *
+ * Lambda's rules (https://docs.aws.amazon.com/lambda/latest/dg/images-create.html): "The Amazon
+ * ECR repository must be in the same AWS Region as the Lambda function" (another account is
+ * fine), and "You cannot change the deployment package type (.zip or container image) for an
+ * existing function". UpdateFunctionCode: "For a function defined as a container image, Lambda
+ * resolves the image tag to an image digest" (API_UpdateFunctionCode.html); this action resolves
+ * it first, so that what is compared and recorded is the digest, not a tag that moves.
+ */
+
+
+const EXPECTED = '<account>.dkr.ecr.<region>.amazonaws.com/<repository>:<tag> or …/<repository>@sha256:<64 hex digits>';
+/** `text` taken apart (the stages file's parser, stages/schema.ts), with the registry as ECR's API names it. */
+function image_parseImageUri(text) {
+    const parsed = parseImageUri(text.trim());
+    if (parsed === undefined)
+        return undefined;
+    const host = parsed.uri.slice(0, parsed.uri.indexOf('/'));
+    return {
+        registryId: parsed.account,
+        region: parsed.region,
+        repository: parsed.repository,
+        repositoryUri: `${host}/${parsed.repository}`,
+        ...(parsed.tag !== undefined && { tag: parsed.tag }),
+        ...(parsed.digest !== undefined && { digest: parsed.digest }),
+    };
+}
+/** The image's reference, or an InputError naming `field` and the value, with the expected form. */
+function checkImageUri(field, text, functionRegion) {
+    const reference = image_parseImageUri(text);
+    if (reference === undefined) {
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is not an ECR image URI by tag or digest. Expected ${EXPECTED}`);
+    }
+    if (functionRegion !== undefined && reference.region !== functionRegion) {
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is in ${reference.region}, and the function in ${functionRegion}; ` +
+            'Lambda takes an image only from an ECR repository in its own region');
+    }
+    return reference;
+}
+/**
+ * Resolve the image the user named to its digest (one DescribeImages): refused, naming the field
+ * and the value, when ECR has no such image. A URI by digest is checked the same way.
+ */
+async function resolveImage(field, text, functionRegion, registry) {
+    const reference = checkImageUri(field, text, functionRegion);
+    const found = await registry.describeImage({
+        registryId: reference.registryId,
+        repository: reference.repository,
+        ...(reference.digest !== undefined ? { digest: reference.digest } : { tag: reference.tag ?? 'latest' }),
+    });
+    if (found === undefined) {
+        throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(text)} is not in ECR (no such image in repository ${reference.repository} of ${reference.registryId})`);
+    }
+    if (!/^sha256:[0-9a-f]{64}$/.test(found.digest))
+        throw new Error(`ECR answered digest ${JSON.stringify(found.digest)} for ${text}, not a sha256 digest`);
+    return {
+        kind: 'image',
+        uri: text.trim(),
+        repositoryUri: reference.repositoryUri,
+        registryId: reference.registryId,
+        repository: reference.repository,
+        region: reference.region,
+        ...(reference.tag !== undefined && { tag: reference.tag }),
+        digest: found.digest,
+        imageUri: `${reference.repositoryUri}@${found.digest}`,
+        codeSha256: found.digest.slice('sha256:'.length),
+    };
+}
+/**
+ * The image a deploy names: input `image` over the stage's `image`; undefined for a zip deploy.
+ * An image and an artifact both given are refused: a function has one package type.
+ */
+function deployImage(inputs, settings) {
+    const image = inputs.image || settings.image || undefined;
+    const artifact = inputs.artifact || settings.artifact || undefined;
+    if (image !== undefined && artifact !== undefined) {
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(image)} and artifact ${JSON.stringify(artifact)} are both given; a function is either a container image or a .zip: give one`);
+    }
+    return image;
+}
+/** One line for the log: `Image <uri>: tag v2 → sha256:…` (or `by digest sha256:…`). */
+function describeImage(code) {
+    return `Image ${code.uri}: ${code.tag !== undefined ? `tag ${code.tag} → ${code.digest}` : `by digest ${code.digest}`}, published as ${code.imageUri}.`;
+}
+/** What the result records of an image resolved for this release. */
+function imageRecord(code) {
+    return { uri: code.imageUri, ...(code.tag !== undefined && { tag: code.tag }), digest: code.digest };
+}
+/**
+ * The image a published version of an image function runs, pinned by digest: its digest is its
+ * CodeSha256 (hex), its repository that of the version's resolved image URI. Undefined for a zip
+ * function, or when Lambda gave no image URI.
+ */
+function versionImage(version) {
+    if (version.packageType !== 'Image' || version.imageUri === undefined)
+        return undefined;
+    const hex = version.codeSha256.replace(/^sha256:/, '');
+    if (!/^[0-9a-f]{64}$/.test(hex))
+        return undefined;
+    const digest = `sha256:${hex}`;
+    // The repository part: everything before the digest (`@`) or the tag (the last `:` after the last `/`).
+    const at = version.imageUri.indexOf('@');
+    let repositoryUri = at >= 0 ? version.imageUri.slice(0, at) : version.imageUri;
+    const colon = repositoryUri.lastIndexOf(':');
+    if (colon > repositoryUri.lastIndexOf('/'))
+        repositoryUri = repositoryUri.slice(0, colon);
+    const reference = image_parseImageUri(`${repositoryUri}@${digest}`);
+    if (reference === undefined)
+        return undefined;
+    return { uri: `${repositoryUri}@${digest}`, digest, reference };
+}
+/** `Image` or `Zip`: how a function's package type is named in messages. */
+function packageTypeOf(version) {
+    return version.packageType === 'Image' ? 'Image' : 'Zip';
+}
+/**
+ * A function's package type cannot change (images-create.html): an `image` for a zip function or
+ * an `artifact` for an image function is refused before anything changes, naming field and value.
+ */
+function checkPackageType(functionName, latest, code) {
+    const type = packageTypeOf(latest);
+    if (code.field === 'image' && type === 'Zip') {
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(code.value)} is a container image, and function ${functionName} is a .zip function ` +
+            "(a function's package type cannot change); give artifact for it, or create an Image function");
+    }
+    if (code.field === 'artifact' && type === 'Image') {
+        throw new errors/* InputError */.dz(`artifact: ${JSON.stringify(code.value)} is a .zip, and function ${functionName} is a container-image function ` +
+            "(a function's package type cannot change); give image (an ECR image URI) for it");
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __webpack_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __webpack_require__(3024);
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __webpack_require__(7075);
+// EXTERNAL MODULE: external "node:stream/promises"
+var external_node_stream_promises_ = __webpack_require__(6466);
+// EXTERNAL MODULE: ./node_modules/yazl/index.js
+var yazl = __webpack_require__(3044);
+;// CONCATENATED MODULE: ./src/artifact/zip-size.ts
+/**
+ * How big a zip is once unzipped: the sum of the uncompressed sizes its central directory records
+ * (what Lambda checks against its 250 MB unzipped limit). Only the end of the file and the central
+ * directory are read, never the entries. ZIP64 is understood (a zip above 4 GB or with more than
+ * 65,535 entries). No zip library in the dependencies reads (yazl only writes), hence this reader.
+ * The format: APPNOTE.TXT (PKWARE), sections 4.3.12 (central directory header), 4.3.14–4.3.16
+ * (ZIP64 end of central directory record and locator, end of central directory record), 4.5.3
+ * (ZIP64 extended information extra field).
+ */
+
+const EOCD_SIGNATURE = 0x06054b50;
+const ZIP64_LOCATOR_SIGNATURE = 0x07064b50;
+const ZIP64_EOCD_SIGNATURE = 0x06064b50;
+const CENTRAL_HEADER_SIGNATURE = 0x02014b50;
+/** The end record is 22 bytes plus a comment of at most 65,535. */
+const EOCD_MAX_SEARCH = 22 + 0xffff;
+/** Read the central directory of the zip at `zipPath`; throws an Error saying what is wrong when it is no readable zip. */
+async function zipContents(zipPath) {
+    const handle = await (0,promises_.open)(zipPath, 'r');
+    try {
+        const { size } = await handle.stat();
+        const read = async (position, length) => {
+            if (position < 0 || length < 0 || position + length > size)
+                throw new Error('the central directory points outside the file');
+            const buffer = Buffer.alloc(length);
+            const { bytesRead } = await handle.read(buffer, 0, length, position);
+            if (bytesRead !== length)
+                throw new Error('the file ended early');
+            return buffer;
+        };
+        const tailLength = Math.min(size, EOCD_MAX_SEARCH);
+        const tail = await read(size - tailLength, tailLength);
+        let at = -1;
+        for (let i = tail.length - 22; i >= 0; i--) {
+            if (tail.readUInt32LE(i) === EOCD_SIGNATURE) {
+                at = i;
+                break;
+            }
+        }
+        if (at < 0)
+            throw new Error('no end of central directory record');
+        const eocdPosition = size - tailLength + at;
+        let entries = tail.readUInt16LE(at + 10);
+        let directorySize = tail.readUInt32LE(at + 12);
+        let directoryOffset = tail.readUInt32LE(at + 16);
+        if (entries === 0xffff || directorySize === 0xffffffff || directoryOffset === 0xffffffff) {
+            const locator = await read(eocdPosition - 20, 20);
+            if (locator.readUInt32LE(0) !== ZIP64_LOCATOR_SIGNATURE)
+                throw new Error('no ZIP64 end of central directory locator');
+            const record = await read(toNumber(locator.readBigUInt64LE(8)), 56);
+            if (record.readUInt32LE(0) !== ZIP64_EOCD_SIGNATURE)
+                throw new Error('no ZIP64 end of central directory record');
+            entries = toNumber(record.readBigUInt64LE(32));
+            directorySize = toNumber(record.readBigUInt64LE(40));
+            directoryOffset = toNumber(record.readBigUInt64LE(48));
+        }
+        const directory = await read(directoryOffset, directorySize);
+        let unzippedBytes = 0;
+        let offset = 0;
+        for (let n = 0; n < entries; n++) {
+            if (offset + 46 > directory.length || directory.readUInt32LE(offset) !== CENTRAL_HEADER_SIGNATURE) {
+                throw new Error(`central directory entry ${n + 1} of ${entries} is malformed`);
+            }
+            const nameLength = directory.readUInt16LE(offset + 28);
+            const extraLength = directory.readUInt16LE(offset + 30);
+            const commentLength = directory.readUInt16LE(offset + 32);
+            let uncompressed = directory.readUInt32LE(offset + 24);
+            if (uncompressed === 0xffffffff) {
+                uncompressed = zip64Uncompressed(directory.subarray(offset + 46 + nameLength, offset + 46 + nameLength + extraLength));
+            }
+            unzippedBytes += uncompressed;
+            offset += 46 + nameLength + extraLength + commentLength;
+        }
+        return { entries, unzippedBytes };
+    }
+    finally {
+        await handle.close();
+    }
+}
+/** The uncompressed size from a ZIP64 extended information extra field (id 1; it comes first there). */
+function zip64Uncompressed(extra) {
+    let at = 0;
+    while (at + 4 <= extra.length) {
+        const id = extra.readUInt16LE(at);
+        const length = extra.readUInt16LE(at + 2);
+        if (id === 0x0001 && length >= 8 && at + 12 <= extra.length)
+            return toNumber(extra.readBigUInt64LE(at + 4));
+        at += 4 + length;
+    }
+    throw new Error('an entry larger than 4 GB has no ZIP64 size');
+}
+function toNumber(value) {
+    if (value > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new Error('a size beyond 2^53 bytes');
+    return Number(value);
+}
+
+;// CONCATENATED MODULE: ./src/artifact/package.ts
+/**
+ * Packaging: turn what the user named (`artifact:`) into a zip file on disk plus its
+ * Lambda-style hash. A zip file is used as it is; a directory is zipped reproducibly, so that
+ * the same tree (contents, relative paths, execute bits) always gives the same bytes, and so
+ * the same CodeSha256, whatever the timestamps, the order the files were written in, or the
+ * machine's time zone.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * Every entry's timestamp. yazl encodes the DOS date/time from the *local* fields of the Date,
+ * so a Date built from local fields (1980-01-01 00:00:00) encodes to the DOS epoch (date 0x0021,
+ * time 0x0000) in every time zone. `forceDosTimestamp` leaves out the extended-timestamp extra
+ * field (a UTC instant, which would differ between time zones).
+ */
+const DOS_EPOCH = () => new Date(1980, 0, 1, 0, 0, 0, 0);
+const FILE_MODE = 0o100644;
+const EXEC_MODE = 0o100755;
+/** How many stat calls are in flight at once while walking the tree. */
+const STAT_CONCURRENCY = 64;
+/** Files up to this size are read whole and compressed in parallel; larger ones are streamed. */
+const SMALL_FILE_BYTES = 1 << 20;
+/**
+ * At most this many small files, and about this many bytes, between two streamed entries (see
+ * `feed`). Every buffer yazl compresses holds a zlib state (~300 KB) until done: the file count
+ * bounds that memory, the bytes bound the buffers.
+ */
+const SEGMENT_FILES = 48;
+const SEGMENT_BYTES = 8 << 20;
+const READ_CONCURRENCY = 16;
+/** Hash and measure a file by streaming it: memory stays flat for a 250 MB zip. */
+async function hashFile(filePath) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    for await (const chunk of (0,external_node_fs_.createReadStream)(filePath, { highWaterMark: 1 << 20 })) {
+        const buf = chunk;
+        hash.update(buf);
+        size += buf.length;
+    }
+    const digest = hash.digest();
+    return { codeSha256: digest.toString('base64'), sha256Hex: digest.toString('hex'), sizeBytes: size };
+}
+async function prepareArtifact(path, options) {
+    const field = options.field ?? 'artifact';
+    const absolute = options.baseDir === undefined ? (0,external_node_path_.resolve)(path) : (0,external_node_path_.resolve)(options.baseDir, path);
+    let stats;
+    try {
+        stats = await (0,promises_.stat)(absolute);
+    }
+    catch (err) {
+        if (isNotFound(err)) {
+            // A dangling symlink stats as missing too; say which.
+            const link = await (0,promises_.lstat)(absolute).catch(() => undefined);
+            if (link?.isSymbolicLink())
+                throw new errors/* InputError */.dz(`${field}: "${path}" is a broken symlink`);
+            throw new errors/* InputError */.dz(`${field}: "${path}" does not exist`);
+        }
+        throw err;
+    }
+    if (options.baseDir !== undefined)
+        await refuseOutside(path, absolute, options.baseDir, field);
+    if (stats.isDirectory())
+        return zipDirectory(path, absolute, options.workDir, field);
+    if (!stats.isFile())
+        throw new errors/* InputError */.dz(`${field}: "${path}" is neither a zip file nor a directory`);
+    if (!(await looksLikeZip(absolute)))
+        throw new errors/* InputError */.dz(`${field}: "${path}" is not a zip file`);
+    const hashed = await hashFile(absolute);
+    // Lambda's 250 MB unzipped limit is checked against what the zip's central directory records.
+    const contents = await zipContents(absolute).catch((err) => {
+        throw new errors/* InputError */.dz(`${field}: "${path}" is not a readable zip file (${err instanceof Error ? err.message : String(err)})`);
+    });
+    return { zipPath: absolute, ...hashed, unzippedBytes: contents.unzippedBytes, source: { kind: 'zip', path } };
+}
+/**
+ * The artifact, symlinks followed, must stay inside the workspace: a path out of it, or a link
+ * (the directory itself, or one on the way) that leads out of it, is refused before anything is read.
+ */
+async function refuseOutside(path, absolute, baseDir, field) {
+    const [real, workspace] = await Promise.all([(0,promises_.realpath)(absolute), (0,promises_.realpath)((0,external_node_path_.resolve)(baseDir))]);
+    if (isInsideDir(real, workspace))
+        return;
+    const link = await (0,promises_.lstat)(absolute);
+    const what = link.isSymbolicLink() ? 'is a symlink pointing outside the workspace' : 'is outside the workspace';
+    throw new errors/* InputError */.dz(`${field}: "${path}" ${what} (${real}); the artifact must be in the workspace`);
+}
+function isInsideDir(real, dir) {
+    return real === dir || real.startsWith(dir.endsWith(external_node_path_.sep) ? dir : dir + external_node_path_.sep);
+}
+/** A zip starts with a local file header (`PK\3\4`), or, when empty, the end record (`PK\5\6`). */
+async function looksLikeZip(filePath) {
+    const handle = await (0,promises_.open)(filePath, 'r');
+    try {
+        const head = Buffer.alloc(4);
+        const { bytesRead } = await handle.read(head, 0, 4, 0);
+        if (bytesRead < 4)
+            return false;
+        return head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+    }
+    finally {
+        await handle.close();
+    }
+}
+async function zipDirectory(userPath, root, workDir, field) {
+    const files = await collectFiles(userPath, root, field);
+    if (files.length === 0)
+        throw new errors/* InputError */.dz(`${field}: "${userPath}" is an empty directory`);
+    files.sort((a, b) => Buffer.compare(a.key, b.key));
+    const zip = new yazl/* ZipFile */.u();
+    const output = zip.outputStream;
+    let failure;
+    const failed = new Promise((_resolve, reject) => {
+        zip.once('error', (err) => {
+            failure = err;
+            output.destroy(err);
+            reject(err);
+        });
+    });
+    failed.catch(() => undefined); // observed through `written` or `feeding`
+    const base = ((0,external_node_path_.basename)(root) || 'artifact').replace(/[^A-Za-z0-9._-]/g, '_');
+    const zipPath = (0,external_node_path_.join)((0,external_node_path_.resolve)(workDir), `${base}-${(0,external_node_crypto_.randomUUID)().slice(0, 8)}.zip`);
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    let size = 0;
+    const tap = new external_node_stream_.Transform({
+        transform(chunk, _encoding, done) {
+            hash.update(chunk);
+            size += chunk.length;
+            done(null, chunk);
+        },
+    });
+    const written = (0,external_node_stream_promises_.pipeline)(output, tap, (0,external_node_fs_.createWriteStream)(zipPath));
+    const feeding = feed(zip, files, failed).catch((err) => {
+        if (!failure)
+            zip.emit('error', err);
+        throw err;
+    });
+    await Promise.all([written, feeding]);
+    const digest = hash.digest();
+    return {
+        zipPath,
+        codeSha256: digest.toString('base64'),
+        sha256Hex: digest.toString('hex'),
+        sizeBytes: size,
+        unzippedBytes: files.reduce((sum, file) => sum + file.size, 0),
+        source: { kind: 'directory', path: userPath },
+    };
+}
+/**
+ * Hand the files to yazl in order. Small files are read ahead (several at once) and added as
+ * buffers, which yazl compresses on libuv's thread pool in parallel; large files are streamed.
+ * Memory stays bounded: the files are cut into segments (SEGMENT_FILES / SEGMENT_BYTES), each closed by
+ * a streamed entry whose start tells that everything before it has been written, and reading
+ * runs at most one segment ahead of writing. Which files go which way depends only on the
+ * sorted list and the sizes, so the bytes stay reproducible.
+ */
+async function feed(zip, files, failed) {
+    const entryOptions = (file) => ({ mode: file.mode, mtime: DOS_EPOCH(), forceDosTimestamp: true, compress: true });
+    let previousSegmentStarted = Promise.resolve();
+    let i = 0;
+    while (i < files.length) {
+        // This segment: small files up to SEGMENT_FILES / SEGMENT_BYTES, then one streamed file (or the end).
+        const small = [];
+        let bytes = 0;
+        while (i < files.length && files[i].size <= SMALL_FILE_BYTES && bytes < SEGMENT_BYTES && small.length < SEGMENT_FILES) {
+            bytes += files[i].size;
+            small.push(files[i++]);
+        }
+        const streamed = i < files.length ? files[i++] : undefined;
+        const buffers = await readAll(small, failed);
+        for (let k = 0; k < small.length; k++)
+            zip.addBuffer(buffers[k], small[k].name, entryOptions(small[k]));
+        buffers.length = 0;
+        await previousSegmentStarted;
+        if (streamed) {
+            let markStarted;
+            const thisStarted = new Promise((res) => (markStarted = res));
+            zip.addReadStreamLazy(streamed.name, { ...entryOptions(streamed), size: streamed.size }, (cb) => {
+                markStarted();
+                const stream = (0,external_node_fs_.createReadStream)(streamed.readPath, {
+                    highWaterMark: Math.max(1, Math.min(streamed.size, 1 << 20)),
+                });
+                // yazl does not watch a lazily given stream for errors.
+                stream.once('error', (err) => zip.emit('error', err));
+                cb(null, stream);
+            });
+            // Read the next segment while this one is written; wait before the one after.
+            previousSegmentStarted = Promise.race([thisStarted, failed]);
+        }
+    }
+    zip.end();
+}
+/** Read files whole, READ_CONCURRENCY at a time, keeping their order. */
+async function readAll(files, failed) {
+    const out = new Array(files.length);
+    let next = 0;
+    async function worker() {
+        while (next < files.length) {
+            const k = next++;
+            out[k] = await (0,promises_.readFile)(files[k].readPath);
+        }
+    }
+    const workers = Array.from({ length: Math.min(READ_CONCURRENCY, files.length) }, () => worker());
+    await Promise.race([Promise.all(workers), failed]);
+    return out;
+}
+/**
+ * Walk the tree. Symlinks are followed when they stay inside the directory (a link to a file
+ * is stored as that file's contents; a link to a directory is walked under the link's name)
+ * and refused when they leave it.
+ */
+async function collectFiles(userPath, root, field) {
+    const realRoot = await (0,promises_.realpath)(root);
+    const display = (rel) => joinDisplay(userPath, rel);
+    const isInside = (real) => isInsideDir(real, realRoot);
+    const pending = [];
+    // `ancestors`: real paths of the directories on the way down, to stop symlink cycles.
+    async function walk(dirPath, rel, ancestors) {
+        const entries = await (0,promises_.readdir)(dirPath, { withFileTypes: true });
+        await Promise.all(entries.map(async (entry) => {
+            const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+            const childPath = (0,external_node_path_.join)(dirPath, entry.name);
+            if (entry.isDirectory()) {
+                const real = await (0,promises_.realpath)(childPath);
+                await walk(childPath, childRel, new Set(ancestors).add(real));
+            }
+            else if (entry.isFile()) {
+                pending.push({ rel: childRel, readPath: childPath });
+            }
+            else if (entry.isSymbolicLink()) {
+                let real;
+                try {
+                    real = await (0,promises_.realpath)(childPath);
+                }
+                catch (err) {
+                    if (isNotFound(err))
+                        throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a broken symlink`);
+                    throw err;
+                }
+                if (!isInside(real)) {
+                    throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink pointing outside the directory (${real})`);
+                }
+                const target = await (0,promises_.stat)(real);
+                if (target.isDirectory()) {
+                    if (ancestors.has(real)) {
+                        throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink loop (it points at ${real})`);
+                    }
+                    await walk(childPath, childRel, new Set(ancestors).add(real));
+                }
+                else if (target.isFile()) {
+                    pending.push({ rel: childRel, readPath: real, known: target });
+                }
+                else {
+                    throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is a symlink to something that is not a regular file`);
+                }
+            }
+            else {
+                throw new errors/* InputError */.dz(`${field}: "${display(childRel)}" is not a regular file or directory`);
+            }
+        }));
+    }
+    await walk(root, '', new Set([realRoot]));
+    // Sizes and modes: stat with a bounded number in flight.
+    const out = new Array(pending.length);
+    let next = 0;
+    async function worker() {
+        while (next < pending.length) {
+            const i = next++;
+            const item = pending[i];
+            const s = item.known ?? (await (0,promises_.stat)(item.readPath));
+            out[i] = {
+                name: item.rel,
+                key: Buffer.from(item.rel, 'utf8'),
+                readPath: item.readPath,
+                size: s.size,
+                mode: (s.mode & 0o111) !== 0 ? EXEC_MODE : FILE_MODE,
+            };
+        }
+    }
+    await Promise.all(Array.from({ length: Math.min(STAT_CONCURRENCY, pending.length) }, () => worker()));
+    return out;
+}
+function joinDisplay(userPath, rel) {
+    const trimmed = userPath.replace(/[\\/]+$/, '');
+    return trimmed === '' ? `/${rel}` : `${trimmed}/${rel}`;
+}
+function isNotFound(err) {
+    const code = err?.code;
+    return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+;// CONCATENATED MODULE: ./src/aws/rate-limit.ts
+/**
+ * Lambda's control plane allows an account 15 requests per second in a region, across every API
+ * but invocations, GetFunction and GetPolicy ("Control plane API requests (excludes invocation,
+ * GetFunction, and GetPolicy requests)": 15 requests per second across all APIs, Lambda quotas,
+ * https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html). A release of several
+ * functions runs every function at once (release/group.ts), so its Lambda client in each region
+ * sends through one limiter: at most `perSecond` such requests in any second, each attempt of the
+ * SDK's retries counted, as they arrive at Lambda. The default, 10, leaves room for whatever else the account runs.
+ */
+
+/** The requests the quota leaves out (the SDK's command names). */
+const UNCOUNTED = new Set(['GetFunctionCommand', 'GetPolicyCommand', 'InvokeCommand', 'InvokeWithResponseStreamCommand']);
+const CONTROL_PLANE_REQUESTS_PER_SECOND = 10;
+/**
+ * At most `perSecond` requests in any second, as Lambda counts them (on arrival): a request may go
+ * when fewer than `perSecond` are in flight or were answered within the last second. A request
+ * arrives before it is answered, so any `perSecond` + 1 requests in a row arrive at least a second
+ * apart, however long each took to get there. Requests go in the order they asked.
+ */
+class RequestRateLimiter {
+    perSecond;
+    now;
+    sleep;
+    /** When each request answered within the last second was answered. */
+    answered = [];
+    inFlight = 0;
+    queue = Promise.resolve();
+    /** Resolved when a request in flight is answered. */
+    wake = () => undefined;
+    constructor(perSecond = CONTROL_PLANE_REQUESTS_PER_SECOND, now = () => Date.now(), sleep = (ms) => (0,external_node_timers_promises_.setTimeout)(ms)) {
+        this.perSecond = perSecond;
+        this.now = now;
+        this.sleep = sleep;
+        if (!Number.isInteger(perSecond) || perSecond < 1)
+            throw new Error(`a request rate must be a whole number of at least 1, not ${perSecond}`);
+    }
+    /** Set by open(): requests go at once. */
+    opened = false;
+    /**
+     * From now on every request goes at once, without waiting for a place: a release that failed
+     * puts every alias back in one round (release/group.ts), and safety beats the rate. Lambda may
+     * throttle a few of those writes; the SDK's retries send them again.
+     */
+    open() {
+        this.opened = true;
+        this.wake();
+    }
+    /** Resolves when a request may be sent now, with the function to call once it is answered (or failed). */
+    acquire() {
+        if (this.opened)
+            return Promise.resolve(() => undefined);
+        const turn = this.queue.then(async () => {
+            for (;;) {
+                const t = this.now();
+                while (this.answered.length > 0 && (this.answered[0] ?? 0) <= t - 1000)
+                    this.answered.shift();
+                if (this.opened)
+                    return () => undefined;
+                if (this.inFlight + this.answered.length < this.perSecond) {
+                    this.inFlight++;
+                    let released = false;
+                    return () => {
+                        if (released)
+                            return;
+                        released = true;
+                        this.inFlight--;
+                        this.answered.push(this.now());
+                        this.wake();
+                    };
+                }
+                const oldest = this.answered[0];
+                const answeredOne = new Promise((resolve) => (this.wake = resolve));
+                await (oldest === undefined ? answeredOne : Promise.race([answeredOne, this.sleep(oldest + 1000 - t + 1)]));
+            }
+        });
+        this.queue = turn.then(() => undefined, () => undefined);
+        return turn;
+    }
+}
+/** Every request the client sends (each retry too) that counts against the quota waits for the limiter first. */
+function limitControlPlane(client, limiter) {
+    client.middlewareStack.add((next, context) => async (args) => {
+        if (UNCOUNTED.has(context.commandName ?? ''))
+            return next(args);
+        const answered = await limiter.acquire();
+        try {
+            return await next(args);
+        }
+        finally {
+            answered();
+        }
+    }, 
+    // In the finalize step below the SDK's retry middleware: every attempt is counted.
+    { step: 'finalizeRequest', priority: 'low', name: 'stageDeployControlPlaneRate' });
+}
+
+;// CONCATENATED MODULE: ./src/aws/client-config.ts
+/**
+ * The options every AWS SDK client of stage-deploy is built with, without importing any client:
+ * the heavy SDK modules are loaded only by the services a run needs (services.ts).
+ */
+const DEFAULT_USER_AGENT = 'stage-deploy';
+function commonConfig(options = {}) {
+    return {
+        ...(options.region && { region: options.region }),
+        retryMode: 'standard',
+        maxAttempts: 5,
+        customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+        ...(options.credentials !== undefined && { credentials: options.credentials }),
+    };
+}
+/**
+ * The SDK reads AWS_ENDPOINT_URL by itself; for an emulator on a host name S3 also needs
+ * path-style addressing (the SDK does it alone only for an IP address).
+ */
+function s3Config(options = {}) {
+    return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
+}
+
+;// CONCATENATED MODULE: ./src/aws/assume-role.ts
+/**
+ * A stage's `role`: credentials from STS AssumeRole, taken with the job's own credentials (the
+ * SDK's default chain) and used by every client of that stage (services.ts).
+ *
+ * AssumeRole (STS API reference, API_AssumeRole.html) takes `RoleArn` and `RoleSessionName`
+ * (2 to 64 characters of `[\w+=,.@-]`) and answers temporary `Credentials` with an `Expiration`;
+ * a caller that may not assume the role gets `AccessDenied`. The credentials are kept until five
+ * minutes before they expire, then taken again (a long canary outlives the default hour).
+ * IAM: `sts:AssumeRole` on the role, for the job's own role (README "Prod in its own account").
+ */
+
+/** Credentials are taken again this long before they expire. */
+const REFRESH_BEFORE_MS = 5 * 60_000;
+const SESSION_NAME_MAX = 64;
+/** STS refused the role (AccessDenied, or any other failure of AssumeRole): `code` is STS's error name. */
+class AssumeRoleError extends Error {
+    roleArn;
+    code;
+    name = 'AssumeRoleError';
+    /** Why, without the ARN: `cannot be assumed with the job's own credentials (AccessDenied: …)`. */
+    reason;
+    constructor(roleArn, code, stsMessage) {
+        const reason = `cannot be assumed with the job's own credentials (${code}: ${stsMessage})`;
+        super(`role ${roleArn} ${reason}`);
+        this.roleArn = roleArn;
+        this.code = code;
+        this.reason = reason;
+    }
+}
+/**
+ * The session name: `stage-deploy-<owner>-<repo>-<run id>`, with every character STS does not
+ * allow made `-`, cut to 64 characters (CloudTrail shows it: who assumed the role, from which run).
+ */
+function roleSessionName(repository, runId) {
+    const parts = ['stage-deploy', repository?.replace(/\//g, '-'), runId].filter((p) => Boolean(p));
+    return parts.join('-').replace(/[^\w+=,.@-]/g, '-').slice(0, SESSION_NAME_MAX);
+}
+/**
+ * A credentials provider for `roleArn`: the first call assumes it; later calls give the same
+ * credentials until they near their expiry. A failure is an AssumeRoleError with STS's own error
+ * name and message (the caller words the refusal).
+ */
+function assumeRoleCredentials(roleArn, sessionName, options = {}) {
+    let current;
+    const assume = async () => {
+        const { STSClient, AssumeRoleCommand } = await __webpack_require__.e(/* import() */ 695).then(__webpack_require__.t.bind(__webpack_require__, 1695, 19));
+        const client = new STSClient({ ...commonConfig(options) });
+        try {
+            const answer = await client.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName }));
+            const c = answer.Credentials;
+            if (c?.AccessKeyId === undefined || c.SecretAccessKey === undefined)
+                throw new AssumeRoleError(roleArn, 'NoCredentials', 'STS answered without credentials');
+            return {
+                accessKeyId: c.AccessKeyId,
+                secretAccessKey: c.SecretAccessKey,
+                ...(c.SessionToken !== undefined && { sessionToken: c.SessionToken }),
+                ...(c.Expiration !== undefined && { expiration: c.Expiration }),
+            };
+        }
+        catch (error) {
+            if (error instanceof AssumeRoleError)
+                throw error;
+            const e = error;
+            throw new AssumeRoleError(roleArn, e.name ?? 'Error', e.message ?? String(error));
+        }
+        finally {
+            client.destroy();
+        }
+    };
+    return async () => {
+        const held = current === undefined ? undefined : await current.catch(() => undefined);
+        if (held !== undefined && (held.expiration === undefined || held.expiration.getTime() - Date.now() > REFRESH_BEFORE_MS))
+            return held;
+        current = assume();
+        return current;
+    };
+}
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-lambda/dist-cjs/index.js
+var dist_cjs = __webpack_require__(1696);
+;// CONCATENATED MODULE: ./src/aws/lambda-gateway.ts
+/**
+ * The LambdaGateway the release logic talks to, done with the AWS SDK: one `client.send` per
+ * operation, the SDK's retries (configured in clients.ts) and the SDK's waiter.
+ *
+ * About `waitUntilFunctionUpdatedV2` (@aws-sdk/client-lambda 3.x, checked in node_modules):
+ * - It polls `GetFunction` (so the caller needs `lambda:GetFunction`) and looks at
+ *   `Configuration.LastUpdateStatus`: `Successful` → done, `Failed` → failure,
+ *   `InProgress` → poll again. Any other answer, *including an error* such as throttling or
+ *   AccessDenied, also means "poll again" until the time limit (the waiter warns on the console
+ *   after 60 s of 403s). So a missing permission shows up as a timeout, not at once.
+ * - The first poll is immediate. Before poll n (n ≥ 1) it sleeps a random time in
+ *   [minDelay, min(minDelay·2^(n-1), maxDelay)] seconds (exponential backoff with jitter);
+ *   once n > log2(maxDelay/minDelay) + 1 it sleeps exactly maxDelay. It never sleeps past
+ *   maxWaitTime: the last delay is shortened, then it gives up with a `TimeoutError`.
+ * - Lambda's own defaults are minDelay 1 s and maxDelay 300 s; ours are 0.25 s and 0.5 s so a
+ *   deploy notices the end of an update within half a second, and give up after 300 s.
+ * - Options must satisfy minDelay > 0, maxDelay ≥ minDelay and maxWaitTime > minDelay, or the
+ *   waiter throws before polling.
+ * - `waitUntil…` throws on failure with the JSON of the waiter result as message; we read the
+ *   function again instead and throw an Error that carries `LastUpdateStatusReason`.
+ * We do not wait *before* an update: each update here waits for its own end, so the next one
+ * starts on a settled function. An update someone else started (another run, the console) is
+ * found out by Lambda: while `LastUpdateStatus` is InProgress it refuses UpdateFunctionConfiguration,
+ * UpdateFunctionCode and PublishVersion with 409 ResourceConflictException ("The resource already
+ * exists, or another operation is in progress", API_UpdateFunctionConfiguration.html; "An update
+ * is in progress for resource: <arn>" in the message). Such a write was not applied, so the
+ * gateway waits for that update to end (the same waiter) and sends it once more.
+ *
+ * About `waitUntilPublishedVersionActive` (same waiter machinery): it polls
+ * `GetFunctionConfiguration` with the version as Qualifier; `State` Active → done, Failed →
+ * failure, Pending → poll again, and anything else (Inactive, an error) → poll again until the
+ * time limit. PublishVersion may answer a version that is still Pending (StateReasonCode
+ * `Creating`: "you can't invoke or modify the function"; functions-states.html): such a version
+ * must not take traffic, so publishVersion waits for it to be Active before it returns.
+ */
+
+
+
+
+
+
+
+/**
+ * Poll every 0.25–0.5 s: a deploy moves on within half a second of Lambda finishing an update
+ * (the benchmark measures it), at two GetFunction calls a second at most, well inside Lambda's
+ * control-plane rate.
+ */
+const DEFAULT_WAITER = {
+    minDelaySeconds: 0.25,
+    maxDelaySeconds: 0.5,
+    maxWaitSeconds: 300,
+    snapStartMaxWaitSeconds: 900,
+};
+function lambda_gateway_isNotFound(error) {
+    return error instanceof Error && error.name === 'ResourceNotFoundException';
+}
+/**
+ * An alias write Lambda refused because the alias changed under the caller, as AliasConflictError:
+ * PreconditionFailedException (the RevisionId sent is not the alias's), or
+ * ResourceConflictException on CreateAlias (the alias exists: another run created it first).
+ * Anything else is returned as it is.
+ */
+function aliasConflict(error, functionName, alias, operation) {
+    if (!(error instanceof Error))
+        return error;
+    if (error.name === 'PreconditionFailedException') {
+        return new errors/* AliasConflictError */.Xl('moved', `alias ${alias} of ${functionName} changed since it was read (${operation}: ${error.message})`, { cause: error });
+    }
+    if (error.name === 'ResourceConflictException' && operation === 'CreateAlias') {
+        return new errors/* AliasConflictError */.Xl('exists', `alias ${alias} of ${functionName} already exists (${operation}: ${error.message})`, { cause: error });
+    }
+    return error;
+}
+function toVersionState(config) {
+    return {
+        functionArn: config.FunctionArn ?? '',
+        functionName: config.FunctionName ?? '',
+        version: config.Version ?? '$LATEST',
+        codeSha256: config.CodeSha256 ?? '',
+        codeSize: config.CodeSize ?? 0,
+        environment: { ...(config.Environment?.Variables ?? {}) },
+        ...(config.MemorySize !== undefined && { memorySize: config.MemorySize }),
+        ...(config.Timeout !== undefined && { timeoutSeconds: config.Timeout }),
+        description: config.Description ?? '',
+        ...(config.LastModified !== undefined && { lastModified: config.LastModified }),
+        ...(config.RevisionId !== undefined && { revisionId: config.RevisionId }),
+        ...(config.State !== undefined && { state: config.State }),
+        ...(config.StateReason !== undefined && { stateReason: config.StateReason }),
+        ...(config.StateReasonCode !== undefined && { stateReasonCode: config.StateReasonCode }),
+        ...(config.LastUpdateStatus !== undefined && { lastUpdateStatus: config.LastUpdateStatus }),
+        ...(config.Handler !== undefined && { handler: config.Handler }),
+        ...(config.Runtime !== undefined && { runtime: config.Runtime }),
+        ...(config.LoggingConfig !== undefined && { logging: toLoggingSettings(config.LoggingConfig) }),
+        // What a weighted alias requires both its versions to share (weighted-alias.ts).
+        ...(config.Role !== undefined && { role: config.Role }),
+        ...(config.DeadLetterConfig?.TargetArn && { deadLetterTarget: config.DeadLetterConfig.TargetArn }),
+        ...((config.PackageType === 'Zip' || config.PackageType === 'Image') && { packageType: config.PackageType }),
+        ...(snapStartOn(config) && { snapStart: { applyOn: 'PublishedVersions', optimizationStatus: config.SnapStart?.OptimizationStatus === 'On' ? 'On' : 'Off' } }),
+    };
+}
+/** Whether SnapStart is on for this configuration (`SnapStart.ApplyOn: PublishedVersions`). */
+function snapStartOn(config) {
+    return config.SnapStart?.ApplyOn === 'PublishedVersions';
+}
+/**
+ * A published version ready for traffic: Active, and with SnapStart on, optimized too
+ * (`SnapStart.OptimizationStatus: On`, API_SnapStartResponse.html).
+ */
+function readyForTraffic(config) {
+    return config.State === 'Active' && (!snapStartOn(config) || config.SnapStart?.OptimizationStatus === 'On');
+}
+/** Lambda's LoggingConfig as LoggingSettings; a config without LogFormat is Lambda's default, Text. */
+function toLoggingSettings(config) {
+    return {
+        logFormat: config.LogFormat === 'JSON' ? 'JSON' : 'Text',
+        ...(config.ApplicationLogLevel !== undefined && { applicationLogLevel: config.ApplicationLogLevel }),
+        ...(config.SystemLogLevel !== undefined && { systemLogLevel: config.SystemLogLevel }),
+        ...(config.LogGroup !== undefined && { logGroup: config.LogGroup }),
+    };
+}
+/** The LoggingConfig sent for a change: format and levels only, never LogGroup (left as it is). */
+function toLoggingConfig(logging) {
+    return {
+        LogFormat: logging.logFormat,
+        ...(logging.applicationLogLevel !== undefined && {
+            ApplicationLogLevel: logging.applicationLogLevel,
+        }),
+        ...(logging.systemLogLevel !== undefined && { SystemLogLevel: logging.systemLogLevel }),
+    };
+}
+function toAliasState(alias) {
+    const { Name = '', AliasArn = '', FunctionVersion = '', Description = '', RoutingConfig, RevisionId } = alias;
+    const weights = { ...(RoutingConfig?.AdditionalVersionWeights ?? {}) };
+    return { name: Name, arn: AliasArn, version: FunctionVersion, description: Description, weights, ...(RevisionId !== undefined && { revisionId: RevisionId }) };
+}
+class SdkLambdaGateway {
+    client;
+    options;
+    waiter;
+    constructor(client, options = {}) {
+        this.client = client;
+        this.options = options;
+        this.waiter = { ...DEFAULT_WAITER, ...stripUndefined(options.waiter ?? {}) };
+    }
+    /**
+     * One version's configuration, read with GetFunction rather than GetFunctionConfiguration:
+     * GetFunction has a quota of its own (100 requests per second), apart from the 15 per second
+     * every other control-plane call shares (Lambda quotas), so the reads of a release of many
+     * functions do not eat into the budget its writes need; and for an image function it also gives
+     * Code.ResolvedImageUri, the image pinned by digest ("The resolved URI for the image",
+     * API_FunctionCodeLocation.html), in the same call. A version's code is locked when it is
+     * published, so that is the image it runs, whatever its tag points at now.
+     */
+    async getVersion(functionName, version) {
+        try {
+            const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, ...(version !== undefined && { Qualifier: version }) }));
+            if (answer.Configuration === undefined)
+                throw new Error(`Lambda gave no configuration for ${functionName}${version !== undefined ? `:${version}` : ''}`);
+            const state = toVersionState(answer.Configuration);
+            const resolved = answer.Configuration.PackageType === 'Image' ? answer.Code?.ResolvedImageUri : undefined;
+            return resolved ? { ...state, imageUri: resolved } : state;
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async getAlias(functionName, alias) {
+        try {
+            return toAliasState(await this.client.send(new dist_cjs/* GetAliasCommand */.MES({ FunctionName: functionName, Name: alias })));
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async updateConfiguration(functionName, change, revisionId) {
+        const input = {
+            FunctionName: functionName,
+            ...(revisionId !== undefined && { RevisionId: revisionId }),
+            // Always with Variables: an Environment without them means "no change" to Lambda but is
+            // an error to moto. The map replaces the function's variables; merging is the caller's.
+            ...(change.environment !== undefined && { Environment: { Variables: { ...change.environment } } }),
+            ...(change.memorySize !== undefined && { MemorySize: change.memorySize }),
+            ...(change.timeoutSeconds !== undefined && { Timeout: change.timeoutSeconds }),
+            ...(change.logging !== undefined && { LoggingConfig: toLoggingConfig(change.logging) }),
+        };
+        await this.writeWhenSettled(functionName, 'UpdateFunctionConfiguration', () => this.client.send(new dist_cjs/* UpdateFunctionConfigurationCommand */.Zlw(input)));
+        return this.waitForUpdate(functionName, 'configuration');
+    }
+    async updateCode(functionName, code, revisionId) {
+        const input = {
+            FunctionName: functionName,
+            ...(code.kind === 'zip-file'
+                ? { ZipFile: await (0,promises_.readFile)(code.zipPath) }
+                : code.kind === 'image'
+                    ? { ImageUri: code.imageUri }
+                    : { S3Bucket: code.bucket, S3Key: code.key }),
+            ...(revisionId !== undefined && { RevisionId: revisionId }),
+        };
+        await this.writeWhenSettled(functionName, 'UpdateFunctionCode', () => this.client.send(new dist_cjs/* UpdateFunctionCodeCommand */.KfB(input)));
+        return this.waitForUpdate(functionName, 'code');
+    }
+    async publishVersion(functionName, options) {
+        const config = await this.writeWhenSettled(functionName, 'PublishVersion', () => this.client.send(new dist_cjs/* PublishVersionCommand */.D3m({
+            FunctionName: functionName,
+            CodeSha256: options.codeSha256,
+            Description: options.description,
+            ...(options.revisionId !== undefined && { RevisionId: options.revisionId }),
+        })));
+        // A version still Pending (or Failed at once) must not take traffic: wait for Active. With
+        // SnapStart on, Lambda takes the version's snapshot while it is Pending (snapstart-activate.html,
+        // "SnapStart and function states"): wait for Active and OptimizationStatus On.
+        const snapStart = snapStartOn(config);
+        const wait = snapStart ? !readyForTraffic(config) : config.State !== undefined && config.State !== 'Active';
+        if (wait && config.Version !== undefined) {
+            const reason = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+            this.say(snapStart
+                ? `Version ${config.Version} of ${functionName} is ${config.State ?? 'not Active'}${reason}: SnapStart is taking its snapshot; waiting for it to be Active and optimized before it takes traffic (this can take minutes).`
+                : `Version ${config.Version} of ${functionName} is ${config.State}${reason}: waiting for it to be Active before it takes traffic.`);
+            return this.waitForVersionActive(functionName, config.Version, { snapStart });
+        }
+        return toVersionState(config);
+    }
+    async waitForVersionActive(functionName, version, options = {}) {
+        const what = `version ${version} of ${functionName}`;
+        const snapStart = options.snapStart === true;
+        const goal = snapStart ? 'Active with its SnapStart snapshot ready' : 'Active';
+        const maxWaitSeconds = snapStart ? this.waiter.snapStartMaxWaitSeconds : this.waiter.maxWaitSeconds;
+        const started = Date.now();
+        const deadline = started + maxWaitSeconds * 1000;
+        let waitError;
+        try {
+            const last = await this.whileWaiting(`Still waiting for ${what} to be ${goal}`, async () => {
+                const done = await (0,dist_cjs/* waitUntilPublishedVersionActive */.S6K)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: maxWaitSeconds }, { FunctionName: functionName, Qualifier: version });
+                let config = done.state === 'SUCCESS' ? done.reason : undefined;
+                // SnapStart: Active is not all; OptimizationStatus On says the snapshot is ready (API_SnapStartResponse.html).
+                while (config !== undefined && config.State === 'Active' && !readyForTraffic(config) && Date.now() < deadline) {
+                    await new Promise((resolve) => setTimeout(resolve, this.waiter.minDelaySeconds * 1000));
+                    config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: version }));
+                }
+                return config;
+            });
+            if (last !== undefined && readyForTraffic(last)) {
+                const ready = snapStartOn(last) ? 'Active and optimized (SnapStart snapshot ready)' : 'Active';
+                this.say(`Version ${version} of ${functionName} is ${ready} (waited ${seconds(Date.now() - started)}).`);
+                return toVersionState(last);
+            }
+        }
+        catch (error) {
+            waitError = error;
+        }
+        const config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName, Qualifier: version }));
+        if (config.State === 'Failed') {
+            const code = config.StateReasonCode ? ` (${config.StateReasonCode})` : '';
+            const how = snapStartOn(config) ? ' (SnapStart: the snapshot of the version could not be taken)' : '';
+            throw new Error(`Lambda could not make ${what} Active${how}: it is Failed: ${config.StateReason ?? 'no reason given'}${code}`);
+        }
+        if (readyForTraffic(config))
+            return toVersionState(config);
+        if (waitError instanceof Error && waitError.name !== 'TimeoutError')
+            throw waitError;
+        const optimization = snapStartOn(config) ? `, SnapStart OptimizationStatus: ${config.SnapStart?.OptimizationStatus ?? 'unknown'}` : '';
+        throw new Error(`${what} did not become ${snapStartOn(config) ? 'Active with its SnapStart snapshot ready' : goal} within ${maxWaitSeconds}s (state: ${config.State ?? 'unknown'}${optimization}).`, {
+            cause: waitError,
+        });
+    }
+    /** The account's code storage in this region, read once per gateway (one run), however many functions the release has. */
+    storage;
+    codeStorage() {
+        this.storage ??= this.client.send(new dist_cjs/* GetAccountSettingsCommand */._8I({})).then((answer) => {
+            const usedBytes = answer.AccountUsage?.TotalCodeSize;
+            const limitBytes = answer.AccountLimit?.TotalCodeSize;
+            if (usedBytes === undefined || limitBytes === undefined)
+                throw new Error('GetAccountSettings gave no TotalCodeSize');
+            return { usedBytes, limitBytes };
+        });
+        return this.storage;
+    }
+    async createAlias(functionName, alias, version, description) {
+        try {
+            const created = await this.client.send(new dist_cjs/* CreateAliasCommand */.W_e({
+                FunctionName: functionName,
+                Name: alias,
+                FunctionVersion: version,
+                Description: description,
+            }));
+            return toAliasState(created);
+        }
+        catch (error) {
+            throw aliasConflict(error, functionName, alias, 'CreateAlias');
+        }
+    }
+    async updateAlias(functionName, alias, target) {
+        try {
+            const updated = await this.client.send(new dist_cjs/* UpdateAliasCommand */.lqC({
+                FunctionName: functionName,
+                Name: alias,
+                FunctionVersion: target.version,
+                // Always sent: an empty map clears a split in flight, so "no weights" means "all on version".
+                RoutingConfig: { AdditionalVersionWeights: { ...(target.weights ?? {}) } },
+                ...(target.description !== undefined && { Description: target.description }),
+                ...(target.revisionId !== undefined && { RevisionId: target.revisionId }),
+            }));
+            return toAliasState(updated);
+        }
+        catch (error) {
+            throw aliasConflict(error, functionName, alias, 'UpdateAlias');
+        }
+    }
+    async deleteAlias(functionName, alias) {
+        await this.client.send(new dist_cjs/* DeleteAliasCommand */.Hou({ FunctionName: functionName, Name: alias }));
+    }
+    async downloadCode(functionName, version, toPath) {
+        const answer = await this.client.send(new dist_cjs/* GetFunctionCommand */.YF5({ FunctionName: functionName, Qualifier: version }));
+        // A presigned URL: a secret for its lifetime. It never goes into a message: only its host does.
+        const location = answer.Code?.Location;
+        if (!location)
+            throw new Error(`Lambda gave no code location for version ${version} of ${functionName}`);
+        const what = `the code of ${functionName}'s version ${version}`;
+        const host = hostOf(location);
+        // The cause is kept as text, scrubbed: the original error may carry the URL.
+        const failed = (reason) => new Error(`could not download ${what} from ${host}: ${scrubLocation(reason, location)}`);
+        let response;
+        try {
+            response = await fetch(location, { signal: AbortSignal.timeout(10 * 60_000) });
+        }
+        catch (error) {
+            throw failed((0,errors/* errorChain */.eB)(error));
+        }
+        if (!response.ok || !response.body) {
+            // S3 answers an expired or refused presigned URL with 403 and an XML <Code>: name it, nothing more.
+            const body = await response.text().catch(() => '');
+            const code = /<Code>([A-Za-z0-9.]{1,64})<\/Code>/.exec(body)?.[1];
+            throw failed(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}${code ? ` (${code})` : ''}`);
+        }
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        const hashing = new external_node_stream_.Transform({
+            transform(chunk, _encoding, done) {
+                hash.update(chunk);
+                done(null, chunk);
+            },
+        });
+        try {
+            await (0,external_node_stream_promises_.pipeline)(external_node_stream_.Readable.fromWeb(response.body), hashing, (0,external_node_fs_.createWriteStream)(toPath));
+        }
+        catch (error) {
+            throw failed(`the transfer broke off: ${(0,errors/* errorChain */.eB)(error)}`);
+        }
+        return hash.digest('base64');
+    }
+    async listVersions(functionName) {
+        const versions = [];
+        for await (const page of (0,dist_cjs/* paginateListVersionsByFunction */.CE5)({ client: this.client }, { FunctionName: functionName })) {
+            for (const config of page.Versions ?? []) {
+                if (config.Version === undefined || config.Version === '$LATEST')
+                    continue;
+                versions.push(toVersionState(config));
+            }
+        }
+        return versions;
+    }
+    async listAliases(functionName) {
+        const aliases = [];
+        for await (const page of (0,dist_cjs/* paginateListAliases */._O$)({ client: this.client }, { FunctionName: functionName })) {
+            for (const alias of page.Aliases ?? [])
+                aliases.push(toAliasState(alias));
+        }
+        return aliases;
+    }
+    async deleteVersion(functionName, version) {
+        // DeleteFunction without a Qualifier (or with $LATEST) deletes the whole function: only a
+        // published version number ever goes out from here.
+        if (!/^[1-9][0-9]*$/.test(version)) {
+            throw new Error(`Refusing to delete version ${JSON.stringify(version)} of ${functionName}: only a published version number can be deleted.`);
+        }
+        await this.client.send(new dist_cjs/* DeleteFunctionCommand */.Z3K({ FunctionName: functionName, Qualifier: version }));
+    }
+    // ---- Function URLs (issue 15) --------------------------------------------------------------
+    async functionUrl(functionName, alias) {
+        try {
+            const answer = await this.client.send(new dist_cjs/* GetFunctionUrlConfigCommand */.Hcc({ FunctionName: functionName, Qualifier: alias }));
+            if (answer.FunctionUrl === undefined)
+                return undefined;
+            return { url: answer.FunctionUrl, authType: answer.AuthType ?? 'NONE', qualifier: urlQualifier(answer.FunctionArn) };
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async listFunctionUrls(functionName) {
+        const urls = [];
+        for await (const page of (0,dist_cjs/* paginateListFunctionUrlConfigs */.AJU)({ client: this.client }, { FunctionName: functionName })) {
+            for (const config of page.FunctionUrlConfigs ?? []) {
+                urls.push({ url: config.FunctionUrl ?? '', authType: config.AuthType ?? 'NONE', qualifier: urlQualifier(config.FunctionArn) });
+            }
+        }
+        return urls;
+    }
+    // ---- end of function URLs ------------------------------------------------------------------
+    async invokeVersion(functionName, version, event) {
+        const answer = await this.client.send(new dist_cjs/* InvokeCommand */.mdN({
+            FunctionName: functionName,
+            Qualifier: version,
+            InvocationType: 'RequestResponse',
+            Payload: new TextEncoder().encode(JSON.stringify(event ?? null)),
+        }));
+        return {
+            payload: answer.Payload ? new TextDecoder('utf-8').decode(answer.Payload) : '',
+            ...(answer.FunctionError !== undefined && answer.FunctionError !== '' && { functionError: answer.FunctionError }),
+        };
+    }
+    /**
+     * Send a write to $LATEST; when Lambda refuses it because another update is in progress
+     * (ResourceConflictException: nothing was written), wait for that update to end and send it
+     * once more. A second refusal, or an update still going on at the time limit, fails the write.
+     */
+    async writeWhenSettled(functionName, operation, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (!isUpdateInProgress(error))
+                throw error;
+        }
+        const started = Date.now();
+        this.say(`${functionName} has an update in progress that this run did not start (Lambda refused ${operation}): waiting for it to finish before writing.`);
+        try {
+            await this.whileWaiting(`Still waiting for the update in progress on ${functionName}`, () => (0,dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({ client: this.client, minDelay: this.waiter.minDelaySeconds, maxDelay: this.waiter.maxDelaySeconds, maxWaitTime: this.waiter.maxWaitSeconds }, { FunctionName: functionName }));
+        }
+        catch (error) {
+            if (error instanceof Error && error.name === 'TimeoutError') {
+                throw new Error(`another update of ${functionName} was still in progress after ${this.waiter.maxWaitSeconds}s; ${operation} was not sent again.`, { cause: error });
+            }
+            // The other update ended Failed: $LATEST is as it was before it, and this write may go.
+        }
+        this.say(`The update in progress on ${functionName} ended (waited ${seconds(Date.now() - started)}): sending ${operation} again.`);
+        try {
+            return await send();
+        }
+        catch (error) {
+            if (!isUpdateInProgress(error))
+                throw error;
+            throw new Error(`Lambda refused ${operation} of ${functionName} again: another update started in the meantime (ResourceConflictException).`, { cause: error });
+        }
+    }
+    /** Run a wait, saying every `progressEveryMs` that it is still going on, with the time waited. */
+    async whileWaiting(still, wait) {
+        const started = Date.now();
+        const timer = setInterval(() => this.say(`${still} (${seconds(Date.now() - started)}).`), this.options.progressEveryMs ?? 15_000);
+        timer.unref();
+        try {
+            return await wait();
+        }
+        finally {
+            clearInterval(timer);
+        }
+    }
+    say(message) {
+        this.options.progress?.(message);
+    }
+    /** Wait until $LATEST's last update is over; return its state, or throw with Lambda's reason. */
+    async waitForUpdate(functionName, what) {
+        let waitError;
+        try {
+            const done = await (0,dist_cjs/* waitUntilFunctionUpdatedV2 */.rWV)({
+                client: this.client,
+                minDelay: this.waiter.minDelaySeconds,
+                maxDelay: this.waiter.maxDelaySeconds,
+                maxWaitTime: this.waiter.maxWaitSeconds,
+            }, { FunctionName: functionName });
+            // Success: the waiter's last GetFunction already holds the fresh $LATEST; no second read.
+            const last = done.reason?.Configuration;
+            if (done.state === 'SUCCESS' && last?.LastUpdateStatus === 'Successful')
+                return toVersionState(last);
+        }
+        catch (error) {
+            waitError = error;
+        }
+        let config;
+        try {
+            config = await this.client.send(new dist_cjs/* GetFunctionConfigurationCommand */.qA6({ FunctionName: functionName }));
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error)) {
+                throw new Error(`Function ${functionName} disappeared while its ${what} was being updated.`, { cause: error });
+            }
+            throw error;
+        }
+        if (config.LastUpdateStatus === 'Failed') {
+            const code = config.LastUpdateStatusReasonCode ? ` (${config.LastUpdateStatusReasonCode})` : '';
+            throw new Error(`Lambda could not update the ${what} of ${functionName}: ${config.LastUpdateStatusReason ?? 'no reason given'}${code}`);
+        }
+        if (waitError !== undefined) {
+            if (waitError instanceof Error && waitError.name === 'TimeoutError') {
+                throw new Error(`Lambda did not finish updating the ${what} of ${functionName} within ${this.waiter.maxWaitSeconds}s ` +
+                    `(last update status: ${config.LastUpdateStatus ?? 'unknown'}).`, { cause: waitError });
+            }
+            throw waitError;
+        }
+        return toVersionState(config);
+    }
+}
+/** The host (and port) of a URL, the only part of a presigned URL that may be shown. */
+function hostOf(url) {
+    try {
+        return new URL(url).host || 'an unknown host';
+    }
+    catch {
+        return 'an unparsable code location';
+    }
+}
+/** `text` without the presigned URL: the whole URL, its path and its query are replaced by its host. */
+function scrubLocation(text, location) {
+    let out = text;
+    try {
+        const url = new URL(location);
+        for (const secret of [location, url.href, `${url.pathname}${url.search}`, url.search.slice(1)]) {
+            if (secret.length > 1)
+                out = out.split(secret).join(url.host);
+        }
+    }
+    catch {
+        out = out.split(location).join('(code location)');
+    }
+    // Belt and braces: no signature parameter, whatever form it took.
+    return out.replace(/X-Amz-[A-Za-z-]+=[^\s&"']*/gi, 'X-Amz-…');
+}
+/** Lambda's 409 for a write while an update is in progress (also its answer to an alias that exists). */
+function isUpdateInProgress(error) {
+    return error instanceof Error && error.name === 'ResourceConflictException';
+}
+/** `2.3 s`, for the waits the log reports. */
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+function stripUndefined(value) {
+    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined));
+}
+/** What a function URL's FunctionArn is qualified with: `arn:…:function:name:alias`; unqualified is `$LATEST`. */
+function urlQualifier(functionArn) {
+    const parts = (functionArn ?? '').split(':');
+    return parts.length >= 8 && parts[7] !== '' ? parts[7] : '$LATEST';
+}
+
+;// CONCATENATED MODULE: ./src/aws/capacity-gateway.ts
+/**
+ * Lambda's provisioned concurrency configurations, through the SDK
+ * (https://docs.aws.amazon.com/lambda/latest/api/API_PutProvisionedConcurrencyConfig.html,
+ * API_GetProvisionedConcurrencyConfig.html, API_DeleteProvisionedConcurrencyConfig.html).
+ */
+
+function toState(answer) {
+    const status = answer.Status === 'READY' || answer.Status === 'FAILED' ? answer.Status : 'IN_PROGRESS';
+    return {
+        status,
+        requested: answer.RequestedProvisionedConcurrentExecutions ?? 0,
+        allocated: answer.AllocatedProvisionedConcurrentExecutions ?? 0,
+        ...(answer.StatusReason !== undefined && { statusReason: answer.StatusReason }),
+    };
+}
+/** "ProvisionedConcurrencyConfigNotFoundException: The specified configuration does not exist." (GetProvisionedConcurrencyConfig, Errors). */
+const notFound = (error) => error instanceof Error && error.name === 'ProvisionedConcurrencyConfigNotFoundException';
+class SdkCapacityGateway {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    async provision(functionName, qualifier, count) {
+        return toState(await this.client.send(new dist_cjs/* PutProvisionedConcurrencyConfigCommand */.iLl({ FunctionName: functionName, Qualifier: qualifier, ProvisionedConcurrentExecutions: count })));
+    }
+    async read(functionName, qualifier) {
+        try {
+            return toState(await this.client.send(new dist_cjs/* GetProvisionedConcurrencyConfigCommand */.D96({ FunctionName: functionName, Qualifier: qualifier })));
+        }
+        catch (error) {
+            if (notFound(error))
+                return undefined;
+            throw error;
+        }
+    }
+    async release(functionName, qualifier) {
+        try {
+            await this.client.send(new dist_cjs/* DeleteProvisionedConcurrencyConfigCommand */.Cbo({ FunctionName: functionName, Qualifier: qualifier }));
+        }
+        catch (error) {
+            if (!notFound(error) && !(error instanceof Error && error.name === 'ResourceNotFoundException'))
+                throw error;
+        }
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/serde/index.js
+var serde = __webpack_require__(2430);
+// EXTERNAL MODULE: ./node_modules/@smithy/signature-v4/dist-cjs/index.js
+var signature_v4_dist_cjs = __webpack_require__(5118);
+;// CONCATENATED MODULE: ./src/aws/url-signer.ts
+/**
+ * SigV4 signatures for requests to a function URL with AuthType AWS_IAM ("Control access to
+ * Lambda function URLs", https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html: every
+ * request is signed with SigV4 for service `lambda` in the function's region, by a principal
+ * allowed `lambda:InvokeFunctionUrl`; a request with a body carries its SHA-256 in
+ * `x-amz-content-sha256`, which the signer always adds).
+ *
+ * The credentials and region are those of the stage's Lambda client (services.ts): the job's own,
+ * or the stage's assumed `role`. Each call signs afresh (a new X-Amz-Date), so a smoke test that
+ * retries for minutes never sends a stale signature.
+ */
+
+
+/** A signer for function URL requests: the headers to add, in lower case. */
+function functionUrlSigner(options) {
+    const signer = new signature_v4_dist_cjs.SignatureV4({
+        service: 'lambda',
+        region: options.region,
+        credentials: options.credentials,
+        sha256: serde.Hash.bind(null, 'sha256'),
+    });
+    return async (request) => {
+        const url = new URL(request.url);
+        const query = {};
+        for (const key of new Set(url.searchParams.keys())) {
+            const values = url.searchParams.getAll(key);
+            query[key] = values.length === 1 ? values[0] : values;
+        }
+        // The host as fetch sends it (with a port that is not the scheme's default), so that the
+        // signed `host` is the one the server reads.
+        const own = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name.toLowerCase(), value]));
+        const unsigned = {
+            method: request.method,
+            protocol: url.protocol,
+            hostname: url.hostname,
+            ...(url.port !== '' && { port: Number(url.port) }),
+            path: url.pathname,
+            query,
+            headers: { ...own, host: url.host },
+            ...(request.body !== undefined && { body: request.body }),
+        };
+        const signed = await signer.sign(unsigned);
+        const added = {};
+        for (const [name, value] of Object.entries(signed.headers)) {
+            const lower = name.toLowerCase();
+            if (lower === 'host' || own[lower] === value)
+                continue;
+            added[lower] = value;
+        }
+        return added;
+    };
+}
+
+;// CONCATENATED MODULE: ./src/aws/services.ts
+/**
+ * The AWS services of one region, built on first use. Lambda is always needed; S3, CloudWatch,
+ * CloudWatch Logs and ECR are loaded (module and client) only when a run needs them, so a plain
+ * deploy starts without paying for SDK modules it never calls.
+ */
+
+
+
+
+
+
+class RegionServices {
+    options;
+    lambda;
+    /** Provisioned concurrency (`provisioned-concurrency`), on the same Lambda client. */
+    capacity;
+    lambdaClient;
+    s3Store;
+    cloudwatch;
+    logs;
+    ecr;
+    /** ECR for container-image functions: its SDK module and client are loaded on the first question. */
+    images = {
+        describeImage: async (ref) => (await this.ecrRegistry()).describeImage(ref),
+        repositoryPolicy: async (ref) => (await this.ecrRegistry()).repositoryPolicy(ref),
+    };
+    /** `lambdaOptions.progress`: where the Lambda gateway says that it waits (an update in progress, a version Pending). */
+    /** `limiter`: a release of several functions (release/group.ts) keeps the region's Lambda control-plane requests under the quota (rate-limit.ts). */
+    constructor(options, lambdaOptions = {}, limiter) {
+        this.options = options;
+        const client = new dist_cjs/* LambdaClient */.Nox({ ...commonConfig(options) });
+        this.lambdaClient = client;
+        if (limiter !== undefined)
+            limitControlPlane(client, limiter);
+        this.lambda = new SdkLambdaGateway(client, lambdaOptions);
+        this.capacity = new SdkCapacityGateway(client);
+    }
+    /**
+     * Signs requests to an AWS_IAM function URL (url-signer.ts) with what the Lambda client signs
+     * with: its region, and its credentials (the job's own, or the stage's assumed role).
+     */
+    urlSigner() {
+        const config = this.lambdaClient.config;
+        return functionUrlSigner({ region: () => config.region(), credentials: () => config.credentials() });
+    }
+    store() {
+        this.s3Store ??= (async () => {
+            const [{ S3Client }, { S3ArtifactStore }] = await Promise.all([__webpack_require__.e(/* import() */ 711).then(__webpack_require__.t.bind(__webpack_require__, 3711, 19)), Promise.all(/* import() */[__webpack_require__.e(711), __webpack_require__.e(71)]).then(__webpack_require__.bind(__webpack_require__, 8071))]);
+            return new S3ArtifactStore(new S3Client(s3Config(this.options)));
+        })();
+        return this.s3Store;
+    }
+    metrics() {
+        this.cloudwatch ??= (async () => {
+            const [{ CloudWatchClient }, { SdkMetricsGateway }] = await Promise.all([__webpack_require__.e(/* import() */ 85).then(__webpack_require__.t.bind(__webpack_require__, 4085, 19)), Promise.all(/* import() */[__webpack_require__.e(85), __webpack_require__.e(267)]).then(__webpack_require__.bind(__webpack_require__, 3267))]);
+            return new SdkMetricsGateway(new CloudWatchClient({ ...commonConfig(this.options) }));
+        })();
+        return this.cloudwatch;
+    }
+    ecrRegistry() {
+        this.ecr ??= (async () => {
+            const [{ ECRClient }, { SdkImageRegistry }] = await Promise.all([__webpack_require__.e(/* import() */ 249).then(__webpack_require__.t.bind(__webpack_require__, 8249, 19)), Promise.all(/* import() */[__webpack_require__.e(249), __webpack_require__.e(102)]).then(__webpack_require__.bind(__webpack_require__, 1102))]);
+            return new SdkImageRegistry(new ECRClient({ ...commonConfig(this.options) }));
+        })();
+        return this.ecr;
+    }
+    logsClient() {
+        this.logs ??= (async () => {
+            const [{ CloudWatchLogsClient }, { SdkLogGroupGateway, SdkLogReader }] = await Promise.all([
+                __webpack_require__.e(/* import() */ 303).then(__webpack_require__.t.bind(__webpack_require__, 2684, 19)),
+                Promise.all(/* import() */[__webpack_require__.e(303), __webpack_require__.e(585)]).then(__webpack_require__.bind(__webpack_require__, 3585)),
+            ]);
+            const client = new CloudWatchLogsClient({ ...commonConfig(this.options) });
+            return { groups: new SdkLogGroupGateway(client), reader: new SdkLogReader(client) };
+        })();
+        return this.logs;
+    }
+    async logGroups() {
+        return (await this.logsClient()).groups;
+    }
+    async logReader() {
+        return (await this.logsClient()).reader;
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/re2js/build/index.js
+var build = __webpack_require__(2856);
+;// CONCATENATED MODULE: ./src/checks/body-regex.ts
+/**
+ * `expect-body` regexes on RE2 (re2js, pure JS): matching takes time linear in the body, so a
+ * pattern like /^(a+)+$/ cannot block the event loop. RE2 has no backreferences and no
+ * lookaround; those patterns are refused when the stage is resolved (src/stages/values.ts).
+ */
+
+/** The flags `expect-body` accepts, and RE2's for each. */
+const BODY_FLAGS = {
+    i: build/* RE2JS */.L3.CASE_INSENSITIVE,
+    m: build/* RE2JS */.L3.MULTILINE,
+    s: build/* RE2JS */.L3.DOTALL,
+};
+/** Compile `/source/flags`; throws (RE2JSSyntaxException or Error) on syntax RE2 refuses or a flag it lacks. */
+function compileBodyRegex(source, flags) {
+    let bits = 0;
+    for (const flag of flags) {
+        const bit = BODY_FLAGS[flag];
+        if (bit === undefined)
+            throw new Error(`unsupported flag ${JSON.stringify(flag)} (use i, m or s)`);
+        bits |= bit;
+    }
+    return build/* RE2JS */.L3.compile(source, bits);
+}
+/** Whether `/source/flags` finds a match anywhere in `body` (like RegExp.prototype.test). */
+function bodyRegexMatches(source, flags, body) {
+    return compileBodyRegex(source, flags).matcher(body).find();
+}
+
+;// CONCATENATED MODULE: ./src/checks/smoke.ts
+
+
+/** How much of a body is kept to judge `expect-body`. */
+const MAX_BODY_BYTES = 64 * 1024;
+/** How much of a body goes into `SmokeAttempt.bodyExcerpt`. */
+const EXCERPT_BYTES = 300;
+/**
+ * Replace every secret value in `text` with `***`. Empty secrets are ignored; longer secrets
+ * are replaced first (so a secret that contains another is masked whole). The URL-encoded form
+ * of a secret is masked too, as secrets travel in query strings.
+ */
+function maskSecrets(text, secrets) {
+    const variants = new Set();
+    for (const secret of secrets) {
+        if (!secret)
+            continue;
+        variants.add(secret);
+        const encoded = encodeURIComponent(secret);
+        if (encoded !== secret)
+            variants.add(encoded);
+    }
+    if (variants.size === 0)
+        return text;
+    const ordered = [...variants].sort((a, b) => b.length - a.length);
+    let out = text;
+    for (const value of ordered)
+        out = out.split(value).join('***');
+    return out;
+}
+/** A configured duration, as a user would write it: `200ms`, `10s`, `1.5s`, `5m`. */
+function statusMatches(status, expect) {
+    return expect.codes.includes(status) || expect.classes.includes(Math.floor(status / 100));
+}
+/** `"ok"` or `/^ok$/i`, for messages. */
+function describeBodyExpectation(expect) {
+    return expect.kind === 'substring' ? JSON.stringify(expect.text) : `/${expect.source}/${expect.flags}`;
+}
+function bodyMatches(body, expect) {
+    if (expect.kind === 'substring')
+        return body.includes(expect.text);
+    return bodyRegexMatches(expect.source, expect.flags, body);
+}
+/** Same-origin redirects followed per attempt; the answer after the last is judged as it is. */
+const MAX_REDIRECTS = 3;
+/** setTimeout's limit (2^31-1 ms); longer timers fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+class HttpSmokeChecker {
+    fetch;
+    clock;
+    constructor(deps) {
+        this.fetch = deps.fetch ?? ((input, init) => globalThis.fetch(input, init));
+        this.clock = deps.clock;
+    }
+    /**
+     * Up to `attempts` tries, `interval` apart, each cut off at `timeout`. The whole phase has a
+     * deadline of attempts × (timeout + interval); `signal` (the run's cancel) stops the request in
+     * flight and the wait between tries at once.
+     */
+    async check(smoke, log, signal) {
+        // The signed headers' secret values (smoke.sign), masked as the stage's own secrets are: a
+        // handler that echoes its request puts them in the body.
+        const signatures = [];
+        const mask = (text) => maskSecrets(text, [...smoke.secrets, ...signatures]);
+        const method = smoke.method.toUpperCase();
+        const url = mask(smoke.url);
+        const total = Math.max(1, Math.floor(smoke.attempts));
+        const attempts = [];
+        const labels = [];
+        const deadlineMs = total * (smoke.timeoutMs + smoke.intervalMs);
+        const signals = { cancel: signal, deadline: AbortSignal.timeout(Math.min(Math.max(1, deadlineMs), MAX_TIMER_MS)), deadlineMs };
+        const phase = signal === undefined ? signals.deadline : AbortSignal.any([signal, signals.deadline]);
+        for (let n = 1; n <= total; n++) {
+            const outcome = phase.aborted ? stopped(signals, 0) : await this.tryOnce(smoke, method, signals, phase, signatures);
+            const attempt = {
+                attempt: n,
+                method,
+                url,
+                latencyMs: Math.round(outcome.latencyMs),
+                bodyExcerpt: excerpt(mask(outcome.body)),
+                ok: outcome.ok,
+            };
+            if (outcome.status !== undefined)
+                attempt.status = outcome.status;
+            if (outcome.problem !== undefined)
+                attempt.problem = mask(outcome.problem);
+            attempts.push(attempt);
+            labels.push(mask(outcome.label));
+            log.info(mask(`smoke ${n}/${total}: ${method} ${url} → ${outcome.detail}`));
+            if (outcome.ok) {
+                return {
+                    ok: true,
+                    attempts,
+                    summary: mask(`${method} ${url} → ${outcome.status ?? ''} on attempt ${n} of ${total} (${formatMs(outcome.latencyMs)})`),
+                };
+            }
+            if (outcome.stop !== undefined) {
+                return {
+                    ok: false,
+                    attempts,
+                    summary: mask(`${method} ${url} → ${outcome.label} on attempt ${n} of ${total}`),
+                    ...(outcome.stop === 'cancelled' && { cancelled: true }),
+                };
+            }
+            if (n < total) {
+                try {
+                    await this.clock.sleep(smoke.intervalMs, phase);
+                }
+                catch {
+                    const why = stopped(signals, 0);
+                    attempts.push({ attempt: n + 1, method, url, latencyMs: 0, bodyExcerpt: '', ok: false, problem: mask(why.problem ?? why.label) });
+                    log.info(mask(`smoke ${n + 1}/${total}: ${method} ${url} → ${why.detail}`));
+                    return {
+                        ok: false,
+                        attempts,
+                        summary: mask(`${method} ${url} → ${why.label} before attempt ${n + 1} of ${total}`),
+                        ...(why.stop === 'cancelled' && { cancelled: true }),
+                    };
+                }
+            }
+        }
+        const distinct = new Set(labels);
+        const what = distinct.size === 1 ? labels[0] : labels.join(', ');
+        return { ok: false, attempts, summary: mask(`${method} ${url} → ${what} on ${total} of ${total} attempts`) };
+    }
+    /**
+     * One attempt: the request, same-origin redirects (at most MAX_REDIRECTS), the body, all
+     * within `timeout`. A redirect to another origin is not followed (the stage's headers carry
+     * secrets): that 3xx is the answer. With `smoke.sign`, every request (the first and each hop)
+     * is signed afresh; the secret values of its signed headers are added to `signatures`.
+     */
+    async tryOnce(smoke, method, signals, phase, signatures) {
+        const timeoutText = formatDuration(smoke.timeoutMs);
+        const timeout = AbortSignal.timeout(smoke.timeoutMs);
+        const attemptSignal = AbortSignal.any([phase, timeout]);
+        let currentMethod = method;
+        let body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : undefined;
+        let url = new URL(smoke.url);
+        let note;
+        let refused = false;
+        const started = this.clock.now();
+        let response;
+        try {
+            for (let hops = 0;; hops++) {
+                const headers = smoke.sign === undefined ? smoke.headers : await signedHeaders(smoke, smoke.sign, currentMethod, url, body, signatures);
+                const init = { method: currentMethod, headers, redirect: 'manual', signal: attemptSignal };
+                if (body !== undefined)
+                    init.body = body;
+                response = await this.fetch(url.href, init);
+                if (!REDIRECT_STATUSES.has(response.status))
+                    break;
+                const location = response.headers.get('location');
+                if (location === null)
+                    break;
+                let next;
+                try {
+                    next = new URL(location, url);
+                }
+                catch {
+                    note = `redirect to an invalid Location ${JSON.stringify(location)} not followed`;
+                    break;
+                }
+                if (next.origin !== url.origin) {
+                    note = `redirect to another origin (${next.origin}) not followed: the smoke headers go to ${url.origin} only`;
+                    break;
+                }
+                if (hops >= MAX_REDIRECTS) {
+                    note = `more than ${MAX_REDIRECTS} redirects`;
+                    refused = true;
+                    break;
+                }
+                await response.body?.cancel().catch(() => undefined);
+                // As fetch does: 303 (and 301/302 after a POST) become a GET without a body.
+                if (response.status === 303 || ((response.status === 301 || response.status === 302) && currentMethod === 'POST')) {
+                    if (currentMethod !== 'HEAD')
+                        currentMethod = 'GET';
+                    body = undefined;
+                }
+                url = next;
+            }
+        }
+        catch (err) {
+            const latencyMs = this.clock.now() - started;
+            if (phase.aborted)
+                return stopped(signals, latencyMs);
+            if (timeout.aborted || isTimeout(err)) {
+                return {
+                    latencyMs,
+                    body: '',
+                    ok: false,
+                    problem: `timed out after ${timeoutText}`,
+                    label: 'no answer',
+                    detail: `no answer after ${timeoutText} (timed out)`,
+                };
+            }
+            const reason = err instanceof SigningError ? err.message : describeFetchError(err);
+            return {
+                latencyMs,
+                body: '',
+                ok: false,
+                problem: reason,
+                label: 'no answer',
+                detail: `no answer in ${formatMs(latencyMs)} (${reason})`,
+            };
+        }
+        const status = response.status;
+        let text;
+        try {
+            text = await readCapped(response, MAX_BODY_BYTES);
+        }
+        catch (err) {
+            const latencyMs = this.clock.now() - started;
+            if (phase.aborted)
+                return { ...stopped(signals, latencyMs), status };
+            const reason = timeout.aborted || isTimeout(err) ? `timed out after ${timeoutText} reading the body` : `reading the body failed: ${describeFetchError(err)}`;
+            return { status, latencyMs, body: '', ok: false, problem: reason, label: `${status} (${reason})`, detail: `${status}, then ${reason}` };
+        }
+        const latencyMs = this.clock.now() - started;
+        const timing = `${status} in ${formatMs(latencyMs)}`;
+        if (refused) {
+            const problem = note ?? 'too many redirects';
+            return { status, latencyMs, body: text, ok: false, problem, label: `${status} (${problem})`, detail: `${timing} (${problem})` };
+        }
+        const verdict = judgeResponse(status, text, smoke);
+        if (verdict.problem !== undefined) {
+            const problem = note === undefined ? verdict.problem : `${verdict.problem}; ${note}`;
+            return { status, latencyMs, body: text, ok: false, problem, label: verdict.label, detail: `${timing} (${problem})` };
+        }
+        return { status, latencyMs, body: text, ok: true, label: verdict.label, detail: note === undefined ? `${timing} ✓` : `${timing} ✓ (${note})` };
+    }
+}
+/** The signer failed (no credentials, STS refused): the attempt fails with this message as its reason. */
+class SigningError extends Error {
+    name = 'SigningError';
+}
+/** Signed headers whose values are secrets (the signature, the session token): masked in every log and summary. */
+const SECRET_SIGNED_HEADERS = ['authorization', 'x-amz-security-token'];
+/**
+ * The stage's headers with the signer's added; a header of the stage's that the signer sets
+ * (`Authorization`, in any case) gives way to it. The secret values are pushed to `signatures`.
+ */
+async function signedHeaders(smoke, sign, method, url, body, signatures) {
+    let added;
+    try {
+        added = await sign({ method, url: url.href, headers: smoke.headers, ...(body !== undefined && { body }) });
+    }
+    catch (err) {
+        throw new SigningError(`signing the request failed: ${err?.message ?? String(err)}`, { cause: err });
+    }
+    for (const [name, value] of Object.entries(added)) {
+        if (!SECRET_SIGNED_HEADERS.includes(name.toLowerCase()))
+            continue;
+        signatures.push(value);
+        const signature = /Signature=([0-9a-fA-F]+)/.exec(value)?.[1];
+        if (signature !== undefined)
+            signatures.push(signature);
+    }
+    const replaced = new Set(Object.keys(added).map((name) => name.toLowerCase()));
+    const kept = Object.entries(smoke.headers).filter(([name]) => !replaced.has(name.toLowerCase()));
+    return { ...Object.fromEntries(kept), ...added };
+}
+/** The outcome of an attempt cut short by the cancel or the smoke phase's deadline. */
+function stopped(signals, latencyMs) {
+    if (signals.cancel?.aborted) {
+        const reason = signals.cancel.reason;
+        const why = `cancelled (${typeof reason === 'string' ? reason : 'signal'})`;
+        return { latencyMs, body: '', ok: false, problem: why, label: why, detail: `no answer: ${why}`, stop: 'cancelled' };
+    }
+    const why = `the smoke test's time limit of ${formatDuration(signals.deadlineMs)} ran out`;
+    return { latencyMs, body: '', ok: false, problem: why, label: 'no answer', detail: `no answer: ${why}`, stop: 'deadline' };
+}
+/** Judge a status and body by the smoke block's `expect-status` and `expect-body`. */
+function judgeResponse(status, body, smoke) {
+    if (!statusMatches(status, smoke.expectStatus)) {
+        return { ok: false, problem: `expected ${smoke.expectStatus.text}`, label: String(status) };
+    }
+    if (smoke.expectBody) {
+        const expected = describeBodyExpectation(smoke.expectBody);
+        let matched;
+        try {
+            matched = bodyMatches(body, smoke.expectBody);
+        }
+        catch (err) {
+            const problem = `expect-body ${expected} is not a valid regular expression: ${err.message}`;
+            return { ok: false, problem, label: `${status} (${problem})` };
+        }
+        if (!matched) {
+            const substring = smoke.expectBody.kind === 'substring';
+            const problem = substring ? `body did not contain ${expected}` : `body did not match ${expected}`;
+            const label = substring ? `${status} without ${expected} in the body` : `${status} with a body not matching ${expected}`;
+            return { ok: false, problem, label };
+        }
+    }
+    return { ok: true, label: String(status) };
+}
+/** Read at most `cap` bytes of the body as UTF-8 text, then let go of the rest. */
+async function readCapped(response, cap) {
+    if (!response.body)
+        return '';
+    const reader = response.body.getReader();
+    const chunks = [];
+    let kept = 0;
+    try {
+        while (kept < cap) {
+            const { done, value } = await reader.read();
+            if (done)
+                break;
+            const room = cap - kept;
+            const piece = value.byteLength > room ? value.subarray(0, room) : value;
+            chunks.push(piece);
+            kept += piece.byteLength;
+        }
+    }
+    finally {
+        if (kept >= cap)
+            await reader.cancel().catch(() => undefined);
+        reader.releaseLock();
+    }
+    return new TextDecoder('utf-8').decode(Buffer.concat(chunks));
+}
+/** The first EXCERPT_BYTES bytes of `text` (UTF-8), without a broken character at the end. */
+function excerpt(text) {
+    const bytes = Buffer.from(text, 'utf8');
+    if (bytes.length <= EXCERPT_BYTES)
+        return text;
+    return new TextDecoder('utf-8').decode(bytes.subarray(0, EXCERPT_BYTES)).replace(/\uFFFD+$/, '');
+}
+function isTimeout(err) {
+    const name = err?.name;
+    if (name === 'TimeoutError')
+        return true;
+    const cause = err?.cause;
+    return cause !== undefined && cause !== err && isTimeout(cause);
+}
+/** `ECONNREFUSED`, `ENOTFOUND api.example.com`, or the message when there is no code. */
+function describeFetchError(err) {
+    let current = err;
+    for (let depth = 0; depth < 5 && current; depth++) {
+        const e = current;
+        if (typeof e.code === 'string' && e.code !== '') {
+            return e.code === 'ENOTFOUND' && typeof e.hostname === 'string' ? `ENOTFOUND ${e.hostname}` : e.code;
+        }
+        // An AggregateError (happy eyeballs) holds the per-address errors.
+        if (Array.isArray(e.errors) && e.errors.length > 0) {
+            current = e.errors[0];
+            continue;
+        }
+        current = e.cause;
+    }
+    const message = err?.message;
+    const cause = err?.cause?.message;
+    return cause ? `${message ?? 'error'}: ${cause}` : (message ?? String(err));
+}
+
+;// CONCATENATED MODULE: ./src/model/settings.ts
+/**
+ * What a run is asked to do: the action's inputs, and one stage's settings resolved from the
+ * stages file and the inputs.
+ */
+/** A smoke test with every setting at its default: GET, 2xx, 3 attempts 2 s apart, 10 s each. */
+function defaultSmoke(url) {
+    return {
+        url,
+        method: 'GET',
+        headers: {},
+        secrets: [],
+        expectStatus: { codes: [], classes: [2], text: '2xx' },
+        attempts: 3,
+        intervalMs: 2000,
+        timeoutMs: 10_000,
+        invoke: false,
+    };
+}
+const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
+
+;// CONCATENATED MODULE: ./src/release/function-url.ts
+/**
+ * Function URLs (issue 15): a stage without `smoke.url` whose alias has a function URL is
+ * smoke-tested through that URL. Looked up before anything changes, once per unit (each unit's
+ * own function, alias and region).
+ *
+ * - No `smoke.url` and the alias has a URL with AuthType NONE: the smoke test requests the URL's
+ *   root with the stage's smoke settings (or the defaults when there is no `smoke` block).
+ * - AuthType AWS_IAM: the same, with every request signed with SigV4 for service `lambda` in the
+ *   stage's region, with the credentials of the stage's Lambda client (the job's own, or its
+ *   assumed `role`): "Control access to Lambda function URLs"
+ *   (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html) has Lambda answer 403 to an
+ *   unsigned request, and the caller needs `lambda:InvokeFunctionUrl` on the alias. The signer is
+ *   src/aws/url-signer.ts; the smoke test signs each attempt and each same-origin redirect afresh
+ *   and masks the signed headers' values (src/checks/smoke.ts). A user's `smoke.url` is never
+ *   signed: the credentials go only to the URL Lambda gave us for the alias.
+ * - Any other AuthType (none exists today) cannot be smoke-tested: a `smoke` block without `url`
+ *   is refused with the reason before any change; without a `smoke` block the stage runs without
+ *   a smoke test, with a warning.
+ * - No URL on the alias: a `smoke` block without `url` has nothing to check; the stage runs
+ *   without a smoke test (warned), as a stage without `smoke` does.
+ */
+
+
+/**
+ * The unit with its smoke URL filled in from the alias's function URL, when it needs one; `sign`
+ * signs the requests to an AWS_IAM URL (without it, such a URL is treated as any AuthType the
+ * smoke test cannot use).
+ */
+async function withFunctionUrlSmoke(unit, lambda, log, sign) {
+    if (unit.smoke !== undefined && unit.smoke.url !== '')
+        return unit;
+    const where = `alias ${unit.alias} of ${unit.functionName}`;
+    const found = await lambda.functionUrl(unit.functionName, unit.alias);
+    if (found === undefined) {
+        if (unit.smoke === undefined)
+            return unit;
+        log.warn(`Stage ${unit.stage}: smoke has no url and ${where} has no function URL: nothing to smoke-test.`);
+        const { smoke: _none, ...rest } = unit;
+        return rest;
+    }
+    if (!isPlainHttpUrl(found.url))
+        throw new Error(`Lambda gave ${where} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
+    const signed = found.authType === 'AWS_IAM' && sign !== undefined;
+    if (found.authType !== 'NONE' && !signed) {
+        const why = `the function URL of ${where} uses AuthType ${found.authType.replace(/[^\w-]/g, '?').slice(0, 40)}, which the smoke test cannot sign for`;
+        if (unit.smoke !== undefined) {
+            throw new errors/* InputError */.dz(`smoke.url: not set for stage ${unit.stage}, and ${why}: set smoke.url to a URL the smoke test can reach`);
+        }
+        log.warn(`Stage ${unit.stage}: ${why}: no smoke test through it (set smoke.url to smoke-test the stage).`);
+        return unit;
+    }
+    if (signed) {
+        log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where} (AuthType AWS_IAM: requests signed with SigV4): ${found.url}`);
+        return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url, sign } };
+    }
+    log.info(`Stage ${unit.stage}: smoke test through the function URL of ${where}: ${found.url}`);
+    return { ...unit, smoke: { ...(unit.smoke ?? defaultSmoke('')), url: found.url } };
+}
+/** An http(s) URL without control characters (the URL comes from AWS: untrusted text). */
+function isPlainHttpUrl(text) {
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f-\u009f]/.test(text))
+        return false;
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Function URLs that bypass the stage: a URL on `$LATEST` (unqualified) or on a version number
+ * runs code no alias has released. Lambda allows a URL only on `$LATEST` or an alias
+ * (API_CreateFunctionUrlConfig, Qualifier pattern), so in practice this is `$LATEST`.
+ */
+function bypassingUrls(urls) {
+    return urls.filter((url) => url.qualifier === '$LATEST' || /^[0-9]+$/.test(url.qualifier));
+}
+/** The warning for a URL that bypasses the stage, for the status table and log. */
+function describeBypassingUrl(functionName, url) {
+    const on = url.qualifier === '$LATEST' ? '$LATEST (unqualified)' : `version ${url.qualifier}`;
+    return `function URL on ${on} of ${functionName} bypasses the stage's alias: ${url.url} (delete it, or put it on the alias)`;
+}
+
+;// CONCATENATED MODULE: ./src/artifact/s3-key.ts
+
+/** `<s3-prefix><function>/<sha256 hex>.zip`: the same code always lands on the same key. */
+function artifactKey(settings, sha256Hex) {
+    return `${settings.s3Prefix}${(0,lambda/* functionBaseName */.J$)(settings.functionName)}/${sha256Hex}.zip`;
+}
+/** Hex of a base64 CodeSha256. */
+function sha256HexOf(codeSha256) {
+    return Buffer.from(codeSha256, 'base64').toString('hex');
+}
+
+;// CONCATENATED MODULE: ./src/artifact/image-pull.ts
+/**
+ * Whether a function in one account can pull a container image from an ECR repository in another.
+ *
+ * Lambda's rule ("Lambda container images: cross-account permissions",
+ * https://docs.aws.amazon.com/lambda/latest/dg/images-create.html#configuration-images-xaccount-permissions):
+ * the repository's policy must allow the function's account `ecr:BatchGetImage` and
+ * `ecr:GetDownloadUrlForLayer`, and `lambda.amazonaws.com` the same two with an `aws:sourceARN`
+ * condition naming the functions. ECR repository policies ("Repository policy examples",
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-policy-examples.html) name the
+ * account as `"AWS": "arn:aws:iam::<account>:root"` (or the bare account id, a role or user of it, `*`).
+ *
+ * This reads the policy the way IAM would for those two actions and that account, without
+ * conditions: a statement with a Condition is taken as it is written (it may allow), so that the
+ * check refuses only what would certainly fail. A Deny without a condition takes precedence.
+ */
+
+/** The two actions Lambda's pull needs (images-create.html, cross-account permissions). */
+const PULL_ACTIONS = ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'];
+/** The account of a function ARN (`arn:aws:lambda:<region>:<account>:function:…`). */
+function functionAccount(functionArn) {
+    const account = functionArn.split(':')[4];
+    return account !== undefined && /^[0-9]{12}$/.test(account) ? account : undefined;
+}
+/** The pull actions that `policyText` does not allow `account`: empty when both are allowed. Unreadable JSON allows nothing. */
+function missingPullActions(policyText, account) {
+    let statements;
+    try {
+        const policy = JSON.parse(policyText);
+        const raw = policy.Statement;
+        statements = (Array.isArray(raw) ? raw : raw !== undefined ? [raw] : []).filter((s) => typeof s === 'object' && s !== null);
+    }
+    catch {
+        return [...PULL_ACTIONS];
+    }
+    return PULL_ACTIONS.filter((action) => {
+        const applies = (s) => principalNames(s.Principal, account) && actionNamed(s.Action, action);
+        const denied = statements.some((s) => s.Effect === 'Deny' && s.Condition === undefined && applies(s));
+        const allowed = statements.some((s) => s.Effect === 'Allow' && applies(s));
+        return denied || !allowed;
+    });
+}
+/** `*`, `{"AWS": "*"}`, the account id, `arn:aws:iam::<account>:root`, or a role/user of the account. */
+function principalNames(principal, account) {
+    if (principal === '*')
+        return true;
+    if (typeof principal !== 'object' || principal === null)
+        return false;
+    const aws = principal.AWS;
+    const names = Array.isArray(aws) ? aws : [aws];
+    return names.some((name) => typeof name === 'string' && (name === '*' || name === account || new RegExp(`^arn:aws[a-z-]*:(iam|sts)::${account}:`).test(name)));
+}
+/** The statement's Action (one or a list, `*` and `?` wildcards, case-insensitive) covers `action`. */
+function actionNamed(actions, action) {
+    const list = Array.isArray(actions) ? actions : [actions];
+    return list.some((pattern) => typeof pattern === 'string' && wildcard(pattern).test(action));
+}
+function wildcard(pattern) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    return new RegExp(`^${body}$`, 'i');
+}
+/** The statement to add, for messages: the function's account, and Lambda's service principal for its functions. */
+function pullPolicyExample(targetAccount, region) {
+    return JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+            { Sid: 'CrossAccountPull', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${targetAccount}:root` }, Action: [...PULL_ACTIONS] },
+            {
+                Sid: 'LambdaPull',
+                Effect: 'Allow',
+                Principal: { Service: 'lambda.amazonaws.com' },
+                Action: [...PULL_ACTIONS],
+                Condition: { StringLike: { 'aws:sourceARN': `arn:aws:lambda:${region}:${targetAccount}:function:*` } },
+            },
+        ],
+    });
+}
+/**
+ * The check before a promote changes anything: refused (InputError naming the repository, the
+ * target account, the missing actions and what to add) when the policy does not allow the target
+ * account to pull; a policy that could not be read is a warning, and the promote goes on.
+ */
+function checkCrossAccountPull(what, policy, warn) {
+    const { field, repository, registryId, region, targetAccount, functionName } = what;
+    const where = `ECR repository ${repository} of account ${registryId}`;
+    if (policy.kind === 'denied') {
+        warn(`${field}: could not read the policy of ${where} (${policy.message}), so whether account ${targetAccount} may pull its image was not checked; ` +
+            `the source stage's credentials need ecr:GetRepositoryPolicy on it`);
+        return;
+    }
+    if (policy.kind === 'no-repository') {
+        throw new errors/* InputError */.dz(`${field}: ${where} does not exist (any more): ${functionName} in account ${targetAccount} cannot pull its image`);
+    }
+    const missing = policy.kind === 'none' ? [...PULL_ACTIONS] : missingPullActions(policy.text, targetAccount);
+    if (missing.length === 0)
+        return;
+    throw new errors/* InputError */.dz(`${field}: ${where} ${policy.kind === 'none' ? 'has no repository policy' : 'has a policy that does not allow it'}: ` +
+        `function ${functionName} in account ${targetAccount} cannot pull its image without ${missing.join(' and ')} for account ${targetAccount}. ` +
+        `Add to the repository's policy (ECR SetRepositoryPolicy, or the console's Permissions) statements like ${pullPolicyExample(targetAccount, region)}`);
+}
+/**
+ * Lambda's refusal of an image it cannot pull, on UpdateFunctionCode or CreateFunction
+ * (AccessDeniedException "Lambda does not have permission to access the ECR image", or
+ * InvalidParameterValueException "Source image … does not exist" / "is not valid"): an Error naming
+ * the permissions the repository's policy must grant; undefined for any other error.
+ */
+function imagePullRefusal(error, imageUri, functionName) {
+    const name = error?.name;
+    const message = (0,errors/* errorMessage */.gJ)(error);
+    if (name !== 'AccessDeniedException' && name !== 'InvalidParameterValueException')
+        return undefined;
+    if (!/permission to access the ECR image|Source image .*(does not exist|is not valid)/i.test(message))
+        return undefined;
+    const registry = /^([0-9]{12})\.dkr\.ecr\./.exec(imageUri)?.[1];
+    return new Error(`Lambda cannot pull image ${imageUri} for ${functionName} (${String(name)}: ${message}). ` +
+        `The policy of its ECR repository${registry !== undefined ? ` (account ${registry})` : ''} must allow the function's account ` +
+        `${PULL_ACTIONS.join(' and ')}, and lambda.amazonaws.com the same for the function (README "Prod in its own account")`);
+}
+
+;// CONCATENATED MODULE: ./src/release/change-check.ts
+/** Lambda's application log levels for the levels a stage may write (Zappa's and Lambda's own). */
+const APPLICATION_LEVEL = {
+    TRACE: 'TRACE',
+    DEBUG: 'DEBUG',
+    INFO: 'INFO',
+    WARN: 'WARN',
+    WARNING: 'WARN',
+    ERROR: 'ERROR',
+    CRITICAL: 'FATAL',
+    FATAL: 'FATAL',
+};
+/** Lambda's system log level allows DEBUG, INFO and WARN only: above WARN, WARN is the quietest. */
+const SYSTEM_LEVEL = {
+    TRACE: 'DEBUG',
+    DEBUG: 'DEBUG',
+    INFO: 'INFO',
+    WARN: 'WARN',
+    WARNING: 'WARN',
+    ERROR: 'WARN',
+    CRITICAL: 'WARN',
+    FATAL: 'WARN',
+};
+/**
+ * The LoggingConfig for a stage: JSON with the application and system levels, so the platform
+ * drops what is below the level; or, with `log-format: text`, plain Text (LOG_LEVEL only).
+ */
+function loggingFor(level, format) {
+    if (level === undefined)
+        return undefined;
+    if (format === 'text')
+        return { logFormat: 'Text' };
+    return { logFormat: 'JSON', applicationLogLevel: APPLICATION_LEVEL[level], systemLogLevel: SYSTEM_LEVEL[level] };
+}
+function desiredSettings(settings) {
+    const logging = loggingFor(settings.logLevel, settings.logFormat);
+    return {
+        environment: {
+            ...settings.environment,
+            // LOG_LEVEL from log-level wins over an environment entry of the same name.
+            ...(settings.logLevel !== undefined && { LOG_LEVEL: settings.logLevel }),
+        },
+        ...(settings.memorySize !== undefined && { memorySize: settings.memorySize }),
+        ...(settings.timeoutSeconds !== undefined && { timeoutSeconds: settings.timeoutSeconds }),
+        ...(logging !== undefined && { logging }),
+    };
+}
+/** Names of the settings in which `version` differs from `desired`, e.g. `environment.TABLE`, `memory-size`. */
+function settingsDifferences(desired, version) {
+    const differences = [];
+    for (const [name, value] of Object.entries(desired.environment)) {
+        if (version.environment[name] !== value)
+            differences.push(`environment.${name}`);
+    }
+    if (desired.memorySize !== undefined && desired.memorySize !== version.memorySize)
+        differences.push('memory-size');
+    if (desired.timeoutSeconds !== undefined && desired.timeoutSeconds !== version.timeoutSeconds)
+        differences.push('timeout');
+    if (desired.logging !== undefined && !sameLogging(desired.logging, version.logging))
+        differences.push('logging-config');
+    return differences;
+}
+/**
+ * The change to make to $LATEST so that it carries the desired settings: `environment` merged
+ * into its existing variables (never removing one), and only the fields that differ.
+ * Undefined when $LATEST already carries them.
+ */
+function configurationChange(desired, latest) {
+    const differences = settingsDifferences(desired, latest);
+    if (differences.length === 0)
+        return undefined;
+    const change = {};
+    if (differences.some((d) => d.startsWith('environment.'))) {
+        change.environment = { ...latest.environment, ...desired.environment };
+    }
+    if (differences.includes('memory-size') && desired.memorySize !== undefined)
+        change.memorySize = desired.memorySize;
+    if (differences.includes('timeout') && desired.timeoutSeconds !== undefined)
+        change.timeoutSeconds = desired.timeoutSeconds;
+    if (differences.includes('logging-config') && desired.logging !== undefined)
+        change.logging = desired.logging;
+    return change;
+}
+/** A version without a LoggingConfig logs as Text, Lambda's default. */
+function sameLogging(desired, live) {
+    const format = live?.logFormat ?? 'Text';
+    if (desired.logFormat !== format)
+        return false;
+    if (desired.logFormat === 'Text')
+        return true;
+    return desired.applicationLogLevel === live?.applicationLogLevel && desired.systemLogLevel === live?.systemLogLevel;
+}
+/** True when `version` already runs exactly this code with the stage's settings. */
+function isUnchanged(codeSha256, desired, version) {
+    return version !== undefined && version.codeSha256 === codeSha256 && settingsDifferences(desired, version).length === 0;
+}
+/**
+ * Each difference of `version` from `desired`, with both values, e.g.
+ * `environment.TABLE=notes-prod, not notes-dev`, `memory-size=256, not 128` (values cut at 40 characters).
+ */
+function describeDifferences(desired, version) {
+    const show = (value) => {
+        if (value === undefined)
+            return '(unset)';
+        const text = String(value);
+        return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+    };
+    const logging = (l) => [l?.logFormat ?? 'Text', l?.applicationLogLevel, l?.systemLogLevel].filter((p) => p !== undefined).join('/');
+    return settingsDifferences(desired, version).map((name) => {
+        if (name.startsWith('environment.')) {
+            const variable = name.slice('environment.'.length);
+            return `${name}=${show(version.environment[variable])}, not ${show(desired.environment[variable])}`;
+        }
+        if (name === 'memory-size')
+            return `memory-size=${show(version.memorySize)}, not ${show(desired.memorySize)}`;
+        if (name === 'timeout')
+            return `timeout=${show(version.timeoutSeconds)}, not ${show(desired.timeoutSeconds)}`;
+        return `logging-config=${logging(version.logging)}, not ${logging(desired.logging)}`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/release/capacity.ts
+/**
+ * `provisioned-concurrency: N`: the sequence a release follows so that what the alias runs is
+ * always warm, and Lambda never has to split the alias by itself.
+ *
+ * Lambda allocates provisioned concurrency to a version or to an alias
+ * (PutProvisionedConcurrencyConfig, Qualifier "The version number or alias name"), refuses it on
+ * an alias with routing weights, and, when an alias that carries its own configuration moves to
+ * another version, allocates the new version in the background while traffic moves (the
+ * "AllocatedProvisionedConcurrentExecutions … fluctuates" of ProvisionedConcurrencyConfigListItem).
+ * So the action never puts capacity on the alias; it puts it on the version the alias is about
+ * to run:
+ *
+ * 1. before anything changes: refuse when the alias itself has a configuration (set outside the
+ *    action): the two would compete; the message says to delete the alias's configuration;
+ * 2. after publishing (or, for a promote or rollback, on the version it moves to):
+ *    PutProvisionedConcurrencyConfig on that version number, then GetProvisionedConcurrencyConfig
+ *    until READY, the progress and time in the log. FAILED (Lambda's StatusReason is in the
+ *    message) or the time limit: the configuration this release put is deleted and the alias is
+ *    not moved;
+ * 3. the shift (all at once: canary and linear are refused with provisioned concurrency, see
+ *    stages/resolve.ts), smoke test and bake;
+ * 4. released: the version the alias left keeps its capacity until now, then its configuration is
+ *    deleted (unless another alias runs that version). Failed and put back: the new version's
+ *    configuration, if this release put it, is deleted; the old version kept its own throughout,
+ *    so the restored alias is warm.
+ *
+ * Both versions are billed between 2 and 4. A rollback follows the same sequence: the version it
+ * returns to is warmed to READY before the alias moves back (its capacity was released when it
+ * was left).
+ */
+
+
+/** How long a release waits for READY: Lambda's docs say allocation "can take several minutes". */
+const CAPACITY_WAIT_MS = 20 * 60_000;
+const DEFAULT_POLL_MS = 5_000;
+function gateway(deps) {
+    if (deps.capacity === undefined)
+        throw new Error('provisioned-concurrency needs the Lambda provisioned concurrency gateway');
+    return deps.capacity;
+}
+/** Step 1: refused before anything changes when the alias carries a configuration of its own. */
+async function checkCapacity(start, deps) {
+    const { settings, before } = start;
+    if (settings.provisionedConcurrency === undefined || before === undefined)
+        return;
+    const own = await gateway(deps).read(settings.functionName, settings.alias);
+    if (own === undefined)
+        return;
+    throw new errors/* InputError */.dz(`provisioned-concurrency: ${settings.provisionedConcurrency}: alias ${settings.alias} of ${settings.functionName} has a provisioned concurrency configuration of its own (${own.requested}, ${own.status}); ` +
+        'the action puts provisioned concurrency on the version the alias runs, and Lambda would move the alias\'s own capacity with weights of its own. Nothing was changed. ' +
+        `Delete it (aws lambda delete-provisioned-concurrency-config --function-name ${settings.functionName} --qualifier ${settings.alias}) and run this again`);
+}
+/**
+ * Step 2: the version warm (READY) before the alias moves to it. Undefined when the stage has no
+ * provisioned-concurrency; throws (after removing what it created) when Lambda cannot allocate it.
+ */
+async function warmBeforeShift(start, version, deps) {
+    const count = start.settings.provisionedConcurrency;
+    if (count === undefined)
+        return undefined;
+    const capacity = gateway(deps);
+    const name = start.settings.functionName;
+    const which = `version ${version} of ${name}`;
+    const existing = await capacity.read(name, version);
+    const created = existing === undefined;
+    const begun = deps.clock.now();
+    try {
+        let state = existing !== undefined && existing.requested === count && existing.status !== 'FAILED' ? existing : await capacity.provision(name, version, count);
+        deps.log.info(`Provisioned concurrency ${count} on ${which}: ${describe(state)}.`);
+        for (let poll = 1; state.status === 'IN_PROGRESS'; poll++) {
+            const elapsed = deps.clock.now() - begun;
+            if (elapsed >= CAPACITY_WAIT_MS)
+                throw new Error(`still IN_PROGRESS after ${formatDuration(elapsed)} (${state.allocated} of ${count} allocated)`);
+            await deps.clock.sleep(Math.min(poll * 1_000, deps.capacityPollMs ?? DEFAULT_POLL_MS), deps.signal);
+            const read = await capacity.read(name, version);
+            if (read === undefined)
+                throw new Error('its provisioned concurrency configuration was deleted while it was being allocated');
+            state = read;
+            deps.log.info(`Provisioned concurrency on ${which}: ${describe(state)} after ${formatDuration(deps.clock.now() - begun)}.`);
+        }
+        if (state.status === 'FAILED')
+            throw new Error(`Lambda could not allocate it (FAILED${state.statusReason ? `: ${state.statusReason}` : ''})`);
+        return { version, created };
+    }
+    catch (error) {
+        if (created)
+            await releaseQuietly(capacity, name, version, deps);
+        throw new Error(`provisioned concurrency ${count} on ${which}: ${(0,errors/* errorMessage */.gJ)(error)}`, { cause: error });
+    }
+}
+/** Step 4: released, the version left gives its capacity back; put back, the new version's (if created here) goes. */
+async function settleCapacity(warmed, released, start, deps) {
+    if (warmed === undefined)
+        return;
+    const capacity = gateway(deps);
+    const name = start.settings.functionName;
+    if (!released) {
+        if (warmed.created)
+            await releaseQuietly(capacity, name, warmed.version, deps);
+        return;
+    }
+    const left = start.before?.version;
+    if (left === undefined || left === warmed.version || left === '$LATEST')
+        return;
+    if ((await capacity.read(name, left)) === undefined)
+        return;
+    const others = (await deps.lambda.listAliases(name)).filter((a) => a.name !== start.settings.alias && (a.version === left || a.weights[left] !== undefined));
+    if (others.length > 0) {
+        deps.log.info(`Version ${left} of ${name} keeps its provisioned concurrency: alias ${others.map((a) => a.name).join(', ')} runs it.`);
+        return;
+    }
+    deps.log.info(`Removing the provisioned concurrency of version ${left} of ${name}, which alias ${start.settings.alias} no longer runs.`);
+    await releaseQuietly(capacity, name, left, deps);
+}
+/** A cleanup that fails is said (with the command to finish it) but does not fail a release that is otherwise settled. */
+async function releaseQuietly(capacity, name, version, deps) {
+    try {
+        await capacity.release(name, version);
+    }
+    catch (error) {
+        deps.log.warn(`Could not remove the provisioned concurrency of version ${version} of ${name} (${(0,errors/* errorMessage */.gJ)(error)}); it is still billed: ` +
+            `aws lambda delete-provisioned-concurrency-config --function-name ${name} --qualifier ${version}`);
+    }
+}
+function describe(state) {
+    return `${state.status}, ${state.allocated} of ${state.requested} allocated`;
+}
+
+;// CONCATENATED MODULE: ./src/release/code-storage.ts
+/** Above this share of the limit, a release warns. */
+const CODE_STORAGE_WARN_RATIO = 0.8;
+/** The warning for a storage reading above CODE_STORAGE_WARN_RATIO, or undefined. */
+function codeStorageWarning(storage, settings) {
+    const { usedBytes, limitBytes } = storage;
+    if (!(limitBytes > 0) || usedBytes / limitBytes <= CODE_STORAGE_WARN_RATIO)
+        return undefined;
+    const share = `${Math.floor((usedBytes / limitBytes) * 100)}%`;
+    const advice = settings.keepVersions === undefined
+        ? `set keep-versions on stage ${settings.stage} to delete the versions no alias uses`
+        : `lower keep-versions (now ${settings.keepVersions}), or delete versions, functions and layers no longer used`;
+    return (`Lambda code storage in this region is ${share} full (${gigabytes(usedBytes)} of ${gigabytes(limitBytes)}); every published version counts, ` +
+        `and at the limit publishing fails with CodeStorageExceededException: ${advice}.`);
+}
+/** Read the account's code storage and warn when it is nearly full; the warning, for the summary. Never throws. */
+async function checkCodeStorage(settings, deps) {
+    let storage;
+    try {
+        storage = await deps.lambda.codeStorage();
+    }
+    catch (error) {
+        const why = error instanceof Error ? error.name : 'an error';
+        deps.log.info(`Code storage not checked: GetAccountSettings failed (${why}); lambda:GetAccountSettings lets the action warn before it fills up.`);
+        return undefined;
+    }
+    const warning = codeStorageWarning(storage, settings);
+    if (warning !== undefined)
+        deps.log.warn(warning);
+    return warning;
+}
+function gigabytes(bytes) {
+    return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+;// CONCATENATED MODULE: ./src/release/history.ts
+/** Lambda's limit on an alias description. */
+const ALIAS_DESCRIPTION_LIMIT = 256;
+const PREFIX = 'stage-deploy ';
+const VERSION = /^[0-9]{1,10}$/;
+const SHA = /^[0-9a-f]{1,40}$/i;
+/** The newest time accepted (year 2100), in epoch seconds. */
+const LATEST_TIME = 4_102_444_800;
+/**
+ * The commit as recorded: the first 7 characters of a hex SHA (at most 40), '' for '' and,
+ * with a warning, for anything else. The value itself is never echoed: it may be anything.
+ */
+function recordedCommit(commit, warn, what = 'a commit', version) {
+    if (commit === '')
+        return '';
+    if (SHA.test(commit))
+        return commit.slice(0, 7).toLowerCase();
+    warn?.(`${what} is not a commit SHA (${commit.length} characters, expected at most 40 hex digits): recorded as unknown.`, version);
+    return '';
+}
+/**
+ * Releases recorded in an alias description, newest first; [] for any other description.
+ * Malformed entries (a version that is no number of at most 10 digits, wrong types, absurd
+ * lengths) are dropped, and a commit that is no SHA is read as unknown, each with a warning.
+ */
+function parseHistory(description, warn) {
+    if (!description?.startsWith(PREFIX))
+        return [];
+    let data;
+    try {
+        data = JSON.parse(description.slice(PREFIX.length));
+    }
+    catch {
+        warn?.('the release history is not valid JSON: read as empty.');
+        return [];
+    }
+    if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
+        return [];
+    const releases = [];
+    let dropped = 0;
+    for (const entry of data.r) {
+        const parsed = parseEntry(entry, warn);
+        if (parsed === undefined)
+            dropped++;
+        else
+            releases.push(parsed);
+    }
+    if (dropped > 0)
+        warn?.(`${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'} of the release history dropped.`);
+    return releases;
+}
+function parseEntry(entry, warn) {
+    if (!Array.isArray(entry) || entry.length > 4)
+        return undefined;
+    const [version, commit, time, from] = entry;
+    if (typeof version !== 'string' || !VERSION.test(version))
+        return undefined;
+    if (commit !== undefined && typeof commit !== 'string')
+        return undefined;
+    if (from !== undefined && (typeof from !== 'string' || !VERSION.test(from)))
+        return undefined;
+    const releasedAt = typeof time === 'number' && Number.isInteger(time) && time >= 0 && time <= LATEST_TIME ? time : 0;
+    return {
+        version,
+        commit: recordedCommit(commit ?? '', warn, `the commit recorded for version ${version}`, version),
+        releasedAt,
+        ...(from !== undefined && { rolledBackFrom: from }),
+    };
+}
+/** The version a plain rollback goes to from `current` (see the rules above); undefined when none is left. */
+function rollbackTarget(history, current) {
+    const rolledBackFrom = new Set();
+    for (const entry of history) {
+        if (entry.version !== current && !rolledBackFrom.has(entry.version))
+            return entry;
+        if (entry.rolledBackFrom !== undefined)
+            rolledBackFrom.add(entry.rolledBackFrom);
+    }
+    return undefined;
+}
+/** The versions successive plain rollbacks from `current` would go to, in order (at most `limit`). */
+function rollbackChain(history, current, limit = 5) {
+    const chain = [];
+    let entries = history;
+    let at = current;
+    while (chain.length < limit) {
+        const next = rollbackTarget(entries, at);
+        if (next === undefined)
+            break;
+        chain.push(next);
+        entries = returnTo(entries, { version: at, weights: {} }, next);
+        at = next.version;
+    }
+    return chain;
+}
+/**
+ * The description that records `releases` (newest first): commits checked (a bad one recorded
+ * as empty, with a warning), the oldest entries dropped to fit Lambda's limit, but never the
+ * current entry nor the one a plain rollback from it would go to.
+ */
+function formatHistory(releases, warn) {
+    const clean = releases
+        .filter((r) => VERSION.test(r.version) && (r.rolledBackFrom === undefined || VERSION.test(r.rolledBackFrom)))
+        .map((r) => ({ ...r, commit: recordedCommit(r.commit, warn, `the commit recorded for version ${r.version}`, r.version) }));
+    const text = (entries) => PREFIX + JSON.stringify({ r: entries.map((r) => [r.version, r.commit, r.releasedAt, ...(r.rolledBackFrom !== undefined ? [r.rolledBackFrom] : [])]) });
+    const first = clean[0];
+    if (first === undefined)
+        return text([]);
+    const target = rollbackTarget(clean, first.version);
+    const needed = target === undefined ? 1 : clean.indexOf(target) + 1;
+    for (let count = clean.length; count >= needed; count--) {
+        const candidate = text(clean.slice(0, count));
+        if (candidate.length <= ALIAS_DESCRIPTION_LIMIT)
+            return candidate;
+    }
+    // The entries between the two only mark versions to skip: without them, the walk still finds the target.
+    // Checked versions, 7-character commits and bounded times: two entries always fit.
+    return text(target === undefined ? [first] : [first, target]);
+}
+/**
+ * The history after a shift to `release`: it goes first; the release it replaces is kept next
+ * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
+ * always knows where to go. Nothing is removed.
+ */
+function recordRelease(previous, replacedVersion, release) {
+    const earlier = [...previous];
+    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
+        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
+    }
+    return [release, ...earlier];
+}
+/**
+ * The history after a rollback from the alias as it was (`from`) to `release`: a new entry for
+ * the version returned to (its commit, the time of the rollback), marked with the version rolled
+ * back from: the alias's version, or, when the rollback stays on it and only clears a traffic
+ * split, the version the split was shifting to. Nothing is removed, so the release left stays on
+ * record; the marker makes the next plain rollback go further back, not forth.
+ */
+function returnTo(history, from, release) {
+    const earlier = [...history];
+    if (from !== undefined && earlier[0]?.version !== from.version) {
+        earlier.unshift({ version: from.version, commit: '', releasedAt: 0 });
+    }
+    const left = from === undefined ? undefined : from.version !== release.version ? from.version : Object.keys(from.weights)[0];
+    return [{ ...release, ...(left !== undefined && left !== release.version && VERSION.test(left) && { rolledBackFrom: left }) }, ...earlier];
+}
+
+;// CONCATENATED MODULE: ./src/release/limits.ts
+/**
+ * Lambda's fixed limits, checked before anything changes so that a release is refused with one
+ * clear message instead of failing half-way when Lambda finds out. Pure.
+ *
+ * Where each number comes from:
+ * - "Lambda quotas" (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html),
+ *   "Function configuration, deployment, and execution" (these quotas cannot be changed):
+ *   function environment variables 4 KB, for all of them in aggregate; deployment package (.zip
+ *   file archive) 50 MB zipped for direct upload, 250 MB unzipped including layers. The page
+ *   says MB for 1024 KB.
+ * - UpdateFunctionCode sends the zip base64-encoded in a JSON body (ZipFile, "The base64-encoded
+ *   contents of the deployment package", API reference), and Lambda refuses a body at or above
+ *   69,905,067 bytes: `RequestEntityTooLargeException: Request must be smaller than 69905067 bytes
+ *   for the UpdateFunctionCode operation` (HTTP 413), i.e. 4/3 of 50 MiB rounded up.
+ * - UpdateAlias / CreateAlias (API reference): Description, length 0 to 256.
+ * - AliasRoutingConfiguration (API reference): AdditionalVersionWeights is "the second version,
+ *   and the percentage of traffic that's routed to it"; the aliases guide: an alias points at
+ *   most at two versions, and neither can be $LATEST.
+ */
+
+
+/** Lambda quotas: function environment variables, 4 KB in aggregate. */
+const ENVIRONMENT_LIMIT_BYTES = 4096;
+/** UpdateFunctionCode refuses a request body of this many bytes or more (RequestEntityTooLargeException). */
+const UPDATE_CODE_REQUEST_LIMIT_BYTES = 69_905_067;
+/**
+ * Room left in the request body for the JSON around the base64 (`{"ZipFile":"…","RevisionId":"<uuid>"}`
+ * is 66 bytes; 1 KB keeps a margin for anything the SDK adds).
+ */
+const REQUEST_ENVELOPE_BYTES = 1024;
+/** Lambda quotas: 50 MB zipped for a direct upload (52,428,800 bytes; "Zipped size must be smaller than 52428800 bytes"). */
+const DIRECT_UPLOAD_ZIP_QUOTA_BYTES = 50 * 1024 * 1024;
+/**
+ * The largest zip sent directly (no s3-bucket): its base64 (4 bytes per 3, rounded up) and the
+ * JSON around it stay below the request limit, and it stays below the 50 MB quota. 52,428,030 bytes.
+ */
+const DIRECT_UPLOAD_LIMIT_BYTES = Math.min(DIRECT_UPLOAD_ZIP_QUOTA_BYTES - 1, Math.floor((UPDATE_CODE_REQUEST_LIMIT_BYTES - 1 - REQUEST_ENVELOPE_BYTES) / 4) * 3);
+/** Lambda quotas: 250 MB unzipped, including layers ("Unzipped size must be smaller than 262144000 bytes"). */
+const UNZIPPED_LIMIT_BYTES = 250 * 1024 * 1024;
+/** The bytes of base64 a zip of `sizeBytes` becomes in the request. */
+function base64Bytes(sizeBytes) {
+    return 4 * Math.ceil(sizeBytes / 3);
+}
+/** True when a zip of `sizeBytes` can go in the UpdateFunctionCode request itself. */
+function fitsDirectUpload(sizeBytes) {
+    return sizeBytes <= DIRECT_UPLOAD_LIMIT_BYTES;
+}
+/**
+ * The size of a function's environment as Lambda measures it against the 4 KB: Lambda's own
+ * refusal quotes the "String measured", which is the JSON of the variables map
+ * (`{"TABLE":"notes-dev",…}`), so names, values, quotes, colons, commas and braces all count.
+ * Counted in UTF-8 bytes, not characters: the conservative reading of "4 KB" for non-ASCII text.
+ */
+function environmentBytes(variables) {
+    return new TextEncoder().encode(JSON.stringify(variables)).length;
+}
+/**
+ * Refuses a plan whose writes Lambda would refuse, before any of them is sent: the environment
+ * $LATEST would get (the function's variables with the stage's merged in) above 4 KB.
+ */
+function checkPlanLimits(plan, settings) {
+    const target = plan.target;
+    if (target.kind !== 'publish')
+        return;
+    const environment = target.change?.environment;
+    if (environment !== undefined)
+        checkEnvironment(settings, environment);
+}
+/**
+ * The environment $LATEST would be given (the stage's variables merged into the function's) must
+ * fit Lambda's 4 KB. The message counts the function's own variables that are kept (stage-deploy
+ * never removes one), since they take part of the 4 KB too.
+ */
+function checkEnvironment(settings, environment) {
+    const bytes = environmentBytes(environment);
+    if (bytes <= ENVIRONMENT_LIMIT_BYTES)
+        return;
+    const largest = Object.entries(environment)
+        .map(([name, value]) => ({ name, bytes: environmentBytes({ [name]: value }) - 2 }))
+        .sort((a, b) => b.bytes - a.bytes)
+        .slice(0, 3)
+        .map((v) => `${v.name} ${v.bytes.toLocaleString('en-US')} bytes`);
+    const named = new Set([...Object.keys(settings.environment), ...(settings.logLevel !== undefined ? ['LOG_LEVEL'] : [])]);
+    const keptNames = Object.keys(environment).filter((name) => !named.has(name));
+    const keptText = keptNames.length === 0 ? '' : `, including ${keptNames.length === 1 ? '1 variable' : `${keptNames.length} variables`} already on ${settings.functionName} that stage-deploy keeps`;
+    throw new errors/* InputError */.dz(`environment: stage ${JSON.stringify(settings.stage)} would give ${settings.functionName} ${bytes.toLocaleString('en-US')} bytes of ` +
+        `environment variables (measured as Lambda does: the JSON of the map${keptText}), above Lambda's 4 KB ` +
+        `(${ENVIRONMENT_LIMIT_BYTES.toLocaleString('en-US')} bytes) limit; largest: ${largest.join(', ')}. ` +
+        'Shorten the values or move them out of the environment (e.g. to SSM Parameter Store)');
+}
+/** A direct upload (no s3-bucket) of `sizeBytes` must fit the request limit; `subject` says what it is. */
+function checkDirectUpload(field, subject, sizeBytes, advice) {
+    if (fitsDirectUpload(sizeBytes))
+        return;
+    throw new errors/* InputError */.dz(`${field}: ${subject} is ${formatSize(sizeBytes)}, above Lambda's 50 MB direct-upload limit; ${advice}`);
+}
+/** The code, unzipped, must fit Lambda's 250 MB (layers count too; those are not known here). */
+function checkUnzipped(field, subject, unzippedBytes) {
+    if (unzippedBytes < UNZIPPED_LIMIT_BYTES)
+        return;
+    throw new errors/* InputError */.dz(`${field}: ${subject} unzips to ${unzippedBytes.toLocaleString('en-US')} bytes (${formatSize(unzippedBytes)}), at or above Lambda's ` +
+        `250 MB (${UNZIPPED_LIMIT_BYTES.toLocaleString('en-US')} bytes) unzipped limit; make the package smaller or use a container image`);
+}
+/**
+ * An alias routes to at most two versions: the one it points at and one additional version,
+ * both published (never $LATEST). The traffic plan never asks for more; this is the assertion
+ * that keeps it so, checked before the alias write.
+ */
+function checkRouting(version, weights) {
+    const extra = Object.keys(weights);
+    const published = /^[0-9]+$/;
+    if (extra.length > 1 || !published.test(version) || extra.some((v) => !published.test(v) || v === version)) {
+        throw new Error(`internal error: a weighted alias routes to at most two published versions, not ${JSON.stringify(version)} with ${JSON.stringify(weights)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/checks/invoke.ts
+/**
+ * The invoke check (`smoke.invoke: true`): before a new version takes traffic, invoke it directly
+ * with the API Gateway proxy event the smoke request would become, and judge the proxy result
+ * by the same `expect-status` and `expect-body` as the HTTP smoke check. One invocation, no
+ * retries: a version that fails on a direct call does not improve by being asked again.
+ * Pure except for the LambdaGateway it is given; every secret is masked in what it logs or returns.
+ */
+
+
+
+/** What API Gateway answers when the Lambda result is not a proxy result. */
+const MALFORMED_PROXY_RESPONSE = 'Malformed Lambda proxy response';
+const INTERNAL_SERVER_ERROR_BODY = '{"message": "Internal server error"}';
+/**
+ * The API Gateway REST proxy event (payload version 1.0, resource `/{proxy+}`) for the smoke
+ * request: method, path and query of the smoke URL, its headers plus `host`. As the HTTP check
+ * does, a GET or HEAD carries no body.
+ */
+function apiGatewayEvent(smoke, options = {}) {
+    const url = new URL(smoke.url);
+    const method = smoke.method.toUpperCase();
+    const path = url.pathname || '/';
+    const root = path === '/';
+    const resource = root ? '/' : '/{proxy+}';
+    const headers = {};
+    if (!Object.keys(smoke.headers).some((name) => name.toLowerCase() === 'host'))
+        headers.host = url.host;
+    Object.assign(headers, smoke.headers);
+    const multiValueHeaders = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, [value]]));
+    const query = {};
+    const multiQuery = {};
+    for (const [name, value] of url.searchParams) {
+        query[name] = value; // API Gateway keeps the last value of a repeated parameter
+        (multiQuery[name] ??= []).push(value);
+    }
+    const hasQuery = Object.keys(query).length > 0;
+    const userAgent = Object.entries(headers).find(([name]) => name.toLowerCase() === 'user-agent')?.[1];
+    const body = smoke.body !== undefined && method !== 'GET' && method !== 'HEAD' ? smoke.body : null;
+    return {
+        resource,
+        path,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: hasQuery ? query : null,
+        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+        pathParameters: root ? null : { proxy: path.slice(1) },
+        stageVariables: null,
+        requestContext: {
+            resourcePath: resource,
+            httpMethod: method,
+            path,
+            stage: options.stage ?? 'stage-deploy',
+            requestId: options.requestId ?? (0,external_node_crypto_.randomUUID)(),
+            protocol: 'HTTP/1.1',
+            domainName: url.hostname,
+            identity: { sourceIp: '127.0.0.1', ...(userAgent !== undefined && { userAgent }) },
+        },
+        body,
+        isBase64Encoded: false,
+    };
+}
+/** Read a handler's payload as API Gateway reads a Lambda proxy result. */
+function readProxyResult(payload) {
+    let result;
+    try {
+        result = JSON.parse(payload);
+    }
+    catch {
+        return { ok: false, reason: 'the payload is not JSON' };
+    }
+    if (result === null || typeof result !== 'object' || Array.isArray(result)) {
+        return { ok: false, reason: 'the payload is not an object with a statusCode' };
+    }
+    const { statusCode, body, isBase64Encoded } = result;
+    const status = typeof statusCode === 'string' && /^\d{3}$/.test(statusCode) ? Number(statusCode) : statusCode;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) {
+        return { ok: false, reason: 'the payload has no numeric statusCode' };
+    }
+    if (body !== undefined && body !== null && typeof body !== 'string') {
+        return { ok: false, reason: 'the body is not a string' };
+    }
+    const text = typeof body === 'string' ? (isBase64Encoded === true ? Buffer.from(body, 'base64').toString('utf8') : body) : '';
+    return { ok: true, status, body: text };
+}
+/** `ReferenceError: gibberish is not defined`, from a FunctionError payload. */
+function describeFunctionError(payload) {
+    try {
+        const parsed = JSON.parse(payload);
+        if (parsed && typeof parsed === 'object') {
+            const type = typeof parsed.errorType === 'string' ? parsed.errorType : undefined;
+            const message = typeof parsed.errorMessage === 'string' ? parsed.errorMessage : undefined;
+            if (type !== undefined || message !== undefined)
+                return [type, message].filter((p) => p !== undefined && p !== '').join(': ');
+        }
+    }
+    catch {
+        // not JSON: the payload as it is
+    }
+    return excerpt(payload).replace(/\s+/g, ' ').trim() || 'no details';
+}
+/** The first MAX_BODY_BYTES bytes of a body, as the HTTP check keeps them to judge. */
+function capped(body) {
+    const bytes = Buffer.from(body, 'utf8');
+    return bytes.length <= MAX_BODY_BYTES ? body : new TextDecoder('utf-8').decode(bytes.subarray(0, MAX_BODY_BYTES));
+}
+function errorText(error) {
+    if (error instanceof Error)
+        return error.name && error.name !== 'Error' ? `${error.name}: ${error.message}` : error.message;
+    return String(error);
+}
+/**
+ * Invoke `version` of the function once with the smoke request as an API Gateway proxy event,
+ * and judge the answer as the HTTP smoke check judges a response. A FunctionError, a payload
+ * that is not a proxy result (API Gateway's 502) or a failed Invoke call fails the check.
+ */
+async function invokeCheck(lambda, functionName, version, smoke, log, clock) {
+    const mask = (text) => maskSecrets(text, smoke.secrets);
+    const method = smoke.method.toUpperCase();
+    const url = new URL(smoke.url);
+    const target = `${url.pathname || '/'}${url.search}`;
+    const request = `${method} ${target}`;
+    const qualified = `${functionName}:${version}`;
+    const event = apiGatewayEvent(smoke);
+    const now = () => clock.now();
+    const started = now();
+    let status;
+    let body = '';
+    let ok = false;
+    let problem;
+    let label;
+    let detail;
+    try {
+        const answer = await lambda.invokeVersion(functionName, version, event);
+        const latency = formatMs(now() - started);
+        if (answer.functionError !== undefined) {
+            const error = describeFunctionError(answer.payload);
+            body = answer.payload;
+            problem = `FunctionError ${answer.functionError}: ${error}`;
+            label = `FunctionError (${error})`;
+            detail = problem;
+        }
+        else {
+            const read = readProxyResult(answer.payload);
+            if (read.ok) {
+                status = read.status;
+                body = capped(read.body);
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                problem = verdict.problem;
+                label = verdict.label;
+                detail = `${status} in ${latency}${problem !== undefined ? ` (${problem})` : ' ✓'}`;
+            }
+            else {
+                // API Gateway answers 502 to a result it cannot read; judged like any 502.
+                status = 502;
+                body = INTERNAL_SERVER_ERROR_BODY;
+                const verdict = judgeResponse(status, body, smoke);
+                ok = verdict.ok;
+                const malformed = `${MALFORMED_PROXY_RESPONSE}: ${read.reason}`;
+                problem = verdict.ok ? undefined : `${malformed} (${verdict.problem ?? 'failed'})`;
+                label = `502 (${MALFORMED_PROXY_RESPONSE})`;
+                detail = `502 in ${latency} (${malformed}${verdict.ok ? ') ✓' : `; ${verdict.problem ?? 'failed'})`}`;
+                if (!ok)
+                    body = answer.payload;
+            }
+        }
+    }
+    catch (error) {
+        problem = `Invoke failed: ${errorText(error)}`;
+        label = problem;
+        detail = `${problem} after ${formatMs(now() - started)}`;
+    }
+    const latencyMs = Math.round(now() - started);
+    const attempt = {
+        attempt: 1,
+        method,
+        url: mask(`${qualified} ${target}`),
+        latencyMs,
+        bodyExcerpt: excerpt(mask(body)),
+        ok,
+    };
+    if (status !== undefined)
+        attempt.status = status;
+    if (problem !== undefined)
+        attempt.problem = mask(problem);
+    const line = mask(`invoke: ${functionName} version ${version} (${request}) → ${detail}`);
+    if (ok)
+        log.info(line);
+    else
+        log.warn(line);
+    const summary = ok
+        ? `invoke ${qualified} (${request}) → ${status ?? ''} in ${formatMs(latencyMs)}`
+        : `invoke ${qualified} → ${label}`;
+    return { ok, attempts: [attempt], summary: mask(summary) };
+}
+
+;// CONCATENATED MODULE: ./src/release/traffic-plan.ts
+function trafficPlan(strategy) {
+    switch (strategy.kind) {
+        case 'all-at-once':
+            return [{ percent: 100, holdMs: 0 }];
+        case 'canary':
+            return [
+                { percent: strategy.percent, holdMs: strategy.waitMs },
+                { percent: 100, holdMs: 0 },
+            ];
+        case 'linear': {
+            const steps = [];
+            for (let percent = strategy.percent; percent < 100; percent += strategy.percent) {
+                steps.push({ percent: Math.round(percent * 1000) / 1000, holdMs: strategy.intervalMs });
+            }
+            steps.push({ percent: 100, holdMs: 0 });
+            return steps;
+        }
+    }
+}
+/** How long the plan holds traffic before the last step, in ms. */
+function plannedDurationMs(steps) {
+    return steps.reduce((sum, step) => sum + step.holdMs, 0);
+}
+/** `canary 10% for 5m, then 100%`, for the log. */
+function describePlan(steps, format) {
+    if (steps.length === 1)
+        return 'all at once';
+    return steps.map((s) => (s.percent === 100 ? '100%' : `${s.percent}% for ${format(s.holdMs)}`)).join(', then ');
+}
+
+;// CONCATENATED MODULE: ./src/release/budget.ts
+
+/** Slack on top of the planned time, for Lambda's own calls and slow answers. */
+const ROLLOUT_GRACE_MS = 10 * 60_000;
+function rolloutBudgetMs(steps, settings, progressive, graceMs = ROLLOUT_GRACE_MS) {
+    const smoke = settings.smoke;
+    const smokeMs = smoke === undefined ? 0 : smoke.attempts * (smoke.timeoutMs + smoke.intervalMs);
+    return plannedDurationMs(steps) + (progressive ? settings.bakeMs : 0) + smokeMs + graceMs;
+}
+
+;// CONCATENATED MODULE: ./src/release/gates.ts
+
+/** An alarm in ALARM fails; so does an error rate above `maxErrorRate` (a fraction) once anything was invoked. */
+function judgeGates(reading, rules) {
+    const firing = reading.alarms.filter((a) => a.state === 'ALARM');
+    if (firing.length > 0) {
+        return { ok: false, reason: `alarm ${firing.map((a) => `${a.name} is in ALARM${a.reason ? ` (${a.reason})` : ''}`).join(', ')}` };
+    }
+    const invocations = reading.invocations ?? 0;
+    const errors = reading.errors ?? 0;
+    if (rules.maxErrorRate !== undefined && invocations > 0 && errors / invocations > rules.maxErrorRate) {
+        return {
+            ok: false,
+            reason: `version ${rules.version}: ${errors} errors in ${invocations} invocations (${formatPercent(errors / invocations)}), ` +
+                `above max-error-rate ${formatPercent(rules.maxErrorRate)}`,
+        };
+    }
+    return { ok: true };
+}
+
+;// CONCATENATED MODULE: ./src/release/leftover.ts
+function judgeLeftover(state, alias) {
+    const { before, toVersion } = state;
+    if (before === null) {
+        if (alias === undefined)
+            return { action: 'none' };
+        if (leftByLastStep(state, alias))
+            return { action: 'delete' };
+        return { action: 'refuse', reason: `${describeAlias(alias)}, not as the first release of version ${toVersion} created it` };
+    }
+    if (alias === undefined)
+        return { action: 'refuse', reason: 'it does not exist' };
+    if (alias.version === before.version && sameWeights(alias.weights, before.weights))
+        return { action: 'none' };
+    if (toVersion === before.version)
+        return { action: 'refuse', reason: `${describeAlias(alias)}, and the saved shift goes nowhere` };
+    const weighted = Object.entries(alias.weights);
+    const [only] = weighted;
+    const canaryInFlight = alias.version === before.version &&
+        weighted.length === 1 &&
+        only !== undefined &&
+        only[0] === toVersion &&
+        only[1] > 0 &&
+        only[1] < 1 &&
+        alias.description === before.description;
+    if (canaryInFlight)
+        return { action: 'restore', found: `${Math.round((only?.[1] ?? 0) * 100)}% on version ${toVersion}` };
+    if (leftByLastStep(state, alias))
+        return { action: 'restore', found: `on version ${toVersion}` };
+    return { action: 'refuse', reason: `${describeAlias(alias)}, not as the shift from version ${before.version} to ${toVersion} left it` };
+}
+/** A parsed saved state has the shape a rollout saves (anything else is not acted on). */
+function isRolloutState(value) {
+    if (typeof value !== 'object' || value === null)
+        return false;
+    const v = value;
+    const text = (x) => typeof x === 'string' && x.length > 0;
+    if (!text(v.functionName) || !text(v.alias) || !text(v.toVersion) || typeof v.toDescription !== 'string')
+        return false;
+    if (v.region !== undefined && !text(v.region))
+        return false;
+    if (v.role !== undefined && !text(v.role))
+        return false;
+    if (v.before === null)
+        return true;
+    if (typeof v.before !== 'object' || v.before === undefined)
+        return false;
+    const b = v.before;
+    return text(b.version) && typeof b.description === 'string' && isWeights(b.weights);
+}
+function leftByLastStep(state, alias) {
+    return alias.version === state.toVersion && Object.keys(alias.weights).length === 0 && alias.description === state.toDescription;
+}
+function isWeights(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((w) => typeof w === 'number');
+}
+function describeAlias(alias) {
+    const weights = Object.entries(alias.weights).map(([version, w]) => `${Math.round(w * 100)}% on ${version}`);
+    return `it is on version ${alias.version}${weights.length > 0 ? ` (${weights.join(', ')})` : ''}`;
+}
+function sameWeights(a, b) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].every((k) => (a[k] ?? 0) === (b[k] ?? 0));
+}
+
+;// CONCATENATED MODULE: ./src/release/group.ts
+/**
+ * One release of several units (a function in a region): the units' own runs of deploy, promote
+ * or rollback go on concurrently, and meet at sync points, so that the stage moves as one:
+ *
+ * - `change`: every unit has read and passed its checks; nothing in AWS has changed yet
+ *   (carry-out.ts's `beforeChange`). A unit refused before it (bad input) fails the group, and
+ *   nothing is written anywhere; a unit with nothing to do (`unchanged`) leaves the group.
+ * - `shift`: every unit has published its version and passed its checks before traffic (the
+ *   invoke check, the alarm gate): right before the first alias write (rollout.ts).
+ * - `step`: a progressive shift's steps move together: no unit writes its step to `percent`
+ *   before every unit has reached that step (or a later one).
+ * - `shifted`: every alias is on its new version; only then does any smoke test run (a
+ *   function's smoke test may go through the others, which must be on the release too), and
+ *   a failing one finds every alias shifted, so they all go back in one round.
+ * - `done`: every unit has passed its smoke test and bake; only then does any unit report success.
+ *
+ * When any unit fails, the group fails: its signal aborts (with a reason naming the unit), so a
+ * unit holding a step or baking stops at once and puts its alias back, concurrently with the
+ * others (one round of UpdateAlias); a unit that reaches a sync point afterwards stops there
+ * without writing more (GroupStopped).
+ *
+ * Every unit runs at once; none is held back for a slot, since a barrier with fewer slots than
+ * units would wait forever. What is bounded is the rate of requests to Lambda's control plane,
+ * per region (aws/rate-limit.ts).
+ */
+/** Thrown at a sync point reached after the group failed: the unit stops there. */
+class GroupStopped extends Error {
+    reason;
+    constructor(reason) {
+        super(`stopped, since the release of the stage failed: ${reason}`);
+        this.reason = reason;
+        this.name = 'GroupStopped';
+    }
+}
+/** A sync point's place in a unit's progress: a barrier waits until every unit still in the group is at least there. */
+function rankOf(point) {
+    if (point === 'change')
+        return 0;
+    if (point === 'shift')
+        return 1;
+    if (point === 'shifted')
+        return 2.5;
+    if (point === 'done')
+        return 3;
+    return 1 + Math.min(100, Math.max(0, point.step)) / 100;
+}
+class ReleaseGroup {
+    controller = new AbortController();
+    /** Where each unit still in the group stands (-1: working towards its first sync point). */
+    at = new Map();
+    waiters = [];
+    failure;
+    signal;
+    /** `names`: one per unit, unique (e.g. `notes-api (us-east-1)`); `runSignal`: the run's cancel (SIGINT/SIGTERM). */
+    constructor(names, runSignal) {
+        for (const name of names) {
+            if (this.at.has(name))
+                throw new Error(`unit ${name} is listed twice`);
+            this.at.set(name, -1);
+        }
+        this.signal = runSignal === undefined ? this.controller.signal : AbortSignal.any([this.controller.signal, runSignal]);
+    }
+    /** The first failure: which unit, and why; undefined while none has failed. */
+    get failed() {
+        return this.failure;
+    }
+    member(name) {
+        if (!this.at.has(name))
+            throw new Error(`unit ${name} is not in the group`);
+        return {
+            name,
+            signal: this.signal,
+            arrive: (point) => this.arrive(name, rankOf(point)),
+            fail: (reason) => this.fail(name, reason),
+            leave: () => this.leave(name),
+        };
+    }
+    arrive(name, rank) {
+        if (this.failure !== undefined)
+            return Promise.reject(this.stopped());
+        if (!this.at.has(name))
+            return Promise.resolve();
+        this.at.set(name, Math.max(rank, this.at.get(name) ?? -1));
+        const waiting = new Promise((resolve, reject) => this.waiters.push({ rank, resolve, reject }));
+        this.release();
+        return waiting;
+    }
+    fail(name, reason) {
+        if (this.failure !== undefined)
+            return;
+        this.failure = { unit: name, reason };
+        this.controller.abort(`${name} failed: ${reason}`);
+        const waiters = this.waiters;
+        this.waiters = [];
+        for (const waiter of waiters)
+            waiter.reject(this.stopped());
+    }
+    leave(name) {
+        if (!this.at.delete(name))
+            return;
+        this.release();
+    }
+    /** Let go every waiter whose point every unit still in the group has reached. */
+    release() {
+        if (this.failure !== undefined)
+            return;
+        const slowest = Math.min(...this.at.values());
+        const ready = this.waiters.filter((w) => w.rank <= slowest);
+        if (ready.length === 0)
+            return;
+        this.waiters = this.waiters.filter((w) => w.rank > slowest);
+        for (const waiter of ready)
+            waiter.resolve();
+    }
+    stopped() {
+        const failure = this.failure;
+        return new GroupStopped(failure === undefined ? 'unknown' : `${failure.unit} failed: ${failure.reason}`);
+    }
+}
+/**
+ * The rollout state of a release of several units: each unit's store (given to its rollout)
+ * saves or clears its own shift, and the run's store always holds every shift in progress.
+ */
+function groupStateStore(store) {
+    const inProgress = new Map();
+    const write = () => {
+        const states = [...inProgress.values()];
+        if (store.saveUnits !== undefined)
+            store.saveUnits(states);
+        else if (states[0] !== undefined)
+            store.save(states[0]);
+        else
+            store.clear();
+    };
+    return (unit) => ({
+        save: (state) => {
+            inProgress.set(unit, state);
+            write();
+        },
+        clear: () => {
+            if (inProgress.delete(unit))
+                write();
+        },
+    });
+}
+
+;// CONCATENATED MODULE: ./src/release/weighted-alias.ts
+/**
+ * The rules of a weighted alias, checked before a canary or linear release shifts anything.
+ *
+ * Lambda developer guide, "Implement Lambda canary deployments using a weighted alias"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/configuring-alias-routing.html): an alias points
+ * to at most two versions, and they must
+ * - have the same execution role;
+ * - have the same dead-letter queue configuration, or none;
+ * - both be published: the alias cannot point to `$LATEST`.
+ * Lambda refuses a RoutingConfig that breaks them (InvalidParameterValueException, e.g.
+ * `Specified versions must be associated with the same execution role`). A release would find
+ * out at its first weighted step, after publishing; checked here, it is refused with the reason
+ * before anything changes. Pure.
+ */
+
+/** `$LATEST`, or anything else that is no published version number. */
+function isUnpublished(version) {
+    return !/^[1-9][0-9]*$/.test(version);
+}
+/**
+ * Why the alias cannot split traffic between `live` (the version it runs) and `candidate` (the
+ * version the release brings; `version` undefined while it is yet to be published), e.g.
+ * `traffic: canary needs both versions to share the execution role: version 4 runs as
+ * arn:aws:iam::1:role/a, the new version as arn:aws:iam::1:role/b; release all at once
+ * (traffic: all-at-once) or keep the role`. Undefined when the strategy splits nothing, when there
+ * is no version to split with, or when both versions qualify. A role that Lambda does not report
+ * on either side is not compared.
+ */
+function weightedAliasConflict(traffic, live, candidate) {
+    if (traffic.kind === 'all-at-once' || live === undefined)
+        return undefined;
+    const needs = `traffic: ${traffic.kind} needs`;
+    const instead = 'release all at once (traffic: all-at-once)';
+    const theNew = candidate.version === undefined ? 'the new version' : `version ${candidate.version}`;
+    if (isUnpublished(live.version)) {
+        return `${needs} two published versions, and the alias runs ${live.version}, which cannot take a share of traffic; ${instead}, or point the alias at a published version first`;
+    }
+    if (candidate.version !== undefined && isUnpublished(candidate.version)) {
+        return `${needs} two published versions, and ${candidate.version} is not one; ${instead}`;
+    }
+    if (live.role !== undefined && candidate.role !== undefined && live.role !== candidate.role) {
+        return (`${needs} both versions to share the execution role: version ${live.version} runs as ${live.role}, ` +
+            `${theNew} as ${candidate.role}; ${instead} or keep the role`);
+    }
+    if ((live.deadLetterTarget ?? '') !== (candidate.deadLetterTarget ?? '')) {
+        const queue = (target) => (target === undefined || target === '' ? 'none' : target);
+        return (`${needs} both versions to share the dead-letter queue: version ${live.version} has ${queue(live.deadLetterTarget)}, ` +
+            `${theNew} ${queue(candidate.deadLetterTarget)}; ${instead} or keep the dead-letter queue`);
+    }
+    return undefined;
+}
+/**
+ * Refuse a plan whose traffic split Lambda would refuse: throws InputError (nothing has changed
+ * yet) with weightedAliasConflict's reason. `candidate` is what the alias would take: the version
+ * reused as it is, or $LATEST's configuration, which the published version snapshots (stage-deploy
+ * never changes the role or the dead-letter queue).
+ */
+function refuseUnsplittable(plan, live, candidate) {
+    const conflict = weightedAliasConflict(plan.traffic, live, {
+        ...(plan.target.kind === 'existing' && { version: plan.target.version }),
+        ...(candidate.role !== undefined && { role: candidate.role }),
+        ...(candidate.deadLetterTarget !== undefined && { deadLetterTarget: candidate.deadLetterTarget }),
+    });
+    if (conflict !== undefined)
+        throw new errors/* InputError */.dz(conflict);
+}
+
+;// CONCATENATED MODULE: ./src/release/rollout.ts
+/**
+ * The rollout: move an alias to a new version safely, and put it back exactly as it was when
+ * anything fails. Shared by every command that moves an alias: the alias is always on a verified
+ * version or on the one it was on before.
+ *
+ * In order:
+ * 1. before any traffic: the invoke check (`smoke.invoke`), and the alarm gate (an alarm already
+ *    in ALARM refuses the shift, unless `force`);
+ * 2. the traffic plan's steps (routing weights on the alias), each held while the gates are
+ *    watched: the `alarms`, and the new version's own Errors/Invocations against `max-error-rate`;
+ * 3. the last step: the alias on the new version, no weights, the release history written;
+ * 4. the HTTP smoke test, then `bake`: the gates watched a while longer.
+ * Any failure, a cancel (SIGINT/SIGTERM) or the rollout's time limit: one UpdateAlias back.
+ */
+
+
+
+
+
+
+
+
+
+
+
+class RolloutFailure extends Error {
+}
+async function shiftAndVerify(request, deps) {
+    const { settings, before, toVersion, description } = request;
+    const { lambda, log, timeline } = deps;
+    const name = settings.functionName;
+    const progressive = request.progressive;
+    const wallClock = () => deps.clock.now();
+    const startedAt = wallClock();
+    const at = () => wallClock() - startedAt;
+    // A first release has no version to split traffic with: it goes all at once.
+    const steps = trafficPlan(request.traffic);
+    if (progressive && before === undefined && settings.traffic.kind !== 'all-at-once') {
+        log.info(`First release of alias ${settings.alias}: no earlier version to split traffic with, so all at once.`);
+    }
+    const alarms = progressive ? settings.alarms : [];
+    const watchAlarms = alarms.length > 0 && !deps.force;
+    const watchErrors = progressive && settings.maxErrorRate !== undefined;
+    const common = { traffic: [], gates: [], forced: alarms.length > 0 && deps.force === true };
+    if (common.forced) {
+        log.warn(`force: true: the alarm gates (${alarms.join(', ')}) are SKIPPED for this release.`);
+    }
+    // Never a weight on $LATEST, nor a split with it: a weighted alias joins two published versions
+    // (weighted-alias.ts). The commands refuse such a plan; this is the last word before any write.
+    if (steps.length > 1 && before !== undefined) {
+        const unsplittable = weightedAliasConflict(request.traffic, { version: before.version }, { version: toVersion });
+        if (unsplittable !== undefined)
+            return { ok: false, failure: unsplittable, restored: { untouched: true }, ...common };
+    }
+    // 1. Before any traffic.
+    if (progressive && settings.smoke?.invoke) {
+        const smoke = settings.smoke;
+        const invoke = await timeline.step('invoke', () => invokeCheck(lambda, name, toVersion, smoke, log, deps.clock));
+        common.invoke = invoke;
+        if (!invoke.ok) {
+            timeline.markFailed('invoke');
+            return { ok: false, failure: `${invoke.summary}; version ${toVersion} never received traffic`, restored: { untouched: true }, ...common };
+        }
+    }
+    const readGates = async (windowStart) => {
+        if (!watchAlarms && !watchErrors)
+            return;
+        const reading = { atMs: at(), alarms: [] };
+        if (watchAlarms && deps.metrics)
+            reading.alarms = await deps.metrics.alarmStates(alarms);
+        if (watchErrors && deps.metrics) {
+            const metrics = await deps.metrics.versionMetrics(name, settings.alias, toVersion, new Date(windowStart), new Date(wallClock()));
+            reading.errors = metrics.errors;
+            reading.invocations = metrics.invocations;
+        }
+        common.gates.push(reading);
+        const verdict = judgeGates(reading, { version: toVersion, ...(settings.maxErrorRate !== undefined && { maxErrorRate: settings.maxErrorRate }) });
+        if (!verdict.ok)
+            throw new RolloutFailure(verdict.reason);
+    };
+    if (watchAlarms) {
+        try {
+            await readGates(wallClock());
+        }
+        catch (error) {
+            return { ok: false, failure: `${(0,errors/* errorMessage */.gJ)(error)} before the shift; nothing was shifted (force: true overrides)`, restored: { untouched: true }, ...common };
+        }
+    }
+    // 2–4. The shift, watched.
+    const budgetMs = rolloutBudgetMs(steps, settings, progressive, deps.rolloutGraceMs);
+    const deadline = startedAt + budgetMs;
+    const cancelled = () => {
+        if (deps.signal?.aborted)
+            throw new RolloutFailure(`cancelled (${String(deps.signal.reason ?? 'signal')})`);
+    };
+    const guard = () => {
+        cancelled();
+        if (wallClock() > deadline)
+            throw new RolloutFailure(`the rollout took longer than its limit of ${formatDuration(budgetMs)}`);
+    };
+    const hold = async (ms, label, windowStart) => {
+        const until = wallClock() + ms;
+        const interval = Math.max(1, Math.min(deps.gateIntervalMs ?? 10_000, ms));
+        while (wallClock() < until) {
+            guard();
+            try {
+                await deps.clock.sleep(Math.min(interval, Math.max(0, until - wallClock())), deps.signal);
+            }
+            catch {
+                guard();
+                throw new RolloutFailure('cancelled');
+            }
+            guard();
+            await readGates(windowStart);
+            log.info(progressLine(label, at(), common.gates.at(-1), alarms, toVersion));
+        }
+    };
+    // Lambda routes an alias to at most two published versions (limits.ts): asserted for every split
+    // step before the first alias write.
+    if (before !== undefined)
+        for (const step of steps)
+            if (step.percent < 100)
+                checkRouting(before.version, { [toVersion]: step.percent / 100 });
+    // One release of several units (group.ts): no alias moves before every unit has published and
+    // passed its checks before traffic; after a failure elsewhere, this one stops here, unshifted.
+    if (deps.group !== undefined) {
+        try {
+            await deps.group.arrive('shift');
+        }
+        catch (error) {
+            return { ok: false, failure: (0,errors/* errorMessage */.gJ)(error), restored: { untouched: true }, ...common };
+        }
+    }
+    deps.state?.save({
+        functionName: name,
+        alias: settings.alias,
+        ...(settings.region !== undefined && { region: settings.region }),
+        ...(settings.role !== undefined && { role: settings.role }),
+        toVersion,
+        toDescription: description,
+        before: before === undefined ? null : { version: before.version, weights: before.weights, description: before.description },
+    });
+    if (steps.length > 1)
+        log.info(`Traffic plan for version ${toVersion}: ${describePlan(steps, formatDuration)}.`);
+    let shifted;
+    let failure;
+    let smoke;
+    const shiftStart = wallClock();
+    try {
+        let revisionId = before?.revisionId;
+        for (const [index, step] of steps.entries()) {
+            await deps.group?.arrive({ step: step.percent });
+            guard();
+            const last = step.percent >= 100;
+            shifted = await timeline.step(last ? 'shift' : `${step.percent}%`, async () => {
+                if (before === undefined)
+                    return lambda.createAlias(name, settings.alias, toVersion, description);
+                return lambda.updateAlias(name, settings.alias, {
+                    ...(last
+                        ? { version: toVersion, weights: {}, description }
+                        : { version: before.version, weights: { [toVersion]: step.percent / 100 }, description: before.description }),
+                    ...(revisionId !== undefined && { revisionId }),
+                });
+            });
+            revisionId = shifted.revisionId;
+            common.traffic.push({ atMs: at(), percent: step.percent });
+            if (last) {
+                log.info(before === undefined
+                    ? `Created alias ${settings.alias} on version ${toVersion}.`
+                    : `Shifted alias ${settings.alias} from version ${before.version} to ${toVersion}.`);
+            }
+            else {
+                log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
+                await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+            }
+        }
+        // Several units: no smoke test runs before every alias is on its new version (group.ts).
+        await deps.group?.arrive('shifted');
+        if (settings.smoke === undefined) {
+            log.warn(`Stage ${settings.stage} has no smoke test (smoke.url): version ${toVersion} is live without a check.`);
+        }
+        else {
+            const smokeSettings = settings.smoke;
+            try {
+                smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log, deps.signal));
+            }
+            catch (error) {
+                cancelled();
+                throw new RolloutFailure(`smoke test could not run: ${(0,errors/* errorMessage */.gJ)(error)}`);
+            }
+            // A cancel during the smoke test ends the release failed, whatever the last answer was.
+            if (deps.signal?.aborted)
+                timeline.markFailed('smoke');
+            cancelled();
+            if (!smoke.ok) {
+                timeline.markFailed('smoke');
+                throw new RolloutFailure(smoke.summary);
+            }
+        }
+        if (progressive && settings.bakeMs > 0) {
+            log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
+            await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+        }
+        // Several units: none is done before every one has passed its checks (group.ts).
+        await deps.group?.arrive('done');
+        // The last word: a cancel that came while nothing was waiting still rolls back.
+        cancelled();
+    }
+    catch (error) {
+        if (error instanceof errors/* AliasConflictError */.Xl) {
+            // Another release wrote the alias since this run read (or last wrote) it: leave it as it is.
+            const doing = before === undefined ? 'created it for' : 'shifted to';
+            const restored = await superseded(request, deps, error.conflict === 'exists' ? 'created' : 'moved', doing);
+            deps.state?.clear();
+            common.traffic.push({ atMs: at(), percent: 0 });
+            return { ok: false, failure: before === undefined ? 'creating the alias was refused' : 'the shift was refused', restored, ...(smoke && { smoke }), ...common };
+        }
+        failure = error instanceof RolloutFailure || error instanceof GroupStopped ? error.message : `the shift failed: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        // The other units of the release stop now and put their aliases back alongside this one.
+        deps.group?.fail(failure);
+        if (shifted === undefined && before !== undefined && common.traffic.length === 0) {
+            // Nothing moved (the first UpdateAlias itself failed): the alias is as it was.
+            deps.state?.clear();
+            return { ok: false, failure, restored: { untouched: true }, ...(smoke && { smoke }), ...common };
+        }
+    }
+    if (failure === undefined && shifted !== undefined) {
+        deps.state?.clear();
+        return { ok: true, alias: shifted, ...(smoke && { smoke }), ...common };
+    }
+    const outcome = await restore(request, deps, shifted);
+    common.traffic.push({ atMs: at(), percent: 0 });
+    if ('restored' in outcome)
+        deps.state?.clear();
+    return { ok: false, failure: failure ?? 'the shift failed', ...outcome, ...(smoke && { smoke }), ...common };
+}
+/**
+ * Put the alias back as it was before the shift (delete it when the shift created it): one call,
+ * conditional on the alias being as this run last wrote it (`written`). When another release
+ * moved it meanwhile, Lambda refuses and the alias is left as that release made it.
+ */
+async function restore(request, deps, written) {
+    const { settings, before } = request;
+    const { lambda, timeline } = deps;
+    const name = settings.functionName;
+    try {
+        if (before === undefined) {
+            // DeleteAlias takes no RevisionId: read first, and remove only the alias as this run left it.
+            const now = await lambda.getAlias(name, settings.alias);
+            if (now === undefined)
+                return { restored: { removed: true } };
+            if (!asWritten(now, written, request))
+                return { restored: await superseded(request, deps, 'moved', 'checked', now) };
+            await timeline.step('rollback', () => lambda.deleteAlias(name, settings.alias));
+            return { restored: { removed: true } };
+        }
+        await timeline.step('rollback', () => lambda.updateAlias(name, settings.alias, {
+            version: before.version,
+            weights: before.weights,
+            description: before.description,
+            ...(written?.revisionId !== undefined && { revisionId: written.revisionId }),
+        }));
+        return { restored: { to: before.version } };
+    }
+    catch (rollbackError) {
+        if (rollbackError instanceof errors/* AliasConflictError */.Xl)
+            return { restored: await superseded(request, deps, 'moved', 'checked') };
+        return { repair: { error: (0,errors/* errorMessage */.gJ)(rollbackError), command: repairCommand(settings, before) } };
+    }
+}
+/** True when the alias is as this run last wrote it (by RevisionId when both have one). */
+function asWritten(alias, written, request) {
+    if (written === undefined)
+        return alias.version === request.toVersion && alias.description === request.description;
+    if (alias.revisionId !== undefined && written.revisionId !== undefined)
+        return alias.revisionId === written.revisionId;
+    return alias.version === written.version && alias.description === written.description && rollout_sameWeights(alias.weights, written.weights);
+}
+function rollout_sameWeights(a, b) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+/** Re-read the alias after a refused write and say what another release left there; nothing is written. */
+async function superseded(request, deps, conflict, doing, read) {
+    const { settings, toVersion } = request;
+    let found = read;
+    if (found === undefined) {
+        try {
+            found = await deps.lambda.getAlias(settings.functionName, settings.alias);
+        }
+        catch (error) {
+            deps.log.warn(`Could not read alias ${settings.alias} again after the conflict: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    const note = conflictNote(settings.alias, toVersion, found, conflict, doing);
+    deps.log.warn(`Alias ${settings.alias} of ${settings.functionName}: ${note}.`);
+    return { superseded: true, ...(found !== undefined && { found }), note };
+}
+/**
+ * What another release left on the alias, e.g. `another release moved alias dev to version 9
+ * (commit abc1234) while this run checked version 8; version 8 is not live, nothing was put back`.
+ */
+function conflictNote(alias, toVersion, found, conflict, doing) {
+    const left = conflict === 'created' ? 'nothing was removed' : 'nothing was put back';
+    if (found === undefined)
+        return `another release removed alias ${alias} while this run ${doing} version ${toVersion}; ${left}`;
+    const release = parseHistory(found.description).find((r) => r.version === found.version);
+    const commit = release !== undefined && release.commit !== '' ? ` (commit ${release.commit.slice(0, 7)})` : '';
+    const split = Object.entries(found.weights)
+        .filter(([, weight]) => weight > 0)
+        .map(([version, weight]) => `${Math.round(weight * 100)}% on version ${version}`);
+    const where = `version ${found.version}${split.length > 0 ? ` with ${split.join(', ')}` : ''}${commit}`;
+    const ours = found.version === toVersion ? 100 - Object.values(found.weights).reduce((sum, w) => sum + Math.round(w * 100), 0) : Math.round((found.weights[toVersion] ?? 0) * 100);
+    const live = ours > 0 ? `version ${toVersion} still takes ${ours}% of ${alias} (left as found: check it)` : `version ${toVersion} is not live`;
+    const what = conflict === 'created' ? `another release created alias ${alias} on ${where}` : `another release moved alias ${alias} to ${where}`;
+    return `${what} while this run ${doing} version ${toVersion}; ${live}, ${left}`;
+}
+/**
+ * Put an alias back from a saved rollout state (the post step), only when the alias is as this
+ * shift left it (leftover.ts); anything else is left alone with a warning.
+ */
+async function restoreFromState(state, lambda, log) {
+    const alias = await lambda.getAlias(state.functionName, state.alias);
+    const verdict = judgeLeftover(state, alias);
+    switch (verdict.action) {
+        case 'none':
+            return 'nothing to do';
+        case 'refuse':
+            log.warn(`stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ${verdict.reason}. ` +
+                `Check it by hand; if it is wrong: ${repairCommand(state, state.before)}`);
+            return 'refused';
+        case 'delete':
+            await lambda.deleteAlias(state.functionName, state.alias);
+            log.warn(`Removed alias ${state.alias} of ${state.functionName}: its first release (version ${state.toVersion}) did not finish.`);
+            return 'restored';
+        case 'restore': {
+            const before = state.before;
+            if (before === null)
+                return 'nothing to do';
+            try {
+                await lambda.updateAlias(state.functionName, state.alias, {
+                    version: before.version,
+                    weights: before.weights,
+                    description: before.description,
+                    // As just read and judged: another release that moves it in between wins.
+                    ...(alias?.revisionId !== undefined && { revisionId: alias.revisionId }),
+                });
+            }
+            catch (error) {
+                if (!(error instanceof errors/* AliasConflictError */.Xl))
+                    throw error;
+                const now = await lambda.getAlias(state.functionName, state.alias);
+                log.warn(`stage-deploy post: alias ${state.alias} of ${state.functionName} left alone: ` +
+                    `${conflictNote(state.alias, state.toVersion, now, 'moved', 'checked')}.`);
+                return 'refused';
+            }
+            log.warn(`Put alias ${state.alias} of ${state.functionName} back on version ${before.version}: the release of version ${state.toVersion} did not finish.`);
+            return 'restored';
+        }
+    }
+}
+/**
+ * The one line a failed shift ends the step with, e.g.
+ * `GET https://x/health → 502 on 3 of 3 attempts; dev rolled back from 8 to 7`.
+ */
+function describeFailedShift(outcome, request) {
+    const { settings, toVersion } = request;
+    if (outcome.repair) {
+        return (`${outcome.failure}; ROLLBACK FAILED: alias ${settings.alias} may still point at version ${toVersion} ` +
+            `(${outcome.repair.error}). Repair it by hand: ${outcome.repair.command}`);
+    }
+    const restored = outcome.restored;
+    if (restored && 'superseded' in restored)
+        return `${outcome.failure}; ${restored.note}`;
+    if (restored && 'untouched' in restored)
+        return `${outcome.failure}; ${settings.alias} stays on ${request.before?.version ?? 'nothing'}`;
+    if (restored && 'removed' in restored) {
+        return `${outcome.failure}; ${settings.stage} rolled back: alias ${settings.alias} removed (first deploy of version ${toVersion})`;
+    }
+    return `${outcome.failure}; ${settings.stage} rolled back from ${toVersion} to ${restored?.to ?? '?'}`;
+}
+/** The AWS CLI command that puts the alias back by hand (deletes it when there was none before). */
+function repairCommand(target, before) {
+    const region = target.region !== undefined ? ` --region ${target.region}` : '';
+    if (!before)
+        return `aws lambda delete-alias --function-name ${target.functionName} --name ${target.alias}${region}`;
+    const routing = JSON.stringify({ AdditionalVersionWeights: before.weights });
+    return (`aws lambda update-alias --function-name ${target.functionName} --name ${target.alias} ` +
+        `--function-version ${before.version} --routing-config '${routing}'${region}`);
+}
+function progressLine(label, atMs, reading, alarms, version) {
+    const parts = [`${label}: ${formatDuration(Math.round(atMs / 1000) * 1000)} elapsed`];
+    if (reading && alarms.length > 0)
+        parts.push(`alarms ${reading.alarms.map((a) => `${a.name} ${a.state}`).join(', ') || 'none found'}`);
+    if (reading?.invocations !== undefined)
+        parts.push(`version ${version}: ${reading.errors ?? 0} errors / ${reading.invocations} invocations`);
+    return parts.join('; ');
+}
+
+;// CONCATENATED MODULE: ./src/release/carry-out.ts
+/**
+ * Carrying out a ReleasePlan, the one step deploy, promote and rollback share: fetch the code
+ * (download or upload it) before any write, give $LATEST the settings and the code and publish it
+ * (when the target is new), then shift the alias with the
+ * release history and verify it (rollout.ts). Every outcome comes back as its own result shape.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+/** The fields every result of this start carries; the timings are read when it is called. */
+function common(start) {
+    const { settings, before, timeline } = start;
+    return {
+        command: start.command,
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        ...(start.commit !== '' && { commit: start.commit }),
+        ...(before !== undefined && { previousVersion: before.version }),
+        steps: timeline.steps,
+        durationMs: timeline.elapsedMs(),
+        ...(start.image !== undefined && { image: start.image }),
+    };
+}
+/** Where the alias is, as read: what an outcome that changed nothing reports. */
+function asRead(start) {
+    return {
+        ...(start.before !== undefined && { version: start.before.version, aliasArn: start.before.arn }),
+        ...(start.live !== undefined && { codeSha256: start.live.codeSha256 }),
+    };
+}
+/** Nothing to do: the alias already runs what the command would release. */
+function unchanged(start, fields = {}) {
+    return { kind: 'unchanged', ...common(start), ...asRead(start), settingsChanged: [], ...fields };
+}
+/** A dry run renders the plan; a real run carries it out. */
+async function finish(plan, start, deps) {
+    // Lambda's limits on what the plan would write (limits.ts): refused here, dry run or not, before any change.
+    checkPlanLimits(plan, start.settings);
+    // provisioned-concurrency (capacity.ts): an alias with a configuration of its own is refused here.
+    await checkCapacity(start, deps);
+    if (deps.dryRun) {
+        const result = { kind: 'dry-run', ...common(start), ...asRead(start), plan };
+        return result;
+    }
+    return carryOut(plan, start, deps);
+}
+async function carryOut(plan, start, deps) {
+    const { settings, before, timeline } = start;
+    const { lambda, log } = deps;
+    const name = settings.functionName;
+    await deps.beforeChange?.();
+    let to;
+    let settingsChanged = [];
+    let upload;
+    /** Set when the account's code storage is nearly full (read only when this release publishes). */
+    let storage = {};
+    const target = plan.target;
+    if (target.kind === 'existing') {
+        if (target.reason === 'carries the settings') {
+            log.info(`Version ${target.version} already carries ${settings.stage}'s settings: promoting it as it is.`);
+        }
+        to = target;
+    }
+    else {
+        /** Set when the published version cannot share the alias with the live one (weighted-alias.ts). */
+        let unsplittable;
+        const codeStorageWarning = await checkCodeStorage(settings, deps);
+        if (codeStorageWarning !== undefined)
+            storage = { codeStorageWarning };
+        try {
+            // Each write to $LATEST is conditional on the revision read or last written: a change another
+            // run makes in between fails this release instead of being overwritten or published.
+            let revisionId = target.revisionId;
+            // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
+            // $LATEST, so a download that fails leaves $LATEST as it was.
+            let provided;
+            if (target.code.kind !== 'in-latest') {
+                const code = target.code;
+                provided = await timeline.step('upload', () => provideCode(code, deps));
+                upload = provided.upload;
+            }
+            if (target.change !== undefined) {
+                const change = target.change;
+                const read = revisionId;
+                settingsChanged = target.settingsChanged;
+                log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
+                revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
+            }
+            if (provided !== undefined) {
+                const source = provided.source;
+                if (source.kind === 'image')
+                    log.info(`Updating code of ${name} to image ${source.imageUri}.`);
+                else
+                    log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
+                const read = revisionId;
+                const updated = await timeline.step('code', () => lambda.updateCode(name, source, read).catch((error) => {
+                    // An image Lambda may not pull (another account's repository): the permissions it needs.
+                    throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
+                }));
+                if (updated.codeSha256 !== target.codeSha256) {
+                    throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+                }
+                revisionId = updated.revisionId;
+            }
+            const published = await timeline.step('publish', () => lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }));
+            log.info(`Published version ${published.version} of ${name}.`);
+            // What takes traffic is what was meant: another release of the same function (another
+            // stage) may have changed $LATEST between this run's update and its PublishVersion.
+            const drift = publishedDrift(settings, target.codeSha256, published);
+            if (drift !== undefined)
+                throw new Error(drift);
+            unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
+            to = { version: published.version, codeSha256: published.codeSha256 };
+        }
+        catch (error) {
+            return {
+                kind: 'not-shifted',
+                ...common(start),
+                ...asRead(start),
+                error: `${settings.stage}: publishing failed, nothing was shifted: ${(0,errors/* errorMessage */.gJ)(error)}`,
+                settingsChanged,
+                ...(upload !== undefined && { upload }),
+                ...storage,
+            };
+        }
+        if (before !== undefined && to.version === before.version) {
+            // Lambda returned the version the alias already runs (nothing changed since it was published).
+            return unchanged(start, { settingsChanged, ...(upload !== undefined && { upload }), ...storage });
+        }
+        if (unsplittable !== undefined) {
+            // The role or dead-letter queue of $LATEST changed since it was read (the commands check
+            // what they read): Lambda would refuse the first weighted step, so the alias is not touched.
+            return {
+                kind: 'not-shifted',
+                ...common(start),
+                ...asRead(start),
+                error: `${settings.stage}: version ${to.version} was published but not shifted: ${unsplittable}`,
+                settingsChanged,
+                ...(upload !== undefined && { upload }),
+                ...storage,
+            };
+        }
+    }
+    // provisioned-concurrency (capacity.ts): the version is READY before the alias moves to it.
+    let warmed;
+    try {
+        if (settings.provisionedConcurrency !== undefined)
+            warmed = await timeline.step('capacity', () => warmBeforeShift(start, to.version, deps));
+    }
+    catch (error) {
+        return {
+            kind: 'not-shifted',
+            ...common(start),
+            ...asRead(start),
+            error: `${settings.stage}: ${(0,errors/* errorMessage */.gJ)(error)}; nothing was shifted`,
+            settingsChanged,
+            ...(upload !== undefined && { upload }),
+            ...storage,
+        };
+    }
+    const warnHistory = (message) => log.warn(`${settings.stage}'s release history: ${message}`);
+    const history = parseHistory(before?.description, warnHistory);
+    const releasedAt = deps.releasedAt ?? Math.floor(deps.clock.now() / 1000);
+    const request = {
+        settings,
+        before,
+        toVersion: to.version,
+        traffic: plan.traffic,
+        progressive: plan.progressive,
+        description: formatHistory(plan.history.kind === 'return'
+            ? returnTo(history, before, { version: to.version, commit: start.commit, releasedAt })
+            : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
+    };
+    const outcome = await shiftAndVerify(request, { ...deps, timeline });
+    await settleCapacity(warmed, outcome.ok, start, deps);
+    const publishing = { settingsChanged, ...(upload !== undefined && { upload }), ...storage };
+    if (outcome.ok) {
+        return { kind: 'released', ...common(start), version: to.version, codeSha256: to.codeSha256, aliasArn: outcome.alias.arn, checks: checksOf(outcome), ...publishing };
+    }
+    const { restored, repair } = outcome;
+    const failure = { ...common(start), ...publishing, error: describeFailedShift(outcome, request), candidateVersion: to.version, checks: checksOf(outcome) };
+    if (repair !== undefined)
+        return { kind: 'stranded', ...failure, repair };
+    if (restored !== undefined && 'untouched' in restored)
+        return { kind: 'not-shifted', ...failure, ...asRead(start) };
+    if (restored !== undefined && 'superseded' in restored) {
+        // Another release moved the alias: this one is not live, and the alias is where that one left it.
+        const found = restored.found;
+        return { kind: 'not-shifted', ...failure, ...(found !== undefined && { version: found.version, aliasArn: found.arn }) };
+    }
+    // Back where it was: the version and code it ran before (none after a first deploy).
+    return { kind: 'reverted', ...failure, ...asRead(start) };
+}
+/**
+ * Why the version PublishVersion answered with is not the one this run meant (another code, or
+ * other settings than the stage's), e.g. `another release of notes-api changed $LATEST at the
+ * same time: version 5 has environment.TABLE=notes-prod, not notes-dev`; undefined when it is.
+ */
+function publishedDrift(settings, codeSha256, published) {
+    const differences = describeDifferences(desiredSettings(settings), published);
+    if (published.codeSha256 !== codeSha256)
+        differences.unshift(`code ${published.codeSha256}, not ${codeSha256}`);
+    if (differences.length === 0)
+        return undefined;
+    return `another release of ${settings.functionName} changed $LATEST at the same time: version ${published.version} has ${differences.join('; ')}`;
+}
+/** What the rollout's checks saw, as the result records it. */
+function checksOf(outcome) {
+    const { smoke, invoke, traffic, gates, forced } = outcome;
+    return { ...(smoke !== undefined && { smoke }), ...(invoke !== undefined && { invoke }), traffic, gates, forced };
+}
+/**
+ * Where UpdateFunctionCode takes the code from: the zip itself, its content-addressed S3 object
+ * (uploaded first unless already there), or the source version's bytes downloaded from Lambda.
+ */
+async function provideCode(step, deps) {
+    const { log } = deps;
+    switch (step.kind) {
+        case 'direct':
+            return { source: { kind: 'zip-file', zipPath: step.zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+        case 's3': {
+            const { bucket, key, alreadyThere, sizeBytes } = step;
+            if (alreadyThere || step.zipPath === undefined) {
+                log.info(`s3://${bucket}/${key} is already there: not uploading it again.`);
+            }
+            else {
+                log.info(`Uploading ${formatSize(sizeBytes)} to s3://${bucket}/${key}.`);
+                await storeOf(deps).upload(bucket, key, step.zipPath);
+            }
+            return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere, sizeBytes } };
+        }
+        case 'image':
+            // Lambda pulls the image from ECR by digest: nothing to upload.
+            return { source: { kind: 'image', imageUri: step.imageUri }, upload: { kind: 'none', sizeBytes: 0 } };
+        case 'download': {
+            if (deps.workDir === undefined)
+                throw new Error('a work directory is needed to download code');
+            const zipPath = (0,external_node_path_.join)(deps.workDir, `${sha256HexOf(step.codeSha256)}.zip`);
+            log.info(`Downloading the code of ${step.fromStage}'s version ${step.version} (${formatSize(step.sizeBytes)}).`);
+            // From the source stage's function, with its own role when it is in another account.
+            const downloaded = await (deps.sourceLambda ?? deps.lambda).downloadCode(step.functionName, step.version, zipPath);
+            if (downloaded !== step.codeSha256)
+                throw new Error(`the downloaded code hashes to ${downloaded}, not ${step.codeSha256}`);
+            if (step.via.kind === 's3') {
+                const { bucket, key } = step.via;
+                await storeOf(deps).upload(bucket, key, zipPath);
+                return { source: { kind: 's3', bucket, key }, upload: { kind: 's3', bucket, key, alreadyThere: false, sizeBytes: step.sizeBytes } };
+            }
+            return { source: { kind: 'zip-file', zipPath }, upload: { kind: 'direct', sizeBytes: step.sizeBytes } };
+        }
+    }
+}
+function storeOf(deps) {
+    if (deps.store === undefined)
+        throw new Error('an S3 store is needed for s3-bucket');
+    return deps.store;
+}
+
+;// CONCATENATED MODULE: ./src/release/plan.ts
+
+/** A new version: $LATEST given the stage's settings (only those that differ) and the code, then published. */
+function publishTarget(desired, latest, code, description) {
+    const change = configurationChange(desired, latest);
+    return {
+        kind: 'publish',
+        codeSha256: code.codeSha256,
+        settingsChanged: settingsDifferences(desired, latest),
+        ...(change !== undefined && { change }),
+        code: latest.codeSha256 === code.codeSha256 ? { kind: 'in-latest' } : code.step,
+        ...(latest.revisionId !== undefined && { revisionId: latest.revisionId }),
+        description,
+    };
+}
+/** The plan for moving `settings`' alias (as read: `before`) to `target`. */
+function releasePlan(command, settings, before, target, history) {
+    const progressive = command !== 'rollback';
+    return {
+        command,
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        ...(before !== undefined && { from: before.version }),
+        target,
+        // A first release has no version to split traffic with; a rollback is the emergency button.
+        traffic: before === undefined || !progressive ? { kind: 'all-at-once' } : settings.traffic,
+        progressive,
+        ...(settings.smoke !== undefined && { smoke: { method: settings.smoke.method, url: settings.smoke.url } }),
+        history,
+    };
+}
+/** The version's description: what released it, so the console and `status` can tell. */
+function releaseDescription(stage, context, extra = '') {
+    const commit = context.commit ? ` commit ${context.commit.slice(0, 12)}` : '';
+    const run = context.runId ? ` run ${context.runId}` : '';
+    return `stage-deploy ${stage}:${commit}${run}${extra}`.slice(0, 256);
+}
+/** The short commit recorded in a stage's release history. */
+function shortCommit(commit) {
+    return commit.slice(0, 7);
+}
+
+;// CONCATENATED MODULE: ./src/release/readiness.ts
+/**
+ * Whether a published version can take traffic, by Lambda's function states
+ * (https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html): a version is invoked only
+ * while it is Active. Pending: Lambda is creating (or re-creating) its resources. Failed: that
+ * went wrong. Inactive: it sat idle long enough for Lambda to reclaim its resources; invoking it
+ * fails and sets it Pending until they are re-created.
+ *
+ * For a version that already exists and is about to take traffic (the version a rollback returns
+ * to, the one a promote reuses, the one a canary keeps most traffic on and returns to):
+ * - Pending: wait until it is Active (the SDK's waiter, through the gateway);
+ * - Failed: refuse;
+ * - Inactive: refuse, before anything changes, naming the version and how to re-activate it.
+ *   The action does not re-activate it itself: Lambda's only way is an invocation, and an
+ *   invocation with a made-up event would run the user's code as soon as it is Active again.
+ *   The user re-activates it (or deploys its code again as a new version), then runs the command
+ *   again.
+ */
+
+/**
+ * The version, Active (after waiting when it was Pending), or an InputError that starts with
+ * `subject` (the field and value the version comes from, e.g. `to-version: "7"`).
+ */
+async function readyVersion(subject, version, settings, deps) {
+    const name = settings.functionName;
+    const which = `version ${version.version} of ${name}`;
+    const code = version.stateReasonCode ? ` (${version.stateReasonCode})` : '';
+    switch (version.state) {
+        case undefined:
+        case 'Active':
+            return version;
+        case 'Pending':
+            if (deps.dryRun) {
+                deps.log.info(`${which} is Pending${code}: a real run waits for it to be Active before it takes traffic.`);
+                return version;
+            }
+            deps.log.info(`${which} is Pending${code}: waiting for it to be Active before it takes traffic.`);
+            return deps.lambda.waitForVersionActive(name, version.version, { snapStart: version.snapStart !== undefined });
+        case 'Inactive':
+            throw new errors/* InputError */.dz(`${subject}: ${which} is Inactive${code}: Lambda reclaimed its resources after it sat idle, and it cannot take traffic until they are re-created. ` +
+                `Nothing was changed. Re-activate it and run this again: invoke it once (the call fails while it is Inactive and Lambda starts re-creating its resources), ` +
+                `then wait with \`aws lambda wait published-version-active --function-name ${name} --qualifier ${version.version}\`; or deploy its code again as a new version`);
+        default:
+            throw new errors/* InputError */.dz(`${subject}: ${which} is ${version.state}${code}${version.stateReason ? `: ${version.stateReason}` : ''}; it cannot take traffic. Nothing was changed`);
+    }
+}
+/**
+ * A canary or linear shift keeps most traffic on the version the alias runs, and returns to it
+ * when a check fails: that version must be able to take traffic (see readyVersion). An
+ * all-at-once release, a first release, or one whose alias runs no readable version: as it is.
+ */
+async function readyToReturnTo(settings, live, deps) {
+    if (live === undefined || settings.traffic.kind === 'all-at-once')
+        return live;
+    const subject = `traffic: ${settings.traffic.kind} (it keeps traffic on version ${live.version}, what alias ${settings.alias} runs, and returns to it if a check fails)`;
+    return readyVersion(subject, live, settings, deps);
+}
+
+;// CONCATENATED MODULE: ./src/release/refusals.ts
+
+
+/** Bad input: the stage's function does not exist. */
+function missingFunction(settings) {
+    return new errors/* InputError */.dz(`${settings.functionField ?? 'function'}: ${JSON.stringify(settings.functionName)} does not exist${settings.region ? ` in ${settings.region}` : ''}`);
+}
+/** Throw when an alias has a traffic split in flight: `<subject> has a traffic split in flight (…); <advice>`. */
+function refuseSplit(subject, weights, advice) {
+    if (Object.keys(weights).length > 0)
+        throw new errors/* InputError */.dz(`${subject} has a traffic split in flight (${formatWeights(weights)}); ${advice}`);
+}
+
+;// CONCATENATED MODULE: ./src/release/timeline.ts
+/** Records how long each step of a command took, for the log and the job summary. */
+class Timeline {
+    clock;
+    steps = [];
+    startedAt;
+    constructor(clock) {
+        this.clock = clock;
+        this.startedAt = clock.now();
+    }
+    /** Run `work` as the step `name`; a step that throws is recorded as failed and the error goes on. */
+    async step(name, work) {
+        const start = this.clock.now();
+        let ok = false;
+        try {
+            const value = await work();
+            ok = true;
+            return value;
+        }
+        finally {
+            this.steps.push({ name, startMs: Math.round(start - this.startedAt), durationMs: Math.round(this.clock.now() - start), ok });
+        }
+    }
+    /** Mark the outcome of the last step named `name` (a smoke check that answered but failed). */
+    markFailed(name) {
+        const step = [...this.steps].reverse().find((s) => s.name === name);
+        if (step)
+            step.ok = false;
+    }
+    elapsedMs() {
+        return Math.round(this.clock.now() - this.startedAt);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/deploy.ts
+/**
+ * deploy: publish the artifact (or, for a container-image function, the image by digest) with the
+ * stage's settings as a new version, shift the stage's alias to it, smoke-test it, and put the
+ * alias back when the check fails.
+ * Read → check → plan → dry-run or carry out.
+ */
+
+
+
+
+
+
+
+
+
+
+/** Lambda refuses a zip above this size in the request itself; larger code goes through S3 (see release/limits.ts). */
+
+/** `source`: the zip (artifact/package.ts), or a container image resolved to its digest (artifact/image.ts). */
+async function deploy(settings, source, deps, context) {
+    if ('kind' in source)
+        return deploy_deployImage(settings, source, deps, context);
+    const artifact = source;
+    const timeline = new Timeline(deps.clock);
+    const { log } = deps;
+    const name = settings.functionName;
+    // Read what is live; $LATEST only when it is needed (readLive).
+    const { before, live, latest: readFirst, known } = await readLive(settings, deps, timeline);
+    // Check: nothing below changes AWS until every check has passed.
+    checkPackageType(name, known, { field: 'artifact', value: artifact.source.path });
+    if (before !== undefined) {
+        refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
+    }
+    // Lambda's limits on the code (release/limits.ts): the direct upload's request, the unzipped size.
+    if (settings.s3Bucket === undefined) {
+        checkDirectUpload('artifact', JSON.stringify(artifact.source.path), artifact.sizeBytes, 'set s3-bucket to upload it through S3');
+    }
+    if (artifact.unzippedBytes !== undefined)
+        checkUnzipped('artifact', JSON.stringify(artifact.source.path), artifact.unzippedBytes);
+    const start = { command: 'deploy', settings, commit: context.commit, before, live, timeline };
+    const desired = desiredSettings(settings);
+    if (isUnchanged(artifact.codeSha256, desired, live)) {
+        log.info(`Alias ${settings.alias} already runs this code (${artifact.codeSha256}) with these settings: nothing to publish.`);
+        return unchanged(start);
+    }
+    const latest = readFirst ?? (await readLatest(settings, deps, timeline));
+    // A canary keeps traffic on, and returns to, what the alias runs: it must be able to take it.
+    await readyToReturnTo(settings, live, deps);
+    // Plan.
+    const code = { codeSha256: artifact.codeSha256, step: await codeStep(settings, artifact, latest.codeSha256, deps) };
+    const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, code, releaseDescription(settings.stage, context)), {
+        kind: 'record',
+        commit: shortCommit(context.commit),
+    });
+    // A canary or linear split between the live version and the new one must be one Lambda allows.
+    refuseUnsplittable(plan, live, latest);
+    return finish(plan, start, deps);
+}
+/**
+ * What is live: the alias, and the version it runs read through the alias (GetFunction with the
+ * alias as Qualifier gives the configuration of the version the alias points at), both at once.
+ * An unchanged redeploy decides on these two reads alone. $LATEST is read here only when there is
+ * no live version to go by (no alias yet, or no function: refused); otherwise after the unchanged
+ * decision (readLatest), before anything is planned or written, so each write is still
+ * conditional on the RevisionId just read.
+ */
+async function readLive(settings, deps, timeline) {
+    const { lambda } = deps;
+    const name = settings.functionName;
+    const [before, aliased] = await timeline.step('read', () => Promise.all([lambda.getAlias(name, settings.alias), lambda.getVersion(name, settings.alias)]));
+    // The alias moved between the two reads (or the read through it failed): the version it names, by number.
+    const live = before === undefined ? undefined : aliased !== undefined && aliased.version === before.version ? aliased : await timeline.step('read', () => lambda.getVersion(name, before.version));
+    if (live !== undefined)
+        return { before, live, latest: undefined, known: live };
+    const latest = await readLatest(settings, deps, timeline);
+    return { before, live, latest, known: latest };
+}
+/** $LATEST, whose RevisionId the writes are conditional on; a function that is not there is refused. */
+async function readLatest(settings, deps, timeline) {
+    const latest = await timeline.step('read', () => deps.lambda.getVersion(settings.functionName));
+    if (latest === undefined)
+        throw missingFunction(settings);
+    return latest;
+}
+/** How the artifact reaches $LATEST: directly, or through its content-addressed S3 object. */
+async function codeStep(settings, artifact, latestSha, deps) {
+    if (latestSha === artifact.codeSha256)
+        return { kind: 'in-latest' };
+    if (settings.s3Bucket === undefined)
+        return { kind: 'direct', zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
+    if (deps.store === undefined)
+        throw new Error('an S3 store is needed for s3-bucket');
+    const key = artifactKey(settings, artifact.sha256Hex);
+    const alreadyThere = await deps.store.exists(settings.s3Bucket, key);
+    return { kind: 's3', bucket: settings.s3Bucket, key, alreadyThere, zipPath: artifact.zipPath, sizeBytes: artifact.sizeBytes };
+}
+/**
+ * deploy of a container-image function: the image, resolved to its digest before this is called,
+ * is published by digest (UpdateFunctionCode ImageUri `<repository>@sha256:…`) and compared by
+ * digest (an image function's CodeSha256 is the digest's hex). Nothing reads the image the alias
+ * ran before, so a redeploy works after that image was deleted from ECR.
+ */
+async function deploy_deployImage(settings, image, deps, context) {
+    const timeline = new Timeline(deps.clock);
+    const { log } = deps;
+    const name = settings.functionName;
+    const { before, live, latest: readFirst, known } = await readLive(settings, deps, timeline);
+    checkPackageType(name, known, { field: 'image', value: image.uri });
+    if (before !== undefined) {
+        refuseSplit(`alias: ${JSON.stringify(settings.alias)}`, before.weights, 'wait for it to finish or roll it back before deploying');
+    }
+    const start = { command: 'deploy', settings, commit: context.commit, before, live, timeline, image: imageRecord(image) };
+    const desired = desiredSettings(settings);
+    if (isUnchanged(image.codeSha256, desired, live)) {
+        log.info(`Alias ${settings.alias} already runs this image (${image.digest}) with these settings: nothing to publish.`);
+        return unchanged(start);
+    }
+    await readyToReturnTo(settings, live, deps);
+    const latest = readFirst ?? (await readLatest(settings, deps, timeline));
+    const step = latest.codeSha256 === image.codeSha256
+        ? { kind: 'in-latest' }
+        : { kind: 'image', imageUri: image.imageUri, ...(image.tag !== undefined && { tag: image.tag }), digest: image.digest };
+    const plan = releasePlan('deploy', settings, before, publishTarget(desired, latest, { codeSha256: image.codeSha256, step }, releaseDescription(settings.stage, context)), {
+        kind: 'record',
+        commit: shortCommit(context.commit),
+    });
+    refuseUnsplittable(plan, live, latest);
+    return finish(plan, start, deps);
+}
+
+;// CONCATENATED MODULE: ./src/commands/promote.ts
+/**
+ * promote: the target stage ends on a version whose CodeSha256 equals that of the version the
+ * source stage runs, carrying the target stage's settings: that very version when its settings
+ * already match, else the same code published again with the target's settings. Smoke-tested,
+ * and put back like a deploy. Read → check → plan → dry-run or carry out.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function promote(source, target, deps, context) {
+    const timeline = new Timeline(deps.clock);
+    const { lambda, log } = deps;
+    // The source stage may be in another account, read with its own role (app.ts withSourceLambda).
+    const sourceLambda = deps.sourceLambda ?? lambda;
+    const name = target.functionName;
+    // Read both stages.
+    const [sourceAlias, latest, before] = await timeline.step('read', () => Promise.all([sourceLambda.getAlias(source.functionName, source.alias), lambda.getVersion(name), lambda.getAlias(name, target.alias)]));
+    // Check.
+    if (sourceAlias === undefined) {
+        throw new errors/* InputError */.dz(`promote-from: stage ${JSON.stringify(source.stage)} has no release to promote (alias ${source.alias} of ${source.functionName} does not exist)`);
+    }
+    refuseSplit(`promote-from: stage ${JSON.stringify(source.stage)}`, sourceAlias.weights, 'promote once it has finished');
+    if (latest === undefined)
+        throw missingFunction(target);
+    if (before !== undefined) {
+        refuseSplit(`alias: ${JSON.stringify(target.alias)}`, before.weights, 'wait for it to finish or roll it back before promoting');
+    }
+    const [sourceVersion, live] = await timeline.step('read', () => Promise.all([
+        sourceLambda.getVersion(source.functionName, sourceAlias.version),
+        before === undefined ? Promise.resolve(undefined) : lambda.getVersion(name, before.version),
+    ]));
+    if (sourceVersion === undefined) {
+        throw new errors/* InputError */.dz(`promote-from: version ${sourceAlias.version} that ${source.stage} runs no longer exists`);
+    }
+    // The commit comes from the source's history, checked on the way in: one that is no SHA is
+    // dropped (recorded as unknown) with a warning, and never takes the target's history with it.
+    let badCommit = false;
+    const sourceRelease = parseHistory(sourceAlias.description, (message, version) => {
+        if (version === sourceVersion.version)
+            badCommit = true;
+        log.warn(`${source.stage}'s release history: ${message}`);
+    }).find((r) => r.version === sourceVersion.version);
+    const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
+    log.info(`${deps.dryRun === true ? 'Would promote' : 'Promoting'} ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
+        `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
+    // A container image is promoted by its exact digest (no download): the package types must match.
+    const image = promotedImage(source, target, sourceVersion, latest.packageType === 'Image' ? 'Image' : 'Zip');
+    const start = { command: 'promote', settings: target, commit, before, live, timeline, ...(image !== undefined && { image }) };
+    const desired = desiredSettings(target);
+    if (isUnchanged(sourceVersion.codeSha256, desired, live)) {
+        log.info(`${target.stage} already runs this code with its settings: nothing to promote.`);
+        return unchanged(start);
+    }
+    // An image from another account's registry: its repository's policy must let the target pull it.
+    if (image !== undefined && latest.codeSha256 !== sourceVersion.codeSha256)
+        await checkImagePull(source, target, image, latest.functionArn, deps);
+    // A canary keeps traffic on, and returns to, what the target runs: it must be able to take it.
+    await readyToReturnTo(target, live, deps);
+    // Plan: reuse the very version when it carries the target's settings, else publish its code again.
+    // The full ARNs (account and region included): a function of the same name in another account
+    // is another function, whose version is never reused; its code is copied and published there.
+    const sameFunction = stripQualifier(sourceVersion.functionArn) === stripQualifier(latest.functionArn);
+    const reuse = sameFunction && settingsDifferences(desired, sourceVersion).length === 0;
+    // A version reused takes traffic as it is: Inactive is refused, Pending waited for (readiness.ts).
+    if (reuse)
+        await readyVersion(`promote-from: ${JSON.stringify(source.stage)} (its version ${sourceVersion.version}, reused as it is)`, sourceVersion, target, deps);
+    const planned = reuse
+        ? { kind: 'existing', version: sourceVersion.version, codeSha256: sourceVersion.codeSha256, reason: 'carries the settings' }
+        : publishTarget(desired, latest, {
+            codeSha256: sourceVersion.codeSha256,
+            step: latest.codeSha256 === sourceVersion.codeSha256
+                ? { kind: 'in-latest' }
+                : image !== undefined
+                    ? { kind: 'image', imageUri: image.uri, digest: image.digest }
+                    : await promote_codeStep(source, target, sourceVersion, deps),
+        }, releaseDescription(target.stage, context, ` promoted from ${source.stage} v${sourceVersion.version}`));
+    const plan = releasePlan('promote', target, before, planned, { kind: 'record', commit });
+    // A canary or linear split between the live version and the promoted one must be one Lambda allows.
+    refuseUnsplittable(plan, live, planned.kind === 'existing' ? sourceVersion : latest);
+    return finish(plan, start, deps);
+}
+/**
+ * Where the source version's exact bytes come from: the target's content-addressed S3 object
+ * when its bucket holds it, else downloaded from the source version itself (and put in the
+ * bucket when the target has one, since code above 50 MB must go through S3).
+ */
+async function promote_codeStep(source, target, version, deps) {
+    const sizeBytes = version.codeSize;
+    const bucket = target.s3Bucket;
+    const key = artifactKey(target, sha256HexOf(version.codeSha256));
+    if (bucket !== undefined && deps.store !== undefined && (await deps.store.exists(bucket, key))) {
+        return { kind: 's3', bucket, key, alreadyThere: true, sizeBytes };
+    }
+    if (bucket === undefined || deps.store === undefined) {
+        // Without a bucket the downloaded bytes go in the UpdateFunctionCode request itself.
+        checkDirectUpload('s3-bucket', `not set for stage ${JSON.stringify(target.stage)}, and the code of version ${version.version} that ${source.stage} runs`, sizeBytes, `set s3-bucket for ${target.stage} to promote it through S3`);
+    }
+    return {
+        kind: 'download',
+        fromStage: source.stage,
+        functionName: source.functionName,
+        version: version.version,
+        codeSha256: version.codeSha256,
+        sizeBytes,
+        via: bucket !== undefined && deps.store !== undefined ? { kind: 's3', bucket, key } : { kind: 'direct' },
+    };
+}
+/**
+ * The image of the source's version, when it is a container-image function: promoted by digest
+ * (`<repository>@sha256:…`, what Lambda resolved when it was published), never by a tag that
+ * may have moved. A source and target of different package types are refused before any change.
+ */
+function promotedImage(source, target, version, targetType) {
+    const sourceType = packageTypeOf(version);
+    if (sourceType !== targetType) {
+        throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(source.stage)} runs a ${sourceType === 'Image' ? 'container-image' : '.zip'} function (${source.functionName}), ` +
+            `and ${target.stage}'s function ${target.functionName} is a ${targetType === 'Image' ? 'container-image' : '.zip'} function; a function's package type cannot change`);
+    }
+    if (sourceType === 'Zip')
+        return undefined;
+    const image = versionImage(version);
+    if (image === undefined)
+        throw new Error(`Lambda gave no image URI for version ${version.version} of ${source.functionName}`);
+    return { uri: image.uri, digest: image.digest };
+}
+/**
+ * A target in another account than the image's registry (a prod account promoted to from dev's):
+ * Lambda pulls the image there only if the repository's policy allows the target account
+ * ecr:BatchGetImage and ecr:GetDownloadUrlForLayer (image-pull.ts). The policy is read with the
+ * source stage's credentials (its account owns the repository); refused before any change when it
+ * does not allow it, a warning when it could not be read.
+ */
+async function checkImagePull(source, target, image, functionArn, deps) {
+    const reference = image_parseImageUri(image.uri);
+    const targetAccount = functionAccount(functionArn);
+    if (reference === undefined || targetAccount === undefined || reference.registryId === targetAccount)
+        return;
+    const registry = deps.sourceImages ?? deps.images;
+    if (registry === undefined)
+        return;
+    const policy = await registry.repositoryPolicy({ registryId: reference.registryId, repository: reference.repository });
+    checkCrossAccountPull({
+        field: `promote-from: ${JSON.stringify(source.stage)} (image ${image.uri})`,
+        repository: reference.repository,
+        registryId: reference.registryId,
+        region: reference.region,
+        targetAccount,
+        functionName: target.functionName,
+    }, policy, (message) => deps.log.warn(message));
+}
+/** `arn:…:function:name` for `arn:…:function:name:7` or `…:$LATEST`. */
+function stripQualifier(arn) {
+    const parts = arn.split(':');
+    return parts.length > 7 ? parts.slice(0, 7).join(':') : arn;
+}
+
+;// CONCATENATED MODULE: ./src/commands/rollback.ts
+/**
+ * rollback: the alias returns to `to-version`, or to the release before its current one (from
+ * the history recorded in the alias, history.ts's rules), and is smoke-tested; when the check
+ * fails the alias goes back to where it was. The step says what it moved from and to.
+ * - With a traffic split in flight (a canary stopped mid-shift), a plain rollback clears the
+ *   split and stays on the alias's primary version: the stable release.
+ * - A `to-version` published with other settings than the stage's (another stage's version) is
+ *   refused before anything changes, naming the settings; `force: true` goes anyway, with a warning.
+ * - The rollback is recorded as a new history entry; nothing is dropped from the history.
+ * Read → check → plan → dry-run or carry out.
+ */
+
+
+
+
+
+
+
+
+
+/**
+ * `planned`: the version a plain rollback of a stage of several functions chose for this one from
+ * the stage's history (release/group-history.ts): used as the history's own choice, not as a
+ * `to-version` given by the user.
+ */
+async function rollback(settings, toVersion, deps, planned) {
+    const timeline = new Timeline(deps.clock);
+    const { lambda, log } = deps;
+    const name = settings.functionName;
+    // Read.
+    const before = await timeline.step('read', () => lambda.getAlias(name, settings.alias));
+    // Check.
+    if (before === undefined) {
+        if ((await lambda.getVersion(name)) === undefined)
+            throw missingFunction(settings);
+        throw new errors/* InputError */.dz(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
+    }
+    const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
+    const split = Object.keys(before.weights).length > 0;
+    // A split in flight: the primary is the stable release, and the plain rollback stays on it.
+    const target = toVersion ?? planned ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
+    if (target === undefined) {
+        throw new errors/* InputError */.dz(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
+    }
+    if (target === before.version && !split) {
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(target)} is what ${settings.stage} runs already`);
+    }
+    const [found, live] = await timeline.step('read', () => Promise.all([lambda.getVersion(name, target), lambda.getVersion(name, before.version)]));
+    if (found === undefined) {
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(target)} is not a published version of ${name}`);
+    }
+    // A version Lambda made Inactive (idle for weeks) is refused; a Pending one is waited for (readiness.ts).
+    const subject = toVersion !== undefined ? `to-version: ${JSON.stringify(target)}` : `to-version: not given, and ${settings.stage}'s release before ${before.version}`;
+    const version = await readyVersion(subject, found, settings, deps);
+    if (toVersion !== undefined) {
+        const differences = settingsDifferences(desiredSettings(settings), version);
+        if (differences.length > 0) {
+            const what = `to-version: ${JSON.stringify(target)} was published with other settings than ${settings.stage}'s: ${differences.join(', ')}`;
+            if (deps.force !== true)
+                throw new errors/* InputError */.dz(`${what}; force: true rolls back anyway`);
+            log.warn(`${what}. Rolling back anyway (force: true): ${settings.stage} will run version ${target} with its settings, not ${settings.stage}'s.`);
+        }
+    }
+    // A container-image version runs only while its image is in ECR: one that is gone is refused
+    // before the alias moves (Lambda would fail every invocation of it).
+    const image = await imageStillThere(subject, name, version, deps);
+    log.info(split && target === before.version
+        ? `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back to version ${target}: clearing the traffic split (${Object.keys(before.weights).join(', ')}).`
+        : `${deps.dryRun === true ? 'Would roll' : 'Rolling'} ${settings.stage} back from version ${before.version} to ${target}.`);
+    // Plan: the version as it is, all at once, no gates.
+    const commit = history.find((r) => r.version === target)?.commit ?? '';
+    const start = { command: 'rollback', settings, commit, before, live, timeline, ...(image !== undefined && { image }) };
+    const plan = releasePlan('rollback', settings, before, { kind: 'existing', version: target, codeSha256: version.codeSha256, reason: 'rollback' }, { kind: 'return' });
+    return finish(plan, start, deps);
+}
+/**
+ * For a container-image version: its image (by digest), checked to be still in ECR. Lambda pulls
+ * a version's image again when it re-optimizes it, and "If the corresponding container image no
+ * longer exists on Amazon ECR or permissions are revoked, the function enters the Failed state"
+ * (https://docs.aws.amazon.com/lambda/latest/dg/invocation-images.html): a rollback onto such a
+ * version would move the alias onto code that cannot run. Undefined for a zip version.
+ */
+async function imageStillThere(subject, functionName, version, deps) {
+    if (version.packageType !== 'Image')
+        return undefined;
+    const image = versionImage(version);
+    if (image === undefined)
+        throw new Error(`Lambda gave no image URI for version ${version.version} of ${functionName}`);
+    if (deps.images === undefined)
+        throw new Error('an ECR client is needed to roll back a container-image function');
+    const { registryId, repository } = image.reference;
+    const found = await deps.images.describeImage({ registryId, repository, digest: image.digest });
+    if (found === undefined) {
+        throw new errors/* InputError */.dz(`${subject} (version ${version.version}) runs image ${image.uri}, which is no longer in ECR (repository ${repository}); ` +
+            'the alias was not moved. Push that image again under its digest, or roll back to another version');
+    }
+    return { uri: image.uri, digest: image.digest };
+}
+
+;// CONCATENATED MODULE: ./src/commands/status.ts
+/**
+ * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
+ * from which commit it was released, the releases before it, and any traffic split in flight.
+ */
+
+
+
+async function stageStatus(settings, ports) {
+    const { lambda, metrics, clock } = ports;
+    const base = {
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: settings.alias,
+        ...(settings.region !== undefined && { region: settings.region }),
+        earlier: [],
+        weights: {},
+    };
+    try {
+        const alias = await lambda.getAlias(settings.functionName, settings.alias);
+        if (alias === undefined) {
+            const fn = await lambda.getVersion(settings.functionName);
+            return { ...base, problem: fn === undefined ? `function ${settings.functionName} does not exist` : 'not released yet (no alias)' };
+        }
+        const until = new Date(clock.now());
+        const [version, lastHour] = await Promise.all([
+            lambda.getVersion(settings.functionName, alias.version),
+            metrics
+                ?.functionReport(settings.functionName, settings.alias, alias.version, new Date(until.getTime() - 3_600_000), until)
+                .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
+        ]);
+        const warnings = await urlWarnings(lambda, settings.functionName);
+        const history = parseHistory(alias.description);
+        const release = history.find((r) => r.version === alias.version);
+        return {
+            ...base,
+            version: alias.version,
+            aliasArn: alias.arn,
+            ...(version !== undefined && { codeSha256: version.codeSha256 }),
+            ...(release !== undefined && { release }),
+            // The releases successive rollbacks would go to (the history also records the rollbacks themselves).
+            earlier: rollbackChain(history, alias.version),
+            weights: alias.weights,
+            ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
+            ...(warnings.length > 0 && { warnings }),
+        };
+    }
+    catch (error) {
+        return { ...base, problem: (0,errors/* errorMessage */.gJ)(error) };
+    }
+}
+/** Function URLs that bypass the stage's alias (on `$LATEST` or a version): a misconfiguration, shown as a warning. */
+async function urlWarnings(lambda, functionName) {
+    try {
+        return bypassingUrls(await lambda.listFunctionUrls(functionName)).map((url) => describeBypassingUrl(functionName, url));
+    }
+    catch (error) {
+        return [`function URLs could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`];
+    }
+}
+
+;// CONCATENATED MODULE: ./src/model/results.ts
+/** The `status` output of a result. */
+function statusOf(result) {
+    switch (result.kind) {
+        case 'released':
+            return result.command === 'deploy' ? 'deployed' : result.command === 'promote' ? 'promoted' : 'rolled-back';
+        case 'unchanged':
+        case 'dry-run':
+            return 'unchanged';
+        case 'reverted':
+            // A rollback whose check failed went back to where it was: nothing was rolled back.
+            return result.command === 'rollback' ? 'failed' : 'rolled-back';
+        case 'not-shifted':
+        case 'stranded':
+            return 'failed';
+    }
+}
+/** Whether the command did what it was asked: a release that had to be put back failed (the workflow turns red). */
+function isSuccess(result) {
+    return result.kind === 'released' || result.kind === 'unchanged' || result.kind === 'dry-run';
+}
+
+;// CONCATENATED MODULE: ./src/release/diagnosis.ts
+
+
+const MAX_EVENTS = 500;
+const MAX_LINES = 6;
+/** Lambda names a version's log streams `YYYY/MM/DD/[<version>]…`: one prefix per UTC day of the window. */
+function streamPrefixes(version, since, until) {
+    const prefixes = [];
+    const day = new Date(Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate()));
+    while (day.getTime() <= until.getTime() && prefixes.length < 31) {
+        const yyyy = day.getUTCFullYear();
+        const mm = String(day.getUTCMonth() + 1).padStart(2, '0');
+        const dd = String(day.getUTCDate()).padStart(2, '0');
+        prefixes.push(`${yyyy}/${mm}/${dd}/[${version}]`);
+        day.setUTCDate(day.getUTCDate() + 1);
+    }
+    return prefixes;
+}
+/**
+ * The few most telling lines of a version's output: uncaught exceptions and ERROR lines first
+ * (as `Type: message`), then timeouts and runtime errors, then failed REPORT lines; repeats are
+ * counted, not repeated.
+ */
+function tellingLines(events, max = MAX_LINES) {
+    const found = new Map();
+    events.forEach((event, index) => {
+        const judged = judge(event.message);
+        if (judged === undefined)
+            return;
+        const seen = found.get(judged.text);
+        if (seen)
+            seen.count++;
+        else
+            found.set(judged.text, { rank: judged.rank, count: 1, first: index });
+    });
+    return [...found.entries()]
+        .sort(([, a], [, b]) => a.rank - b.rank || a.first - b.first)
+        .slice(0, max)
+        .map(([text, { count }]) => (count > 1 ? `${text} (×${count})` : text));
+}
+function judge(message) {
+    const line = message.trim();
+    if (/^REPORT RequestId:/.test(line)) {
+        if (!/Status: error/.test(line))
+            return undefined;
+        const type = /Error Type: (\S+)/.exec(line)?.[1];
+        return { rank: 3, text: `REPORT Status: error${type ? ` (${type})` : ''}` };
+    }
+    if (/Task timed out after/.test(line))
+        return { rank: 1, text: (/Task timed out after [\d.]+ seconds/.exec(line)?.[0] ?? line).slice(0, 300) };
+    const isError = /\tERROR\t|Uncaught Exception|\bRuntime\.[A-Za-z]+/.test(line);
+    if (!isError)
+        return undefined;
+    // The runtime's form: `<time>\t<request id>\tERROR\t<kind>\t{"errorType":…,"errorMessage":…}`.
+    const json = line.slice(line.indexOf('{'));
+    try {
+        const parsed = JSON.parse(json);
+        if (parsed.errorType || parsed.errorMessage) {
+            return { rank: /Uncaught Exception/.test(line) ? 0 : 1, text: `${parsed.errorType ?? 'Error'}: ${parsed.errorMessage ?? ''}`.slice(0, 300) };
+        }
+    }
+    catch {
+        // Not JSON: the line itself, without the timestamp and request id.
+    }
+    const fields = line.split('\t');
+    const text = fields.length >= 4 ? fields.slice(3).join(' ').trim() : line;
+    return { rank: /Runtime\./.test(line) ? 2 : 1, text: text.slice(0, 300) };
+}
+async function diagnose(request, deps) {
+    const { settings, version, since, until } = request;
+    const logGroup = request.logGroup ?? (0,lambda/* functionLogGroup */.uy)(settings.functionName);
+    const diagnosis = { version, logGroup, lines: [], window: { since, until } };
+    // Logs first: by the time they have arrived, the metrics written with them have too.
+    await readLogs();
+    const readUntil = new Date(Math.max(until.getTime(), deps.clock.now()));
+    try {
+        const [fn, api] = await Promise.all([
+            deps.metrics.functionReport(settings.functionName, settings.alias, version, since, readUntil),
+            settings.api ? deps.metrics.apiReport(settings.api.id, settings.api.stage, since, readUntil) : Promise.resolve(undefined),
+        ]);
+        diagnosis.metrics = fn;
+        if (api && settings.api)
+            diagnosis.api = { ...api, ...settings.api };
+        if (fn.invocations === 0)
+            diagnosis.metricsNote = 'no invocations counted yet: Lambda metrics can lag a minute behind';
+    }
+    catch (error) {
+        diagnosis.metricsNote = `the metrics could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`;
+    }
+    return diagnosis;
+    async function readLogs() {
+        const tries = deps.logTries ?? 4;
+        const prefixes = streamPrefixes(version, since, until);
+        try {
+            for (let attempt = 1; attempt <= tries; attempt++) {
+                const events = await deps.logs.recentEvents(logGroup, prefixes, since, MAX_EVENTS);
+                diagnosis.lines = tellingLines(events);
+                if (diagnosis.lines.length > 0)
+                    return;
+                if (attempt < tries)
+                    await deps.clock.sleep(deps.logRetryMs ?? 2000);
+                else {
+                    diagnosis.logsNote =
+                        events.length === 0
+                            ? `the logs were empty: no lines from version ${version} in ${logGroup} yet`
+                            : `version ${version} wrote ${events.length} log line${events.length > 1 ? 's' : ''} to ${logGroup}, none of them an error`;
+                }
+            }
+        }
+        catch (error) {
+            diagnosis.logsNote = `the logs of ${logGroup} could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/release/group-history.ts
+/**
+ * One history for a release of several units (release/group.ts). Each alias keeps its own
+ * history (history.ts), and a release of the stage writes one entry in EVERY unit's alias, the
+ * units it did not change included (a description-only UpdateAlias: the version stays, the entry
+ * says it was part of that release), all with the same release time. So the histories line up
+ * row by row, newest first: row i of every alias is the same release of the stage.
+ *
+ * A plain rollback of the stage then walks the rows as history.ts walks one alias's entries, with
+ * the row (every unit's version) in place of one version: skip the row the stage runs now and
+ * every row a NEWER rollback row rolled back from; the first row left is where each unit goes.
+ * So release 1 (A1, B1), release 2 changing only A (A2, B1), rollback → (A1, B1), never B's
+ * older version. Rows are trusted only while they line up (the entries of one row carry the same
+ * release time where it is known); past the first that does not, nothing is offered.
+ */
+
+/** For each unit (in order), the entry a plain rollback of the stage returns it to; undefined when no earlier release is recorded in every alias. */
+function groupRollbackTargets(units) {
+    if (units.length === 0)
+        return undefined;
+    const rows = Math.min(...units.map((u) => u.history.length));
+    const current = key(units.map((u) => u.current));
+    const rolledBackFrom = new Set();
+    for (let i = 0; i < rows; i++) {
+        const row = units.map((u) => u.history[i]).filter((e) => e !== undefined);
+        if (row.length !== units.length || !lineUp(row))
+            return undefined;
+        const versions = key(row.map((e) => e.version));
+        if (versions !== current && !rolledBackFrom.has(versions))
+            return row;
+        if (row.some((e) => e.rolledBackFrom !== undefined))
+            rolledBackFrom.add(key(row.map((e) => e.rolledBackFrom ?? e.version)));
+    }
+    return undefined;
+}
+/** The entries of one row belong to one release: the same release time wherever it is known. */
+function lineUp(row) {
+    const times = new Set(row.map((e) => e.releasedAt).filter((t) => t > 0));
+    return times.size <= 1;
+}
+function key(versions) {
+    return versions.join(' ');
+}
+/**
+ * The history of a unit the release did not change, with the release recorded all the same (its
+ * version again): a deploy or promote adds `release` as a release; a rollback as a return (no
+ * marker, since the unit did not move).
+ */
+function recordUnchanged(history, version, release, kind) {
+    const same = { ...release, version };
+    return kind === 'return' ? returnTo(history, { version, weights: {} }, same) : recordRelease(history, version, same);
+}
+
+;// CONCATENATED MODULE: ./src/release/housekeeping.ts
+/**
+ * After a successful release: old versions pruned (`keep-versions`, like Zappa's
+ * `num_retained_versions`: Lambda's code storage per region is finite) and the log group's
+ * retention set (`log-retention-days`). Neither ever fails a release: problems are warnings.
+ */
+
+
+
+/**
+ * The published versions to delete: those beyond the newest `keep` that no alias refers to.
+ * An alias refers to its version, the versions in its routing weights, and the previous release
+ * recorded for its rollback; those are always kept, whatever their age.
+ */
+function versionsToDelete(versions, aliases, keep) {
+    const kept = new Set();
+    for (const alias of aliases) {
+        kept.add(alias.version);
+        for (const weighted of Object.keys(alias.weights))
+            kept.add(weighted);
+        const history = parseHistory(alias.description);
+        const previous = history.find((r) => r.version !== alias.version);
+        if (previous)
+            kept.add(previous.version);
+        // Where a plain rollback goes, which after a rollback is not the entry just before.
+        const target = rollbackTarget(history, alias.version);
+        if (target)
+            kept.add(target.version);
+    }
+    const published = versions.filter((v) => /^[0-9]+$/.test(v)).sort((a, b) => Number(b) - Number(a));
+    return published.slice(keep).filter((v) => !kept.has(v));
+}
+async function housekeeping(settings, gateways, log) {
+    const report = { deleted: [] };
+    const name = settings.functionName;
+    if (settings.keepVersions !== undefined) {
+        try {
+            const [versions, aliases] = await Promise.all([gateways.lambda.listVersions(name), gateways.lambda.listAliases(name)]);
+            for (const version of versionsToDelete(versions.map((v) => v.version), aliases, settings.keepVersions)) {
+                await gateways.lambda.deleteVersion(name, version);
+                report.deleted.push(version);
+            }
+            if (report.deleted.length > 0) {
+                log.info(`keep-versions ${settings.keepVersions}: deleted version${report.deleted.length > 1 ? 's' : ''} ${report.deleted.join(', ')} of ${name}.`);
+            }
+        }
+        catch (error) {
+            log.warn(`keep-versions: old versions of ${name} were not all deleted: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    if (settings.logRetentionDays !== undefined && gateways.logs !== undefined) {
+        const logs = gateways.logs;
+        const days = settings.logRetentionDays;
+        let logGroup = (0,lambda/* functionLogGroup */.uy)(name);
+        try {
+            logGroup = (0,lambda/* functionLogGroup */.uy)(name, (await gateways.lambda.getVersion(name))?.logging);
+            const outcome = await logs.ensureRetention(logGroup, days);
+            report.retention = { logGroup, days, outcome };
+            if (outcome !== 'unchanged')
+                log.info(`log-retention-days: ${logGroup} ${outcome} with ${days} days of retention.`);
+        }
+        catch (error) {
+            log.warn(`log-retention-days: the retention of ${logGroup} was not set: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Escaping for the job summary (GitHub-flavoured Markdown) and the deployment status (plain
+ * text). Everything the renderers show that this action did not write itself goes through here:
+ * the function's own error lines, smoke bodies and problems, AWS and HTTP error messages, names
+ * and values from the stages file, versions, commits, URLs. Our own labels, numbers and emoji
+ * are written as they are. Pure.
+ *
+ * The rules:
+ * - text in prose and table cells ({@link inline}): one line (line breaks, tabs and runs of
+ *   spaces become one space; control and bidi-override characters dropped), at most `max`
+ *   characters, and every character that could start Markdown or HTML written as an entity
+ *   (`& < > " ' \ \` * _ ~ [ ] ! | $`; a leading `# - + =` or `1.`), so entities can never become
+ *   structure (CommonMark: "entity references cannot be used in place of structural symbols").
+ *   GitHub's mentions, issue references and URL autolinks work on the rendered text, where an
+ *   entity is already decoded, so those are broken by a zero-width space instead (what Renovate
+ *   does): `@&#8203;octocat`, `#&#8203;123`, `GH-&#8203;123`; bare URLs (`http://`, `https://`,
+ *   `ftp://`, `www.`) become code spans, readable and copyable but not links.
+ * - code ({@link codeSpan}, {@link codeBlock}): nothing is interpreted inside, so the only rule
+ *   is the fence: longer than any run of backticks inside (CommonMark). In a table cell a `|`
+ *   still ends the cell, even in a code span, so there it is written `\|` (GFM).
+ * - Mermaid ({@link mermaidText}): letters, digits, spaces and `._-` only.
+ * - the whole summary ({@link fitSummary}): under GitHub's limit of 1 MiB per step, cut at a
+ *   line with a note, open code blocks and `<details>` closed.
+ */
+/** Characters of one untrusted line or cell, unless a renderer says otherwise. */
+const LINE_CAP = 300;
+/**
+ * GitHub refuses a step summary over 1 MiB (1,048,576 bytes: "supports content up to a size of
+ * 1024k") and shows none of it. The budget leaves room below that.
+ */
+const SUMMARY_LIMIT_BYTES = (/* unused pure expression or super */ null && (1024 * 1024));
+const SUMMARY_BUDGET_BYTES = 1_000_000;
+/** C0 and C1 controls but tab and line breaks, DEL, and the bidi overrides and isolates. */
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F\u202A-\u202E\u2066-\u2069]/g;
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+/** One line: control characters dropped, any whitespace run (line breaks included) one space, trimmed. */
+function oneLine(text) {
+    return text.replace(CONTROL, '').replace(LINE_BREAK, ' ').replace(/\s+/g, ' ').trim();
+}
+/** At most `max` characters (code points), with `…` when cut. */
+function capChars(text, max = LINE_CAP) {
+    if (text.length <= max)
+        return text;
+    const chars = Array.from(text.slice(0, 2 * max + 2));
+    if (chars.length <= max && text.length <= 2 * max + 2)
+        return text;
+    return chars.slice(0, Math.max(0, max - 1)).join('') + '…';
+}
+/**
+ * {@link oneLine} then {@link capChars}, looking at no more of `text` than it could need: a 5 MB
+ * body costs what its first few kilobytes cost.
+ */
+function clip(text, max = LINE_CAP) {
+    const room = 8 * max + 64;
+    if (text.length <= room)
+        return capChars(oneLine(text), max);
+    // Not half of a surrogate pair at the cut.
+    const line = oneLine(text.slice(0, room).replace(/[\uD800-\uDBFF]$/, ''));
+    return Array.from(line).length < max ? `${line}…` : capChars(line, max);
+}
+const ENTITY = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;',
+    '\\': '&#92;',
+    '`': '&#96;',
+    '*': '&#42;',
+    _: '&#95;',
+    '~': '&#126;',
+    '[': '&#91;',
+    ']': '&#93;',
+    '!': '&#33;',
+    '|': '&#124;',
+    $: '&#36;',
+};
+/** One pass: what is escaped, and where a zero-width space goes (after `@`, `#` before a digit, `GH-` before a digit). */
+const SPECIAL = /[&<>"'\\`*_~[\]!|$@]|#(?=\d)|\bGH-(?=\d)/gi;
+const ZWSP = '&#8203;';
+/** Bare URLs GitHub would turn into links (cmark-gfm's autolink extension: these schemes, and `www.`). */
+const BARE_URL = /(?:https?|ftp):\/\/[^\s<>`|]*|www\.[^\s<>`|]*/gi;
+/**
+ * Untrusted text for prose or a table cell: one line, at most `max` characters, rendered by
+ * GitHub as the same characters and nothing else (no tag, heading, list, quote, emphasis, link,
+ * image, mention, issue reference, math; `|` does not end a cell).
+ */
+function inline(text, max = LINE_CAP) {
+    const line = clip(text, max);
+    let out = '';
+    let at = 0;
+    for (const match of line.matchAll(BARE_URL)) {
+        out += escapeText(line.slice(at, match.index), at === 0);
+        out += codeSpan(match[0]);
+        at = match.index + match[0].length;
+    }
+    return out + escapeText(line.slice(at), at === 0);
+}
+function escapeText(text, atLineStart) {
+    let out = text.replace(SPECIAL, (c) => ENTITY[c] ?? `${c}${ZWSP}`);
+    if (atLineStart) {
+        // What starts a heading or a list only at the start of a line (a `>` is an entity already).
+        out = out.replace(/^[#+=-]/, (c) => `&#${c.charCodeAt(0)};`).replace(/^(\d{1,9})([.)])/, (_m, digits, mark) => `${digits}&#${mark.charCodeAt(0)};`);
+    }
+    return out;
+}
+/** The longest run of backticks in `text`. */
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (const run of text.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return longest;
+}
+/**
+ * Untrusted text as an inline code span: one line, at most `max` characters, the fence longer
+ * than any backtick run inside. `cell`: it sits in a table row, where `|` is written `\|`.
+ */
+function codeSpan(text, options = {}) {
+    let content = clip(text, options.max ?? LINE_CAP);
+    if (content === '')
+        return '';
+    if (options.cell)
+        content = content.replace(/\|/g, '\\|');
+    const fence = '`'.repeat(longestBacktickRun(content) + 1);
+    // A span that starts or ends with a backtick needs a space inside its fence (stripped again).
+    const pad = content.startsWith('`') || content.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${content}${pad}${fence}`;
+}
+/** `_… and 3 more attempts_`, or nothing. */
+function moreNote(more, what) {
+    return more > 0 ? [`_… and ${more} more ${what}_`] : [];
+}
+/**
+ * Untrusted lines as a fenced code block: at most `maxLines` lines (then a note below the block),
+ * each at most `maxLineChars` characters, control characters (but tabs) dropped; the fence is
+ * longer than any backtick run inside, so no line can close it. `info` is ours (`text`, `sh`).
+ */
+function codeBlock(lines, info = '', options = {}) {
+    const maxLines = options.maxLines ?? 50;
+    const maxLineChars = options.maxLineChars ?? LINE_CAP;
+    const content = [];
+    let total = 0;
+    for (const [index, line] of lines.entries()) {
+        if (content.length >= maxLines) {
+            // What is not shown is counted, not read: one line each.
+            total += lines.length - index;
+            break;
+        }
+        // Only as much of a line as could be shown is split.
+        for (const part of line.slice(0, (maxLines - content.length) * (maxLineChars + 2)).split(LINE_BREAK)) {
+            total++;
+            if (content.length < maxLines)
+                content.push(capChars(part.replace(CONTROL, ''), maxLineChars));
+        }
+    }
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(content.join('\n')) + 1));
+    return [`${fence}${info}`, ...content, fence, ...moreNote(total - content.length, total - content.length === 1 ? 'line' : 'lines')].join('\n');
+}
+/** Text for a Mermaid chart (titles, sections, labels): letters, digits, spaces and `._-`, the rest `_`. */
+function mermaidText(text, max = 60) {
+    return clip(text, max).replace(/[^\p{L}\p{N} ._-]/gu, '_');
+}
+/**
+ * Plain text that GitHub shows as it is, like a deployment status's description: one line, no
+ * control characters, and no `@mention` (a zero-width space after every `@`).
+ */
+function plainText(text) {
+    return clip(text, 1000).replace(/@/g, '@\u200B');
+}
+/** A whole summary under `budget` bytes (UTF-8): cut at a line, what was open closed, and a note. */
+function fitSummary(markdown, budget = SUMMARY_BUDGET_BYTES) {
+    const bytes = Buffer.byteLength(markdown, 'utf8');
+    if (bytes <= budget)
+        return markdown;
+    const note = `_The summary was cut here: it came to ${(bytes / (1024 * 1024)).toFixed(1)} MB, and GitHub shows at most 1 MiB per step. The log has the rest._`;
+    // Room for the note, a closing fence and a few `</details>`.
+    const room = budget - Buffer.byteLength(note) - 1024;
+    const kept = [];
+    let size = 0;
+    for (const line of markdown.split('\n')) {
+        const lineBytes = Buffer.byteLength(line, 'utf8') + 1;
+        if (size + lineBytes > room)
+            break;
+        kept.push(line);
+        size += lineBytes;
+    }
+    // Close what the cut left open: a code block, and <details> outside code blocks.
+    let fence;
+    let details = 0;
+    for (const line of kept) {
+        if (fence !== undefined) {
+            if (new RegExp(`^ {0,3}${fence}\`*\\s*$`).test(line))
+                fence = undefined;
+            continue;
+        }
+        const open = /^ {0,3}(`{3,})/.exec(line);
+        if (open?.[1] !== undefined)
+            fence = open[1];
+        else if (line.startsWith('<details'))
+            details++;
+        else if (line.startsWith('</details>'))
+            details = Math.max(0, details - 1);
+    }
+    const closers = [...(fence !== undefined ? [fence] : []), ...Array(Math.min(details, 10)).fill('</details>')];
+    return [...kept, ...closers, '', note, ''].join('\n');
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __webpack_require__(8815);
+;// CONCATENATED MODULE: ./src/stages/merge.ts
+/**
+ * Merging one stage: defaults ← its ancestors (extends) ← the stage ← the action's inputs, with a
+ * note of where each value was written so that messages point there. Also the extends check.
+ */
+
+
+function isPlain(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Keys that name an object's machinery in JavaScript: refused as stage names, extends targets and keys. */
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+function isReservedKey(key) {
+    return RESERVED_KEYS.has(key);
+}
+/** `"__proto__" is a reserved name ...`, for a key written where a name goes. */
+function reservedKeyProblem(key) {
+    return `${JSON.stringify(key)} is a reserved name (__proto__, constructor and prototype cannot be used as names)`;
+}
+/** At most this many names in a list in a message; the rest are counted. */
+const LISTED_NAMES = 5;
+/** A name longer than this is cut short in a message. */
+const NAME_EXCERPT = 60;
+/** A name from the file for a message: cut short when long. */
+function merge_excerpt(name, max = NAME_EXCERPT) {
+    return name.length > max ? `${name.slice(0, max - 3)}...` : name;
+}
+/** `a, b, c, d, e and 1995 more`. */
+function listNames(names, separator = ', ') {
+    if (names.length === 0)
+        return 'none';
+    const shown = names.slice(0, LISTED_NAMES).map((name) => merge_excerpt(name));
+    const more = names.length - shown.length;
+    return more > 0 ? `${shown.join(separator)} and ${more} more` : shown.join(separator);
+}
+const originKey = (path) => path.join('\u0000');
+const OMIT_EXTENDS = new Set(['extends']);
+/** A function's merge leaves out `functions` (its own blocks are merged in their place). */
+const OMIT_FUNCTIONS = new Set(['extends', 'functions']);
+/**
+ * Settings that are alternatives of each other: one function or several, one region or several.
+ * The nearer one wins (a stage's `function` replaces an inherited `functions`, and the other way
+ * round); both in one block is refused.
+ */
+const ALTERNATIVES = {
+    function: 'functions',
+    functions: 'function',
+    region: 'regions',
+    regions: 'region',
+};
+const ALTERNATIVE_WHY = {
+    functions: 'one function, or a map of several: keep one',
+    regions: 'one region, or a list of several: keep one',
+};
+/** Both of a pair of alternatives written in one block: refused, naming both. */
+function refuseAlternatives(source, origin) {
+    if (origin.kind !== 'file')
+        return;
+    for (const several of ['functions', 'regions']) {
+        const one = ALTERNATIVES[several] ?? '';
+        if (source[several] !== undefined && source[one] !== undefined) {
+            throw new errors/* InputError */.dz(`${joinField(origin.prefix, [several])}: cannot be set together with ${joinField(origin.prefix, [one])} (${ALTERNATIVE_WHY[several] ?? ''})`);
+        }
+    }
+}
+/** Forget `key` and everything under it, and where it was written. */
+function forget(target, key, origins) {
+    delete target[key];
+    const at = originKey([key]);
+    for (const name of [...origins.keys()])
+        if (name === at || name.startsWith(`${at}\u0000`))
+            origins.delete(name);
+}
+/** Deep merge: mappings merge key by key, lists and scalars replace. Never mutates `source`. */
+function mergeInto(target, source, origin, origins, path = [], omit = OMIT_EXTENDS) {
+    if (path.length === 0)
+        refuseAlternatives(source, origin);
+    for (const [key, value] of Object.entries(source)) {
+        if (value === undefined || (path.length === 0 && omit.has(key)))
+            continue;
+        const alternative = path.length === 0 ? ALTERNATIVES[key] : undefined;
+        if (alternative !== undefined)
+            forget(target, alternative, origins);
+        // parseStagesFile refuses these; a merge must never write through them onto a prototype.
+        if (isReservedKey(key)) {
+            const field = origin.kind === 'file' ? joinField(origin.prefix, [...path, key]) : origin.name;
+            throw new errors/* InputError */.dz(`${field}: ${reservedKeyProblem(key)}`);
+        }
+        const at = [...path, key];
+        origins.set(originKey(at), origin);
+        if (isPlain(value)) {
+            const existing = target[key];
+            const next = isPlain(existing) ? existing : {};
+            target[key] = next;
+            mergeInto(next, value, origin, origins, at);
+        }
+        else {
+            target[key] = Array.isArray(value) ? [...value] : value;
+        }
+    }
+}
+/** The names of the merged values, for messages. */
+class Fields {
+    origins;
+    fallback;
+    constructor(origins, fallback) {
+        this.origins = origins;
+        this.fallback = fallback;
+    }
+    /** Where the value at `path` was written: `stages.dev.smoke.url`, `defaults.region`, or an input name. */
+    name(path, shown = path) {
+        const exact = this.origins.get(originKey(path));
+        if (exact?.kind === 'input')
+            return exact.name;
+        for (let n = path.length; n > 0; n--) {
+            const origin = this.origins.get(originKey(path.slice(0, n)));
+            if (origin?.kind === 'file')
+                return joinField(origin.prefix, shown);
+        }
+        return joinField(this.fallback, shown);
+    }
+    /** Throw `<field>: <value> <problem>`. */
+    fail(path, value, problem) {
+        throw new errors/* InputError */.dz(`${this.name(path)}: ${describeValue(value)} ${problem}`);
+    }
+    /** Where `value` was written (at `path`), for a setting's check. */
+    at(path, value) {
+        return { name: () => this.name(path), fail: (problem) => this.fail(path, value, problem) };
+    }
+    /** `value`, written at `path`, through `check`: its messages name where the value was written. */
+    check(path, value, check) {
+        return check(value, this.at(path, value));
+    }
+}
+/** `smoke.headers.x-a`, `alarms[1]`. */
+function renderPath(path) {
+    let out = '';
+    for (const segment of path) {
+        if (typeof segment === 'number')
+            out += `[${segment}]`;
+        else
+            out += out === '' ? merge_excerpt(segment) : `.${merge_excerpt(segment)}`;
+    }
+    return out;
+}
+function joinField(prefix, path) {
+    const rest = renderPath(path);
+    if (!prefix)
+        return rest;
+    const head = merge_excerpt(prefix, NAME_EXCERPT + 'stages.'.length);
+    return rest.startsWith('[') ? `${head}${rest}` : `${head}.${rest}`;
+}
+/** The stage and its ancestors, nearest first: `[prod, dev]` when prod extends dev. */
+function extendsChain(file, stage, fileName) {
+    const chain = [stage];
+    const position = new Map([[stage, 0]]);
+    let current = stage;
+    for (;;) {
+        const parent = parentOf(file, current, fileName);
+        if (parent === undefined)
+            return chain;
+        const seen = position.get(parent);
+        if (seen !== undefined)
+            throw cycleError(current, parent, [...chain.slice(seen), parent]);
+        position.set(parent, chain.length);
+        chain.push(parent);
+        current = parent;
+    }
+}
+/**
+ * Check every stage's extends (defined, no cycle) in time linear in the number of stages: each
+ * stage is walked once, a walk stopping at a stage already known good. The first stage (in file
+ * order) whose chain is broken gets the message extendsChain gives for it (a missing parent is
+ * named from the stage that extends it, whichever stage the walk started from).
+ */
+function checkExtends(file, fileName) {
+    const good = new Set();
+    for (const stage of Object.keys(file.stages)) {
+        const path = [];
+        const onPath = new Set();
+        let current = stage;
+        while (current !== undefined && !good.has(current)) {
+            if (onPath.has(current)) {
+                extendsChain(file, stage, fileName); // throws the cycle message
+                break;
+            }
+            onPath.add(current);
+            path.push(current);
+            current = parentOf(file, current, fileName);
+        }
+        for (const name of path)
+            good.add(name);
+    }
+}
+/** The stage `current` extends, if any; a parent that is not defined (or a reserved name) is an InputError. */
+function parentOf(file, current, fileName) {
+    const parent = Object.hasOwn(file.stages, current) ? file.stages[current]?.extends : undefined;
+    if (parent === undefined)
+        return undefined;
+    if (isReservedKey(parent))
+        throw new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${reservedKeyProblem(parent)}`);
+    if (!Object.hasOwn(file.stages, parent)) {
+        throw new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} is not defined in ${fileName} (stages: ${stageList(file)})`);
+    }
+    return parent;
+}
+function cycleError(current, parent, cycle) {
+    // A long cycle shows its first names and how many more, then where it closes.
+    const shown = cycle.length > LISTED_NAMES + 1
+        ? `${cycle.slice(0, LISTED_NAMES).map((name) => merge_excerpt(name)).join(' → ')} → … ${cycle.length - LISTED_NAMES - 1} more → ${merge_excerpt(parent)}`
+        : cycle.map((name) => merge_excerpt(name)).join(' → ');
+    return new errors/* InputError */.dz(`stages.${merge_excerpt(current)}.extends: ${JSON.stringify(merge_excerpt(parent))} makes a cycle (${shown})`);
+}
+function stageList(file) {
+    return listNames(Object.keys(file.stages));
+}
+/**
+ * Merge `stage` (trimmed, not empty): the file's defaults, ancestors and stage block when there
+ * is a file, then the inputs that are set.
+ *
+ * With `unit` (a key of the stage's `functions`), the merge is that function's: the stage's own
+ * settings as above (without `functions`), then the function's blocks under `functions` in the
+ * same order (defaults, ancestors, the stage), then the inputs; its `function` is `unit`.
+ */
+function mergeStage(file, fileName, stage, inputs, unit) {
+    const merged = {};
+    const origins = new Map();
+    const own = [`stages.${stage}`];
+    if (file) {
+        if (!Object.hasOwn(file.stages, stage)) {
+            if (isReservedKey(stage))
+                throw new errors/* InputError */.dz(`stage: ${reservedKeyProblem(stage)}`);
+            throw new errors/* InputError */.dz(`stage: ${JSON.stringify(merge_excerpt(stage))} is not defined in ${fileName} (stages: ${stageList(file)})`);
+        }
+        const chain = extendsChain(file, stage, fileName).reverse();
+        const omit = unit === undefined ? OMIT_EXTENDS : OMIT_FUNCTIONS;
+        mergeInto(merged, file.defaults, { kind: 'file', prefix: 'defaults' }, origins, [], omit);
+        for (const name of chain) {
+            mergeInto(merged, file.stages[name] ?? {}, { kind: 'file', prefix: `stages.${name}` }, origins, [], omit);
+        }
+        if (unit !== undefined) {
+            const blocks = [
+                ['defaults', ownBlock(file.defaults.functions, unit)],
+                ...chain.map((name) => [`stages.${name}`, ownBlock(file.stages[name]?.functions, unit)]),
+            ];
+            for (const [prefix, block] of blocks) {
+                if (block === undefined)
+                    continue;
+                mergeInto(merged, block, { kind: 'file', prefix: joinField(prefix, ['functions', unit]) }, origins);
+            }
+            own.push(joinField(`stages.${stage}`, ['functions', unit]));
+        }
+        // An alias names one stage's release: it is never inherited (prod `extends: dev` must not
+        // move dev's alias). Only the stage's own block (or its own block for the function) or the
+        // input sets it; else the stage name.
+        const aliasOrigin = origins.get(originKey(['alias']));
+        if (aliasOrigin?.kind === 'file' && !own.includes(aliasOrigin.prefix)) {
+            delete merged.alias;
+            origins.delete(originKey(['alias']));
+        }
+    }
+    const overrides = cleanOverrides(inputs);
+    if (!file && overrides.functionName === undefined) {
+        throw new errors/* InputError */.dz(`function-name: required when there is no stages file (add ${fileName} or set the function-name input)`);
+    }
+    const fields = new Fields(origins, file ? `stages.${stage}` : '');
+    // The inputs override one function and one region: with several, say which setting to change.
+    if (overrides.functionName !== undefined && merged.functions !== undefined) {
+        throw new errors/* InputError */.dz(`function-name: ${JSON.stringify(merge_excerpt(overrides.functionName))} cannot be used with a stage that lists functions (${fields.name(['functions'])}); change the stages file instead`);
+    }
+    if (overrides.region !== undefined && merged.regions !== undefined) {
+        throw new errors/* InputError */.dz(`region: ${JSON.stringify(merge_excerpt(overrides.region))} cannot be used with a stage that lists regions (${fields.name(['regions'])}); change the stages file instead`);
+    }
+    const apply = (key, value, input) => {
+        if (value === undefined)
+            return;
+        merged[key] = value;
+        origins.set(originKey([key]), { kind: 'input', name: input });
+    };
+    apply('function', overrides.functionName, 'function-name');
+    apply('alias', overrides.alias, 'alias');
+    apply('region', overrides.region, 'region');
+    apply('s3-bucket', overrides.s3Bucket, 's3-bucket');
+    apply('log-level', overrides.logLevel, 'log-level');
+    if (overrides.smokeUrl !== undefined) {
+        if (!isPlain(merged.smoke)) {
+            merged.smoke = {};
+            origins.set(originKey(['smoke']), { kind: 'input', name: 'smoke-url' });
+        }
+        merged.smoke.url = overrides.smokeUrl;
+        origins.set(originKey(['smoke', 'url']), { kind: 'input', name: 'smoke-url' });
+    }
+    if (unit !== undefined) {
+        // The key under functions names the function; messages about it point at the functions map.
+        merged.function = unit;
+        origins.delete(originKey(['function']));
+    }
+    return { settings: merged, fields };
+}
+/** `map[key]` when the map has that key of its own (a function may be called `toString`). */
+function ownBlock(map, key) {
+    return map !== undefined && Object.hasOwn(map, key) ? map[key] : undefined;
+}
+/** The inputs that are set: blank ones are not. */
+function cleanOverrides(overrides) {
+    const clean = (value) => {
+        const trimmed = value?.trim();
+        return trimmed ? trimmed : undefined;
+    };
+    const set = {};
+    for (const key of ['functionName', 'alias', 'region', 's3Bucket', 'logLevel', 'smokeUrl']) {
+        const value = clean(overrides[key]);
+        if (value !== undefined)
+            set[key] = value;
+    }
+    return set;
+}
+
+;// CONCATENATED MODULE: ./src/stages/parse.ts
+/**
+ * Reading the stages file: YAML (or JSON) into a structurally valid StagesFile, with messages that
+ * name the field and the value, and the key that was meant when one is misspelt.
+ * Pure code apart from loadStagesFile, which reads the file from disk.
+ */
+
+
+
+
+
+
+
+/** The stages file read when the `config` input is not set. */
+const DEFAULT_CONFIG_FILE = 'stage-deploy.yml';
+/** The largest stages file read (1 MiB): a stages file is a few kilobytes; more is a mistake. */
+const MAX_STAGES_FILE_BYTES = 1 << 20;
+const READ_CHUNK_BYTES = 64 * 1024;
+/** A message quoting what a parser said about the file keeps at most this many characters of it. */
+const PARSER_MESSAGE_CHARS = 200;
+/** Did-you-mean compares a misspelt key with at most this many known keys. */
+const SUGGEST_CANDIDATES = 50;
+const TOP_KEYS = ['defaults', 'stages'];
+const SETTINGS_KEYS = [...Object.keys(SETTINGS), ...Object.keys(UNIT_SETTINGS)];
+const FUNCTION_KEYS = Object.keys(FUNCTION_SETTINGS);
+const SMOKE_KEYS = Object.keys(SMOKE);
+const API_KEYS = Object.keys(API);
+/** Names people reach for that are spelled differently here. */
+const SYNONYMS = {
+    'function-name': 'function',
+    name: 'function',
+    env: 'environment',
+    'env-vars': 'environment',
+    variables: 'environment',
+    memory: 'memory-size',
+    retention: 'log-retention-days',
+    'retention-days': 'log-retention-days',
+    'log-retention': 'log-retention-days',
+    bucket: 's3-bucket',
+    prefix: 's3-prefix',
+    inherit: 'extends',
+    inherits: 'extends',
+    extend: 'extends',
+    retries: 'attempts',
+    tries: 'attempts',
+    status: 'expect-status',
+    'status-code': 'expect-status',
+    delay: 'interval',
+    wait: 'interval',
+};
+/** Parse and validate the text of a stages file (YAML or JSON). `fileName` is used in messages. */
+function parseStagesFile(text, fileName) {
+    const raw = readYaml(text.replace(/^\uFEFF/, ''), fileName);
+    refuseReservedKeys(raw);
+    const result = fileSchema.safeParse(raw ?? {});
+    if (!result.success) {
+        // Only the first problem is put into words; the others are counted (a file with thousands of
+        // bad stages costs one message, not thousands of did-you-means).
+        const issues = result.error.issues;
+        const total = issues.reduce((n, issue) => n + (issue.code === 'unrecognized_keys' ? issue.keys.length : 1), 0);
+        let first;
+        for (const issue of issues) {
+            first = issueMessages(issue, raw, fileName, 1)[0];
+            if (first !== undefined)
+                break;
+        }
+        const more = total - 1;
+        first ??= `${fileName}: not a valid stages file`;
+        throw new errors/* InputError */.dz(more > 0 ? `${first} (and ${more} more problem${more === 1 ? '' : 's'})` : first);
+    }
+    const file = { defaults: result.data.defaults, stages: result.data.stages };
+    checkExtends(file, fileName);
+    return file;
+}
+/**
+ * `__proto__`, `constructor` and `prototype` as a key anywhere in the file (a stage name, an
+ * environment variable, a header) are refused by name: a parser drops `__proto__` without a word,
+ * and a merge through it would write onto Object.prototype.
+ */
+function refuseReservedKeys(raw) {
+    const seen = new Set();
+    const stack = [{ value: raw, path: [] }];
+    for (let item = stack.pop(); item !== undefined; item = stack.pop()) {
+        const { value, path } = item;
+        if (value === null || typeof value !== 'object' || seen.has(value))
+            continue;
+        seen.add(value);
+        if (Array.isArray(value)) {
+            value.forEach((element, i) => stack.push({ value: element, path: [...path, i] }));
+            continue;
+        }
+        for (const key of Object.keys(value)) {
+            if (isReservedKey(key)) {
+                throw new errors/* InputError */.dz(`${renderPath([...path, key])}: ${reservedKeyProblem(key)}`);
+            }
+            stack.push({ value: value[key], path: [...path, key] });
+        }
+    }
+}
+/** The stage names in the file, in the order written. */
+function listStages(file) {
+    return Object.keys(file.stages);
+}
+/**
+ * Read the stages file. A file that does not exist is `undefined` unless `required` (the user
+ * named `config` explicitly), then it is an InputError. Only a regular file up to
+ * MAX_STAGES_FILE_BYTES is read: a FIFO, a device or a directory is refused without being opened
+ * for reading (a FIFO would block, `/dev/zero` would never end), and the opened handle is checked
+ * again, so a file swapped for something else in between is refused too.
+ */
+async function loadStagesFile(path, required, shownAs = path) {
+    const named = `config: ${JSON.stringify(shownAs)}`;
+    const cannotRead = (error) => {
+        const code = error.code;
+        return new errors/* InputError */.dz(`${named} cannot be read (${code ?? String(error)})`);
+    };
+    try {
+        refuseNonFile(await (0,promises_.stat)(path), named);
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        const code = error.code;
+        if (code === 'ENOENT' || code === 'ENOTDIR') {
+            if (!required)
+                return undefined;
+            throw new errors/* InputError */.dz(`${named} does not exist`);
+        }
+        throw cannotRead(error);
+    }
+    let text;
+    // O_NONBLOCK: should a FIFO be put in the file's place after the check, opening it does not wait.
+    const handle = await (0,promises_.open)(path, external_node_fs_.constants.O_RDONLY | (external_node_fs_.constants.O_NONBLOCK ?? 0)).catch((error) => {
+        throw cannotRead(error);
+    });
+    try {
+        refuseNonFile(await handle.stat(), named);
+        // At most one byte over the cap is read, whatever the size said (a file can grow).
+        const chunks = [];
+        let length = 0;
+        while (length <= MAX_STAGES_FILE_BYTES) {
+            const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, MAX_STAGES_FILE_BYTES + 1 - length));
+            const { bytesRead } = await handle.read(chunk, 0, chunk.length, length);
+            if (bytesRead === 0)
+                break;
+            chunks.push(chunk.subarray(0, bytesRead));
+            length += bytesRead;
+        }
+        if (length > MAX_STAGES_FILE_BYTES)
+            throw tooBig(named);
+        text = Buffer.concat(chunks, length).toString('utf8');
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw error;
+        throw cannotRead(error);
+    }
+    finally {
+        await handle.close();
+    }
+    return parseStagesFile(text, shownAs);
+}
+function refuseNonFile(stats, named) {
+    if (stats.isDirectory())
+        throw new errors/* InputError */.dz(`${named} is a directory, not a stages file`);
+    if (!stats.isFile())
+        throw new errors/* InputError */.dz(`${named} is not a regular file (a FIFO, socket or device is not read)`);
+    if (stats.size > MAX_STAGES_FILE_BYTES)
+        throw tooBig(named);
+}
+function tooBig(named) {
+    return new errors/* InputError */.dz(`${named} is larger than ${MAX_STAGES_FILE_BYTES / (1 << 20)} MiB, too large for a stages file`);
+}
+function readYaml(text, fileName) {
+    // uniqueKeys off: the parser's own check scans every earlier key of a mapping for each key
+    // (quadratic in the number of stages); duplicateKey does the same check with a set.
+    const lineCounter = new dist/* LineCounter */.HN();
+    const doc = (0,dist/* parseDocument */.Tp)(text, { merge: true, uniqueKeys: false, lineCounter });
+    const parseError = doc.errors[0];
+    const duplicate = duplicateKey(doc, lineCounter);
+    const error = parseError && (!duplicate || parseError.pos[0] <= duplicate.offset) ? parseError : duplicate;
+    if (error) {
+        const trimmed = text.trim();
+        // JSON.parse keeps the last of two equal keys without a word: a key written twice (a function
+        // listed twice) is refused, JSON or not.
+        if (error !== duplicate && (trimmed.startsWith('{') || trimmed.startsWith('['))) {
+            try {
+                return JSON.parse(trimmed);
+            }
+            catch {
+                // Not JSON either: report what YAML said.
+            }
+        }
+        // The parser's words can quote the file (an alias, a tag): keep them short.
+        const message = merge_excerpt((error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?\s*$/, ''), PARSER_MESSAGE_CHARS);
+        const where = error.linePos?.[0];
+        const at = where ? ` at line ${where.line}, column ${where.col}` : '';
+        throw new errors/* InputError */.dz(`${fileName}: YAML syntax error${at}: ${message}`);
+    }
+    try {
+        return doc.toJS();
+    }
+    catch (err) {
+        throw new errors/* InputError */.dz(`${fileName}: ${merge_excerpt(err.message.split('\n')[0] ?? 'cannot be read as YAML', PARSER_MESSAGE_CHARS)}`);
+    }
+}
+/** The issue's messages (one per unknown key), at most `limit` of them. */
+/** The first key (in the text) written twice in one mapping, as the parser reports one. */
+function duplicateKey(doc, lineCounter) {
+    let first;
+    (0,dist/* visit */.YR)(doc, {
+        Map(_key, map) {
+            const seen = new Set();
+            for (const pair of map.items) {
+                if (!(0,dist/* isScalar */.jn)(pair.key))
+                    continue;
+                const start = pair.key.range?.[0];
+                if (seen.has(pair.key.value) && start !== undefined && (first === undefined || start < first))
+                    first = start;
+                seen.add(pair.key.value);
+            }
+        },
+    });
+    return first === undefined ? undefined : { message: 'Map keys must be unique', offset: first, linePos: [lineCounter.linePos(first)] };
+}
+function issueMessages(issue, raw, fileName, limit = Infinity) {
+    const path = issue.path.filter((p) => typeof p === 'string' || typeof p === 'number');
+    if (issue.code === 'unrecognized_keys') {
+        // At the top of the file, name the file: `stage:` alone would read like the `stage` input.
+        return issue.keys.slice(0, limit).map((key) => path.length === 0
+            ? `${fileName}: ${JSON.stringify(merge_excerpt(key))} is an ${unknownKeyHint(path, key)}`
+            : `${renderPath([...path, key])}: ${unknownKeyHint(path, key)}`);
+    }
+    const field = path.length > 0 ? renderPath(path) : fileName;
+    const value = valueAt(raw, path);
+    const what = issue.message.startsWith('Invalid') ? 'valid here' : issue.message;
+    return [`${field}: ${describeValue(value)} is not ${what}`];
+}
+function unknownKeyHint(path, key) {
+    const known = knownKeysAt(path);
+    if (key === 'extends' && path.length === 1 && path[0] === 'defaults') {
+        return 'unknown key (extends belongs inside a stage, under stages)';
+    }
+    const inFunction = isFunctionBlock(path);
+    if (inFunction && Object.hasOwn(NOT_IN_FUNCTION, key))
+        return `not allowed in a function's block (${NOT_IN_FUNCTION[key]})`;
+    if (!inFunction && key === 'artifact' && isSettingsBlock(path)) {
+        return "unknown key (artifact belongs in a function's block under functions; for one function, use the artifact input)";
+    }
+    const suggestion = suggest(key, known);
+    return suggestion ? `unknown key (did you mean "${suggestion}"?)` : `unknown key (known keys: ${known.join(', ')})`;
+}
+/** `defaults` or `stages.<name>`. */
+function isSettingsBlock(path) {
+    return (path.length === 1 && path[0] === 'defaults') || (path.length === 2 && path[0] === 'stages');
+}
+/** `defaults.functions.<name>` or `stages.<name>.functions.<name>`. */
+function isFunctionBlock(path) {
+    const at = functionBlockDepth(path);
+    return at !== undefined && path.length === at;
+}
+/** How deep a function's block under `path` is, when `path` is in one. */
+function functionBlockDepth(path) {
+    if (path[0] === 'defaults' && path[1] === 'functions' && path.length >= 3)
+        return 3;
+    if (path[0] === 'stages' && path[2] === 'functions' && path.length >= 4)
+        return 4;
+    return undefined;
+}
+function knownKeysAt(path) {
+    const [top, second, third] = path;
+    const depth = path.length;
+    if (depth === 0)
+        return TOP_KEYS;
+    const inFunction = functionBlockDepth(path);
+    if (inFunction !== undefined) {
+        if (depth === inFunction)
+            return FUNCTION_KEYS;
+        const under = path[inFunction];
+        if (depth === inFunction + 1 && under === 'smoke')
+            return SMOKE_KEYS;
+        if (depth === inFunction + 1 && under === 'api')
+            return API_KEYS;
+        return [];
+    }
+    if (top === 'defaults') {
+        if (depth === 1)
+            return SETTINGS_KEYS;
+        if (second === 'smoke')
+            return SMOKE_KEYS;
+        if (second === 'api')
+            return API_KEYS;
+    }
+    if (top === 'stages') {
+        if (depth === 2)
+            return [...SETTINGS_KEYS, 'extends'];
+        if (third === 'smoke')
+            return SMOKE_KEYS;
+        if (third === 'api')
+            return API_KEYS;
+    }
+    return [];
+}
+/** The known key a misspelt one most likely meant, if any is close. */
+function suggest(key, known) {
+    const normal = key
+        .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+        .replace(/[_\s]+/g, '-')
+        .toLowerCase();
+    if (known.includes(normal))
+        return normal;
+    const synonym = SYNONYMS[normal];
+    if (synonym && known.includes(synonym))
+        return synonym;
+    const limit = Math.max(1, Math.floor(Math.max(normal.length, 3) / 3));
+    let best;
+    let bestDistance = Infinity;
+    for (const candidate of known.slice(0, SUGGEST_CANDIDATES)) {
+        // The distance is at least the difference in length: skip what cannot be close enough.
+        if (Math.abs(candidate.length - normal.length) > limit)
+            continue;
+        const distance = levenshtein(normal, candidate);
+        if (distance < bestDistance) {
+            best = candidate;
+            bestDistance = distance;
+        }
+    }
+    return bestDistance <= limit ? best : undefined;
+}
+function levenshtein(a, b) {
+    let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+    for (let i = 1; i <= a.length; i++) {
+        const current = [i];
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+        }
+        previous = current;
+    }
+    return previous[b.length] ?? 0;
+}
+function valueAt(root, path) {
+    let value = root;
+    for (const segment of path) {
+        if (value === null || typeof value !== 'object')
+            return undefined;
+        value = value[segment];
+    }
+    return value;
+}
+
+;// CONCATENATED MODULE: ./src/stages/values.ts
+/**
+ * The checks of values that are more than a setting's range: the traffic strategy, the error
+ * rate, alarm names, the smoke URL, the expected status and body, variable names and the
+ * variables Lambda reserves, header names and `${VAR}` in header values.
+ */
+
+
+
+
+
+
+const ENV_NAME_RE = /^[a-zA-Z][a-zA-Z0-9_]*$/;
+const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const RESERVED_ENV = new Set([
+    '_HANDLER',
+    '_X_AMZN_TRACE_ID',
+    'AWS_DEFAULT_REGION',
+    'AWS_REGION',
+    'AWS_EXECUTION_ENV',
+    'AWS_LAMBDA_FUNCTION_NAME',
+    'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+    'AWS_LAMBDA_FUNCTION_VERSION',
+    'AWS_LAMBDA_INITIALIZATION_TYPE',
+    'AWS_LAMBDA_LOG_GROUP_NAME',
+    'AWS_LAMBDA_LOG_STREAM_NAME',
+    'AWS_ACCESS_KEY',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_LAMBDA_RUNTIME_API',
+    'LAMBDA_TASK_ROOT',
+    'LAMBDA_RUNTIME_DIR',
+]);
+/** `all-at-once`, `canary 10% 5m` or `linear 10% every 1m`. */
+function parseTraffic(value, at) {
+    const text = value.trim();
+    const fail = (why) => at.fail(why ? `is not a traffic strategy (${why})` : `is not ${TRAFFIC_HINT}`);
+    if (/^all-at-once$/i.test(text))
+        return { kind: 'all-at-once' };
+    const canary = /^canary\s+(\d+(?:\.\d+)?)\s*%\s+(\S+)$/i.exec(text);
+    const linear = /^linear\s+(\d+(?:\.\d+)?)\s*%\s+every\s+(\S+)$/i.exec(text);
+    const match = canary ?? linear;
+    if (!match)
+        return fail();
+    const percent = Number(match[1]);
+    let ms;
+    try {
+        ms = parseDuration(match[2], 'traffic');
+    }
+    catch {
+        return fail();
+    }
+    if (ms <= 0)
+        return fail('the wait must be longer than 0s');
+    if (ms > MAX_WAIT_MS)
+        return fail(`the wait must be at most ${formatDuration(MAX_WAIT_MS)}`);
+    if (canary) {
+        if (percent < 1 || percent > 99)
+            return fail('the canary percent must be from 1 to 99');
+        return { kind: 'canary', percent, waitMs: ms };
+    }
+    if (percent < 1 || percent > 100)
+        return fail('the linear step must be from 1 to 100 percent');
+    return { kind: 'linear', percent, intervalMs: ms };
+}
+/** A fraction from `1%` or `0.01`. */
+function parseErrorRate(value, at) {
+    let rate;
+    if (typeof value === 'number') {
+        rate = value;
+    }
+    else {
+        const text = value.trim();
+        const percent = /^(\d+(?:\.\d+)?|\.\d+)\s*%$/.exec(text);
+        if (percent)
+            rate = Number(percent[1]) / 100;
+        else if (/^(\d+(?:\.\d+)?|\.\d+)$/.test(text))
+            rate = Number(text);
+    }
+    if (rate === undefined || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+        return at.fail(`is not ${ERROR_RATE_HINT}`);
+    }
+    return rate;
+}
+/** One alarm name or a list of them, none empty; trimmed. */
+function alarmNames(alarms, fields) {
+    const list = typeof alarms === 'string' ? [alarms] : alarms;
+    list.forEach((alarm, index) => {
+        if (alarm.trim() === '') {
+            const path = typeof alarms === 'string' ? ['alarms'] : ['alarms', index];
+            throw new errors/* InputError */.dz(`${fields.name(['alarms'], path)}: "" is not an alarm name`);
+        }
+    });
+    return list.map((alarm) => alarm.trim());
+}
+/** The function's variables: names a variable may have, and none that Lambda sets itself. */
+function environmentVariables(environment, fields) {
+    const variables = {};
+    for (const [name, value] of Object.entries(environment)) {
+        if (isReservedKey(name))
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name])}: ${reservedKeyProblem(name)}`);
+        if (!ENV_NAME_RE.test(name)) {
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name], ['environment'])}: ${JSON.stringify(name)} is not a variable name (letters, digits and _, starting with a letter)`);
+        }
+        if (RESERVED_ENV.has(name)) {
+            throw new errors/* InputError */.dz(`${fields.name(['environment', name])}: ${JSON.stringify(name)} is reserved by Lambda (it sets this variable itself)`);
+        }
+        variables[name] = value;
+    }
+    return variables;
+}
+/** Any C0 or C1 control character, or DEL: never in a URL the smoke test sends. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+/**
+ * The smoke URL, trimmed: http or https, with a host, no control characters (\r, \n, \t, \0,
+ * any C0/C1) and no user:password (it would travel in the clear and land in every log line).
+ * Messages show the value JSON-quoted, so a control character is never printed raw.
+ */
+function smokeUrl(value, at) {
+    const url = value.trim();
+    if (CONTROL_RE.test(value))
+        return at.fail('is not a smoke URL (it contains a control character)');
+    if (!isHttpUrl(url))
+        return at.fail('is not an http(s) URL');
+    const parsed = new URL(url);
+    if (parsed.username !== '' || parsed.password !== '') {
+        return at.fail('is not a smoke URL (it has a user name or password: send credentials in smoke.headers from ${VAR})');
+    }
+    return url;
+}
+function isHttpUrl(text) {
+    try {
+        const url = new URL(text);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * The smoke headers, with `${VAR}` in their values taken from `env`; the values that came from
+ * `env` are the secrets. With `keep`, a variable that is not set is left as written.
+ */
+function smokeHeaders(written, fields, env, unsetVariables) {
+    const headers = {};
+    const secrets = [];
+    for (const [name, raw] of Object.entries(written)) {
+        const path = ['smoke', 'headers', name];
+        if (!HEADER_NAME_RE.test(name)) {
+            throw new errors/* InputError */.dz(`${fields.name(path, ['smoke', 'headers'])}: ${JSON.stringify(name)} is not a header name`);
+        }
+        const value = raw.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, variable) => {
+            const found = env[variable];
+            if ((found === undefined || found === '') && unsetVariables === 'keep')
+                return whole;
+            if (found === undefined || found === '') {
+                throw new errors/* InputError */.dz(`${fields.name(path)}: \${${variable}} is not set in the step's environment`);
+            }
+            if (!secrets.includes(found))
+                secrets.push(found);
+            return found;
+        });
+        if (/[\r\n\0]/.test(value)) {
+            throw new errors/* InputError */.dz(`${fields.name(path)}: a header value cannot contain a line break`);
+        }
+        headers[name] = value;
+    }
+    return { headers, secrets };
+}
+/** `200`, `"2xx"` or a list of them. */
+function parseStatus(value, at) {
+    const items = Array.isArray(value) ? value : [value];
+    const codes = [];
+    const classes = [];
+    const shown = [];
+    for (const item of items) {
+        const text = String(item).trim();
+        if (/^[1-5]xx$/i.test(text)) {
+            const cls = Number(text[0]);
+            if (!classes.includes(cls))
+                classes.push(cls);
+            shown.push(text.toLowerCase());
+            continue;
+        }
+        const code = typeof item === 'number' ? item : /^\d{3}$/.test(text) ? Number(text) : NaN;
+        if (!Number.isInteger(code) || code < 100 || code > 599)
+            break;
+        if (!codes.includes(code))
+            codes.push(code);
+        shown.push(String(code));
+    }
+    if (items.length === 0 || shown.length !== items.length) {
+        return at.fail(`is not ${STATUS_HINT}`);
+    }
+    return { codes, classes, text: Array.isArray(value) ? `[${shown.join(', ')}]` : (shown[0] ?? '') };
+}
+/**
+ * A substring, or `/regex/flags`; an empty string expects nothing. Regexes run on RE2 (re2js),
+ * in time linear in the body: no backreferences, no lookaround; flags i, m and s only.
+ */
+function parseBody(value, at) {
+    const regex = /^\/(.+)\/([a-z]*)$/s.exec(value);
+    if (regex) {
+        const source = regex[1] ?? '';
+        const flags = regex[2] ?? '';
+        const unknown = [...flags].filter((flag) => !Object.hasOwn(BODY_FLAGS, flag));
+        if (unknown.length > 0) {
+            return at.fail(`is not a valid regular expression (unsupported flag ${unknown.map((f) => JSON.stringify(f)).join(', ')}: use i, m or s)`);
+        }
+        try {
+            compileBodyRegex(source, flags);
+        }
+        catch (error) {
+            const why = error.message.replace(/^error parsing regexp: /, '');
+            return at.fail(`is not a valid regular expression (${why}; expect-body uses RE2: no backreferences or lookaround)`);
+        }
+        return { kind: 'regex', source, flags };
+    }
+    return value === '' ? undefined : { kind: 'substring', text: value };
+}
+
+;// CONCATENATED MODULE: ./src/stages/resolve.ts
+/**
+ * Resolving one stage into StageSettings: merge it (merge.ts), then check every value, each
+ * setting's range (schema.ts) and the rest (values.ts), in messages that name where it was written.
+ */
+
+
+
+
+
+
+
+/**
+ * One stage, fully resolved and validated: defaults ← ancestors (extends) ← the stage ← inputs.
+ * A stage with `functions` or `regions` gives its first unit (resolveStageUnits gives them all).
+ */
+function resolve_resolveStage(options) {
+    const [first] = resolveStageUnits(options);
+    if (first === undefined)
+        throw new Error('a stage resolves to at least one unit');
+    return first;
+}
+/**
+ * Every unit of a stage (model/settings.ts StageUnit): one per function of `functions` (or the
+ * one `function`) and per region of `regions` (or the one `region`), in the order written,
+ * function by function: [a in r1, a in r2, b in r1, b in r2]. Each unit is the stage's settings
+ * with the function's own block laid over them (then the inputs), its `functionName` the key
+ * under `functions`, its `region` one of `regions`, its `s3Bucket` and `image` that region's, and
+ * its `artifact` the function's own. A plain stage gives exactly one unit, as it always has.
+ *
+ * Bad input is refused here, before anything in AWS is read or changed: a function listed twice
+ * (by name and by ARN), the artifact or image input with `functions`, function-name with
+ * `functions`, region with `regions`, an artifact and an image for one function, a bucket or
+ * image missing for a region, and (command deploy) a function without code.
+ */
+function resolveStageUnits(options) {
+    const { file, env } = options;
+    const fileName = options.fileName ?? DEFAULT_CONFIG_FILE;
+    const stage = options.stage.trim();
+    if (stage === '')
+        throw new errors/* InputError */.dz('stage: required (the name of a stage, such as dev or prod)');
+    const unsetVariables = options.unsetVariables ?? 'error';
+    const code = inputCode(options);
+    const base = mergeStage(file, fileName, stage, options.overrides);
+    const build = (merged, region) => buildSettings(merged.settings, stage, merged.fields, env, Boolean(file), unsetVariables, region);
+    const { settings: s, fields } = base;
+    if (s.functions === undefined && s.regions === undefined) {
+        const settings = withInputCode(build(base), code, fields);
+        if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
+            throw new errors/* InputError */.dz('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
+        }
+        return [settings];
+    }
+    const names = s.functions === undefined ? undefined : functionNames(s.functions, fields);
+    const regions = s.regions === undefined ? undefined : regionList(s.regions, fields);
+    if (names !== undefined) {
+        const functionsField = fields.name(['functions']);
+        for (const [input, value] of [['artifact', code.artifact], ['image', code.image]]) {
+            if (value !== undefined) {
+                throw new errors/* InputError */.dz(`${input}: ${JSON.stringify(merge_excerpt(value))} cannot be used with a stage that lists functions (${functionsField}): each function names its own artifact or image`);
+            }
+        }
+        const smoke = options.overrides.smokeUrl?.trim();
+        if (smoke && names.length > 1) {
+            throw new errors/* InputError */.dz(`smoke-url: ${JSON.stringify(merge_excerpt(smoke))} cannot be used with a stage that lists several functions (${functionsField}): set smoke.url for each function in the stages file`);
+        }
+    }
+    const units = [];
+    for (const name of names ?? [undefined]) {
+        const merged = name === undefined ? base : mergeStage(file, fileName, stage, options.overrides, name);
+        if (regions !== undefined && merged.settings.regions === undefined) {
+            // Only the function's own block can have replaced the stage's regions with a region.
+            throw new errors/* InputError */.dz(`${merged.fields.name(['region'])}: ${describeValue(merged.settings.region)} cannot be set when the stage lists regions (${fields.name(['regions'])}): every function is released in every region`);
+        }
+        for (const region of regions ?? [undefined]) {
+            const bucket = merged.settings['s3-bucket'];
+            if (typeof bucket === 'string' && regions !== undefined && regions.length > 1) {
+                throw new errors/* InputError */.dz(`${merged.fields.name(['s3-bucket'])}: ${describeValue(bucket)} is one bucket for ${regions.length} regions ` +
+                    `(S3 code must be in the function's region: use a mapping, {${regions.slice(0, 2).map((r) => `${r}: <bucket>`).join(', ')}})`);
+            }
+            const unit = build(merged, region);
+            if (name !== undefined) {
+                unit.functionField = fields.name(['functions']);
+                refuseArnElsewhere(name, unit.region, fields);
+                const artifact = merged.settings.artifact;
+                if (artifact !== undefined)
+                    unit.artifact = merged.fields.check(['artifact'], artifact, FUNCTION_SETTINGS.artifact.check);
+                if (unit.artifact !== undefined && unit.image !== undefined) {
+                    throw new errors/* InputError */.dz(`${merged.fields.name(['image'])}: ${describeValue(unit.image)} cannot be used with ${merged.fields.name(['artifact'])} ` +
+                        "(a function's code is a .zip or an image, not both)");
+                }
+            }
+            units.push(names === undefined ? withInputCode(unit, code, fields, region !== undefined) : unit);
+        }
+    }
+    if (options.command === 'deploy') {
+        if (names === undefined) {
+            if (code.artifact === undefined && units.some((unit) => unit.image === undefined)) {
+                throw new errors/* InputError */.dz('artifact: required for command deploy (a .zip file or a directory; or image: an ECR image URI)');
+            }
+        }
+        else {
+            const missing = [...new Set(units.filter((unit) => unit.artifact === undefined && unit.image === undefined).map((unit) => unit.functionName))];
+            if (missing.length > 0) {
+                throw new errors/* InputError */.dz(`${fields.name(['functions'])}: ${listNames(missing)} ${missing.length === 1 ? 'has' : 'have'} no artifact or image ` +
+                    "(a deploy needs each function's code: set artifact or image in its block)");
+            }
+        }
+    }
+    return units;
+}
+/** The `artifact` and `image` inputs that are set (trimmed); both at once is refused. */
+function inputCode(options) {
+    const artifact = options.artifact?.trim() || undefined;
+    const image = options.image?.trim() || undefined;
+    if (artifact !== undefined && image !== undefined) {
+        throw new errors/* InputError */.dz(`image: ${JSON.stringify(merge_excerpt(image))} cannot be used with the artifact input (a function's code is a .zip or an image, not both)`);
+    }
+    return { ...(artifact !== undefined && { artifact }), ...(image !== undefined && { image }) };
+}
+/** One function's settings with the `image` input over the stage's image; the `artifact` input and a stage's image are refused together. */
+function withInputCode(settings, code, fields, spread = false) {
+    if (code.image !== undefined) {
+        const at = inputAt('image', code.image);
+        return { ...settings, image: imageIn(imageUri(code.image, at), settings.region, at, spread) };
+    }
+    if (code.artifact !== undefined && settings.image !== undefined) {
+        throw new errors/* InputError */.dz(`artifact: ${JSON.stringify(merge_excerpt(code.artifact))} cannot be used with ${fields.name(['image'])} (a function's code is a .zip or an image, not both)`);
+    }
+    return settings;
+}
+/** An input's value, for a check's messages: `image: "…" is not …`. */
+function inputAt(name, value) {
+    return {
+        name: () => name,
+        fail: (problem) => {
+            throw new errors/* InputError */.dz(`${name}: ${describeValue(value)} ${problem}`);
+        },
+    };
+}
+/** The keys of `functions`, checked like `function`; one function reached twice (by name and by ARN) is refused. */
+function functionNames(functions, fields) {
+    const names = Object.keys(functions);
+    if (names.length === 0) {
+        throw new errors/* InputError */.dz(`${fields.name(['functions'])}: {} lists no function (name at least one, or use function)`);
+    }
+    const seen = [];
+    for (const key of names) {
+        const at = {
+            name: () => fields.name(['functions', key], ['functions']),
+            fail: (problem) => {
+                throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} ${problem}`);
+            },
+        };
+        SETTINGS.function.check(key, at);
+        if (key !== key.trim())
+            at.fail('is not a Lambda function name or ARN (it has spaces around it)');
+        const id = functionId(key);
+        const twin = seen.find((other) => sameFunction(other.id, id));
+        if (twin !== undefined) {
+            throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is listed twice (as ${describeValue(twin.key)} and ${describeValue(key)}): name each function once`);
+        }
+        seen.push({ key, id });
+    }
+    return names;
+}
+/** A function name or ARN (partial or full) taken apart. */
+function functionId(key) {
+    const arn = /^arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:(.+)$/.exec(key);
+    if (arn)
+        return { region: arn[1] ?? '', account: arn[2] ?? '', name: arn[3] ?? '' };
+    const partial = /^(\d{12}):function:(.+)$/.exec(key);
+    if (partial)
+        return { account: partial[1] ?? '', name: partial[2] ?? '' };
+    return { name: key };
+}
+/** The same function, as far as the names tell: a part one leaves out (account, region) matches any. */
+function sameFunction(a, b) {
+    const agree = (x, y) => x === undefined || y === undefined || x === y;
+    return a.name === b.name && agree(a.account, b.account) && agree(a.region, b.region);
+}
+/** A function named by a full ARN is in the ARN's region: a unit in another region is refused. */
+function refuseArnElsewhere(key, region, fields) {
+    const arnRegion = functionId(key).region;
+    if (region === undefined || arnRegion === undefined || arnRegion === region)
+        return;
+    throw new errors/* InputError */.dz(`${fields.name(['functions', key], ['functions'])}: ${describeValue(key)} is a function in ${arnRegion}, not ${region} (with regions, name the function rather than its ARN)`);
+}
+/** `regions`: at least one, each a region, none twice. */
+function regionList(regions, fields) {
+    if (regions.length === 0)
+        throw new errors/* InputError */.dz(`${fields.name(['regions'])}: [] lists no region (name at least one, or use region)`);
+    const list = [];
+    regions.forEach((written, index) => {
+        const path = ['regions', index];
+        const at = {
+            name: () => fields.name(['regions'], path),
+            fail: (problem) => {
+                throw new errors/* InputError */.dz(`${fields.name(['regions'], path)}: ${describeValue(written)} ${problem}`);
+            },
+        };
+        const region = regionName(written.trim(), at);
+        if (list.includes(region))
+            at.fail('is listed twice (name each region once)');
+        list.push(region);
+    });
+    return list;
+}
+/**
+ * A setting that is one value or one per region (`s3-bucket`, `image`): the value for `region`,
+ * checked. Every key of a mapping must be a region and every value pass `check`.
+ */
+function regional(value, key, region, fields, check) {
+    if (typeof value === 'string')
+        return { value: fields.check([key], value, check), at: fields.at([key], value) };
+    for (const [name, text] of Object.entries(value)) {
+        const path = [key, name];
+        regionName(name, {
+            name: () => fields.name(path),
+            fail: (problem) => {
+                throw new errors/* InputError */.dz(`${fields.name(path, [key])}: ${describeValue(name)} ${problem}`);
+            },
+        });
+        fields.check(path, text, check);
+    }
+    const what = key === 's3-bucket' ? 'bucket' : 'image URI';
+    const why = key === 's3-bucket' ? "S3 code must be in the function's region" : "Lambda takes images only from the function's region";
+    if (region === undefined) {
+        throw new errors/* InputError */.dz(`${fields.name([key])}: a mapping of regions to ${what}s needs the function's region (set region or regions)`);
+    }
+    const picked = Object.hasOwn(value, region) ? value[region] : undefined;
+    if (picked === undefined) {
+        throw new errors/* InputError */.dz(`${fields.name([key])}: ${describeValue(value)} has no ${what} for region ${JSON.stringify(region)} (${why}: add ${region}: <${what}>)`);
+    }
+    return { value: fields.check([key, region], picked, check), at: fields.at([key, region], picked) };
+}
+/**
+ * An image URI for a function in `region`: Lambda takes images only from the function's region.
+ * With `spread` (one URI for each of the stage's `regions`), the URI names the same repository and
+ * tag or digest in that region's registry, as ECR replication keeps them; else the registry must
+ * be in that region.
+ */
+function imageIn(uri, region, at, spread = false) {
+    const image = parseImageUri(uri);
+    const registry = image?.region;
+    if (spread && image !== undefined && region !== undefined && registry !== region) {
+        return uri.replace(`.dkr.ecr.${image.region}.`, `.dkr.ecr.${region}.`);
+    }
+    if (region !== undefined && registry !== undefined && registry !== region) {
+        return at.fail(`is in ${registry}'s registry, and the function is in ${region} (Lambda takes images only from the function's region)`);
+    }
+    return uri;
+}
+function buildSettings(s, stage, fields, env, hasFile, unsetVariables, 
+/** One of the stage's `regions`, already checked; else the stage's `region`. */
+unitRegion) {
+    if (s.function === undefined) {
+        throw new errors/* InputError */.dz(`${fields.name(['function'])}: required (set function under defaults or stages.${stage}, or the function-name input)`);
+    }
+    const functionName = fields.check(['function'], s.function, SETTINGS.function.check);
+    // alias: the stage name unless set
+    const alias = s.alias === undefined
+        ? SETTINGS.alias.check(stage, stageNameAt(stage, hasFile))
+        : fields.check(['alias'], s.alias, SETTINGS.alias.check);
+    const settings = {
+        stage,
+        functionName,
+        functionField: fields.name(['function']),
+        alias,
+        s3Prefix: s['s3-prefix'] ?? '',
+        logFormat: 'json',
+        environment: {},
+        traffic: { kind: 'all-at-once' },
+        alarms: [],
+        bakeMs: 0,
+    };
+    if (unitRegion !== undefined)
+        settings.region = unitRegion;
+    else if (s.region !== undefined)
+        settings.region = fields.check(['region'], s.region, SETTINGS.region.check);
+    const bucket = s['s3-bucket'];
+    if (bucket !== undefined)
+        settings.s3Bucket = regional(bucket, 's3-bucket', settings.region, fields, bucketName).value;
+    if (s.image !== undefined) {
+        const image = regional(s.image, 'image', settings.region, fields, imageUri);
+        settings.image = imageIn(image.value, settings.region, image.at, typeof s.image === 'string' && unitRegion !== undefined);
+    }
+    if (s.role !== undefined)
+        settings.role = fields.check(['role'], s.role, SETTINGS.role.check);
+    if (s.api !== undefined) {
+        const id = s.api.id?.trim();
+        const apiStage = s.api.stage?.trim();
+        if (!id)
+            throw new errors/* InputError */.dz(`${fields.name(['api', 'id'])}: required when api is set`);
+        if (!apiStage)
+            throw new errors/* InputError */.dz(`${fields.name(['api', 'stage'])}: required when api is set`);
+        settings.api = { id, stage: apiStage };
+    }
+    // logging
+    const level = s['log-level'];
+    if (level !== undefined)
+        settings.logLevel = fields.check(['log-level'], level, SETTINGS['log-level'].check);
+    const format = s['log-format'];
+    if (format !== undefined)
+        settings.logFormat = fields.check(['log-format'], format, SETTINGS['log-format'].check);
+    const days = s['log-retention-days'];
+    if (days !== undefined) {
+        settings.logRetentionDays = fields.check(['log-retention-days'], days, SETTINGS['log-retention-days'].check);
+    }
+    // function configuration
+    settings.environment = environmentVariables(s.environment ?? {}, fields);
+    const mb = s['memory-size'];
+    if (mb !== undefined)
+        settings.memorySize = fields.check(['memory-size'], mb, SETTINGS['memory-size'].check);
+    if (s.timeout !== undefined)
+        settings.timeoutSeconds = fields.check(['timeout'], s.timeout, SETTINGS.timeout.check);
+    const keep = s['keep-versions'];
+    if (keep !== undefined)
+        settings.keepVersions = fields.check(['keep-versions'], keep, SETTINGS['keep-versions'].check);
+    // release
+    if (s.traffic !== undefined)
+        settings.traffic = fields.check(['traffic'], s.traffic, parseTraffic);
+    if (s.alarms !== undefined)
+        settings.alarms = alarmNames(s.alarms, fields);
+    const rate = s['max-error-rate'];
+    if (rate !== undefined)
+        settings.maxErrorRate = fields.check(['max-error-rate'], rate, parseErrorRate);
+    if (s.bake !== undefined)
+        settings.bakeMs = fields.check(['bake'], s.bake, SETTINGS.bake.check);
+    if (s.smoke !== undefined)
+        settings.smoke = buildSmoke(s.smoke, fields, env, unsetVariables);
+    provisionedConcurrency(s, settings, fields);
+    return settings;
+}
+/**
+ * `provisioned-concurrency`, refused with canary or linear traffic: Lambda does not allow
+ * provisioned concurrency on an alias with routing weights, and a weighted step would split
+ * traffic between a warm version and a cold one (release/capacity.ts).
+ */
+function provisionedConcurrency(s, settings, fields) {
+    const count = s['provisioned-concurrency'];
+    if (count === undefined)
+        return;
+    settings.provisionedConcurrency = fields.check(['provisioned-concurrency'], count, SETTINGS['provisioned-concurrency'].check);
+    if (settings.traffic.kind !== 'all-at-once') {
+        throw new errors/* InputError */.dz(`${fields.name(['provisioned-concurrency'])}: ${count} cannot be used with ${fields.name(['traffic'])}: ${settings.traffic.kind} ` +
+            '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)');
+    }
+}
+/** For an alias that is the stage name because none is set: the message says so. */
+function stageNameAt(stage, hasFile) {
+    const field = hasFile ? `stages.${stage}.alias` : 'alias';
+    return {
+        name: () => field,
+        fail: (problem) => {
+            throw new errors/* InputError */.dz(`${field}: ${JSON.stringify(stage)} (the stage name) ${problem}; set alias`);
+        },
+    };
+}
+function buildSmoke(block, fields, env, unsetVariables) {
+    // Without `url`, the alias's function URL is checked (empty here; filled in before any change).
+    const url = block.url === undefined ? '' : fields.check(['smoke', 'url'], block.url, smokeUrl);
+    const method = SMOKE.method.check(block.method ?? 'GET', fields.at(['smoke', 'method'], block.method));
+    const { headers, secrets } = smokeHeaders(block.headers ?? {}, fields, env, unsetVariables);
+    const smoke = { ...defaultSmoke(url), method, headers, secrets, invoke: block.invoke ?? false };
+    if (block.body !== undefined && block.body !== '') {
+        if (method === 'GET' || method === 'HEAD') {
+            throw new errors/* InputError */.dz(`${fields.name(['smoke', 'body'])}: a ${method} request cannot have a body (set method: POST)`);
+        }
+        smoke.body = block.body;
+    }
+    else if (block.body === '' && method !== 'GET' && method !== 'HEAD') {
+        smoke.body = '';
+    }
+    const status = block['expect-status'];
+    if (status !== undefined)
+        smoke.expectStatus = fields.check(['smoke', 'expect-status'], status, parseStatus);
+    const body = block['expect-body'];
+    const expectBody = body === undefined ? undefined : fields.check(['smoke', 'expect-body'], body, parseBody);
+    if (expectBody !== undefined)
+        smoke.expectBody = expectBody;
+    const { attempts, interval, timeout } = block;
+    if (attempts !== undefined)
+        smoke.attempts = fields.check(['smoke', 'attempts'], attempts, SMOKE.attempts.check);
+    if (interval !== undefined)
+        smoke.intervalMs = fields.check(['smoke', 'interval'], interval, SMOKE.interval.check);
+    if (timeout !== undefined)
+        smoke.timeoutMs = fields.check(['smoke', 'timeout'], timeout, SMOKE.timeout.check);
+    return smoke;
+}
+
+;// CONCATENATED MODULE: ./src/app.ts
+/**
+ * The composition root: resolves the stage, builds the adapters (AWS per region, HTTP smoke,
+ * GitHub deployments) and the clock, and carries out the command. Returns what happened as data;
+ * never touches @actions/core or process.env (src/action does, and passes them in).
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** Wall time and timers of the machine. */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => (0,external_node_timers_promises_.setTimeout)(ms, undefined, signal === undefined ? {} : { signal }),
+};
+/** The stages file, when there is one. */
+async function loadConfig(inputs, environment) {
+    const path = (0,external_node_path_.isAbsolute)(inputs.config) ? inputs.config : (0,external_node_path_.resolve)(environment.workspace, inputs.config);
+    return loadStagesFile(path, inputs.configRequired, inputs.config);
+}
+/** How the inputs name a stage: the stages file (when there is one) with the inputs over it. */
+function stageOptions(inputs, file, environment) {
+    return {
+        ...(file !== undefined && { file }),
+        fileName: inputs.config,
+        stage: inputs.stage,
+        overrides: inputs.overrides,
+        env: environment.env,
+        // status sends no smoke request, so it needs none of the secrets.
+        unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
+        // The code inputs and the command: a deploy without code is refused while resolving.
+        ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
+        ...(inputs.image !== undefined && { image: inputs.image }),
+        command: inputs.command,
+    };
+}
+/** The stage the inputs name (its first unit, for a stage of several functions or regions). */
+function resolveSettings(inputs, file, environment) {
+    return resolveStage(stageOptions(inputs, file, environment));
+}
+/** Every unit of the stage the inputs name (stages/resolve.ts resolveStageUnits): one for a plain stage. */
+function resolveUnits(inputs, file, environment) {
+    return resolveStageUnits(stageOptions(inputs, file, environment));
+}
+/**
+ * Carry out the command on the stage: `target` is its one unit (its settings), or every unit
+ * (resolveUnits). Several units are released as one (runGroup below); one is released as it
+ * always was.
+ */
+async function runCommand(inputs, file, target, environment, ports) {
+    const units = Array.isArray(target) ? target : [target];
+    const settings = units[0];
+    if (settings === undefined)
+        throw new Error('a stage without units');
+    const { log, clock } = ports;
+    const gateways = new GatewayCache(environment, log, units.length > 1);
+    if (inputs.command === 'status') {
+        const others = (file ? listStages(file) : []).filter((stage) => stage !== settings.stage);
+        // One row per function and region of each stage: the stage acted on with the inputs over it,
+        // the others as the file has them (status reads only, so `${VAR}`s may be unset).
+        const unitsOf = (stage, overrides) => resolveStageUnits({ ...(file !== undefined && { file }), fileName: inputs.config, stage, overrides, env: environment.env, unsetVariables: 'keep' });
+        const own = unitsOf(settings.stage, inputs.overrides);
+        const STATUS_PARALLEL_ROWS = 4;
+        const all = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+        // A few rows at a time: each row is a handful of Lambda reads, and a stage of many functions
+        // must not burst past the account's control-plane rate.
+        const stages = new Array(all.length);
+        let next = 0;
+        const worker = async () => {
+            for (let i = next++; i < all.length; i = next++) {
+                const s = all[i];
+                // Each stage read with its own role (a stage in another account): one that cannot be assumed is that row's problem.
+                const services = gateways.region(s.region, s.role);
+                stages[i] = await stageStatus(s, { lambda: services.lambda, metrics: await services.metrics(), clock });
+            }
+        };
+        await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
+        return { kind: 'status', settings, stages };
+    }
+    // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
+    await gateways.assumeRoles(units);
+    // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
+    // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
+    // signed with the credentials of the unit's Lambda client.
+    const released = await Promise.all(units.map((unit) => {
+        const services = gateways.region(unit.region, unit.role);
+        return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
+    }));
+    if (units.length > 1)
+        return runGroup(inputs, file, released, environment, ports, gateways);
+    return runOne(inputs, file, released[0], environment, ports, gateways);
+}
+/** One unit's release, as it always was. */
+async function runOne(inputs, file, settings, environment, ports, gateways) {
+    const { log, clock } = ports;
+    const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
+    let tracker;
+    const services = gateways.region(settings.region, settings.role);
+    // CloudWatch only when the stage has gates; S3 only with a bucket (each loads its SDK module).
+    const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
+    const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
+    if (metrics !== undefined)
+        await checkAlarmsExist(settings, metrics);
+    const deps = {
+        lambda: services.lambda,
+        ...(settings.s3Bucket !== undefined && { store: await services.store() }),
+        images: services.images,
+        ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
+        smoke: new HttpSmokeChecker({ clock }),
+        log,
+        clock,
+        workDir,
+        dryRun: inputs.dryRun,
+        ...(metrics !== undefined && { metrics }),
+        force: inputs.force,
+        ...(ports.signal !== undefined && { signal: ports.signal }),
+        ...(ports.state !== undefined && { state: ports.state }),
+        ...(environment.timing.gateIntervalMs !== undefined && { gateIntervalMs: environment.timing.gateIntervalMs }),
+        beforeChange: async () => {
+            // GitHub's client is loaded only when a release is about to change something.
+            if (inputs.githubToken === undefined) {
+                log.info('No github-token: deployment statuses skipped.');
+                return;
+            }
+            tracker = (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
+            await tracker?.begin({
+                environment: settings.stage,
+                ref: environment.context.commit || 'HEAD',
+                description: plainText(`stage-deploy ${inputs.command} to ${settings.stage}`),
+                ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+                payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
+            });
+        },
+    };
+    let result;
+    try {
+        result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
+        if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
+            if (result.candidateVersion !== undefined) {
+                const until = new Date(clock.now());
+                const diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, {
+                    logs: await services.logReader(),
+                    metrics: await services.metrics(),
+                    log,
+                    clock,
+                    ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+                });
+                result = { ...result, diagnosis };
+            }
+        }
+        else if (result.kind === 'released' && result.command !== 'rollback') {
+            const report = await housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+            result = { ...result, housekeeping: report };
+        }
+        return { kind: 'release', settings, result, units: [{ settings, result }] };
+    }
+    finally {
+        if (tracker !== undefined) {
+            await tracker.end({
+                state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
+                description: deploymentDescription(result, settings),
+                ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+            });
+        }
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
+    }
+}
+/**
+ * The GitHub deployment status's description: the failure, or where the alias ended. Plain text
+ * (the tracker cuts it to GitHub's 140 characters): one line, no control characters, no mention.
+ */
+function deploymentDescription(result, settings) {
+    if (result === undefined)
+        return 'stage-deploy did not finish';
+    if ('error' in result)
+        return plainText(result.error);
+    return plainText(`${statusOf(result)}: ${settings.alias} → version ${result.version ?? '—'}`);
+}
+/**
+ * A deploy's code for one unit: its container image, the tag resolved to its digest once (ECR)
+ * before any change, or its artifact packaged (once per path when several units share one).
+ */
+async function deployCode(unit, inputs, deps, workDir, environment, artifacts = new Map()) {
+    const image = deployImage(inputs, unit);
+    if (image !== undefined && deps.images !== undefined) {
+        const code = await resolveImage('image', image, unit.region || environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined, deps.images);
+        deps.log.info(describeImage(code));
+        return code;
+    }
+    const path = unit.artifact ?? inputs.artifact ?? '';
+    let prepared = artifacts.get(path);
+    if (prepared === undefined) {
+        prepared = prepareArtifact(path, { workDir, baseDir: environment.workspace });
+        artifacts.set(path, prepared);
+    }
+    const artifact = await prepared;
+    deps.log.info(`Artifact ${path}: ${artifact.source.kind}, ${artifact.sizeBytes} bytes, CodeSha256 ${artifact.codeSha256}.`);
+    return artifact;
+}
+async function releaseCommand(inputs, file, settings, environment, deps, gateways) {
+    switch (inputs.command) {
+        case 'deploy': {
+            if (deps.workDir === undefined)
+                throw new Error('no work directory');
+            return deploy(settings, await deployCode(settings, inputs, deps, deps.workDir, environment), deps, environment.context);
+        }
+        case 'promote': {
+            const from = inputs.promoteFrom ?? '';
+            const source = resolveOther(inputs, file, from, environment, 'promote-from');
+            if ((source.region ?? '') !== (settings.region ?? '')) {
+                throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
+                    `${settings.region ?? 'the default region'}; promote within one region`);
+            }
+            // Across accounts (in one region): the source is read with its own role.
+            await gateways.assumeRoles([source]);
+            return promote(source, settings, withSourceLambda(deps, source, settings, gateways), environment.context);
+        }
+        case 'rollback':
+            return rollback(settings, inputs.toVersion, deps);
+        case 'status':
+            throw new Error('status is not a release');
+    }
+}
+/**
+ * Another stage of the file (the source of a promote, a stage in status): its own settings,
+ * without the inputs that override the stage acted on. Without a file, the inputs' function.
+ */
+function resolveOther(inputs, file, stage, environment, field = 'stage') {
+    try {
+        return resolve_resolveStage({
+            ...(file !== undefined && { file }),
+            fileName: inputs.config,
+            stage,
+            overrides: file
+                ? {}
+                : {
+                    ...(inputs.overrides.functionName !== undefined && { functionName: inputs.overrides.functionName }),
+                    ...(inputs.overrides.region !== undefined && { region: inputs.overrides.region }),
+                },
+            env: environment.env,
+            unsetVariables: 'keep',
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz && field !== 'stage')
+            throw new errors/* InputError */.dz(error.message.replace(/^stage:/, `${field}:`));
+        throw error;
+    }
+}
+/** One set of services per region, each built on first use. */
+class GatewayCache {
+    environment;
+    log;
+    limited;
+    byRegion = new Map();
+    limiters = [];
+    newLimiter() {
+        const limiter = new RequestRateLimiter();
+        this.limiters.push(limiter);
+        return limiter;
+    }
+    constructor(environment, 
+    /** Where the Lambda gateway says that it waits on Lambda. */
+    log, 
+    /** A release of several units: each region's Lambda requests go through one limiter (aws/rate-limit.ts). */
+    limited = false) {
+        this.environment = environment;
+        this.log = log;
+        this.limited = limited;
+    }
+    /** Every region's limiter lets requests go at once from now on (a failed release restores its aliases). */
+    openLimiters() {
+        for (const limiter of this.limiters)
+            limiter.open();
+    }
+    region(region, role) {
+        const env = this.environment.env;
+        if (region === undefined && !env.AWS_REGION && !env.AWS_DEFAULT_REGION) {
+            throw new errors/* InputError */.dz('region: not set; give the region input, region in the stages file, or AWS_REGION');
+        }
+        const key = `${region ?? ''}|${role ?? ''}`;
+        let found = this.byRegion.get(key);
+        if (found === undefined) {
+            const log = this.log;
+            const credentials = role === undefined ? undefined : this.credentials(role, region);
+            found = new RegionServices({ ...(region !== undefined && { region }), pathStyleS3: endpointOverridden(env), ...(credentials !== undefined && { credentials }) }, log === undefined ? {} : { progress: (message) => log.info(message) }, this.limited ? this.newLimiter() : undefined);
+            this.byRegion.set(key, found);
+        }
+        return found;
+    }
+    // A stage's `role` (issue 15): one set of assumed credentials per role, shared by its regions.
+    roles = new Map();
+    /** The credentials of `role`, assumed (STS, in the first region that asks) on first use and refreshed before they expire. */
+    credentials(role, region) {
+        let provider = this.roles.get(role);
+        if (provider === undefined) {
+            const env = this.environment.env;
+            provider = assumeRoleCredentials(role, roleSessionName(env.GITHUB_REPOSITORY, env.GITHUB_RUN_ID), {
+                ...(region !== undefined && { region }),
+            });
+            this.roles.set(role, provider);
+        }
+        return provider;
+    }
+    /**
+     * Assume each stage's role now, before the first call to Lambda: a role that cannot be assumed
+     * is refused, naming `stages.<stage>.role` and the ARN, before anything changes.
+     */
+    async assumeRoles(stages) {
+        const seen = new Set();
+        for (const stage of stages) {
+            if (stage.role === undefined || seen.has(stage.role))
+                continue;
+            seen.add(stage.role);
+            try {
+                await this.credentials(stage.role, stage.region)();
+            }
+            catch (error) {
+                if (!(error instanceof AssumeRoleError))
+                    throw error;
+                throw new errors/* InputError */.dz(`stages.${stage.stage}.role: ${JSON.stringify(stage.role)} ${error.reason}`);
+            }
+        }
+    }
+}
+/** An endpoint override (an emulator): S3 then needs path-style addressing on a host name. */
+function endpointOverridden(env) {
+    return Boolean(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_S3);
+}
+/** A promote's deps with the source stage's own Lambda when it is read with another role (a stage in another account). */
+function withSourceLambda(deps, source, target, gateways) {
+    if ((source.role ?? '') === (target.role ?? ''))
+        return deps;
+    const services = gateways.region(source.region, source.role);
+    return { ...deps, sourceLambda: services.lambda, sourceImages: services.images };
+}
+/** Every alarm a stage names must exist: a typo would otherwise be a gate that never closes. */
+async function checkAlarmsExist(settings, metrics) {
+    if (settings.alarms.length === 0)
+        return;
+    const found = new Set((await metrics.alarmStates(settings.alarms)).map((a) => a.name));
+    const missing = settings.alarms.filter((name) => !found.has(name));
+    if (missing.length > 0) {
+        throw new errors/* InputError */.dz(`stages.${settings.stage}.alarms: ${missing.map((m) => JSON.stringify(m)).join(', ')} ${missing.length > 1 ? 'are not CloudWatch alarms' : 'is not a CloudWatch alarm'}` +
+            `${settings.region ? ` in ${settings.region}` : ''}`);
+    }
+}
+/** Where a saved state and a target name the same alias: function, alias, region, and the role it is reached with. */
+function sameAlias(state, target) {
+    return (state.functionName === target.functionName &&
+        state.alias === target.alias &&
+        (state.region ?? '') === (target.region ?? '') &&
+        (state.role ?? '') === (target.role ?? ''));
+}
+/** An alias as messages name it: `alias prod of notes in us-east-1 (role arn:…)`. */
+function aliasName(a) {
+    return `alias ${a.alias} of ${a.functionName}${a.region ? ` in ${a.region}` : ''}${a.role ? ` (role ${a.role})` : ''}`;
+}
+/**
+ * Why the post step could not put an alias back, and how to do it by hand: a role that can no
+ * longer be assumed is named as the main step names it (`stages.<stage>.role: "<arn>" cannot be
+ * assumed …`), and the hand repair says whose credentials it takes.
+ */
+function restoreFailure(state, target, error) {
+    const why = error instanceof AssumeRoleError
+        ? `stages.${target?.stage ?? '<stage>'}.role: ${JSON.stringify(error.roleArn)} ${error.reason}; nothing was changed`
+        : (0,errors/* errorMessage */.gJ)(error);
+    const as = state.role !== undefined ? ` with role ${state.role}'s credentials` : '';
+    return `stage-deploy post: could not put alias ${state.alias} of ${state.functionName} back (${why}). Repair it by hand${as}: ${repairCommand(state, state.before)}`;
+}
+/** The post step's Lambda for a region, with the stage's role assumed when it has one. */
+function postLambda(region, role) {
+    const credentials = role === undefined ? undefined : assumeRoleCredentials(role, 'stage-deploy-post', { ...(region !== undefined && { region }) });
+    return new RegionServices({ ...(region !== undefined && { region }), ...(credentials !== undefined && { credentials }) }).lambda;
+}
+/**
+ * The post step (`post-if: always()`): when the main step did not finish a shift (the job was
+ * cancelled, the runner lost the process, the step timed out), the saved rollout state says so,
+ * and the alias is put back where it was. It acts only on its own stage's alias (`target`, from
+ * its own inputs), and only when the alias is as the shift left it (release/leftover.ts); src/action
+ * has already checked the state's MAC. It never fails the job: it reports.
+ */
+async function cleanUp(savedState, target, log, lambdaFor = postLambda) {
+    if (!savedState)
+        return 'no shift in progress';
+    if (savedState.trimStart().startsWith('[') || Array.isArray(target))
+        return cleanUpUnits(savedState, Array.isArray(target) ? target : [target], log, lambdaFor);
+    const single = target;
+    let state;
+    try {
+        const parsed = JSON.parse(savedState);
+        if (!isRolloutState(parsed))
+            throw new Error('not a rollout state');
+        state = parsed;
+    }
+    catch {
+        log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the alias by hand.');
+        return 'failed';
+    }
+    if (!sameAlias(state, single)) {
+        log.warn(`stage-deploy post: the saved rollout state names ${aliasName(state)}, not this step's ${aliasName(single)}; nothing was changed.`);
+        return 'refused';
+    }
+    log.warn(`stage-deploy post: the main step did not finish shifting alias ${state.alias} of ${state.functionName} to version ${state.toVersion}.`);
+    try {
+        return await restoreFromState(state, lambdaFor(state.region, state.role), log);
+    }
+    catch (error) {
+        log.error(restoreFailure(state, single, error));
+        return 'failed';
+    }
+}
+// ---------------------------------------------------------------------------------------------
+// A release of several units (issue 14): every function of the stage in every region, as one.
+/** How a unit is named in the log, the group and its messages: `notes-api`, or `notes-api (eu-west-1)` in a stage of several regions. */
+function unitName(unit, units) {
+    const regions = new Set(units.map((u) => u.region ?? ''));
+    return regions.size > 1 ? `${unit.functionName} (${unit.region ?? 'default region'})` : unit.functionName;
+}
+/**
+ * Release every unit as one (release/group.ts): each unit's command runs at once with the others,
+ * meeting them at `change`, `shift`, each step and `done`; a failure anywhere fails them all, and
+ * every alias that moved goes back. Bad input in any unit is refused before anything changes in
+ * any. One GitHub deployment for the stage. `result` is the first unit's, in its failed form when
+ * the release failed elsewhere.
+ */
+async function runGroup(inputs, file, units, environment, ports, gateways) {
+    const { log, clock } = ports;
+    const names = units.map((unit) => unitName(unit, units));
+    const twice = names.find((name, i) => names.indexOf(name) !== i);
+    if (twice !== undefined)
+        throw new errors/* InputError */.dz(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
+    const first = units[0];
+    const command = inputs.command;
+    if (command === 'status')
+        throw new Error('status is not a release');
+    // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
+    const plans = await groupPlans(inputs, file, units, names, environment, gateways);
+    const group = new ReleaseGroup(names, ports.signal);
+    // Once the release has failed, putting the aliases back goes first: no request waits for the rate limiter.
+    group.signal.addEventListener('abort', () => gateways.openLimiters(), { once: true });
+    const stateFor = ports.state === undefined ? undefined : groupStateStore(ports.state);
+    const releasedAt = Math.floor(clock.now() / 1000);
+    const workDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(environment.tempDir, 'stage-deploy-'));
+    const artifacts = new Map();
+    let tracker;
+    let begun;
+    const beginDeployment = () => (begun ??= (async () => {
+        if (inputs.githubToken === undefined) {
+            log.info('No github-token: deployment statuses skipped.');
+            return;
+        }
+        tracker = (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
+        await tracker?.begin({
+            environment: first.stage,
+            ref: environment.context.commit || 'HEAD',
+            description: plainText(`stage-deploy ${command} to ${first.stage} (${units.length} functions)`),
+            ...(first.smoke !== undefined && { environmentUrl: first.smoke.url }),
+            payload: {
+                stage: first.stage,
+                command,
+                functions: units.map((u) => ({ function: u.functionName, alias: u.alias, ...(u.region !== undefined && { region: u.region }) })),
+            },
+        });
+    })());
+    const runUnit = async (unit, index) => {
+        const name = names[index] ?? unit.functionName;
+        const member = group.member(name);
+        const services = gateways.region(unit.region, unit.role);
+        const unitLog = prefixedLog(log, name);
+        try {
+            const gated = unit.alarms.length > 0 || unit.maxErrorRate !== undefined;
+            const metrics = gated && command !== 'rollback' ? await services.metrics() : undefined;
+            if (metrics !== undefined)
+                await checkAlarmsExist(unit, metrics);
+            const deps = {
+                lambda: services.lambda,
+                ...(unit.s3Bucket !== undefined && { store: await services.store() }),
+                ...(unit.provisionedConcurrency !== undefined && { capacity: services.capacity }),
+                smoke: new HttpSmokeChecker({ clock }),
+                log: unitLog,
+                clock,
+                workDir,
+                dryRun: inputs.dryRun,
+                ...(metrics !== undefined && { metrics }),
+                force: inputs.force,
+                signal: member.signal,
+                ...(stateFor !== undefined && { state: stateFor(name) }),
+                ...(environment.timing.gateIntervalMs !== undefined && { gateIntervalMs: environment.timing.gateIntervalMs }),
+                images: services.images,
+                group: member,
+                releasedAt,
+                beforeChange: async () => {
+                    await member.arrive('change');
+                    await beginDeployment();
+                },
+            };
+            const plan = plans[index];
+            let result;
+            if (command === 'deploy') {
+                result = await deploy(unit, await deployCode(unit, inputs, deps, workDir, environment, artifacts), deps, environment.context);
+            }
+            else if (command === 'promote') {
+                if (plan?.kind !== 'promote')
+                    throw new Error('no source for the promote');
+                result = await promote(plan.source, unit, withSourceLambda(deps, plan.source, unit, gateways), environment.context);
+            }
+            else {
+                if (plan?.kind !== 'rollback')
+                    throw new Error('no target for the rollback');
+                result = plan.unchanged !== undefined ? plan.unchanged : await rollback(unit, undefined, deps, plan.to);
+            }
+            if (!isSuccess(result))
+                member.fail('error' in result ? result.error : statusOf(result));
+            return { unit, name, services, result };
+        }
+        catch (thrown) {
+            member.fail(thrown instanceof GroupStopped ? thrown.reason : (0,errors/* errorMessage */.gJ)(thrown));
+            return { unit, name, services, thrown };
+        }
+        finally {
+            member.leave();
+        }
+    };
+    let results;
+    try {
+        const runs = await Promise.all(units.map((unit, i) => runUnit(unit, i)));
+        // Refused (bad input, a missing function) before anything changed anywhere: the step fails with that one message.
+        const refused = runs.find((r) => 'thrown' in r && !(r.thrown instanceof GroupStopped));
+        const nothingChanged = runs.every((r) => 'thrown' in r || r.result.kind === 'unchanged' || r.result.kind === 'dry-run');
+        if (refused !== undefined && 'thrown' in refused && nothingChanged) {
+            const error = refused.thrown;
+            if (error instanceof errors/* InputError */.dz && !error.message.includes(refused.name))
+                throw new errors/* InputError */.dz(`${refused.name}: ${error.message}`);
+            throw error;
+        }
+        const failed = group.failed;
+        results = await Promise.all(runs.map(async (run) => {
+            let result = 'thrown' in run ? stoppedResult(command, run.unit, run.thrown) : run.result;
+            result = await afterRelease(result, run, failed?.unit === run.name, environment, ports);
+            return { settings: run.unit, result };
+        }));
+        if (failed === undefined)
+            await recordInUnchanged(results, runs, command, environment, releasedAt, log);
+        const firstResult = results[0]?.result;
+        if (firstResult === undefined)
+            throw new Error('a stage without units');
+        const rolledBack = results.some((r) => r.result.kind === 'reverted' || r.result.kind === 'stranded');
+        const result = failed === undefined ? firstResult : groupFailedForm(firstResult, `${failed.unit} failed: ${failed.reason}`, rolledBack);
+        return { kind: 'release', settings: first, result, units: [{ settings: first, result }, ...results.slice(1)] };
+    }
+    finally {
+        if (tracker !== undefined) {
+            const ok = results !== undefined && group.failed === undefined && results.every((r) => isSuccess(r.result));
+            await tracker.end({
+                state: ok ? 'success' : 'failure',
+                description: plainText(group.failed !== undefined
+                    ? `${group.failed.unit} failed: ${group.failed.reason}`
+                    : results === undefined
+                        ? 'stage-deploy did not finish'
+                        : `${command}: ${results.map((r) => `${r.settings.functionName} → ${('version' in r.result ? r.result.version : undefined) ?? '—'}`).join(', ')}`),
+                ...(first.smoke !== undefined && { environmentUrl: first.smoke.url }),
+            });
+        }
+        await (0,promises_.rm)(workDir, { recursive: true, force: true });
+    }
+}
+/** Each unit's log lines, prefixed with the unit (several run at once). */
+function prefixedLog(log, name) {
+    return {
+        info: (message) => log.info(`[${name}] ${message}`),
+        warn: (message) => log.warn(`[${name}] ${message}`),
+        error: (message) => log.error(`[${name}] ${message}`),
+    };
+}
+/**
+ * What the units of a promote or rollback need from each other, read and checked before any unit
+ * starts: a promote takes each function (in its region) from the same function of the source
+ * stage; a rollback returns every function to the stage's previous release (group-history.ts).
+ */
+async function groupPlans(inputs, file, units, names, environment, gateways) {
+    const first = units[0];
+    if (inputs.command === 'promote') {
+        const from = inputs.promoteFrom ?? '';
+        const sources = resolveOtherUnits(inputs, file, from, environment);
+        const plans = units.map((unit) => {
+            const source = sources.find((s) => s.functionName === unit.functionName && (s.region ?? '') === (unit.region ?? ''));
+            if (source === undefined) {
+                throw new errors/* InputError */.dz(`promote-from: stage ${JSON.stringify(from)} has no function ${unit.functionName}${unit.region !== undefined ? ` in ${unit.region}` : ''} to promote to ${unit.stage}`);
+            }
+            return { kind: 'promote', source };
+        });
+        await gateways.assumeRoles(plans.map((plan) => plan.source));
+        return plans;
+    }
+    if (inputs.command !== 'rollback')
+        return units.map(() => ({ kind: 'deploy' }));
+    if (inputs.toVersion !== undefined) {
+        throw new errors/* InputError */.dz(`to-version: ${JSON.stringify(inputs.toVersion)} names one version, and stage ${first.stage} releases ${units.length} functions (${names.join(', ')}); ` +
+            'a plain rollback returns every one of them to the stage\'s previous release');
+    }
+    const aliases = await Promise.all(units.map((unit) => gateways.region(unit.region, unit.role).lambda.getAlias(unit.functionName, unit.alias)));
+    const histories = aliases.map((alias, i) => {
+        const unit = units[i];
+        if (alias === undefined) {
+            throw new errors/* InputError */.dz(`stage: ${JSON.stringify(unit.stage)} has no release of ${names[i] ?? unit.functionName} to roll back (alias ${unit.alias} does not exist)`);
+        }
+        return { current: alias.version, history: parseHistory(alias.description) };
+    });
+    const targets = groupRollbackTargets(histories);
+    if (targets === undefined) {
+        throw new errors/* InputError */.dz(`stage: ${JSON.stringify(first.stage)} has no earlier release recorded for all of its functions (${names.join(', ')}); nothing was rolled back`);
+    }
+    return units.map((unit, i) => {
+        const to = targets[i].version;
+        const alias = aliases[i];
+        const stays = alias !== undefined && alias.version === to && Object.keys(alias.weights).length === 0;
+        if (!stays)
+            return { kind: 'rollback', to };
+        // This function ran the same version in both releases: it does not move (its history still records the rollback).
+        const unchanged = {
+            kind: 'unchanged',
+            command: 'rollback',
+            stage: unit.stage,
+            functionName: unit.functionName,
+            alias: unit.alias,
+            previousVersion: to,
+            version: to,
+            aliasArn: alias.arn,
+            steps: [],
+            durationMs: 0,
+            settingsChanged: [],
+        };
+        return { kind: 'rollback', to, unchanged };
+    });
+}
+/** The units of another stage (a promote's source), without the inputs that override the stage acted on. */
+function resolveOtherUnits(inputs, file, stage, environment) {
+    try {
+        return resolveStageUnits({
+            ...(file !== undefined && { file }),
+            fileName: inputs.config,
+            stage,
+            overrides: {},
+            env: environment.env,
+            unsetVariables: 'keep',
+        });
+    }
+    catch (error) {
+        if (error instanceof errors/* InputError */.dz)
+            throw new errors/* InputError */.dz(error.message.replace(/^stage:/, 'promote-from:'));
+        throw error;
+    }
+}
+/** A unit that stopped before it had a result (at `change`, since another unit was refused or failed): nothing of it changed. */
+function stoppedResult(command, unit, thrown) {
+    return {
+        kind: 'not-shifted',
+        command,
+        stage: unit.stage,
+        functionName: unit.functionName,
+        alias: unit.alias,
+        steps: [],
+        durationMs: 0,
+        error: `${unit.stage}: ${(0,errors/* errorMessage */.gJ)(thrown)}; nothing of ${unit.functionName} was changed`,
+        settingsChanged: [],
+    };
+}
+/** The diagnosis of the unit that failed the release, or the housekeeping of a unit released. */
+async function afterRelease(result, run, culprit, environment, ports) {
+    const { clock } = ports;
+    const log = prefixedLog(ports.log, run.name);
+    const settings = run.unit;
+    try {
+        if ((result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') && culprit && result.candidateVersion !== undefined) {
+            const until = new Date(clock.now());
+            const diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, {
+                logs: await run.services.logReader(),
+                metrics: await run.services.metrics(),
+                log,
+                clock,
+                ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+            });
+            return { ...result, diagnosis };
+        }
+        if (result.kind === 'released' && result.command !== 'rollback') {
+            const report = await housekeeping(settings, { lambda: run.services.lambda, ...(settings.logRetentionDays !== undefined && { logs: await run.services.logGroups() }) }, log);
+            return { ...result, housekeeping: report };
+        }
+    }
+    catch (error) {
+        log.warn(`after the release: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
+    return result;
+}
+/**
+ * One history for the release (group-history.ts): when some unit was released, every unit it left
+ * unchanged records the release too, with a description-only UpdateAlias conditional on the alias
+ * as read. Failing that is a warning: the release itself stands.
+ */
+async function recordInUnchanged(results, runs, command, environment, releasedAt, log) {
+    if (!results.some((r) => r.result.kind === 'released'))
+        return;
+    const commit = results.find((r) => r.result.kind === 'released')?.result.commit ?? recordedCommit(environment.context.commit.slice(0, 7));
+    await Promise.all(results.map(async ({ settings, result }, i) => {
+        const run = runs[i];
+        if (result.kind !== 'unchanged' || run === undefined)
+            return;
+        const lambda = run.services.lambda;
+        try {
+            const alias = await lambda.getAlias(settings.functionName, settings.alias);
+            if (alias === undefined || Object.keys(alias.weights).length > 0)
+                return;
+            const history = parseHistory(alias.description);
+            const entries = recordUnchanged(history, alias.version, { version: alias.version, commit, releasedAt }, command === 'rollback' ? 'return' : 'record');
+            await lambda.updateAlias(settings.functionName, settings.alias, {
+                version: alias.version,
+                weights: {},
+                description: formatHistory(entries),
+                ...(alias.revisionId !== undefined && { revisionId: alias.revisionId }),
+            });
+        }
+        catch (error) {
+            prefixedLog(log, run.name).warn(`could not record the release in alias ${settings.alias}'s history: ${(0,errors/* errorMessage */.gJ)(error)}`);
+        }
+    }));
+}
+/**
+ * The first unit's result when the release failed in another unit: a result that says the stage
+ * failed (status `rolled-back` when some alias was put back, else `failed`), with the failure's
+ * reason. A result that is a failure already stays as it is.
+ */
+function groupFailedForm(result, failure, rolledBack) {
+    if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded')
+        return result;
+    const error = `${result.stage}: ${failure}; ${result.functionName} stays on ${result.version ?? 'nothing'}`;
+    const base = {
+        command: result.command,
+        stage: result.stage,
+        functionName: result.functionName,
+        alias: result.alias,
+        ...(result.commit !== undefined && { commit: result.commit }),
+        ...(result.previousVersion !== undefined && { previousVersion: result.previousVersion }),
+        steps: result.steps,
+        durationMs: result.durationMs,
+        settingsChanged: 'settingsChanged' in result ? result.settingsChanged : [],
+        error,
+        ...(result.version !== undefined && { version: result.version }),
+        ...(result.codeSha256 !== undefined && { codeSha256: result.codeSha256 }),
+        ...(result.aliasArn !== undefined && { aliasArn: result.aliasArn }),
+    };
+    if (rolledBack && result.version !== undefined)
+        return { ...base, kind: 'reverted', candidateVersion: result.version };
+    return { ...base, kind: 'not-shifted' };
+}
+/**
+ * The post step of a release of several units: the saved state is a list (release/group.ts
+ * groupStateStore), one shift in progress per unit. Every entry must be one of the stage's own
+ * units (`targets`, resolved from the post step's own inputs), or nothing at all is changed; then
+ * every alias is put back at once, each only when it is as its shift left it (leftover.ts).
+ */
+async function cleanUpUnits(savedState, targets, log, lambdaFor) {
+    let parsed;
+    try {
+        parsed = JSON.parse(savedState);
+    }
+    catch {
+        parsed = undefined;
+    }
+    const states = Array.isArray(parsed) ? parsed.filter(isRolloutState) : isRolloutState(parsed) ? [parsed] : undefined;
+    if (states === undefined || (Array.isArray(parsed) && states.length !== parsed.length)) {
+        log.warn('stage-deploy post: the saved rollout state cannot be read; nothing was changed. Check the aliases by hand.');
+        return 'failed';
+    }
+    if (states.length === 0)
+        return 'no shift in progress';
+    const own = (state) => targets.some((t) => sameAlias(state, t));
+    const foreign = states.filter((state) => !own(state));
+    if (foreign.length > 0) {
+        const named = foreign.map(aliasName).join(', ');
+        log.warn(`stage-deploy post: the saved rollout state names ${named}, not one of this step's aliases; nothing was changed.`);
+        return 'refused';
+    }
+    const keys = states.map((s) => `${s.region ?? ''}/${s.functionName}/${s.alias}`);
+    if (new Set(keys).size !== keys.length) {
+        log.warn('stage-deploy post: the saved rollout state names one alias twice; nothing was changed.');
+        return 'refused';
+    }
+    log.warn(`stage-deploy post: the main step did not finish shifting ${states.length} alias${states.length === 1 ? '' : 'es'}; putting back each that is as its shift left it.`);
+    const outcomes = await Promise.all(states.map(async (state) => {
+        try {
+            return await restoreFromState(state, lambdaFor(state.region, state.role), log);
+        }
+        catch (error) {
+            log.error(restoreFailure(state, targets.find((t) => sameAlias(state, t)), error));
+            return 'failed';
+        }
+    }));
+    for (const worst of ['failed', 'refused', 'restored'])
+        if (outcomes.includes(worst))
+            return worst;
+    return 'nothing to do';
+}
+
+;// CONCATENATED MODULE: ./src/report/diagnosis.ts
+
+
+/** Lines of what the function said, at most, in the summary. */
+const DIAGNOSIS_LINE_CAP = 20;
+/** The diagnosis as Markdown, for the job summary: the function's own words in a code block, the rest escaped. */
+function renderDiagnosis(d) {
+    const version = inline(d.version, 40);
+    const lines = [`### What went wrong with version ${version}`, ''];
+    lines.push(`**What the function said** (${codeSpan(d.logGroup)}, streams of version ${version}):`, '');
+    if (d.lines.length > 0)
+        lines.push(codeBlock(d.lines, 'text', { maxLines: DIAGNOSIS_LINE_CAP }), '');
+    else
+        lines.push(`_${inline(d.logsNote ?? 'nothing')}_`, '');
+    lines.push('**What the metrics said** (over the release):', '');
+    if (d.metrics) {
+        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
+        lines.push(`| version ${version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
+    }
+    if (d.api) {
+        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
+        lines.push(`| ${inline(d.api.id)} (${inline(d.api.stage)}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
+    }
+    if (d.metricsNote)
+        lines.push(`_${inline(d.metricsNote)}_`, '');
+    return lines.join('\n');
+}
+/** The diagnosis as log lines. */
+function diagnosisLog(d) {
+    const out = [`What version ${d.version} said in ${d.logGroup}:`];
+    if (d.lines.length > 0)
+        out.push(...d.lines.map((l) => `  ${l}`));
+    else
+        out.push(`  (${d.logsNote ?? 'nothing'})`);
+    if (d.metrics) {
+        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
+            `${d.metrics.throttles} throttles, p95 duration ${formatOptionalMs(d.metrics.durationP95Ms)}`);
+    }
+    if (d.api)
+        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${formatOptionalMs(d.api.latencyP95Ms)}`);
+    if (d.metricsNote)
+        out.push(d.metricsNote);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/status-table.ts
+
+
+/** Stages shown at most. */
+const STATUS_ROW_CAP = 50;
+/** For the summary: every value escaped. */
+const MARKDOWN = { text: (t) => inline(t), code: (t) => codeSpan(t, { cell: true }) };
+/** For the log, which shows text as it is: one line, capped, `|` kept from splitting the row. */
+const PLAIN = {
+    text: (t) => capChars(oneLine(t)).replace(/\|/g, '\\|'),
+    code: (t) => {
+        const line = capChars(oneLine(t)).replace(/\|/g, '\\|');
+        return line ? `\`${line}\`` : '';
+    },
+};
+/** The `status` command's job summary. */
+function renderStatusSummary(stages) {
+    return fitSummary(`## stage-deploy status\n\n${renderStatusTable(stages)}\n`);
+}
+/**
+ * The status of several stages, as a Markdown table; `forLog`: the same table for the log, with
+ * values as they are (one line each, capped) instead of escaped for Markdown.
+ */
+function renderStatusTable(stages, options = {}) {
+    const { text, code } = options.forLog ? PLAIN : MARKDOWN;
+    const lines = [
+        '| Stage | Function | Alias → version | Code SHA-256 | Commit | Released | Traffic split | Earlier | Last hour |',
+        '|---|---|---|---|---|---|---|---|---|',
+    ];
+    for (const s of stages.slice(0, STATUS_ROW_CAP)) {
+        const cells = [
+            text(s.stage),
+            `${code(s.functionName)}${s.region ? ` (${text(s.region)})` : ''}`,
+            text(s.version !== undefined ? `${s.alias} → ${s.version}` : `${s.alias}: ${s.problem ?? '—'}`),
+            s.codeSha256 ? code(`${s.codeSha256.slice(0, 12)}…`) : '—',
+            s.release?.commit ? code(s.release.commit) : '—',
+            s.release?.releasedAt ? formatTime(s.release.releasedAt) : '—',
+            Object.keys(s.weights).length > 0
+                ? text(Object.entries(s.weights)
+                    .map(([v, w]) => `${v}: ${formatPercent(w)}`)
+                    .join(', '))
+                : 'none',
+            s.earlier.length > 0 ? text(s.earlier.map((r) => r.version).join(', ')) : '—',
+            s.lastHour
+                ? `${s.lastHour.invocations} invocations, ${s.lastHour.errors} errors${s.lastHour.errors > 0 ? ' ⚠️' : ''}, p95 ${formatOptionalMs(s.lastHour.durationP95Ms)}`
+                : text(s.lastHourNote ?? '—'),
+        ];
+        lines.push(`| ${cells.join(' | ')} |`);
+        // A misconfiguration (a function URL bypassing the alias): a warning row under the stage's.
+        for (const warning of s.warnings ?? [])
+            lines.push(`| ${text(s.stage)} | ${code(s.functionName)} | ⚠️ ${text(warning)} | | | | | | |`);
+    }
+    if (stages.length > STATUS_ROW_CAP)
+        lines.push('', `_… and ${stages.length - STATUS_ROW_CAP} more stages_`);
+    return lines.join('\n');
+}
+/** `2026-11-22 10:00 UTC` */
+function formatTime(epochSeconds) {
+    return `${new Date(epochSeconds * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+;// CONCATENATED MODULE: ./src/report/plan.ts
+
+function planSteps(plan) {
+    const lines = [];
+    const target = plan.target;
+    let to;
+    if (target.kind === 'existing') {
+        if (target.reason === 'carries the settings')
+            lines.push(`reuse version ${target.version}: it carries ${plan.stage}'s settings already`);
+        to = `version ${target.version}`;
+    }
+    else {
+        if (target.settingsChanged.length > 0)
+            lines.push(`update the settings of $LATEST: ${target.settingsChanged.join(', ')}`);
+        lines.push(codeLine(target.code, plan.functionName));
+        lines.push(`publish a version of ${plan.functionName} with CodeSha256 ${target.codeSha256}`);
+        to = 'the new version';
+    }
+    if (plan.from === undefined)
+        lines.push(`create alias ${plan.alias} on ${to}`);
+    else if (target.kind === 'existing' && target.version === plan.from)
+        lines.push(`clear the traffic split of alias ${plan.alias}: it stays on version ${plan.from}`);
+    else
+        lines.push(`shift alias ${plan.alias} from version ${plan.from} to ${to}`);
+    lines.push(plan.smoke !== undefined ? `smoke-test ${plan.smoke.method} ${plan.smoke.url}; on failure, put the alias back` : 'no smoke test (smoke.url is not set)');
+    return lines;
+}
+function codeLine(code, functionName) {
+    switch (code.kind) {
+        case 'in-latest':
+            return 'code: $LATEST holds it already, nothing to upload';
+        case 'direct':
+            return `upload ${formatSize(code.sizeBytes)} directly to ${functionName}`;
+        case 's3':
+            return code.alreadyThere
+                ? `take s3://${code.bucket}/${code.key} (already there), then update the code`
+                : `upload ${formatSize(code.sizeBytes)} to s3://${code.bucket}/${code.key}, then update the code`;
+        case 'image':
+            return `update the code of ${functionName} to image ${code.imageUri}${code.tag !== undefined ? ` (tag ${code.tag})` : ''}`;
+        case 'download':
+            return (`download the code of ${code.fromStage}'s version ${code.version} from Lambda (${formatSize(code.sizeBytes)})` +
+                (code.via.kind === 's3' ? `, put it in s3://${code.via.bucket}/${code.via.key}` : '') +
+                ', then update the code');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary, rendered from a command's result. Pure: src/action writes it.
+ */
+
+
+
+
+
+/** What one summary shows at most; the rest is counted (`… and 3 more attempts`). */
+const SUMMARY_CAPS = {
+    /** Smoke attempts: the first and the last half of this many. */
+    attempts: 20,
+    planLines: 20,
+    steps: 50,
+    settingsChanged: 20,
+    deletedVersions: 20,
+    alarms: 20,
+    trafficPoints: 100,
+    /** Characters of the error line and the repair error. */
+    errorChars: 1000,
+    /** Characters of a smoke body shown in its cell. */
+    bodyChars: 120,
+};
+const STATUS_BADGE = {
+    deployed: '✅ deployed',
+    unchanged: '⏸️ unchanged',
+    promoted: '✅ promoted',
+    'rolled-back': '↩️ rolled back',
+    failed: '❌ failed',
+};
+function viewOf(result) {
+    const { kind: _kind, ...fields } = result;
+    const checks = 'checks' in result ? result.checks : undefined;
+    const view = {
+        ...('settingsChanged' in result ? {} : { settingsChanged: [] }),
+        ...fields,
+        status: statusOf(result),
+        ...(checks !== undefined && checks),
+        ...(result.kind === 'dry-run' && { plan: planSteps(result.plan) }),
+        ...(result.kind === 'dry-run' && result.plan.target.kind === 'existing' && { candidateVersion: result.plan.target.version }),
+        ...(result.kind === 'stranded' && { version: result.candidateVersion }),
+        // A release checked the version it shipped.
+        ...(result.kind === 'released' && { candidateVersion: result.version }),
+    };
+    return view;
+}
+/** An image as the summary shows it: the URI pinned by digest, and the tag it came from (`tag v2`). */
+function imageCell(image) {
+    const cell = { cell: true };
+    return `${codeSpan(image.uri, cell)}${image.tag !== undefined ? ` (tag ${codeSpan(image.tag, cell)})` : ''}`;
+}
+function renderSummary(outcome, context = {}) {
+    const result = viewOf(outcome);
+    const lines = [];
+    const badge = result.plan !== undefined ? '🧪 dry run, nothing changed' : STATUS_BADGE[result.status];
+    lines.push(`## stage-deploy ${result.command} · ${inline(result.stage, 100)}: ${badge}`, '');
+    if (result.plan !== undefined) {
+        const steps = result.plan.slice(0, SUMMARY_CAPS.planLines);
+        lines.push('What it would do:', '', ...steps.map((step, i) => `${i + 1}. ${inline(step)}`), ...moreNote(result.plan.length - steps.length, 'steps'), '');
+    }
+    if (result.error)
+        lines.push(`> **${inline(result.error, SUMMARY_CAPS.errorChars)}**`, '');
+    if (result.repair) {
+        lines.push('> [!CAUTION]', `> The alias could not be put back (${inline(result.repair.error, SUMMARY_CAPS.errorChars)}). Repair it by hand:`, '');
+        lines.push(codeBlock([result.repair.command], 'sh', { maxLines: 20, maxLineChars: 2000 }), '');
+    }
+    if (result.forced)
+        lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
+    if (result.codeStorageWarning)
+        lines.push('> [!WARNING]', `> ${inline(result.codeStorageWarning, SUMMARY_CAPS.errorChars)}`, '');
+    if (result.steps.length > 0)
+        lines.push(renderTimeline(result), '');
+    if (result.traffic !== undefined && result.traffic.length > 1)
+        lines.push(renderTraffic(result), '');
+    const cell = { cell: true };
+    const rows = [
+        ['Stage', inline(result.stage)],
+        ['Function', `${codeSpan(result.functionName, cell)}${context.region ? ` (${inline(context.region)})` : ''}`],
+        ['Alias', codeSpan(result.alias, cell)],
+        ['Version', inline(versionMove(result))],
+    ];
+    if (result.codeSha256)
+        rows.push(['Code SHA-256', codeSpan(result.codeSha256, cell)]);
+    if (result.image)
+        rows.push(['Image', imageCell(result.image)]);
+    if (result.commit)
+        rows.push(['Commit', codeSpan(result.commit.slice(0, 12), cell)]);
+    if (result.upload && result.upload.kind !== 'none')
+        rows.push(['Upload', describeUpload(result.upload)]);
+    if (result.settingsChanged.length > 0) {
+        const shown = result.settingsChanged.slice(0, SUMMARY_CAPS.settingsChanged);
+        const more = result.settingsChanged.length - shown.length;
+        rows.push(['Settings changed', shown.map((s) => codeSpan(s, cell)).join(', ') + (more > 0 ? ` and ${more} more` : '')]);
+    }
+    if (result.housekeeping?.deleted.length) {
+        const deleted = result.housekeeping.deleted;
+        const more = deleted.length - SUMMARY_CAPS.deletedVersions;
+        rows.push(['Versions deleted (keep-versions)', inline(deleted.slice(0, SUMMARY_CAPS.deletedVersions).join(', ')) + (more > 0 ? ` and ${more} more` : '')]);
+    }
+    if (result.housekeeping?.retention) {
+        const r = result.housekeeping.retention;
+        rows.push(['Log retention', `${codeSpan(r.logGroup, cell)}: ${r.days} days (${r.outcome})`]);
+    }
+    if (result.invoke)
+        rows.push(['Invoke check', `${result.invoke.ok ? '✅' : '❌'} ${inline(result.invoke.summary)}`]);
+    const gate = result.gates?.at(-1);
+    if (gate) {
+        const parts = gate.alarms.slice(0, SUMMARY_CAPS.alarms).map((a) => `${a.name}: ${a.state}`);
+        if (gate.alarms.length > SUMMARY_CAPS.alarms)
+            parts.push(`and ${gate.alarms.length - SUMMARY_CAPS.alarms} more alarms`);
+        if (gate.invocations !== undefined)
+            parts.push(`version ${result.candidateVersion ?? ''}: ${gate.errors ?? 0} errors / ${gate.invocations} invocations`);
+        rows.push(['Gates (last reading)', inline(parts.join('; ') || '—', 2 * SUMMARY_CAPS.errorChars)]);
+    }
+    rows.push(['Smoke test', result.smoke ? `${result.smoke.ok ? '✅' : '❌'} ${inline(result.smoke.summary)}` : '—']);
+    rows.push(['Duration', formatMs(result.durationMs)]);
+    lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+    if (result.diagnosis)
+        lines.push(renderDiagnosis(result.diagnosis));
+    if (result.smoke && result.smoke.attempts.length > 0)
+        lines.push(renderSmokeAttempts(result.smoke), '');
+    if (result.steps.length > 0) {
+        lines.push('<details><summary>Steps</summary>', '');
+        lines.push('| Step | Started | Took | |', '|---|---|---|---|');
+        const steps = result.steps.slice(0, SUMMARY_CAPS.steps);
+        for (const step of steps) {
+            lines.push(`| ${inline(step.name)} | +${formatMs(step.startMs)} | ${formatMs(step.durationMs)} | ${step.ok ? '✅' : '❌'} |`);
+        }
+        lines.push('', ...moreNote(result.steps.length - steps.length, 'steps'), '</details>', '');
+    }
+    if (context.runUrl)
+        lines.push(/^https?:\/\/[^\s()<>]+$/.test(context.runUrl) ? `[Workflow run](${context.runUrl})` : `Workflow run: ${inline(context.runUrl)}`, '');
+    return fitSummary(lines.join('\n'));
+}
+/** The smoke attempts, folded (open when the check failed: the answers the endpoint gave are the first thing to read). */
+function renderSmokeAttempts(smoke) {
+    const lines = [`<details${smoke.ok ? '' : ' open'}><summary>Smoke attempts</summary>`, ''];
+    lines.push('| # | Request | Status | Latency | Body (start) |', '|---|---|---|---|---|');
+    const attempts = smoke.attempts;
+    const { head, skipped, tail } = headAndTail(attempts, SUMMARY_CAPS.attempts);
+    const row = (a) => {
+        const status = a.status === undefined ? `no answer${a.problem ? ` (${a.problem})` : ''}` : `${a.ok ? '✅' : '❌'} ${a.status}`;
+        return `| ${a.attempt} | ${inline(`${a.method} ${a.url}`)} | ${inline(status)} | ${formatMs(a.latencyMs)} | ${codeSpan(a.bodyExcerpt, { cell: true, max: SUMMARY_CAPS.bodyChars })} |`;
+    };
+    lines.push(...head.map(row));
+    if (skipped > 0)
+        lines.push(`| … | ${skipped} more attempts | | | |`);
+    lines.push(...tail.map(row));
+    lines.push('', '</details>');
+    return lines.join('\n');
+}
+/** The first and the last of `items`, `max` in all, and how many were left out between. */
+function headAndTail(items, max) {
+    if (items.length <= max)
+        return { head: [...items], skipped: 0, tail: [] };
+    const headCount = Math.ceil(max / 2);
+    const tailCount = max - headCount;
+    return { head: items.slice(0, headCount), skipped: items.length - max, tail: items.slice(items.length - tailCount) };
+}
+/**
+ * The run's steps and how long each took, as a Mermaid gantt chart GitHub renders: failed
+ * steps (a smoke test that failed) and the rollback stand out in red.
+ */
+function renderTimeline(result) {
+    const lines = ['```mermaid', 'gantt', `  title ${result.command} ${mermaidText(result.stage)}: ${result.status}`, '  dateFormat x', '  axisFormat %M:%S'];
+    lines.push(`  section ${mermaidText(result.alias)}`);
+    for (const step of result.steps.slice(0, SUMMARY_CAPS.steps)) {
+        const tag = !step.ok || step.name === 'rollback' ? 'crit, ' : 'done, ';
+        const start = Math.round(step.startMs);
+        const end = start + Math.max(1, Math.round(step.durationMs));
+        lines.push(`  ${mermaidText(step.name)} (${formatMs(step.durationMs)}) :${tag}${start}, ${end}`);
+    }
+    lines.push('```');
+    return lines.join('\n');
+}
+/**
+ * The weight on the new version over time, as a Mermaid line chart: each step, and the drop to
+ * 0 at a rollback.
+ */
+function renderTraffic(result) {
+    return renderTrafficChart(result.traffic ?? [], `Traffic on version ${mermaidText(result.candidateVersion ?? '')} (%)`);
+}
+/** Percent on the new version(s) over time, as a Mermaid line chart; `title` is Mermaid-safe text. */
+function renderTrafficChart(all, title) {
+    // A long rollout: its first points and its end (where it was rolled back, or finished).
+    const points = all.length > SUMMARY_CAPS.trafficPoints ? [...all.slice(0, SUMMARY_CAPS.trafficPoints - 1), ...all.slice(-1)] : all;
+    const labels = [];
+    const values = [];
+    points.forEach((point, i) => {
+        const previous = points[i - 1];
+        if (previous !== undefined) {
+            // Hold the previous weight until this change: a step, not a slope.
+            labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+            values.push(chartNumber(previous.percent));
+        }
+        labels.push(`"${(point.atMs / 1000).toFixed(1)}s"`);
+        values.push(chartNumber(point.percent));
+    });
+    const rolledBack = points.at(-1)?.percent === 0;
+    return [
+        '```mermaid',
+        'xychart-beta',
+        `  title "${title}${rolledBack ? ', rolled back' : ''}"`,
+        `  x-axis [${labels.join(', ')}]`,
+        '  y-axis "percent" 0 --> 100',
+        `  line [${values.join(', ')}]`,
+        '```',
+    ].join('\n');
+}
+/** `7 → 8`, `— → 1` on a first deploy, `8 → 9 → 8 (rolled back)` after a rollback. */
+function versionMove(result) {
+    const from = result.previousVersion ?? '—';
+    if (result.status === 'rolled-back' && result.command !== 'rollback' && result.candidateVersion) {
+        return `${from} → ${result.candidateVersion} → ${result.version ?? '— (alias removed)'} (rolled back)`;
+    }
+    if (result.status === 'unchanged')
+        return `${result.version ?? '—'} (unchanged)`;
+    return `${from} → ${result.version ?? result.candidateVersion ?? '—'}`;
+}
+function describeUpload(upload) {
+    const size = formatSize(upload.sizeBytes);
+    if (upload.kind === 's3')
+        return `${inline(`s3://${upload.bucket}/${upload.key}`)} (${size}${upload.alreadyThere ? ', already there' : ''})`;
+    return `direct (${size})`;
+}
+/** A number for a Mermaid chart: finite, or 0. */
+function chartNumber(value) {
+    return Number.isFinite(value) ? value : 0;
+}
+
+;// CONCATENATED MODULE: ./src/report/release.ts
+/**
+ * A release of several units (one function in one region each) as data for the action's edges:
+ * the `release` output (JSON, one object per unit), the stage's status over every unit, and the
+ * log's closing line and failure annotation. Pure: src/action sets and prints them.
+ *
+ * A one-unit release is reported as before (summary.ts, the first unit's outputs); the `release`
+ * output is then an array of one.
+ */
+
+
+/** Items of a log line that lists the units, at most (then `and 12 more`). */
+const CLOSING_LINE_UNITS = 20;
+/**
+ * The region a unit was released in: its own (`region`, `regions`), else the region of its alias
+ * ARN (what Lambda answered from), else the default the SDK used (AWS_REGION, passed in by
+ * src/action), else empty.
+ */
+function unitRegion(unit, defaultRegion) {
+    if (unit.settings.region)
+        return unit.settings.region;
+    const arn = 'aliasArn' in unit.result ? unit.result.aliasArn : undefined;
+    const fromArn = arn?.split(':')[3];
+    return fromArn || defaultRegion || '';
+}
+/** The `release` output: every unit, in the stage's order. Versions as the outputs have them: where each alias ends. */
+function releaseEntries(units, defaultRegion) {
+    return units.map((unit) => {
+        const view = viewOf(unit.result);
+        return {
+            function: unit.settings.functionName,
+            region: unitRegion(unit, defaultRegion),
+            version: view.version ?? '',
+            'previous-version': view.previousVersion ?? '',
+            'code-sha256': view.codeSha256 ?? '',
+        };
+    });
+}
+/** The `release` output's value: one line of JSON. */
+function releaseOutput(units, defaultRegion) {
+    return JSON.stringify(releaseEntries(units, defaultRegion));
+}
+/** Whether every unit did what it was asked (all-or-nothing: one failure fails the release). */
+function releaseSucceeded(units) {
+    return units.every((unit) => isSuccess(unit.result));
+}
+/**
+ * The `status` of a release of several units. A failure: `failed` when an alias may be left on
+ * the new version (stranded) or none was shifted, else `rolled-back` (shifted, then all put back).
+ * A success: `unchanged` only when every unit is; otherwise what the command did.
+ */
+function releaseStatus(units) {
+    const statuses = units.map((unit) => statusOf(unit.result));
+    if (!releaseSucceeded(units)) {
+        if (units.some((unit) => unit.result.kind === 'stranded'))
+            return 'failed';
+        return statuses.includes('rolled-back') ? 'rolled-back' : 'failed';
+    }
+    return statuses.find((status) => status !== 'unchanged') ?? 'unchanged';
+}
+/**
+ * The unit whose failure failed the release: the first whose own check failed (smoke, invoke,
+ * a gate's verdict in its error), else the first stranded, else the first that failed at all. A
+ * smoke test cut short by the release's cancel (another unit failed first) is not its own failure.
+ */
+function failedUnit(units) {
+    const failed = units.filter((unit) => !isSuccess(unit.result));
+    const ownCheck = failed.find((unit) => {
+        const checks = 'checks' in unit.result ? unit.result.checks : undefined;
+        return ((checks?.smoke?.ok === false && checks.smoke.cancelled !== true) ||
+            checks?.invoke?.ok === false ||
+            ('diagnosis' in unit.result && unit.result.diagnosis !== undefined));
+    });
+    return ownCheck ?? failed.find((unit) => unit.result.kind === 'stranded') ?? failed[0];
+}
+/** `notes-api`, or `notes-api (eu-west-1)` when the release spans regions. */
+function release_unitName(unit, withRegion, defaultRegion) {
+    const region = unitRegion(unit, defaultRegion);
+    return withRegion && region ? `${unit.settings.functionName} (${region})` : unit.settings.functionName;
+}
+/** Whether the units are in more than one region. */
+function spansRegions(units, defaultRegion) {
+    return new Set(units.map((unit) => unitRegion(unit, defaultRegion))).size > 1;
+}
+/** `3 functions in 2 regions`, `2 functions`. */
+function unitCount(units, defaultRegion) {
+    const functions = new Set(units.map((unit) => unit.settings.functionName)).size;
+    const regions = new Set(units.map((unit) => unitRegion(unit, defaultRegion))).size;
+    const fn = `${functions} function${functions === 1 ? '' : 's'}`;
+    return regions > 1 ? `${fn} in ${regions} regions` : fn;
+}
+/** One unit's move in a log line: `7 → 8`, `unchanged on 5`, `8 → 9 → 8` (shifted and put back), `stays on 7`. */
+function unitMove(result) {
+    const view = viewOf(result);
+    const from = view.previousVersion ?? '(new)';
+    switch (result.kind) {
+        case 'unchanged':
+        case 'dry-run':
+            return `unchanged on ${view.version ?? '—'}`;
+        case 'released':
+            return `${from} → ${result.version}`;
+        case 'not-shifted':
+            return `stays on ${view.version ?? from}`;
+        case 'reverted':
+            return `${from} → ${result.candidateVersion} → ${result.version ?? '(alias removed)'}`;
+        case 'stranded':
+            return `${from} → ${result.candidateVersion}, MAY STILL BE ON ${result.candidateVersion}`;
+    }
+}
+/** `notes-api 7 → 8, notes-worker unchanged on 3, … and 12 more`. */
+function unitList(units, defaultRegion) {
+    const withRegion = spansRegions(units, defaultRegion);
+    const shown = units.slice(0, CLOSING_LINE_UNITS).map((unit) => `${release_unitName(unit, withRegion, defaultRegion)} ${unitMove(unit.result)}`);
+    const more = units.length - shown.length;
+    return shown.join(', ') + (more > 0 ? `, and ${more} more` : '');
+}
+const VERB = {
+    deployed: 'deployed',
+    unchanged: 'unchanged',
+    promoted: 'promoted',
+    'rolled-back': 'rolled back',
+    failed: 'failed',
+};
+/**
+ * The log's closing line of a successful release of several units:
+ * `dev: deployed 3 functions in 2 regions: notes-api (us-east-1) 7 → 8, …`.
+ */
+function releaseClosingLine(stage, units, defaultRegion) {
+    const status = releaseStatus(units);
+    if (status === 'unchanged')
+        return `${stage}: unchanged, ${unitCount(units, defaultRegion)}, every alias stays: ${unitList(units, defaultRegion)}.`;
+    return `${stage}: ${VERB[status]} ${unitCount(units, defaultRegion)}: ${unitList(units, defaultRegion)}.`;
+}
+/**
+ * A failed release of several units, for the step's one error annotation: the message names the
+ * unit that failed and why, then where every alias ended; the title says it in a few words.
+ */
+function releaseFailure(stage, units, defaultRegion) {
+    const status = releaseStatus(units);
+    const cause = failedUnit(units);
+    const withRegion = spansRegions(units, defaultRegion);
+    const name = cause === undefined ? '' : release_unitName(cause, withRegion, defaultRegion);
+    const view = cause === undefined ? undefined : viewOf(cause.result);
+    const why = view?.error ?? `${stage}: ${status}`;
+    const stranded = units.filter((unit) => unit.result.kind === 'stranded');
+    const command = units[0]?.result.command ?? 'deploy';
+    const count = unitCount(units, defaultRegion);
+    let outcome;
+    let title;
+    if (stranded.length > 0) {
+        outcome = `ROLLBACK FAILED for ${stranded.map((u) => release_unitName(u, withRegion, defaultRegion)).join(', ')}; the summary says how to repair it`;
+        title = `stage-deploy: ${stage} ROLLBACK FAILED for ${stranded.length} of ${units.length} aliases`;
+    }
+    else if (status === 'rolled-back') {
+        outcome = `every alias went back`;
+        title = `stage-deploy: ${stage} rolled back, all ${count} (${name} failed)`;
+    }
+    else {
+        outcome = `no alias stays shifted`;
+        title = `stage-deploy: ${command} of ${stage} failed (${name}), no alias stays shifted`;
+    }
+    return { message: `${name}: ${why}; ${outcome}: ${unitList(units, defaultRegion)}.`, title };
+}
+/**
+ * The `release` output of `status`: every function and region of the stage acted on, as its
+ * aliases stand (`previous-version`: the release a rollback would go to).
+ */
+function statusReleaseOutput(rows, stage, defaultRegion) {
+    const entries = rows
+        .filter((row) => row.stage === stage)
+        .map((row) => ({
+        function: row.functionName,
+        region: row.region || row.aliasArn?.split(':')[3] || defaultRegion || '',
+        version: row.version ?? '',
+        'previous-version': row.earlier[0]?.version ?? '',
+        'code-sha256': row.codeSha256 ?? '',
+    }));
+    return JSON.stringify(entries);
+}
+
+;// CONCATENATED MODULE: ./src/report/release-summary.ts
+/**
+ * The job summary of a release of several units (functions × regions): one table with a row per
+ * unit, one picture (the steps of every unit on one timeline; the traffic weight once, since a
+ * progressive shift moves every alias together), then what went wrong with each unit that failed.
+ * A one-unit release keeps summary.ts's own summary. Pure: src/action writes it; every value the
+ * action did not write itself goes through markdown.ts.
+ */
+
+
+
+
+
+
+/** What one summary of several units shows at most. */
+const RELEASE_SUMMARY_CAPS = {
+    /** Rows of the release table. */
+    units: 200,
+    /** Sections (units) of the timeline: beyond, the chart would be taller than useful. */
+    timelineUnits: 12,
+    /** Steps of one unit on the timeline. */
+    stepsPerUnit: 12,
+    /** Failed units explained below the table (diagnosis, smoke attempts). */
+    explained: 5,
+    /** Characters of a smoke summary in a table cell. */
+    checkChars: 160,
+};
+function renderReleaseSummary(units, context = {}) {
+    const first = units[0];
+    if (first === undefined)
+        return '';
+    const head = viewOf(first.result);
+    const status = releaseStatus(units);
+    const dryRun = units.some((unit) => unit.result.kind === 'dry-run');
+    const badge = dryRun ? '🧪 dry run, nothing changed' : STATUS_BADGE[status];
+    const count = unitCount(units, context.defaultRegion);
+    const lines = [`## stage-deploy ${head.command} · ${inline(head.stage, 100)}: ${badge}`, ''];
+    lines.push(`${count}, released as one: every version published and checked before any alias moves; if any check fails, every alias goes back.`, '');
+    const views = units.map((unit) => viewOf(unit.result));
+    if (!units.every((unit) => isSuccess(unit.result))) {
+        const cause = failedUnit(units);
+        if (cause !== undefined) {
+            const view = viewOf(cause.result);
+            lines.push(`> **${inline(`${cause.settings.functionName}${regionSuffix(cause, units, context.defaultRegion)}: ${view.error ?? view.status}`, SUMMARY_CAPS.errorChars)}**`, '');
+        }
+    }
+    units.forEach((unit, i) => {
+        const view = views[i];
+        if (view?.repair === undefined)
+            return;
+        lines.push('> [!CAUTION]', `> The alias of ${codeSpan(unit.settings.functionName)}${regionSuffix(unit, units, context.defaultRegion)} could not be put back (${inline(view.repair.error, SUMMARY_CAPS.errorChars)}). Repair it by hand:`, '');
+        lines.push(codeBlock([view.repair.command], 'sh', { maxLines: 20, maxLineChars: 2000 }), '');
+    });
+    if (views.some((view) => view.forced))
+        lines.push('> [!WARNING]', '> `force: true`: the alarm gates were **skipped** for this release.', '');
+    for (const warning of new Set(views.map((view) => view.codeStorageWarning).filter((w) => Boolean(w)))) {
+        lines.push('> [!WARNING]', `> ${inline(warning, SUMMARY_CAPS.errorChars)}`, '');
+    }
+    if (views.some((view) => view.steps.length > 0))
+        lines.push(renderTimelines(units, views, status, context.defaultRegion), '');
+    // A progressive shift moves every alias by the same steps: one line says it for all.
+    const traffic = views.find((view) => view.traffic !== undefined && view.traffic.length > 1)?.traffic;
+    if (traffic !== undefined)
+        lines.push(renderTrafficChart(traffic, 'Traffic on the new versions (%)'), '');
+    lines.push(...releaseTable(units, views, context.defaultRegion), '');
+    const cell = { cell: true };
+    const rows = [['Stage', inline(head.stage)]];
+    const aliases = new Set(views.map((view) => view.alias));
+    if (aliases.size === 1)
+        rows.push(['Alias', codeSpan(head.alias, cell)]);
+    // One commit builds the whole release.
+    const commit = views.find((view) => view.commit)?.commit;
+    if (commit)
+        rows.push(['Commit', codeSpan(commit.slice(0, 12), cell)]);
+    rows.push(['Duration', formatMs(Math.max(...views.map((view) => view.durationMs)))]);
+    lines.push('| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`), '');
+    // What went wrong, unit by unit: the one that failed first, then the others with something to
+    // show (a smoke test cut short by the release's cancel shows nothing of its own).
+    const cause = failedUnit(units);
+    const explained = units
+        .map((unit, i) => ({ unit, view: views[i] }))
+        .filter((x) => x.view !== undefined &&
+        (x.view.diagnosis !== undefined || (x.view.smoke?.ok === false && x.view.smoke.cancelled !== true) || x.view.invoke?.ok === false))
+        .sort((a, b) => Number(b.unit === cause) - Number(a.unit === cause));
+    for (const { unit, view } of explained.slice(0, RELEASE_SUMMARY_CAPS.explained)) {
+        lines.push(`**${inline(`${unit.settings.functionName}${regionSuffix(unit, units, context.defaultRegion)}`)}**: ${inline(view.error ?? view.status, SUMMARY_CAPS.errorChars)}`, '');
+        if (view.diagnosis)
+            lines.push(renderDiagnosis(view.diagnosis));
+        if (view.smoke && view.smoke.attempts.length > 0)
+            lines.push(renderSmokeAttempts(view.smoke), '');
+    }
+    lines.push(...moreNote(explained.length - RELEASE_SUMMARY_CAPS.explained, 'failed functions (the log has them)'));
+    if (context.runUrl)
+        lines.push(/^https?:\/\/[^\s()<>]+$/.test(context.runUrl) ? `[Workflow run](${context.runUrl})` : `Workflow run: ${inline(context.runUrl)}`, '');
+    return fitSummary(lines.join('\n'));
+}
+/** ` (eu-west-1)` when the release spans regions, else nothing. */
+function regionSuffix(unit, units, defaultRegion) {
+    const region = unitRegion(unit, defaultRegion);
+    return spansRegions(units, defaultRegion) && region ? ` (${region})` : '';
+}
+/** The release as one table: a row per function and region. */
+function releaseTable(units, views, defaultRegion) {
+    const cell = { cell: true };
+    const aliases = new Set(views.map((view) => view?.alias));
+    const lines = ['| Function | Region | What happened | Version | Code | Checks |', '|---|---|---|---|---|---|'];
+    units.slice(0, RELEASE_SUMMARY_CAPS.units).forEach((unit, i) => {
+        const view = views[i];
+        if (view === undefined)
+            return;
+        const name = codeSpan(unit.settings.functionName, cell) + (aliases.size > 1 ? ` → ${codeSpan(view.alias, cell)}` : '');
+        const code = [
+            ...(view.codeSha256 ? [codeSpan(`${view.codeSha256.slice(0, 12)}…`, cell)] : []),
+            ...(view.image ? [imageCell(view.image)] : unit.settings.image ? [codeSpan(unit.settings.image, cell)] : []),
+        ];
+        lines.push(`| ${name} | ${inline(unitRegion(unit, defaultRegion) || '—')} | ${STATUS_BADGE[view.status]} | ${inline(versionMove(view))} | ${code.join(' · ') || '—'} | ${checksCell(view)} |`);
+    });
+    lines.push(...moreNote(units.length - RELEASE_SUMMARY_CAPS.units, 'functions'));
+    return lines;
+}
+/** A unit's checks in one cell: invoke, smoke, the gates' last reading. */
+function checksCell(view) {
+    const parts = [];
+    if (view.invoke)
+        parts.push(`${view.invoke.ok ? '✅' : '❌'} invoke`);
+    if (view.smoke)
+        parts.push(`${view.smoke.ok ? '✅' : '❌'} ${inline(view.smoke.summary, RELEASE_SUMMARY_CAPS.checkChars)}`);
+    const gate = view.gates?.at(-1);
+    if (gate) {
+        const alarming = gate.alarms.filter((a) => a.state === 'ALARM').length;
+        const gateParts = [`${gate.alarms.length} alarms${alarming > 0 ? `, ${alarming} in ALARM` : ''}`];
+        if (gate.invocations !== undefined)
+            gateParts.push(`${gate.errors ?? 0} errors / ${gate.invocations} invocations`);
+        parts.push(`gates: ${gateParts.join(', ')}`);
+    }
+    return parts.join('; ') || '—';
+}
+/**
+ * Every unit's steps on one Mermaid gantt chart, a section per unit: the steps run side by side,
+ * and a failed check and the rollbacks stand out in red.
+ */
+function renderTimelines(units, views, status, defaultRegion) {
+    const head = views[0];
+    const lines = ['```mermaid', 'gantt', `  title ${head?.command ?? ''} ${mermaidText(head?.stage ?? '')}: ${status}`, '  dateFormat x', '  axisFormat %M:%S'];
+    const withRegion = spansRegions(units, defaultRegion);
+    units.slice(0, RELEASE_SUMMARY_CAPS.timelineUnits).forEach((unit, i) => {
+        const view = views[i];
+        if (view === undefined || view.steps.length === 0)
+            return;
+        const region = unitRegion(unit, defaultRegion);
+        lines.push(`  section ${mermaidText(`${unit.settings.functionName}${withRegion && region ? ` ${region}` : ''}`)}`);
+        for (const step of view.steps.slice(0, RELEASE_SUMMARY_CAPS.stepsPerUnit)) {
+            const tag = !step.ok || step.name === 'rollback' ? 'crit, ' : 'done, ';
+            const start = Math.round(step.startMs);
+            const end = start + Math.max(1, Math.round(step.durationMs));
+            lines.push(`  ${mermaidText(step.name)} (${formatMs(step.durationMs)}) :${tag}${start}, ${end}`);
+        }
+    });
+    lines.push('```');
+    const more = units.length - RELEASE_SUMMARY_CAPS.timelineUnits;
+    if (more > 0)
+        lines.push(...moreNote(more, 'functions on the timeline (every one is in the table)'));
+    return lines.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/action/constants.ts
+/** Input and output names of action.yml, declared once. */
+const Inputs = {
+    Stage: 'stage',
+    Command: 'command',
+    Artifact: 'artifact',
+    Image: 'image',
+    Config: 'config',
+    PromoteFrom: 'promote-from',
+    ToVersion: 'to-version',
+    FunctionName: 'function-name',
+    Alias: 'alias',
+    Region: 'region',
+    S3Bucket: 's3-bucket',
+    LogLevel: 'log-level',
+    SmokeUrl: 'smoke-url',
+    GithubToken: 'github-token',
+    DryRun: 'dry-run',
+    Force: 'force',
+};
+const Outputs = {
+    Status: 'status',
+    Version: 'version',
+    PreviousVersion: 'previous-version',
+    CodeSha256: 'code-sha256',
+    AliasArn: 'alias-arn',
+    /** JSON: every function and region of the release (`function`, `region`, `version`, `previous-version`, `code-sha256`). */
+    Release: 'release',
+    /** The URL smoke-tested: `smoke.url`, or the alias's function URL (the first function's when several). */
+    Url: 'url',
+};
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __webpack_require__(8161);
+;// CONCATENATED MODULE: ./src/action/environment.ts
+/**
+ * What the run takes from the process: the workspace, the temp directory, the commit and run,
+ * the step's environment, and the two waits the test rings shorten. Read here, once.
+ */
+
+/**
+ * Test knobs, for the end-to-end ring and the benchmark, which hold canary steps for seconds,
+ * not minutes (documented in the README's Contributing section):
+ * - `STAGE_DEPLOY_GATE_INTERVAL_MS`: how often the gates are read while a step is held
+ *   (default 10 s; at least GATE_INTERVAL_FLOOR_MS, so CloudWatch is never polled in a tight loop);
+ * - `STAGE_DEPLOY_LOG_RETRY_MS`: the wait between tries to read a failed version's logs
+ *   (default 2 s; at least LOG_RETRY_FLOOR_MS).
+ */
+const GATE_INTERVAL_FLOOR_MS = 100;
+const LOG_RETRY_FLOOR_MS = 50;
+function environmentFromProcess(env = process.env, cwd = process.cwd()) {
+    const gateIntervalMs = knob(env.STAGE_DEPLOY_GATE_INTERVAL_MS, GATE_INTERVAL_FLOOR_MS);
+    const logRetryMs = knob(env.STAGE_DEPLOY_LOG_RETRY_MS, LOG_RETRY_FLOOR_MS);
+    return {
+        workspace: env.GITHUB_WORKSPACE || cwd,
+        tempDir: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        env,
+        context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
+        timing: { ...(gateIntervalMs !== undefined && { gateIntervalMs }), ...(logRetryMs !== undefined && { logRetryMs }) },
+    };
+}
+/** A number of milliseconds, never below `floor`; undefined when unset or not a number. */
+function knob(text, floor) {
+    if (text === undefined || text.trim() === '')
+        return undefined;
+    const value = Number(text);
+    return Number.isFinite(value) ? Math.max(floor, value) : undefined;
+}
+/** The workflow run's page, when the runner says where it is. */
+function runUrl(env = process.env) {
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
+    return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/action/inputs.ts
+/**
+ * All of the action's inputs, read in one place into one documented object. Pure: main.ts hands
+ * in a getter (core.getInput), tests hand in a plain map.
+ */
+
+
+
+
+function readInputs(get) {
+    const value = (name) => {
+        const text = get(name).trim();
+        return text === '' ? undefined : text;
+    };
+    const stage = value(Inputs.Stage);
+    if (stage === undefined)
+        throw new errors/* InputError */.dz(`${Inputs.Stage}: required (a stage of the stages file, e.g. dev)`);
+    const command = value(Inputs.Command) ?? 'deploy';
+    if (!COMMANDS.includes(command)) {
+        throw new errors/* InputError */.dz(`${Inputs.Command}: ${JSON.stringify(command)} is not a command (use ${COMMANDS.join(', ')})`);
+    }
+    const config = value(Inputs.Config);
+    const overrides = {};
+    const set = (key, name) => {
+        const text = value(name);
+        if (text !== undefined)
+            overrides[key] = text;
+    };
+    set('functionName', Inputs.FunctionName);
+    set('alias', Inputs.Alias);
+    set('region', Inputs.Region);
+    set('s3Bucket', Inputs.S3Bucket);
+    set('logLevel', Inputs.LogLevel);
+    set('smokeUrl', Inputs.SmokeUrl);
+    const inputs = {
+        stage,
+        command: command,
+        config: config ?? DEFAULT_CONFIG_FILE,
+        configRequired: config !== undefined,
+        overrides,
+        dryRun: readBoolean(Inputs.DryRun, value(Inputs.DryRun)),
+        force: readBoolean(Inputs.Force, value(Inputs.Force)),
+    };
+    const artifact = value(Inputs.Artifact);
+    if (artifact !== undefined)
+        inputs.artifact = artifact;
+    const image = value(Inputs.Image);
+    if (image !== undefined)
+        inputs.image = image;
+    const promoteFrom = value(Inputs.PromoteFrom);
+    if (promoteFrom !== undefined)
+        inputs.promoteFrom = promoteFrom;
+    const toVersion = value(Inputs.ToVersion);
+    if (toVersion !== undefined)
+        inputs.toVersion = toVersion;
+    const githubToken = value(Inputs.GithubToken);
+    if (githubToken !== undefined)
+        inputs.githubToken = githubToken;
+    // A deploy's code (the artifact or image input, or each function's own in the stages file) is
+    // checked when the stage is resolved (src/stages/resolve.ts), where the stage is known.
+    if (inputs.command === 'promote') {
+        if (inputs.promoteFrom === undefined)
+            throw new errors/* InputError */.dz(`${Inputs.PromoteFrom}: required for command promote (the stage to promote from)`);
+        if (inputs.promoteFrom === stage) {
+            throw new errors/* InputError */.dz(`${Inputs.PromoteFrom}: ${JSON.stringify(inputs.promoteFrom)} is the stage being promoted to; name another stage`);
+        }
+    }
+    if (inputs.toVersion !== undefined && !/^[0-9]+$/.test(inputs.toVersion)) {
+        throw new errors/* InputError */.dz(`${Inputs.ToVersion}: ${JSON.stringify(inputs.toVersion)} is not a version number (e.g. 7)`);
+    }
+    return inputs;
+}
+function readBoolean(name, text) {
+    if (text === undefined)
+        return false;
+    const lower = text.toLowerCase();
+    if (lower === 'true')
+        return true;
+    if (lower === 'false')
+        return false;
+    throw new errors/* InputError */.dz(`${name}: ${JSON.stringify(text)} is not a boolean (use true or false)`);
+}
+
+;// CONCATENATED MODULE: ./src/action/runner.ts
+/**
+ * What the action asks of the runner: inputs, outputs, saved state, masks, annotations, the job
+ * summary. `Runner` is the part of @actions/core the action uses; `fileRunner` does the same
+ * with the runner's files and workflow commands, as @actions/core 3.x does (lib/core.js,
+ * file-command.js, command.js, summary.js), without the rest of that package.
+ *
+ * Why not @actions/core itself: importing it loads its OIDC client, hence @actions/http-client and
+ * undici (about 1 MB of the 3.4 MB bundle), and @actions/exec for its platform helpers, none of
+ * which a deploy uses; compiling and evaluating them was about a fifth of the action's start-up
+ * (bench/RESULTS.md). dist/index.js (src/index.ts) runs with `fileRunner`; @github/local-action
+ * (src/main.ts, src/post.ts) hands in @actions/core, which it stands in for.
+ */
+
+
+
+
+
+/** `%`, CR and LF escaped: the message of a workflow command stays on its line (command.js escapeData). */
+function escapeData(text) {
+    return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+/** As escapeData, and `:` and `,` too: a property cannot end the command's header (command.js escapeProperty). */
+function escapeProperty(text) {
+    return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+/** `::name key=value,…::message` on its own line (command.js issueCommand). */
+function issueCommand(name, properties, message) {
+    const props = Object.entries(properties)
+        .filter((entry) => Boolean(entry[1]))
+        .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+        .join(',');
+    process.stdout.write(`::${name}${props === '' ? '' : ` ${props}`}::${escapeData(message)}${external_node_os_.EOL}`);
+}
+/** `name<<delimiter`, the value, `delimiter`, appended to the file GITHUB_<command> names (file-command.js). */
+function issueFileCommand(command, name, value) {
+    const path = process.env[`GITHUB_${command}`] ?? '';
+    if (!(0,external_node_fs_.existsSync)(path))
+        throw new Error(`Missing file at path: ${path}`);
+    const delimiter = `ghadelimiter_${(0,external_node_crypto_.randomUUID)()}`;
+    if (name.includes(delimiter))
+        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
+    if (value.includes(delimiter))
+        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
+    (0,external_node_fs_.appendFileSync)(path, `${name}<<${delimiter}${external_node_os_.EOL}${value}${external_node_os_.EOL}${delimiter}${external_node_os_.EOL}`, { encoding: 'utf8' });
+}
+/** The job summary: text added, then appended to GITHUB_STEP_SUMMARY in one write (summary.js). */
+class Summary {
+    buffer = '';
+    addRaw(text) {
+        this.buffer += text;
+        return this;
+    }
+    async write() {
+        const path = process.env.GITHUB_STEP_SUMMARY;
+        if (!path)
+            throw new Error('Unable to find environment variable for $GITHUB_STEP_SUMMARY. Check if your runtime environment supports job summaries.');
+        try {
+            await (0,promises_.access)(path, external_node_fs_.constants.R_OK | external_node_fs_.constants.W_OK);
+        }
+        catch {
+            throw new Error(`Unable to access summary file: '${path}'. Check if the file has correct read/write permissions.`);
+        }
+        await (0,promises_.appendFile)(path, this.buffer, { encoding: 'utf8' });
+        this.buffer = '';
+        return this;
+    }
+}
+/** The runner's files and workflow commands, as @actions/core writes them. */
+const fileRunner = {
+    getInput: (name) => (process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '').trim(),
+    getState: (name) => process.env[`STATE_${name}`] || '',
+    saveState: (name, value) => {
+        if (process.env.GITHUB_STATE)
+            issueFileCommand('STATE', name, value);
+        else
+            issueCommand('save-state', { name }, value);
+    },
+    setOutput: (name, value) => {
+        if (process.env.GITHUB_OUTPUT)
+            issueFileCommand('OUTPUT', name, value);
+        else {
+            process.stdout.write(external_node_os_.EOL);
+            issueCommand('set-output', { name }, value);
+        }
+    },
+    setSecret: (secret) => issueCommand('add-mask', {}, secret),
+    setFailed: (message) => {
+        process.exitCode = 1;
+        issueCommand('error', {}, message);
+    },
+    info: (message) => {
+        process.stdout.write(message + external_node_os_.EOL);
+    },
+    warning: (message) => issueCommand('warning', {}, message),
+    error: (message, properties = {}) => issueCommand('error', { title: properties.title }, message),
+    summary: new Summary(),
+};
+let current = fileRunner;
+/** Which runner the action talks to: `fileRunner` unless @github/local-action's @actions/core is handed in (src/action/local-action.ts). */
+function useRunner(runner) {
+    current = runner;
+}
+/** The runner in use: what main.ts and output.ts call. */
+const core = {
+    getInput: (name) => current.getInput(name),
+    getState: (name) => current.getState(name),
+    saveState: (name, value) => current.saveState(name, value),
+    setOutput: (name, value) => current.setOutput(name, value),
+    setSecret: (secret) => current.setSecret(secret),
+    setFailed: (message) => current.setFailed(message),
+    info: (message) => current.info(message),
+    warning: (message) => current.warning(message),
+    error: (message, properties) => current.error(message, properties),
+    get summary() {
+        return current.summary;
+    },
+};
+
+;// CONCATENATED MODULE: ./src/action/output.ts
+/**
+ * The one way text leaves the action for the log. Anything the action prints may carry text it
+ * does not control (a function's log lines and error messages, a smoke response, an alias
+ * description, a commit string, a value from the stages file, an AWS error): the runner must find
+ * no workflow command in it.
+ *
+ * The rules, from actions/runner (src/Runner.Common/ActionCommand.cs, ActionCommandManager.cs and
+ * src/Runner.Sdk/ProcessInvoker.cs, read at 258d6c8):
+ * - The runner reads stdout and stderr with StreamReader.ReadLine, so `\n`, `\r\n` AND a lone `\r`
+ *   end a line. Each line goes to ActionCommandManager.TryProcessCommand, which tries TryParseV2,
+ *   then TryParse.
+ * - TryParseV2: `message.TrimStart()` (C# Trim removes what char.IsWhiteSpace says is white space:
+ *   Unicode Zs, U+2028, U+2029, U+0009–U+000D, U+0085, U+00A0), then `StartsWith("::")`, then the
+ *   data starts after the next `IndexOf("::", 2)`: `::name k=v,k=v::data`.
+ * - TryParse (legacy): `IndexOf("##[")` ANYWHERE in the line, then the next `]`:
+ *   `##[name k=v;k=v]data`.
+ * - Command names are matched case-insensitively against the registered ones (set-output,
+ *   save-state, add-mask, add-path, set-env, add-matcher, remove-matcher, debug, warning, error,
+ *   notice, group, endgroup, echo, stop-commands, and the token a stop-commands named).
+ * - `StartsWith(string)` and `IndexOf(string)` are culture-sensitive in .NET, and the runner (on
+ *   ICU) does not ask for ordinal: completely ignorable characters (U+200B, U+2060, U+00AD, NUL,
+ *   variation selectors…) are skipped when matching, so `:\u200B:` STARTS WITH `::` and `#\u200B#[`
+ *   contains `##[` (Node's Intl.Collator, the same ICU, agrees: `compare('::', ':\u200B:') === 0`).
+ *   A zero-width space between the marks would then be safe only by an accident of the runner's
+ *   offset arithmetic (it cuts the name at index 2, resp. `##[`'s index + 3, counting the ignorable),
+ *   so it is not used; and ignorables an attacker puts between the marks do not hide them here.
+ *
+ * What this module does, per line (lines split at `\r\n` and `\n`; a lone `\r` is shown as `␍`, so
+ * it cannot start a line of its own):
+ * - a line whose start, skipping white space and ignorable characters, is `:` then (skipping
+ *   ignorables) `:` gets a MIDDLE DOT after its first colon: `::save-state` → `:·:save-state`;
+ * - every `#`, `#`, `[` (with ignorables, if any, between them) gets a middle dot after its first
+ *   `#`: `##[set-output` → `#·#[set-output`.
+ * The middle dot is visible (a reader sees the text was defused), is neither white space nor
+ * ignorable (ICU gives it a primary weight), and is none of `:`, `#`, `[`, so inserting it cannot
+ * make a new mark. Text without these marks passes unchanged.
+ *
+ * Annotations (warning, error) are one command line built by @actions/core, whose escapeData turns
+ * `%`, `\r`, `\n` of the message into %25, %0D, %0A, and whose escapeProperty does the same and also
+ * `:` → %3A, `,` → %2C in the title: neither can end the line or the command's header early.
+ */
+
+/** Shown in place of a lone carriage return, which the runner would take for a line break. */
+const CARRIAGE_RETURN = '\u240D';
+/** Inserted to break a command mark (`::` at a line's start, `##[` anywhere). */
+const DEFUSER = '\u00B7';
+// White space as C#'s char.IsWhiteSpace (and JavaScript's) has it.
+const WHITE = '\\t\\n\\v\\f\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000\\uFEFF';
+// Characters ICU collation may skip when matching: default ignorables, format and control characters.
+const IGNORABLE = '\\p{Default_Ignorable_Code_Point}\\p{Cf}\\p{Cc}';
+const LEADING_COLONS = new RegExp(`^([${WHITE}${IGNORABLE}]*:)(?=[${IGNORABLE}]*:)`, 'u');
+const LEGACY_MARK = new RegExp(`#(?=[${IGNORABLE}]*#[${IGNORABLE}]*\\[)`, 'gu');
+/** One line (no line breaks in it) the runner recognises no command in. */
+function defuseLine(line) {
+    let out = line.replace(LEGACY_MARK, `#${DEFUSER}`);
+    out = out.replace(LEADING_COLONS, `$1${DEFUSER}`);
+    return out;
+}
+/** The text as lines the runner reads no command from, joined with `\n`. */
+function defuse(text) {
+    return text
+        .replace(/\r\n/g, '\n')
+        .replace(/\r/g, CARRIAGE_RETURN)
+        .split('\n')
+        .map(defuseLine)
+        .join('\n');
+}
+/** Print text to the log (stdout), whatever it contains, without the runner finding a command in it. */
+function info(text) {
+    core.info(defuse(text));
+}
+/**
+ * A warning annotation. @actions/core escapes the message (escapeData), so it stays one command
+ * line; the runner shows it unescaped in the annotation.
+ */
+function warn(text) {
+    core.warning(text);
+}
+/** An error annotation; the title, escaped by @actions/core's escapeProperty, cannot end the header. */
+function error(text, title) {
+    core.error(text, title === undefined ? {} : { title });
+}
+
+;// CONCATENATED MODULE: ./src/action/state.ts
+/**
+ * The rollout state the main step leaves its post step, made tamper-evident. Saved state travels
+ * through the runner's GITHUB_STATE file, and a `save-state` workflow command in printed text
+ * could plant one; so the main step signs what it saves: HMAC-SHA256, with a key made at random
+ * for this step (32 bytes) and kept in a 0600 file directly under RUNNER_TEMP, named by a random
+ * key id. The id and the MAC go into the state beside the rollout; the key itself never does, nor
+ * stdout. The post step finds the file again from the id, and acts on the state only when the MAC
+ * verifies; then it removes the file.
+ */
+
+
+
+const KEY_BYTES = 32;
+const KEY_ID = /^[0-9a-f]{32}$/;
+/** What is MACed starts with this, so that a MAC made here means nothing anywhere else. */
+const DOMAIN = 'stage-deploy rollout state v1';
+function keyFile(dir, keyId) {
+    return (0,external_node_path_.join)(dir, `stage-deploy-state-${keyId}.key`);
+}
+function macOf(key, keyId, payload) {
+    return (0,external_node_crypto_.createHmac)('sha256', key).update(`${DOMAIN}\n${keyId}\n${payload}`).digest('hex');
+}
+/** Signs for one main step: the key is made, and its file written, on the first signature. */
+class StateSigner {
+    dir;
+    key;
+    /** `dir`: the runner's temp directory (RUNNER_TEMP), read when the first state is signed. */
+    constructor(dir) {
+        this.dir = dir;
+    }
+    sign(payload) {
+        if (this.key === undefined) {
+            const id = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+            const bytes = (0,external_node_crypto_.randomBytes)(KEY_BYTES);
+            // 'wx': never over a file that is already there; 0600: the runner's user only.
+            (0,external_node_fs_.writeFileSync)(keyFile(this.dir(), id), bytes, { flag: 'wx', mode: 0o600 });
+            this.key = { id, bytes };
+        }
+        return { keyId: this.key.id, mac: macOf(this.key.bytes, this.key.id, payload) };
+    }
+}
+/** Whether `signed` is what this step's main step signed: its key file is there, private, and the MAC verifies. */
+function verifyState(dir, signed) {
+    if (!KEY_ID.test(signed.keyId))
+        return { ok: false, reason: 'no key id was saved with it' };
+    const path = keyFile(dir, signed.keyId);
+    let key;
+    try {
+        const stat = (0,external_node_fs_.lstatSync)(path);
+        if (!stat.isFile())
+            return { ok: false, reason: 'its key is not a regular file' };
+        if (process.platform !== 'win32') {
+            if ((stat.mode & 0o077) !== 0)
+                return { ok: false, reason: 'its key file is readable by others' };
+            if (process.getuid !== undefined && stat.uid !== process.getuid())
+                return { ok: false, reason: 'its key file belongs to another user' };
+        }
+        key = (0,external_node_fs_.readFileSync)(path);
+    }
+    catch {
+        return { ok: false, reason: 'its key file is missing' };
+    }
+    if (key.length !== KEY_BYTES)
+        return { ok: false, reason: 'its key file is not a key' };
+    const expected = Buffer.from(macOf(key, signed.keyId, signed.payload), 'hex');
+    const given = /^[0-9a-f]{64}$/.test(signed.mac) ? Buffer.from(signed.mac, 'hex') : Buffer.alloc(0);
+    if (given.length !== expected.length || !(0,external_node_crypto_.timingSafeEqual)(given, expected))
+        return { ok: false, reason: 'its MAC does not verify' };
+    return { ok: true };
+}
+/** The post step is done with the key: remove its file (a well-formed id only; a missing file is fine). */
+function discardKey(dir, keyId) {
+    if (KEY_ID.test(keyId))
+        (0,external_node_fs_.rmSync)(keyFile(dir, keyId), { force: true });
+}
+
+;// CONCATENATED MODULE: ./src/action/main.ts
+/**
+ * The action's entry, and the only code that talks to the runner (./runner.ts): reads the inputs, runs the
+ * command, sets the outputs and the job summary, and fails the step when the release failed.
+ * The post step (`post-if: always()`) runs the same file again and restores a shift left behind.
+ *
+ * Nothing here starts on import: src/index.ts (the ncc bundle, dist/index.js) calls run(), and
+ * src/main.ts / src/post.ts hand runMain() / runPost() to @github/local-action. Only what every
+ * @actions/core stand-in has is used (local-action's has no `ExitCode`, and its setFailed does
+ * not touch the exit code): a failed step sets process.exitCode itself.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+// Every line for the log goes through ./output.js, so that no text the action prints (much of it
+// not the action's own) can be taken by the runner for a workflow command.
+const log = {
+    info: (message) => info(message),
+    warn: (message) => warn(message),
+    error: (message) => error(message),
+};
+const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' };
+/** The exit code of a failed step (the runner's, as @actions/core's ExitCode.Failure). */
+const FAILURE = 1;
+/** The entry for both steps: the post step (`post-if: always()`) runs the same file again. */
+async function run() {
+    if (core.getState(State.IsPost) === 'true')
+        await post();
+    else
+        await main();
+}
+/** The main step alone (for @github/local-action, through src/main.ts). */
+function runMain() {
+    return main();
+}
+/** The post step alone (for @github/local-action, through src/post.ts). */
+function runPost() {
+    return post();
+}
+/**
+ * A shift in progress is remembered in the step's state, where the post step finds it, signed
+ * (state.ts): the key id and the MAC are saved beside it, the key stays in a file under RUNNER_TEMP.
+ */
+const signer = new StateSigner(() => environmentFromProcess().tempDir);
+const rolloutState = {
+    save: (state) => {
+        const payload = JSON.stringify(state);
+        const { keyId, mac } = signer.sign(payload);
+        core.saveState(State.RolloutKey, keyId);
+        core.saveState(State.RolloutMac, mac);
+        core.saveState(State.Rollout, payload);
+    },
+    clear: () => {
+        core.saveState(State.Rollout, '');
+        core.saveState(State.RolloutMac, '');
+    },
+    // A release of several units: every shift in progress, as one signed list (release/group.ts).
+    saveUnits: (states) => {
+        if (states.length === 0) {
+            rolloutState.clear();
+            return;
+        }
+        const payload = JSON.stringify(states);
+        const { keyId, mac } = signer.sign(payload);
+        core.saveState(State.RolloutKey, keyId);
+        core.saveState(State.RolloutMac, mac);
+        core.saveState(State.Rollout, payload);
+    },
+};
+async function main() {
+    core.saveState(State.IsPost, 'true');
+    // A cancelled job gets SIGINT (then SIGTERM): a shift in progress puts the alias back first.
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        warn(`${signal} received: stopping, and putting the alias back if a shift is in progress.`);
+        cancel.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+        const inputs = readInputs((name) => core.getInput(name));
+        const environment = environmentFromProcess();
+        const file = await loadConfig(inputs, environment);
+        const units = resolveUnits(inputs, file, environment);
+        const settings = units[0];
+        if (settings === undefined)
+            throw new Error(`stage ${inputs.stage} has no function`);
+        for (const secret of units.flatMap((unit) => unit.smoke?.secrets ?? []))
+            core.setSecret(secret);
+        const outcome = await runCommand(inputs, file, units, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
+        if (outcome.kind === 'status') {
+            core.setOutput(Outputs.Release, statusReleaseOutput(outcome.stages, outcome.settings.stage, environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined));
+            await reportStatus(outcome);
+            return;
+        }
+        const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
+        const released = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
+        core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
+        // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
+        core.setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
+        if (released.length > 1) {
+            await reportRelease(outcome.settings.stage, released, defaultRegion);
+            return;
+        }
+        const view = viewOf(outcome.result);
+        if (view.plan !== undefined) {
+            info(`dry-run: nothing was changed. ${view.command} ${view.stage} would:`);
+            view.plan.forEach((step, i) => info(`  ${i + 1}. ${step}`));
+        }
+        setOutputs(view);
+        const url = runUrl();
+        await writeSummary(renderSummary(outcome.result, { ...(settings.region !== undefined && { region: settings.region }), ...(url !== undefined && { runUrl: url }) }));
+        if (view.diagnosis)
+            diagnosisLog(view.diagnosis).forEach((line) => info(line));
+        if (isSuccess(outcome.result))
+            info(closingLine(view));
+        else {
+            // One annotation, titled with the stage and the versions, and the step fails.
+            error(view.error ?? `${view.stage}: ${view.status}`, failureTitle(outcome.result));
+            process.exitCode = FAILURE;
+        }
+    }
+    catch (error) {
+        core.setOutput(Outputs.Status, 'failed');
+        core.setOutput(Outputs.Release, '[]');
+        core.setFailed((0,errors/* errorMessage */.gJ)(error));
+        // @actions/core's setFailed sets it too; a stand-in's (local-action's) may not.
+        process.exitCode = FAILURE;
+    }
+    finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+}
+/**
+ * The post step acts only on what its own main step left: a state whose MAC verifies with the key
+ * its main step kept, naming the alias of the stage its own inputs resolve to (cleanUp then checks
+ * that the alias is as the shift left it). Anything else: a warning, and nothing changes.
+ */
+async function post() {
+    const saved = core.getState(State.Rollout);
+    if (!saved) {
+        log.info('stage-deploy post: no shift was left in progress.');
+        return;
+    }
+    const environment = environmentFromProcess();
+    const keyId = core.getState(State.RolloutKey);
+    const verified = verifyState(environment.tempDir, { keyId, payload: saved, mac: core.getState(State.RolloutMac) });
+    if (!verified.ok) {
+        // The key file stays: a forged state naming another step's key id must not spoil that step's post.
+        log.warn(`stage-deploy post: the saved rollout state is not one this step's main step signed (${verified.reason}); nothing was changed.`);
+        return;
+    }
+    discardKey(environment.tempDir, keyId);
+    let target;
+    try {
+        const inputs = readInputs((name) => core.getInput(name));
+        // Every unit of the stage (one for a plain stage): the saved state may name only these.
+        const units = resolveUnits(inputs, await loadConfig(inputs, environment), environment).map((settings) => ({
+            functionName: settings.functionName,
+            alias: settings.alias,
+            ...(settings.region !== undefined && { region: settings.region }),
+            ...(settings.role !== undefined && { role: settings.role }),
+            stage: settings.stage,
+        }));
+        target = units.length === 1 && units[0] !== undefined ? units[0] : units;
+    }
+    catch (error) {
+        log.warn(`stage-deploy post: this step's stage cannot be resolved (${(0,errors/* errorMessage */.gJ)(error)}); nothing was changed.`);
+        return;
+    }
+    await cleanUp(saved, target, log);
+}
+/**
+ * A release of several units (functions × regions): the outputs `version`, `previous-version`,
+ * `code-sha256` and `alias-arn` describe the first unit, `status` the whole release; one summary,
+ * one closing line, and on failure one annotation naming the unit that failed.
+ */
+async function reportRelease(stage, units, defaultRegion) {
+    const views = units.map((unit) => viewOf(unit.result));
+    const first = views[0];
+    if (first === undefined)
+        return;
+    const withRegion = spansRegions(units, defaultRegion);
+    const plans = views.filter((view) => view.plan !== undefined);
+    if (plans.length > 0) {
+        info(`dry-run: nothing was changed. ${first.command} ${stage} would:`);
+        units.forEach((unit, i) => {
+            const plan = views[i]?.plan;
+            if (plan === undefined)
+                return;
+            info(`  ${release_unitName(unit, withRegion, defaultRegion)}:`);
+            plan.forEach((step, n) => info(`    ${n + 1}. ${step}`));
+        });
+    }
+    setOutputs({ ...first, status: releaseStatus(units) });
+    const url = runUrl();
+    await writeSummary(renderReleaseSummary(units, { ...(defaultRegion !== undefined && { defaultRegion }), ...(url !== undefined && { runUrl: url }) }));
+    units.forEach((unit, i) => {
+        const diagnosis = views[i]?.diagnosis;
+        if (diagnosis === undefined)
+            return;
+        info(`${release_unitName(unit, withRegion, defaultRegion)}:`);
+        diagnosisLog(diagnosis).forEach((line) => info(line));
+    });
+    if (releaseSucceeded(units))
+        info(releaseClosingLine(stage, units, defaultRegion));
+    else {
+        const { message, title } = releaseFailure(stage, units, defaultRegion);
+        error(message, title);
+        process.exitCode = FAILURE;
+    }
+}
+function reportStatus(outcome) {
+    info(renderStatusTable(outcome.stages, { forLog: true }));
+    // Misconfigurations (a function URL that bypasses a stage's alias), once each.
+    for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? [])))
+        warn(warning);
+    const own = outcome.stages[0];
+    core.setOutput(Outputs.Status, 'unchanged');
+    core.setOutput(Outputs.Version, own?.version ?? '');
+    core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
+    core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
+    core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
+    return writeSummary(renderStatusSummary(outcome.stages));
+}
+/** The job summary is a report: failing to write it never fails a release. */
+async function writeSummary(markdown) {
+    if (!process.env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await core.summary.addRaw(markdown).write();
+    }
+    catch (error) {
+        warn(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+function setOutputs(result) {
+    core.setOutput(Outputs.Status, result.status);
+    core.setOutput(Outputs.Version, result.version ?? '');
+    core.setOutput(Outputs.PreviousVersion, result.previousVersion ?? '');
+    core.setOutput(Outputs.CodeSha256, result.codeSha256 ?? '');
+    core.setOutput(Outputs.AliasArn, result.aliasArn ?? '');
+}
+/** `stage-deploy: dev rolled back from 8 to 7`, the annotation's title. */
+function failureTitle(outcome) {
+    const result = viewOf(outcome);
+    const to = result.candidateVersion ?? '—';
+    if (result.status === 'rolled-back')
+        return `stage-deploy: ${result.stage} rolled back from ${to} to ${result.version ?? '— (alias removed)'}`;
+    if (result.repair)
+        return `stage-deploy: ${result.stage} ROLLBACK FAILED, alias may be on ${to}`;
+    return `stage-deploy: ${result.command} of ${result.stage} failed, alias stays on ${result.version ?? '—'}`;
+}
+function closingLine(result) {
+    if (result.status === 'unchanged')
+        return `${result.stage}: unchanged, alias ${result.alias} stays on version ${result.version ?? '—'}.`;
+    return `${result.stage}: ${result.status}, alias ${result.alias} ${result.previousVersion ?? '(new)'} → ${result.version}.`;
+}
+
+
+/***/ }),
+
+/***/ 7206:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Xl: () => (/* binding */ AliasConflictError),
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   eB: () => (/* binding */ errorChain),
+/* harmony export */   gJ: () => (/* binding */ errorMessage)
+/* harmony export */ });
+/** Errors: bad input, and the message of anything thrown. */
+/** Bad input: the message names the field and the value. Thrown before anything in AWS changes. */
+class InputError extends Error {
+    name = 'InputError';
+}
+/** The message of anything thrown. */
+function errorMessage(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/**
+ * An error's message with its causes, e.g. `fetch failed: connect ECONNREFUSED 127.0.0.1:9
+ * (ECONNREFUSED)`: undici's "fetch failed" alone says nothing.
+ */
+function errorChain(error) {
+    const parts = [];
+    let current = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+        if (current instanceof Error) {
+            const code = current.code;
+            const text = code !== undefined && !current.message.includes(code) ? `${current.message} (${code})` : current.message;
+            if (text !== '' && !parts.includes(text))
+                parts.push(text);
+            current = current.cause;
+        }
+        else {
+            parts.push(String(current));
+            break;
+        }
+    }
+    return parts.join(': ') || 'unknown error';
+}
+/**
+ * Lambda refused an alias write because the alias is not as this run last saw it: another
+ * release moved it (a RevisionId precondition failed: `moved`), or created it first (`exists`).
+ * The adapter maps PreconditionFailedException / ResourceConflictException to it.
+ */
+class AliasConflictError extends Error {
+    conflict;
+    name = 'AliasConflictError';
+    constructor(conflict, message, options) {
+        super(message, options);
+        this.conflict = conflict;
+    }
+}
+
+
+/***/ }),
+
+/***/ 8738:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   J$: () => (/* binding */ functionBaseName),
+/* harmony export */   uy: () => (/* binding */ functionLogGroup),
+/* harmony export */   zh: () => (/* binding */ RETENTION_DAYS)
+/* harmony export */ });
+/** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
+function functionLogGroup(functionName, logging) {
+    return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;
+}
+/** `notes-api` for `notes-api`, `notes-api:prod`, `arn:aws:lambda:r:1:function:notes-api[:7]` or `1:function:notes-api`. */
+function functionBaseName(functionName) {
+    const parts = functionName.split(':');
+    const at = parts.indexOf('function');
+    return (at >= 0 ? parts[at + 1] : parts[0]) || functionName;
+}
+/** CloudWatch Logs' allowed retention values, in days. */
+const RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+
+/***/ })
+
+};
