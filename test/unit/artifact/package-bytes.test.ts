@@ -16,6 +16,8 @@ import { prepareArtifact } from '../../../src/artifact/package.js';
  * over 1 MB, an empty file, an execute bit, a non-ASCII name, text and incompressible bytes.
  */
 const PINNED_SHA256 = '3c1db8f06b172e11ec3361488f9e35af66a627bac8d5cfd9a6186d0f3bf988b1';
+/** The same for the tree's first 40 files only (about 400 KB: a tree too small for worker threads). */
+const PINNED_SMALL_SHA256 = 'bdc7bae14df2f068bf1f7318edb645f5f5008f18bdffda4a1659727a1e3e51c9';
 
 function prng(seed: number): () => number {
   let s = seed >>> 0 || 1;
@@ -72,22 +74,29 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+async function packedSha256(name: string, spec: ReturnType<typeof fixtureSpec>): Promise<string> {
+  const root = join(scratch, name);
+  for (const [index, file] of spec.entries()) {
+    const path = join(root, file.rel);
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, fileBytes(index, file.size));
+    await chmod(path, file.mode);
+  }
+  const workDir = join(scratch, `work-${name}`);
+  await mkdir(workDir);
+  const artifact = await prepareArtifact(root, { workDir });
+  const bytes = await readFile(artifact.zipPath);
+  const hex = createHash('sha256').update(bytes).digest('hex');
+  expect(artifact.sha256Hex).toBe(hex);
+  return hex;
+}
+
 describe('prepareArtifact: the bytes of a directory zip', () => {
   it('are the ones recorded for a fixed tree', async () => {
-    const root = join(scratch, 'tree');
-    const spec = fixtureSpec();
-    for (const [index, file] of spec.entries()) {
-      const path = join(root, file.rel);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, fileBytes(index, file.size));
-      await chmod(path, file.mode);
-    }
-    const workDir = join(scratch, 'work');
-    await mkdir(workDir);
-    const artifact = await prepareArtifact(root, { workDir });
-    const bytes = await readFile(artifact.zipPath);
-    const hex = createHash('sha256').update(bytes).digest('hex');
-    expect(artifact.sha256Hex).toBe(hex);
-    expect(hex).toBe(PINNED_SHA256);
+    expect(await packedSha256('tree', fixtureSpec())).toBe(PINNED_SHA256);
+  });
+
+  it('are the ones recorded for a small tree', async () => {
+    expect(await packedSha256('small', fixtureSpec().slice(0, 40))).toBe(PINNED_SMALL_SHA256);
   });
 });
