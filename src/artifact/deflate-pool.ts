@@ -259,3 +259,28 @@ export function addDeflatedStream(
     if (!asked) zip.emit('error', new Error(`yazl did not deflate "${name}" through zlib.DeflateRaw; this yazl version cannot take deflated bytes`));
   });
 }
+
+/** What yazl keeps of an entry (not its public API: see `releaseWritten`). */
+interface YazlEntry {
+  state: number;
+  doFileDataPump: () => void;
+}
+/** yazl's Entry.FILE_DATA_DONE: the entry's header and data are written. */
+const FILE_DATA_DONE = 3;
+const written = (): void => undefined;
+
+/**
+ * yazl keeps every entry until the zip ends (for the central directory), and with it the
+ * function that writes its data, which holds the deflated bytes (or, for a stream from memory,
+ * the file's bytes): all of a 250 MB tree's compressed bytes would stay in memory. yazl never
+ * calls that function again once the entry is written, so for the entries written since
+ * `from`, this drops it; returns where to start next time. Without yazl's `entries` (another
+ * version) it does nothing.
+ */
+export function releaseWritten(zip: yazl.ZipFile, from: number): number {
+  const entries = (zip as unknown as { entries?: YazlEntry[] }).entries;
+  if (!Array.isArray(entries)) return from;
+  let i = from;
+  for (; i < entries.length && entries[i]!.state >= FILE_DATA_DONE; i++) entries[i]!.doFileDataPump = written;
+  return i;
+}
