@@ -260,27 +260,51 @@ export function addDeflatedStream(
   });
 }
 
-/** What yazl keeps of an entry (not its public API: see `releaseWritten`). */
+/** What yazl keeps of an entry (not its public API: see `WrittenEntries`). */
 interface YazlEntry {
   state: number;
   doFileDataPump: () => void;
 }
 /** yazl's Entry.FILE_DATA_DONE: the entry's header and data are written. */
 const FILE_DATA_DONE = 3;
-const written = (): void => undefined;
+const alreadyWritten = (): void => undefined;
 
 /**
- * yazl keeps every entry until the zip ends (for the central directory), and with it the
- * function that writes its data, which holds the deflated bytes (or, for a stream from memory,
- * the file's bytes): all of a 250 MB tree's compressed bytes would stay in memory. yazl never
- * calls that function again once the entry is written, so for the entries written since
- * `from`, this drops it; returns where to start next time. Without yazl's `entries` (another
- * version) it does nothing.
+ * Two costs of yazl that grow with the tree, taken off while entries are written, through its
+ * `entries` array (not its public API; without it, another version, this does nothing):
+ * - it keeps every entry until the zip ends (for the central directory), with the function that
+ *   writes the entry's data, which holds the deflated bytes (or, for a stream from memory, the
+ *   file's bytes): all of a 250 MB tree's compressed bytes stayed in memory. yazl never calls that
+ *   function again once the entry is written, so `release` drops it;
+ * - before writing each entry it looks for the first one not written from the start of the list:
+ *   for 20,000 files that scan took 2.7 s of the main thread. `release` moves the written entries
+ *   (always a prefix: yazl writes in order) out of the list, and `restore` puts them back, in
+ *   order, before `end()`, which is where yazl reads the whole list (central directory, counts).
  */
-export function releaseWritten(zip: yazl.ZipFile, from: number): number {
-  const entries = (zip as unknown as { entries?: YazlEntry[] }).entries;
-  if (!Array.isArray(entries)) return from;
-  let i = from;
-  for (; i < entries.length && entries[i]!.state >= FILE_DATA_DONE; i++) entries[i]!.doFileDataPump = written;
-  return i;
+export class WrittenEntries {
+  private readonly done: YazlEntry[] = [];
+
+  constructor(private readonly zip: yazl.ZipFile) {}
+
+  private entries(): YazlEntry[] | undefined {
+    const entries = (this.zip as unknown as { entries?: YazlEntry[] }).entries;
+    return Array.isArray(entries) ? entries : undefined;
+  }
+
+  release(): void {
+    const entries = this.entries();
+    if (!entries) return;
+    let n = 0;
+    while (n < entries.length && entries[n]!.state >= FILE_DATA_DONE) entries[n++]!.doFileDataPump = alreadyWritten;
+    for (const entry of entries.splice(0, n)) this.done.push(entry);
+  }
+
+  restore(): void {
+    const entries = this.entries();
+    if (!entries || this.done.length === 0) return;
+    const all = this.done.concat(entries);
+    this.done.length = 0;
+    entries.length = 0;
+    for (const entry of all) entries.push(entry);
+  }
 }

@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
 import { type Artifact } from '../model/lambda.js';
 import { InputError } from '../model/errors.js';
-import { addDeflatedBuffer, addDeflatedStream, createDeflater, releaseWritten, type Deflated } from './deflate-pool.js';
+import { addDeflatedBuffer, addDeflatedStream, createDeflater, WrittenEntries, type Deflated } from './deflate-pool.js';
 import { zipContents } from './zip-size.js';
 
 export interface PrepareArtifactOptions {
@@ -259,7 +259,7 @@ async function feed(zip: yazl.ZipFile, files: FileEntry[], failed: Promise<never
     jobs.set(k, job);
   };
   let handed = 0;
-  let released = 0;
+  const writtenEntries = new WrittenEntries(zip);
   try {
     let previousSegmentStarted: Promise<void> = Promise.resolve();
     for (let k = 0; k < segments.length; k++) {
@@ -276,7 +276,7 @@ async function feed(zip: yazl.ZipFile, files: FileEntry[], failed: Promise<never
       // yazl writes an entry given as bytes at once, whatever the disk's pace: hand it no more
       // than WRITE_BACKLOG_BYTES beyond what has reached the file.
       await Promise.race([written.reach(handed - WRITE_BACKLOG_BYTES), failed]);
-      released = releaseWritten(zip, released);
+      writtenEntries.release();
       for (const d of deflated) handed += d.deflated.length;
       for (let n = 0; n < small.length; n++) {
         addDeflatedBuffer(zip, deflated[n]!.raw, deflated[n]!.deflated, small[n]!.name, entryOptions(small[n]!));
@@ -306,6 +306,7 @@ async function feed(zip: yazl.ZipFile, files: FileEntry[], failed: Promise<never
         previousSegmentStarted = Promise.race([thisStarted, failed]);
       }
     }
+    writtenEntries.restore();
     zip.end();
   } finally {
     await deflater.close();
