@@ -15,8 +15,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     // The end-to-end files mostly wait (on moto, on the action's smoke tests and canary steps):
-    // three at a time keep two cores busy without starving them (npm test: see README).
-    maxWorkers: 3,
+    // four at a time keep two cores busy without starving them (npm test: see README).
+    maxWorkers: 4,
     // A worker keeps the modules it has loaded (the AWS SDK, the harness) from one test file to
     // the next instead of importing them again for each. Test files share no state through
     // them: each builds its own servers and clients (moto: one leased per file, see
