@@ -21,7 +21,7 @@ import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
 import { stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
-import type { Clock, DeploymentTracker, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore } from './model/ports.js';
+import { inGroup, type Clock, type DeploymentTracker, type LambdaGateway, type Log, type MetricsGateway, type RolloutState, type RolloutStateStore } from './model/ports.js';
 import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
 import type { ActionInputs, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
@@ -223,24 +223,27 @@ async function runOne(
     if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
       if (result.candidateVersion !== undefined) {
         const until = new Date(clock.now());
-        const diagnosis = await diagnose(
-          { settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until },
-          {
-            logs: await services.logReader(),
-            metrics: await services.metrics(),
-            log,
-            clock,
-            ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
-          },
+        const candidate = result.candidateVersion;
+        const since = new Date(until.getTime() - result.durationMs - 60_000);
+        const diagnosis = await inGroup(log, `What version ${candidate} of ${settings.functionName} logged`, async () =>
+          diagnose(
+            { settings, version: candidate, since, until },
+            {
+              logs: await services.logReader(),
+              metrics: await services.metrics(),
+              log,
+              clock,
+              ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
+            },
+          ),
         );
         result = { ...result, diagnosis };
       }
     } else if (result.kind === 'released' && result.command !== 'rollback') {
-      const report = await housekeeping(
-        settings,
-        { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) },
-        log,
-      );
+      const tidy = async () =>
+        housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+      // A group only when there is housekeeping to do (keep-versions, log-retention-days).
+      const report = settings.keepVersions !== undefined || settings.logRetentionDays !== undefined ? await inGroup(log, 'Housekeeping', tidy) : await tidy();
       result = { ...result, housekeeping: report };
     }
     return { kind: 'release', settings, result, units: [{ settings, result }] };
@@ -306,7 +309,9 @@ async function releaseCommand(
   switch (inputs.command) {
     case 'deploy': {
       if (deps.workDir === undefined) throw new Error('no work directory');
-      return deploy(settings, await deployCode(settings, inputs, deps, deps.workDir, environment), deps, environment.context);
+      const workDir = deps.workDir;
+      const code = await inGroup(deps.log, `Package the code of ${settings.functionName}`, () => deployCode(settings, inputs, deps, workDir, environment));
+      return deploy(settings, code, deps, environment.context);
     }
     case 'promote': {
       const from = inputs.promoteFrom ?? '';

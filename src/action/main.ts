@@ -31,6 +31,7 @@ const log: Log = {
   info: (message) => output.info(message),
   warn: (message) => output.warn(message),
   error: (message) => output.error(message),
+  group: (title, work) => output.group(title, work),
 };
 
 const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' } as const;

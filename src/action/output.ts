@@ -83,6 +83,25 @@ export function warn(text: string): void {
   core.warning(text);
 }
 
+let openGroups = 0;
+
+/**
+ * `work`, with what it prints folded under `title` in the log (`::group::` … `::endgroup::`). The
+ * runner has one level of groups: inside a group, another is not opened (its lines stay in the
+ * outer one). The title is defused like any line, then escaped by the runner module (escapeData).
+ */
+export async function group<T>(title: string, work: () => Promise<T>): Promise<T> {
+  if (openGroups > 0) return work();
+  openGroups++;
+  core.startGroup(defuse(title).replace(/\n/g, ' '));
+  try {
+    return await work();
+  } finally {
+    core.endGroup();
+    openGroups--;
+  }
+}
+
 /** An error annotation; the title, escaped by @actions/core's escapeProperty, cannot end the header. */
 export function error(text: string, title?: string): void {
   core.error(text, title === undefined ? {} : { title });

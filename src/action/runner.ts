@@ -27,6 +27,8 @@ export interface Runner {
   info(message: string): void;
   warning(message: string): void;
   error(message: string, properties?: { title?: string }): void;
+  startGroup(name: string): void;
+  endGroup(): void;
   summary: { addRaw(text: string): { write(): Promise<unknown> } };
 }
 
@@ -107,6 +109,8 @@ export const fileRunner: Runner = {
   },
   warning: (message) => issueCommand('warning', {}, message),
   error: (message, properties = {}) => issueCommand('error', { title: properties.title }, message),
+  startGroup: (name) => issueCommand('group', {}, name),
+  endGroup: () => issueCommand('endgroup', {}, ''),
   summary: new Summary(),
 };
 
@@ -128,6 +132,8 @@ export const core: Runner = {
   info: (message) => current.info(message),
   warning: (message) => current.warning(message),
   error: (message, properties) => current.error(message, properties),
+  startGroup: (name) => current.startGroup(name),
+  endGroup: () => current.endGroup(),
   get summary() {
     return current.summary;
   },

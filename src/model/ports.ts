@@ -121,6 +121,17 @@ export interface Log {
   info(message: string): void;
   warn(message: string): void;
   error(message: string): void;
+  /**
+   * Fold what `work` prints into one group of the log under `title` (the runner's `::group::`).
+   * Absent where lines of several units interleave (a release of several functions): a group
+   * cannot hold two units' lines at once.
+   */
+  group?<T>(title: string, work: () => Promise<T>): Promise<T>;
+}
+
+/** `work` in a group of the log titled `title`, where the log folds; else just `work`. */
+export function inGroup<T>(log: Log, title: string, work: () => Promise<T>): Promise<T> {
+  return log.group === undefined ? work() : log.group(title, work);
 }
 
 /**

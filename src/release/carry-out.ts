@@ -10,6 +10,7 @@ import { errorMessage } from '../model/errors.js';
 import type { AliasState, CodeSource, FunctionVersionState, ImageRecord } from '../model/lambda.js';
 import type { CodeStep, ReleasePlan } from '../model/plan.js';
 import type { CheckRecord, DryRun, ReleaseResult, Unchanged, UploadRecord } from '../model/results.js';
+import { inGroup } from '../model/ports.js';
 import type { ReleaseCommand, StageSettings } from '../model/settings.js';
 import { imagePullRefusal } from '../artifact/image-pull.js';
 import { sha256HexOf } from '../artifact/s3-key.js';
@@ -103,49 +104,53 @@ async function carryOut(plan: ReleasePlan, start: ReleaseStart, deps: ReleaseDep
     const codeStorageWarning = await checkCodeStorage(settings, deps);
     if (codeStorageWarning !== undefined) storage = { codeStorageWarning };
     try {
-      // Each write to $LATEST is conditional on the revision read or last written: a change another
-      // run makes in between fails this release instead of being overwritten or published.
-      let revisionId = target.revisionId;
-      // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
-      // $LATEST, so a download that fails leaves $LATEST as it was.
-      let provided: { source: CodeSource; upload: UploadRecord } | undefined;
-      if (target.code.kind !== 'in-latest') {
-        const code = target.code;
-        provided = await timeline.step('upload', () => provideCode(code, deps));
-        upload = provided.upload;
-      }
-      if (target.change !== undefined) {
-        const change = target.change;
-        const read = revisionId;
-        settingsChanged = target.settingsChanged;
-        log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
-        revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
-      }
-      if (provided !== undefined) {
-        const source = provided.source;
-        if (source.kind === 'image') log.info(`Updating code of ${name} to image ${source.imageUri}.`);
-        else log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
-        const read = revisionId;
-        const updated = await timeline.step('code', () =>
-          lambda.updateCode(name, source, read).catch((error: unknown) => {
-            // An image Lambda may not pull (another account's repository): the permissions it needs.
-            throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
-          }),
-        );
-        if (updated.codeSha256 !== target.codeSha256) {
-          throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+      // One group of the log: upload, settings, code, publish.
+      const published = await inGroup(log, `Publish a version of ${name}`, async () => {
+        // Each write to $LATEST is conditional on the revision read or last written: a change another
+        // run makes in between fails this release instead of being overwritten or published.
+        let revisionId = target.revisionId;
+        // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
+        // $LATEST, so a download that fails leaves $LATEST as it was.
+        let provided: { source: CodeSource; upload: UploadRecord } | undefined;
+        if (target.code.kind !== 'in-latest') {
+          const code = target.code;
+          provided = await timeline.step('upload', () => provideCode(code, deps));
+          upload = provided.upload;
         }
-        revisionId = updated.revisionId;
-      }
-      const published = await timeline.step('publish', () =>
-        lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }),
-      );
-      log.info(`Published version ${published.version} of ${name}.`);
-      // What takes traffic is what was meant: another release of the same function (another
-      // stage) may have changed $LATEST between this run's update and its PublishVersion.
-      const drift = publishedDrift(settings, target.codeSha256, published);
-      if (drift !== undefined) throw new Error(drift);
-      unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
+        if (target.change !== undefined) {
+          const change = target.change;
+          const read = revisionId;
+          settingsChanged = target.settingsChanged;
+          log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
+          revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
+        }
+        if (provided !== undefined) {
+          const source = provided.source;
+          if (source.kind === 'image') log.info(`Updating code of ${name} to image ${source.imageUri}.`);
+          else log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
+          const read = revisionId;
+          const updated = await timeline.step('code', () =>
+            lambda.updateCode(name, source, read).catch((error: unknown) => {
+              // An image Lambda may not pull (another account's repository): the permissions it needs.
+              throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
+            }),
+          );
+          if (updated.codeSha256 !== target.codeSha256) {
+            throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+          }
+          revisionId = updated.revisionId;
+        }
+        const published = await timeline.step('publish', () =>
+          lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }),
+        );
+        log.info(`Published version ${published.version} of ${name}.`);
+        // What takes traffic is what was meant: another release of the same function (another
+        // stage) may have changed $LATEST between this run's update and its PublishVersion.
+        const drift = publishedDrift(settings, target.codeSha256, published);
+        if (drift !== undefined) throw new Error(drift);
+        unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
+        return published;
+      });
       to = { version: published.version, codeSha256: published.codeSha256 };
     } catch (error) {
       return {

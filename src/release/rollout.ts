@@ -15,7 +15,7 @@
 import { invokeCheck } from '../checks/invoke.js';
 import { AliasConflictError, errorMessage } from '../model/errors.js';
 import type { AliasState } from '../model/lambda.js';
-import type { Clock, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore, SmokeChecker } from '../model/ports.js';
+import { inGroup, type Clock, type LambdaGateway, type Log, type MetricsGateway, type RolloutState, type RolloutStateStore, type SmokeChecker } from '../model/ports.js';
 import type { CheckRecord, GateReading, SmokeResult } from '../model/results.js';
 import type { StageSettings, TrafficStrategy } from '../model/settings.js';
 import { formatDuration } from '../report/format.js';
@@ -235,7 +235,11 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
         );
       } else {
         log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
-        await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+        await timeline.step(`hold ${step.percent}%`, () =>
+          inGroup(log, `Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, gates watched for ${formatDuration(step.holdMs)}`, () =>
+            hold(step.holdMs, `${step.percent}%`, shiftStart),
+          ),
+        );
       }
     }
 
@@ -246,7 +250,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     } else {
       const smokeSettings = settings.smoke;
       try {
-        smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log, deps.signal));
+        smoke = await timeline.step('smoke', () => inGroup(log, `Smoke test of ${settings.stage}`, () => deps.smoke.check(smokeSettings, log, deps.signal)));
       } catch (error) {
         cancelled();
         throw new RolloutFailure(`smoke test could not run: ${errorMessage(error)}`);
@@ -261,7 +265,7 @@ export async function shiftAndVerify(request: ShiftRequest, deps: ShiftDeps): Pr
     }
     if (progressive && settings.bakeMs > 0) {
       log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
-      await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+      await timeline.step('bake', () => inGroup(log, `Bake of version ${toVersion}: gates watched for ${formatDuration(settings.bakeMs)}`, () => hold(settings.bakeMs, 'bake', shiftStart)));
     }
     // Several units: none is done before every one has passed its checks (group.ts).
     await deps.group?.arrive('done');

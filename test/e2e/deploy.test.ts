@@ -111,6 +111,24 @@ stages:
     ));
   });
 
+  /** The titles of the log's groups, in order; fails on a group opened inside another or left open. */
+  function groupsOf(stdout: string): string[] {
+    const titles: string[] = [];
+    let open = false;
+    for (const line of stdout.split('\n')) {
+      if (line.startsWith('::group::')) {
+        expect(open, `group inside a group: ${line}`).toBe(false);
+        open = true;
+        titles.push(line.slice('::group::'.length));
+      } else if (line === '::endgroup::') {
+        expect(open, 'endgroup without a group').toBe(true);
+        open = false;
+      }
+    }
+    expect(open, 'a group left open').toBe(false);
+    return titles;
+  }
+
   it('a good first deploy publishes version 1 with the stage settings and points dev at it', async () => {
     const artifact = good();
     const run = await deploy({ stage: 'dev', artifact: relative(artifact), config }, { SMOKE_API_KEY: SECRET });
@@ -142,6 +160,8 @@ stages:
     expect(run.stdout).toContain(`::add-mask::${SECRET}`);
     expect(visibleLog(run.stdout)).not.toContain(SECRET);
     expect(run.summary).not.toContain(SECRET);
+    // The log folds each phase in a group of its own, closed before the next, none inside another.
+    expect(groupsOf(run.stdout)).toEqual([`Package the code of ${fn}`, `Publish a version of ${fn}`, 'Smoke test of dev']);
   });
 
   it('an unchanged redeploy publishes nothing and says unchanged', async () => {
@@ -183,6 +203,12 @@ stages:
     expect(run.summary).toMatch(/\| version 2 \| 3 \| 3 \| 0 \|/);
     expect(run.stdout).toContain('  ReferenceError: gibberish is not defined (×3)');
     expect(visibleLog(run.stdout)).not.toContain(SECRET);
+    // The failing attempts are in the smoke test's group, the function's own lines in the next.
+    expect(groupsOf(run.stdout)).toEqual([`Package the code of ${fn}`, `Publish a version of ${fn}`, 'Smoke test of dev', `What version 2 of ${fn} logged`]);
+    // The verdict is outside every group, where a reader sees it without unfolding anything.
+    const lines = run.stdout.split('\n');
+    const verdict = lines.findIndex((line) => line.startsWith('::error title=stage-deploy%3A dev rolled back'));
+    expect(verdict).toBeGreaterThan(lines.lastIndexOf('::endgroup::'));
   });
 
   it('a second good release moves dev from 1 to the new version', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { CARRIAGE_RETURN, DEFUSER, defuse, error, info, warn } from '../../../src/action/output.js';
+import { CARRIAGE_RETURN, DEFUSER, defuse, error, group, info, warn } from '../../../src/action/output.js';
 import { parseCommandLine, runnerCommands, runnerLines } from '../../harness/runner-commands.mjs';
 
 /** What the action writes to stdout while `write` runs. */
@@ -134,6 +134,59 @@ describe('info, warn, error', () => {
     expect(commands[0]).toMatchObject({ data: message, properties: {} });
     expect(commands[1]).toMatchObject({ data: message, properties: { title } });
     expect(commands[2]).toMatchObject({ data: 'plain', properties: {} });
+  });
+});
+
+describe('group', () => {
+  /** What the action writes to stdout while `work` runs, awaited. */
+  async function capturedAsync(work: () => Promise<unknown>): Promise<string> {
+    let out = '';
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      await work().catch(() => undefined);
+    } finally {
+      spy.mockRestore();
+    }
+    return out;
+  }
+
+  it("folds what the work prints between one group and its endgroup, and gives the work's value back", async () => {
+    let value: unknown;
+    const out = await capturedAsync(async () => {
+      value = await group('Publish a version of notes-api', async () => {
+        info('Published version 7 of notes-api.');
+        return 7;
+      });
+    });
+    expect(value).toBe(7);
+    expect(runnerCommands(out).map((c) => [c.command, c.data])).toEqual([
+      ['group', 'Publish a version of notes-api'],
+      ['endgroup', ''],
+    ]);
+    expect(runnerLines(out)).toEqual(['::group::Publish a version of notes-api', 'Published version 7 of notes-api.', '::endgroup::']);
+  });
+
+  it('closes the group when the work throws, and opens none inside another (the runner has one level)', async () => {
+    const out = await capturedAsync(() =>
+      group('outer', async () => {
+        await group('inner', async () => info('inside'));
+        throw new Error('boom');
+      }),
+    );
+    expect(runnerCommands(out).map((c) => c.command)).toEqual(['group', 'endgroup']);
+    // A group after the failed one opens again: nothing stays counted as open.
+    const again = await capturedAsync(() => group('next', async () => undefined));
+    expect(runnerCommands(again).map((c) => c.command)).toEqual(['group', 'endgroup']);
+  });
+
+  it('a title cannot carry a command of its own or end the line', async () => {
+    const out = await capturedAsync(() => group('dev\n::add-mask::x ##[set-output name=a]b', async () => undefined));
+    const commands = runnerCommands(out);
+    expect(commands.map((c) => c.command)).toEqual(['group', 'endgroup']);
+    expect(commands[0]!.data).not.toContain('\n');
   });
 });
 

@@ -60,6 +60,8 @@ const cases: [string, (r: Runner) => void | Promise<unknown>][] = [
   ['error', (r) => r.error(TRICKY)],
   ['error with a title', (r) => r.error(TRICKY, { title: 'stage-deploy: prod, 7 → 8: x,y' })],
   ['summary', (r) => r.summary.addRaw('# title\n').write()],
+  ['startGroup', (r) => r.startGroup(TRICKY)],
+  ['endGroup', (r) => r.endGroup()],
 ];
 
 describe('fileRunner writes what @actions/core writes', () => {

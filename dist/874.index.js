@@ -1,8 +1,8 @@
-export const id = 180;
-export const ids = [180];
+export const id = 874;
+export const ids = [874];
 export const modules = {
 
-/***/ 9180:
+/***/ 874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -2682,6 +2682,12 @@ function sha256HexOf(codeSha256) {
     return Buffer.from(codeSha256, 'base64').toString('hex');
 }
 
+;// CONCATENATED MODULE: ./src/model/ports.ts
+/** `work` in a group of the log titled `title`, where the log folds; else just `work`. */
+function inGroup(log, title, work) {
+    return log.group === undefined ? work() : log.group(title, work);
+}
+
 ;// CONCATENATED MODULE: ./src/artifact/image-pull.ts
 /**
  * Whether a function in one account can pull a container image from an ECR repository in another.
@@ -3915,6 +3921,7 @@ function refuseUnsplittable(plan, live, candidate) {
 
 
 
+
 class RolloutFailure extends Error {
 }
 async function shiftAndVerify(request, deps) {
@@ -4063,7 +4070,7 @@ async function shiftAndVerify(request, deps) {
             }
             else {
                 log.info(`Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, held ${formatDuration(step.holdMs)}.`);
-                await timeline.step(`hold ${step.percent}%`, () => hold(step.holdMs, `${step.percent}%`, shiftStart));
+                await timeline.step(`hold ${step.percent}%`, () => inGroup(log, `Step ${index + 1}/${steps.length}: ${step.percent}% of ${settings.alias} on version ${toVersion}, gates watched for ${formatDuration(step.holdMs)}`, () => hold(step.holdMs, `${step.percent}%`, shiftStart)));
             }
         }
         // Several units: no smoke test runs before every alias is on its new version (group.ts).
@@ -4074,7 +4081,7 @@ async function shiftAndVerify(request, deps) {
         else {
             const smokeSettings = settings.smoke;
             try {
-                smoke = await timeline.step('smoke', () => deps.smoke.check(smokeSettings, log, deps.signal));
+                smoke = await timeline.step('smoke', () => inGroup(log, `Smoke test of ${settings.stage}`, () => deps.smoke.check(smokeSettings, log, deps.signal)));
             }
             catch (error) {
                 cancelled();
@@ -4091,7 +4098,7 @@ async function shiftAndVerify(request, deps) {
         }
         if (progressive && settings.bakeMs > 0) {
             log.info(`Baking version ${toVersion} for ${formatDuration(settings.bakeMs)}: watching the gates.`);
-            await timeline.step('bake', () => hold(settings.bakeMs, 'bake', shiftStart));
+            await timeline.step('bake', () => inGroup(log, `Bake of version ${toVersion}: gates watched for ${formatDuration(settings.bakeMs)}`, () => hold(settings.bakeMs, 'bake', shiftStart)));
         }
         // Several units: none is done before every one has passed its checks (group.ts).
         await deps.group?.arrive('done');
@@ -4308,6 +4315,7 @@ function progressLine(label, atMs, reading, alarms, version) {
 
 
 
+
 /** The fields every result of this start carries; the timings are read when it is called. */
 function common(start) {
     const { settings, before, timeline } = start;
@@ -4370,48 +4378,52 @@ async function carryOut(plan, start, deps) {
         if (codeStorageWarning !== undefined)
             storage = { codeStorageWarning };
         try {
-            // Each write to $LATEST is conditional on the revision read or last written: a change another
-            // run makes in between fails this release instead of being overwritten or published.
-            let revisionId = target.revisionId;
-            // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
-            // $LATEST, so a download that fails leaves $LATEST as it was.
-            let provided;
-            if (target.code.kind !== 'in-latest') {
-                const code = target.code;
-                provided = await timeline.step('upload', () => provideCode(code, deps));
-                upload = provided.upload;
-            }
-            if (target.change !== undefined) {
-                const change = target.change;
-                const read = revisionId;
-                settingsChanged = target.settingsChanged;
-                log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
-                revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
-            }
-            if (provided !== undefined) {
-                const source = provided.source;
-                if (source.kind === 'image')
-                    log.info(`Updating code of ${name} to image ${source.imageUri}.`);
-                else
-                    log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
-                const read = revisionId;
-                const updated = await timeline.step('code', () => lambda.updateCode(name, source, read).catch((error) => {
-                    // An image Lambda may not pull (another account's repository): the permissions it needs.
-                    throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
-                }));
-                if (updated.codeSha256 !== target.codeSha256) {
-                    throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+            // One group of the log: upload, settings, code, publish.
+            const published = await inGroup(log, `Publish a version of ${name}`, async () => {
+                // Each write to $LATEST is conditional on the revision read or last written: a change another
+                // run makes in between fails this release instead of being overwritten or published.
+                let revisionId = target.revisionId;
+                // Fetch first: the code is in hand (downloaded, uploaded to S3) before anything is written to
+                // $LATEST, so a download that fails leaves $LATEST as it was.
+                let provided;
+                if (target.code.kind !== 'in-latest') {
+                    const code = target.code;
+                    provided = await timeline.step('upload', () => provideCode(code, deps));
+                    upload = provided.upload;
                 }
-                revisionId = updated.revisionId;
-            }
-            const published = await timeline.step('publish', () => lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }));
-            log.info(`Published version ${published.version} of ${name}.`);
-            // What takes traffic is what was meant: another release of the same function (another
-            // stage) may have changed $LATEST between this run's update and its PublishVersion.
-            const drift = publishedDrift(settings, target.codeSha256, published);
-            if (drift !== undefined)
-                throw new Error(drift);
-            unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
+                if (target.change !== undefined) {
+                    const change = target.change;
+                    const read = revisionId;
+                    settingsChanged = target.settingsChanged;
+                    log.info(`Updating settings of ${name}: ${settingsChanged.join(', ')}.`);
+                    revisionId = (await timeline.step('settings', () => lambda.updateConfiguration(name, change, read))).revisionId;
+                }
+                if (provided !== undefined) {
+                    const source = provided.source;
+                    if (source.kind === 'image')
+                        log.info(`Updating code of ${name} to image ${source.imageUri}.`);
+                    else
+                        log.info(`Updating code of ${name} to ${target.codeSha256} (${formatSize(provided.upload.sizeBytes)}).`);
+                    const read = revisionId;
+                    const updated = await timeline.step('code', () => lambda.updateCode(name, source, read).catch((error) => {
+                        // An image Lambda may not pull (another account's repository): the permissions it needs.
+                        throw (source.kind === 'image' ? imagePullRefusal(error, source.imageUri, name) : undefined) ?? error;
+                    }));
+                    if (updated.codeSha256 !== target.codeSha256) {
+                        throw new Error(`Lambda reports code ${updated.codeSha256} after the update, not ${target.codeSha256}`);
+                    }
+                    revisionId = updated.revisionId;
+                }
+                const published = await timeline.step('publish', () => lambda.publishVersion(name, { codeSha256: target.codeSha256, description: target.description, ...(revisionId !== undefined && { revisionId }) }));
+                log.info(`Published version ${published.version} of ${name}.`);
+                // What takes traffic is what was meant: another release of the same function (another
+                // stage) may have changed $LATEST between this run's update and its PublishVersion.
+                const drift = publishedDrift(settings, target.codeSha256, published);
+                if (drift !== undefined)
+                    throw new Error(drift);
+                unsplittable = weightedAliasConflict(plan.traffic, start.live, published);
+                return published;
+            });
             to = { version: published.version, codeSha256: published.codeSha256 };
         }
         catch (error) {
@@ -6949,6 +6961,7 @@ function buildSmoke(block, fields, env, unsetVariables) {
 
 
 
+
 /** Wall time and timers of the machine. */
 const systemClock = {
     now: () => Date.now(),
@@ -7079,18 +7092,22 @@ async function runOne(inputs, file, settings, environment, ports, gateways) {
         if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
             if (result.candidateVersion !== undefined) {
                 const until = new Date(clock.now());
-                const diagnosis = await diagnose({ settings, version: result.candidateVersion, since: new Date(until.getTime() - result.durationMs - 60_000), until }, {
+                const candidate = result.candidateVersion;
+                const since = new Date(until.getTime() - result.durationMs - 60_000);
+                const diagnosis = await inGroup(log, `What version ${candidate} of ${settings.functionName} logged`, async () => diagnose({ settings, version: candidate, since, until }, {
                     logs: await services.logReader(),
                     metrics: await services.metrics(),
                     log,
                     clock,
                     ...(environment.timing.logRetryMs !== undefined && { logRetryMs: environment.timing.logRetryMs }),
-                });
+                }));
                 result = { ...result, diagnosis };
             }
         }
         else if (result.kind === 'released' && result.command !== 'rollback') {
-            const report = await housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+            const tidy = async () => housekeeping(settings, { lambda: deps.lambda, ...(settings.logRetentionDays !== undefined && { logs: await services.logGroups() }) }, log);
+            // A group only when there is housekeeping to do (keep-versions, log-retention-days).
+            const report = settings.keepVersions !== undefined || settings.logRetentionDays !== undefined ? await inGroup(log, 'Housekeeping', tidy) : await tidy();
             result = { ...result, housekeeping: report };
         }
         return { kind: 'release', settings, result, units: [{ settings, result }] };
@@ -7143,7 +7160,9 @@ async function releaseCommand(inputs, file, settings, environment, deps, gateway
         case 'deploy': {
             if (deps.workDir === undefined)
                 throw new Error('no work directory');
-            return deploy(settings, await deployCode(settings, inputs, deps, deps.workDir, environment), deps, environment.context);
+            const workDir = deps.workDir;
+            const code = await inGroup(deps.log, `Package the code of ${settings.functionName}`, () => deployCode(settings, inputs, deps, workDir, environment));
+            return deploy(settings, code, deps, environment.context);
         }
         case 'promote': {
             const from = inputs.promoteFrom ?? '';
@@ -8722,6 +8741,8 @@ const fileRunner = {
     },
     warning: (message) => issueCommand('warning', {}, message),
     error: (message, properties = {}) => issueCommand('error', { title: properties.title }, message),
+    startGroup: (name) => issueCommand('group', {}, name),
+    endGroup: () => issueCommand('endgroup', {}, ''),
     summary: new Summary(),
 };
 let current = fileRunner;
@@ -8740,6 +8761,8 @@ const core = {
     info: (message) => current.info(message),
     warning: (message) => current.warning(message),
     error: (message, properties) => current.error(message, properties),
+    startGroup: (name) => current.startGroup(name),
+    endGroup: () => current.endGroup(),
     get summary() {
         return current.summary;
     },
@@ -8823,6 +8846,25 @@ function info(text) {
  */
 function warn(text) {
     core.warning(text);
+}
+let openGroups = 0;
+/**
+ * `work`, with what it prints folded under `title` in the log (`::group::` … `::endgroup::`). The
+ * runner has one level of groups: inside a group, another is not opened (its lines stay in the
+ * outer one). The title is defused like any line, then escaped by the runner module (escapeData).
+ */
+async function group(title, work) {
+    if (openGroups > 0)
+        return work();
+    openGroups++;
+    core.startGroup(defuse(title).replace(/\n/g, ' '));
+    try {
+        return await work();
+    }
+    finally {
+        core.endGroup();
+        openGroups--;
+    }
 }
 /** An error annotation; the title, escaped by @actions/core's escapeProperty, cannot end the header. */
 function error(text, title) {
@@ -8937,6 +8979,7 @@ const log = {
     info: (message) => info(message),
     warn: (message) => warn(message),
     error: (message) => error(message),
+    group: (title, work) => group(title, work),
 };
 const State = { IsPost: 'isPost', Rollout: 'rollout', RolloutMac: 'rolloutMac', RolloutKey: 'rolloutKey' };
 /** The exit code of a failed step (the runner's, as @actions/core's ExitCode.Failure). */
