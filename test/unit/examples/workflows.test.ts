@@ -4,7 +4,6 @@
  * and the VS Code extension), so a broken example or a broken action.yml cannot land.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { register } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,6 +12,7 @@ import { parse as parseYaml } from 'yaml';
 
 import { listStages, parseStagesFile } from '../../../src/stages/parse.js';
 import { resolveStage } from '../../../src/stages/resolve.js';
+import { loadWorkflowParser } from './workflow-parser.js';
 
 type WorkflowParser = typeof import('@actions/workflow-parser');
 type ActionParser = typeof import('@actions/workflow-parser/actions/index');
@@ -34,18 +34,7 @@ let workflows: WorkflowParser;
 let actions: ActionParser;
 
 beforeAll(async () => {
-  // @actions/workflow-parser imports its JSON schemas without `with { type: 'json' }` (it is
-  // built for bundlers), which Node's ESM loader refuses: actions/languageservices#387. This
-  // resolve hook adds the attribute to those two imports only, for this test process.
-  const hook = `export async function resolve(specifier, context, next) {
-    const result = await next(specifier, context);
-    if (result.url.includes('/@actions/workflow-parser/') && result.url.endsWith('.json')) {
-      return { ...result, importAttributes: { ...context.importAttributes, type: 'json' } };
-    }
-    return result;
-  }`;
-  register(`data:text/javascript,${encodeURIComponent(hook)}`);
-  workflows = await import('@actions/workflow-parser');
+  workflows = await loadWorkflowParser();
   actions = await import('@actions/workflow-parser/actions/index');
 });
 
