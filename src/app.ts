@@ -98,6 +98,7 @@ function stageOptions(inputs: ActionInputs, file: StagesFile | undefined, enviro
     ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
     ...(inputs.image !== undefined && { image: inputs.image }),
     command: inputs.command,
+    ...(environment.context.pullRequest !== undefined && { pullRequest: environment.context.pullRequest }),
   };
 }
 
@@ -304,7 +305,9 @@ async function releaseCommand(
   gateways: GatewayCache,
 ): Promise<ReleaseResult> {
   switch (inputs.command) {
-    case 'deploy': {
+    case 'deploy':
+    case 'preview': {
+      // A preview is a deploy to the pull request's alias (settings.alias, from the stage's preview block).
       if (deps.workDir === undefined) throw new Error('no work directory');
       return deploy(settings, await deployCode(settings, inputs, deps, deps.workDir, environment), deps, environment.context);
     }
@@ -324,7 +327,9 @@ async function releaseCommand(
     case 'rollback':
       return rollback(settings, inputs.toVersion, deps);
     case 'status':
-      throw new Error('status is not a release');
+    case 'remove':
+    case 'prune':
+      throw new Error(`${inputs.command} is not a release`);
   }
 }
 
@@ -581,8 +586,9 @@ async function runGroup(
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined) throw new InputError(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
   const first = units[0] as StageUnit;
-  const command = inputs.command;
-  if (command === 'status') throw new Error('status is not a release');
+  // A stage of several units has no preview block (refused while resolving): a release command.
+  if (inputs.command !== 'deploy' && inputs.command !== 'promote' && inputs.command !== 'rollback') throw new Error(`${inputs.command} is not a release of several units`);
+  const command: ReleaseCommand = inputs.command;
 
   // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
   const plans = await groupPlans(inputs, file, units, names, environment, gateways);
