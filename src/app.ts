@@ -16,6 +16,7 @@ import type { CredentialsProvider } from './aws/client-config.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
 import { withFunctionUrlSmoke } from './release/function-url.js';
+import { dropUrlOfRemovedAlias, PreviewUrl, previewSettings, previewSmoke } from './release/preview.js';
 import { deploy } from './commands/deploy.js';
 import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
@@ -67,7 +68,7 @@ export type RunOutcome =
    * `settings` and `result` are the first unit's (the outputs `version`, `previous-version`,
    * `code-sha256` describe it); `units` holds every unit of the stage, the first among them.
    */
-  | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[] }
+  | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[]; /** A preview's function URL. */ url?: string }
   | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
 
 /** What src/action lends a run: where to log, the clock, the cancel signal and the saved state the post step reads. */
@@ -163,6 +164,8 @@ export async function runCommand(
   const released = await Promise.all(
     units.map((unit) => {
       const services = gateways.region(unit.region, unit.role);
+      // A preview with `preview.url` is smoke-tested through the URL it is given (release/preview.ts).
+      if (inputs.command === 'preview' && unit.preview?.url !== undefined) return Promise.resolve(previewSettings(unit));
       return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
     }),
   );
@@ -187,12 +190,14 @@ async function runOne(
   const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
   const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
   if (metrics !== undefined) await checkAlarmsExist(settings, metrics);
+  // A preview's function URL (release/preview.ts): made when its smoke test asks, or after the release.
+  const previewUrl = inputs.command === 'preview' && settings.preview?.url !== undefined ? new PreviewUrl(settings, services.lambda, log) : undefined;
   const deps: ReleaseDeps = {
     lambda: services.lambda,
     ...(settings.s3Bucket !== undefined && { store: await services.store() }),
     images: services.images,
     ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
-    smoke: new HttpSmokeChecker({ clock }),
+    smoke: previewUrl === undefined ? new HttpSmokeChecker({ clock }) : previewSmoke(new HttpSmokeChecker({ clock }), previewUrl, services.urlSigner()),
     log,
     clock,
     workDir,
@@ -244,7 +249,8 @@ async function runOne(
       );
       result = { ...result, housekeeping: report };
     }
-    return { kind: 'release', settings, result, units: [{ settings, result }] };
+    const url = previewUrl === undefined || inputs.dryRun ? undefined : await previewUrlAfter(previewUrl, settings, result, services.lambda, log);
+    return { kind: 'release', settings, result, units: [{ settings, result }], ...(url !== undefined && { url }) };
   } finally {
     if (tracker !== undefined) {
       await tracker.end({
@@ -255,6 +261,16 @@ async function runOne(
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A preview's URL once the release is over: made now when no smoke test asked for it (an
+ * unchanged preview, a `smoke.url`); deleted when a first preview was put back (its alias is gone).
+ */
+async function previewUrlAfter(url: PreviewUrl, settings: StageSettings, result: ReleaseResult, lambda: LambdaGateway, log: Log): Promise<string | undefined> {
+  if (isSuccess(result)) return (await url.ensure()).url;
+  if (result.previousVersion === undefined && url.asked) await dropUrlOfRemovedAlias(settings, lambda, log);
+  return undefined;
 }
 
 /**

@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     const released: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
     core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
     // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
-    core.setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
+    core.setOutput(Outputs.Url, outcome.url ?? outcome.settings.smoke?.url ?? '');
     if (released.length > 1) {
       await reportRelease(outcome.settings.stage, released, defaultRegion);
       return;

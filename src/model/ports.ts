@@ -75,6 +75,16 @@ export interface LambdaGateway {
   functionUrl(functionName: string, alias: string): Promise<FunctionUrlState | undefined>;
   /** Every function URL of the function, on any alias or on `$LATEST` (ListFunctionUrlConfigs, all pages). */
   listFunctionUrls(functionName: string): Promise<FunctionUrlState[]>;
+  /** Give the alias a function URL (CreateFunctionUrlConfig with the alias as Qualifier). */
+  createFunctionUrl(functionName: string, alias: string, authType: 'AWS_IAM' | 'NONE'): Promise<FunctionUrlState>;
+  /** Delete the alias's function URL (DeleteFunctionUrlConfig); false when it had none. */
+  deleteFunctionUrl(functionName: string, alias: string): Promise<boolean>;
+  /**
+   * Let anyone call the alias's AuthType NONE function URL (AddPermission on the alias: the
+   * function's resource-based policy must grant public access, urls-auth.html); a statement
+   * already there is fine.
+   */
+  allowPublicUrl(functionName: string, alias: string): Promise<void>;
 }
 
 /** CloudWatch Logs, for the retention of a function's log group. */

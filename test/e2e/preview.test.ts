@@ -1,0 +1,150 @@
+/**
+ * Previews for pull requests (issue 18, CONTRACT "A preview per pull request"), end to end through
+ * `node dist/index.js` as GitHub runs it on a `pull_request` event (the number from the event
+ * payload file, GITHUB_EVENT_PATH), against moto behind the proxy with emulateFunctionUrls.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetAliasCommand, GetFunctionUrlConfigCommand, LambdaClient, ListAliasesCommand } from '@aws-sdk/client-lambda';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { runAction } from '../harness/action.mjs';
+import { type AwsProxy } from '../harness/aws-proxy.mjs';
+import { createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
+import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
+import { awsEnv } from '../harness/moto.mjs';
+
+const handler = (release: string, status = 200) =>
+  `export const handler = async () => { if (${status} >= 500) console.error('preview broke: ${release}'); return { statusCode: ${status}, body: JSON.stringify({ status: 'ok', release: '${release}' }) }; };\n`;
+
+let proxy: AwsProxy;
+let workspace: string;
+let lambda: LambdaClient;
+let stack: AwsStack | undefined;
+
+beforeAll(async () => {
+  stack = await startAwsStack('e2e-preview-');
+  ({ proxy, workspace } = stack);
+  lambda = lambdaClient(proxy.endpoint);
+});
+
+afterAll(async () => {
+  lambda?.destroy();
+  await stack?.stop();
+});
+
+beforeEach(() => {
+  proxy.clearBehaviours();
+  proxy.emulateFunctionUrls();
+});
+
+/** The payload GitHub writes for a pull_request event: its number is the only one the action reads. */
+function eventFile(action: string, number: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'event-'));
+  const path = join(dir, 'event.json');
+  writeFileSync(path, JSON.stringify({ action, number, pull_request: { number, title: 'pr-999 is not this one', head: { ref: 'pr-777' } } }));
+  return path;
+}
+
+function run(inputs: Record<string, string>, event?: { action: string; number: number }, env: Record<string, string> = {}) {
+  return runAction({
+    inputs,
+    workspace,
+    env: {
+      ...awsEnv(proxy.endpoint),
+      GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+      ...(event !== undefined && { GITHUB_EVENT_PATH: eventFile(event.action, event.number), GITHUB_EVENT_NAME: 'pull_request' }),
+      ...env,
+    },
+  });
+}
+function zipOf(code: string) {
+  return makeZip(join(workspace, 'build'), { 'index.mjs': code }).slice(workspace.length + 1);
+}
+async function aliasOf(name: string, alias: string) {
+  try {
+    return await lambda.send(new GetAliasCommand({ FunctionName: name, Name: alias }));
+  } catch {
+    return undefined;
+  }
+}
+async function urlOf(name: string, alias: string) {
+  try {
+    return await lambda.send(new GetFunctionUrlConfigCommand({ FunctionName: name, Qualifier: alias }));
+  } catch {
+    return undefined;
+  }
+}
+
+/** A function with a `dev` stage and a `pr` preview stage that extends it. */
+async function previewFunction(name: string, preview = '{ url: { auth: NONE }, keep-days: 7 }', smoke = '{ attempts: 2, interval: 100ms }') {
+  await createFunction(proxy.endpoint, { name, zipPath: makeZip(join(workspace, 'build'), { 'index.mjs': handler('bootstrap') }) });
+  const config = `${name}.yml`;
+  writeFileSync(join(workspace, config), `defaults: { function: ${name} }\nstages:\n  dev: { alias: dev }\n  pr:\n    extends: dev\n    smoke: ${smoke}\n    preview: ${preview}\n`);
+  return config;
+}
+
+describe('command: preview', () => {
+  it('creates alias pr-<number> with a function URL, smoke-tests it, moves it on the next push, and restores it after a broken push', async () => {
+    const name = 'preview-flow';
+    const config = await previewFunction(name);
+    const opened = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('one')) }, { action: 'opened', number: 7 });
+    expect(opened.code, opened.stdout).toBe(0);
+    expect(opened.outputs.status).toBe('deployed');
+    const url = await urlOf(name, 'pr-7');
+    expect(url?.AuthType).toBe('NONE');
+    expect(opened.outputs.url).toBe(url?.FunctionUrl);
+    expect((await aliasOf(name, 'pr-7'))?.FunctionVersion).toBe(opened.outputs.version);
+    // Smoke-tested through the preview's own URL, after the alias was created.
+    expect(proxy.functionUrlRequests.filter((r) => r.qualifier === 'pr-7').map((r) => r.status)).toEqual([200]);
+    // Public access is granted on the alias only (urls-auth.html).
+    const permissions = proxy.calls.filter((c) => c.operation === 'AddPermission');
+    expect(permissions.length).toBe(2);
+    expect(permissions.every((c) => c.query.includes('Qualifier=pr-7'))).toBe(true);
+    // Nothing else was made: the dev alias does not exist.
+    expect(await aliasOf(name, 'dev')).toBeUndefined();
+
+    const pushed = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('two')) }, { action: 'synchronize', number: 7 });
+    expect(pushed.code, pushed.stdout).toBe(0);
+    expect(pushed.outputs['previous-version']).toBe(opened.outputs.version);
+    expect((await aliasOf(name, 'pr-7'))?.FunctionVersion).toBe(pushed.outputs.version);
+    expect((await urlOf(name, 'pr-7'))?.FunctionUrl).toBe(url?.FunctionUrl);
+
+    const broken = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('three', 502)) }, { action: 'synchronize', number: 7 });
+    expect(broken.code).toBe(1);
+    expect(broken.outputs.status).toBe('rolled-back');
+    expect((await aliasOf(name, 'pr-7'))?.FunctionVersion).toBe(pushed.outputs.version);
+  });
+
+  it('a first preview whose check fails leaves neither alias nor URL', async () => {
+    const name = 'preview-first-broken';
+    const config = await previewFunction(name, '{ url: { auth: AWS_IAM } }');
+    const result = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('bad', 500)) }, { action: 'opened', number: 3 });
+    expect(result.code).toBe(1);
+    expect(proxy.functionUrlRequests.filter((r) => r.qualifier === 'pr-3').length).toBe(2);
+    // The requests to the AWS_IAM URL were signed.
+    expect(proxy.functionUrlRequests.every((r) => r.authorization?.startsWith('AWS4-HMAC-SHA256'))).toBe(true);
+    expect(await aliasOf(name, 'pr-3')).toBeUndefined();
+    expect(await urlOf(name, 'pr-3')).toBeUndefined();
+  });
+
+  it('refuses deploy on a preview stage, preview on a plain stage, and preview without a pull request, before anything changes', async () => {
+    const name = 'preview-refusals';
+    const config = await previewFunction(name);
+    const artifact = zipOf(handler('x'));
+    proxy.calls.length = 0;
+    const cases: [Record<string, string>, { action: string; number: number } | undefined, string][] = [
+      [{ command: 'deploy', stage: 'pr' }, { action: 'opened', number: 4 }, 'command: deploy cannot be used on stage "pr", which has a preview block'],
+      [{ command: 'preview', stage: 'dev' }, { action: 'opened', number: 4 }, 'command: preview needs a stage with a preview block, and stage "dev" has none'],
+      [{ command: 'preview', stage: 'pr' }, undefined, "command: preview needs the pull request's number, from the event payload"],
+    ];
+    for (const [inputs, event, message] of cases) {
+      const result = await run({ ...inputs, config, artifact }, event);
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(message);
+    }
+    expect(proxy.calls.filter((c) => c.path.includes(name))).toEqual([]);
+    expect((await lambda.send(new ListAliasesCommand({ FunctionName: name }))).Aliases).toEqual([]);
+  });
+});
