@@ -34,6 +34,7 @@ import { housekeeping } from './release/housekeeping.js';
 import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { plainText } from './report/markdown.js';
+import { previewMarker, renderPreviewComment, type PreviewCommentView } from './report/preview-comment.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
 import { resolveStage, resolveStageUnits, type ResolveStageOptions } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
@@ -214,16 +215,20 @@ async function runOne(
         return;
       }
       tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+      // A preview's environment is its alias (`pr-{number}`), transient: gone when the preview is removed.
+      const preview = settings.preview !== undefined;
       await tracker?.begin({
-        environment: settings.stage,
+        environment: preview ? settings.alias : settings.stage,
         ref: environment.context.commit || 'HEAD',
-        description: plainText(`stage-deploy ${inputs.command} to ${settings.stage}`),
-        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+        description: plainText(`stage-deploy ${inputs.command} to ${preview ? settings.alias : settings.stage}`),
+        ...(settings.smoke?.url && { environmentUrl: settings.smoke.url }),
         payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
+        ...(preview && { transient: true }),
       });
     },
   };
   let result: ReleaseResult | undefined;
+  let url: string | undefined;
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
     if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
@@ -249,18 +254,61 @@ async function runOne(
       );
       result = { ...result, housekeeping: report };
     }
-    const url = previewUrl === undefined || inputs.dryRun ? undefined : await previewUrlAfter(previewUrl, settings, result, services.lambda, log);
+    url = previewUrl === undefined || inputs.dryRun ? undefined : await previewUrlAfter(previewUrl, settings, result, services.lambda, log);
     return { kind: 'release', settings, result, units: [{ settings, result }], ...(url !== undefined && { url }) };
   } finally {
+    const environmentUrl = url ?? (settings.smoke?.url || undefined);
     if (tracker !== undefined) {
       await tracker.end({
         state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
         description: deploymentDescription(result, settings),
-        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+        ...(environmentUrl !== undefined && { environmentUrl }),
       });
+    }
+    if (inputs.command === 'preview' && result !== undefined && !inputs.dryRun) {
+      await previewComment(inputs, environment, settings, log, { ...previewView(result), ...(url !== undefined && { url }), at: new Date(clock.now()).toISOString() });
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/** What the preview's comment says of a release (report/preview-comment.ts). */
+function previewView(result: ReleaseResult): Omit<PreviewCommentView, 'stage' | 'alias' | 'at'> {
+  const failed = 'error' in result;
+  const version = failed && 'candidateVersion' in result ? result.candidateVersion : result.version;
+  return {
+    status: statusOf(result),
+    ...(version !== undefined && { version }),
+    ...('codeSha256' in result && result.codeSha256 !== undefined && { codeSha256: result.codeSha256 }),
+    ...(failed && { error: result.error }),
+    // A failed check put the alias back: it runs what it ran before (`version` of a reverted result).
+    ...(result.kind === 'reverted' && result.version !== undefined && { restoredVersion: result.version }),
+    ...('diagnosis' in result && result.diagnosis !== undefined && { diagnosis: result.diagnosis }),
+  };
+}
+
+/**
+ * Write the preview's one comment on its pull request (github/comment.ts), with the run's link;
+ * without a token, a warning says it is skipped (as deployments are).
+ */
+async function previewComment(
+  inputs: ActionInputs,
+  environment: RunEnvironment,
+  settings: StageSettings,
+  log: Log,
+  view: Omit<PreviewCommentView, 'stage' | 'alias'>,
+): Promise<void> {
+  const number = settings.preview?.pullRequest;
+  if (number === undefined) return;
+  if (inputs.githubToken === undefined) {
+    log.warn(`No github-token: the comment on pull request #${number} is skipped.`);
+    return;
+  }
+  const { createPullRequestComment } = await import('./github/comment.js');
+  const { workflowRunUrl } = await import('./github/deployments.js');
+  const runUrl = workflowRunUrl(environment.env);
+  const body = renderPreviewComment({ ...view, stage: settings.stage, alias: settings.alias, ...(runUrl !== undefined && { runUrl }) });
+  await createPullRequestComment(environment.env, inputs.githubToken, log)?.upsert(number, previewMarker(settings.stage), body);
 }
 
 /**

@@ -147,12 +147,16 @@ export interface DeploymentTracker {
     environmentUrl?: string;
     /** Stored with the deployment: stage, function, alias, versions. */
     payload?: Record<string, unknown>;
+    /** A preview's environment (`pr-{number}`): GitHub's `transient_environment`, gone when the preview is removed. */
+    transient?: boolean;
   }): Promise<void>;
   /**
    * Mark the deployment begun above `success` or `failure`. On success, the environment's
    * previous successful deployment (the release replaced) is marked `inactive`.
    */
   end(outcome: { state: 'success' | 'failure'; description: string; environmentUrl?: string; logUrl?: string }): Promise<void>;
+  /** Mark every deployment of the environment that is not inactive yet `inactive` (a preview removed). */
+  deactivate(environment: string, description: string): Promise<void>;
 }
 
 /** CloudWatch, for the gates of a progressive shift. */

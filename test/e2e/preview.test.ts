@@ -6,10 +6,12 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetAliasCommand, GetFunctionUrlConfigCommand, LambdaClient, ListAliasesCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { runAction } from '../harness/action.mjs';
+import { startGitHubApi, type GitHubApi } from '../harness/github-api.mjs';
 import { type AwsProxy } from '../harness/aws-proxy.mjs';
 import { createFunction, lambdaClient, makeZip } from '../harness/lambda-fixtures.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
@@ -22,15 +24,18 @@ let proxy: AwsProxy;
 let workspace: string;
 let lambda: LambdaClient;
 let stack: AwsStack | undefined;
+let github: GitHubApi;
 
 beforeAll(async () => {
   stack = await startAwsStack('e2e-preview-');
   ({ proxy, workspace } = stack);
   lambda = lambdaClient(proxy.endpoint);
+  github = await startGitHubApi();
 });
 
 afterAll(async () => {
   lambda?.destroy();
+  await github?.stop();
   await stack?.stop();
 });
 
@@ -49,10 +54,11 @@ function eventFile(action: string, number: number): string {
 
 function run(inputs: Record<string, string>, event?: { action: string; number: number }, env: Record<string, string> = {}) {
   return runAction({
-    inputs,
+    inputs: { 'github-token': github.token, ...inputs },
     workspace,
     env: {
       ...awsEnv(proxy.endpoint),
+      GITHUB_API_URL: github.url,
       GITHUB_SHA: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
       ...(event !== undefined && { GITHUB_EVENT_PATH: eventFile(event.action, event.number), GITHUB_EVENT_NAME: 'pull_request' }),
       ...env,
@@ -76,6 +82,21 @@ async function urlOf(name: string, alias: string) {
     return undefined;
   }
 }
+
+/** A log line of `version` in the function's log group, as Lambda names its streams (`YYYY/MM/DD/[version]id`). */
+async function functionSays(name: string, version: string, line: string) {
+  const logs = new CloudWatchLogsClient({ endpoint: proxy.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+  const group = `/aws/lambda/${name}`;
+  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
+  const stream = `${day}/[${version}]0123456789abcdef0123456789abcdef`;
+  await logs.send(new CreateLogGroupCommand({ logGroupName: group })).catch(() => undefined);
+  await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: stream }));
+  await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: [{ timestamp: Date.now(), message: line }] }));
+  logs.destroy();
+}
+
+/** The action's own comments on pull request `number`. */
+const ownComments = (number: number) => github.comments(number).filter((c) => c.body.startsWith('<!-- stage-deploy preview: pr -->'));
 
 /** A function with a `dev` stage and a `pr` preview stage that extends it. */
 async function previewFunction(name: string, preview = '{ url: { auth: NONE }, keep-days: 7 }', smoke = '{ attempts: 2, interval: 100ms }') {
@@ -104,17 +125,46 @@ describe('command: preview', () => {
     expect(permissions.every((c) => c.query.includes('Qualifier=pr-7'))).toBe(true);
     // Nothing else was made: the dev alias does not exist.
     expect(await aliasOf(name, 'dev')).toBeUndefined();
+    // One comment with the URL, version, code hash, status and the run; a transient deployment pr-7.
+    expect(ownComments(7)).toHaveLength(1);
+    const comment = ownComments(7)[0]!;
+    expect(comment.body).toContain(`| URL | \`${url?.FunctionUrl}\` |`);
+    expect(comment.body).toContain(`| Version | ${opened.outputs.version} |`);
+    expect(comment.body).toContain(opened.outputs['code-sha256']);
+    expect(comment.body).toContain('| Status | deployed |');
+    expect(comment.body).toContain('[The workflow run](https://github.com/acme/notes/actions/runs/4242)');
+    const deployment = github.deployments.find((d) => d.environment === 'pr-7');
+    expect(deployment).toMatchObject({ transient_environment: true, production_environment: false });
+    expect(github.latestState(deployment!.id)).toBe('success');
+    expect(github.statuses(deployment!.id).at(-1)?.environment_url).toBe(url?.FunctionUrl);
 
     const pushed = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('two')) }, { action: 'synchronize', number: 7 });
     expect(pushed.code, pushed.stdout).toBe(0);
     expect(pushed.outputs['previous-version']).toBe(opened.outputs.version);
     expect((await aliasOf(name, 'pr-7'))?.FunctionVersion).toBe(pushed.outputs.version);
     expect((await urlOf(name, 'pr-7'))?.FunctionUrl).toBe(url?.FunctionUrl);
+    // The same comment, edited.
+    expect(ownComments(7)).toHaveLength(1);
+    expect(ownComments(7)[0]!.id).toBe(comment.id);
+    expect(ownComments(7)[0]!.body).toContain(`| Version | ${pushed.outputs.version} |`);
 
+    // What Lambda would write for the broken version's runs (moto and the proxy's function URLs write no logs):
+    // its own error line in the version's stream, read back by the diagnosis.
+    await functionSays(name, String(Number(pushed.outputs.version) + 1), `${new Date().toISOString()}\tlocal\tERROR\tInvoke Error \t${JSON.stringify({ errorType: 'Error', errorMessage: 'preview broke: three @octocat <b>bold</b>' })}`);
     const broken = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('three', 502)) }, { action: 'synchronize', number: 7 });
     expect(broken.code).toBe(1);
     expect(broken.outputs.status).toBe('rolled-back');
     expect((await aliasOf(name, 'pr-7'))?.FunctionVersion).toBe(pushed.outputs.version);
+    // Still one comment: it says the check failed, what the function said, and what runs now.
+    expect(ownComments(7)).toHaveLength(1);
+    const failed = ownComments(7)[0]!.body;
+    expect(failed).toContain('| Status | rolled-back |');
+    expect(failed).toContain(`| Preview runs | version ${pushed.outputs.version} (put back) |`);
+    expect(failed).toContain('**What failed:**');
+    expect(failed).toContain('preview broke: three @octocat <b>bold</b>');
+    // The function's words sit in a code block: the only place they appear.
+    expect(failed.split('```').length).toBeGreaterThan(2);
+    expect(failed.split('\n').filter((l) => l.includes('<b>bold</b>')).every((l) => !l.startsWith('**'))).toBe(true);
   });
 
   it('a first preview whose check fails leaves neither alias nor URL', async () => {
