@@ -17,6 +17,7 @@ import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
 import { withFunctionUrlSmoke } from './release/function-url.js';
 import { dropUrlOfRemovedAlias, PreviewUrl, previewSettings, previewSmoke } from './release/preview.js';
+import type { PreviewRemoval } from './commands/preview-remove.js';
 import { deploy } from './commands/deploy.js';
 import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
@@ -24,7 +25,7 @@ import { stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
 import type { Clock, DeploymentTracker, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore } from './model/ports.js';
 import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
-import type { ActionInputs, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
+import type { ActionInputs, PreviewSettings, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
 import { GroupStopped, groupStateStore, ReleaseGroup } from './release/group.js';
@@ -70,7 +71,9 @@ export type RunOutcome =
    * `code-sha256` describe it); `units` holds every unit of the stage, the first among them.
    */
   | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[]; /** A preview's function URL. */ url?: string }
-  | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
+  | { kind: 'status'; settings: StageSettings; stages: StageStatus[] }
+  /** remove and prune (commands/preview-remove.ts): the previews removed (in a dry run, that would be). */
+  | { kind: 'removal'; settings: StageSettings; removed: PreviewRemoval[]; dryRun: boolean };
 
 /** What src/action lends a run: where to log, the clock, the cancel signal and the saved state the post step reads. */
 export interface RunPorts {
@@ -159,6 +162,7 @@ export async function runCommand(
 
   // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
   await gateways.assumeRoles(units);
+  if (inputs.command === 'remove' || inputs.command === 'prune') return runRemoval(inputs, settings, environment, ports, gateways);
   // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
   // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
   // signed with the credentials of the unit's Lambda client.
@@ -270,6 +274,37 @@ async function runOne(
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * remove (the pull request's preview) and prune (every preview older than keep-days): each
+ * removed preview's deployment is marked inactive and its comment says so.
+ */
+async function runRemoval(inputs: ActionInputs, settings: StageSettings, environment: RunEnvironment, ports: RunPorts, gateways: GatewayCache): Promise<RunOutcome> {
+  const { log, clock } = ports;
+  const lambda = gateways.region(settings.region, settings.role).lambda;
+  const { removePreview, prunePreviews } = await import('./commands/preview-remove.js');
+  let removed: PreviewRemoval[];
+  let numbers: Map<string, number>;
+  if (inputs.command === 'remove') {
+    removed = [await removePreview(settings, settings.alias, lambda, log, { dryRun: inputs.dryRun })];
+    numbers = new Map([[settings.alias, settings.preview?.pullRequest ?? 0]]);
+  } else {
+    ({ removed, numbers } = await prunePreviews(settings, lambda, log, clock, inputs.dryRun));
+  }
+  if (!inputs.dryRun) {
+    for (const removal of removed) {
+      const number = numbers.get(removal.alias);
+      if (number === undefined || number === 0) continue;
+      const target = { ...settings, alias: removal.alias, preview: { ...(settings.preview as PreviewSettings), pullRequest: number } };
+      if (inputs.githubToken !== undefined) {
+        const tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+        await tracker?.deactivate(removal.alias, plainText(`preview ${removal.alias} removed`));
+      }
+      await previewComment(inputs, environment, target, log, { status: 'removed', at: new Date(clock.now()).toISOString() });
+    }
+  }
+  return { kind: 'removal', settings, removed, dryRun: inputs.dryRun };
 }
 
 /** What the preview's comment says of a release (report/preview-comment.ts). */

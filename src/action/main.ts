@@ -14,6 +14,7 @@ import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
 import { diagnosisLog } from '../report/diagnosis.js';
+import { inline } from '../report/markdown.js';
 import { renderStatusSummary, renderStatusTable } from '../report/status-table.js';
 import { releaseClosingLine, releaseFailure, releaseOutput, releaseStatus, releaseSucceeded, spansRegions, statusReleaseOutput, unitName, type UnitOutcome } from '../report/release.js';
 import { renderReleaseSummary } from '../report/release-summary.js';
@@ -108,6 +109,10 @@ async function main(): Promise<void> {
     if (outcome.kind === 'status') {
       core.setOutput(Outputs.Release, statusReleaseOutput(outcome.stages, outcome.settings.stage, environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined));
       await reportStatus(outcome);
+      return;
+    }
+    if (outcome.kind === 'removal') {
+      await reportRemoval(outcome);
       return;
     }
     const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
@@ -237,6 +242,20 @@ function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise
   core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
   core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
   return writeSummary(renderStatusSummary(outcome.stages));
+}
+
+/** remove and prune: status `removed` when a preview was removed, `unchanged` when there was none (or a dry run). */
+function reportRemoval(outcome: Extract<RunOutcome, { kind: 'removal' }>): Promise<void> {
+  const gone = outcome.removed.filter((r) => r.aliasDeleted || r.urlDeleted || r.versions.length > 0);
+  core.setOutput(Outputs.Status, gone.length > 0 && !outcome.dryRun ? 'removed' : 'unchanged');
+  core.setOutput(Outputs.Url, '');
+  const lines = [`### stage-deploy: previews of ${inline(outcome.settings.stage, 80)}${outcome.dryRun ? ' (dry run: nothing was changed)' : ''}`, ''];
+  if (outcome.removed.length === 0) lines.push('No preview to remove.');
+  for (const r of outcome.removed) {
+    lines.push(`- ${inline(r.alias, 140)}: ${outcome.dryRun ? 'would remove' : r.aliasDeleted ? 'removed' : 'already gone'}; versions ${inline(r.versions.join(', ') || 'none', 200)}`);
+    if (outcome.dryRun) output.info(`dry-run: would remove ${r.alias} and versions ${r.versions.join(', ') || 'none'}`);
+  }
+  return writeSummary(lines.join('\n'));
 }
 
 /** The job summary is a report: failing to write it never fails a release. */

@@ -7,7 +7,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { GetAliasCommand, GetFunctionUrlConfigCommand, LambdaClient, ListAliasesCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  GetAliasCommand,
+  GetFunctionUrlConfigCommand,
+  LambdaClient,
+  ListAliasesCommand,
+  ListVersionsByFunctionCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
 import { runAction } from '../harness/action.mjs';
@@ -106,6 +115,13 @@ async function previewFunction(name: string, preview = '{ url: { auth: NONE }, k
   return config;
 }
 
+/** A release of the `dev` stage (a plain stage of the same function): its version must outlive every preview. */
+async function previewFunctionDev(name: string, config: string): Promise<string> {
+  const result = await run({ command: 'deploy', stage: 'dev', config, artifact: zipOf(handler(`dev-${name}`)) });
+  expect(result.code, result.stdout).toBe(0);
+  return result.outputs.version!;
+}
+
 describe('command: preview', () => {
   it('creates alias pr-<number> with a function URL, smoke-tests it, moves it on the next push, and restores it after a broken push', async () => {
     const name = 'preview-flow';
@@ -196,5 +212,90 @@ describe('command: preview', () => {
     }
     expect(proxy.calls.filter((c) => c.path.includes(name))).toEqual([]);
     expect((await lambda.send(new ListAliasesCommand({ FunctionName: name }))).Aliases).toEqual([]);
+  });
+});
+
+async function versionsOf(name: string) {
+  const answer = await lambda.send(new ListVersionsByFunctionCommand({ FunctionName: name }));
+  return (answer.Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
+}
+
+describe('command: remove', () => {
+  it('on close deletes the URL, the alias and the versions only it used, marks the deployment inactive and updates the comment; twice is fine', async () => {
+    const name = 'preview-remove';
+    const config = await previewFunction(name);
+    const dev = await previewFunctionDev(name, config);
+    const one = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('one')) }, { action: 'opened', number: 21 });
+    expect(one.code, one.stdout).toBe(0);
+    const two = await run({ command: 'preview', stage: 'pr', config, artifact: zipOf(handler('two')) }, { action: 'synchronize', number: 21 });
+    expect(two.code, two.stdout).toBe(0);
+    // Another preview that runs the same version as the first push: that version stays.
+    await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: 'pr-22', FunctionVersion: one.outputs.version! }));
+    const before = await versionsOf(name);
+    expect(before).toEqual(expect.arrayContaining([dev, one.outputs.version, two.outputs.version]));
+
+    proxy.calls.length = 0;
+    const closed = await run({ command: 'remove', stage: 'pr', config }, { action: 'closed', number: 21 });
+    expect(closed.code, closed.stdout).toBe(0);
+    expect(closed.outputs.status).toBe('removed');
+    expect(await aliasOf(name, 'pr-21')).toBeUndefined();
+    expect(await urlOf(name, 'pr-21')).toBeUndefined();
+    const after = await versionsOf(name);
+    expect(after).not.toContain(two.outputs.version);
+    // Still needed: what pr-22 runs, and dev's version.
+    expect(after).toEqual(expect.arrayContaining([one.outputs.version, dev]));
+    expect((await aliasOf(name, 'pr-22'))?.FunctionVersion).toBe(one.outputs.version);
+    // Only published versions were deleted, each with its number as the qualifier.
+    const deletes = proxy.calls.filter((c) => c.operation === 'DeleteFunction');
+    expect(deletes.map((c) => c.query)).toEqual([`Qualifier=${two.outputs.version}`]);
+    // The deployment is inactive, the one comment says removed.
+    const deployments = github.deployments.filter((d) => d.environment === 'pr-21');
+    expect(deployments.length).toBeGreaterThan(0);
+    expect(deployments.every((d) => github.latestState(d.id) === 'inactive')).toBe(true);
+    expect(ownComments(21)).toHaveLength(1);
+    expect(ownComments(21)[0]!.body).toContain('Preview pr-21: removed');
+
+    const again = await run({ command: 'remove', stage: 'pr', config }, { action: 'closed', number: 21 });
+    expect(again.code, again.stdout).toBe(0);
+    expect(again.outputs.status).toBe('unchanged');
+    expect(again.stdout).toContain('already gone');
+    expect(ownComments(21)).toHaveLength(1);
+  });
+});
+
+describe('command: prune', () => {
+  it('removes only the previews whose last release is older than keep-days; a dry run lists them first', async () => {
+    const name = 'preview-prune';
+    const config = await previewFunction(name, '{ keep-days: 7 }', '{ url: https://example.invalid/, attempts: 1 }');
+    const dev = await previewFunctionDev(name, config);
+    const now = Math.floor(Date.now() / 1000);
+    // A new version each time: a new configuration, then PublishVersion (Lambda publishes only a change).
+    let n = 0;
+    const version = async () => {
+      await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { N: String(++n) } } }));
+      return (await lambda.send(new PublishVersionCommand({ FunctionName: name }))).Version!;
+    };
+    const history = (v: string, daysAgo: number) => `stage-deploy ${JSON.stringify({ r: [[v, 'abc1234', now - daysAgo * 86_400]] })}`;
+    const made: Record<string, string> = {};
+    for (const [alias, days] of [['pr-1', 30], ['pr-2', 2], ['pr-3', 8], ['review-4', 40], ['pr-x', 40]] as const) {
+      made[alias] = await version();
+      await lambda.send(new CreateAliasCommand({ FunctionName: name, Name: alias, FunctionVersion: made[alias], Description: history(made[alias]!, days) }));
+    }
+
+    const dry = await run({ command: 'prune', stage: 'pr', config, 'dry-run': 'true' });
+    expect(dry.code, dry.stdout).toBe(0);
+    expect(dry.stdout).toContain('would remove pr-1');
+    expect(dry.stdout).toContain('would remove pr-3');
+    expect(dry.stdout).not.toContain('would remove pr-2');
+    expect((await lambda.send(new ListAliasesCommand({ FunctionName: name }))).Aliases).toHaveLength(6);
+
+    const pruned = await run({ command: 'prune', stage: 'pr', config });
+    expect(pruned.code, pruned.stdout).toBe(0);
+    const left = ((await lambda.send(new ListAliasesCommand({ FunctionName: name }))).Aliases ?? []).map((a) => a.Name).sort();
+    expect(left).toEqual(['dev', 'pr-2', 'pr-x', 'review-4']);
+    const versions = await versionsOf(name);
+    expect(versions).not.toContain(made['pr-1']);
+    expect(versions).not.toContain(made['pr-3']);
+    expect(versions).toEqual(expect.arrayContaining([dev, made['pr-2'], made['review-4'], made['pr-x']]));
   });
 });
