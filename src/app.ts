@@ -21,10 +21,10 @@ import type { PreviewRemoval } from './commands/preview-remove.js';
 import { deploy } from './commands/deploy.js';
 import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
-import { stageStatus } from './commands/status.js';
+import { previewStatuses, stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
 import type { Clock, DeploymentTracker, LambdaGateway, Log, MetricsGateway, RolloutState, RolloutStateStore } from './model/ports.js';
-import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
+import { isSuccess, statusOf, type PreviewStatus, type ReleaseResult, type StageStatus } from './model/results.js';
 import type { ActionInputs, PreviewSettings, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
@@ -71,7 +71,7 @@ export type RunOutcome =
    * `code-sha256` describe it); `units` holds every unit of the stage, the first among them.
    */
   | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[]; /** A preview's function URL. */ url?: string }
-  | { kind: 'status'; settings: StageSettings; stages: StageStatus[] }
+  | { kind: 'status'; settings: StageSettings; stages: StageStatus[]; previews: PreviewStatus[] }
   /** remove and prune (commands/preview-remove.ts): the previews removed (in a dry run, that would be). */
   | { kind: 'removal'; settings: StageSettings; removed: PreviewRemoval[]; dryRun: boolean };
 
@@ -143,7 +143,23 @@ export async function runCommand(
       resolveStageUnits({ ...(file !== undefined && { file }), fileName: inputs.config, stage, overrides, env: environment.env, unsetVariables: 'keep' });
     const own = unitsOf(settings.stage, inputs.overrides);
     const STATUS_PARALLEL_ROWS = 4;
-    const all = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+    const listed = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+    // A preview stage has no alias of its own: its live previews are listed apart (issue 18).
+    const all = listed.filter((s) => s.preview === undefined);
+    const previews = (
+      await Promise.all(
+        listed
+          .filter((s) => s.preview !== undefined)
+          .map(async (s) => {
+            try {
+              return await previewStatuses(s, { lambda: gateways.region(s.region, s.role).lambda, clock });
+            } catch (error) {
+              log.warn(`Previews of stage ${s.stage} could not be listed: ${errorMessage(error)}`);
+              return [];
+            }
+          }),
+      )
+    ).flat();
     // A few rows at a time: each row is a handful of Lambda reads, and a stage of many functions
     // must not burst past the account's control-plane rate.
     const stages: StageStatus[] = new Array<StageStatus>(all.length);
@@ -157,7 +173,7 @@ export async function runCommand(
       }
     };
     await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
-    return { kind: 'status', settings, stages };
+    return { kind: 'status', settings, stages, previews };
   }
 
   // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.

@@ -15,7 +15,7 @@ import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
 import { diagnosisLog } from '../report/diagnosis.js';
 import { inline } from '../report/markdown.js';
-import { renderStatusSummary, renderStatusTable } from '../report/status-table.js';
+import { renderPreviewTable, renderStatusSummary, renderStatusTable } from '../report/status-table.js';
 import { releaseClosingLine, releaseFailure, releaseOutput, releaseStatus, releaseSucceeded, spansRegions, statusReleaseOutput, unitName, type UnitOutcome } from '../report/release.js';
 import { renderReleaseSummary } from '../report/release-summary.js';
 import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
@@ -232,7 +232,8 @@ async function reportRelease(stage: string, units: readonly UnitOutcome[], defau
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
-  output.info(renderStatusTable(outcome.stages, { forLog: true }));
+  if (outcome.stages.length > 0) output.info(renderStatusTable(outcome.stages, { forLog: true }));
+  if (outcome.previews.length > 0) output.info(`Previews:\n${renderPreviewTable(outcome.previews, { forLog: true })}`);
   // Misconfigurations (a function URL that bypasses a stage's alias), once each.
   for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? []))) output.warn(warning);
   const own = outcome.stages[0];
@@ -241,7 +242,7 @@ function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise
   core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
   core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
   core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
-  return writeSummary(renderStatusSummary(outcome.stages));
+  return writeSummary(renderStatusSummary(outcome.stages, outcome.previews));
 }
 
 /** remove and prune: status `removed` when a preview was removed, `unchanged` when there was none (or a dry run). */

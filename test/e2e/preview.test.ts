@@ -297,5 +297,17 @@ describe('command: prune', () => {
     expect(versions).not.toContain(made['pr-1']);
     expect(versions).not.toContain(made['pr-3']);
     expect(versions).toEqual(expect.arrayContaining([dev, made['pr-2'], made['review-4'], made['pr-x']]));
+
+    // status: the stages, and the live previews apart (pr-2 only: pr-x and review-4 are not of the pattern).
+    const status = await run({ command: 'status', stage: 'dev', config });
+    expect(status.code, status.stdout).toBe(0);
+    const [stagesPart = '', previewsPart = ''] = status.stdout.split('Previews:');
+    expect(stagesPart).toContain(`dev → ${dev}`);
+    expect(stagesPart).not.toMatch(/\| pr \|/);
+    expect(previewsPart).toContain(`pr-2 → ${made['pr-2']}`);
+    expect(previewsPart).toContain('PR 2');
+    expect(previewsPart).toContain('2 days');
+    expect(previewsPart).not.toContain('pr-x');
+    expect(status.summary).toContain('### Previews');
   });
 });
