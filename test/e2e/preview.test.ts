@@ -220,6 +220,22 @@ async function versionsOf(name: string) {
   return (answer.Versions ?? []).map((v) => v.Version).filter((v) => v !== '$LATEST');
 }
 
+describe('without github-token', () => {
+  it('previews all the same, and says the comment is skipped', async () => {
+    const name = 'preview-no-token';
+    const config = await previewFunction(name, '{}', '{ attempts: 1 }');
+    const result = await runAction({
+      inputs: { command: 'preview', stage: 'pr', config, artifact: zipOf(handler('x')) },
+      workspace,
+      env: { ...awsEnv(proxy.endpoint), GITHUB_API_URL: github.url, GITHUB_EVENT_PATH: eventFile('opened', 31), GITHUB_EVENT_NAME: 'pull_request' },
+    });
+    expect(result.code, result.stdout).toBe(0);
+    expect(result.outputs.status).toBe('deployed');
+    expect(result.stdout).toContain('No github-token: the comment on pull request #31 is skipped.');
+    expect(github.comments(31)).toEqual([]);
+  });
+});
+
 describe('command: remove', () => {
   it('on close deletes the URL, the alias and the versions only it used, marks the deployment inactive and updates the comment; twice is fine', async () => {
     const name = 'preview-remove';
