@@ -1,7 +1,9 @@
 /**
  * Previews for pull requests (issue 18, CONTRACT "A preview per pull request"), end to end through
  * `node dist/index.js` as GitHub runs it on a `pull_request` event (the number from the event
- * payload file, GITHUB_EVENT_PATH), against moto behind the proxy with emulateFunctionUrls.
+ * payload file, GITHUB_EVENT_PATH), against moto behind the proxy with emulateFunctionUrls and
+ * requireUrlPermissions (a public URL works only with the permissions the action adds), and the
+ * GitHub API stand-in (deployments, the one comment).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -51,6 +53,8 @@ afterAll(async () => {
 beforeEach(() => {
   proxy.clearBehaviours();
   proxy.emulateFunctionUrls();
+  // A NONE URL answers only once the alias's policy grants public access (urls-auth.html).
+  proxy.requireUrlPermissions();
 });
 
 /** The payload GitHub writes for a pull_request event: its number is the only one the action reads. */
