@@ -429,6 +429,9 @@ async function releaseCommand(
     case 'promote': {
       const from = inputs.promoteFrom ?? '';
       const source = resolveOther(inputs, file, from, environment, 'promote-from');
+      if (source.preview !== undefined) {
+        throw new InputError(`promote-from: ${JSON.stringify(from)} is a preview stage (one alias per pull request): promote from a stage with one alias`);
+      }
       if ((source.region ?? '') !== (settings.region ?? '')) {
         throw new InputError(
           `promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
