@@ -2,7 +2,9 @@
  * The one pull-request comment of a preview (issue 18), through @actions/github's Octokit: the
  * comment that holds the stage's hidden marker (report/preview-comment.ts previewMarker) is found
  * among the pull request's comments (every page) and edited; only when there is none is one
- * created. Only a comment the marker starts is the action's (a reviewer quoting it is not).
+ * created. Only a comment the marker starts, written by an app (a `Bot`: github-actions[bot] with
+ * the job's token), is the action's: anyone may comment on a pull request, and a person's comment
+ * that starts with the marker is neither edited nor taken for the preview's.
  *
  * Like a deployment record, a comment is never a reason to fail a release: every GitHub API error
  * becomes one warning.
@@ -33,7 +35,7 @@ export class PullRequestComment {
     const { owner, repo, log } = this.options;
     try {
       const comments = await this.octokit.paginate(this.octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-      const own = comments.find((c) => typeof c.body === 'string' && c.body.startsWith(marker));
+      const own = comments.find((c) => typeof c.body === 'string' && c.body.startsWith(marker) && c.user?.type === 'Bot');
       if (own !== undefined) {
         await this.octokit.rest.issues.updateComment({ owner, repo, comment_id: own.id, body });
         log.info(`Pull request #${number}: preview comment ${own.id} updated.`);

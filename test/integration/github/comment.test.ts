@@ -25,20 +25,24 @@ describe('PullRequestComment', () => {
   it('creates the comment once, then edits it, past other comments on several pages', async () => {
     const marker = previewMarker('pr');
     for (let i = 0; i < 120; i++) api.addComment(OWNER, REPO, 11, i === 5 ? `> ${marker} quoted by a reviewer` : `comment ${i}`);
+    // A person's comment that starts with the marker: not the action's, never edited.
+    const planted = api.addComment(OWNER, REPO, 11, `${marker}\nplanted by someone`);
     const first = await writer().upsert(11, marker, `${marker}\none`);
     expect(first).toBeGreaterThan(0);
-    // A quote of the marker is not the action's comment: one was created.
-    expect(api.comments(11).filter((c) => c.body.startsWith(marker))).toHaveLength(1);
+    expect(first).not.toBe(planted);
+    expect(api.comments(11).find((c) => c.id === planted)?.body).toBe(`${marker}\nplanted by someone`);
+    // A quote of the marker is not the action's comment either: one was created.
+    expect(api.comments(11).filter((c) => c.body.startsWith(marker) && c.user.type === 'Bot')).toHaveLength(1);
     for (let i = 0; i < 30; i++) api.addComment(OWNER, REPO, 11, `later ${i}`);
     const second = await writer().upsert(11, marker, `${marker}\ntwo`);
     expect(second).toBe(first);
-    const own = api.comments(11).filter((c) => c.body.startsWith(marker));
+    const own = api.comments(11).filter((c) => c.body.startsWith(marker) && c.user.type === 'Bot');
     expect(own.map((c) => c.body)).toEqual([`${marker}\ntwo`]);
     // Listing went past the first page (per_page 100).
     expect(api.requests.some((r) => r.method === 'GET' && r.path.endsWith('/issues/11/comments') && r.query.page === '2')).toBe(true);
     // Another stage's preview has its own comment.
     await writer().upsert(11, previewMarker('pr-eu'), `${previewMarker('pr-eu')}\nx`);
-    expect(api.comments(11).filter((c) => c.body.startsWith('<!-- stage-deploy preview:'))).toHaveLength(2);
+    expect(api.comments(11).filter((c) => c.body.startsWith('<!-- stage-deploy preview:') && c.user.type === 'Bot')).toHaveLength(2);
   });
 
   it('turns a refused token into one warning, never a throw', async () => {
