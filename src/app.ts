@@ -16,14 +16,16 @@ import type { CredentialsProvider } from './aws/client-config.js';
 import { RegionServices } from './aws/services.js';
 import { HttpSmokeChecker } from './checks/smoke.js';
 import { withFunctionUrlSmoke } from './release/function-url.js';
+import { dropUrlOfRemovedAlias, PreviewUrl, previewSettings, previewSmoke } from './release/preview.js';
+import type { PreviewRemoval } from './commands/preview-remove.js';
 import { deploy } from './commands/deploy.js';
 import { promote } from './commands/promote.js';
 import { rollback } from './commands/rollback.js';
-import { stageStatus } from './commands/status.js';
+import { previewStatuses, stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
 import { inGroup, type Clock, type DeploymentTracker, type LambdaGateway, type Log, type MetricsGateway, type RolloutState, type RolloutStateStore } from './model/ports.js';
-import { isSuccess, statusOf, type ReleaseResult, type StageStatus } from './model/results.js';
-import type { ActionInputs, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
+import { isSuccess, statusOf, type PreviewStatus, type ReleaseResult, type StageStatus } from './model/results.js';
+import type { ActionInputs, PreviewSettings, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
 import { GroupStopped, groupStateStore, ReleaseGroup } from './release/group.js';
@@ -33,6 +35,7 @@ import { housekeeping } from './release/housekeeping.js';
 import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { plainText } from './report/markdown.js';
+import { previewMarker, renderPreviewComment, type PreviewCommentView } from './report/preview-comment.js';
 import { listStages, loadStagesFile } from './stages/parse.js';
 import { resolveStage, resolveStageUnits, type ResolveStageOptions } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
@@ -67,8 +70,10 @@ export type RunOutcome =
    * `settings` and `result` are the first unit's (the outputs `version`, `previous-version`,
    * `code-sha256` describe it); `units` holds every unit of the stage, the first among them.
    */
-  | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[] }
-  | { kind: 'status'; settings: StageSettings; stages: StageStatus[] };
+  | { kind: 'release'; settings: StageSettings; result: ReleaseResult; units: UnitRelease[]; /** A preview's function URL. */ url?: string }
+  | { kind: 'status'; settings: StageSettings; stages: StageStatus[]; previews: PreviewStatus[] }
+  /** remove and prune (commands/preview-remove.ts): the previews removed (in a dry run, that would be). */
+  | { kind: 'removal'; settings: StageSettings; removed: PreviewRemoval[]; dryRun: boolean };
 
 /** What src/action lends a run: where to log, the clock, the cancel signal and the saved state the post step reads. */
 export interface RunPorts {
@@ -98,6 +103,7 @@ function stageOptions(inputs: ActionInputs, file: StagesFile | undefined, enviro
     ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
     ...(inputs.image !== undefined && { image: inputs.image }),
     command: inputs.command,
+    ...(environment.context.pullRequest !== undefined && { pullRequest: environment.context.pullRequest }),
   };
 }
 
@@ -137,7 +143,23 @@ export async function runCommand(
       resolveStageUnits({ ...(file !== undefined && { file }), fileName: inputs.config, stage, overrides, env: environment.env, unsetVariables: 'keep' });
     const own = unitsOf(settings.stage, inputs.overrides);
     const STATUS_PARALLEL_ROWS = 4;
-    const all = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+    const listed = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+    // A preview stage has no alias of its own: its live previews are listed apart (issue 18).
+    const all = listed.filter((s) => s.preview === undefined);
+    const previews = (
+      await Promise.all(
+        listed
+          .filter((s) => s.preview !== undefined)
+          .map(async (s) => {
+            try {
+              return await previewStatuses(s, { lambda: gateways.region(s.region, s.role).lambda, clock });
+            } catch (error) {
+              log.warn(`Previews of stage ${s.stage} could not be listed: ${errorMessage(error)}`);
+              return [];
+            }
+          }),
+      )
+    ).flat();
     // A few rows at a time: each row is a handful of Lambda reads, and a stage of many functions
     // must not burst past the account's control-plane rate.
     const stages: StageStatus[] = new Array<StageStatus>(all.length);
@@ -151,17 +173,20 @@ export async function runCommand(
       }
     };
     await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
-    return { kind: 'status', settings, stages };
+    return { kind: 'status', settings, stages, previews };
   }
 
   // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
   await gateways.assumeRoles(units);
+  if (inputs.command === 'remove' || inputs.command === 'prune') return runRemoval(inputs, settings, environment, ports, gateways);
   // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
   // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
   // signed with the credentials of the unit's Lambda client.
   const released = await Promise.all(
     units.map((unit) => {
       const services = gateways.region(unit.region, unit.role);
+      // A preview with `preview.url` is smoke-tested through the URL it is given (release/preview.ts).
+      if (inputs.command === 'preview' && unit.preview?.url !== undefined) return Promise.resolve(previewSettings(unit));
       return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
     }),
   );
@@ -186,12 +211,14 @@ async function runOne(
   const gated = settings.alarms.length > 0 || settings.maxErrorRate !== undefined;
   const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
   if (metrics !== undefined) await checkAlarmsExist(settings, metrics);
+  // A preview's function URL (release/preview.ts): made when its smoke test asks, or after the release.
+  const previewUrl = inputs.command === 'preview' && settings.preview?.url !== undefined ? new PreviewUrl(settings, services.lambda, log) : undefined;
   const deps: ReleaseDeps = {
     lambda: services.lambda,
     ...(settings.s3Bucket !== undefined && { store: await services.store() }),
     images: services.images,
     ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
-    smoke: new HttpSmokeChecker({ clock }),
+    smoke: previewUrl === undefined ? new HttpSmokeChecker({ clock }) : previewSmoke(new HttpSmokeChecker({ clock }), previewUrl, services.urlSigner()),
     log,
     clock,
     workDir,
@@ -208,16 +235,20 @@ async function runOne(
         return;
       }
       tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+      // A preview's environment is its alias (`pr-{number}`), transient: gone when the preview is removed.
+      const preview = settings.preview !== undefined;
       await tracker?.begin({
-        environment: settings.stage,
+        environment: preview ? settings.alias : settings.stage,
         ref: environment.context.commit || 'HEAD',
-        description: plainText(`stage-deploy ${inputs.command} to ${settings.stage}`),
-        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+        description: plainText(`stage-deploy ${inputs.command} to ${preview ? settings.alias : settings.stage}`),
+        ...(settings.smoke?.url && { environmentUrl: settings.smoke.url }),
         payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
+        ...(preview && { transient: true }),
       });
     },
   };
   let result: ReleaseResult | undefined;
+  let url: string | undefined;
   try {
     result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
     if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
@@ -246,17 +277,102 @@ async function runOne(
       const report = settings.keepVersions !== undefined || settings.logRetentionDays !== undefined ? await inGroup(log, 'Housekeeping', tidy) : await tidy();
       result = { ...result, housekeeping: report };
     }
-    return { kind: 'release', settings, result, units: [{ settings, result }] };
+    url = previewUrl === undefined || inputs.dryRun ? undefined : await previewUrlAfter(previewUrl, settings, result, services.lambda, log);
+    return { kind: 'release', settings, result, units: [{ settings, result }], ...(url !== undefined && { url }) };
   } finally {
+    const environmentUrl = url ?? (settings.smoke?.url || undefined);
     if (tracker !== undefined) {
       await tracker.end({
         state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
         description: deploymentDescription(result, settings),
-        ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+        ...(environmentUrl !== undefined && { environmentUrl }),
       });
+    }
+    if (inputs.command === 'preview' && result !== undefined && !inputs.dryRun) {
+      await previewComment(inputs, environment, settings, log, { ...previewView(result), ...(url !== undefined && { url }), at: new Date(clock.now()).toISOString() });
     }
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * remove (the pull request's preview) and prune (every preview older than keep-days): each
+ * removed preview's deployment is marked inactive and its comment says so.
+ */
+async function runRemoval(inputs: ActionInputs, settings: StageSettings, environment: RunEnvironment, ports: RunPorts, gateways: GatewayCache): Promise<RunOutcome> {
+  const { log, clock } = ports;
+  const lambda = gateways.region(settings.region, settings.role).lambda;
+  const { removePreview, prunePreviews } = await import('./commands/preview-remove.js');
+  let removed: PreviewRemoval[];
+  let numbers: Map<string, number>;
+  if (inputs.command === 'remove') {
+    removed = [await removePreview(settings, settings.alias, lambda, log, { dryRun: inputs.dryRun })];
+    numbers = new Map([[settings.alias, settings.preview?.pullRequest ?? 0]]);
+  } else {
+    ({ removed, numbers } = await prunePreviews(settings, lambda, log, clock, inputs.dryRun));
+  }
+  if (!inputs.dryRun) {
+    for (const removal of removed) {
+      const number = numbers.get(removal.alias);
+      if (number === undefined || number === 0) continue;
+      const target = { ...settings, alias: removal.alias, preview: { ...(settings.preview as PreviewSettings), pullRequest: number } };
+      if (inputs.githubToken !== undefined) {
+        const tracker = (await import('./github/deployments.js')).createDeploymentTracker(environment.env, inputs.githubToken, log);
+        await tracker?.deactivate(removal.alias, plainText(`preview ${removal.alias} removed`));
+      }
+      await previewComment(inputs, environment, target, log, { status: 'removed', at: new Date(clock.now()).toISOString() });
+    }
+  }
+  return { kind: 'removal', settings, removed, dryRun: inputs.dryRun };
+}
+
+/** What the preview's comment says of a release (report/preview-comment.ts). */
+function previewView(result: ReleaseResult): Omit<PreviewCommentView, 'stage' | 'alias' | 'at'> {
+  const failed = 'error' in result;
+  const version = failed && 'candidateVersion' in result ? result.candidateVersion : result.version;
+  return {
+    status: statusOf(result),
+    ...(version !== undefined && { version }),
+    ...('codeSha256' in result && result.codeSha256 !== undefined && { codeSha256: result.codeSha256 }),
+    ...(failed && { error: result.error }),
+    // A failed check put the alias back: it runs what it ran before (`version` of a reverted result).
+    ...(result.kind === 'reverted' && result.version !== undefined && { restoredVersion: result.version }),
+    ...('diagnosis' in result && result.diagnosis !== undefined && { diagnosis: result.diagnosis }),
+  };
+}
+
+/**
+ * Write the preview's one comment on its pull request (github/comment.ts), with the run's link;
+ * without a token, a warning says it is skipped (as deployments are).
+ */
+async function previewComment(
+  inputs: ActionInputs,
+  environment: RunEnvironment,
+  settings: StageSettings,
+  log: Log,
+  view: Omit<PreviewCommentView, 'stage' | 'alias'>,
+): Promise<void> {
+  const number = settings.preview?.pullRequest;
+  if (number === undefined) return;
+  if (inputs.githubToken === undefined) {
+    log.warn(`No github-token: the comment on pull request #${number} is skipped.`);
+    return;
+  }
+  const { createPullRequestComment } = await import('./github/comment.js');
+  const { workflowRunUrl } = await import('./github/deployments.js');
+  const runUrl = workflowRunUrl(environment.env);
+  const body = renderPreviewComment({ ...view, stage: settings.stage, alias: settings.alias, ...(runUrl !== undefined && { runUrl }) });
+  await createPullRequestComment(environment.env, inputs.githubToken, log)?.upsert(number, previewMarker(settings.stage), body);
+}
+
+/**
+ * A preview's URL once the release is over: made now when no smoke test asked for it (an
+ * unchanged preview, a `smoke.url`); deleted when a first preview was put back (its alias is gone).
+ */
+async function previewUrlAfter(url: PreviewUrl, settings: StageSettings, result: ReleaseResult, lambda: LambdaGateway, log: Log): Promise<string | undefined> {
+  if (isSuccess(result)) return (await url.ensure()).url;
+  if (result.previousVersion === undefined && url.asked) await dropUrlOfRemovedAlias(settings, lambda, log);
+  return undefined;
 }
 
 /**
@@ -307,7 +423,9 @@ async function releaseCommand(
   gateways: GatewayCache,
 ): Promise<ReleaseResult> {
   switch (inputs.command) {
-    case 'deploy': {
+    case 'deploy':
+    case 'preview': {
+      // A preview is a deploy to the pull request's alias (settings.alias, from the stage's preview block).
       if (deps.workDir === undefined) throw new Error('no work directory');
       const workDir = deps.workDir;
       const code = await inGroup(deps.log, `Package the code of ${settings.functionName}`, () => deployCode(settings, inputs, deps, workDir, environment));
@@ -316,6 +434,9 @@ async function releaseCommand(
     case 'promote': {
       const from = inputs.promoteFrom ?? '';
       const source = resolveOther(inputs, file, from, environment, 'promote-from');
+      if (source.preview !== undefined) {
+        throw new InputError(`promote-from: ${JSON.stringify(from)} is a preview stage (one alias per pull request): promote from a stage with one alias`);
+      }
       if ((source.region ?? '') !== (settings.region ?? '')) {
         throw new InputError(
           `promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
@@ -329,7 +450,9 @@ async function releaseCommand(
     case 'rollback':
       return rollback(settings, inputs.toVersion, deps);
     case 'status':
-      throw new Error('status is not a release');
+    case 'remove':
+    case 'prune':
+      throw new Error(`${inputs.command} is not a release`);
   }
 }
 
@@ -586,8 +709,9 @@ async function runGroup(
   const twice = names.find((name, i) => names.indexOf(name) !== i);
   if (twice !== undefined) throw new InputError(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
   const first = units[0] as StageUnit;
-  const command = inputs.command;
-  if (command === 'status') throw new Error('status is not a release');
+  // A stage of several units has no preview block (refused while resolving): a release command.
+  if (inputs.command !== 'deploy' && inputs.command !== 'promote' && inputs.command !== 'rollback') throw new Error(`${inputs.command} is not a release of several units`);
+  const command: ReleaseCommand = inputs.command;
 
   // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
   const plans = await groupPlans(inputs, file, units, names, environment, gateways);

@@ -2,6 +2,7 @@
  * What the run takes from the process: the workspace, the temp directory, the commit and run,
  * the step's environment, and the two waits the test rings shorten. Read here, once.
  */
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
 import type { RunEnvironment } from '../app.js';
@@ -24,7 +25,7 @@ export function environmentFromProcess(env: NodeJS.ProcessEnv = process.env, cwd
     workspace: env.GITHUB_WORKSPACE || cwd,
     tempDir: env.RUNNER_TEMP || tmpdir(),
     env,
-    context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
+    context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '', ...pullRequestOf(env) },
     timing: { ...(gateIntervalMs !== undefined && { gateIntervalMs }), ...(logRetryMs !== undefined && { logRetryMs }) },
   };
 }
@@ -40,4 +41,25 @@ function knob(text: string | undefined, floor: number): number | undefined {
 export function runUrl(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
   return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+
+/**
+ * The pull request's number, from the event payload GitHub writes for the job (GITHUB_EVENT_PATH:
+ * `pull_request.number`, else `number`) and from nowhere else: never from a title, a branch name
+ * or any text a contributor writes. Only a whole number, 1 or more; anything else is no number
+ * (and a preview or remove is then refused while the stage is resolved).
+ */
+export function pullRequestOf(env: NodeJS.ProcessEnv): { pullRequest?: number } {
+  const path = env.GITHUB_EVENT_PATH;
+  if (!path) return {};
+  let payload: unknown;
+  try {
+    payload = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return {};
+  }
+  if (typeof payload !== 'object' || payload === null) return {};
+  const event = payload as { pull_request?: { number?: unknown }; number?: unknown };
+  const number = typeof event.pull_request === 'object' && event.pull_request !== null ? event.pull_request.number : event.number;
+  return typeof number === 'number' && Number.isSafeInteger(number) && number >= 1 ? { pullRequest: number } : {};
 }

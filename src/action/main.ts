@@ -14,7 +14,8 @@ import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
 import { diagnosisLog } from '../report/diagnosis.js';
-import { renderStatusSummary, renderStatusTable } from '../report/status-table.js';
+import { inline } from '../report/markdown.js';
+import { renderPreviewTable, renderStatusSummary, renderStatusTable } from '../report/status-table.js';
 import { releaseClosingLine, releaseFailure, releaseOutput, releaseStatus, releaseSucceeded, spansRegions, statusReleaseOutput, unitName, type UnitOutcome } from '../report/release.js';
 import { renderReleaseSummary } from '../report/release-summary.js';
 import { renderSummary, viewOf, type ResultView } from '../report/summary.js';
@@ -111,11 +112,15 @@ async function main(): Promise<void> {
       await reportStatus(outcome);
       return;
     }
+    if (outcome.kind === 'removal') {
+      await reportRemoval(outcome);
+      return;
+    }
     const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
     const released: UnitOutcome[] = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
     core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
     // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
-    core.setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
+    core.setOutput(Outputs.Url, outcome.url ?? outcome.settings.smoke?.url ?? '');
     if (released.length > 1) {
       await reportRelease(outcome.settings.stage, released, defaultRegion);
       return;
@@ -228,7 +233,8 @@ async function reportRelease(stage: string, units: readonly UnitOutcome[], defau
 }
 
 function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise<void> {
-  output.info(renderStatusTable(outcome.stages, { forLog: true }));
+  if (outcome.stages.length > 0) output.info(renderStatusTable(outcome.stages, { forLog: true }));
+  if (outcome.previews.length > 0) output.info(`Previews:\n${renderPreviewTable(outcome.previews, { forLog: true })}`);
   // Misconfigurations (a function URL that bypasses a stage's alias), once each.
   for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? []))) output.warn(warning);
   const own = outcome.stages[0];
@@ -237,7 +243,21 @@ function reportStatus(outcome: Extract<RunOutcome, { kind: 'status' }>): Promise
   core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
   core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
   core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
-  return writeSummary(renderStatusSummary(outcome.stages));
+  return writeSummary(renderStatusSummary(outcome.stages, outcome.previews));
+}
+
+/** remove and prune: status `removed` when a preview was removed, `unchanged` when there was none (or a dry run). */
+function reportRemoval(outcome: Extract<RunOutcome, { kind: 'removal' }>): Promise<void> {
+  const gone = outcome.removed.filter((r) => r.aliasDeleted || r.urlDeleted || r.versions.length > 0);
+  core.setOutput(Outputs.Status, gone.length > 0 && !outcome.dryRun ? 'removed' : 'unchanged');
+  core.setOutput(Outputs.Url, '');
+  const lines = [`### stage-deploy: previews of ${inline(outcome.settings.stage, 80)}${outcome.dryRun ? ' (dry run: nothing was changed)' : ''}`, ''];
+  if (outcome.removed.length === 0) lines.push('No preview to remove.');
+  for (const r of outcome.removed) {
+    lines.push(`- ${inline(r.alias, 140)}: ${outcome.dryRun ? 'would remove' : r.aliasDeleted ? 'removed' : 'already gone'}; versions ${inline(r.versions.join(', ') || 'none', 200)}`);
+    if (outcome.dryRun) output.info(`dry-run: would remove ${r.alias} and versions ${r.versions.join(', ') || 'none'}`);
+  }
+  return writeSummary(lines.join('\n'));
 }
 
 /** The job summary is a report: failing to write it never fails a release. */

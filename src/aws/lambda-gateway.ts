@@ -40,9 +40,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
+  CreateFunctionUrlConfigCommand,
   DeleteAliasCommand,
   DeleteFunctionCommand,
+  DeleteFunctionUrlConfigCommand,
   GetAliasCommand,
   GetFunctionCommand,
   GetAccountSettingsCommand,
@@ -493,6 +496,41 @@ export class SdkLambdaGateway implements LambdaGateway {
       }
     }
     return urls;
+  }
+
+  // Previews (issue 18): each pull request's alias gets its own URL, deleted with the preview.
+  async createFunctionUrl(functionName: string, alias: string, authType: 'AWS_IAM' | 'NONE'): Promise<FunctionUrlState> {
+    const answer = await this.client.send(new CreateFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias, AuthType: authType }));
+    return { url: answer.FunctionUrl ?? '', authType: answer.AuthType ?? authType, qualifier: urlQualifier(answer.FunctionArn) };
+  }
+
+  async deleteFunctionUrl(functionName: string, alias: string): Promise<boolean> {
+    try {
+      await this.client.send(new DeleteFunctionUrlConfigCommand({ FunctionName: functionName, Qualifier: alias }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async allowPublicUrl(functionName: string, alias: string): Promise<void> {
+    // "Control access to Lambda function URLs" (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html):
+    // with AuthType NONE the resource-based policy must still grant public access, and function
+    // URLs created since October 2025 need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+    // (the latter limited to calls through the URL: InvokedViaFunctionUrl). Both on the alias only.
+    const statements = [
+      { StatementId: `stage-deploy-url-${alias}`, Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' as const },
+      { StatementId: `stage-deploy-url-invoke-${alias}`, Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
+    ];
+    for (const statement of statements) {
+      try {
+        await this.client.send(new AddPermissionCommand({ FunctionName: functionName, Qualifier: alias, Principal: '*', ...statement }));
+      } catch (error) {
+        // The statement is there from an earlier preview of the same alias.
+        if (!(error instanceof Error && error.name === 'ResourceConflictException')) throw error;
+      }
+    }
   }
   // ---- end of function URLs ------------------------------------------------------------------
 

@@ -4,7 +4,8 @@
  */
 import { errorMessage } from '../model/errors.js';
 import type { Clock, LambdaGateway, ReportMetrics } from '../model/ports.js';
-import type { StageStatus } from '../model/results.js';
+import type { PreviewStatus, StageStatus } from '../model/results.js';
+import { lastRelease, previewAliases } from './preview-remove.js';
 import type { StageSettings } from '../model/settings.js';
 import { bypassingUrls, describeBypassingUrl } from '../release/function-url.js';
 import { parseHistory, rollbackChain } from '../release/history.js';
@@ -62,4 +63,25 @@ async function urlWarnings(lambda: LambdaGateway, functionName: string): Promise
   } catch (error) {
     return [`function URLs could not be read: ${errorMessage(error)}`];
   }
+}
+
+/** The live previews of a preview stage: every alias of its pattern, with its pull request, version and age. */
+export async function previewStatuses(settings: StageSettings, ports: { lambda: LambdaGateway; clock: Clock }): Promise<PreviewStatus[]> {
+  const template = settings.preview?.aliasTemplate;
+  if (template === undefined) return [];
+  const now = ports.clock.now() / 1000;
+  const found = previewAliases(template, await ports.lambda.listAliases(settings.functionName));
+  return found
+    .map(({ alias, number }): PreviewStatus => {
+      const at = lastRelease(alias);
+      return {
+        stage: settings.stage,
+        functionName: settings.functionName,
+        alias: alias.name,
+        pullRequest: number,
+        version: alias.version,
+        ...(at !== undefined && { releasedAt: at, ageDays: Math.max(0, Math.floor((now - at) / 86_400)) }),
+      };
+    })
+    .sort((a, b) => a.pullRequest - b.pullRequest);
 }

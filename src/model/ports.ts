@@ -75,6 +75,16 @@ export interface LambdaGateway {
   functionUrl(functionName: string, alias: string): Promise<FunctionUrlState | undefined>;
   /** Every function URL of the function, on any alias or on `$LATEST` (ListFunctionUrlConfigs, all pages). */
   listFunctionUrls(functionName: string): Promise<FunctionUrlState[]>;
+  /** Give the alias a function URL (CreateFunctionUrlConfig with the alias as Qualifier). */
+  createFunctionUrl(functionName: string, alias: string, authType: 'AWS_IAM' | 'NONE'): Promise<FunctionUrlState>;
+  /** Delete the alias's function URL (DeleteFunctionUrlConfig); false when it had none. */
+  deleteFunctionUrl(functionName: string, alias: string): Promise<boolean>;
+  /**
+   * Let anyone call the alias's AuthType NONE function URL (AddPermission on the alias: the
+   * function's resource-based policy must grant public access, urls-auth.html); a statement
+   * already there is fine.
+   */
+  allowPublicUrl(functionName: string, alias: string): Promise<void>;
 }
 
 /** CloudWatch Logs, for the retention of a function's log group. */
@@ -148,12 +158,16 @@ export interface DeploymentTracker {
     environmentUrl?: string;
     /** Stored with the deployment: stage, function, alias, versions. */
     payload?: Record<string, unknown>;
+    /** A preview's environment (`pr-{number}`): GitHub's `transient_environment`, gone when the preview is removed. */
+    transient?: boolean;
   }): Promise<void>;
   /**
    * Mark the deployment begun above `success` or `failure`. On success, the environment's
    * previous successful deployment (the release replaced) is marked `inactive`.
    */
   end(outcome: { state: 'success' | 'failure'; description: string; environmentUrl?: string; logUrl?: string }): Promise<void>;
+  /** Mark every deployment of the environment that is not inactive yet `inactive` (a preview removed). */
+  deactivate(environment: string, description: string): Promise<void>;
 }
 
 /** CloudWatch, for the gates of a progressive shift. */

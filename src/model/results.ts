@@ -237,6 +237,20 @@ export interface StageStatus {
   warnings?: string[];
 }
 
+/** A live preview (issue 18): one alias of a preview stage's pattern, listed by `status` apart from the stages. */
+export interface PreviewStatus {
+  stage: string;
+  functionName: string;
+  alias: string;
+  /** The pull request's number, from the alias's name. */
+  pullRequest: number;
+  version: string;
+  /** The last release's time (epoch seconds), from the alias's history; undefined when not recorded. */
+  releasedAt?: number;
+  /** Whole days since the last release. */
+  ageDays?: number;
+}
+
 /**
  * The release history of a stage travels with its alias: compact JSON in the alias's
  * description, written by the same UpdateAlias call that makes the shift. Any fresh runner can

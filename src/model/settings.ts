@@ -120,6 +120,8 @@ export interface StageSettings {
    * takes traffic, READY before the alias moves (release/capacity.ts); all-at-once traffic only.
    */
   provisionedConcurrency?: number;
+  /** A stage that is a template for one preview alias per pull request; its `alias` is then the pull request's. */
+  preview?: PreviewSettings;
 }
 
 /**
@@ -134,14 +136,34 @@ export interface RunContext {
   commit: string;
   /** GITHUB_RUN_ID */
   runId: string;
+  /**
+   * The pull request's number, from the event payload (GITHUB_EVENT_PATH: `pull_request.number`,
+   * else `number`) and nowhere else; undefined outside a pull-request event.
+   */
+  pullRequest?: number;
 }
 
-export const COMMANDS = ['deploy', 'promote', 'rollback', 'status'] as const;
+export const COMMANDS = ['deploy', 'promote', 'rollback', 'status', 'preview', 'remove', 'prune'] as const;
 
 export type Command = (typeof COMMANDS)[number];
 
 /** The commands that move an alias. */
-export type ReleaseCommand = Exclude<Command, 'status'>;
+export type ReleaseCommand = 'deploy' | 'promote' | 'rollback';
+
+/** The commands of a stage with a `preview` block (CONTRACT "A preview per pull request"); the others are refused there. */
+export const PREVIEW_COMMANDS: readonly Command[] = ['preview', 'remove', 'prune'];
+
+/** A stage's `preview` block, resolved: one short-lived alias per pull request. */
+export interface PreviewSettings {
+  /** The alias template as written, with `{number}` in it (default `pr-{number}`). */
+  aliasTemplate: string;
+  /** Give each preview alias a function URL with this AuthType; undefined: no URL. */
+  url?: { auth: 'AWS_IAM' | 'NONE' };
+  /** `command: prune` removes previews whose last release is older than this many days. */
+  keepDays: number;
+  /** The pull request's number (preview, remove): from the event payload only. */
+  pullRequest?: number;
+}
 
 export interface ActionInputs {
   stage: string;

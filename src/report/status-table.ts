@@ -1,4 +1,4 @@
-import type { StageStatus } from '../model/results.js';
+import type { PreviewStatus, StageStatus } from '../model/results.js';
 import { formatOptionalMs, formatPercent } from './format.js';
 import { capChars, codeSpan, fitSummary, inline, oneLine } from './markdown.js';
 
@@ -21,9 +21,23 @@ const PLAIN: CellText = {
   },
 };
 
-/** The `status` command's job summary. */
-export function renderStatusSummary(stages: StageStatus[]): string {
-  return fitSummary(`## stage-deploy status\n\n${renderStatusTable(stages)}\n`);
+/** The `status` command's job summary; the live previews (issue 18) in a table of their own. */
+export function renderStatusSummary(stages: StageStatus[], previews: readonly PreviewStatus[] = []): string {
+  const table = stages.length > 0 ? `${renderStatusTable(stages)}\n` : '';
+  const own = previews.length > 0 ? `\n### Previews\n\n${renderPreviewTable(previews)}\n` : '';
+  return fitSummary(`## stage-deploy status\n\n${table}${own}`);
+}
+
+/** The live previews: alias, pull request, version, age; `forLog` as renderStatusTable's. */
+export function renderPreviewTable(previews: readonly PreviewStatus[], options: { forLog?: boolean } = {}): string {
+  const { text, code } = options.forLog ? PLAIN : MARKDOWN;
+  const lines = ['| Stage | Function | Preview → version | Pull request | Released | Age |', '|---|---|---|---|---|---|'];
+  for (const p of previews.slice(0, STATUS_ROW_CAP)) {
+    const age = p.ageDays === undefined ? '—' : `${p.ageDays} day${p.ageDays === 1 ? '' : 's'}`;
+    lines.push(`| ${text(p.stage)} | ${code(p.functionName)} | ${text(`${p.alias} → ${p.version}`)} | ${text(`PR ${p.pullRequest}`)} | ${p.releasedAt ? formatTime(p.releasedAt) : '—'} | ${age} |`);
+  }
+  if (previews.length > STATUS_ROW_CAP) lines.push('', `_… and ${previews.length - STATUS_ROW_CAP} more previews_`);
+  return lines.join('\n');
 }
 
 /**

@@ -46,9 +46,10 @@ export function listNames(names: readonly string[], separator = ', '): string {
 }
 
 const originKey = (path: readonly Segment[]) => path.join('\u0000');
-const OMIT_EXTENDS: ReadonlySet<string> = new Set(['extends']);
+/** `preview` is the stage's own (resolve.ts reads it from the stage's block): never merged nor inherited. */
+const OMIT_EXTENDS: ReadonlySet<string> = new Set(['extends', 'preview']);
 /** A function's merge leaves out `functions` (its own blocks are merged in their place). */
-const OMIT_FUNCTIONS: ReadonlySet<string> = new Set(['extends', 'functions']);
+const OMIT_FUNCTIONS: ReadonlySet<string> = new Set(['extends', 'functions', 'preview']);
 
 /**
  * Settings that are alternatives of each other: one function or several, one region or several.

@@ -7,7 +7,10 @@ import { excerpt, listNames, mergeStage, type Fields, type MergedStage, type Seg
 import { DEFAULT_CONFIG_FILE } from './parse.js';
 import {
   bucketName,
+  DEFAULT_PREVIEW_ALIAS,
+  DEFAULT_PREVIEW_KEEP_DAYS,
   FUNCTION_SETTINGS,
+  PREVIEW,
   imageUri,
   parseImageUri,
   regionName,
@@ -30,7 +33,7 @@ import {
   smokeUrl,
 } from './values.js';
 import { InputError } from '../model/errors.js';
-import { defaultSmoke, type Command, type SmokeSettings, type StageOverrides, type StageSettings, type StageUnit } from '../model/settings.js';
+import { defaultSmoke, PREVIEW_COMMANDS, type Command, type PreviewSettings, type SmokeSettings, type StageOverrides, type StageSettings, type StageUnit } from '../model/settings.js';
 
 export interface ResolveStageOptions {
   /** The parsed stages file; undefined when there is none (the inputs define the stage). */
@@ -52,6 +55,8 @@ export interface ResolveStageOptions {
   image?: string;
   /** The command run: a deploy needs every unit's code (the `artifact` input, or an `artifact` or `image`). */
   command?: Command;
+  /** The pull request's number from the event payload (RunContext.pullRequest): preview and remove need it. */
+  pullRequest?: number;
 }
 
 /**
@@ -89,6 +94,25 @@ export function resolveStageUnits(options: ResolveStageOptions): StageUnit[] {
     buildSettings(merged.settings, stage, merged.fields, env, Boolean(file), unsetVariables, region);
 
   const { settings: s, fields } = base;
+  const preview = previewOf(options, fileName, stage);
+  if (preview !== undefined) {
+    if (s.functions !== undefined || s.regions !== undefined) {
+      const key = s.functions !== undefined ? 'functions' : 'regions';
+      throw new InputError(`stages.${stage}.preview: cannot be used with ${fields.name([key])} (a preview is one function in one region)`);
+    }
+    if (s.alias !== undefined) {
+      throw new InputError(
+        `${fields.name(['alias'])}: ${describeValue(s.alias)} cannot be set for stage ${stage}, which has a preview block (stages.${stage}.preview.alias names each pull request's alias)`,
+      );
+    }
+    const settings = withInputCode(build(base), code, fields);
+    settings.preview = preview;
+    if (preview.pullRequest !== undefined) settings.alias = previewAlias(preview.aliasTemplate, preview.pullRequest);
+    if (options.command === 'preview' && code.artifact === undefined && settings.image === undefined) {
+      throw new InputError('artifact: required for command preview (a .zip file or a directory; or image: an ECR image URI)');
+    }
+    return [settings];
+  }
   if (s.functions === undefined && s.regions === undefined) {
     const settings = withInputCode(build(base), code, fields);
     if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
@@ -437,6 +461,58 @@ function provisionedConcurrency(s: DefaultsBlock, settings: StageSettings, field
         '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)',
     );
   }
+}
+
+/** The alias of pull request `number`: the template with `{number}` filled in. */
+export function previewAlias(template: string, number: number): string {
+  return template.replaceAll('{number}', String(number));
+}
+
+/**
+ * The stage's own `preview` block, resolved, and the refusals that come before anything is read:
+ * deploy, promote and rollback on a stage with `preview`; preview, remove and prune on a stage
+ * without it; preview and remove without the pull request's number.
+ */
+function previewOf(options: ResolveStageOptions, fileName: string, stage: string): PreviewSettings | undefined {
+  const command = options.command;
+  const block = options.file !== undefined && Object.hasOwn(options.file.stages, stage) ? options.file.stages[stage]?.preview : undefined;
+  if (block === undefined) {
+    if (command !== undefined && PREVIEW_COMMANDS.includes(command)) {
+      throw new InputError(
+        `command: ${command} needs a stage with a preview block, and stage ${JSON.stringify(excerpt(stage))} has none in ${fileName} (add preview: under stages.${excerpt(stage)}, or use command deploy)`,
+      );
+    }
+    return undefined;
+  }
+  if (command === 'deploy' || command === 'promote' || command === 'rollback') {
+    throw new InputError(
+      `command: ${command} cannot be used on stage ${JSON.stringify(stage)}, which has a preview block (stages.${stage}.preview): use command preview, remove or prune`,
+    );
+  }
+  const at = (key: string, value: unknown): At => {
+    const field = `stages.${stage}.preview.${key}`;
+    return {
+      name: () => field,
+      fail: (problem) => {
+        throw new InputError(`${field}: ${describeValue(value)} ${problem}`);
+      },
+    };
+  };
+  const template = block.alias === undefined ? DEFAULT_PREVIEW_ALIAS : PREVIEW.alias.check(block.alias.trim(), at('alias', block.alias));
+  const keepDays = block['keep-days'] === undefined ? DEFAULT_PREVIEW_KEEP_DAYS : PREVIEW['keep-days'].check(block['keep-days'], at('keep-days', block['keep-days']));
+  const preview: PreviewSettings = { aliasTemplate: template, keepDays };
+  if (block.url !== undefined) preview.url = PREVIEW.url.check(block.url, at('url.auth', block.url.auth));
+  if (command === 'preview' || command === 'remove') {
+    const number = options.pullRequest;
+    if (number === undefined) {
+      throw new InputError(
+        `command: ${command} needs the pull request's number, from the event payload (GITHUB_EVENT_PATH: pull_request.number), and this run has none: run it on a pull_request event`,
+      );
+    }
+    if (!Number.isSafeInteger(number) || number < 1) throw new InputError(`pull request: ${describeValue(number)} is not a pull request number (a whole number, 1 or more)`);
+    preview.pullRequest = number;
+  }
+  return preview;
 }
 
 /** For an alias that is the stage name because none is set: the message says so. */

@@ -290,10 +290,41 @@ export const UNIT_SETTINGS = {
   regions: setting(z.array(z.string({ error: 'an AWS region' }), { error: 'a list of AWS regions' })),
 };
 
+/** The default `preview.alias` and `preview.keep-days`. */
+export const DEFAULT_PREVIEW_ALIAS = 'pr-{number}';
+export const DEFAULT_PREVIEW_KEEP_DAYS = 14;
+/** The largest pull-request number the alias template is checked with (a GitHub issue number is an int32). */
+const LARGEST_NUMBER = '2147483647';
+const URL_AUTH_HINT = 'a function URL AuthType (use AWS_IAM or NONE)';
+
+/**
+ * The keys under a stage's `preview` (CONTRACT "A preview per pull request"): the stage is a
+ * template for one alias per pull request. A stage's own key: never inherited through `extends`.
+ */
+export const PREVIEW = {
+  alias: setting(str('an alias template'), (template, at) => {
+    if (!template.includes('{number}')) return at.fail("is not a preview alias template: it needs {number} (the pull request's number), like pr-{number}");
+    const sample = template.replaceAll('{number}', LARGEST_NUMBER);
+    return sample.length <= 128 && ALIAS_RE.test(sample) && !/[{}]/.test(sample)
+      ? template
+      : at.fail(`is not a preview alias template: with {number} filled in it must be a Lambda alias name ${ALIAS_RULE}`);
+  }),
+  url: setting(
+    z.strictObject({ auth: z.string({ error: URL_AUTH_HINT }).optional() }, { error: 'a mapping (use { auth: AWS_IAM } or { auth: NONE })' }),
+    (value, at): { auth: 'AWS_IAM' | 'NONE' } => {
+      const auth = (value.auth ?? 'AWS_IAM').trim().toUpperCase();
+      return auth === 'AWS_IAM' || auth === 'NONE' ? { auth } : at.fail(`is not ${URL_AUTH_HINT}`);
+    },
+  ),
+  'keep-days': setting(num('a number of days'), countOf('a number of days')),
+};
+
+const previewSchema = z.preprocess(emptyIfNull, z.strictObject(shapes(PREVIEW), { error: 'a mapping (alias, url, keep-days)' }).partial());
+
 const settingsShape = { ...shapes(SETTINGS), ...shapes(UNIT_SETTINGS) };
 const defaultsSchema = z.strictObject(settingsShape, { error: 'a mapping of settings' }).partial();
 const stageSchema = z
-  .strictObject({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
+  .strictObject({ ...settingsShape, extends: str('a stage name'), preview: previewSchema }, { error: 'a mapping of settings' })
   .partial();
 
 /** The whole file: `defaults` and `stages`. */
@@ -316,6 +347,8 @@ export type DefaultsBlock = z.output<typeof defaultsSchema>;
 export type StageBlock = z.output<typeof stageSchema>;
 /** One function's block under `functions`, as written. */
 export type FunctionBlock = z.output<typeof functionSchema>;
+/** A `preview` block, as written. */
+export type PreviewBlock = z.output<typeof previewSchema>;
 /** A `smoke` block, as written. */
 export type SmokeBlock = z.output<typeof smokeSchema>;
 /** A parsed, structurally valid stages file. */

@@ -349,7 +349,7 @@ const CASES: Case[] = [
   {
     name: 'an unknown command',
     inputs: { command: 'deploi' },
-    message: 'command: "deploi" is not a command (use deploy, promote, rollback, status)',
+    message: 'command: "deploi" is not a command (use deploy, promote, rollback, status, preview, remove, prune)',
   },
   {
     name: 'dry-run: maybe',

@@ -6,7 +6,8 @@
  * diagnosis, keep-versions and log retention, rollback, status; a container-image function deployed
  * by tag and rolled back, and promoted to a stage in another account (`role`), which reads the
  * repository's policy; two releases with provisioned-concurrency; a stage with `role`; a release
- * smoke-tested through an AWS_IAM function URL, whose signed request the proxy records); each recorded call is mapped to
+ * smoke-tested through an AWS_IAM function URL, whose signed request the proxy records; a preview
+ * of a pull request with a public function URL, and its removal); each recorded call is mapped to
  * its IAM action by an explicit table (an operation the table does not know fails the test), and
  * the set is compared with the policy JSON parsed out of README.md: nothing called is missing from
  * it, nothing in it is never called.
@@ -76,6 +77,11 @@ const IAM_ACTION: Record<string, Record<string, string | null>> = {
     // the SDK never sends it; the proxy (emulateFunctionUrls) records each request whose signature
     // it accepts under this name, as the action it needs ("Control access to Lambda function URLs").
     InvokeFunctionUrl: 'lambda:InvokeFunctionUrl',
+    // Previews (issue 18): each pull request's alias gets its own URL, deleted with it; AuthType
+    // NONE needs the alias's resource-based policy to grant public access (urls-auth.html).
+    CreateFunctionUrlConfig: 'lambda:CreateFunctionUrlConfig',
+    DeleteFunctionUrlConfig: 'lambda:DeleteFunctionUrlConfig',
+    AddPermission: 'lambda:AddPermission',
     // The GET of GetFunction's presigned Code.Location (served by the proxy): authorised by the
     // signature lambda:GetFunction produced, no action of its own.
     DownloadCode: null,
@@ -247,6 +253,7 @@ stages:
   warm: { provisioned-concurrency: 2 }
   elsewhere: { role: ${PROD_ROLE} }
   edge: { alias: edge }
+  preview: { preview: { url: { auth: NONE } } }
   prod:
     environment: { TABLE: prod }
     traffic: canary 50% 1s
@@ -260,9 +267,9 @@ stages:
 
 afterAll(() => stack?.stop());
 
-async function run(inputs: Record<string, string>): Promise<ActionRun> {
+async function run(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<ActionRun> {
   const from = proxy.calls.length;
-  const result = await runAction({ inputs, workspace, env: { ...awsEnv(proxy.endpoint), STAGE_DEPLOY_GATE_INTERVAL_MS: '300' } });
+  const result = await runAction({ inputs, workspace, env: { ...awsEnv(proxy.endpoint), STAGE_DEPLOY_GATE_INTERVAL_MS: '300', ...env } });
   actionCalls.push(...proxy.calls.slice(from));
   return result;
 }
@@ -412,6 +419,17 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(edge)).toEqual([]);
     expect(edge.outputs.status).toBe('deployed');
     expect(proxy.functionUrlRequests.map((r) => r.status)).toEqual([200]);
+
+    // A preview for pull request 9 with a public (NONE) function URL, then its removal on close.
+    const event = join(workspace, 'pull-request-event.json');
+    writeFileSync(event, JSON.stringify({ action: 'opened', number: 9, pull_request: { number: 9 } }));
+    const pr = { GITHUB_EVENT_PATH: event, GITHUB_EVENT_NAME: 'pull_request' };
+    const preview = await run({ stage: 'preview', command: 'preview', artifact: artifact({ 'index.mjs': handler('preview') }) }, pr);
+    expect(errorsOf(preview)).toEqual([]);
+    expect(preview.outputs.status).toBe('deployed');
+    const removed = await run({ stage: 'preview', command: 'remove' }, pr);
+    expect(errorsOf(removed)).toEqual([]);
+    expect(removed.outputs.status).toBe('removed');
     proxy.clearBehaviours();
     proxy.denyListBucket();
 
@@ -420,7 +438,7 @@ describe('the README IAM policy is exactly what the action calls', () => {
 
     // The scenario did what it is there for.
     const ops = new Set(actionCalls.map((c) => `${c.service}:${c.operation}`));
-    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'ecr:GetRepositoryPolicy', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'lambda:InvokeFunctionUrl', 'sts:AssumeRole']) {
+    for (const op of ['lambda:DownloadCode', 'lambda:Invoke', 'lambda:DeleteAlias', 'lambda:DeleteFunction', 's3:AbortMultipartUpload', 'logs:CreateLogGroup', 'logs:FilterLogEvents', 'cloudwatch:GetMetricData', 'ecr:DescribeImages', 'ecr:GetRepositoryPolicy', 'lambda:GetFunctionConfiguration', 'lambda:PutProvisionedConcurrencyConfig', 'lambda:GetProvisionedConcurrencyConfig', 'lambda:DeleteProvisionedConcurrencyConfig', 'lambda:GetFunctionUrlConfig', 'lambda:ListFunctionUrlConfigs', 'lambda:InvokeFunctionUrl', 'lambda:CreateFunctionUrlConfig', 'lambda:DeleteFunctionUrlConfig', 'lambda:AddPermission', 'sts:AssumeRole']) {
       expect(ops, op).toContain(op);
     }
     // The role's credentials did the work in the other account.

@@ -176,6 +176,12 @@ export interface AwsProxy {
    */
   emulateFunctionUrls(on?: boolean): void;
   /**
+   * With emulateFunctionUrls: an AuthType NONE URL answers 403 until AddPermission (answered by the
+   * proxy) grants Principal `*` lambda:InvokeFunctionUrl (FunctionUrlAuthType NONE) and
+   * lambda:InvokeFunction (InvokedViaFunctionUrl) on its qualifier (urls-auth.html). Off again with clearBehaviours.
+   */
+  requireUrlPermissions(on?: boolean): void;
+  /**
    * Every request served at a function URL while emulateFunctionUrls is on; `authorization` and
    * `securityToken`, the request's Authorization and X-Amz-Security-Token headers, when it had them
    * (an AWS_IAM URL answers 403 unless it is a valid SigV4 signature for service lambda).

@@ -1515,6 +1515,38 @@ export async function startProxy({ target }) {
   // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv.html, for the algorithm and
   // the 15-minute window of X-Amz-Date): see sigV4Problem. A signed request that passes is
   // recorded in `calls` as lambda InvokeFunctionUrl, the IAM action it needs.
+  // requireUrlPermissions() (opt-in, with emulateFunctionUrls): an AuthType NONE URL answers 403
+  // until the function's resource-based policy on that qualifier grants public access, as "Control
+  // access to Lambda function URLs" (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html)
+  // says: "your function's resource-based policy is always in effect and must grant public access
+  // before your function URL can receive requests", and "new function URLs will require both
+  // lambda:InvokeFunctionUrl and lambda:InvokeFunction permissions" (since October 2025). The
+  // proxy then answers AddPermission itself (API_AddPermission.html: 201 with the Statement; a
+  // StatementId already in the qualifier's policy is a 409 ResourceConflictException), and serves
+  // a NONE URL only when the qualifier's statements allow Principal `*` lambda:InvokeFunctionUrl
+  // with FunctionUrlAuthType NONE and lambda:InvokeFunction with InvokedViaFunctionUrl true.
+  const urlPolicies = {
+    on: false,
+    /** `name\u0000qualifier` → Map(StatementId → { Action, Principal, FunctionUrlAuthType, InvokedViaFunctionUrl }) */
+    statements: new Map(),
+  };
+  function addPermissionAnswer(name, qualifier, body) {
+    const key = `${name}\u0000${qualifier ?? '$LATEST'}`;
+    const sid = typeof body?.StatementId === 'string' ? body.StatementId : '';
+    const policy = urlPolicies.statements.get(key) ?? new Map();
+    if (policy.has(sid)) {
+      return errorAnswer('lambda', 'POST', { status: 409, type: 'ResourceConflictException', message: `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.` });
+    }
+    policy.set(sid, { Action: body?.Action, Principal: body?.Principal, FunctionUrlAuthType: body?.FunctionUrlAuthType, InvokedViaFunctionUrl: body?.InvokedViaFunctionUrl });
+    urlPolicies.statements.set(key, policy);
+    return jsonAnswer(201, { Statement: JSON.stringify({ Sid: sid, Effect: 'Allow', Principal: body?.Principal === '*' ? '*' : { Service: body?.Principal }, Action: body?.Action }) });
+  }
+  function publicAccessGranted(name, qualifier) {
+    const statements = [...(urlPolicies.statements.get(`${name}\u0000${qualifier}`)?.values() ?? [])];
+    const url = statements.some((st) => st.Principal === '*' && st.Action === 'lambda:InvokeFunctionUrl' && st.FunctionUrlAuthType === 'NONE');
+    const invoke = statements.some((st) => st.Principal === '*' && st.Action === 'lambda:InvokeFunction' && st.InvokedViaFunctionUrl === true);
+    return url && invoke;
+  }
   const functionUrls = {
     on: false,
     /** `name\u0000qualifier` → { FunctionUrl, FunctionArn, AuthType, InvokeMode, Cors, CreationTime, LastModifiedTime, headers } */
@@ -1661,6 +1693,7 @@ export async function startProxy({ target }) {
       return answer;
     };
     if (!config) return done(jsonAnswer(404, { Message: 'Not Found' }));
+    if (config.AuthType === 'NONE' && urlPolicies.on && !publicAccessGranted(name, qualifier)) return done(jsonAnswer(403, { Message: 'Forbidden' }));
     if (config.AuthType === 'AWS_IAM') {
       if (sigV4Problem(req, body) !== undefined) return done(jsonAnswer(403, { Message: 'Forbidden' }));
       calls.push({ service: 'lambda', operation: 'InvokeFunctionUrl', method, path: url.pathname, query: url.search.slice(1), status: 200, startedAt: Date.now(), durationMs: 0 });
@@ -1893,6 +1926,11 @@ export async function startProxy({ target }) {
       send(accountSettingsAnswer());
       return;
     }
+    // A function's resource-based policy (requireUrlPermissions): answered here, never forwarded.
+    if (urlPolicies.on && service === 'lambda' && fn && operation === 'AddPermission') {
+      send(addPermissionAnswer(fn.name, qualifier, parsed));
+      return;
+    }
     // Function URL configs per qualifier (emulateFunctionUrls): answered here, never forwarded.
     if (functionUrls.on && service === 'lambda' && fn && URL_OPERATIONS.has(operation)) {
       send(await functionUrlOperation(operation, fn.name, qualifier, parsed, req.headers));
@@ -2121,10 +2159,15 @@ export async function startProxy({ target }) {
     emulateFunctionUrls(on = true) {
       functionUrls.on = Boolean(on);
     },
+    requireUrlPermissions(on = true) {
+      urlPolicies.on = Boolean(on);
+    },
     /** Every request served at a function URL (emulateFunctionUrls). */
     functionUrlRequests: functionUrls.requests,
     clearBehaviours() {
       functionUrls.on = false;
+      urlPolicies.on = false;
+      urlPolicies.statements.clear();
       functionUrls.configs.clear();
       functionUrls.requests.length = 0;
       withoutListBucket = false;

@@ -45,7 +45,21 @@ export interface GitHubApiDeploymentStatus {
   repository_url: string;
 }
 
+export interface GitHubApiComment {
+  id: number;
+  url: string;
+  issue_url: string;
+  body: string;
+  user: { login: string; id: number; type: string };
+  created_at: string;
+  updated_at: string;
+}
+
 export interface GitHubApi {
+  /** Pull request (issue) `number`'s comments, oldest first. */
+  comments(number: number): GitHubApiComment[];
+  /** Add a comment someone else wrote; its id. */
+  addComment(owner: string, repo: string, number: number, body: string, login?: string): number;
   /** Base URL, for `GITHUB_API_URL`: `http://127.0.0.1:<port>`. */
   url: string;
   port: number;

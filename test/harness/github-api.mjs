@@ -1,5 +1,7 @@
 // A local stand-in for the GitHub REST API on 127.0.0.1 (a free port, node:http), speaking just
-// the deployment endpoints stage-deploy uses. State lives in memory; every request is recorded.
+// the endpoints stage-deploy uses: deployments, and an issue's (pull request's) comments
+// (https://docs.github.com/rest/issues/comments: list oldest first with per_page/page and a
+// `link` header for the next page, create, update). State lives in memory; every request is recorded.
 // Plain JavaScript so that scripts and tests can use it without a compiler.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -22,15 +24,18 @@ export async function startGitHubApi(options = {}) {
   const statusesById = new Map();
   /** Errors to answer once each: { method, pathPattern, status, message }. */
   const failures = [];
+  /** Issue (pull request) number → its comments, oldest first. */
+  const commentsByIssue = new Map();
   let nextId = 1000;
   // A clock that moves one second per object, so that "newest first" is well defined.
   let clock = Date.parse('2025-01-01T00:00:00Z');
   const now = () => new Date((clock += 1000)).toISOString().replace(/\.\d{3}Z$/, 'Z');
   let baseUrl = '';
 
-  function send(res, status, body) {
+  function send(res, status, body, extraHeaders = {}) {
     const text = body === undefined ? '' : JSON.stringify(body);
     res.writeHead(status, {
+      ...extraHeaders,
       'content-type': 'application/json; charset=utf-8',
       'content-length': Buffer.byteLength(text),
       'x-github-request-id': `LOCAL:${requests.length}`,
@@ -109,6 +114,48 @@ export async function startGitHubApi(options = {}) {
     return [201, status];
   }
 
+  /** The issue-comment endpoints; undefined when `path` is not one of them. */
+  function commentRoute(method, path, query, body, headers) {
+    const list = /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments\/?$/.exec(path);
+    const one = /^\/repos\/([^/]+)\/([^/]+)\/issues\/comments\/(\d+)\/?$/.exec(path);
+    if (!list && !one) return undefined;
+    const [, owner, repo] = list ?? one;
+    const repoUrl = `${baseUrl}/repos/${owner}/${repo}`;
+    if (list) {
+      const number = Number(list[3]);
+      const comments = commentsByIssue.get(`${repoUrl}#${number}`) ?? [];
+      if (method === 'GET') {
+        const perPage = Math.min(Math.max(Number.parseInt(query.per_page ?? '30', 10) || 30, 1), 100);
+        const pageNumber = Math.max(Number.parseInt(query.page ?? '1', 10) || 1, 1);
+        if (pageNumber * perPage < comments.length) {
+          headers.link = `<${repoUrl}/issues/${number}/comments?per_page=${perPage}&page=${pageNumber + 1}>; rel="next"`;
+        }
+        return [200, page(comments, query)];
+      }
+      if (method === 'POST') {
+        if (!body || typeof body.body !== 'string') return [422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' }];
+        const at = now();
+        const id = nextId++;
+        const comment = { id, url: `${repoUrl}/issues/comments/${id}`, issue_url: `${repoUrl}/issues/${number}`, body: body.body, user: CREATOR, created_at: at, updated_at: at };
+        comments.push(comment);
+        commentsByIssue.set(`${repoUrl}#${number}`, comments);
+        return [201, comment];
+      }
+      return [404, { message: 'Not Found' }];
+    }
+    const id = Number(one[3]);
+    const comment = [...commentsByIssue.values()].flat().find((c) => c.id === id && c.url.startsWith(repoUrl));
+    if (!comment) return [404, { message: 'Not Found' }];
+    if (method === 'PATCH') {
+      if (!body || typeof body.body !== 'string') return [422, { message: 'Invalid request.\n\n"body" wasn\'t supplied.' }];
+      comment.body = body.body;
+      comment.updated_at = now();
+      return [200, comment];
+    }
+    if (method === 'GET') return [200, comment];
+    return [404, { message: 'Not Found' }];
+  }
+
   /** @returns {[number, unknown]} */
   function route(method, path, query, body) {
     const match = /^\/repos\/([^/]+)\/([^/]+)\/deployments(?:\/(\d+)(\/statuses)?)?\/?$/.exec(path);
@@ -164,9 +211,10 @@ export async function startGitHubApi(options = {}) {
         // A 2xx "failure" (GitHub's 202 auto-merge answer) has a message and no documentation link.
         return status < 300 ? send(res, status, { message }) : error(res, status, message);
       }
-      const [status, answer] = route(method, url.pathname, query, body);
+      const headers = {};
+      const [status, answer] = commentRoute(method, url.pathname, query, body, headers) ?? route(method, url.pathname, query, body);
       if (status >= 400) return error(res, status, answer.message);
-      return send(res, status, answer);
+      return send(res, status, answer, headers);
     });
   });
 
@@ -191,6 +239,18 @@ export async function startGitHubApi(options = {}) {
     /** Answer the next `method` request whose path matches `pathPattern` with `status` and `{ message }`. */
     failNext: (method, pathPattern, status, message) => {
       failures.push({ method: method.toUpperCase(), pathPattern, status, message });
+    },
+    /** Pull request (issue) `number`'s comments, oldest first (every repository's). */
+    comments: (number) => [...commentsByIssue.entries()].filter(([key]) => key.endsWith(`#${number}`)).flatMap(([, list]) => list.map((c) => ({ ...c }))),
+    /** Add a comment as someone else wrote it (a reviewer), for the tests of "find our own". */
+    addComment: (owner, repo, number, body, login = 'reviewer') => {
+      const repoUrl = `${baseUrl}/repos/${owner}/${repo}`;
+      const id = nextId++;
+      const at = now();
+      const list = commentsByIssue.get(`${repoUrl}#${number}`) ?? [];
+      list.push({ id, url: `${repoUrl}/issues/comments/${id}`, issue_url: `${repoUrl}/issues/${number}`, body, user: { login, id: 1, type: 'User' }, created_at: at, updated_at: at });
+      commentsByIssue.set(`${repoUrl}#${number}`, list);
+      return id;
     },
     /** Forget what was recorded (requests only; the deployments stay). */
     clearRequests: () => {

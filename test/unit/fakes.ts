@@ -217,6 +217,22 @@ export class FakeLambda implements LambdaGateway {
     this.calls.push('listFunctionUrls');
     return [...this.urls.values()];
   }
+
+  async createFunctionUrl(_functionName: string, alias: string, authType: 'AWS_IAM' | 'NONE'): Promise<FunctionUrlState> {
+    this.calls.push(`createFunctionUrl ${alias} ${authType}`);
+    const url = { url: `https://${alias}.lambda-url.test/`, authType, qualifier: alias };
+    this.urls.set(alias, url);
+    return url;
+  }
+
+  async deleteFunctionUrl(_functionName: string, alias: string): Promise<boolean> {
+    this.calls.push(`deleteFunctionUrl ${alias}`);
+    return this.urls.delete(alias);
+  }
+
+  async allowPublicUrl(_functionName: string, alias: string): Promise<void> {
+    this.calls.push(`allowPublicUrl ${alias}`);
+  }
 }
 
 export class FakeStore implements ArtifactStore {

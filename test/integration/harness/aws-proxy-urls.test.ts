@@ -4,6 +4,7 @@
 // SigV4 signer (src/aws/url-signer.ts) against that verification; and the action's Lambda gateway
 // (src/aws/lambda-gateway.ts) reading them (functionUrl, listFunctionUrls).
 import {
+  AddPermissionCommand,
   CreateAliasCommand,
   CreateFunctionUrlConfigCommand,
   DeleteFunctionUrlConfigCommand,
@@ -170,5 +171,34 @@ describe('SdkLambdaGateway: function URLs', () => {
     expect(await gateway.functionUrl(name, 'live')).toEqual({ url: `${aws.proxy.endpoint}/__url/${name}/live/`, authType: 'NONE', qualifier: 'live' });
     const listed = await gateway.listFunctionUrls(name);
     expect(listed.map((u) => u.qualifier).sort()).toEqual(['$LATEST', 'live']);
+  });
+});
+
+describe('aws-proxy: requireUrlPermissions (a NONE URL needs public access in the resource-based policy)', () => {
+  it('answers 403 until both statements are on the qualifier; a statement id twice is a conflict; the action\'s gateway grants it', async () => {
+    aws.proxy.requireUrlPermissions();
+    const name = await aliasedFunction();
+    const created = await aws.clients.lambda.send(new CreateFunctionUrlConfigCommand({ FunctionName: name, Qualifier: 'live', AuthType: 'NONE' }));
+    const url = created.FunctionUrl!;
+    expect((await fetch(url)).status).toBe(403);
+    // Only InvokeFunctionUrl: not enough since October 2025 (urls-auth.html).
+    await aws.clients.lambda.send(
+      new AddPermissionCommand({ FunctionName: name, Qualifier: 'live', StatementId: 'url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' }),
+    );
+    expect((await fetch(url)).status).toBe(403);
+    await expect(
+      aws.clients.lambda.send(new AddPermissionCommand({ FunctionName: name, Qualifier: 'live', StatementId: 'url', Action: 'lambda:InvokeFunctionUrl', Principal: '*', FunctionUrlAuthType: 'NONE' })),
+    ).rejects.toMatchObject({ name: 'ResourceConflictException' });
+
+    // The action's gateway: both statements on the alias, and a second call is fine.
+    const other = await aliasedFunction();
+    const gateway = new SdkLambdaGateway(aws.clients.lambda);
+    const made = await gateway.createFunctionUrl(other, 'live', 'NONE');
+    expect((await fetch(made.url)).status).toBe(403);
+    await gateway.allowPublicUrl(other, 'live');
+    await gateway.allowPublicUrl(other, 'live');
+    expect((await fetch(made.url)).status).toBe(201);
+    expect(await gateway.deleteFunctionUrl(other, 'live')).toBe(true);
+    expect(await gateway.deleteFunctionUrl(other, 'live')).toBe(false);
   });
 });

@@ -32,7 +32,7 @@ describe('readInputs', () => {
 
   it.each([
     [{}, 'stage: required (a stage of the stages file, e.g. dev)'],
-    [{ stage: 'dev', command: 'depoy' }, 'command: "depoy" is not a command (use deploy, promote, rollback, status)'],
+    [{ stage: 'dev', command: 'depoy' }, 'command: "depoy" is not a command (use deploy, promote, rollback, status, preview, remove, prune)'],
     [{ stage: 'prod', command: 'promote' }, 'promote-from: required for command promote (the stage to promote from)'],
     [{ stage: 'prod', command: 'promote', 'promote-from': 'prod' }, 'promote-from: "prod" is the stage being promoted to; name another stage'],
     [{ stage: 'prod', command: 'rollback', 'to-version': 'v7' }, 'to-version: "v7" is not a version number (e.g. 7)'],
