@@ -95,7 +95,8 @@ class GitHubDeploymentTracker {
                 auto_merge: false,
                 // A release must not wait on the commit's statuses: the workflow already gates it.
                 required_contexts: [],
-                production_environment: isProductionEnvironment(environment),
+                production_environment: !request.transient && isProductionEnvironment(environment),
+                ...(request.transient && { transient_environment: true }),
             });
             const data = response.data;
             if (typeof data.id !== 'number') {
@@ -155,6 +156,36 @@ class GitHubDeploymentTracker {
         this.log.info(`GitHub deployment ${begun.id} to ${begun.environment}: ${outcome.state}.`);
         if (outcome.state === 'success')
             await this.deactivatePrevious(begun);
+    }
+    async deactivate(environment, description) {
+        let deployments;
+        try {
+            deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { owner: this.owner, repo: this.repo, environment, per_page: 100 });
+        }
+        catch (error) {
+            this.log.warn(`GitHub deployments of ${environment} not listed: ${describeApiError(error)}`);
+            return;
+        }
+        for (const deployment of deployments) {
+            try {
+                const statuses = await this.octokit.rest.repos.listDeploymentStatuses({ owner: this.owner, repo: this.repo, deployment_id: deployment.id, per_page: 1 });
+                if (statuses.data[0]?.state === 'inactive')
+                    continue;
+                await this.octokit.rest.repos.createDeploymentStatus({
+                    owner: this.owner,
+                    repo: this.repo,
+                    deployment_id: deployment.id,
+                    state: 'inactive',
+                    description: truncateDescription(description),
+                    ...(this.logUrl && { log_url: this.logUrl }),
+                    auto_inactive: false,
+                });
+                this.log.info(`GitHub deployment ${deployment.id} to ${environment}: inactive.`);
+            }
+            catch (error) {
+                this.log.warn(`GitHub deployment ${deployment.id} of ${environment} not marked inactive: ${describeApiError(error)}`);
+            }
+        }
     }
     /** Mark the environment's earlier deployments whose latest status is `success` as `inactive`. */
     async deactivatePrevious(begun) {

@@ -1,8 +1,8 @@
-export const id = 874;
-export const ids = [874];
+export const id = 844;
+export const ids = [844];
 export const modules = {
 
-/***/ 874:
+/***/ 6844:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -340,9 +340,35 @@ const UNIT_SETTINGS = {
     /** The same release in each region, all-or-nothing. */
     regions: setting(schemas/* array */.YOg(schemas/* string */.YjP({ error: 'an AWS region' }), { error: 'a list of AWS regions' })),
 };
+/** The default `preview.alias` and `preview.keep-days`. */
+const DEFAULT_PREVIEW_ALIAS = 'pr-{number}';
+const DEFAULT_PREVIEW_KEEP_DAYS = 14;
+/** The largest pull-request number the alias template is checked with (a GitHub issue number is an int32). */
+const LARGEST_NUMBER = '2147483647';
+const URL_AUTH_HINT = 'a function URL AuthType (use AWS_IAM or NONE)';
+/**
+ * The keys under a stage's `preview` (CONTRACT "A preview per pull request"): the stage is a
+ * template for one alias per pull request. A stage's own key: never inherited through `extends`.
+ */
+const PREVIEW = {
+    alias: setting(str('an alias template'), (template, at) => {
+        if (!template.includes('{number}'))
+            return at.fail("is not a preview alias template: it needs {number} (the pull request's number), like pr-{number}");
+        const sample = template.replaceAll('{number}', LARGEST_NUMBER);
+        return sample.length <= 128 && ALIAS_RE.test(sample) && !/[{}]/.test(sample)
+            ? template
+            : at.fail(`is not a preview alias template: with {number} filled in it must be a Lambda alias name ${ALIAS_RULE}`);
+    }),
+    url: setting(schemas/* strictObject */.rej({ auth: schemas/* string */.YjP({ error: URL_AUTH_HINT }).optional() }, { error: 'a mapping (use { auth: AWS_IAM } or { auth: NONE })' }), (value, at) => {
+        const auth = (value.auth ?? 'AWS_IAM').trim().toUpperCase();
+        return auth === 'AWS_IAM' || auth === 'NONE' ? { auth } : at.fail(`is not ${URL_AUTH_HINT}`);
+    }),
+    'keep-days': setting(num('a number of days'), countOf('a number of days')),
+};
+const previewSchema = schemas/* preprocess */.vkY(emptyIfNull, schemas/* strictObject */.rej(shapes(PREVIEW), { error: 'a mapping (alias, url, keep-days)' }).partial());
 const settingsShape = { ...shapes(SETTINGS), ...shapes(UNIT_SETTINGS) };
 const defaultsSchema = schemas/* strictObject */.rej(settingsShape, { error: 'a mapping of settings' }).partial();
-const stageSchema = schemas/* strictObject */.rej({ ...settingsShape, extends: str('a stage name') }, { error: 'a mapping of settings' })
+const stageSchema = schemas/* strictObject */.rej({ ...settingsShape, extends: str('a stage name'), preview: previewSchema }, { error: 'a mapping of settings' })
     .partial();
 /** The whole file: `defaults` and `stages`. */
 const fileSchema = schemas/* strictObject */.rej({
@@ -1841,6 +1867,42 @@ class SdkLambdaGateway {
         }
         return urls;
     }
+    // Previews (issue 18): each pull request's alias gets its own URL, deleted with the preview.
+    async createFunctionUrl(functionName, alias, authType) {
+        const answer = await this.client.send(new dist_cjs/* CreateFunctionUrlConfigCommand */.DJE({ FunctionName: functionName, Qualifier: alias, AuthType: authType }));
+        return { url: answer.FunctionUrl ?? '', authType: answer.AuthType ?? authType, qualifier: urlQualifier(answer.FunctionArn) };
+    }
+    async deleteFunctionUrl(functionName, alias) {
+        try {
+            await this.client.send(new dist_cjs/* DeleteFunctionUrlConfigCommand */.Ik0({ FunctionName: functionName, Qualifier: alias }));
+            return true;
+        }
+        catch (error) {
+            if (lambda_gateway_isNotFound(error))
+                return false;
+            throw error;
+        }
+    }
+    async allowPublicUrl(functionName, alias) {
+        // "Control access to Lambda function URLs" (https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html):
+        // with AuthType NONE the resource-based policy must still grant public access, and function
+        // URLs created since October 2025 need both lambda:InvokeFunctionUrl and lambda:InvokeFunction
+        // (the latter limited to calls through the URL: InvokedViaFunctionUrl). Both on the alias only.
+        const statements = [
+            { StatementId: `stage-deploy-url-${alias}`, Action: 'lambda:InvokeFunctionUrl', FunctionUrlAuthType: 'NONE' },
+            { StatementId: `stage-deploy-url-invoke-${alias}`, Action: 'lambda:InvokeFunction', InvokedViaFunctionUrl: true },
+        ];
+        for (const statement of statements) {
+            try {
+                await this.client.send(new dist_cjs/* AddPermissionCommand */.AL$({ FunctionName: functionName, Qualifier: alias, Principal: '*', ...statement }));
+            }
+            catch (error) {
+                // The statement is there from an earlier preview of the same alias.
+                if (!(error instanceof Error && error.name === 'ResourceConflictException'))
+                    throw error;
+            }
+        }
+    }
     // ---- end of function URLs ------------------------------------------------------------------
     async invokeVersion(functionName, version, event) {
         const answer = await this.client.send(new dist_cjs/* InvokeCommand */.mdN({
@@ -2583,7 +2645,9 @@ function defaultSmoke(url) {
         invoke: false,
     };
 }
-const COMMANDS = ['deploy', 'promote', 'rollback', 'status'];
+const COMMANDS = ['deploy', 'promote', 'rollback', 'status', 'preview', 'remove', 'prune'];
+/** The commands of a stage with a `preview` block (CONTRACT "A preview per pull request"); the others are refused there. */
+const PREVIEW_COMMANDS = ['preview', 'remove', 'prune'];
 
 ;// CONCATENATED MODULE: ./src/release/function-url.ts
 /**
@@ -2669,6 +2733,97 @@ function bypassingUrls(urls) {
 function describeBypassingUrl(functionName, url) {
     const on = url.qualifier === '$LATEST' ? '$LATEST (unqualified)' : `version ${url.qualifier}`;
     return `function URL on ${on} of ${functionName} bypasses the stage's alias: ${url.url} (delete it, or put it on the alias)`;
+}
+
+;// CONCATENATED MODULE: ./src/release/preview.ts
+/**
+ * Previews for pull requests (issue 18, CONTRACT "A preview per pull request"): a stage with a
+ * `preview` block is released to one alias per pull request (`pr-{number}`) by a deploy with the
+ * stage's settings (commands/deploy.ts, the same engine); this module gives that alias its
+ * function URL and smoke-tests through it.
+ *
+ * The alias does not exist before a first preview, and Lambda gives a URL only to an alias that
+ * exists (API_CreateFunctionUrlConfig: Qualifier is an alias name), so the URL is made when the
+ * smoke test first asks for it, after the alias was created and before anything is checked
+ * (previewSmoke). A first preview whose check fails loses its alias (the rollout deletes an
+ * alias it created), and with it the URL: dropUrlOfRemovedAlias deletes the URL's config too.
+ */
+
+
+/** The alias's function URL with the preview's AuthType: read, made (or remade when its AuthType differs), and opened to everyone for NONE. */
+class PreviewUrl {
+    settings;
+    lambda;
+    log;
+    made;
+    constructor(settings, lambda, log) {
+        this.settings = settings;
+        this.lambda = lambda;
+        this.log = log;
+    }
+    /** The URL, made once per run. */
+    ensure() {
+        this.made ??= this.make();
+        return this.made;
+    }
+    /** Whether ensure() was called (the URL may exist). */
+    get asked() {
+        return this.made !== undefined;
+    }
+    async make() {
+        const { functionName, alias } = this.settings;
+        const auth = this.settings.preview?.url?.auth ?? 'AWS_IAM';
+        let found = await this.lambda.functionUrl(functionName, alias);
+        if (found !== undefined && found.authType !== auth) {
+            this.log.info(`Preview ${alias}: its function URL has AuthType ${found.authType.replace(/[^\w-]/g, '?').slice(0, 40)}, the stage asks for ${auth}: it is made again.`);
+            await this.lambda.deleteFunctionUrl(functionName, alias);
+            found = undefined;
+        }
+        if (found === undefined) {
+            found = await this.lambda.createFunctionUrl(functionName, alias, auth);
+            this.log.info(`Preview ${alias}: function URL (AuthType ${auth}) ${found.url}`);
+        }
+        if (auth === 'NONE')
+            await this.lambda.allowPublicUrl(functionName, alias);
+        return found;
+    }
+}
+/**
+ * The settings a preview is released with: without `smoke.url`, and with `preview.url`, the smoke
+ * test goes to the alias's function URL, which previewSmoke fills in (`url` is empty until then).
+ */
+function previewSettings(settings) {
+    if (settings.preview?.url === undefined)
+        return settings;
+    if (settings.smoke !== undefined && settings.smoke.url !== '')
+        return settings;
+    return { ...settings, smoke: { ...(settings.smoke ?? defaultSmoke('')), url: '' } };
+}
+/**
+ * A smoke checker that sends a check without a URL to the preview alias's function URL, made
+ * just then (the alias exists by the time the smoke test runs); an AWS_IAM URL's requests are
+ * signed with `sign`.
+ */
+function previewSmoke(inner, url, sign) {
+    return {
+        async check(smoke, log, signal) {
+            if (smoke.url !== '')
+                return inner.check(smoke, log, signal);
+            const found = await url.ensure();
+            const signed = found.authType === 'AWS_IAM' && sign !== undefined ? { sign } : {};
+            return inner.check({ ...smoke, url: found.url, ...signed }, log, signal);
+        },
+    };
+}
+/** After a first preview was put back (its alias deleted): its URL's config goes too; one already gone is fine. */
+async function dropUrlOfRemovedAlias(settings, lambda, log) {
+    try {
+        if (await lambda.deleteFunctionUrl(settings.functionName, settings.alias))
+            log.info(`Preview ${settings.alias}: its function URL was deleted with it.`);
+    }
+    catch (error) {
+        log.warn(`Preview ${settings.alias}: could not delete its function URL: ${(0,errors/* errorMessage */.gJ)(error)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/artifact/s3-key.ts
@@ -3092,153 +3247,8 @@ function gigabytes(bytes) {
     return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
 }
 
-;// CONCATENATED MODULE: ./src/release/history.ts
-/** Lambda's limit on an alias description. */
-const ALIAS_DESCRIPTION_LIMIT = 256;
-const PREFIX = 'stage-deploy ';
-const VERSION = /^[0-9]{1,10}$/;
-const SHA = /^[0-9a-f]{1,40}$/i;
-/** The newest time accepted (year 2100), in epoch seconds. */
-const LATEST_TIME = 4_102_444_800;
-/**
- * The commit as recorded: the first 7 characters of a hex SHA (at most 40), '' for '' and,
- * with a warning, for anything else. The value itself is never echoed: it may be anything.
- */
-function recordedCommit(commit, warn, what = 'a commit', version) {
-    if (commit === '')
-        return '';
-    if (SHA.test(commit))
-        return commit.slice(0, 7).toLowerCase();
-    warn?.(`${what} is not a commit SHA (${commit.length} characters, expected at most 40 hex digits): recorded as unknown.`, version);
-    return '';
-}
-/**
- * Releases recorded in an alias description, newest first; [] for any other description.
- * Malformed entries (a version that is no number of at most 10 digits, wrong types, absurd
- * lengths) are dropped, and a commit that is no SHA is read as unknown, each with a warning.
- */
-function parseHistory(description, warn) {
-    if (!description?.startsWith(PREFIX))
-        return [];
-    let data;
-    try {
-        data = JSON.parse(description.slice(PREFIX.length));
-    }
-    catch {
-        warn?.('the release history is not valid JSON: read as empty.');
-        return [];
-    }
-    if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
-        return [];
-    const releases = [];
-    let dropped = 0;
-    for (const entry of data.r) {
-        const parsed = parseEntry(entry, warn);
-        if (parsed === undefined)
-            dropped++;
-        else
-            releases.push(parsed);
-    }
-    if (dropped > 0)
-        warn?.(`${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'} of the release history dropped.`);
-    return releases;
-}
-function parseEntry(entry, warn) {
-    if (!Array.isArray(entry) || entry.length > 4)
-        return undefined;
-    const [version, commit, time, from] = entry;
-    if (typeof version !== 'string' || !VERSION.test(version))
-        return undefined;
-    if (commit !== undefined && typeof commit !== 'string')
-        return undefined;
-    if (from !== undefined && (typeof from !== 'string' || !VERSION.test(from)))
-        return undefined;
-    const releasedAt = typeof time === 'number' && Number.isInteger(time) && time >= 0 && time <= LATEST_TIME ? time : 0;
-    return {
-        version,
-        commit: recordedCommit(commit ?? '', warn, `the commit recorded for version ${version}`, version),
-        releasedAt,
-        ...(from !== undefined && { rolledBackFrom: from }),
-    };
-}
-/** The version a plain rollback goes to from `current` (see the rules above); undefined when none is left. */
-function rollbackTarget(history, current) {
-    const rolledBackFrom = new Set();
-    for (const entry of history) {
-        if (entry.version !== current && !rolledBackFrom.has(entry.version))
-            return entry;
-        if (entry.rolledBackFrom !== undefined)
-            rolledBackFrom.add(entry.rolledBackFrom);
-    }
-    return undefined;
-}
-/** The versions successive plain rollbacks from `current` would go to, in order (at most `limit`). */
-function rollbackChain(history, current, limit = 5) {
-    const chain = [];
-    let entries = history;
-    let at = current;
-    while (chain.length < limit) {
-        const next = rollbackTarget(entries, at);
-        if (next === undefined)
-            break;
-        chain.push(next);
-        entries = returnTo(entries, { version: at, weights: {} }, next);
-        at = next.version;
-    }
-    return chain;
-}
-/**
- * The description that records `releases` (newest first): commits checked (a bad one recorded
- * as empty, with a warning), the oldest entries dropped to fit Lambda's limit, but never the
- * current entry nor the one a plain rollback from it would go to.
- */
-function formatHistory(releases, warn) {
-    const clean = releases
-        .filter((r) => VERSION.test(r.version) && (r.rolledBackFrom === undefined || VERSION.test(r.rolledBackFrom)))
-        .map((r) => ({ ...r, commit: recordedCommit(r.commit, warn, `the commit recorded for version ${r.version}`, r.version) }));
-    const text = (entries) => PREFIX + JSON.stringify({ r: entries.map((r) => [r.version, r.commit, r.releasedAt, ...(r.rolledBackFrom !== undefined ? [r.rolledBackFrom] : [])]) });
-    const first = clean[0];
-    if (first === undefined)
-        return text([]);
-    const target = rollbackTarget(clean, first.version);
-    const needed = target === undefined ? 1 : clean.indexOf(target) + 1;
-    for (let count = clean.length; count >= needed; count--) {
-        const candidate = text(clean.slice(0, count));
-        if (candidate.length <= ALIAS_DESCRIPTION_LIMIT)
-            return candidate;
-    }
-    // The entries between the two only mark versions to skip: without them, the walk still finds the target.
-    // Checked versions, 7-character commits and bounded times: two entries always fit.
-    return text(target === undefined ? [first] : [first, target]);
-}
-/**
- * The history after a shift to `release`: it goes first; the release it replaces is kept next
- * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
- * always knows where to go. Nothing is removed.
- */
-function recordRelease(previous, replacedVersion, release) {
-    const earlier = [...previous];
-    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
-        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
-    }
-    return [release, ...earlier];
-}
-/**
- * The history after a rollback from the alias as it was (`from`) to `release`: a new entry for
- * the version returned to (its commit, the time of the rollback), marked with the version rolled
- * back from: the alias's version, or, when the rollback stays on it and only clears a traffic
- * split, the version the split was shifting to. Nothing is removed, so the release left stays on
- * record; the marker makes the next plain rollback go further back, not forth.
- */
-function returnTo(history, from, release) {
-    const earlier = [...history];
-    if (from !== undefined && earlier[0]?.version !== from.version) {
-        earlier.unshift({ version: from.version, commit: '', releasedAt: 0 });
-    }
-    const left = from === undefined ? undefined : from.version !== release.version ? from.version : Object.keys(from.weights)[0];
-    return [{ ...release, ...(left !== undefined && left !== release.version && VERSION.test(left) && { rolledBackFrom: left }) }, ...earlier];
-}
-
+// EXTERNAL MODULE: ./src/release/history.ts
+var release_history = __webpack_require__(5205);
 ;// CONCATENATED MODULE: ./src/release/limits.ts
 /**
  * Lambda's fixed limits, checked before anything changes so that a release is refused with one
@@ -4203,7 +4213,7 @@ function conflictNote(alias, toVersion, found, conflict, doing) {
     const left = conflict === 'created' ? 'nothing was removed' : 'nothing was put back';
     if (found === undefined)
         return `another release removed alias ${alias} while this run ${doing} version ${toVersion}; ${left}`;
-    const release = parseHistory(found.description).find((r) => r.version === found.version);
+    const release = (0,release_history/* parseHistory */.i6)(found.description).find((r) => r.version === found.version);
     const commit = release !== undefined && release.commit !== '' ? ` (commit ${release.commit.slice(0, 7)})` : '';
     const split = Object.entries(found.weights)
         .filter(([, weight]) => weight > 0)
@@ -4473,7 +4483,7 @@ async function carryOut(plan, start, deps) {
         };
     }
     const warnHistory = (message) => log.warn(`${settings.stage}'s release history: ${message}`);
-    const history = parseHistory(before?.description, warnHistory);
+    const history = (0,release_history/* parseHistory */.i6)(before?.description, warnHistory);
     const releasedAt = deps.releasedAt ?? Math.floor(deps.clock.now() / 1000);
     const request = {
         settings,
@@ -4481,9 +4491,9 @@ async function carryOut(plan, start, deps) {
         toVersion: to.version,
         traffic: plan.traffic,
         progressive: plan.progressive,
-        description: formatHistory(plan.history.kind === 'return'
-            ? returnTo(history, before, { version: to.version, commit: start.commit, releasedAt })
-            : recordRelease(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
+        description: (0,release_history/* formatHistory */.As)(plan.history.kind === 'return'
+            ? (0,release_history/* returnTo */.yP)(history, before, { version: to.version, commit: start.commit, releasedAt })
+            : (0,release_history/* recordRelease */.ty)(history, before?.version, { version: to.version, commit: plan.history.commit, releasedAt }), warnHistory),
     };
     const outcome = await shiftAndVerify(request, { ...deps, timeline });
     await settleCapacity(warmed, outcome.ok, start, deps);
@@ -4897,12 +4907,12 @@ async function promote(source, target, deps, context) {
     // The commit comes from the source's history, checked on the way in: one that is no SHA is
     // dropped (recorded as unknown) with a warning, and never takes the target's history with it.
     let badCommit = false;
-    const sourceRelease = parseHistory(sourceAlias.description, (message, version) => {
+    const sourceRelease = (0,release_history/* parseHistory */.i6)(sourceAlias.description, (message, version) => {
         if (version === sourceVersion.version)
             badCommit = true;
         log.warn(`${source.stage}'s release history: ${message}`);
     }).find((r) => r.version === sourceVersion.version);
-    const commit = badCommit ? '' : sourceRelease?.commit || recordedCommit(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
+    const commit = badCommit ? '' : sourceRelease?.commit || (0,release_history/* recordedCommit */.Qt)(context.commit, (message) => log.warn(message), "the run's commit (GITHUB_SHA)");
     log.info(`${deps.dryRun === true ? 'Would promote' : 'Promoting'} ${source.stage} (version ${sourceVersion.version}, code ${sourceVersion.codeSha256}` +
         `${sourceRelease?.commit ? `, commit ${sourceRelease.commit}` : ''}) to ${target.stage}.`);
     // A container image is promoted by its exact digest (no download): the package types must match.
@@ -5054,10 +5064,10 @@ async function rollback(settings, toVersion, deps, planned) {
             throw missingFunction(settings);
         throw new errors/* InputError */.dz(`stage: ${JSON.stringify(settings.stage)} has no release to roll back (alias ${settings.alias} of ${name} does not exist)`);
     }
-    const history = parseHistory(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
+    const history = (0,release_history/* parseHistory */.i6)(before.description, (message) => log.warn(`${settings.stage}'s release history: ${message}`));
     const split = Object.keys(before.weights).length > 0;
     // A split in flight: the primary is the stable release, and the plain rollback stays on it.
-    const target = toVersion ?? planned ?? (split ? before.version : rollbackTarget(history, before.version)?.version);
+    const target = toVersion ?? planned ?? (split ? before.version : (0,release_history/* rollbackTarget */.es)(history, before.version)?.version);
     if (target === undefined) {
         throw new errors/* InputError */.dz(`to-version: not given, and ${settings.stage} has no earlier release recorded; give the version to return to`);
     }
@@ -5116,11 +5126,14 @@ async function imageStillThere(subject, functionName, version, deps) {
     return { uri: image.uri, digest: image.digest };
 }
 
+// EXTERNAL MODULE: ./src/commands/preview-remove.ts
+var preview_remove = __webpack_require__(7051);
 ;// CONCATENATED MODULE: ./src/commands/status.ts
 /**
  * status: changes nothing. For each stage, what its alias runs: version, code hash, when and
  * from which commit it was released, the releases before it, and any traffic split in flight.
  */
+
 
 
 
@@ -5148,7 +5161,7 @@ async function stageStatus(settings, ports) {
                 .catch((error) => (error instanceof Error ? error : new Error(String(error)))),
         ]);
         const warnings = await urlWarnings(lambda, settings.functionName);
-        const history = parseHistory(alias.description);
+        const history = (0,release_history/* parseHistory */.i6)(alias.description);
         const release = history.find((r) => r.version === alias.version);
         return {
             ...base,
@@ -5157,7 +5170,7 @@ async function stageStatus(settings, ports) {
             ...(version !== undefined && { codeSha256: version.codeSha256 }),
             ...(release !== undefined && { release }),
             // The releases successive rollbacks would go to (the history also records the rollbacks themselves).
-            earlier: rollbackChain(history, alias.version),
+            earlier: (0,release_history/* rollbackChain */.Cn)(history, alias.version),
             weights: alias.weights,
             ...(lastHour instanceof Error ? { lastHourNote: `metrics could not be read: ${lastHour.message}` } : lastHour !== undefined ? { lastHour } : {}),
             ...(warnings.length > 0 && { warnings }),
@@ -5175,6 +5188,27 @@ async function urlWarnings(lambda, functionName) {
     catch (error) {
         return [`function URLs could not be read: ${(0,errors/* errorMessage */.gJ)(error)}`];
     }
+}
+/** The live previews of a preview stage: every alias of its pattern, with its pull request, version and age. */
+async function previewStatuses(settings, ports) {
+    const template = settings.preview?.aliasTemplate;
+    if (template === undefined)
+        return [];
+    const now = ports.clock.now() / 1000;
+    const found = (0,preview_remove/* previewAliases */.N)(template, await ports.lambda.listAliases(settings.functionName));
+    return found
+        .map(({ alias, number }) => {
+        const at = (0,preview_remove/* lastRelease */.I)(alias);
+        return {
+            stage: settings.stage,
+            functionName: settings.functionName,
+            alias: alias.name,
+            pullRequest: number,
+            version: alias.version,
+            ...(at !== undefined && { releasedAt: at, ageDays: Math.max(0, Math.floor((now - at) / 86_400)) }),
+        };
+    })
+        .sort((a, b) => a.pullRequest - b.pullRequest);
 }
 
 ;// CONCATENATED MODULE: ./src/model/results.ts
@@ -5364,7 +5398,7 @@ function key(versions) {
  */
 function recordUnchanged(history, version, release, kind) {
     const same = { ...release, version };
-    return kind === 'return' ? returnTo(history, { version, weights: {} }, same) : recordRelease(history, version, same);
+    return kind === 'return' ? (0,release_history/* returnTo */.yP)(history, { version, weights: {} }, same) : (0,release_history/* recordRelease */.ty)(history, version, same);
 }
 
 ;// CONCATENATED MODULE: ./src/release/housekeeping.ts
@@ -5387,12 +5421,12 @@ function versionsToDelete(versions, aliases, keep) {
         kept.add(alias.version);
         for (const weighted of Object.keys(alias.weights))
             kept.add(weighted);
-        const history = parseHistory(alias.description);
+        const history = (0,release_history/* parseHistory */.i6)(alias.description);
         const previous = history.find((r) => r.version !== alias.version);
         if (previous)
             kept.add(previous.version);
         // Where a plain rollback goes, which after a rollback is not the entry just before.
-        const target = rollbackTarget(history, alias.version);
+        const target = (0,release_history/* rollbackTarget */.es)(history, alias.version);
         if (target)
             kept.add(target.version);
     }
@@ -5644,6 +5678,93 @@ function fitSummary(markdown, budget = SUMMARY_BUDGET_BYTES) {
     return [...kept, ...closers, '', note, ''].join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/report/diagnosis.ts
+
+
+/** Lines of what the function said, at most, in the summary. */
+const DIAGNOSIS_LINE_CAP = 20;
+/** The diagnosis as Markdown, for the job summary: the function's own words in a code block, the rest escaped. */
+function renderDiagnosis(d) {
+    const version = inline(d.version, 40);
+    const lines = [`### What went wrong with version ${version}`, ''];
+    lines.push(`**What the function said** (${codeSpan(d.logGroup)}, streams of version ${version}):`, '');
+    if (d.lines.length > 0)
+        lines.push(codeBlock(d.lines, 'text', { maxLines: DIAGNOSIS_LINE_CAP }), '');
+    else
+        lines.push(`_${inline(d.logsNote ?? 'nothing')}_`, '');
+    lines.push('**What the metrics said** (over the release):', '');
+    if (d.metrics) {
+        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
+        lines.push(`| version ${version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
+    }
+    if (d.api) {
+        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
+        lines.push(`| ${inline(d.api.id)} (${inline(d.api.stage)}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
+    }
+    if (d.metricsNote)
+        lines.push(`_${inline(d.metricsNote)}_`, '');
+    return lines.join('\n');
+}
+/** The diagnosis as log lines. */
+function diagnosisLog(d) {
+    const out = [`What version ${d.version} said in ${d.logGroup}:`];
+    if (d.lines.length > 0)
+        out.push(...d.lines.map((l) => `  ${l}`));
+    else
+        out.push(`  (${d.logsNote ?? 'nothing'})`);
+    if (d.metrics) {
+        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
+            `${d.metrics.throttles} throttles, p95 duration ${formatOptionalMs(d.metrics.durationP95Ms)}`);
+    }
+    if (d.api)
+        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${formatOptionalMs(d.api.latencyP95Ms)}`);
+    if (d.metricsNote)
+        out.push(d.metricsNote);
+    return out;
+}
+
+;// CONCATENATED MODULE: ./src/report/preview-comment.ts
+
+
+/** The hidden marker of the stage's comment: the stage name is checked (a stages-file key), and escaped anyway. */
+function previewMarker(stage) {
+    return `<!-- stage-deploy preview: ${stage.replace(/[^\w.-]/g, '_')} -->`;
+}
+const BADGE = { deployed: '✅', unchanged: '✅', 'rolled-back': '↩️', failed: '❌', removed: '🗑️' };
+function renderPreviewComment(view) {
+    const lines = [previewMarker(view.stage), `### ${BADGE[view.status] ?? ''} Preview ${inline(view.alias, 140)}: ${inline(view.status, 40)}`.replace('###  ', '### '), ''];
+    if (view.status === 'removed') {
+        lines.push(`The preview was removed (its alias, function URL and the versions only it used) at ${inline(view.at, 40)}.`);
+    }
+    else {
+        lines.push('| | |', '|---|---|');
+        if (view.url !== undefined)
+            lines.push(`| URL | ${codeSpan(view.url, { cell: true })} |`);
+        if (view.version !== undefined)
+            lines.push(`| Version | ${inline(view.version, 40)} |`);
+        if (view.codeSha256 !== undefined)
+            lines.push(`| Code SHA-256 | ${codeSpan(view.codeSha256, { cell: true, max: 80 })} |`);
+        lines.push(`| Status | ${inline(view.status, 40)} |`, `| When | ${inline(view.at, 40)} |`);
+        if (view.restoredVersion !== undefined)
+            lines.push(`| Preview runs | version ${inline(view.restoredVersion, 40)} (put back) |`);
+        lines.push('');
+        if (view.error !== undefined)
+            lines.push(`**What failed:** ${inline(view.error, 600)}`, '');
+        if (view.diagnosis !== undefined) {
+            const d = view.diagnosis;
+            lines.push(`**What version ${inline(d.version, 40)} said** (${codeSpan(d.logGroup)}):`, '');
+            if (d.lines.length > 0)
+                lines.push(codeBlock(d.lines, 'text', { maxLines: DIAGNOSIS_LINE_CAP }), '');
+            else
+                lines.push(`_${inline(d.logsNote ?? 'nothing')}_`, '');
+        }
+    }
+    // The run's address is built from the runner's variables, not from anything a contributor wrote.
+    if (view.runUrl !== undefined)
+        lines.push('', `[The workflow run](${view.runUrl.replace(/[()\s<>]/g, encodeURIComponent)})`);
+    return lines.join('\n');
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/stages/merge.ts
@@ -5682,9 +5803,10 @@ function listNames(names, separator = ', ') {
     return more > 0 ? `${shown.join(separator)} and ${more} more` : shown.join(separator);
 }
 const originKey = (path) => path.join('\u0000');
-const OMIT_EXTENDS = new Set(['extends']);
+/** `preview` is the stage's own (resolve.ts reads it from the stage's block): never merged nor inherited. */
+const OMIT_EXTENDS = new Set(['extends', 'preview']);
 /** A function's merge leaves out `functions` (its own blocks are merged in their place). */
-const OMIT_FUNCTIONS = new Set(['extends', 'functions']);
+const OMIT_FUNCTIONS = new Set(['extends', 'functions', 'preview']);
 /**
  * Settings that are alternatives of each other: one function or several, one region or several.
  * The nearer one wins (a stage's `function` replaces an inherited `functions`, and the other way
@@ -6584,6 +6706,24 @@ function resolveStageUnits(options) {
     const base = mergeStage(file, fileName, stage, options.overrides);
     const build = (merged, region) => buildSettings(merged.settings, stage, merged.fields, env, Boolean(file), unsetVariables, region);
     const { settings: s, fields } = base;
+    const preview = previewOf(options, fileName, stage);
+    if (preview !== undefined) {
+        if (s.functions !== undefined || s.regions !== undefined) {
+            const key = s.functions !== undefined ? 'functions' : 'regions';
+            throw new errors/* InputError */.dz(`stages.${stage}.preview: cannot be used with ${fields.name([key])} (a preview is one function in one region)`);
+        }
+        if (s.alias !== undefined) {
+            throw new errors/* InputError */.dz(`${fields.name(['alias'])}: ${describeValue(s.alias)} cannot be set for stage ${stage}, which has a preview block (stages.${stage}.preview.alias names each pull request's alias)`);
+        }
+        const settings = withInputCode(build(base), code, fields);
+        settings.preview = preview;
+        if (preview.pullRequest !== undefined)
+            settings.alias = previewAlias(preview.aliasTemplate, preview.pullRequest);
+        if (options.command === 'preview' && code.artifact === undefined && settings.image === undefined) {
+            throw new errors/* InputError */.dz('artifact: required for command preview (a .zip file or a directory; or image: an ECR image URI)');
+        }
+        return [settings];
+    }
     if (s.functions === undefined && s.regions === undefined) {
         const settings = withInputCode(build(base), code, fields);
         if (options.command === 'deploy' && code.artifact === undefined && settings.image === undefined) {
@@ -6887,6 +7027,52 @@ function provisionedConcurrency(s, settings, fields) {
             '(provisioned concurrency needs all-at-once traffic: the new version is warmed to READY before the alias moves; use traffic: all-at-once or remove provisioned-concurrency)');
     }
 }
+/** The alias of pull request `number`: the template with `{number}` filled in. */
+function previewAlias(template, number) {
+    return template.replaceAll('{number}', String(number));
+}
+/**
+ * The stage's own `preview` block, resolved, and the refusals that come before anything is read:
+ * deploy, promote and rollback on a stage with `preview`; preview, remove and prune on a stage
+ * without it; preview and remove without the pull request's number.
+ */
+function previewOf(options, fileName, stage) {
+    const command = options.command;
+    const block = options.file !== undefined && Object.hasOwn(options.file.stages, stage) ? options.file.stages[stage]?.preview : undefined;
+    if (block === undefined) {
+        if (command !== undefined && PREVIEW_COMMANDS.includes(command)) {
+            throw new errors/* InputError */.dz(`command: ${command} needs a stage with a preview block, and stage ${JSON.stringify(merge_excerpt(stage))} has none in ${fileName} (add preview: under stages.${merge_excerpt(stage)}, or use command deploy)`);
+        }
+        return undefined;
+    }
+    if (command === 'deploy' || command === 'promote' || command === 'rollback') {
+        throw new errors/* InputError */.dz(`command: ${command} cannot be used on stage ${JSON.stringify(stage)}, which has a preview block (stages.${stage}.preview): use command preview, remove or prune`);
+    }
+    const at = (key, value) => {
+        const field = `stages.${stage}.preview.${key}`;
+        return {
+            name: () => field,
+            fail: (problem) => {
+                throw new errors/* InputError */.dz(`${field}: ${describeValue(value)} ${problem}`);
+            },
+        };
+    };
+    const template = block.alias === undefined ? DEFAULT_PREVIEW_ALIAS : PREVIEW.alias.check(block.alias.trim(), at('alias', block.alias));
+    const keepDays = block['keep-days'] === undefined ? DEFAULT_PREVIEW_KEEP_DAYS : PREVIEW['keep-days'].check(block['keep-days'], at('keep-days', block['keep-days']));
+    const preview = { aliasTemplate: template, keepDays };
+    if (block.url !== undefined)
+        preview.url = PREVIEW.url.check(block.url, at('url.auth', block.url.auth));
+    if (command === 'preview' || command === 'remove') {
+        const number = options.pullRequest;
+        if (number === undefined) {
+            throw new errors/* InputError */.dz(`command: ${command} needs the pull request's number, from the event payload (GITHUB_EVENT_PATH: pull_request.number), and this run has none: run it on a pull_request event`);
+        }
+        if (!Number.isSafeInteger(number) || number < 1)
+            throw new errors/* InputError */.dz(`pull request: ${describeValue(number)} is not a pull request number (a whole number, 1 or more)`);
+        preview.pullRequest = number;
+    }
+    return preview;
+}
 /** For an alias that is the stage name because none is set: the message says so. */
 function stageNameAt(stage, hasFile) {
     const field = hasFile ? `stages.${stage}.alias` : 'alias';
@@ -6962,6 +7148,8 @@ function buildSmoke(block, fields, env, unsetVariables) {
 
 
 
+
+
 /** Wall time and timers of the machine. */
 const systemClock = {
     now: () => Date.now(),
@@ -6986,6 +7174,7 @@ function stageOptions(inputs, file, environment) {
         ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
         ...(inputs.image !== undefined && { image: inputs.image }),
         command: inputs.command,
+        ...(environment.context.pullRequest !== undefined && { pullRequest: environment.context.pullRequest }),
     };
 }
 /** The stage the inputs name (its first unit, for a stage of several functions or regions). */
@@ -7015,7 +7204,20 @@ async function runCommand(inputs, file, target, environment, ports) {
         const unitsOf = (stage, overrides) => resolveStageUnits({ ...(file !== undefined && { file }), fileName: inputs.config, stage, overrides, env: environment.env, unsetVariables: 'keep' });
         const own = unitsOf(settings.stage, inputs.overrides);
         const STATUS_PARALLEL_ROWS = 4;
-        const all = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+        const listed = [...(own.length > 1 ? own : [settings]), ...others.flatMap((stage) => unitsOf(stage, {}))];
+        // A preview stage has no alias of its own: its live previews are listed apart (issue 18).
+        const all = listed.filter((s) => s.preview === undefined);
+        const previews = (await Promise.all(listed
+            .filter((s) => s.preview !== undefined)
+            .map(async (s) => {
+            try {
+                return await previewStatuses(s, { lambda: gateways.region(s.region, s.role).lambda, clock });
+            }
+            catch (error) {
+                log.warn(`Previews of stage ${s.stage} could not be listed: ${(0,errors/* errorMessage */.gJ)(error)}`);
+                return [];
+            }
+        }))).flat();
         // A few rows at a time: each row is a handful of Lambda reads, and a stage of many functions
         // must not burst past the account's control-plane rate.
         const stages = new Array(all.length);
@@ -7029,15 +7231,20 @@ async function runCommand(inputs, file, target, environment, ports) {
             }
         };
         await Promise.all(Array.from({ length: Math.min(STATUS_PARALLEL_ROWS, all.length) }, worker));
-        return { kind: 'status', settings, stages };
+        return { kind: 'status', settings, stages, previews };
     }
     // Each unit's role is assumed before the first call to Lambda: one that cannot be is refused here.
     await gateways.assumeRoles(units);
+    if (inputs.command === 'remove' || inputs.command === 'prune')
+        return runRemoval(inputs, settings, environment, ports, gateways);
     // Function URLs (issue 15): a unit without smoke.url is smoke-tested through its alias's
     // function URL, read for every unit before anything changes; an AWS_IAM URL's requests are
     // signed with the credentials of the unit's Lambda client.
     const released = await Promise.all(units.map((unit) => {
         const services = gateways.region(unit.region, unit.role);
+        // A preview with `preview.url` is smoke-tested through the URL it is given (release/preview.ts).
+        if (inputs.command === 'preview' && unit.preview?.url !== undefined)
+            return Promise.resolve(previewSettings(unit));
         return withFunctionUrlSmoke(unit, services.lambda, log, services.urlSigner());
     }));
     if (units.length > 1)
@@ -7055,12 +7262,14 @@ async function runOne(inputs, file, settings, environment, ports, gateways) {
     const metrics = gated && inputs.command !== 'rollback' ? await services.metrics() : undefined;
     if (metrics !== undefined)
         await checkAlarmsExist(settings, metrics);
+    // A preview's function URL (release/preview.ts): made when its smoke test asks, or after the release.
+    const previewUrl = inputs.command === 'preview' && settings.preview?.url !== undefined ? new PreviewUrl(settings, services.lambda, log) : undefined;
     const deps = {
         lambda: services.lambda,
         ...(settings.s3Bucket !== undefined && { store: await services.store() }),
         images: services.images,
         ...(settings.provisionedConcurrency !== undefined && { capacity: services.capacity }),
-        smoke: new HttpSmokeChecker({ clock }),
+        smoke: previewUrl === undefined ? new HttpSmokeChecker({ clock }) : previewSmoke(new HttpSmokeChecker({ clock }), previewUrl, services.urlSigner()),
         log,
         clock,
         workDir,
@@ -7077,16 +7286,20 @@ async function runOne(inputs, file, settings, environment, ports, gateways) {
                 return;
             }
             tracker = (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
+            // A preview's environment is its alias (`pr-{number}`), transient: gone when the preview is removed.
+            const preview = settings.preview !== undefined;
             await tracker?.begin({
-                environment: settings.stage,
+                environment: preview ? settings.alias : settings.stage,
                 ref: environment.context.commit || 'HEAD',
-                description: plainText(`stage-deploy ${inputs.command} to ${settings.stage}`),
-                ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+                description: plainText(`stage-deploy ${inputs.command} to ${preview ? settings.alias : settings.stage}`),
+                ...(settings.smoke?.url && { environmentUrl: settings.smoke.url }),
                 payload: { stage: settings.stage, function: settings.functionName, alias: settings.alias, command: inputs.command },
+                ...(preview && { transient: true }),
             });
         },
     };
     let result;
+    let url;
     try {
         result = await releaseCommand(inputs, file, settings, environment, deps, gateways);
         if (result.kind === 'not-shifted' || result.kind === 'reverted' || result.kind === 'stranded') {
@@ -7110,18 +7323,98 @@ async function runOne(inputs, file, settings, environment, ports, gateways) {
             const report = settings.keepVersions !== undefined || settings.logRetentionDays !== undefined ? await inGroup(log, 'Housekeeping', tidy) : await tidy();
             result = { ...result, housekeeping: report };
         }
-        return { kind: 'release', settings, result, units: [{ settings, result }] };
+        url = previewUrl === undefined || inputs.dryRun ? undefined : await previewUrlAfter(previewUrl, settings, result, services.lambda, log);
+        return { kind: 'release', settings, result, units: [{ settings, result }], ...(url !== undefined && { url }) };
     }
     finally {
+        const environmentUrl = url ?? (settings.smoke?.url || undefined);
         if (tracker !== undefined) {
             await tracker.end({
                 state: result !== undefined && isSuccess(result) ? 'success' : 'failure',
                 description: deploymentDescription(result, settings),
-                ...(settings.smoke !== undefined && { environmentUrl: settings.smoke.url }),
+                ...(environmentUrl !== undefined && { environmentUrl }),
             });
+        }
+        if (inputs.command === 'preview' && result !== undefined && !inputs.dryRun) {
+            await previewComment(inputs, environment, settings, log, { ...previewView(result), ...(url !== undefined && { url }), at: new Date(clock.now()).toISOString() });
         }
         await (0,promises_.rm)(workDir, { recursive: true, force: true });
     }
+}
+/**
+ * remove (the pull request's preview) and prune (every preview older than keep-days): each
+ * removed preview's deployment is marked inactive and its comment says so.
+ */
+async function runRemoval(inputs, settings, environment, ports, gateways) {
+    const { log, clock } = ports;
+    const lambda = gateways.region(settings.region, settings.role).lambda;
+    const { removePreview, prunePreviews } = await Promise.resolve(/* import() */).then(__webpack_require__.bind(__webpack_require__, 7051));
+    let removed;
+    let numbers;
+    if (inputs.command === 'remove') {
+        removed = [await removePreview(settings, settings.alias, lambda, log, { dryRun: inputs.dryRun })];
+        numbers = new Map([[settings.alias, settings.preview?.pullRequest ?? 0]]);
+    }
+    else {
+        ({ removed, numbers } = await prunePreviews(settings, lambda, log, clock, inputs.dryRun));
+    }
+    if (!inputs.dryRun) {
+        for (const removal of removed) {
+            const number = numbers.get(removal.alias);
+            if (number === undefined || number === 0)
+                continue;
+            const target = { ...settings, alias: removal.alias, preview: { ...settings.preview, pullRequest: number } };
+            if (inputs.githubToken !== undefined) {
+                const tracker = (await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 6887))).createDeploymentTracker(environment.env, inputs.githubToken, log);
+                await tracker?.deactivate(removal.alias, plainText(`preview ${removal.alias} removed`));
+            }
+            await previewComment(inputs, environment, target, log, { status: 'removed', at: new Date(clock.now()).toISOString() });
+        }
+    }
+    return { kind: 'removal', settings, removed, dryRun: inputs.dryRun };
+}
+/** What the preview's comment says of a release (report/preview-comment.ts). */
+function previewView(result) {
+    const failed = 'error' in result;
+    const version = failed && 'candidateVersion' in result ? result.candidateVersion : result.version;
+    return {
+        status: statusOf(result),
+        ...(version !== undefined && { version }),
+        ...('codeSha256' in result && result.codeSha256 !== undefined && { codeSha256: result.codeSha256 }),
+        ...(failed && { error: result.error }),
+        // A failed check put the alias back: it runs what it ran before (`version` of a reverted result).
+        ...(result.kind === 'reverted' && result.version !== undefined && { restoredVersion: result.version }),
+        ...('diagnosis' in result && result.diagnosis !== undefined && { diagnosis: result.diagnosis }),
+    };
+}
+/**
+ * Write the preview's one comment on its pull request (github/comment.ts), with the run's link;
+ * without a token, a warning says it is skipped (as deployments are).
+ */
+async function previewComment(inputs, environment, settings, log, view) {
+    const number = settings.preview?.pullRequest;
+    if (number === undefined)
+        return;
+    if (inputs.githubToken === undefined) {
+        log.warn(`No github-token: the comment on pull request #${number} is skipped.`);
+        return;
+    }
+    const { createPullRequestComment } = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(318)]).then(__webpack_require__.bind(__webpack_require__, 7318));
+    const { workflowRunUrl } = await Promise.all(/* import() */[__webpack_require__.e(413), __webpack_require__.e(887)]).then(__webpack_require__.bind(__webpack_require__, 6887));
+    const runUrl = workflowRunUrl(environment.env);
+    const body = renderPreviewComment({ ...view, stage: settings.stage, alias: settings.alias, ...(runUrl !== undefined && { runUrl }) });
+    await createPullRequestComment(environment.env, inputs.githubToken, log)?.upsert(number, previewMarker(settings.stage), body);
+}
+/**
+ * A preview's URL once the release is over: made now when no smoke test asked for it (an
+ * unchanged preview, a `smoke.url`); deleted when a first preview was put back (its alias is gone).
+ */
+async function previewUrlAfter(url, settings, result, lambda, log) {
+    if (isSuccess(result))
+        return (await url.ensure()).url;
+    if (result.previousVersion === undefined && url.asked)
+        await dropUrlOfRemovedAlias(settings, lambda, log);
+    return undefined;
 }
 /**
  * The GitHub deployment status's description: the failure, or where the alias ended. Plain text
@@ -7157,7 +7450,9 @@ async function deployCode(unit, inputs, deps, workDir, environment, artifacts = 
 }
 async function releaseCommand(inputs, file, settings, environment, deps, gateways) {
     switch (inputs.command) {
-        case 'deploy': {
+        case 'deploy':
+        case 'preview': {
+            // A preview is a deploy to the pull request's alias (settings.alias, from the stage's preview block).
             if (deps.workDir === undefined)
                 throw new Error('no work directory');
             const workDir = deps.workDir;
@@ -7167,6 +7462,9 @@ async function releaseCommand(inputs, file, settings, environment, deps, gateway
         case 'promote': {
             const from = inputs.promoteFrom ?? '';
             const source = resolveOther(inputs, file, from, environment, 'promote-from');
+            if (source.preview !== undefined) {
+                throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(from)} is a preview stage (one alias per pull request): promote from a stage with one alias`);
+            }
             if ((source.region ?? '') !== (settings.region ?? '')) {
                 throw new errors/* InputError */.dz(`promote-from: ${JSON.stringify(from)} is in ${source.region ?? 'the default region'} and ${settings.stage} in ` +
                     `${settings.region ?? 'the default region'}; promote within one region`);
@@ -7178,7 +7476,9 @@ async function releaseCommand(inputs, file, settings, environment, deps, gateway
         case 'rollback':
             return rollback(settings, inputs.toVersion, deps);
         case 'status':
-            throw new Error('status is not a release');
+        case 'remove':
+        case 'prune':
+            throw new Error(`${inputs.command} is not a release`);
     }
 }
 /**
@@ -7391,9 +7691,10 @@ async function runGroup(inputs, file, units, environment, ports, gateways) {
     if (twice !== undefined)
         throw new errors/* InputError */.dz(`functions: ${JSON.stringify(twice)} is listed twice in stage ${units[0]?.stage ?? ''}`);
     const first = units[0];
+    // A stage of several units has no preview block (refused while resolving): a release command.
+    if (inputs.command !== 'deploy' && inputs.command !== 'promote' && inputs.command !== 'rollback')
+        throw new Error(`${inputs.command} is not a release of several units`);
     const command = inputs.command;
-    if (command === 'status')
-        throw new Error('status is not a release');
     // Every read and check that spans units, before any unit starts: the promote's sources, the rollback's targets.
     const plans = await groupPlans(inputs, file, units, names, environment, gateways);
     const group = new ReleaseGroup(names, ports.signal);
@@ -7565,7 +7866,7 @@ async function groupPlans(inputs, file, units, names, environment, gateways) {
         if (alias === undefined) {
             throw new errors/* InputError */.dz(`stage: ${JSON.stringify(unit.stage)} has no release of ${names[i] ?? unit.functionName} to roll back (alias ${unit.alias} does not exist)`);
         }
-        return { current: alias.version, history: parseHistory(alias.description) };
+        return { current: alias.version, history: (0,release_history/* parseHistory */.i6)(alias.description) };
     });
     const targets = groupRollbackTargets(histories);
     if (targets === undefined) {
@@ -7661,7 +7962,7 @@ async function afterRelease(result, run, culprit, environment, ports) {
 async function recordInUnchanged(results, runs, command, environment, releasedAt, log) {
     if (!results.some((r) => r.result.kind === 'released'))
         return;
-    const commit = results.find((r) => r.result.kind === 'released')?.result.commit ?? recordedCommit(environment.context.commit.slice(0, 7));
+    const commit = results.find((r) => r.result.kind === 'released')?.result.commit ?? (0,release_history/* recordedCommit */.Qt)(environment.context.commit.slice(0, 7));
     await Promise.all(results.map(async ({ settings, result }, i) => {
         const run = runs[i];
         if (result.kind !== 'unchanged' || run === undefined)
@@ -7671,12 +7972,12 @@ async function recordInUnchanged(results, runs, command, environment, releasedAt
             const alias = await lambda.getAlias(settings.functionName, settings.alias);
             if (alias === undefined || Object.keys(alias.weights).length > 0)
                 return;
-            const history = parseHistory(alias.description);
+            const history = (0,release_history/* parseHistory */.i6)(alias.description);
             const entries = recordUnchanged(history, alias.version, { version: alias.version, commit, releasedAt }, command === 'rollback' ? 'return' : 'record');
             await lambda.updateAlias(settings.functionName, settings.alias, {
                 version: alias.version,
                 weights: {},
-                description: formatHistory(entries),
+                description: (0,release_history/* formatHistory */.As)(entries),
                 ...(alias.revisionId !== undefined && { revisionId: alias.revisionId }),
             });
         }
@@ -7762,51 +8063,6 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
     return 'nothing to do';
 }
 
-;// CONCATENATED MODULE: ./src/report/diagnosis.ts
-
-
-/** Lines of what the function said, at most, in the summary. */
-const DIAGNOSIS_LINE_CAP = 20;
-/** The diagnosis as Markdown, for the job summary: the function's own words in a code block, the rest escaped. */
-function renderDiagnosis(d) {
-    const version = inline(d.version, 40);
-    const lines = [`### What went wrong with version ${version}`, ''];
-    lines.push(`**What the function said** (${codeSpan(d.logGroup)}, streams of version ${version}):`, '');
-    if (d.lines.length > 0)
-        lines.push(codeBlock(d.lines, 'text', { maxLines: DIAGNOSIS_LINE_CAP }), '');
-    else
-        lines.push(`_${inline(d.logsNote ?? 'nothing')}_`, '');
-    lines.push('**What the metrics said** (over the release):', '');
-    if (d.metrics) {
-        lines.push('| | Invocations | Errors | Throttles | Duration p95 |', '|---|---|---|---|---|');
-        lines.push(`| version ${version} | ${d.metrics.invocations} | ${d.metrics.errors} | ${d.metrics.throttles} | ${formatOptionalMs(d.metrics.durationP95Ms)} |`, '');
-    }
-    if (d.api) {
-        lines.push('| API Gateway | 4XXError | 5XXError | Latency p95 |', '|---|---|---|---|');
-        lines.push(`| ${inline(d.api.id)} (${inline(d.api.stage)}) | ${d.api.errors4xx} | ${d.api.errors5xx} | ${formatOptionalMs(d.api.latencyP95Ms)} |`, '');
-    }
-    if (d.metricsNote)
-        lines.push(`_${inline(d.metricsNote)}_`, '');
-    return lines.join('\n');
-}
-/** The diagnosis as log lines. */
-function diagnosisLog(d) {
-    const out = [`What version ${d.version} said in ${d.logGroup}:`];
-    if (d.lines.length > 0)
-        out.push(...d.lines.map((l) => `  ${l}`));
-    else
-        out.push(`  (${d.logsNote ?? 'nothing'})`);
-    if (d.metrics) {
-        out.push(`Metrics of version ${d.version} over the release: ${d.metrics.invocations} invocations, ${d.metrics.errors} errors, ` +
-            `${d.metrics.throttles} throttles, p95 duration ${formatOptionalMs(d.metrics.durationP95Ms)}`);
-    }
-    if (d.api)
-        out.push(`API ${d.api.id} (${d.api.stage}): ${d.api.errors4xx} 4XX, ${d.api.errors5xx} 5XX, p95 latency ${formatOptionalMs(d.api.latencyP95Ms)}`);
-    if (d.metricsNote)
-        out.push(d.metricsNote);
-    return out;
-}
-
 ;// CONCATENATED MODULE: ./src/report/status-table.ts
 
 
@@ -7822,9 +8078,23 @@ const PLAIN = {
         return line ? `\`${line}\`` : '';
     },
 };
-/** The `status` command's job summary. */
-function renderStatusSummary(stages) {
-    return fitSummary(`## stage-deploy status\n\n${renderStatusTable(stages)}\n`);
+/** The `status` command's job summary; the live previews (issue 18) in a table of their own. */
+function renderStatusSummary(stages, previews = []) {
+    const table = stages.length > 0 ? `${renderStatusTable(stages)}\n` : '';
+    const own = previews.length > 0 ? `\n### Previews\n\n${renderPreviewTable(previews)}\n` : '';
+    return fitSummary(`## stage-deploy status\n\n${table}${own}`);
+}
+/** The live previews: alias, pull request, version, age; `forLog` as renderStatusTable's. */
+function renderPreviewTable(previews, options = {}) {
+    const { text, code } = options.forLog ? PLAIN : MARKDOWN;
+    const lines = ['| Stage | Function | Preview → version | Pull request | Released | Age |', '|---|---|---|---|---|---|'];
+    for (const p of previews.slice(0, STATUS_ROW_CAP)) {
+        const age = p.ageDays === undefined ? '—' : `${p.ageDays} day${p.ageDays === 1 ? '' : 's'}`;
+        lines.push(`| ${text(p.stage)} | ${code(p.functionName)} | ${text(`${p.alias} → ${p.version}`)} | ${text(`PR ${p.pullRequest}`)} | ${p.releasedAt ? formatTime(p.releasedAt) : '—'} | ${age} |`);
+    }
+    if (previews.length > STATUS_ROW_CAP)
+        lines.push('', `_… and ${previews.length - STATUS_ROW_CAP} more previews_`);
+    return lines.join('\n');
 }
 /**
  * The status of several stages, as a Markdown table; `forLog`: the same table for the log, with
@@ -8528,6 +8798,7 @@ const Outputs = {
  * the step's environment, and the two waits the test rings shorten. Read here, once.
  */
 
+
 /**
  * Test knobs, for the end-to-end ring and the benchmark, which hold canary steps for seconds,
  * not minutes (documented in the README's Contributing section):
@@ -8545,7 +8816,7 @@ function environmentFromProcess(env = process.env, cwd = process.cwd()) {
         workspace: env.GITHUB_WORKSPACE || cwd,
         tempDir: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
         env,
-        context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '' },
+        context: { commit: env.GITHUB_SHA ?? '', runId: env.GITHUB_RUN_ID ?? '', ...pullRequestOf(env) },
         timing: { ...(gateIntervalMs !== undefined && { gateIntervalMs }), ...(logRetryMs !== undefined && { logRetryMs }) },
     };
 }
@@ -8560,6 +8831,29 @@ function knob(text, floor) {
 function runUrl(env = process.env) {
     const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_RUN_ID: run } = env;
     return server && repo && run ? `${server}/${repo}/actions/runs/${run}` : undefined;
+}
+/**
+ * The pull request's number, from the event payload GitHub writes for the job (GITHUB_EVENT_PATH:
+ * `pull_request.number`, else `number`) and from nowhere else: never from a title, a branch name
+ * or any text a contributor writes. Only a whole number, 1 or more; anything else is no number
+ * (and a preview or remove is then refused while the stage is resolved).
+ */
+function pullRequestOf(env) {
+    const path = env.GITHUB_EVENT_PATH;
+    if (!path)
+        return {};
+    let payload;
+    try {
+        payload = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch {
+        return {};
+    }
+    if (typeof payload !== 'object' || payload === null)
+        return {};
+    const event = payload;
+    const number = typeof event.pull_request === 'object' && event.pull_request !== null ? event.pull_request.number : event.number;
+    return typeof number === 'number' && Number.isSafeInteger(number) && number >= 1 ? { pullRequest: number } : {};
 }
 
 ;// CONCATENATED MODULE: ./src/action/inputs.ts
@@ -8973,6 +9267,7 @@ function discardKey(dir, keyId) {
 
 
 
+
 // Every line for the log goes through ./output.js, so that no text the action prints (much of it
 // not the action's own) can be taken by the runner for a workflow command.
 const log = {
@@ -9055,11 +9350,15 @@ async function main() {
             await reportStatus(outcome);
             return;
         }
+        if (outcome.kind === 'removal') {
+            await reportRemoval(outcome);
+            return;
+        }
         const defaultRegion = environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined;
         const released = outcome.units.length > 0 ? outcome.units : [{ settings, result: outcome.result }];
         core.setOutput(Outputs.Release, releaseOutput(released, defaultRegion));
         // The URL the stage is smoke-tested at (its smoke.url or its alias's function URL), the first function's.
-        core.setOutput(Outputs.Url, outcome.settings.smoke?.url ?? '');
+        core.setOutput(Outputs.Url, outcome.url ?? outcome.settings.smoke?.url ?? '');
         if (released.length > 1) {
             await reportRelease(outcome.settings.stage, released, defaultRegion);
             return;
@@ -9174,7 +9473,10 @@ async function reportRelease(stage, units, defaultRegion) {
     }
 }
 function reportStatus(outcome) {
-    info(renderStatusTable(outcome.stages, { forLog: true }));
+    if (outcome.stages.length > 0)
+        info(renderStatusTable(outcome.stages, { forLog: true }));
+    if (outcome.previews.length > 0)
+        info(`Previews:\n${renderPreviewTable(outcome.previews, { forLog: true })}`);
     // Misconfigurations (a function URL that bypasses a stage's alias), once each.
     for (const warning of new Set(outcome.stages.flatMap((s) => s.warnings ?? [])))
         warn(warning);
@@ -9184,7 +9486,22 @@ function reportStatus(outcome) {
     core.setOutput(Outputs.PreviousVersion, own?.earlier[0]?.version ?? '');
     core.setOutput(Outputs.CodeSha256, own?.codeSha256 ?? '');
     core.setOutput(Outputs.AliasArn, own?.aliasArn ?? '');
-    return writeSummary(renderStatusSummary(outcome.stages));
+    return writeSummary(renderStatusSummary(outcome.stages, outcome.previews));
+}
+/** remove and prune: status `removed` when a preview was removed, `unchanged` when there was none (or a dry run). */
+function reportRemoval(outcome) {
+    const gone = outcome.removed.filter((r) => r.aliasDeleted || r.urlDeleted || r.versions.length > 0);
+    core.setOutput(Outputs.Status, gone.length > 0 && !outcome.dryRun ? 'removed' : 'unchanged');
+    core.setOutput(Outputs.Url, '');
+    const lines = [`### stage-deploy: previews of ${inline(outcome.settings.stage, 80)}${outcome.dryRun ? ' (dry run: nothing was changed)' : ''}`, ''];
+    if (outcome.removed.length === 0)
+        lines.push('No preview to remove.');
+    for (const r of outcome.removed) {
+        lines.push(`- ${inline(r.alias, 140)}: ${outcome.dryRun ? 'would remove' : r.aliasDeleted ? 'removed' : 'already gone'}; versions ${inline(r.versions.join(', ') || 'none', 200)}`);
+        if (outcome.dryRun)
+            info(`dry-run: would remove ${r.alias} and versions ${r.versions.join(', ') || 'none'}`);
+    }
+    return writeSummary(lines.join('\n'));
 }
 /** The job summary is a report: failing to write it never fails a release. */
 async function writeSummary(markdown) {
@@ -9218,6 +9535,122 @@ function closingLine(result) {
     if (result.status === 'unchanged')
         return `${result.stage}: unchanged, alias ${result.alias} stays on version ${result.version ?? '—'}.`;
     return `${result.stage}: ${result.status}, alias ${result.alias} ${result.previousVersion ?? '(new)'} → ${result.version}.`;
+}
+
+
+/***/ }),
+
+/***/ 7051:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   I: () => (/* binding */ lastRelease),
+/* harmony export */   N: () => (/* binding */ previewAliases),
+/* harmony export */   prunePreviews: () => (/* binding */ prunePreviews),
+/* harmony export */   removePreview: () => (/* binding */ removePreview)
+/* harmony export */ });
+/* harmony import */ var _release_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5205);
+
+/** Every version an alias refers to: what it runs, its routing weights and the releases its history records. */
+function versionsOf(alias) {
+    return new Set([alias.version, ...Object.keys(alias.weights), ...(0,_release_history_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHistory */ .i6)(alias.description).map((entry) => entry.version)]);
+}
+/** Remove the preview alias `alias` of the stage's function; `aliases` (all of the function's) when already listed. */
+async function removePreview(settings, alias, lambda, log, options = {}) {
+    const name = settings.functionName;
+    const aliases = options.aliases ?? (await lambda.listAliases(name));
+    const own = aliases.find((a) => a.name === alias);
+    const used = own === undefined ? new Set() : versionsOf(own);
+    const needed = new Set(aliases.filter((a) => a.name !== alias).flatMap((a) => [...versionsOf(a)]));
+    const versions = [...used].filter((v) => /^[1-9][0-9]*$/.test(v) && !needed.has(v)).sort((a, b) => Number(a) - Number(b));
+    const kept = [...used].filter((v) => needed.has(v));
+    if (options.dryRun) {
+        log.info(`dry-run: would remove preview ${alias} of ${name}${own === undefined ? ' (no alias)' : ''}, its function URL, and versions ${versions.join(', ') || 'none'}.`);
+        return { alias, aliasDeleted: own !== undefined, urlDeleted: false, versions, kept };
+    }
+    // The URL first: it is what the world reaches. One already gone is fine.
+    const urlDeleted = await lambda.deleteFunctionUrl(name, alias);
+    let aliasDeleted = false;
+    if (own !== undefined) {
+        try {
+            await lambda.deleteAlias(name, alias);
+            aliasDeleted = true;
+        }
+        catch (error) {
+            if (!(error instanceof Error && error.name === 'ResourceNotFoundException'))
+                throw error;
+        }
+    }
+    const deleted = [];
+    for (const version of versions) {
+        try {
+            await lambda.deleteVersion(name, version);
+            deleted.push(version);
+        }
+        catch (error) {
+            if (!(error instanceof Error && error.name === 'ResourceNotFoundException'))
+                throw error;
+        }
+    }
+    log.info(own === undefined && !urlDeleted
+        ? `Preview ${alias} of ${name} is already gone: nothing to remove.`
+        : `Removed preview ${alias} of ${name}: ${urlDeleted ? 'its function URL, ' : ''}the alias${deleted.length > 0 ? `, versions ${deleted.join(', ')}` : ''}${kept.length > 0 ? ` (kept ${kept.join(', ')}: another alias needs them)` : ''}.`);
+    return { alias, aliasDeleted, urlDeleted, versions: deleted, kept };
+}
+/** The aliases of the pattern: the template with `{number}` as one or more digits (no leading zero), and their numbers. */
+function previewAliases(template, aliases) {
+    const [before = '', ...rest] = template.split('{number}');
+    const source = `^${escape(before)}${rest.map((part) => `([1-9][0-9]*)${escape(part)}`).join('')}$`;
+    const pattern = new RegExp(source);
+    return aliases.flatMap((alias) => {
+        const match = pattern.exec(alias.name);
+        if (!match)
+            return [];
+        const numbers = match.slice(1);
+        // {number} written twice must be one number twice.
+        if (numbers.some((n) => n !== numbers[0]))
+            return [];
+        return [{ alias, number: Number(numbers[0]) }];
+    });
+}
+function escape(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** When the preview was last released (epoch seconds), from its history; undefined when it records none. */
+function lastRelease(alias) {
+    const newest = (0,_release_history_js__WEBPACK_IMPORTED_MODULE_0__/* .parseHistory */ .i6)(alias.description)[0];
+    return newest === undefined || newest.releasedAt === 0 ? undefined : newest.releasedAt;
+}
+/**
+ * prune: remove every preview alias older than keep-days. A preview whose history records no
+ * release time is left alone (its age is unknown: the action did not make it, or it was edited).
+ */
+async function prunePreviews(settings, lambda, log, clock, dryRun = false) {
+    const template = settings.preview?.aliasTemplate;
+    if (template === undefined)
+        throw new Error('prune needs a preview stage');
+    const keepDays = settings.preview?.keepDays ?? 14;
+    let aliases = await lambda.listAliases(settings.functionName);
+    const now = clock.now() / 1000;
+    const removed = [];
+    const kept = [];
+    const numbers = new Map();
+    for (const { alias, number } of previewAliases(template, aliases)) {
+        numbers.set(alias.name, number);
+        const at = lastRelease(alias);
+        const ageDays = at === undefined ? undefined : (now - at) / 86_400;
+        if (ageDays === undefined || ageDays <= keepDays) {
+            kept.push({ alias: alias.name, ...(ageDays !== undefined && { ageDays: Math.floor(ageDays) }) });
+            continue;
+        }
+        log.info(`Preview ${alias.name}: last released ${Math.floor(ageDays)} days ago (keep-days ${keepDays}).`);
+        removed.push(await removePreview(settings, alias.name, lambda, log, { dryRun, aliases }));
+        // The next removal keeps only what the remaining aliases need.
+        aliases = aliases.filter((a) => a.name !== alias.name);
+    }
+    if (removed.length === 0)
+        log.info(`No preview of ${settings.functionName} is older than ${keepDays} days: nothing to prune.`);
+    return { removed, kept, numbers };
 }
 
 
@@ -9302,6 +9735,168 @@ function functionBaseName(functionName) {
 const RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ];
+
+
+/***/ }),
+
+/***/ 5205:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   As: () => (/* binding */ formatHistory),
+/* harmony export */   Cn: () => (/* binding */ rollbackChain),
+/* harmony export */   Qt: () => (/* binding */ recordedCommit),
+/* harmony export */   es: () => (/* binding */ rollbackTarget),
+/* harmony export */   i6: () => (/* binding */ parseHistory),
+/* harmony export */   ty: () => (/* binding */ recordRelease),
+/* harmony export */   yP: () => (/* binding */ returnTo)
+/* harmony export */ });
+/* unused harmony export ALIAS_DESCRIPTION_LIMIT */
+/** Lambda's limit on an alias description. */
+const ALIAS_DESCRIPTION_LIMIT = 256;
+const PREFIX = 'stage-deploy ';
+const VERSION = /^[0-9]{1,10}$/;
+const SHA = /^[0-9a-f]{1,40}$/i;
+/** The newest time accepted (year 2100), in epoch seconds. */
+const LATEST_TIME = 4_102_444_800;
+/**
+ * The commit as recorded: the first 7 characters of a hex SHA (at most 40), '' for '' and,
+ * with a warning, for anything else. The value itself is never echoed: it may be anything.
+ */
+function recordedCommit(commit, warn, what = 'a commit', version) {
+    if (commit === '')
+        return '';
+    if (SHA.test(commit))
+        return commit.slice(0, 7).toLowerCase();
+    warn?.(`${what} is not a commit SHA (${commit.length} characters, expected at most 40 hex digits): recorded as unknown.`, version);
+    return '';
+}
+/**
+ * Releases recorded in an alias description, newest first; [] for any other description.
+ * Malformed entries (a version that is no number of at most 10 digits, wrong types, absurd
+ * lengths) are dropped, and a commit that is no SHA is read as unknown, each with a warning.
+ */
+function parseHistory(description, warn) {
+    if (!description?.startsWith(PREFIX))
+        return [];
+    let data;
+    try {
+        data = JSON.parse(description.slice(PREFIX.length));
+    }
+    catch {
+        warn?.('the release history is not valid JSON: read as empty.');
+        return [];
+    }
+    if (typeof data !== 'object' || data === null || !Array.isArray(data.r))
+        return [];
+    const releases = [];
+    let dropped = 0;
+    for (const entry of data.r) {
+        const parsed = parseEntry(entry, warn);
+        if (parsed === undefined)
+            dropped++;
+        else
+            releases.push(parsed);
+    }
+    if (dropped > 0)
+        warn?.(`${dropped} malformed entr${dropped === 1 ? 'y' : 'ies'} of the release history dropped.`);
+    return releases;
+}
+function parseEntry(entry, warn) {
+    if (!Array.isArray(entry) || entry.length > 4)
+        return undefined;
+    const [version, commit, time, from] = entry;
+    if (typeof version !== 'string' || !VERSION.test(version))
+        return undefined;
+    if (commit !== undefined && typeof commit !== 'string')
+        return undefined;
+    if (from !== undefined && (typeof from !== 'string' || !VERSION.test(from)))
+        return undefined;
+    const releasedAt = typeof time === 'number' && Number.isInteger(time) && time >= 0 && time <= LATEST_TIME ? time : 0;
+    return {
+        version,
+        commit: recordedCommit(commit ?? '', warn, `the commit recorded for version ${version}`, version),
+        releasedAt,
+        ...(from !== undefined && { rolledBackFrom: from }),
+    };
+}
+/** The version a plain rollback goes to from `current` (see the rules above); undefined when none is left. */
+function rollbackTarget(history, current) {
+    const rolledBackFrom = new Set();
+    for (const entry of history) {
+        if (entry.version !== current && !rolledBackFrom.has(entry.version))
+            return entry;
+        if (entry.rolledBackFrom !== undefined)
+            rolledBackFrom.add(entry.rolledBackFrom);
+    }
+    return undefined;
+}
+/** The versions successive plain rollbacks from `current` would go to, in order (at most `limit`). */
+function rollbackChain(history, current, limit = 5) {
+    const chain = [];
+    let entries = history;
+    let at = current;
+    while (chain.length < limit) {
+        const next = rollbackTarget(entries, at);
+        if (next === undefined)
+            break;
+        chain.push(next);
+        entries = returnTo(entries, { version: at, weights: {} }, next);
+        at = next.version;
+    }
+    return chain;
+}
+/**
+ * The description that records `releases` (newest first): commits checked (a bad one recorded
+ * as empty, with a warning), the oldest entries dropped to fit Lambda's limit, but never the
+ * current entry nor the one a plain rollback from it would go to.
+ */
+function formatHistory(releases, warn) {
+    const clean = releases
+        .filter((r) => VERSION.test(r.version) && (r.rolledBackFrom === undefined || VERSION.test(r.rolledBackFrom)))
+        .map((r) => ({ ...r, commit: recordedCommit(r.commit, warn, `the commit recorded for version ${r.version}`, r.version) }));
+    const text = (entries) => PREFIX + JSON.stringify({ r: entries.map((r) => [r.version, r.commit, r.releasedAt, ...(r.rolledBackFrom !== undefined ? [r.rolledBackFrom] : [])]) });
+    const first = clean[0];
+    if (first === undefined)
+        return text([]);
+    const target = rollbackTarget(clean, first.version);
+    const needed = target === undefined ? 1 : clean.indexOf(target) + 1;
+    for (let count = clean.length; count >= needed; count--) {
+        const candidate = text(clean.slice(0, count));
+        if (candidate.length <= ALIAS_DESCRIPTION_LIMIT)
+            return candidate;
+    }
+    // The entries between the two only mark versions to skip: without them, the walk still finds the target.
+    // Checked versions, 7-character commits and bounded times: two entries always fit.
+    return text(target === undefined ? [first] : [first, target]);
+}
+/**
+ * The history after a shift to `release`: it goes first; the release it replaces is kept next
+ * (added with unknown commit and time when the alias predates stage-deploy), so that a rollback
+ * always knows where to go. Nothing is removed.
+ */
+function recordRelease(previous, replacedVersion, release) {
+    const earlier = [...previous];
+    if (replacedVersion !== undefined && earlier[0]?.version !== replacedVersion) {
+        earlier.unshift({ version: replacedVersion, commit: '', releasedAt: 0 });
+    }
+    return [release, ...earlier];
+}
+/**
+ * The history after a rollback from the alias as it was (`from`) to `release`: a new entry for
+ * the version returned to (its commit, the time of the rollback), marked with the version rolled
+ * back from: the alias's version, or, when the rollback stays on it and only clears a traffic
+ * split, the version the split was shifting to. Nothing is removed, so the release left stays on
+ * record; the marker makes the next plain rollback go further back, not forth.
+ */
+function returnTo(history, from, release) {
+    const earlier = [...history];
+    if (from !== undefined && earlier[0]?.version !== from.version) {
+        earlier.unshift({ version: from.version, commit: '', releasedAt: 0 });
+    }
+    const left = from === undefined ? undefined : from.version !== release.version ? from.version : Object.keys(from.weights)[0];
+    return [{ ...release, ...(left !== undefined && left !== release.version && VERSION.test(left) && { rolledBackFrom: left }) }, ...earlier];
+}
 
 
 /***/ })
