@@ -12,7 +12,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GetAliasCommand } from '@aws-sdk/client-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ interface LocalRun {
 }
 
 /**
- * One run through `npx local-action run`: a dotenv file of INPUT_* and the AWS variables, as a
+ * One run of `local-action run` (its bin, as `npx local-action run` starts it): a dotenv file of INPUT_* and the AWS variables, as a
  * user writes it; `onLine` sees each line of output as it comes.
  */
 async function localAction(name: string, inputs: Record<string, string>, onLine?: (line: string) => void): Promise<LocalRun> {
@@ -73,10 +73,13 @@ async function localAction(name: string, inputs: Record<string, string>, onLine?
   const started = performance.now();
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
     // The post entry absolute: local-action resolves it before it knows the action's directory.
-    const child = spawn('npx', ['local-action', 'run', ROOT, 'src/main.ts', dotenv, '--post', join(ROOT, 'src/post.ts')], {
+    // Its bin run by node, as `npx local-action` runs it, without npm's own start-up: the bin
+    // finds tsx on PATH, so the project's node_modules/.bin goes first, as npx puts it.
+    const bin = join(RUN_FROM, 'node_modules', '@github', 'local-action', 'bin', 'local-action.js');
+    const child = spawn(process.execPath, [bin, 'run', ROOT, 'src/main.ts', dotenv, '--post', join(ROOT, 'src/post.ts')], {
       cwd: RUN_FROM,
-      // Nothing of the test's own environment (AWS variables included) but what npx needs.
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, FORCE_COLOR: '0' },
+      // Nothing of the test's own environment (AWS variables included) but what the tool needs.
+      env: { PATH: `${join(RUN_FROM, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`, HOME: process.env.HOME, FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
