@@ -12,7 +12,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteRepositoryPolicyCommand, SetRepositoryPolicyCommand } from '@aws-sdk/client-ecr';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateFunctionCommand,
   GetAliasCommand,
@@ -21,13 +20,13 @@ import {
   ListAliasesCommand,
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { annotations, runAction, type ActionRun } from '../harness/action.mjs';
 import { type AwsProxy } from '../harness/aws-proxy.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { createImageFunction, createRepository, ecrClient, pushImage } from '../harness/ecr-fixtures.mjs';
+import { otherAccount } from '../harness/lambda-fixtures.mjs';
 import { awsEnv, type startMoto } from '../harness/moto.mjs';
 
 const B = '210987654321';
@@ -50,15 +49,8 @@ beforeAll(async () => {
   repository = await createRepository(moto.endpoint, REPO);
   await pushImage(moto.endpoint, REPO, 'v1');
   await setPolicy(true);
-  const sts = new STSClient({ endpoint: proxy.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: PROD_ROLE, RoleSessionName: 'test-setup' }))).Credentials;
-  sts.destroy();
-  const credentials = { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+  const { credentials, executionRole: role } = await otherAccount(proxy.endpoint, PROD_ROLE, { region: REGION });
   prod = new LambdaClient({ endpoint: proxy.endpoint, region: REGION, credentials });
-  const iam = new IAMClient({ endpoint: proxy.endpoint, region: REGION, credentials });
-  const assume = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-  const role = (await iam.send(new CreateRoleCommand({ RoleName: 'notes-exec', AssumeRolePolicyDocument: assume }))).Role?.Arn;
-  iam.destroy();
   // dev's function in the job's own account, prod's in 210987654321: both from dev's repository.
   await createImageFunction(proxy.endpoint, { name: 'notes-dev', imageUri: `${repository}:v1` });
   await prod.send(new CreateFunctionCommand({ FunctionName: 'notes-prod', Role: role, PackageType: 'Image', Code: { ImageUri: `${repository}:v1` } }));

@@ -12,14 +12,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { IAMClient, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateFunctionCommand, CreateFunctionUrlConfigCommand, GetAliasCommand, GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runAction } from '../harness/action.mjs';
 import { type AwsProxy } from '../harness/aws-proxy.mjs';
-import { createFunction, makeZip, snapshotFunction } from '../harness/lambda-fixtures.mjs';
+import { createFunction, makeZip, otherAccount, snapshotFunction } from '../harness/lambda-fixtures.mjs';
 import { startAwsStack, type AwsStack } from '../harness/aws-stack.mjs';
 import { awsEnv } from '../harness/moto.mjs';
 
@@ -34,15 +32,8 @@ let prod: LambdaClient;
 beforeAll(async () => {
   stack = await startAwsStack('e2e-prod-account-');
   ({ proxy, workspace, lambda } = stack);
-  const sts = new STSClient({ endpoint: proxy.endpoint, region: REGION, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-  const c = (await sts.send(new AssumeRoleCommand({ RoleArn: PROD_ROLE, RoleSessionName: 'test-setup' }))).Credentials;
-  sts.destroy();
-  const credentials = { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+  const { credentials, executionRole: role } = await otherAccount(proxy.endpoint, PROD_ROLE, { region: REGION });
   prod = new LambdaClient({ endpoint: proxy.endpoint, region: REGION, credentials });
-  const iam = new IAMClient({ endpoint: proxy.endpoint, region: REGION, credentials });
-  const assume = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
-  const role = (await iam.send(new CreateRoleCommand({ RoleName: 'notes-exec', AssumeRolePolicyDocument: assume }))).Role?.Arn;
-  iam.destroy();
   // The same function name in both accounts: dev's in the job's own account, prod's in 210987654321.
   const bootstrap = makeZip(join(workspace, 'build'), { 'index.mjs': 'export const handler = async () => "bootstrap";\n' });
   await createFunction(proxy.endpoint, { name: 'notes', zipPath: bootstrap });

@@ -54,3 +54,9 @@ export function makeZip(dir: string, files: Record<string, string>): string;
 
 /** Base64 SHA-256 of a file, as Lambda reports CodeSha256. */
 export function codeSha256(zipPath: string): string;
+/** Another account, as a stage's `role` reaches it: STS credentials for `roleArn`, and an execution role created there. */
+export function otherAccount(
+  endpoint: string,
+  roleArn: string,
+  options?: { region?: string; roleName?: string },
+): Promise<{ credentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string }; executionRole: string }>;

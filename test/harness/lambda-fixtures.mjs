@@ -18,6 +18,7 @@ import {
   ListVersionsByFunctionCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
 export const TEST_REGION = 'us-east-1';
 export const TEST_ROLE_NAME = 'stage-deploy-test';
@@ -61,6 +62,31 @@ export async function createRole(endpoint) {
       }),
     );
     return created.Role.Arn;
+  } finally {
+    iam.destroy();
+  }
+}
+
+/**
+ * Another account, as a stage's `role` reaches it: the credentials STS gives for `roleArn` (moto
+ * acts in the role's account with them), and an execution role created there for its functions.
+ * Set-up for a test, made with the harness's own key.
+ * @returns {Promise<{ credentials: { accessKeyId: string, secretAccessKey: string, sessionToken: string }, executionRole: string }>}
+ */
+export async function otherAccount(endpoint, roleArn, { region = TEST_REGION, roleName = 'notes-exec' } = {}) {
+  const sts = new STSClient({ ...clientConfig(endpoint, region) });
+  let c;
+  try {
+    c = (await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'test-setup' }))).Credentials;
+  } finally {
+    sts.destroy();
+  }
+  const credentials = { accessKeyId: c?.AccessKeyId ?? '', secretAccessKey: c?.SecretAccessKey ?? '', sessionToken: c?.SessionToken ?? '' };
+  const iam = new IAMClient({ ...clientConfig(endpoint, region), credentials });
+  try {
+    const trust = JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] });
+    const role = await iam.send(new CreateRoleCommand({ RoleName: roleName, AssumeRolePolicyDocument: trust }));
+    return { credentials, executionRole: role.Role?.Arn ?? '' };
   } finally {
     iam.destroy();
   }
