@@ -2750,6 +2750,7 @@ function describeBypassingUrl(functionName, url) {
  */
 
 
+
 /** The alias's function URL with the preview's AuthType: read, made (or remade when its AuthType differs), and opened to everyone for NONE. */
 class PreviewUrl {
     settings;
@@ -2779,10 +2780,15 @@ class PreviewUrl {
             await this.lambda.deleteFunctionUrl(functionName, alias);
             found = undefined;
         }
-        if (found === undefined) {
+        const created = found === undefined;
+        if (found === undefined)
             found = await this.lambda.createFunctionUrl(functionName, alias, auth);
+        // The URL is Lambda's answer (untrusted): it goes into the log, the comment and the deployment
+        // only as a plain http(s) URL.
+        if (!isPlainHttpUrl(found.url))
+            throw new Error(`Lambda gave alias ${alias} of ${functionName} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
+        if (created)
             this.log.info(`Preview ${alias}: function URL (AuthType ${auth}) ${found.url}`);
-        }
         if (auth === 'NONE')
             await this.lambda.allowPublicUrl(functionName, alias);
         return found;

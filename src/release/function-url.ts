@@ -63,7 +63,7 @@ export async function withFunctionUrlSmoke<T extends StageSettings>(
 }
 
 /** An http(s) URL without control characters (the URL comes from AWS: untrusted text). */
-function isPlainHttpUrl(text: string): boolean {
+export function isPlainHttpUrl(text: string): boolean {
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f-\u009f]/.test(text)) return false;
   try {

@@ -12,6 +12,7 @@
  */
 import { errorMessage } from '../model/errors.js';
 import type { FunctionUrlState } from '../model/lambda.js';
+import { isPlainHttpUrl } from './function-url.js';
 import type { LambdaGateway, Log, SmokeChecker } from '../model/ports.js';
 import { defaultSmoke, type RequestSigner, type StageSettings } from '../model/settings.js';
 
@@ -45,10 +46,12 @@ export class PreviewUrl {
       await this.lambda.deleteFunctionUrl(functionName, alias);
       found = undefined;
     }
-    if (found === undefined) {
-      found = await this.lambda.createFunctionUrl(functionName, alias, auth);
-      this.log.info(`Preview ${alias}: function URL (AuthType ${auth}) ${found.url}`);
-    }
+    const created = found === undefined;
+    if (found === undefined) found = await this.lambda.createFunctionUrl(functionName, alias, auth);
+    // The URL is Lambda's answer (untrusted): it goes into the log, the comment and the deployment
+    // only as a plain http(s) URL.
+    if (!isPlainHttpUrl(found.url)) throw new Error(`Lambda gave alias ${alias} of ${functionName} a function URL that is not an http(s) URL: ${JSON.stringify(found.url.slice(0, 200))}`);
+    if (created) this.log.info(`Preview ${alias}: function URL (AuthType ${auth}) ${found.url}`);
     if (auth === 'NONE') await this.lambda.allowPublicUrl(functionName, alias);
     return found;
   }

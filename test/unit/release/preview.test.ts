@@ -27,6 +27,13 @@ describe('PreviewUrl', () => {
     await new PreviewUrl(stage('NONE'), lambda, log).ensure();
     expect(lambda.calls).toEqual(['functionUrl pr-3', 'deleteFunctionUrl pr-3', 'createFunctionUrl pr-3 NONE', 'allowPublicUrl pr-3']);
   });
+
+  it('refuses a URL from Lambda that is not a plain http(s) URL, before opening it to the public', async () => {
+    const lambda = new FakeLambda();
+    lambda.urls.set('pr-3', { url: 'javascript:alert(1)//\n::add-mask::x', authType: 'NONE', qualifier: 'pr-3' });
+    await expect(new PreviewUrl(stage('NONE'), lambda, log).ensure()).rejects.toThrow(/not an http\(s\) URL/);
+    expect(lambda.calls).not.toContain('allowPublicUrl pr-3');
+  });
 });
 
 describe('previewSmoke', () => {
