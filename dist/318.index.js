@@ -2,6 +2,41 @@ export const id = 318;
 export const ids = [318];
 export const modules = {
 
+/***/ 3660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ describeApiError)
+/* harmony export */ });
+/* harmony import */ var _model_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7206);
+/**
+ * A GitHub API error as one line for a warning, the same for every GitHub record the action keeps
+ * (deployments, the preview comment): GitHub's own message (without Octokit's documentation-URL
+ * suffix) and the HTTP status, with what a 403 needs; or, for a request that got no answer at all
+ * (DNS, refused connection, TLS), what happened: Octokit labels those HTTP 500 with no response.
+ */
+
+function describeApiError(error, forbiddenHint) {
+    if (!(error instanceof Error))
+        return String(error);
+    const status = error.status;
+    const response = error.response;
+    const data = response?.data;
+    const apiMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
+        ? data.message
+        : undefined;
+    const message = apiMessage || error.message.split('\n')[0] || error.message;
+    if (typeof status !== 'number')
+        return (0,_model_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorChain */ .eB)(error);
+    if (response === undefined)
+        return `no answer from the GitHub API: ${(0,_model_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorChain */ .eB)(error.cause ?? error)}`;
+    const hint = status === 403 ? `; ${forbiddenHint}` : '';
+    return `${message} (HTTP ${status}${hint})`;
+}
+
+
+/***/ }),
+
 /***/ 7318:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -10,7 +45,7 @@ export const modules = {
 /* harmony export */ });
 /* unused harmony export PullRequestComment */
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
-/* harmony import */ var _model_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7206);
+/* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3660);
 /**
  * The one pull-request comment of a preview (issue 18), through @actions/github's Octokit: the
  * comment that holds the stage's hidden marker (report/preview-comment.ts previewMarker) is found
@@ -48,19 +83,10 @@ class PullRequestComment {
             return created.data.id;
         }
         catch (error) {
-            log.warn(`Pull request #${number}: the preview comment was not written: ${describe(error)}`);
+            log.warn(`Pull request #${number}: the preview comment was not written: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, 'the job needs `permissions: pull-requests: write`')}`);
             return undefined;
         }
     }
-}
-function describe(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    const status = error.status;
-    if (typeof status !== 'number')
-        return (0,_model_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorChain */ .eB)(error);
-    const hint = status === 403 ? '; the job needs `permissions: pull-requests: write`' : '';
-    return `${error.message.split('\n')[0] ?? ''} (HTTP ${status}${hint})`;
 }
 /** The comment writer for this run, or undefined (said in the log) outside a repository. */
 function createPullRequestComment(env, token, log) {

@@ -9587,8 +9587,14 @@ async function removePreview(settings, alias, lambda, log, options = {}) {
                 throw error;
         }
     }
+    // What the other aliases need is read again now: another run (a deploy of a stage) may have
+    // moved one onto a version this preview used since the first read. This run never deletes it.
+    const fresh = await lambda.listAliases(name);
+    const neededNow = new Set(fresh.filter((a) => a.name !== alias).flatMap((a) => [...versionsOf(a)]));
+    for (const version of versions.filter((v) => neededNow.has(v)))
+        kept.push(version);
     const deleted = [];
-    for (const version of versions) {
+    for (const version of versions.filter((v) => !neededNow.has(v))) {
         try {
             await lambda.deleteVersion(name, version);
             deleted.push(version);

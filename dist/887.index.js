@@ -2,6 +2,41 @@ export const id = 887;
 export const ids = [887];
 export const modules = {
 
+/***/ 3660:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   g: () => (/* binding */ describeApiError)
+/* harmony export */ });
+/* harmony import */ var _model_errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7206);
+/**
+ * A GitHub API error as one line for a warning, the same for every GitHub record the action keeps
+ * (deployments, the preview comment): GitHub's own message (without Octokit's documentation-URL
+ * suffix) and the HTTP status, with what a 403 needs; or, for a request that got no answer at all
+ * (DNS, refused connection, TLS), what happened: Octokit labels those HTTP 500 with no response.
+ */
+
+function describeApiError(error, forbiddenHint) {
+    if (!(error instanceof Error))
+        return String(error);
+    const status = error.status;
+    const response = error.response;
+    const data = response?.data;
+    const apiMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
+        ? data.message
+        : undefined;
+    const message = apiMessage || error.message.split('\n')[0] || error.message;
+    if (typeof status !== 'number')
+        return (0,_model_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorChain */ .eB)(error);
+    if (response === undefined)
+        return `no answer from the GitHub API: ${(0,_model_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorChain */ .eB)(error.cause ?? error)}`;
+    const hint = status === 403 ? `; ${forbiddenHint}` : '';
+    return `${message} (HTTP ${status}${hint})`;
+}
+
+
+/***/ }),
+
 /***/ 6887:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -13,7 +48,7 @@ __webpack_require__.r(__webpack_exports__);
 /* harmony export */   workflowRunUrl: () => (/* binding */ workflowRunUrl)
 /* harmony export */ });
 /* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2413);
-/* harmony import */ var _model_errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7206);
+/* harmony import */ var _api_error_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3660);
 /**
  * GitHub deployments for a release, through @actions/github's Octokit: `begin` creates a
  * deployment of the commit to the stage's environment and marks it `in_progress`; `end` marks it
@@ -25,6 +60,8 @@ __webpack_require__.r(__webpack_exports__);
  */
 
 
+/** What a 403 on a deployment needs. */
+const DEPLOYMENTS_FORBIDDEN = 'the workflow needs `permissions: deployments: write`';
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 /** GitHub rejects deployment status descriptions longer than this. */
 const MAX_DESCRIPTION_LENGTH = 140;
@@ -41,25 +78,6 @@ function truncateDescription(text, max = MAX_DESCRIPTION_LENGTH) {
     if (chars.length <= max)
         return text;
     return chars.slice(0, max - 1).join('') + '…';
-}
-/** GitHub's own message (without Octokit's documentation-URL suffix) and the HTTP status. */
-function describeApiError(error) {
-    if (!(error instanceof Error))
-        return String(error);
-    const status = error.status;
-    const data = error.response?.data;
-    const apiMessage = typeof data === 'object' && data !== null && typeof data.message === 'string'
-        ? data.message
-        : undefined;
-    const message = apiMessage || error.message;
-    if (typeof status !== 'number')
-        return message;
-    // Octokit labels a request that got no answer at all (DNS, refused connection, TLS) HTTP 500:
-    // it has no response. Say what happened instead of blaming GitHub.
-    if (error.response === undefined)
-        return `no answer from the GitHub API: ${(0,_model_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorChain */ .eB)(error.cause ?? error)}`;
-    const hint = status === 403 ? '; the workflow needs `permissions: deployments: write`' : '';
-    return `${message} (HTTP ${status}${hint})`;
 }
 class GitHubDeploymentTracker {
     octokit;
@@ -108,7 +126,7 @@ class GitHubDeploymentTracker {
             id = data.id;
         }
         catch (error) {
-            this.log.warn(`GitHub deployment for ${environment} not created: ${describeApiError(error)}`);
+            this.log.warn(`GitHub deployment for ${environment} not created: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             return;
         }
         this.current = { id, environment, ...(request.environmentUrl && { environmentUrl: request.environmentUrl }) };
@@ -126,7 +144,7 @@ class GitHubDeploymentTracker {
             });
         }
         catch (error) {
-            this.log.warn(`GitHub deployment status in_progress for ${environment} not set: ${describeApiError(error)}`);
+            this.log.warn(`GitHub deployment status in_progress for ${environment} not set: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
         }
     }
     async end(outcome) {
@@ -150,7 +168,7 @@ class GitHubDeploymentTracker {
             });
         }
         catch (error) {
-            this.log.warn(`GitHub deployment status ${outcome.state} for ${begun.environment} not set: ${describeApiError(error)}`);
+            this.log.warn(`GitHub deployment status ${outcome.state} for ${begun.environment} not set: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             return;
         }
         this.log.info(`GitHub deployment ${begun.id} to ${begun.environment}: ${outcome.state}.`);
@@ -163,7 +181,7 @@ class GitHubDeploymentTracker {
             deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { owner: this.owner, repo: this.repo, environment, per_page: 100 });
         }
         catch (error) {
-            this.log.warn(`GitHub deployments of ${environment} not listed: ${describeApiError(error)}`);
+            this.log.warn(`GitHub deployments of ${environment} not listed: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             return;
         }
         for (const deployment of deployments) {
@@ -183,7 +201,7 @@ class GitHubDeploymentTracker {
                 this.log.info(`GitHub deployment ${deployment.id} to ${environment}: inactive.`);
             }
             catch (error) {
-                this.log.warn(`GitHub deployment ${deployment.id} of ${environment} not marked inactive: ${describeApiError(error)}`);
+                this.log.warn(`GitHub deployment ${deployment.id} of ${environment} not marked inactive: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             }
         }
     }
@@ -201,7 +219,7 @@ class GitHubDeploymentTracker {
             previous = response.data.filter((d) => d.id < begun.id && (d.environment ?? begun.environment) === begun.environment);
         }
         catch (error) {
-            this.log.warn(`Previous GitHub deployments of ${begun.environment} not listed: ${describeApiError(error)}`);
+            this.log.warn(`Previous GitHub deployments of ${begun.environment} not listed: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             return;
         }
         for (const deployment of previous) {
@@ -225,7 +243,7 @@ class GitHubDeploymentTracker {
                 this.log.info(`GitHub deployment ${deployment.id} to ${begun.environment}: inactive (replaced).`);
             }
             catch (error) {
-                this.log.warn(`GitHub deployment ${deployment.id} of ${begun.environment} not marked inactive: ${describeApiError(error)}`);
+                this.log.warn(`GitHub deployment ${deployment.id} of ${begun.environment} not marked inactive: ${(0,_api_error_js__WEBPACK_IMPORTED_MODULE_1__/* .describeApiError */ .g)(error, DEPLOYMENTS_FORBIDDEN)}`);
             }
         }
     }

@@ -11,7 +11,7 @@
  */
 import { getOctokit } from '@actions/github';
 import type { Log } from '../model/ports.js';
-import { errorChain } from '../model/errors.js';
+import { describeApiError } from './api-error.js';
 
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -45,18 +45,10 @@ export class PullRequestComment {
       log.info(`Pull request #${number}: preview comment ${created.data.id} created.`);
       return created.data.id;
     } catch (error) {
-      log.warn(`Pull request #${number}: the preview comment was not written: ${describe(error)}`);
+      log.warn(`Pull request #${number}: the preview comment was not written: ${describeApiError(error, 'the job needs `permissions: pull-requests: write`')}`);
       return undefined;
     }
   }
-}
-
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const status = (error as { status?: unknown }).status;
-  if (typeof status !== 'number') return errorChain(error);
-  const hint = status === 403 ? '; the job needs `permissions: pull-requests: write`' : '';
-  return `${error.message.split('\n')[0] ?? ''} (HTTP ${status}${hint})`;
 }
 
 /** The comment writer for this run, or undefined (said in the log) outside a repository. */

@@ -9,7 +9,10 @@
  */
 import { getOctokit } from '@actions/github';
 import type { DeploymentTracker, Log } from '../model/ports.js';
-import { errorChain } from '../model/errors.js';
+import { describeApiError } from './api-error.js';
+
+/** What a 403 on a deployment needs. */
+const DEPLOYMENTS_FORBIDDEN = 'the workflow needs `permissions: deployments: write`';
 
 const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
@@ -44,24 +47,6 @@ export function truncateDescription(text: string, max = MAX_DESCRIPTION_LENGTH):
   const chars = Array.from(text);
   if (chars.length <= max) return text;
   return chars.slice(0, max - 1).join('') + '…';
-}
-
-/** GitHub's own message (without Octokit's documentation-URL suffix) and the HTTP status. */
-function describeApiError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const status = (error as { status?: unknown }).status;
-  const data = (error as { response?: { data?: unknown } }).response?.data;
-  const apiMessage =
-    typeof data === 'object' && data !== null && typeof (data as { message?: unknown }).message === 'string'
-      ? (data as { message: string }).message
-      : undefined;
-  const message = apiMessage || error.message;
-  if (typeof status !== 'number') return message;
-  // Octokit labels a request that got no answer at all (DNS, refused connection, TLS) HTTP 500:
-  // it has no response. Say what happened instead of blaming GitHub.
-  if ((error as { response?: unknown }).response === undefined) return `no answer from the GitHub API: ${errorChain(error.cause ?? error)}`;
-  const hint = status === 403 ? '; the workflow needs `permissions: deployments: write`' : '';
-  return `${message} (HTTP ${status}${hint})`;
 }
 
 interface BegunDeployment {
@@ -118,7 +103,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
       }
       id = data.id;
     } catch (error) {
-      this.log.warn(`GitHub deployment for ${environment} not created: ${describeApiError(error)}`);
+      this.log.warn(`GitHub deployment for ${environment} not created: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
       return;
     }
     this.current = { id, environment, ...(request.environmentUrl && { environmentUrl: request.environmentUrl }) };
@@ -135,7 +120,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
         auto_inactive: false,
       });
     } catch (error) {
-      this.log.warn(`GitHub deployment status in_progress for ${environment} not set: ${describeApiError(error)}`);
+      this.log.warn(`GitHub deployment status in_progress for ${environment} not set: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
     }
   }
 
@@ -158,7 +143,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
         auto_inactive: false,
       });
     } catch (error) {
-      this.log.warn(`GitHub deployment status ${outcome.state} for ${begun.environment} not set: ${describeApiError(error)}`);
+      this.log.warn(`GitHub deployment status ${outcome.state} for ${begun.environment} not set: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
       return;
     }
     this.log.info(`GitHub deployment ${begun.id} to ${begun.environment}: ${outcome.state}.`);
@@ -170,7 +155,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
     try {
       deployments = await this.octokit.paginate(this.octokit.rest.repos.listDeployments, { owner: this.owner, repo: this.repo, environment, per_page: 100 });
     } catch (error) {
-      this.log.warn(`GitHub deployments of ${environment} not listed: ${describeApiError(error)}`);
+      this.log.warn(`GitHub deployments of ${environment} not listed: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
       return;
     }
     for (const deployment of deployments) {
@@ -188,7 +173,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
         });
         this.log.info(`GitHub deployment ${deployment.id} to ${environment}: inactive.`);
       } catch (error) {
-        this.log.warn(`GitHub deployment ${deployment.id} of ${environment} not marked inactive: ${describeApiError(error)}`);
+        this.log.warn(`GitHub deployment ${deployment.id} of ${environment} not marked inactive: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
       }
     }
   }
@@ -206,7 +191,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
       // Ids grow over time: a newer deployment (another run's) is not ours to retire.
       previous = response.data.filter((d) => d.id < begun.id && (d.environment ?? begun.environment) === begun.environment);
     } catch (error) {
-      this.log.warn(`Previous GitHub deployments of ${begun.environment} not listed: ${describeApiError(error)}`);
+      this.log.warn(`Previous GitHub deployments of ${begun.environment} not listed: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`);
       return;
     }
     for (const deployment of previous) {
@@ -229,7 +214,7 @@ export class GitHubDeploymentTracker implements DeploymentTracker {
         this.log.info(`GitHub deployment ${deployment.id} to ${begun.environment}: inactive (replaced).`);
       } catch (error) {
         this.log.warn(
-          `GitHub deployment ${deployment.id} of ${begun.environment} not marked inactive: ${describeApiError(error)}`,
+          `GitHub deployment ${deployment.id} of ${begun.environment} not marked inactive: ${describeApiError(error, DEPLOYMENTS_FORBIDDEN)}`,
         );
       }
     }

@@ -52,6 +52,16 @@ describe('PullRequestComment', () => {
     expect(warnings[0]).toContain('HTTP 401');
     expect(api.comments(12)).toEqual([]);
   });
+
+  it('says the API could not be reached, not HTTP 500, when no answer came', async () => {
+    const found: string[] = [];
+    const log: Log = { info: () => undefined, warn: (m) => found.push(m), error: () => undefined };
+    const unreachable = new PullRequestComment({ token: 'ghs_test', owner: 'acme', repo: 'notes', apiUrl: 'http://no-such-host.invalid', log });
+    expect(await unreachable.upsert(13, previewMarker('pr'), 'x')).toBeUndefined();
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^Pull request #13: the preview comment was not written: no answer from the GitHub API: .*no-such-host\.invalid/);
+    expect(found[0]).not.toContain('HTTP 500');
+  });
 });
 
 describe('renderPreviewComment', () => {
