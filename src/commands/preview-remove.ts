@@ -62,8 +62,13 @@ export async function removePreview(
       if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
     }
   }
+  // What the other aliases need is read again now: another run (a deploy of a stage) may have
+  // moved one onto a version this preview used since the first read. This run never deletes it.
+  const fresh = await lambda.listAliases(name);
+  const neededNow = new Set(fresh.filter((a) => a.name !== alias).flatMap((a) => [...versionsOf(a)]));
+  for (const version of versions.filter((v) => neededNow.has(v))) kept.push(version);
   const deleted: string[] = [];
-  for (const version of versions) {
+  for (const version of versions.filter((v) => !neededNow.has(v))) {
     try {
       await lambda.deleteVersion(name, version);
       deleted.push(version);

@@ -36,6 +36,20 @@ describe('removePreview', () => {
     expect(lambda.calls).toEqual(['deleteFunctionUrl pr-5', 'deleteAlias pr-5', 'deleteVersion 9', 'deleteVersion 10']);
   });
 
+  it('keeps a version another run put an alias on since the first read: what it needs is read again before deleting', async () => {
+    const lambda = new Lambda([alias('pr-5', '9', history([['9', 1], ['8', 1]])), alias('dev', '6')]);
+    // A deploy of dev moves dev onto version 8 while the preview is being removed.
+    const deleteAlias = lambda.deleteAlias.bind(lambda);
+    lambda.deleteAlias = async (fn: string, name: string) => {
+      await deleteAlias(fn, name);
+      lambda.aliases = lambda.aliases.map((a) => (a.name === 'dev' ? alias('dev', '8') : a));
+    };
+    const removal = await removePreview(settings, 'pr-5', asGateway(lambda), log);
+    expect(removal.versions).toEqual(['9']);
+    expect(removal.kept).toEqual(['8']);
+    expect(lambda.calls).not.toContain('deleteVersion 8');
+  });
+
   it('succeeds when the preview is gone already; a dry run changes nothing', async () => {
     const lambda = new Lambda([alias('prod', '4')]);
     expect(await removePreview(settings, 'pr-5', asGateway(lambda), log)).toMatchObject({ aliasDeleted: false, urlDeleted: false, versions: [] });
