@@ -1,7 +1,6 @@
 // Starts a real moto_server on 127.0.0.1 on a free port, for one test file (or the demo).
 // Plain JavaScript so that scripts/demo.mjs and the bench can use it without a compiler.
 import { spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 
 import { leaseMoto } from './moto-pool.mjs';
 
@@ -12,19 +11,6 @@ export const MOTO_INSTALL_HINT =
 export function assertMotoInstalled() {
   const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
   if (probe.error || probe.status !== 0) throw new Error(MOTO_INSTALL_HINT);
-}
-
-/** A free TCP port on 127.0.0.1. */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /**
@@ -40,37 +26,46 @@ export async function startMoto({ env = {} } = {}) {
   return spawnMoto(env);
 }
 
-/** Start a moto_server process of its own (see startMoto). */
+/**
+ * Start a moto_server process of its own (see startMoto). It binds a port the system picks
+ * (`-p 0`) and says which on stderr: no port is chosen here and left free for a moment, where
+ * another server (a test's endpoint, a second moto) could take it and answer in moto's place.
+ */
 export async function spawnMoto(env = {}) {
   assertMotoInstalled();
-  const port = await freePort();
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOTO_ALLOW_NONEXISTENT_REGION: 'true', ...env },
   });
   let stderr = '';
+  let port;
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
+    port ??= /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
   });
-  const endpoint = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
+  const fail = (why) => {
+    child.kill('SIGKILL');
+    return new Error(`moto_server ${why}: ${stderr}`);
+  };
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr}`);
-    try {
-      const res = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(1000) });
-      await res.arrayBuffer();
-      break;
-    } catch {
-      if (Date.now() > deadline) {
-        child.kill('SIGKILL');
-        throw new Error(`moto_server did not answer on ${endpoint} within 30s: ${stderr}`);
+    if (port !== undefined) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/moto-api/`, { signal: AbortSignal.timeout(1000) });
+        await res.arrayBuffer();
+        if (res.ok) break;
+      } catch {
+        // Not answering yet.
       }
-      await new Promise((r) => setTimeout(r, 100));
     }
+    if (Date.now() > deadline) throw fail(port === undefined ? 'did not say which port it took within 30s' : `did not answer on port ${port} within 30s`);
+    await new Promise((r) => setTimeout(r, 100));
   }
+  const endpoint = `http://127.0.0.1:${port}`;
   return {
     endpoint,
-    port,
+    port: Number(port),
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) return resolve();
