@@ -5,8 +5,9 @@ import { defineConfig } from 'vitest/config';
 const needsMoto = ['test/global-setup.ts'];
 
 // The AWS SDK warns once per process that Node 20 support ends (January 2027). The tests run it
-// in-process on whatever Node runs vitest; the action itself runs on Node 24 in the end-to-end
-// ring. This turns off that one warning (the SDK's own switch); every other warning still shows.
+// in-process on whatever Node runs vitest: Node 24 under `npm test` (scripts/test.mjs), the Node
+// that runs npm under `npm run test:unit`. This turns off that one warning (the SDK's own switch);
+// every other warning still shows.
 const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
 
 export default defineConfig({
