@@ -26,7 +26,7 @@ try {
   for (const [title, measure, defaultRuns] of [
     ['AWS calls, own time, time to safety, waiting on Lambda', awsFigures, 5],
     ['Packaging a directory', packagingFigures, 3],
-    ['A 250 MB artifact through S3', s3Figures, 3],
+    ['A 250 MB artifact through S3', s3Figures, 5],
     ['A stage of 10 functions in one release', multiFunctionFigures, 3],
   ]) {
     process.stderr.write(`measuring: ${title}…\n`);

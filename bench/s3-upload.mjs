@@ -1,8 +1,8 @@
-// A 250 MB artifact through S3: the action's own store (src/aws/s3-store.ts, S3ArtifactStore
-// on lib-storage's Upload, clients from createClients()) against `aws s3 cp`, both into moto on
-// 127.0.0.1, and the peak resident memory of the action's upload process.
+// A 250 MB artifact through S3: the action's own store (src/aws/s3-store.ts, S3ArtifactStore on
+// lib-storage's Upload, built by RegionServices as a deploy builds it) against `aws s3 cp`, both
+// into moto on 127.0.0.1, and the peak resident memory of the action's upload process.
 //
-// bench/upload-entry.ts (a tiny CLI around S3ArtifactStore.upload) is bundled once per bench run
+// bench/upload-entry.ts (a tiny CLI around the store's upload) is bundled once per bench run
 // with ncc (see packaging.mjs); each run is a fresh `node <bundle> <bucket> <key> <file>`
 // process with AWS_ENDPOINT_URL pointing at moto, timed from spawn to exit, as `aws s3 cp` is.
 // Peak RSS comes from GNU time (`/usr/bin/time`) when present; otherwise from the entry's own
@@ -115,7 +115,7 @@ export async function s3Figures({ runs = 3, workRoot }) {
       value: mb(peak),
       target: '≤ 150 MB',
       met: peak <= RSS_TARGET_BYTES,
-      note: `${method}; runs: ${(rss.length ? rss : sampledRss).map(mb).join(', ')}; multipart, 5 MiB parts, 3 at once`,
+      note: `${method}; runs: ${(rss.length ? rss : sampledRss).map(mb).join(', ')}; multipart, the store's defaults: 6 MiB parts, 3 at once`,
     };
     if (!memRow.met) {
       // What the peak is made of, from the run whose own sampling saw the largest RSS.
@@ -147,7 +147,7 @@ export async function s3Figures({ runs = 3, workRoot }) {
     if (!ratioRow.met) {
       ratioRow.note =
         `ours ${sec(median(ours))} against ${sec(median(cli))}, of which node start and SDK load are ${sec(median(ours) - median(ownUpload))}; ` +
-        `the CLI sends 10 parts at once, the store 4: against moto, which assembles parts itself, more parts at once (queueSize) would close it`;
+        `the CLI sends 8 MiB parts, 10 at once, the store 6 MiB parts, 3 at once: larger parts or more at once would close it, at the price of memory (see src/aws/s3-store.ts)`;
     }
     rows.push(ratioRow);
     return rows;

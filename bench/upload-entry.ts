@@ -1,15 +1,15 @@
 /**
- * Bench entry: upload one file through the action's own S3 store (`S3ArtifactStore`, the
- * clients from `createClients()`), as a deploy does. Bundled with ncc by bench/s3-upload.mjs;
- * not part of the action. The SDK finds the endpoint in AWS_ENDPOINT_URL (moto).
+ * Bench entry: upload one file through the action's own S3 store, built as a deploy builds it:
+ * the region's services (`RegionServices`: the Lambda client, and the S3 client and
+ * `S3ArtifactStore` loaded on first use, with the store's default part size and queue). Bundled
+ * with ncc by bench/s3-upload.mjs; not part of the action. The SDK finds the endpoint in AWS_ENDPOINT_URL (moto).
  * Usage: node <bundle> <bucket> <key> <file>
  * Prints JSON: the upload's own time, the resident set size before the upload (node and the
  * SDK loaded) and the largest one seen by sampling `process.memoryUsage()` every 50 ms (a
  * fallback for when /usr/bin/time is missing), with the heap and array-buffer figures of that
  * sample, to tell what the peak is made of.
  */
-import { createClients } from '../test/harness/aws-clients.js';
-import { S3ArtifactStore } from '../src/aws/s3-store.js';
+import { RegionServices } from '../src/aws/services.js';
 
 const SAMPLE_MS = 50;
 
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const clients = createClients();
+  const store = await new RegionServices({}).store();
   const baselineRssBytes = process.memoryUsage.rss();
   let peak = process.memoryUsage();
   const sample = (): void => {
@@ -30,10 +30,9 @@ async function main(): Promise<void> {
   const sampler = setInterval(sample, SAMPLE_MS);
   const started = performance.now();
   try {
-    await new S3ArtifactStore(clients.s3).upload(bucket, key, file);
+    await store.upload(bucket, key, file);
   } finally {
     clearInterval(sampler);
-    clients.s3.destroy();
   }
   const uploadMs = performance.now() - started;
   sample();

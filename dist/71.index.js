@@ -560,8 +560,10 @@ __webpack_require__.r(__webpack_exports__);
  * The ArtifactStore on S3: a HEAD to see whether a release's zip is there already, and a
  * streamed upload through @aws-sdk/lib-storage's `Upload`, which sends one PutObject for a
  * file smaller than a part and a multipart upload otherwise. At most `queueSize` parts of
- * `partSizeBytes` are in memory at once (3 × 5 MiB, S3's smallest part, by default: the benchmark
- * keeps a 250 MB upload under 150 MB of memory), whatever the size of the file.
+ * `partSizeBytes` are in flight at once, whatever the size of the file: 3 × 6 MiB by default. The
+ * benchmark (bench/s3-upload.mjs) chose it among 5–8 MiB parts and 2–4 at once, uploading 250 MB
+ * into moto: under 150 MB of memory, and within 1.20 × the time of `aws s3 cp`; 5 MiB parts
+ * (S3's smallest) were slower at the same memory, 7–8 MiB ones went over 150 MB.
  *
  * Permissions: s3:GetObject (HeadObject needs it) and s3:PutObject (PutObject and the multipart
  * calls), s3:AbortMultipartUpload (a failed multipart upload is aborted). s3:ListBucket is not
@@ -575,7 +577,7 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-const DEFAULT_PART_SIZE_BYTES = 5 * 1024 * 1024;
+const DEFAULT_PART_SIZE_BYTES = 6 * 1024 * 1024;
 const DEFAULT_QUEUE_SIZE = 3;
 function isNotFound(error) {
     if (!(error instanceof Error))

@@ -325,9 +325,9 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(errorsOf(big)).toEqual([]);
     expect(big.outputs).toMatchObject({ status: 'deployed', version: '2' });
 
-    // A multipart upload (above 5 MiB) whose part S3 refuses: the upload is aborted.
+    // A multipart upload (above the store's 6 MiB part) whose part S3 refuses: the upload is aborted.
     proxy.failOperation('UploadPart', { status: 403, type: 'AccessDenied', message: 'Access Denied', times: 4 });
-    const large = await run({ stage: 'big', artifact: artifact({ 'index.mjs': handler('large'), 'padding.txt': randomBytes(6 * 1024 * 1024).toString('base64') }) });
+    const large = await run({ stage: 'big', artifact: artifact({ 'index.mjs': handler('large'), 'padding.txt': randomBytes(9 * 1024 * 1024).toString('base64') }) });
     expect(large.code).not.toBe(0);
     expect(large.outputs.status).toBe('failed');
     proxy.clearBehaviours();
