@@ -550,6 +550,7 @@ exports._ = Upload;
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   DEFAULT_PART_SIZE_BYTES: () => (/* binding */ DEFAULT_PART_SIZE_BYTES),
 /* harmony export */   S3ArtifactStore: () => (/* binding */ S3ArtifactStore)
 /* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3024);

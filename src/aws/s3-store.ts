@@ -28,7 +28,7 @@ export interface S3ArtifactStoreOptions {
   queueSize?: number;
 }
 
-const DEFAULT_PART_SIZE_BYTES = 6 * 1024 * 1024;
+export const DEFAULT_PART_SIZE_BYTES = 6 * 1024 * 1024;
 const DEFAULT_QUEUE_SIZE = 3;
 
 function isNotFound(error: unknown): boolean {

@@ -8,7 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useProxiedMoto } from '../../harness/proxied-moto.js';
 import { createBucket } from '../../harness/lambda-fixtures.mjs';
-import { S3ArtifactStore } from '../../../src/aws/s3-store.js';
+import { DEFAULT_PART_SIZE_BYTES, S3ArtifactStore } from '../../../src/aws/s3-store.js';
 
 const BUCKET = 'store-no-list';
 const MIB = 1024 * 1024;
@@ -62,7 +62,7 @@ describe('S3ArtifactStore without s3:ListBucket', () => {
     aws.proxy.failOperation('CreateMultipartUpload', { status: 403, type: 'AccessDenied', message: 'Access Denied' });
     const store = new S3ArtifactStore(aws.clients.s3);
     const key = 'stage-deploy/denied-parts.zip';
-    await expect(store.upload(BUCKET, key, file('denied-parts.zip', randomBytes(6 * MIB)))).rejects.toThrow(
+    await expect(store.upload(BUCKET, key, file('denied-parts.zip', randomBytes(DEFAULT_PART_SIZE_BYTES + 3 * MIB)))).rejects.toThrow(
       `S3 refused the upload to s3://${BUCKET}/${key} (403 AccessDenied): the role needs s3:PutObject`,
     );
     expect(aws.proxy.calls.map((c) => c.operation)).toContain('CreateMultipartUpload');
