@@ -1,8 +1,8 @@
 // npm test: vitest on Node 24, the Node the action itself runs on (action.yml: runs.using node24),
 // fetched by `pretest` (scripts/node24.mjs) whatever Node runs npm. On this project's 2-core
-// machine the whole suite takes 10–15 s less CPU on Node 24 than on Node 20: the tests' own
-// processes (vitest's workers, the harness's servers, local-action) get Node 24's faster start-up
-// and code. Arguments go to vitest as they are: `npm test -- --project unit`.
+// machine the suite ends about 15 s sooner on Node 24 than on Node 20 (about 20 s less CPU): the
+// tests' own processes (vitest's workers, the harness's servers, local-action) start and run
+// faster. Arguments go to vitest as they are: `npm test -- --project unit`.
 //
 // STAGE_DEPLOY_TEST_NODE=current runs vitest on the Node that runs npm instead (as
 // `npm run test:unit` always does: the contributor's quick loop on Node 20 or later).

@@ -44,10 +44,6 @@ export async function spawnMoto(env = {}) {
     port ??= /Running on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)?.[1];
   });
   const deadline = Date.now() + 30_000;
-  const fail = (why) => {
-    child.kill('SIGKILL');
-    return new Error(`moto_server ${why}: ${stderr}`);
-  };
   for (;;) {
     if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}: ${stderr}`);
     if (port !== undefined) {
@@ -59,7 +55,11 @@ export async function spawnMoto(env = {}) {
         // Not answering yet.
       }
     }
-    if (Date.now() > deadline) throw fail(port === undefined ? 'did not say which port it took within 30s' : `did not answer on port ${port} within 30s`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      const why = port === undefined ? 'did not say which port it took' : `did not answer on port ${port}`;
+      throw new Error(`moto_server ${why} within 30s: ${stderr}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   const endpoint = `http://127.0.0.1:${port}`;
