@@ -1365,12 +1365,23 @@ function limitControlPlane(client, limiter) {
  * the heavy SDK modules are loaded only by the services a run needs (services.ts).
  */
 const DEFAULT_USER_AGENT = 'stage-deploy';
+/**
+ * Time limits of the requests to AWS. The SDK has none of its own: a connection that never opens,
+ * or an S3 request whose answer stops coming, would hold the step until the job's own timeout
+ * (six hours by default). A request cut off by either is a TimeoutError, which the SDK's standard
+ * retry sends again. The socket limit is S3's only: S3 keeps a slow CompleteMultipartUpload alive
+ * by sending spaces, while a Lambda Invoke (the direct check) may rightly be silent for as long as
+ * the function runs.
+ */
+const CONNECTION_TIMEOUT_MS = 10_000;
+const S3_SOCKET_TIMEOUT_MS = 60_000;
 function commonConfig(options = {}) {
     return {
         ...(options.region && { region: options.region }),
         retryMode: 'standard',
         maxAttempts: 5,
         customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
         ...(options.credentials !== undefined && { credentials: options.credentials }),
     };
 }
@@ -1379,7 +1390,11 @@ function commonConfig(options = {}) {
  * path-style addressing (the SDK does it alone only for an IP address).
  */
 function s3Config(options = {}) {
-    return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
+    return {
+        ...commonConfig(options),
+        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
+        ...(options.pathStyleS3 === true && { forcePathStyle: true }),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/aws/assume-role.ts

@@ -13,7 +13,20 @@ export interface ClientOptions {
   pathStyleS3?: boolean;
   /** The stage's assumed role (assume-role.ts); omitted: the SDK's default chain (the job's own credentials). */
   credentials?: CredentialsProvider;
+  /** How long an S3 request may go without a byte either way; default S3_SOCKET_TIMEOUT_MS (tests shorten it). */
+  s3SocketTimeoutMs?: number;
 }
+
+/**
+ * Time limits of the requests to AWS. The SDK has none of its own: a connection that never opens,
+ * or an S3 request whose answer stops coming, would hold the step until the job's own timeout
+ * (six hours by default). A request cut off by either is a TimeoutError, which the SDK's standard
+ * retry sends again. The socket limit is S3's only: S3 keeps a slow CompleteMultipartUpload alive
+ * by sending spaces, while a Lambda Invoke (the direct check) may rightly be silent for as long as
+ * the function runs.
+ */
+export const CONNECTION_TIMEOUT_MS = 10_000;
+export const S3_SOCKET_TIMEOUT_MS = 60_000;
 
 /** Credentials as the SDK takes them; `expiration` lets it (and assume-role.ts) take them again in time. */
 export interface TemporaryCredentials {
@@ -31,6 +44,7 @@ export function commonConfig(options: ClientOptions = {}) {
     retryMode: 'standard',
     maxAttempts: 5,
     customUserAgent: options.userAgent ?? DEFAULT_USER_AGENT,
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS },
     ...(options.credentials !== undefined && { credentials: options.credentials }),
   } as const;
 }
@@ -40,5 +54,9 @@ export function commonConfig(options: ClientOptions = {}) {
  * path-style addressing (the SDK does it alone only for an IP address).
  */
 export function s3Config(options: ClientOptions = {}) {
-  return { ...commonConfig(options), ...(options.pathStyleS3 === true && { forcePathStyle: true }) };
+  return {
+    ...commonConfig(options),
+    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
+    ...(options.pathStyleS3 === true && { forcePathStyle: true }),
+  };
 }
