@@ -99,6 +99,12 @@ export function previewAliases(template: string, aliases: readonly AliasState[])
   });
 }
 
+/** True when the alias is as it was read before (by RevisionId when both have one). */
+function sameRelease(now: AliasState, listed: AliasState): boolean {
+  if (now.revisionId !== undefined && listed.revisionId !== undefined) return now.revisionId === listed.revisionId;
+  return now.version === listed.version && now.description === listed.description;
+}
+
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -135,6 +141,17 @@ export async function prunePreviews(settings: StageSettings, lambda: Lambda, log
     if (ageDays === undefined || ageDays <= keepDays) {
       kept.push({ alias: alias.name, ...(ageDays !== undefined && { ageDays: Math.floor(ageDays) }) });
       continue;
+    }
+    // A push to that pull request may have released it again since the list was read. DeleteAlias
+    // takes no RevisionId: read it once more, and remove it only as it was listed (as
+    // release/rollout.ts does before it deletes an alias it created).
+    if (!dryRun) {
+      const current = await lambda.getAlias(settings.functionName, alias.name);
+      if (current === undefined || !sameRelease(current, alias)) {
+        log.info(`Preview ${alias.name}: ${current === undefined ? 'gone' : 'released again'} since it was listed; left alone.`);
+        kept.push({ alias: alias.name });
+        continue;
+      }
     }
     log.info(`Preview ${alias.name}: last released ${Math.floor(ageDays)} days ago (keep-days ${keepDays}).`);
     removed.push(await removePreview(settings, alias.name, lambda, log, { dryRun, aliases }));

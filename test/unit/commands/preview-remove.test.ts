@@ -80,6 +80,20 @@ describe('previewAliases and prune', () => {
     expect(lambda.aliases.map((a) => a.name)).toEqual(['pr-2', 'pr-3', 'staging']);
     expect(lastRelease(alias('x', '1', 'other'))).toBeUndefined();
   });
+
+  it('leaves a preview that a push released again after the list was read (DeleteAlias takes no RevisionId)', async () => {
+    const now = 1_800_000_000;
+    const stale = { ...alias('pr-1', '1', history([['1', now - 8 * 86_400]])), revisionId: 'r1' };
+    const lambda = new Lambda([stale, { ...alias('pr-4', '4', history([['4', now - 9 * 86_400]])), revisionId: 'r4' }]);
+    // The list prune reads is the old one; by the time it looks again, pr-1 is on version 2.
+    lambda.listAliases = async () => [stale, ...lambda.aliases.filter((a) => a.name !== 'pr-1')];
+    lambda.aliases = lambda.aliases.map((a) => (a.name === 'pr-1' ? { ...alias('pr-1', '2', history([['2', now], ['1', now - 8 * 86_400]])), revisionId: 'r2' } : a));
+    const report = await prunePreviews(settings, asGateway(lambda), log, { now: () => now * 1000, sleep: async () => undefined });
+    expect(report.removed.map((r) => r.alias)).toEqual(['pr-4']);
+    expect(report.kept).toEqual([{ alias: 'pr-1' }]);
+    expect(lambda.calls.filter((c) => c.includes('pr-1'))).toEqual([]);
+    expect(lambda.calls).toContain('deleteAlias pr-4');
+  });
 });
 
 describe('keep-versions housekeeping and previews', () => {
