@@ -326,9 +326,14 @@ describe('the README IAM policy is exactly what the action calls', () => {
     expect(big.outputs).toMatchObject({ status: 'deployed', version: '2' });
 
     // A multipart upload (above the store's 6 MiB part) whose part S3 refuses: the upload is aborted.
-    proxy.failOperation('UploadPart', { status: 403, type: 'AccessDenied', message: 'Access Denied', times: 4 });
+    // Every attempt is refused, as a missing permission is: an answer that comes before the part's
+    // body is sent can reach the SDK as a broken connection, which it retries (two parts, five
+    // attempts each).
+    proxy.failOperation('UploadPart', { status: 403, type: 'AccessDenied', message: 'Access Denied', times: 10 });
     const large = await run({ stage: 'big', artifact: artifact({ 'index.mjs': handler('large'), 'padding.txt': randomBytes(9 * 1024 * 1024).toString('base64') }) });
-    expect(large.code).not.toBe(0);
+    // On a failure, which S3 calls the upload made and how they were answered.
+    const s3Calls = JSON.stringify(proxy.calls.filter((c) => c.service === 's3').slice(-8).map((c) => [c.operation, c.status, c.injected ?? false]));
+    expect(large.code, s3Calls).not.toBe(0);
     expect(large.outputs.status).toBe('failed');
     proxy.clearBehaviours();
     proxy.denyListBucket();
