@@ -1,16 +1,37 @@
 // Starts a real moto_server on 127.0.0.1 on a free port, for one test file (or the demo).
 // Plain JavaScript so that scripts/demo.mjs and the bench can use it without a compiler.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 
 import { leaseMoto } from './moto-pool.mjs';
 
 export const MOTO_INSTALL_HINT =
   'moto_server is not on PATH. Install it with: pip install "moto[server]>=5" (it provides the moto_server command).';
 
-/** Throws with an install hint when moto_server is missing. */
+let installed = false;
+
+/**
+ * Throws with an install hint when no moto_server is on PATH. A lookup, not a run: running
+ * `moto_server --help` imports all of moto (about 0.7 s of CPU) and, called from the pool in
+ * vitest's main process, held up everything else there while it ran. A moto_server that is found
+ * but cannot start is reported by spawnMoto, with what it printed.
+ */
 export function assertMotoInstalled() {
-  const probe = spawnSync('moto_server', ['--help'], { stdio: 'ignore' });
-  if (probe.error || probe.status !== 0) throw new Error(MOTO_INSTALL_HINT);
+  if (installed) return;
+  const names = process.platform === 'win32' ? ['moto_server.exe', 'moto_server.cmd'] : ['moto_server'];
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    for (const name of dir === '' ? [] : names) {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        installed = true;
+        return;
+      } catch {
+        // Not here.
+      }
+    }
+  }
+  throw new Error(MOTO_INSTALL_HINT);
 }
 
 /**
