@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-import LongestFirst from './test/sequencer.js';
+import RingByRingLongestFirst from './test/sequencer.js';
 
 // Three rings, runnable apart: `vitest run --project unit` needs nothing but node; the
 // integration and end-to-end rings need moto_server, which their global setup checks up front.
@@ -25,8 +25,8 @@ export default defineConfig({
     // them: each builds its own servers and clients (moto: one leased per file, see
     // test/harness/moto-pool.mjs), and no test mocks a module (vi.mock would leak across files).
     isolate: false,
-    // The longest files first across the three rings, so that none runs on alone at the end.
-    sequence: { sequencer: LongestFirst },
+    // Ring by ring, the longest files first (test/sequencer.ts).
+    sequence: { sequencer: RingByRingLongestFirst },
     env,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
