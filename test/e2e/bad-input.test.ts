@@ -607,11 +607,12 @@ describe('bad input: one clear error naming the field and the value, and AWS unt
     expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
   });
 
-  // Concurrently, a few at a time: the cases are independent, and none may change anything;
-  // the last test checks the whole run left AWS exactly as the released setup did.
+  // Concurrently, a few at a time: the cases are independent, and none may change anything, so
+  // after each one AWS must be exactly as the setup released it. (A case that changed something
+  // also fails the cases running beside it: look for the one whose error differs.) The last test
+  // checks the whole run left AWS that way too.
   it.concurrent.for(CASES)('$name', async (c, { expect }) => {
     const workspace = workspaceFor(c);
-    const before = await awsState();
 
     const result = await run(workspace, { stage: 'dev', artifact: 'build/function.zip', ...c.inputs }, c.env);
 
@@ -625,7 +626,7 @@ describe('bad input: one clear error naming the field and the value, and AWS unt
     expect(errors[0]).not.toMatch(/[\r\n]/);
     expect(result.code).not.toBe(0);
     expect(result.outputs.status).toBe('failed');
-    expect(await awsState()).toEqual(before);
+    expect(await awsState()).toEqual(released);
   });
 
   it('left notes-api and the bucket as the setup released them', async () => {
