@@ -4,7 +4,7 @@
  * never touches @actions/core or process.env (src/action does, and passes them in).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import { join, isAbsolute, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 
 import { deployImage, describeImage, resolveImage } from './artifact/image.js';
@@ -25,7 +25,7 @@ import { previewStatuses, stageStatus } from './commands/status.js';
 import { errorMessage, InputError } from './model/errors.js';
 import { inGroup, type Clock, type DeploymentTracker, type LambdaGateway, type Log, type MetricsGateway, type RolloutState, type RolloutStateStore } from './model/ports.js';
 import { isSuccess, statusOf, type PreviewStatus, type ReleaseResult, type StageStatus } from './model/results.js';
-import type { ActionInputs, PreviewSettings, ReleaseCommand, RunContext, StageSettings, StageUnit } from './model/settings.js';
+import type { ActionInputs, PreviewSettings, ReleaseCommand, StageSettings, StageUnit } from './model/settings.js';
 import type { ReleaseDeps } from './release/deps.js';
 import { diagnose } from './release/diagnosis.js';
 import { GroupStopped, groupStateStore, ReleaseGroup } from './release/group.js';
@@ -36,22 +36,13 @@ import { isRolloutState } from './release/leftover.js';
 import { repairCommand, restoreFromState } from './release/rollout.js';
 import { plainText } from './report/markdown.js';
 import { previewMarker, renderPreviewComment, type PreviewCommentView } from './report/preview-comment.js';
-import { listStages, loadStagesFile } from './stages/parse.js';
-import { resolveStage, resolveStageUnits, type ResolveStageOptions } from './stages/resolve.js';
+import { listStages } from './stages/parse.js';
+import { resolveStage, resolveStageUnits } from './stages/resolve.js';
 import type { StagesFile } from './stages/schema.js';
+import type { RunEnvironment } from './config.js';
 
-/** Everything a run takes from its surroundings, read once by src/action. */
-export interface RunEnvironment {
-  /** GITHUB_WORKSPACE, or the current directory. */
-  workspace: string;
-  /** RUNNER_TEMP, or the system's temp directory. */
-  tempDir: string;
-  /** The step's environment: `${VAR}` in smoke headers, AWS_REGION, the GitHub API's variables. */
-  env: Record<string, string | undefined>;
-  context: RunContext;
-  /** Waits that tests and the benchmark shorten (parsed with a floor by src/action). */
-  timing: { gateIntervalMs?: number; logRetryMs?: number };
-}
+// What src/action reads before the stage is acted on, kept in ./config.ts (no AWS there).
+export { loadConfig, resolveSettings, resolveUnits, type RunEnvironment } from './config.js';
 
 /** Wall time and timers of the machine. */
 export const systemClock: Clock = {
@@ -81,40 +72,6 @@ export interface RunPorts {
   clock: Clock;
   signal?: AbortSignal;
   state?: RolloutStateStore;
-}
-
-/** The stages file, when there is one. */
-export async function loadConfig(inputs: ActionInputs, environment: RunEnvironment): Promise<StagesFile | undefined> {
-  const path = isAbsolute(inputs.config) ? inputs.config : resolve(environment.workspace, inputs.config);
-  return loadStagesFile(path, inputs.configRequired, inputs.config);
-}
-
-/** How the inputs name a stage: the stages file (when there is one) with the inputs over it. */
-function stageOptions(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): ResolveStageOptions {
-  return {
-    ...(file !== undefined && { file }),
-    fileName: inputs.config,
-    stage: inputs.stage,
-    overrides: inputs.overrides,
-    env: environment.env,
-    // status sends no smoke request, so it needs none of the secrets.
-    unsetVariables: inputs.command === 'status' ? 'keep' : 'error',
-    // The code inputs and the command: a deploy without code is refused while resolving.
-    ...(inputs.artifact !== undefined && { artifact: inputs.artifact }),
-    ...(inputs.image !== undefined && { image: inputs.image }),
-    command: inputs.command,
-    ...(environment.context.pullRequest !== undefined && { pullRequest: environment.context.pullRequest }),
-  };
-}
-
-/** The stage the inputs name (its first unit, for a stage of several functions or regions). */
-export function resolveSettings(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageSettings {
-  return resolveStage(stageOptions(inputs, file, environment));
-}
-
-/** Every unit of the stage the inputs name (stages/resolve.ts resolveStageUnits): one for a plain stage. */
-export function resolveUnits(inputs: ActionInputs, file: StagesFile | undefined, environment: RunEnvironment): StageUnit[] {
-  return resolveStageUnits(stageOptions(inputs, file, environment));
 }
 
 /**

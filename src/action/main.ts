@@ -9,7 +9,8 @@
  * not touch the exit code): a failed step sets process.exitCode itself.
  */
 
-import { cleanUp, loadConfig, resolveUnits, runCommand, systemClock, type CleanUpTarget, type RunOutcome } from '../app.js';
+import type { CleanUpTarget, RunOutcome } from '../app.js';
+import { loadConfig, resolveUnits } from '../config.js';
 import { errorMessage } from '../model/errors.js';
 import type { Log, RolloutStateStore } from '../model/ports.js';
 import { isSuccess, type ReleaseResult } from '../model/results.js';
@@ -106,6 +107,9 @@ async function main(): Promise<void> {
     if (settings === undefined) throw new Error(`stage ${inputs.stage} has no function`);
     for (const secret of units.flatMap((unit) => unit.smoke?.secrets ?? [])) core.setSecret(secret);
 
+    // The stage is known and valid: only now the composition root, and with it the AWS SDK
+    // (../config.ts says why).
+    const { runCommand, systemClock } = await import('../app.js');
     const outcome = await runCommand(inputs, file, units, environment, { log, clock: systemClock, signal: cancel.signal, state: rolloutState });
     if (outcome.kind === 'status') {
       core.setOutput(Outputs.Release, statusReleaseOutput(outcome.stages, outcome.settings.stage, environment.env.AWS_REGION || environment.env.AWS_DEFAULT_REGION || undefined));
@@ -190,6 +194,7 @@ async function post(): Promise<void> {
     log.warn(`stage-deploy post: this step's stage cannot be resolved (${errorMessage(error)}); nothing was changed.`);
     return;
   }
+  const { cleanUp } = await import('../app.js');
   await cleanUp(saved, target, log);
 }
 
