@@ -55,7 +55,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  */
 
 (0,_action_compile_cache_js__WEBPACK_IMPORTED_MODULE_0__/* .enableCompileCache */ .L)();
-const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(227), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3048));
+const { run } = await Promise.all(/* import() */[__nccwpck_require__.e(972), __nccwpck_require__.e(48)]).then(__nccwpck_require__.bind(__nccwpck_require__, 3048));
 void run();
 
 __webpack_async_result__();
