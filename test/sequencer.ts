@@ -13,8 +13,8 @@
  * the gaps at the very end.
  *
  * Times come from vitest's cache of the last run (node_modules/.vite). A file it has not timed
- * yet goes first in its ring, then by size, as vitest does; a ring's weight is the sum over its
- * files (time, else size).
+ * yet goes first in its ring, then by size, as vitest does. Rings are weighed by the time of their
+ * timed files, then (a clean clone has none) by the size of the others.
  */
 import { relative } from 'node:path';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
@@ -29,15 +29,19 @@ export default class RingByRingLongestFirst extends BaseSequencer {
       if (timed !== undefined) return [1, timed.duration];
       return [2, cache.getFileStats(key(file))?.size ?? Number.MAX_SAFE_INTEGER];
     };
-    const ringWeight = new Map<string, number>();
+    /** Per ring: the time of its timed files, and the size of its untimed ones (kept apart: ms and bytes do not add up). */
+    const rings = new Map<string, { time: number; size: number }>();
     for (const file of files) {
-      const name = file.project.name;
-      ringWeight.set(name, (ringWeight.get(name) ?? 0) + weight(file)[1]);
+      const ring = rings.get(file.project.name) ?? { time: 0, size: 0 };
+      const [rank, value] = weight(file);
+      if (rank === 1) ring.time += value;
+      else ring.size += value;
+      rings.set(file.project.name, ring);
     }
     return [...files].sort((a, b) => {
-      const ringA = a.project.name;
-      const ringB = b.project.name;
-      if (ringA !== ringB) return (ringWeight.get(ringB) ?? 0) - (ringWeight.get(ringA) ?? 0) || ringA.localeCompare(ringB);
+      const ringA = rings.get(a.project.name)!;
+      const ringB = rings.get(b.project.name)!;
+      if (ringA !== ringB) return ringB.time - ringA.time || ringB.size - ringA.size || a.project.name.localeCompare(b.project.name);
       const [rankA, valueA] = weight(a);
       const [rankB, valueB] = weight(b);
       return rankB - rankA || valueB - valueA;
