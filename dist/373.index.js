@@ -1037,9 +1037,10 @@ function commonConfig(options = {}) {
  * path-style addressing (the SDK does it alone only for an IP address).
  */
 function s3Config(options = {}) {
+    const common = commonConfig(options);
     return {
-        ...commonConfig(options),
-        requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
+        ...common,
+        requestHandler: { ...common.requestHandler, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
         ...(options.pathStyleS3 === true && { forcePathStyle: true }),
     };
 }
@@ -3554,6 +3555,7 @@ function refuseUnsplittable(plan, live, candidate) {
 
 
 
+
 class RolloutFailure extends Error {
 }
 async function shiftAndVerify(request, deps) {
@@ -3803,13 +3805,7 @@ async function restore(request, deps, written) {
 function asWritten(alias, written, request) {
     if (written === undefined)
         return alias.version === request.toVersion && alias.description === request.description;
-    if (alias.revisionId !== undefined && written.revisionId !== undefined)
-        return alias.revisionId === written.revisionId;
-    return alias.version === written.version && alias.description === written.description && rollout_sameWeights(alias.weights, written.weights);
-}
-function rollout_sameWeights(a, b) {
-    const keys = Object.keys(a);
-    return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+    return (0,lambda/* sameAliasState */.Sz)(alias, written);
 }
 /** Re-read the alias after a refused write and say what another release left there; nothing is written. */
 async function superseded(request, deps, conflict, doing, read) {
@@ -6055,7 +6051,20 @@ async function cleanUpUnits(savedState, targets, log, lambdaFor) {
 /* harmony export */   prunePreviews: () => (/* binding */ prunePreviews),
 /* harmony export */   removePreview: () => (/* binding */ removePreview)
 /* harmony export */ });
+/* harmony import */ var _model_lambda_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(8738);
 /* harmony import */ var _release_history_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(5205);
+/**
+ * remove and prune (issue 18, CONTRACT "A preview per pull request"): a preview is taken away
+ * whole: its function URL, its alias, and the versions it used (what it runs, its routing weights,
+ * the earlier releases its history records) that nothing else needs. A version stays when another
+ * alias points at it (its version or its routing weights) or when another alias's history records
+ * it (a stage may roll back to it: release/history.ts). Removing what is already gone succeeds.
+ *
+ * prune removes, from a schedule, every alias of the preview pattern (the stage's `preview.alias`
+ * with `{number}` as digits) whose last release is older than `keep-days`: pull requests whose
+ * close event never ran. Any other alias is never touched.
+ */
+
 
 /** Every version an alias refers to: what it runs, its routing weights and the releases its history records. */
 function versionsOf(alias) {
@@ -6125,12 +6134,6 @@ function previewAliases(template, aliases) {
         return [{ alias, number: Number(numbers[0]) }];
     });
 }
-/** True when the alias is as it was read before (by RevisionId when both have one). */
-function sameRelease(now, listed) {
-    if (now.revisionId !== undefined && listed.revisionId !== undefined)
-        return now.revisionId === listed.revisionId;
-    return now.version === listed.version && now.description === listed.description;
-}
 function escape(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -6166,7 +6169,7 @@ async function prunePreviews(settings, lambda, log, clock, dryRun = false) {
         // release/rollout.ts does before it deletes an alias it created).
         if (!dryRun) {
             const current = await lambda.getAlias(settings.functionName, alias.name);
-            if (current === undefined || !sameRelease(current, alias)) {
+            if (current === undefined || !(0,_model_lambda_js__WEBPACK_IMPORTED_MODULE_1__/* .sameAliasState */ .Sz)(current, alias)) {
                 log.info(`Preview ${alias.name}: ${current === undefined ? 'gone' : 'released again'} since it was listed; left alone.`);
                 kept.push({ alias: alias.name });
                 continue;

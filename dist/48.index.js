@@ -1679,9 +1679,24 @@ class AliasConflictError extends Error {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   J$: () => (/* binding */ functionBaseName),
+/* harmony export */   Sz: () => (/* binding */ sameAliasState),
 /* harmony export */   uy: () => (/* binding */ functionLogGroup),
 /* harmony export */   zh: () => (/* binding */ RETENTION_DAYS)
 /* harmony export */ });
+/**
+ * True when an alias read now is the one read (or written) before: the same RevisionId when both
+ * have one, else the same version, description and weights. The check before a write or delete
+ * that takes no RevisionId (DeleteAlias), or after a refused one.
+ */
+function sameAliasState(now, before) {
+    if (now.revisionId !== undefined && before.revisionId !== undefined)
+        return now.revisionId === before.revisionId;
+    const versions = Object.keys(now.weights);
+    return (now.version === before.version &&
+        now.description === before.description &&
+        versions.length === Object.keys(before.weights).length &&
+        versions.every((version) => now.weights[version] === before.weights[version]));
+}
 /** `/aws/lambda/<name>`, or the log group the function's LoggingConfig names. */
 function functionLogGroup(functionName, logging) {
     return logging?.logGroup || `/aws/lambda/${functionBaseName(functionName)}`;

@@ -54,9 +54,10 @@ export function commonConfig(options: ClientOptions = {}) {
  * path-style addressing (the SDK does it alone only for an IP address).
  */
 export function s3Config(options: ClientOptions = {}) {
+  const common = commonConfig(options);
   return {
-    ...commonConfig(options),
-    requestHandler: { connectionTimeout: CONNECTION_TIMEOUT_MS, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
+    ...common,
+    requestHandler: { ...common.requestHandler, socketTimeout: options.s3SocketTimeoutMs ?? S3_SOCKET_TIMEOUT_MS },
     ...(options.pathStyleS3 === true && { forcePathStyle: true }),
   };
 }

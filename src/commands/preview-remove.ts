@@ -9,7 +9,7 @@
  * with `{number}` as digits) whose last release is older than `keep-days`: pull requests whose
  * close event never ran. Any other alias is never touched.
  */
-import type { AliasState } from '../model/lambda.js';
+import { sameAliasState, type AliasState } from '../model/lambda.js';
 import type { Clock, LambdaGateway, Log } from '../model/ports.js';
 import type { StageSettings } from '../model/settings.js';
 import { parseHistory } from '../release/history.js';
@@ -99,12 +99,6 @@ export function previewAliases(template: string, aliases: readonly AliasState[])
   });
 }
 
-/** True when the alias is as it was read before (by RevisionId when both have one). */
-function sameRelease(now: AliasState, listed: AliasState): boolean {
-  if (now.revisionId !== undefined && listed.revisionId !== undefined) return now.revisionId === listed.revisionId;
-  return now.version === listed.version && now.description === listed.description;
-}
-
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -147,7 +141,7 @@ export async function prunePreviews(settings: StageSettings, lambda: Lambda, log
     // release/rollout.ts does before it deletes an alias it created).
     if (!dryRun) {
       const current = await lambda.getAlias(settings.functionName, alias.name);
-      if (current === undefined || !sameRelease(current, alias)) {
+      if (current === undefined || !sameAliasState(current, alias)) {
         log.info(`Preview ${alias.name}: ${current === undefined ? 'gone' : 'released again'} since it was listed; left alone.`);
         kept.push({ alias: alias.name });
         continue;

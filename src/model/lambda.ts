@@ -115,6 +115,22 @@ export interface AliasState {
   revisionId?: string;
 }
 
+/**
+ * True when an alias read now is the one read (or written) before: the same RevisionId when both
+ * have one, else the same version, description and weights. The check before a write or delete
+ * that takes no RevisionId (DeleteAlias), or after a refused one.
+ */
+export function sameAliasState(now: AliasState, before: AliasState): boolean {
+  if (now.revisionId !== undefined && before.revisionId !== undefined) return now.revisionId === before.revisionId;
+  const versions = Object.keys(now.weights);
+  return (
+    now.version === before.version &&
+    now.description === before.description &&
+    versions.length === Object.keys(before.weights).length &&
+    versions.every((version) => now.weights[version] === before.weights[version])
+  );
+}
+
 /** The account's code storage in one region (GetAccountSettings): every version's code counts. */
 export interface CodeStorage {
   /** AccountUsage.TotalCodeSize, bytes. */

@@ -14,7 +14,7 @@
  */
 import { invokeCheck } from '../checks/invoke.js';
 import { AliasConflictError, errorMessage } from '../model/errors.js';
-import type { AliasState } from '../model/lambda.js';
+import { sameAliasState, type AliasState } from '../model/lambda.js';
 import { inGroup, type Clock, type LambdaGateway, type Log, type MetricsGateway, type RolloutState, type RolloutStateStore, type SmokeChecker } from '../model/ports.js';
 import type { CheckRecord, GateReading, SmokeResult } from '../model/results.js';
 import type { StageSettings, TrafficStrategy } from '../model/settings.js';
@@ -340,13 +340,7 @@ async function restore(
 /** True when the alias is as this run last wrote it (by RevisionId when both have one). */
 function asWritten(alias: AliasState, written: AliasState | undefined, request: ShiftRequest): boolean {
   if (written === undefined) return alias.version === request.toVersion && alias.description === request.description;
-  if (alias.revisionId !== undefined && written.revisionId !== undefined) return alias.revisionId === written.revisionId;
-  return alias.version === written.version && alias.description === written.description && sameWeights(alias.weights, written.weights);
-}
-
-function sameWeights(a: Record<string, number>, b: Record<string, number>): boolean {
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  return sameAliasState(alias, written);
 }
 
 /** Re-read the alias after a refused write and say what another release left there; nothing is written. */
